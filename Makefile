@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nf-srtp: the user's entry point.
+#
+#   make               the module for KVER (default 6.1) and the userspace tools
+#   make KVER=6.12     the module for Debian's 6.12 kernel
+#   make check         unit tests (ASan+UBSan), VM tests on 6.1 and 6.12, style
+#   make demo          the demonstration in a guest
+#   make style         checkpatch --strict over kmod/ and include/
+#   make unit          only the unit tests; make vmtest KVER=..; one VM test:
+#                      scripts/vm-tests -k 6.1 tests/vm/genl-family.sh
+
+KVER ?= 6.1
+KREL = $(shell scripts/kver $(KVER))
+KDIR ?= /lib/modules/$(KREL)/build
+B := build
+KBUILD_TREE := $(B)/kmod-$(KVER)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+USER_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude/uapi -Idaemon \
+	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
+
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -D_GNU_SOURCE -Ikmod \
+	-Iinclude/uapi -Idaemon
+UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto)
+
+# The SRTP core and its userspace crypto backend, once they exist.
+CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+
+LIB_SRCS := daemon/lib/nfsrtp.c
+LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
+
+.PHONY: all module userspace unit vmtest check style demo deps clean
+
+all: module userspace
+
+deps:
+	@scripts/deps
+
+module:
+	@mkdir -p $(KBUILD_TREE)/kmod
+	@ln -sfn $(CURDIR)/Kbuild $(KBUILD_TREE)/Kbuild
+	@ln -sfn $(CURDIR)/include $(KBUILD_TREE)/include
+	@for f in kmod/*.[ch]; do ln -sfn $(CURDIR)/$$f $(KBUILD_TREE)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) W=1 \
+		KCFLAGS=-Werror modules
+
+userspace: $(B)/bin/srtpctl
+
+$(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(B)/obj
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
+	ar rcs $@ $(B)/obj/nfsrtp.o
+
+$(B)/bin/srtpctl: daemon/srtpctl.c $(B)/libnfsrtp.a
+	@mkdir -p $(B)/bin
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(B)/libnfsrtp.a $(NL_LIBS)
+
+$(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(wildcard kmod/*.h)
+	@mkdir -p $(B)/unit
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
+
+unit: $(UNIT_TESTS)
+	@scripts/run-unit $(UNIT_TESTS)
+
+vmtest: module userspace
+	@scripts/vm-tests -k $(KVER) tests/vm/*.sh
+
+style:
+	@scripts/style
+
+check:
+	@scripts/deps
+	@scripts/check
+
+demo:
+	@scripts/deps
+	@$(MAKE) -s all
+	@scripts/demo
+
+clean:
+	rm -rf $(B)

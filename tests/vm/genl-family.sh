@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module registers its generic netlink family with per-netns state,
+# userspace reaches it through libnl-genl (srtpctl), permissions follow
+# GENL_UNS_ADMIN_PERM, and the module unloads cleanly, also after a
+# namespace came and went.  scripts/vm checks the kernel log afterwards.
+. "$(dirname "$0")/lib.sh"
+
+step "family visible through libnl-genl"
+module_loaded || fail "nf_srtp not loaded by the harness"
+out=$($SRTPCTL stats)
+expect_match '^nf_srtp API version 1$' "$out"
+expect_match '^streams 0$' "$out"
+expect_match '^\{"version":1,"streams":0\}$' "$($SRTPCTL -j stats)"
+genl ctrl list 2>/dev/null | grep -q 'Name: nf_srtp' || fail "genl ctrl list does not show nf_srtp"
+
+step "usable in another network namespace"
+ip netns add nfsrtp-t1
+out=$(ip netns exec nfsrtp-t1 "$SRTPCTL" -j stats)
+expect_match '"streams":0' "$out"
+
+step "CAP_NET_ADMIN over the namespace is required"
+must_fail setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$SRTPCTL" stats
+expect_match 'Operation not permitted' "$ERR"
+# root of a new user namespace does not own the initial network namespace
+must_fail unshare --user --map-root-user "$SRTPCTL" stats
+expect_match 'Operation not permitted' "$ERR"
+# ... but owns a network namespace it creates (netnsok + GENL_UNS_ADMIN_PERM)
+out=$(unshare --user --map-root-user --net "$SRTPCTL" stats)
+expect_match '^streams 0$' "$out"
+
+step "unload, family gone, reload, unload with a namespace alive"
+rmmod nf_srtp
+wait_for 10 bash -c '! [ -d /sys/module/nf_srtp ]'
+must_fail "$SRTPCTL" stats
+expect_match 'family "nf_srtp" not found' "$ERR"
+insmod "$NFSRTP_KO"
+ip netns add nfsrtp-t2
+expect_match '"streams":0' "$(ip netns exec nfsrtp-t2 "$SRTPCTL" -j stats)"
+ip netns del nfsrtp-t2
+rmmod nf_srtp
+ip netns del nfsrtp-t1
+module_loaded && fail "nf_srtp still loaded"
+echo "PASS $TEST"
