@@ -1,0 +1,1164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srtp.c - portable SRTP/SRTCP core (RFC 3711, RFC 6188, RFC 7714).
+ *
+ * Compiled into the kernel module and into userspace: it includes only
+ * its own headers and calls the crypto backend through srtp_crypto.h.
+ * Every transform works in place on a flat buffer and allocates nothing;
+ * design notes in Documentation/srtp-core.md.
+ */
+
+#include "srtp.h"
+#include "srtp_platform.h"
+#include "srtp_crypto.h"
+
+#define SRTP_WORDS		(SRTP_CORE_WINDOW_MAX / 64)
+#define SRTP_GCM_TAG_LEN	16
+#define SRTP_HMAC_LEN		20
+#define SRTP_HMAC_KEY_LEN	20
+#define SRTCP_E_FLAG		0x80000000U
+#define RTP_MIN_HDR		12
+#define RTCP_HDR		8
+
+/*
+ * Replay state of one direction of one SSRC.  For SRTP, @top is the
+ * highest authenticated 48-bit index (ROC << 16 | SEQ), so it also holds
+ * the ROC and s_l of RFC 3711 Appendix A.  Bit i of @bits says whether
+ * index top - i was received.  A sender uses only @seen and @top.
+ */
+struct srtp_replay {
+	u64 top;
+	u64 bits[SRTP_WORDS];
+	bool seen;
+};
+
+struct srtp_ssrc {
+	u32 ssrc;
+	u32 rtcp_next;		/* sender: next SRTCP index */
+	struct srtp_replay rtp;
+	struct srtp_replay rtcp;
+};
+
+struct srtp_key {
+	enum srtp_suite suite;
+	u8 slot;
+	u8 mki_len;
+	bool soft_sent;		/* mutable */
+	bool hard_sent;		/* mutable */
+	u64 lifetime;
+	u64 used;		/* mutable: packets processed with this key */
+	struct srtp_aes *rtp_aes;
+	struct srtp_aes *rtcp_aes;
+	struct srtp_hmac *rtp_hmac;
+	struct srtp_hmac *rtcp_hmac;
+	struct srtp_gcm *rtp_gcm;
+	struct srtp_gcm *rtcp_gcm;
+	u8 rtp_salt[14];
+	u8 rtcp_salt[14];
+	u8 mki[SRTP_CORE_MKI_MAX];
+	u8 work[32];		/* session key being derived, then wiped */
+};
+
+struct srtp_ctx {
+	const struct srtp_suite_info *si;
+	struct srtp_params p;
+	struct srtp_key *keys[SRTP_CORE_KEYS_MAX];
+	unsigned int nkeys;
+	/* Everything below is mutable, under the caller's per-context lock. */
+	unsigned int active;
+	unsigned int nssrc;
+	struct srtp_ssrc ssrc[SRTP_CORE_SSRC_MAX];
+	/* State of an SSRC not yet admitted (admitted after authentication). */
+	struct srtp_ssrc fresh;
+	u32 events;
+	u8 soft_key;
+	u8 hard_key;
+	u64 drops[SRTP_R_COUNT];
+	/*
+	 * Crypto inputs and outputs that are neither in the packet nor on
+	 * the stack, because the kernel backend maps them into scatterlists.
+	 */
+	u8 mac[SRTP_HMAC_LEN];
+	u8 roc[4];
+	u8 aad[12];
+	u8 tag[SRTP_GCM_TAG_LEN];
+};
+
+static const struct srtp_suite_info srtp_suites[SRTP_SUITE_COUNT] = {
+	[SRTP_AES_CM_128_HMAC_SHA1_80] = {
+		"AES_CM_128_HMAC_SHA1_80", 16, 14, 20, 10, 10, false },
+	[SRTP_AES_CM_128_HMAC_SHA1_32] = {
+		"AES_CM_128_HMAC_SHA1_32", 16, 14, 20, 4, 10, false },
+	[SRTP_AES_192_CM_HMAC_SHA1_80] = {
+		"AES_192_CM_HMAC_SHA1_80", 24, 14, 20, 10, 10, false },
+	[SRTP_AES_192_CM_HMAC_SHA1_32] = {
+		"AES_192_CM_HMAC_SHA1_32", 24, 14, 20, 4, 10, false },
+	[SRTP_AES_256_CM_HMAC_SHA1_80] = {
+		"AES_256_CM_HMAC_SHA1_80", 32, 14, 20, 10, 10, false },
+	[SRTP_AES_256_CM_HMAC_SHA1_32] = {
+		"AES_256_CM_HMAC_SHA1_32", 32, 14, 20, 4, 10, false },
+	[SRTP_AEAD_AES_128_GCM] = {
+		"AEAD_AES_128_GCM", 16, 12, 0, 16, 16, true },
+	[SRTP_AEAD_AES_256_GCM] = {
+		"AEAD_AES_256_GCM", 32, 12, 0, 16, 16, true },
+};
+
+static const char * const srtp_reason_names[SRTP_R_COUNT] = {
+	[SRTP_R_OK] = "ok",
+	[SRTP_R_BAD_PARAM] = "bad_param",
+	[SRTP_R_KDR_UNSUPPORTED] = "kdr_unsupported",
+	[SRTP_R_NOMEM] = "nomem",
+	[SRTP_R_CRYPTO] = "crypto",
+	[SRTP_R_WRONG_DIR] = "wrong_dir",
+	[SRTP_R_NO_KEY] = "no_key",
+	[SRTP_R_TOO_SHORT] = "too_short",
+	[SRTP_R_BAD_VERSION] = "bad_version",
+	[SRTP_R_BAD_CSRC] = "bad_csrc",
+	[SRTP_R_BAD_EXT] = "bad_ext",
+	[SRTP_R_BAD_PADDING] = "bad_padding",
+	[SRTP_R_BAD_RTCP] = "bad_rtcp",
+	[SRTP_R_BAD_E_BIT] = "bad_e_bit",
+	[SRTP_R_NO_ROOM] = "no_room",
+	[SRTP_R_AUTH_FAIL] = "auth_fail",
+	[SRTP_R_REPLAY] = "replay",
+	[SRTP_R_TOO_OLD] = "too_old",
+	[SRTP_R_UNKNOWN_MKI] = "unknown_mki",
+	[SRTP_R_LIFETIME] = "lifetime",
+	[SRTP_R_INDEX_LIMIT] = "index_limit",
+	[SRTP_R_SSRC_LIMIT] = "ssrc_limit",
+	[SRTP_R_KEY_LIMIT] = "key_limit",
+};
+
+const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite)
+{
+	if ((unsigned int)suite >= SRTP_SUITE_COUNT)
+		return NULL;
+	return &srtp_suites[suite];
+}
+
+const char *srtp_reason_name(enum srtp_reason why)
+{
+	if ((unsigned int)why >= SRTP_R_COUNT)
+		return "unknown";
+	return srtp_reason_names[why];
+}
+
+/* Byte-wise big-endian access: same code on every kernel and in libc. */
+static u16 srtp_be16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static u32 srtp_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static void srtp_put_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static int srtp_fail(struct srtp_ctx *ctx, enum srtp_reason *why,
+		     enum srtp_reason r, int err)
+{
+	ctx->drops[r]++;
+	*why = r;
+	return err;
+}
+
+bool srtp_is_rtcp(const u8 *buf, unsigned int len)
+{
+	return len >= 2 && buf[1] >= 192 && buf[1] <= 223;
+}
+
+void srtp_cm_iv(u8 iv[16], const u8 salt[14], u32 ssrc, u64 index)
+{
+	unsigned int i;
+
+	memcpy(iv, salt, 14);
+	iv[14] = 0;
+	iv[15] = 0;
+	for (i = 0; i < 4; i++)
+		iv[4 + i] ^= ssrc >> (24 - 8 * i);
+	for (i = 0; i < 6; i++)
+		iv[8 + i] ^= index >> (40 - 8 * i);
+}
+
+void srtp_gcm_rtp_iv(u8 iv[12], const u8 salt[12], u32 ssrc, u32 roc,
+		     u16 seq)
+{
+	unsigned int i;
+
+	memcpy(iv, salt, 12);
+	for (i = 0; i < 4; i++) {
+		iv[2 + i] ^= ssrc >> (24 - 8 * i);
+		iv[6 + i] ^= roc >> (24 - 8 * i);
+	}
+	iv[10] ^= seq >> 8;
+	iv[11] ^= seq;
+}
+
+void srtp_gcm_rtcp_iv(u8 iv[12], const u8 salt[12], u32 ssrc, u32 index)
+{
+	unsigned int i;
+
+	memcpy(iv, salt, 12);
+	index &= SRTP_CORE_SRTCP_INDEX_MAX;
+	for (i = 0; i < 4; i++) {
+		iv[2 + i] ^= ssrc >> (24 - 8 * i);
+		iv[8 + i] ^= index >> (24 - 8 * i);
+	}
+}
+
+/*
+ * RFC 3711 4.3.1 with key derivation rate 0: r = 0, so
+ * x = (label << 48) ^ master_salt and the keystream starts at x * 2^16.
+ * A 12 byte (GCM) salt is zero-padded on the right to 14 bytes (RFC 7714
+ * 11, same as libsrtp2).
+ */
+static int srtp_kdf_label(struct srtp_aes *prf, const u8 *salt,
+			  unsigned int salt_len, u8 label, u8 *out,
+			  unsigned int len)
+{
+	u8 iv[16];
+	int ret;
+
+	memset(iv, 0, sizeof(iv));
+	memcpy(iv, salt, salt_len);
+	iv[7] ^= label;
+	memset(out, 0, len);
+	ret = srtp_aes_ctr(prf, iv, out, len);
+	memzero_explicit(iv, sizeof(iv));
+	return ret;
+}
+
+static bool srtp_key_sizes_ok(unsigned int key_len, unsigned int salt_len)
+{
+	return (key_len == 16 || key_len == 24 || key_len == 32) &&
+	       (salt_len == 12 || salt_len == 14);
+}
+
+int srtp_kdf(const u8 *master_key, unsigned int key_len,
+	     const u8 *master_salt, unsigned int salt_len, u8 label,
+	     u8 *out, unsigned int out_len)
+{
+	struct srtp_aes *prf;
+	int ret;
+
+	if (!srtp_key_sizes_ok(key_len, salt_len))
+		return -EINVAL;
+	ret = srtp_aes_new(&prf, master_key, key_len);
+	if (ret)
+		return ret;
+	ret = srtp_kdf_label(prf, master_salt, salt_len, label, out, out_len);
+	srtp_aes_free(prf);
+	return ret;
+}
+
+/* Labels of RFC 3711 4.3.2; SRTCP uses SRTP's plus 3. */
+#define SRTP_LABEL_ENC		0
+#define SRTP_LABEL_AUTH		1
+#define SRTP_LABEL_SALT		2
+#define SRTCP_LABEL_OFFSET	3
+
+/* Derives the cipher, MAC and salt of SRTP (@rtcp false) or SRTCP. */
+static int srtp_key_derive(struct srtp_key *k, struct srtp_aes *prf,
+			   const struct srtp_suite_info *si,
+			   const u8 *msalt, bool rtcp)
+{
+	u8 off = rtcp ? SRTCP_LABEL_OFFSET : 0;
+	u8 *salt = rtcp ? k->rtcp_salt : k->rtp_salt;
+	int ret;
+
+	ret = srtp_kdf_label(prf, msalt, si->salt_len, SRTP_LABEL_ENC + off,
+			     k->work, si->key_len);
+	if (ret)
+		return ret;
+	if (si->aead)
+		ret = srtp_gcm_new(rtcp ? &k->rtcp_gcm : &k->rtp_gcm,
+				   k->work, si->key_len);
+	else
+		ret = srtp_aes_new(rtcp ? &k->rtcp_aes : &k->rtp_aes,
+				   k->work, si->key_len);
+	if (ret)
+		return ret;
+	if (!si->aead) {
+		ret = srtp_kdf_label(prf, msalt, si->salt_len,
+				     SRTP_LABEL_AUTH + off, k->work,
+				     SRTP_HMAC_KEY_LEN);
+		if (ret)
+			return ret;
+		ret = srtp_hmac_new(rtcp ? &k->rtcp_hmac : &k->rtp_hmac,
+				    k->work, SRTP_HMAC_KEY_LEN);
+		if (ret)
+			return ret;
+	}
+	return srtp_kdf_label(prf, msalt, si->salt_len,
+			      SRTP_LABEL_SALT + off, salt, si->salt_len);
+}
+
+void srtp_key_free(struct srtp_key *k)
+{
+	if (!k)
+		return;
+	if (k->rtp_aes)
+		srtp_aes_free(k->rtp_aes);
+	if (k->rtcp_aes)
+		srtp_aes_free(k->rtcp_aes);
+	if (k->rtp_hmac)
+		srtp_hmac_free(k->rtp_hmac);
+	if (k->rtcp_hmac)
+		srtp_hmac_free(k->rtcp_hmac);
+	if (k->rtp_gcm)
+		srtp_gcm_free(k->rtp_gcm);
+	if (k->rtcp_gcm)
+		srtp_gcm_free(k->rtcp_gcm);
+	srtp_zfree(k, sizeof(*k));
+}
+
+static struct srtp_key *srtp_key_err(struct srtp_key *k, int *err, int e,
+				     enum srtp_reason *why,
+				     enum srtp_reason r)
+{
+	srtp_key_free(k);
+	*err = e;
+	*why = r;
+	return NULL;
+}
+
+struct srtp_key *srtp_key_new(enum srtp_suite suite,
+			      const u8 *master_key, unsigned int key_len,
+			      const u8 *master_salt, unsigned int salt_len,
+			      const u8 *mki, unsigned int mki_len,
+			      u64 lifetime, int *err, enum srtp_reason *why)
+{
+	const struct srtp_suite_info *si = srtp_suite_get(suite);
+	struct srtp_aes *prf;
+	struct srtp_key *k;
+	int ret;
+
+	if (!si || !master_key || !master_salt || key_len != si->key_len ||
+	    salt_len != si->salt_len || mki_len > SRTP_CORE_MKI_MAX ||
+	    (mki_len && !mki) || lifetime > SRTP_CORE_LIFETIME_MAX)
+		return srtp_key_err(NULL, err, -EINVAL, why,
+				    SRTP_R_BAD_PARAM);
+	k = srtp_zalloc(sizeof(*k));
+	if (!k)
+		return srtp_key_err(NULL, err, -ENOMEM, why, SRTP_R_NOMEM);
+	k->suite = suite;
+	k->mki_len = mki_len;
+	if (mki_len)
+		memcpy(k->mki, mki, mki_len);
+	k->lifetime = lifetime ? lifetime : SRTP_CORE_LIFETIME_MAX;
+
+	ret = srtp_aes_new(&prf, master_key, key_len);
+	if (ret)
+		return srtp_key_err(k, err, ret, why, SRTP_R_CRYPTO);
+	ret = srtp_key_derive(k, prf, si, master_salt, false);
+	if (!ret)
+		ret = srtp_key_derive(k, prf, si, master_salt, true);
+	srtp_aes_free(prf);
+	memzero_explicit(k->work, sizeof(k->work));
+	if (ret)
+		return srtp_key_err(k, err, ret, why, SRTP_R_CRYPTO);
+	*err = 0;
+	*why = SRTP_R_OK;
+	return k;
+}
+
+static struct srtp_ctx *srtp_ctx_err(int *err, int e, enum srtp_reason *why,
+				     enum srtp_reason r)
+{
+	*err = e;
+	*why = r;
+	return NULL;
+}
+
+struct srtp_ctx *srtp_ctx_new(const struct srtp_params *p, int *err,
+			      enum srtp_reason *why)
+{
+	const u32 known = SRTP_F_UNENCRYPTED_SRTP | SRTP_F_UNENCRYPTED_SRTCP |
+			  SRTP_F_UNAUTHENTICATED_SRTP;
+	const struct srtp_suite_info *si = srtp_suite_get(p->suite);
+	u32 window = p->window ? p->window : SRTP_CORE_WINDOW_DEFAULT;
+	struct srtp_ctx *ctx;
+
+	if (p->kdr)
+		return srtp_ctx_err(err, -EOPNOTSUPP, why,
+				    SRTP_R_KDR_UNSUPPORTED);
+	if (!si || (p->flags & ~known) ||
+	    (p->dir != SRTP_DIR_OUTBOUND && p->dir != SRTP_DIR_INBOUND) ||
+	    window < SRTP_CORE_WINDOW_MIN || window > SRTP_CORE_WINDOW_MAX ||
+	    p->mki_len > SRTP_CORE_MKI_MAX ||
+	    p->srtcp_first_index > SRTP_CORE_SRTCP_INDEX_MAX)
+		return srtp_ctx_err(err, -EINVAL, why, SRTP_R_BAD_PARAM);
+	/* RFC 7714 defines no unencrypted or unauthenticated SRTP. */
+	if (si->aead && (p->flags & (SRTP_F_UNENCRYPTED_SRTP |
+				     SRTP_F_UNAUTHENTICATED_SRTP)))
+		return srtp_ctx_err(err, -EOPNOTSUPP, why, SRTP_R_BAD_PARAM);
+	ctx = srtp_zalloc(sizeof(*ctx));
+	if (!ctx)
+		return srtp_ctx_err(err, -ENOMEM, why, SRTP_R_NOMEM);
+	ctx->si = si;
+	ctx->p = *p;
+	ctx->p.window = window;
+	*err = 0;
+	*why = SRTP_R_OK;
+	return ctx;
+}
+
+void srtp_ctx_free(struct srtp_ctx *ctx)
+{
+	unsigned int i;
+
+	if (!ctx)
+		return;
+	for (i = 0; i < ctx->nkeys; i++)
+		srtp_key_free(ctx->keys[i]);
+	srtp_zfree(ctx, sizeof(*ctx));
+}
+
+int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
+		     enum srtp_reason *why)
+{
+	unsigned int i;
+
+	if (!key || key->suite != ctx->p.suite ||
+	    key->mki_len != ctx->p.mki_len)
+		return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EINVAL);
+	if (ctx->nkeys >= SRTP_CORE_KEYS_MAX)
+		return srtp_fail(ctx, why, SRTP_R_KEY_LIMIT, -ENOSPC);
+	/* Without MKI only one key can be told apart at a time. */
+	for (i = 0; i < ctx->nkeys && key->mki_len; i++)
+		if (!memcmp(ctx->keys[i]->mki, key->mki, key->mki_len))
+			return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EEXIST);
+	key->slot = ctx->nkeys;
+	ctx->keys[ctx->nkeys++] = key;
+	*why = SRTP_R_OK;
+	return key->slot;
+}
+
+int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot)
+{
+	if (slot >= ctx->nkeys)
+		return -EINVAL;
+	ctx->active = slot;
+	return 0;
+}
+
+u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev)
+{
+	u32 mask = ctx->events;
+
+	if (ev) {
+		ev->mask = mask;
+		ev->soft_key = ctx->soft_key;
+		ev->hard_key = ctx->hard_key;
+		ev->active_key = ctx->active;
+	}
+	ctx->events = 0;
+	return mask;
+}
+
+u64 srtp_ctx_drops(const struct srtp_ctx *ctx, enum srtp_reason why)
+{
+	if ((unsigned int)why >= SRTP_R_COUNT)
+		return 0;
+	return ctx->drops[why];
+}
+
+/* ---- keys and lifetime ---- */
+
+static bool srtp_key_spent(const struct srtp_key *k)
+{
+	return k->used >= k->lifetime;
+}
+
+/*
+ * The key protect uses, or (no MKI) the key unprotect uses.  A spent key
+ * hands over to the next installed one without a gap.
+ */
+static struct srtp_key *srtp_active_key(struct srtp_ctx *ctx,
+					enum srtp_reason *r)
+{
+	if (!ctx->nkeys) {
+		*r = SRTP_R_NO_KEY;
+		return NULL;
+	}
+	while (srtp_key_spent(ctx->keys[ctx->active]) &&
+	       ctx->active + 1 < ctx->nkeys) {
+		ctx->active++;
+		ctx->events |= SRTP_EV_KEY_SWITCH;
+	}
+	if (srtp_key_spent(ctx->keys[ctx->active])) {
+		*r = SRTP_R_LIFETIME;
+		return NULL;
+	}
+	return ctx->keys[ctx->active];
+}
+
+/* The key an inbound packet names by its MKI (not secret: memcmp). */
+static struct srtp_key *srtp_rx_key(struct srtp_ctx *ctx, const u8 *mki,
+				    enum srtp_reason *r)
+{
+	unsigned int i;
+
+	if (!ctx->p.mki_len)
+		return srtp_active_key(ctx, r);
+	for (i = 0; i < ctx->nkeys; i++) {
+		if (memcmp(ctx->keys[i]->mki, mki, ctx->p.mki_len))
+			continue;
+		if (srtp_key_spent(ctx->keys[i])) {
+			*r = SRTP_R_LIFETIME;
+			return NULL;
+		}
+		return ctx->keys[i];
+	}
+	*r = ctx->nkeys ? SRTP_R_UNKNOWN_MKI : SRTP_R_NO_KEY;
+	return NULL;
+}
+
+/* Counts one packet on @k; soft event at half the lifetime, hard at it. */
+static void srtp_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
+{
+	k->used++;
+	if (!k->soft_sent && k->used * 2 >= k->lifetime) {
+		k->soft_sent = true;
+		ctx->events |= SRTP_EV_SOFT_LIMIT;
+		ctx->soft_key = k->slot;
+	}
+	if (!k->hard_sent && k->used >= k->lifetime) {
+		k->hard_sent = true;
+		ctx->events |= SRTP_EV_HARD_LIMIT;
+		ctx->hard_key = k->slot;
+	}
+}
+
+/* ---- per-SSRC state ---- */
+
+/*
+ * The state of @ssrc, or the scratch state of a new SSRC, which is
+ * admitted by srtp_ssrc_commit() only once a packet is accepted, so
+ * forged packets cannot fill the table.
+ */
+static struct srtp_ssrc *srtp_ssrc_get(struct srtp_ctx *ctx, u32 ssrc,
+				       enum srtp_reason *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nssrc; i++)
+		if (ctx->ssrc[i].ssrc == ssrc)
+			return &ctx->ssrc[i];
+	if (ctx->nssrc >= SRTP_CORE_SSRC_MAX) {
+		*r = SRTP_R_SSRC_LIMIT;
+		return NULL;
+	}
+	memset(&ctx->fresh, 0, sizeof(ctx->fresh));
+	ctx->fresh.ssrc = ssrc;
+	ctx->fresh.rtcp_next = ctx->p.srtcp_first_index;
+	return &ctx->fresh;
+}
+
+static struct srtp_ssrc *srtp_ssrc_commit(struct srtp_ctx *ctx,
+					  struct srtp_ssrc *st)
+{
+	if (st != &ctx->fresh)
+		return st;
+	ctx->ssrc[ctx->nssrc] = ctx->fresh;
+	return &ctx->ssrc[ctx->nssrc++];
+}
+
+/* ---- replay window and index estimation ---- */
+
+/* RFC 3711 Appendix A; the ROC never goes below 0 (see srtp-core.md). */
+static u64 srtp_guess_index(const struct srtp_replay *r, u16 seq)
+{
+	u64 roc = r->top >> 16;
+	u32 s_l = r->top & 0xffff;
+
+	if (!r->seen)
+		return seq;
+	if (s_l < 32768) {
+		if ((u32)seq > s_l + 32768 && roc > 0)
+			roc--;
+	} else if (s_l - 32768 > seq) {
+		roc++;
+	}
+	return roc << 16 | seq;
+}
+
+static enum srtp_reason srtp_replay_check(const struct srtp_replay *r,
+					  u32 window, u64 idx)
+{
+	u64 d;
+
+	if (!r->seen || idx > r->top)
+		return SRTP_R_OK;
+	d = r->top - idx;
+	if (d >= window)
+		return SRTP_R_TOO_OLD;
+	if ((r->bits[d / 64] >> (d % 64)) & 1)
+		return SRTP_R_REPLAY;
+	return SRTP_R_OK;
+}
+
+/* Moves every bit @n positions older. */
+static void srtp_replay_shift(struct srtp_replay *r, u64 n)
+{
+	unsigned int w, b, i;
+
+	if (n >= SRTP_CORE_WINDOW_MAX) {
+		memset(r->bits, 0, sizeof(r->bits));
+		return;
+	}
+	w = n / 64;
+	b = n % 64;
+	for (i = SRTP_WORDS; i-- > 0;) {
+		u64 v = 0;
+
+		if (i >= w) {
+			v = r->bits[i - w] << b;
+			if (b && i > w)
+				v |= r->bits[i - w - 1] >> (64 - b);
+		}
+		r->bits[i] = v;
+	}
+}
+
+static void srtp_replay_add(struct srtp_replay *r, u64 idx)
+{
+	u64 d;
+
+	if (!r->seen || idx > r->top) {
+		if (r->seen)
+			srtp_replay_shift(r, idx - r->top);
+		else
+			memset(r->bits, 0, sizeof(r->bits));
+		r->top = idx;
+		r->seen = true;
+		r->bits[0] |= 1;
+		return;
+	}
+	d = r->top - idx;
+	r->bits[d / 64] |= 1ULL << (d % 64);
+}
+
+/* A sender only remembers the highest index it used. */
+static void srtp_sent_add(struct srtp_replay *r, u64 idx)
+{
+	if (!r->seen || idx > r->top) {
+		r->top = idx;
+		r->seen = true;
+	}
+}
+
+/* ---- header parsing ---- */
+
+/* Checks V, CC and X against @len and returns the header length. */
+static enum srtp_reason srtp_rtp_parse(const u8 *buf, unsigned int len,
+				       unsigned int *hdr_len)
+{
+	unsigned int h;
+
+	if (len < RTP_MIN_HDR)
+		return SRTP_R_TOO_SHORT;
+	if ((buf[0] >> 6) != 2)
+		return SRTP_R_BAD_VERSION;
+	h = RTP_MIN_HDR + 4 * (buf[0] & 0x0f);
+	if (h > len)
+		return SRTP_R_BAD_CSRC;
+	if (buf[0] & 0x10) {
+		if (len - h < 4)
+			return SRTP_R_BAD_EXT;
+		h += 4 + 4 * srtp_be16(buf + h + 2);
+		if (h > len)
+			return SRTP_R_BAD_EXT;
+	}
+	*hdr_len = h;
+	return SRTP_R_OK;
+}
+
+/* P bit: the last byte counts the padding, 1..payload length. */
+static bool srtp_rtp_padding_ok(const u8 *buf, unsigned int len,
+				unsigned int hdr)
+{
+	u8 pad;
+
+	if (!(buf[0] & 0x20))
+		return true;
+	if (len == hdr)
+		return false;
+	pad = buf[len - 1];
+	return pad >= 1 && pad <= len - hdr;
+}
+
+/* The fixed part of the first RTCP header, readable even when encrypted. */
+static enum srtp_reason srtp_rtcp_head(const u8 *buf, unsigned int len)
+{
+	if (len < RTCP_HDR)
+		return SRTP_R_TOO_SHORT;
+	if ((buf[0] >> 6) != 2)
+		return SRTP_R_BAD_VERSION;
+	if (!srtp_is_rtcp(buf, len))
+		return SRTP_R_BAD_RTCP;
+	return SRTP_R_OK;
+}
+
+/*
+ * A compound RTCP packet: each part version 2, an RTCP type, a length
+ * inside the packet; the parts add up to @len exactly; only the last
+ * part may be padded.
+ */
+static enum srtp_reason srtp_rtcp_parse(const u8 *buf, unsigned int len)
+{
+	enum srtp_reason r = srtp_rtcp_head(buf, len);
+	unsigned int off = 0, plen;
+
+	if (r)
+		return r;
+	while (off < len) {
+		if (len - off < 4)
+			return SRTP_R_BAD_RTCP;
+		if ((buf[off] >> 6) != 2)
+			return SRTP_R_BAD_VERSION;
+		if (!srtp_is_rtcp(buf + off, len - off))
+			return SRTP_R_BAD_RTCP;
+		plen = 4 * (srtp_be16(buf + off + 2) + 1);
+		if (plen > len - off || (off == 0 && plen < RTCP_HDR))
+			return SRTP_R_BAD_RTCP;
+		if (buf[off] & 0x20) {
+			if (off + plen != len || !buf[len - 1] ||
+			    buf[len - 1] > plen - 4)
+				return SRTP_R_BAD_PADDING;
+		}
+		off += plen;
+	}
+	return SRTP_R_OK;
+}
+
+/* ---- SRTP ---- */
+
+static unsigned int srtp_rtp_tag_len(const struct srtp_ctx *ctx)
+{
+	if (ctx->p.flags & SRTP_F_UNAUTHENTICATED_SRTP)
+		return 0;
+	return ctx->si->srtp_tag_len;
+}
+
+/* AES-CM: payload keystream, then HMAC over packet || ROC. */
+static int srtp_rtp_seal_cm(struct srtp_ctx *ctx, struct srtp_key *k,
+			    u8 *buf, unsigned int len, unsigned int hdr,
+			    u32 ssrc, u64 idx)
+{
+	unsigned int tag_len = srtp_rtp_tag_len(ctx);
+	u8 iv[16];
+	int ret;
+
+	if (!(ctx->p.flags & SRTP_F_UNENCRYPTED_SRTP)) {
+		srtp_cm_iv(iv, k->rtp_salt, ssrc, idx);
+		ret = srtp_aes_ctr(k->rtp_aes, iv, buf + hdr, len - hdr);
+		if (ret)
+			return ret;
+	}
+	memcpy(buf + len, k->mki, k->mki_len);
+	if (!tag_len)
+		return 0;
+	srtp_put_be32(ctx->roc, idx >> 16);
+	ret = srtp_hmac_sha1(k->rtp_hmac, buf, len, ctx->roc, 4, ctx->mac);
+	if (ret)
+		return ret;
+	memcpy(buf + len + k->mki_len, ctx->mac, tag_len);
+	return 0;
+}
+
+/* RFC 7714 8: header is AAD, tag follows the payload, then the MKI. */
+static int srtp_rtp_seal_gcm(struct srtp_key *k, u8 *buf, unsigned int len,
+			     unsigned int hdr, u32 ssrc, u64 idx)
+{
+	u8 iv[12];
+	int ret;
+
+	srtp_gcm_rtp_iv(iv, k->rtp_salt, ssrc, idx >> 16, idx & 0xffff);
+	ret = srtp_gcm_encrypt(k->rtp_gcm, iv, buf, hdr, buf + hdr,
+			       len - hdr, buf + len);
+	if (ret)
+		return ret;
+	memcpy(buf + len + SRTP_GCM_TAG_LEN, k->mki, k->mki_len);
+	return 0;
+}
+
+int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		     unsigned int room, enum srtp_reason *why)
+{
+	enum srtp_reason r = SRTP_R_OK;
+	unsigned int hdr, trailer;
+	struct srtp_ssrc *st;
+	struct srtp_key *k;
+	u32 ssrc;
+	u64 idx;
+	int ret;
+
+	if (ctx->p.dir != SRTP_DIR_OUTBOUND)
+		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
+	r = srtp_rtp_parse(buf, len, &hdr);
+	if (r)
+		return srtp_fail(ctx, why, r, -EINVAL);
+	if (!srtp_rtp_padding_ok(buf, len, hdr))
+		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
+	ssrc = srtp_be32(buf + 8);
+	st = srtp_ssrc_get(ctx, ssrc, &r);
+	if (!st)
+		return srtp_fail(ctx, why, r, -ENOBUFS);
+	idx = srtp_guess_index(&st->rtp, srtp_be16(buf + 2));
+	if (idx >= SRTP_CORE_LIFETIME_MAX)
+		return srtp_fail(ctx, why, SRTP_R_INDEX_LIMIT, -EOVERFLOW);
+	k = srtp_active_key(ctx, &r);
+	if (!k)
+		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
+	trailer = ctx->p.mki_len + (ctx->si->aead ? SRTP_GCM_TAG_LEN :
+				    srtp_rtp_tag_len(ctx));
+	if (room < len || room - len < trailer)
+		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
+	if (ctx->si->aead)
+		ret = srtp_rtp_seal_gcm(k, buf, len, hdr, ssrc, idx);
+	else
+		ret = srtp_rtp_seal_cm(ctx, k, buf, len, hdr, ssrc, idx);
+	if (ret)
+		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
+	st = srtp_ssrc_commit(ctx, st);
+	srtp_sent_add(&st->rtp, idx);
+	srtp_key_use(ctx, k);
+	*why = SRTP_R_OK;
+	return len + trailer;
+}
+
+/* Verifies and decrypts buf[0..plen); the tag follows the MKI. */
+static enum srtp_reason srtp_rtp_open_cm(struct srtp_ctx *ctx,
+					 struct srtp_key *k, u8 *buf,
+					 unsigned int plen, unsigned int hdr,
+					 u32 ssrc, u64 idx)
+{
+	unsigned int tag_len = srtp_rtp_tag_len(ctx);
+	const u8 *tag = buf + plen + ctx->p.mki_len;
+	u8 iv[16];
+
+	if (tag_len) {
+		srtp_put_be32(ctx->roc, idx >> 16);
+		if (srtp_hmac_sha1(k->rtp_hmac, buf, plen, ctx->roc, 4,
+				   ctx->mac))
+			return SRTP_R_CRYPTO;
+		if (crypto_memneq(ctx->mac, tag, tag_len))
+			return SRTP_R_AUTH_FAIL;
+	}
+	if (!(ctx->p.flags & SRTP_F_UNENCRYPTED_SRTP)) {
+		srtp_cm_iv(iv, k->rtp_salt, ssrc, idx);
+		if (srtp_aes_ctr(k->rtp_aes, iv, buf + hdr, plen - hdr))
+			return SRTP_R_CRYPTO;
+	}
+	return SRTP_R_OK;
+}
+
+static enum srtp_reason srtp_rtp_open_gcm(struct srtp_key *k, u8 *buf,
+					  unsigned int plen, unsigned int hdr,
+					  u32 ssrc, u64 idx)
+{
+	u8 iv[12];
+	int ret;
+
+	srtp_gcm_rtp_iv(iv, k->rtp_salt, ssrc, idx >> 16, idx & 0xffff);
+	ret = srtp_gcm_decrypt(k->rtp_gcm, iv, buf, hdr, buf + hdr,
+			       plen - hdr, buf + plen);
+	if (ret == -EBADMSG)
+		return SRTP_R_AUTH_FAIL;
+	return ret ? SRTP_R_CRYPTO : SRTP_R_OK;
+}
+
+static int srtp_errno(enum srtp_reason r)
+{
+	switch (r) {
+	case SRTP_R_AUTH_FAIL:
+		return -EBADMSG;
+	case SRTP_R_REPLAY:
+	case SRTP_R_TOO_OLD:
+		return -EALREADY;
+	case SRTP_R_UNKNOWN_MKI:
+	case SRTP_R_NO_KEY:
+		return -ENOKEY;
+	case SRTP_R_LIFETIME:
+		return -EKEYEXPIRED;
+	case SRTP_R_INDEX_LIMIT:
+		return -EOVERFLOW;
+	case SRTP_R_SSRC_LIMIT:
+		return -ENOBUFS;
+	case SRTP_R_CRYPTO:
+		return -EIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		       enum srtp_reason *why)
+{
+	unsigned int mki_len = ctx->p.mki_len, tag_len, hdr, plen;
+	enum srtp_reason r = SRTP_R_OK;
+	struct srtp_ssrc *st;
+	struct srtp_key *k;
+	u32 ssrc;
+	u64 idx;
+
+	if (ctx->p.dir != SRTP_DIR_INBOUND)
+		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
+	tag_len = ctx->si->aead ? SRTP_GCM_TAG_LEN : srtp_rtp_tag_len(ctx);
+	if (len < RTP_MIN_HDR + tag_len + mki_len)
+		return srtp_fail(ctx, why, SRTP_R_TOO_SHORT, -EINVAL);
+	plen = len - tag_len - mki_len;
+	r = srtp_rtp_parse(buf, plen, &hdr);
+	if (r)
+		return srtp_fail(ctx, why, r, -EINVAL);
+	/* CM: packet | MKI | tag.  GCM: packet+tag | MKI. */
+	k = srtp_rx_key(ctx, buf + (ctx->si->aead ? plen + tag_len : plen),
+			&r);
+	if (!k)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	ssrc = srtp_be32(buf + 8);
+	st = srtp_ssrc_get(ctx, ssrc, &r);
+	if (!st)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	idx = srtp_guess_index(&st->rtp, srtp_be16(buf + 2));
+	if (idx >= SRTP_CORE_LIFETIME_MAX)
+		return srtp_fail(ctx, why, SRTP_R_INDEX_LIMIT, -EOVERFLOW);
+	r = srtp_replay_check(&st->rtp, ctx->p.window, idx);
+	if (r)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	if (ctx->si->aead)
+		r = srtp_rtp_open_gcm(k, buf, plen, hdr, ssrc, idx);
+	else
+		r = srtp_rtp_open_cm(ctx, k, buf, plen, hdr, ssrc, idx);
+	if (r)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	if (!srtp_rtp_padding_ok(buf, plen, hdr))
+		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
+	/* Authenticated: now, and only now, the state moves. */
+	st = srtp_ssrc_commit(ctx, st);
+	srtp_replay_add(&st->rtp, idx);
+	srtp_key_use(ctx, k);
+	*why = SRTP_R_OK;
+	return plen;
+}
+
+/* ---- SRTCP ---- */
+
+static bool srtp_rtcp_encrypts(const struct srtp_ctx *ctx)
+{
+	return !(ctx->p.flags & SRTP_F_UNENCRYPTED_SRTCP);
+}
+
+/* RFC 3711 3.4: packet | E||index | MKI | tag; tag over packet||E||index. */
+static int srtp_rtcp_seal_cm(struct srtp_ctx *ctx, struct srtp_key *k,
+			     u8 *buf, unsigned int len, u32 ssrc, u32 idx)
+{
+	u8 iv[16];
+	int ret;
+
+	if (srtp_rtcp_encrypts(ctx)) {
+		srtp_cm_iv(iv, k->rtcp_salt, ssrc, idx);
+		ret = srtp_aes_ctr(k->rtcp_aes, iv, buf + RTCP_HDR,
+				   len - RTCP_HDR);
+		if (ret)
+			return ret;
+		idx |= SRTCP_E_FLAG;
+	}
+	srtp_put_be32(buf + len, idx);
+	memcpy(buf + len + 4, k->mki, k->mki_len);
+	ret = srtp_hmac_sha1(k->rtcp_hmac, buf, len + 4, NULL, 0, ctx->mac);
+	if (ret)
+		return ret;
+	memcpy(buf + len + 4 + k->mki_len, ctx->mac, ctx->si->srtcp_tag_len);
+	return 0;
+}
+
+/*
+ * RFC 7714 9: packet | tag | E||index | MKI.  Encrypted: the AAD is the
+ * 8 byte header and E||index, gathered in ctx->aad.  Not encrypted: the
+ * AAD is the whole packet and E||index, made contiguous by writing
+ * E||index where the tag goes, then moving it behind the tag.
+ */
+static int srtp_rtcp_seal_gcm(struct srtp_ctx *ctx, struct srtp_key *k,
+			      u8 *buf, unsigned int len, u32 ssrc, u32 idx)
+{
+	u8 *word = buf + len + SRTP_GCM_TAG_LEN;
+	u8 iv[12];
+	int ret;
+
+	srtp_gcm_rtcp_iv(iv, k->rtcp_salt, ssrc, idx);
+	if (srtp_rtcp_encrypts(ctx)) {
+		memcpy(ctx->aad, buf, RTCP_HDR);
+		srtp_put_be32(ctx->aad + RTCP_HDR, idx | SRTCP_E_FLAG);
+		ret = srtp_gcm_encrypt(k->rtcp_gcm, iv, ctx->aad,
+				       sizeof(ctx->aad), buf + RTCP_HDR,
+				       len - RTCP_HDR, buf + len);
+		if (ret)
+			return ret;
+		srtp_put_be32(word, idx | SRTCP_E_FLAG);
+	} else {
+		srtp_put_be32(buf + len, idx);
+		ret = srtp_gcm_encrypt(k->rtcp_gcm, iv, buf, len + 4,
+				       buf + len + 4, 0, ctx->tag);
+		if (ret)
+			return ret;
+		memcpy(buf + len, ctx->tag, SRTP_GCM_TAG_LEN);
+		srtp_put_be32(word, idx);
+	}
+	memcpy(word + 4, k->mki, k->mki_len);
+	return 0;
+}
+
+static unsigned int srtp_rtcp_trailer(const struct srtp_ctx *ctx)
+{
+	return 4 + ctx->p.mki_len + ctx->si->srtcp_tag_len;
+}
+
+int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		      unsigned int room, enum srtp_reason *why)
+{
+	unsigned int trailer = srtp_rtcp_trailer(ctx);
+	enum srtp_reason r = SRTP_R_OK;
+	struct srtp_ssrc *st;
+	struct srtp_key *k;
+	u32 ssrc, idx;
+	int ret;
+
+	if (ctx->p.dir != SRTP_DIR_OUTBOUND)
+		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
+	r = srtp_rtcp_parse(buf, len);
+	if (r)
+		return srtp_fail(ctx, why, r, -EINVAL);
+	ssrc = srtp_be32(buf + 4);
+	st = srtp_ssrc_get(ctx, ssrc, &r);
+	if (!st)
+		return srtp_fail(ctx, why, r, -ENOBUFS);
+	idx = st->rtcp_next;
+	if (idx > SRTP_CORE_SRTCP_INDEX_MAX)
+		return srtp_fail(ctx, why, SRTP_R_INDEX_LIMIT, -EOVERFLOW);
+	k = srtp_active_key(ctx, &r);
+	if (!k)
+		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
+	if (room < len || room - len < trailer)
+		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
+	if (ctx->si->aead)
+		ret = srtp_rtcp_seal_gcm(ctx, k, buf, len, ssrc, idx);
+	else
+		ret = srtp_rtcp_seal_cm(ctx, k, buf, len, ssrc, idx);
+	if (ret)
+		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
+	st = srtp_ssrc_commit(ctx, st);
+	st->rtcp_next = idx + 1;
+	srtp_key_use(ctx, k);
+	*why = SRTP_R_OK;
+	return len + trailer;
+}
+
+static enum srtp_reason srtp_rtcp_open_cm(struct srtp_ctx *ctx,
+					  struct srtp_key *k, u8 *buf,
+					  unsigned int plen, u32 ssrc,
+					  u32 word)
+{
+	const u8 *tag = buf + plen + 4 + ctx->p.mki_len;
+	u8 iv[16];
+
+	if (srtp_hmac_sha1(k->rtcp_hmac, buf, plen + 4, NULL, 0, ctx->mac))
+		return SRTP_R_CRYPTO;
+	if (crypto_memneq(ctx->mac, tag, ctx->si->srtcp_tag_len))
+		return SRTP_R_AUTH_FAIL;
+	if (word & SRTCP_E_FLAG) {
+		srtp_cm_iv(iv, k->rtcp_salt, ssrc,
+			   word & SRTP_CORE_SRTCP_INDEX_MAX);
+		if (srtp_aes_ctr(k->rtcp_aes, iv, buf + RTCP_HDR,
+				 plen - RTCP_HDR))
+			return SRTP_R_CRYPTO;
+	}
+	return SRTP_R_OK;
+}
+
+/* See srtp_rtcp_seal_gcm(); @plen excludes tag, E||index and MKI. */
+static enum srtp_reason srtp_rtcp_open_gcm(struct srtp_ctx *ctx,
+					   struct srtp_key *k, u8 *buf,
+					   unsigned int plen, u32 ssrc,
+					   u32 word)
+{
+	u8 *tag = buf + plen;
+	u8 iv[12];
+	int ret;
+
+	srtp_gcm_rtcp_iv(iv, k->rtcp_salt, ssrc, word);
+	if (word & SRTCP_E_FLAG) {
+		memcpy(ctx->aad, buf, RTCP_HDR);
+		srtp_put_be32(ctx->aad + RTCP_HDR, word);
+		ret = srtp_gcm_decrypt(k->rtcp_gcm, iv, ctx->aad,
+				       sizeof(ctx->aad), buf + RTCP_HDR,
+				       plen - RTCP_HDR, tag);
+	} else {
+		memcpy(ctx->tag, tag, SRTP_GCM_TAG_LEN);
+		srtp_put_be32(buf + plen, word);
+		ret = srtp_gcm_decrypt(k->rtcp_gcm, iv, buf, plen + 4,
+				       buf + plen + 4, 0, ctx->tag);
+		memcpy(tag, ctx->tag, SRTP_GCM_TAG_LEN);
+	}
+	if (ret == -EBADMSG)
+		return SRTP_R_AUTH_FAIL;
+	return ret ? SRTP_R_CRYPTO : SRTP_R_OK;
+}
+
+int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+			enum srtp_reason *why)
+{
+	unsigned int trailer = srtp_rtcp_trailer(ctx), plen, word_off;
+	enum srtp_reason r = SRTP_R_OK;
+	struct srtp_ssrc *st;
+	struct srtp_key *k;
+	u32 ssrc, word;
+
+	if (ctx->p.dir != SRTP_DIR_INBOUND)
+		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
+	if (len < RTCP_HDR + trailer)
+		return srtp_fail(ctx, why, SRTP_R_TOO_SHORT, -EINVAL);
+	plen = len - trailer;
+	r = srtp_rtcp_head(buf, plen);
+	if (r)
+		return srtp_fail(ctx, why, r, -EINVAL);
+	/* CM: packet | E||index | MKI | tag.  GCM: packet | tag | E||index | MKI. */
+	word_off = plen + (ctx->si->aead ? SRTP_GCM_TAG_LEN : 0);
+	word = srtp_be32(buf + word_off);
+	if (!(word & SRTCP_E_FLAG) != !srtp_rtcp_encrypts(ctx))
+		return srtp_fail(ctx, why, SRTP_R_BAD_E_BIT, -EINVAL);
+	k = srtp_rx_key(ctx, buf + word_off + 4, &r);
+	if (!k)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	ssrc = srtp_be32(buf + 4);
+	st = srtp_ssrc_get(ctx, ssrc, &r);
+	if (!st)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	r = srtp_replay_check(&st->rtcp, ctx->p.window,
+			      word & SRTP_CORE_SRTCP_INDEX_MAX);
+	if (r)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	if (ctx->si->aead)
+		r = srtp_rtcp_open_gcm(ctx, k, buf, plen, ssrc, word);
+	else
+		r = srtp_rtcp_open_cm(ctx, k, buf, plen, ssrc, word);
+	if (r)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	r = srtp_rtcp_parse(buf, plen);
+	if (r)
+		return srtp_fail(ctx, why, r, -EINVAL);
+	st = srtp_ssrc_commit(ctx, st);
+	srtp_replay_add(&st->rtcp, word & SRTP_CORE_SRTCP_INDEX_MAX);
+	srtp_key_use(ctx, k);
+	*why = SRTP_R_OK;
+	return plen;
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * srtp.h - portable SRTP/SRTCP core (RFC 3711, RFC 6188, RFC 7714).
+ *
+ * One implementation, compiled into the kernel module and into userspace.
+ * See Documentation/srtp-core.md for the design notes.
+ *
+ * Names: libsrtp2 exports srtp_protect_rtcp() and srtp_unprotect_rtcp()
+ * and defines SRTP_MAX_* macros; the unit tests link both libraries, so
+ * this API uses srtp_rtp_protect() & co. and SRTP_CORE_* limits.
+ *
+ * Locking: a context is not internally locked.  The caller serializes
+ * every call on one context (protect, unprotect, srtp_ctx_add_key,
+ * srtp_ctx_set_active_key, srtp_ctx_take_events, reading the counters),
+ * e.g. with a per-context spinlock taken in softirq.  Nothing here
+ * sleeps except srtp_ctx_new() and srtp_key_new(), which must be called
+ * without that lock held; the mutable state lives in struct srtp_ctx
+ * fields marked "mutable" in srtp.c and in the key's usage counters.
+ * Different contexts are independent.
+ */
+
+#ifndef _SRTP_CORE_H
+#define _SRTP_CORE_H
+
+#include "srtp_platform.h"
+
+enum srtp_suite {
+	SRTP_AES_CM_128_HMAC_SHA1_80,
+	SRTP_AES_CM_128_HMAC_SHA1_32,
+	SRTP_AES_192_CM_HMAC_SHA1_80,
+	SRTP_AES_192_CM_HMAC_SHA1_32,
+	SRTP_AES_256_CM_HMAC_SHA1_80,
+	SRTP_AES_256_CM_HMAC_SHA1_32,
+	SRTP_AEAD_AES_128_GCM,
+	SRTP_AEAD_AES_256_GCM,
+	SRTP_SUITE_COUNT
+};
+
+struct srtp_suite_info {
+	const char *name;	/* RFC 4568 / RFC 7714 crypto-suite name */
+	u8 key_len;		/* master and session cipher key */
+	u8 salt_len;		/* master and session salt: 14 CM, 12 GCM */
+	u8 auth_key_len;	/* HMAC-SHA1 session key, 0 for AEAD */
+	u8 srtp_tag_len;
+	u8 srtcp_tag_len;	/* 10 for both _80 and _32 (RFC 4568 6.2) */
+	bool aead;
+};
+
+/* NULL for an unknown suite. */
+const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite);
+
+/* Session parameters (RFC 4568 6.3). */
+#define SRTP_F_UNENCRYPTED_SRTP		0x1
+#define SRTP_F_UNENCRYPTED_SRTCP	0x2	/* E bit 0 */
+#define SRTP_F_UNAUTHENTICATED_SRTP	0x4
+#define SRTP_F_UNAUTHENTICATED_SRTCP	0x8	/* always refused */
+
+/* Limits of one context. */
+#define SRTP_CORE_WINDOW_MIN		64
+#define SRTP_CORE_WINDOW_MAX		1024
+#define SRTP_CORE_WINDOW_DEFAULT	128
+#define SRTP_CORE_SSRC_MAX		8
+#define SRTP_CORE_KEYS_MAX		16
+#define SRTP_CORE_MKI_MAX		128
+#define SRTP_CORE_TRAILER_MAX		(4 + SRTP_CORE_MKI_MAX + 16)
+
+/* SRTP index space (48 bits) and SRTCP index space (31 bits). */
+#define SRTP_CORE_LIFETIME_MAX		0x1000000000000ULL	/* 2^48 */
+#define SRTP_CORE_SRTCP_INDEX_MAX	0x7fffffffU
+
+enum srtp_dir {
+	SRTP_DIR_OUTBOUND,	/* protect only */
+	SRTP_DIR_INBOUND,	/* unprotect only */
+};
+
+/* Why a call failed; the context counts every one (srtp_ctx_drops()). */
+enum srtp_reason {
+	SRTP_R_OK,
+	SRTP_R_BAD_PARAM,	/* invalid parameter at setup */
+	SRTP_R_KDR_UNSUPPORTED,	/* key derivation rate != 0 */
+	SRTP_R_NOMEM,
+	SRTP_R_CRYPTO,		/* the crypto backend failed */
+	SRTP_R_WRONG_DIR,	/* protect on inbound context, or reverse */
+	SRTP_R_NO_KEY,		/* no master key installed */
+	SRTP_R_TOO_SHORT,	/* shorter than header + trailer */
+	SRTP_R_BAD_VERSION,	/* RTP/RTCP version is not 2 */
+	SRTP_R_BAD_CSRC,	/* CSRC list runs past the end */
+	SRTP_R_BAD_EXT,		/* header extension runs past the end */
+	SRTP_R_BAD_PADDING,	/* P bit with a count of 0 or > payload */
+	SRTP_R_BAD_RTCP,	/* RTCP type or compound lengths invalid */
+	SRTP_R_BAD_E_BIT,	/* SRTCP E bit disagrees with the session */
+	SRTP_R_NO_ROOM,		/* buffer too small for the trailer */
+	SRTP_R_AUTH_FAIL,	/* tag mismatch */
+	SRTP_R_REPLAY,		/* index already received */
+	SRTP_R_TOO_OLD,		/* index left of the replay window */
+	SRTP_R_UNKNOWN_MKI,
+	SRTP_R_LIFETIME,	/* master key lifetime exhausted */
+	SRTP_R_INDEX_LIMIT,	/* 2^48 SRTP / 2^31 SRTCP index exhausted */
+	SRTP_R_SSRC_LIMIT,	/* more than SRTP_CORE_SSRC_MAX SSRCs */
+	SRTP_R_KEY_LIMIT,	/* more than SRTP_CORE_KEYS_MAX keys */
+	SRTP_R_COUNT
+};
+
+const char *srtp_reason_name(enum srtp_reason why);
+
+struct srtp_params {
+	enum srtp_suite suite;
+	enum srtp_dir dir;
+	u32 flags;		/* SRTP_F_* */
+	u32 window;		/* replay window, 0 = default */
+	u32 kdr;		/* key derivation rate: only 0 */
+	u32 mki_len;		/* 0 = no MKI, else 1..SRTP_CORE_MKI_MAX */
+	/*
+	 * First SRTCP index sent per SSRC.  RFC 3711 numbers the first
+	 * packet 0 (use 0); libsrtp2 starts at 1, which its byte-exact
+	 * interop tests select here.
+	 */
+	u32 srtcp_first_index;
+};
+
+struct srtp_ctx;
+struct srtp_key;
+
+/* May sleep.  NULL on error, with *err a negative errno and *why set. */
+struct srtp_ctx *srtp_ctx_new(const struct srtp_params *p, int *err,
+			      enum srtp_reason *why);
+/* Wipes and frees the context and all its keys. */
+void srtp_ctx_free(struct srtp_ctx *ctx);
+
+/*
+ * Derives the session keys of one master key (may sleep).  @lifetime is
+ * the number of packets (SRTP and SRTCP together) the key may process,
+ * 0 meaning 2^48.  @mki may be NULL when @mki_len is 0.
+ */
+struct srtp_key *srtp_key_new(enum srtp_suite suite,
+			      const u8 *master_key, unsigned int key_len,
+			      const u8 *master_salt, unsigned int salt_len,
+			      const u8 *mki, unsigned int mki_len,
+			      u64 lifetime, int *err, enum srtp_reason *why);
+void srtp_key_free(struct srtp_key *key);
+
+/*
+ * Installs @key as the next key of @ctx (does not sleep).  On success
+ * the context owns the key and the key's slot number is returned; on
+ * error the caller still owns it.  The first key becomes active.
+ */
+int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
+		     enum srtp_reason *why);
+/* Selects the key protect uses (its MKI is sent). */
+int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot);
+
+/*
+ * Packet transforms, in place on @buf.  @len is the packet length and
+ * @room the writable size of @buf (protect appends the SRTCP index, the
+ * MKI and the tag).  They return the new length, or a negative errno
+ * with *why set.  On error the buffer content is unspecified (the caller
+ * drops the packet), except that protect never writes past @room and
+ * nothing ever reads past @len.
+ */
+int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		     unsigned int room, enum srtp_reason *why);
+int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		       enum srtp_reason *why);
+int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		      unsigned int room, enum srtp_reason *why);
+int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+			enum srtp_reason *why);
+
+/* Events raised by the core, collected with srtp_ctx_take_events(). */
+#define SRTP_EV_SOFT_LIMIT	0x1	/* a key reached half its lifetime */
+#define SRTP_EV_HARD_LIMIT	0x2	/* a key reached its lifetime */
+#define SRTP_EV_KEY_SWITCH	0x4	/* protect moved to the next key */
+
+struct srtp_events {
+	u32 mask;
+	u8 soft_key;	/* slot of the last SOFT_LIMIT */
+	u8 hard_key;	/* slot of the last HARD_LIMIT */
+	u8 active_key;	/* slot protect uses now */
+};
+
+/* Returns the pending events and clears them. */
+u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev);
+
+/* Number of failures counted for @why. */
+u64 srtp_ctx_drops(const struct srtp_ctx *ctx, enum srtp_reason why);
+
+/* RFC 5761 4: second byte in 192..223 means RTCP on a muxed port. */
+bool srtp_is_rtcp(const u8 *buf, unsigned int len);
+
+/*
+ * Building blocks, exported for the known-answer tests.
+ * srtp_kdf(): RFC 3711 4.3 AES-CM PRF with key derivation rate 0 (and
+ * RFC 6188 / RFC 7714 key sizes; a 12 byte salt is zero-padded on the
+ * right).  May sleep (allocates the PRF cipher).  @out must not be on
+ * the stack (kernel scatterlists).
+ */
+int srtp_kdf(const u8 *master_key, unsigned int key_len,
+	     const u8 *master_salt, unsigned int salt_len, u8 label,
+	     u8 *out, unsigned int out_len);
+/* RFC 3711 4.1.1: IV = (salt * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16). */
+void srtp_cm_iv(u8 iv[16], const u8 salt[14], u32 ssrc, u64 index);
+/* RFC 7714 8.1 / 9.1: 00 00 || SSRC || ROC || SEQ, xor salt. */
+void srtp_gcm_rtp_iv(u8 iv[12], const u8 salt[12], u32 ssrc, u32 roc,
+		     u16 seq);
+/* RFC 7714 9.1: 00 00 || SSRC || 00 00 || 0 || index, xor salt. */
+void srtp_gcm_rtcp_iv(u8 iv[12], const u8 salt[12], u32 ssrc, u32 index);
+
+#endif /* _SRTP_CORE_H */

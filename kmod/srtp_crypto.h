@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * srtp_crypto.h - the block cipher and MAC primitives the SRTP core uses.
+ *
+ * Bound at link time, not through a table of function pointers, so a
+ * packet costs no indirect call: kmod/crypto.c implements this interface
+ * on the kernel crypto API, daemon/crypto_ossl.c on OpenSSL libcrypto.
+ *
+ * Key objects are opaque.  They are created when a key is installed
+ * (the *_new() functions may sleep and allocate) and the *_free()
+ * functions wipe every secret they hold.  The per-packet functions do
+ * not allocate.
+ *
+ * Memory rules, for the kernel backend's scatterlists: @iv may be on the
+ * caller's stack (the backend copies it); every other buffer (@buf, @aad,
+ * @tag, and the HMAC inputs and output) points into the packet or into
+ * heap memory owned by the core, never into a stack frame.
+ *
+ * All functions return 0 or a negative errno.
+ */
+
+#ifndef _SRTP_CRYPTO_H
+#define _SRTP_CRYPTO_H
+
+#include "srtp_platform.h"
+
+struct srtp_aes;
+struct srtp_hmac;
+struct srtp_gcm;
+
+/* AES with a 16, 24 or 32 byte key, used in counter mode. */
+int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen);
+/*
+ * XORs @len bytes of AES-CTR keystream into @buf; the 128-bit counter
+ * block starts at @iv and is incremented as a big-endian integer.
+ */
+int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
+		 unsigned int len);
+void srtp_aes_free(struct srtp_aes *aes);
+
+/* HMAC-SHA1; the backend precomputes the keyed inner and outer states. */
+int srtp_hmac_new(struct srtp_hmac **out, const u8 *key, unsigned int keylen);
+/* HMAC over @a || @b (@b may be NULL when @blen is 0); 20 bytes out. */
+int srtp_hmac_sha1(struct srtp_hmac *h, const u8 *a, unsigned int alen,
+		   const u8 *b, unsigned int blen, u8 out[20]);
+void srtp_hmac_free(struct srtp_hmac *h);
+
+/* AES-GCM with a 16 or 32 byte key, 12 byte IV and 16 byte tag. */
+int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen);
+/* Encrypts @buf in place and writes the 16 byte tag to @tag. */
+int srtp_gcm_encrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
+		     unsigned int aadlen, u8 *buf, unsigned int len, u8 *tag);
+/*
+ * Decrypts @buf in place; -EBADMSG when the tag does not verify, in
+ * which case the content of @buf is unspecified.
+ */
+int srtp_gcm_decrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
+		     unsigned int aadlen, u8 *buf, unsigned int len,
+		     const u8 *tag);
+void srtp_gcm_free(struct srtp_gcm *g);
+
+#endif /* _SRTP_CRYPTO_H */

@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Negative tests of the SRTP core: each refused packet or setting is
+ * checked for its specific reason code, and the state machines (replay
+ * window, ROC estimation, per-SSRC bound, MKI, lifetime) for what they
+ * must and must not accept.
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srtp.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define ROOM 2048
+
+static const u8 master[46] = {
+	0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x10, 0x32, 0x54,
+	0x76, 0x98, 0xba, 0xdc, 0xfe, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+	0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00, 0x0e,
+	0xc6, 0x75, 0xad, 0x49, 0x8a, 0xfe, 0xeb, 0xb6, 0x96, 0x0b, 0x3a,
+	0xab, 0xe6,
+};
+
+struct opts {
+	enum srtp_suite suite;
+	u32 flags;
+	u32 window;
+	u32 mki_len;
+	u32 srtcp_first;
+	u64 lifetime;
+	unsigned int nkeys;
+};
+
+static struct srtp_key *key_of(const struct opts *o, unsigned int i)
+{
+	const struct srtp_suite_info *si = srtp_suite_get(o->suite);
+	u8 mk[32], mki[SRTP_CORE_MKI_MAX];
+	enum srtp_reason why;
+	struct srtp_key *k;
+	int err;
+
+	memcpy(mk, master, si->key_len);
+	mk[0] ^= (u8)i;		/* each key different */
+	memset(mki, 0xa0, sizeof(mki));
+	mki[0] = (u8)(0x10 + i);
+	k = srtp_key_new(o->suite, mk, si->key_len, master + 32, si->salt_len,
+			 mki, o->mki_len, o->lifetime, &err, &why);
+	ck_assert_msg(k, "key_new %d %s", err, srtp_reason_name(why));
+	return k;
+}
+
+static struct srtp_ctx *ctx_of(const struct opts *o, enum srtp_dir dir)
+{
+	struct srtp_params p = {
+		.suite = o->suite,
+		.dir = dir,
+		.flags = o->flags,
+		.window = o->window,
+		.mki_len = o->mki_len,
+		.srtcp_first_index = o->srtcp_first,
+	};
+	unsigned int i, n = o->nkeys ? o->nkeys : 1;
+	enum srtp_reason why;
+	struct srtp_ctx *ctx;
+	int err;
+
+	ctx = srtp_ctx_new(&p, &err, &why);
+	ck_assert_msg(ctx, "ctx_new %d %s", err, srtp_reason_name(why));
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(srtp_ctx_add_key(ctx, key_of(o, i), &why),
+				 (int)i);
+	return ctx;
+}
+
+/* A 12 byte header RTP packet with a @plen byte payload. */
+static unsigned int rtp(u8 *b, u32 ssrc, u16 seq, unsigned int plen)
+{
+	unsigned int i;
+
+	memset(b, 0, 12);
+	b[0] = 0x80;
+	b[1] = 0x60;
+	b[2] = seq >> 8;
+	b[3] = seq & 0xff;
+	b[4] = 0x12;
+	b[8] = ssrc >> 24;
+	b[9] = ssrc >> 16;
+	b[10] = ssrc >> 8;
+	b[11] = ssrc;
+	for (i = 0; i < plen; i++)
+		b[12 + i] = (u8)(i * 7 + 1);
+	return 12 + plen;
+}
+
+/* An RTCP receiver report with one report block (32 bytes). */
+static unsigned int rtcp(u8 *b, u32 ssrc)
+{
+	unsigned int i;
+
+	b[0] = 0x81;
+	b[1] = 201;
+	b[2] = 0;
+	b[3] = 7;
+	b[4] = ssrc >> 24;
+	b[5] = ssrc >> 16;
+	b[6] = ssrc >> 8;
+	b[7] = ssrc;
+	for (i = 8; i < 32; i++)
+		b[i] = (u8)i;
+	return 32;
+}
+
+static int prot(struct srtp_ctx *tx, u8 *b, unsigned int len)
+{
+	enum srtp_reason why;
+	int n = srtp_rtp_protect(tx, b, len, ROOM, &why);
+
+	ck_assert_msg(n > 0, "protect %d %s", n, srtp_reason_name(why));
+	return n;
+}
+
+static int prot_rtcp(struct srtp_ctx *tx, u8 *b, unsigned int len)
+{
+	enum srtp_reason why;
+	int n = srtp_rtcp_protect(tx, b, len, ROOM, &why);
+
+	ck_assert_msg(n > 0, "protect %d %s", n, srtp_reason_name(why));
+	return n;
+}
+
+/* Unprotect a copy of @b and expect @exp (SRTP_R_OK: success). */
+static void expect_rtp(struct srtp_ctx *rx, const u8 *b, int len,
+		       enum srtp_reason exp)
+{
+	enum srtp_reason why = SRTP_R_OK;
+	u8 buf[ROOM];
+	int n;
+
+	memcpy(buf, b, (size_t)len);
+	n = srtp_rtp_unprotect(rx, buf, (unsigned int)len, &why);
+	ck_assert_msg(exp ? n < 0 : n > 0, "unprotect gave %d (%s), want %s",
+		      n, srtp_reason_name(why), srtp_reason_name(exp));
+	ck_assert_str_eq(srtp_reason_name(why), srtp_reason_name(exp));
+}
+
+static void expect_rtcp(struct srtp_ctx *rx, const u8 *b, int len,
+			enum srtp_reason exp)
+{
+	enum srtp_reason why = SRTP_R_OK;
+	u8 buf[ROOM];
+	int n;
+
+	memcpy(buf, b, (size_t)len);
+	n = srtp_rtcp_unprotect(rx, buf, (unsigned int)len, &why);
+	ck_assert_msg(exp ? n < 0 : n > 0, "unprotect gave %d (%s), want %s",
+		      n, srtp_reason_name(why), srtp_reason_name(exp));
+	ck_assert_str_eq(srtp_reason_name(why), srtp_reason_name(exp));
+}
+
+static const enum srtp_suite all_suites[] = {
+	SRTP_AES_CM_128_HMAC_SHA1_80, SRTP_AES_CM_128_HMAC_SHA1_32,
+	SRTP_AES_192_CM_HMAC_SHA1_80, SRTP_AES_192_CM_HMAC_SHA1_32,
+	SRTP_AES_256_CM_HMAC_SHA1_80, SRTP_AES_256_CM_HMAC_SHA1_32,
+	SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM,
+};
+
+/* ---- authentication ---- */
+
+START_TEST(test_tamper_srtp)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 pkt[ROOM], bad[ROOM];
+	int n = prot(tx, pkt, rtp(pkt, 0x1234, 100, 40));
+	static const unsigned int where[] = { 1, 4, 11, 12, 30, 51 };
+	unsigned int i;
+
+	/* Header (marker, timestamp, SSRC), payload, last tag byte. */
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		memcpy(bad, pkt, (size_t)n);
+		bad[where[i]] ^= 0x01;
+		expect_rtp(rx, bad, n, SRTP_R_AUTH_FAIL);
+	}
+	memcpy(bad, pkt, (size_t)n);
+	bad[n - 1] ^= 0x80;
+	expect_rtp(rx, bad, n, SRTP_R_AUTH_FAIL);
+	/* One byte short: a different tag position. */
+	expect_rtp(rx, pkt, n - 1, SRTP_R_AUTH_FAIL);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_AUTH_FAIL), 8);
+	/* None of it moved the state: the genuine packet still goes. */
+	expect_rtp(rx, pkt, n, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_tamper_srtcp)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 pkt[ROOM], bad[ROOM];
+	int n = prot_rtcp(tx, pkt, rtcp(pkt, 0x1234));
+	unsigned int word = srtp_suite_get(o.suite)->aead ? 32 + 16 : 32;
+	static const unsigned int where[] = { 0, 5, 8, 31 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		memcpy(bad, pkt, (size_t)n);
+		bad[where[i]] ^= 0x01;
+		expect_rtcp(rx, bad, n, SRTP_R_AUTH_FAIL);
+	}
+	/* The SRTCP index is authenticated. */
+	memcpy(bad, pkt, (size_t)n);
+	bad[word + 3] ^= 0x01;
+	expect_rtcp(rx, bad, n, SRTP_R_AUTH_FAIL);
+	/* Clearing E to read plaintext is refused before anything else. */
+	memcpy(bad, pkt, (size_t)n);
+	bad[word] &= 0x7f;
+	expect_rtcp(rx, bad, n, SRTP_R_BAD_E_BIT);
+	memcpy(bad, pkt, (size_t)n);
+	bad[n - 1] ^= 0x01;
+	expect_rtcp(rx, bad, n, SRTP_R_AUTH_FAIL);
+	expect_rtcp(rx, pkt, n, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* ---- replay ---- */
+
+START_TEST(test_replay_and_too_old)
+{
+	struct opts o = { .suite = all_suites[_i], .window = 64 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	static u8 pkts[70][256];
+	int len[70];
+	unsigned int i;
+
+	for (i = 0; i < 70; i++)
+		len[i] = prot(tx, pkts[i], rtp(pkts[i], 7, (u16)(1000 + i), 20));
+	expect_rtp(rx, pkts[0], len[0], SRTP_R_OK);
+	expect_rtp(rx, pkts[0], len[0], SRTP_R_REPLAY);
+	expect_rtp(rx, pkts[64], len[64], SRTP_R_OK);
+	/* 64 behind the highest: just outside a 64 window. */
+	expect_rtp(rx, pkts[0], len[0], SRTP_R_TOO_OLD);
+	/* 63 behind: inside, never seen. */
+	expect_rtp(rx, pkts[1], len[1], SRTP_R_OK);
+	expect_rtp(rx, pkts[1], len[1], SRTP_R_REPLAY);
+	expect_rtp(rx, pkts[64], len[64], SRTP_R_REPLAY);
+	expect_rtp(rx, pkts[2], len[2], SRTP_R_OK);
+	expect_rtp(rx, pkts[69], len[69], SRTP_R_OK);
+	/* The window slid by 5: 1 is now 68 behind. */
+	expect_rtp(rx, pkts[3], len[3], SRTP_R_TOO_OLD);
+	expect_rtp(rx, pkts[6], len[6], SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_REPLAY), 3);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_TOO_OLD), 2);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_window_size_configurable)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+			  .window = 1024 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	static u8 pkts[1100][64];
+	int len[1100];
+	unsigned int i;
+
+	for (i = 0; i < 1100; i++)
+		len[i] = prot(tx, pkts[i], rtp(pkts[i], 9, (u16)(60000 + i), 4));
+	expect_rtp(rx, pkts[1099], len[1099], SRTP_R_OK);
+	/* 1023 behind (across the seq wrap, ROC 0 vs 1): accepted. */
+	expect_rtp(rx, pkts[76], len[76], SRTP_R_OK);
+	expect_rtp(rx, pkts[75], len[75], SRTP_R_TOO_OLD);
+	for (i = 77; i < 1099; i += 97)
+		expect_rtp(rx, pkts[i], len[i], SRTP_R_OK);
+	for (i = 77; i < 1099; i += 97)
+		expect_rtp(rx, pkts[i], len[i], SRTP_R_REPLAY);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_srtcp_replay)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	static u8 pkts[200][128];
+	int len[200];
+	unsigned int i;
+
+	for (i = 0; i < 200; i++)
+		len[i] = prot_rtcp(tx, pkts[i], rtcp(pkts[i], 0x55));
+	expect_rtcp(rx, pkts[0], len[0], SRTP_R_OK);
+	expect_rtcp(rx, pkts[0], len[0], SRTP_R_REPLAY);
+	expect_rtcp(rx, pkts[199], len[199], SRTP_R_OK);
+	expect_rtcp(rx, pkts[199], len[199], SRTP_R_REPLAY);
+	expect_rtcp(rx, pkts[10], len[10], SRTP_R_TOO_OLD);
+	expect_rtcp(rx, pkts[150], len[150], SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* ---- RFC 3711 Appendix A ---- */
+
+START_TEST(test_roc_estimation)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+			  .window = 1024 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	static const u16 seqs[] = { 65000, 65530, 10, 65535, 40000 };
+	static u8 pkts[5][64];
+	int len[5];
+	unsigned int i;
+
+	/*
+	 * Sender and receiver both estimate: 65000, 65530 have ROC 0; 10
+	 * wraps to ROC 1; 65535 arriving after 10 is ROC 0 (late); 40000
+	 * after 10 (s_l < 2^15, SEQ - s_l > 2^15) is ROC 0 as well, 25010
+	 * behind the highest index 65546.
+	 */
+	for (i = 0; i < 5; i++)
+		len[i] = prot(tx, pkts[i], rtp(pkts[i], 3, seqs[i], 8));
+	expect_rtp(rx, pkts[0], len[0], SRTP_R_OK);
+	expect_rtp(rx, pkts[1], len[1], SRTP_R_OK);
+	expect_rtp(rx, pkts[2], len[2], SRTP_R_OK);
+	expect_rtp(rx, pkts[3], len[3], SRTP_R_OK);
+	/* 40000 with ROC 0 is 25010 behind: outside any window. */
+	expect_rtp(rx, pkts[4], len[4], SRTP_R_TOO_OLD);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_forged_packets_do_not_move_state)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 a[128], b[128], forged[128];
+	int na, nb, nf;
+
+	na = prot(tx, a, rtp(a, 5, 100, 10));
+	nb = prot(tx, b, rtp(b, 5, 101, 10));
+	expect_rtp(rx, a, na, SRTP_R_OK);
+	/* A forged packet far ahead (would set ROC/s_l) is rejected... */
+	nf = (int)rtp(forged, 5, 30000, 20);
+	expect_rtp(rx, forged, nf, SRTP_R_AUTH_FAIL);
+	nf = (int)rtp(forged, 5, 99, 20);
+	expect_rtp(rx, forged, nf, SRTP_R_AUTH_FAIL);
+	/* ...and neither moved the window nor marked 99 as received. */
+	expect_rtp(rx, b, nb, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* ---- per-SSRC bound ---- */
+
+START_TEST(test_ssrc_limit)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 pkt[128], forged[128];
+	enum srtp_reason why;
+	unsigned int i;
+	int n;
+
+	/* Forged packets of new SSRCs take no slot. */
+	for (i = 0; i < 20; i++) {
+		n = (int)rtp(forged, 0x1000 + i, 1, 30);
+		expect_rtp(rx, forged, n, SRTP_R_AUTH_FAIL);
+	}
+	for (i = 0; i < SRTP_CORE_SSRC_MAX; i++) {
+		n = prot(tx, pkt, rtp(pkt, 0x100 + i, 1, 10));
+		expect_rtp(rx, pkt, n, SRTP_R_OK);
+	}
+	/* The next SSRC: refused by both sides, and counted. */
+	n = (int)rtp(pkt, 0x200, 1, 10);
+	ck_assert_int_lt(srtp_rtp_protect(tx, pkt, (unsigned int)n, ROOM,
+					  &why), 0);
+	ck_assert_int_eq(why, SRTP_R_SSRC_LIMIT);
+	n = (int)rtcp(pkt, 0x200);
+	ck_assert_int_lt(srtp_rtcp_protect(tx, pkt, (unsigned int)n, ROOM,
+					   &why), 0);
+	ck_assert_int_eq(why, SRTP_R_SSRC_LIMIT);
+	ck_assert_uint_eq(srtp_ctx_drops(tx, SRTP_R_SSRC_LIMIT), 2);
+	n = (int)rtp(forged, 0x200, 1, 30);
+	expect_rtp(rx, forged, n, SRTP_R_SSRC_LIMIT);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_SSRC_LIMIT), 1);
+	/* Known SSRCs still work, RTP and RTCP. */
+	n = prot(tx, pkt, rtp(pkt, 0x100, 2, 10));
+	expect_rtp(rx, pkt, n, SRTP_R_OK);
+	n = prot_rtcp(tx, pkt, rtcp(pkt, 0x101));
+	expect_rtcp(rx, pkt, n, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* ---- malformed packets ---- */
+
+START_TEST(test_malformed_rtp)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	enum srtp_reason why;
+	u8 p[256];
+	unsigned int len;
+
+	/* Too short for a header (protect) / header + tag (unprotect). */
+	len = rtp(p, 1, 1, 0);
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, 11, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_TOO_SHORT);
+	expect_rtp(rx, p, 12 + 9, SRTP_R_TOO_SHORT);
+	/* Version 1. */
+	len = rtp(p, 1, 1, 20);
+	p[0] = 0x40;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_VERSION);
+	expect_rtp(rx, p, (int)len, SRTP_R_BAD_VERSION);
+	/* 15 CSRCs announced, 60 bytes needed, 20 + tag present. */
+	len = rtp(p, 1, 1, 20);
+	p[0] = 0x8f;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_CSRC);
+	expect_rtp(rx, p, (int)len + 10, SRTP_R_BAD_CSRC);
+	/* Extension header cut: X set, 2 bytes after the fixed header. */
+	len = rtp(p, 1, 1, 2);
+	p[0] = 0x90;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_EXT);
+	expect_rtp(rx, p, (int)len + 10, SRTP_R_BAD_EXT);
+	/* Extension length past the end. */
+	len = rtp(p, 1, 1, 20);
+	p[0] = 0x90;
+	p[14] = 0;
+	p[15] = 5;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_EXT);
+	expect_rtp(rx, p, (int)len + 10, SRTP_R_BAD_EXT);
+	/* Padding count 0, count past the payload, no payload at all. */
+	len = rtp(p, 1, 1, 20);
+	p[0] = 0xa0;
+	p[len - 1] = 0;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_PADDING);
+	p[len - 1] = 21;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_PADDING);
+	p[len - 1] = 20;	/* the whole payload: fine */
+	ck_assert_int_gt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	len = rtp(p, 1, 2, 0);
+	p[0] = 0xa0;
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_PADDING);
+	/* Not enough room for the tag. */
+	len = rtp(p, 1, 3, 20);
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, len, len + 9, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_NO_ROOM);
+	ck_assert_int_eq(srtp_rtp_protect(tx, p, len, len + 10, &why),
+			 (int)len + 10);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* Padding is checked after decryption, on authenticated packets. */
+START_TEST(test_bad_padding_after_unprotect)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx;
+	u8 p[256];
+	int n;
+
+	/* Unauthenticated and unencrypted: the header can be edited. */
+	o.flags = SRTP_F_UNAUTHENTICATED_SRTP | SRTP_F_UNENCRYPTED_SRTP;
+	srtp_ctx_free(tx);
+	tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	n = prot(tx, p, rtp(p, 1, 1, 20));
+	ck_assert_int_eq(n, 32);	/* no tag */
+	p[0] |= 0x20;
+	p[n - 1] = 0;
+	expect_rtp(rx, p, n, SRTP_R_BAD_PADDING);
+	p[n - 1] = 21;
+	expect_rtp(rx, p, n, SRTP_R_BAD_PADDING);
+	p[n - 1] = 3;
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_malformed_rtcp)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	enum srtp_reason why;
+	u8 p[256];
+	unsigned int len;
+
+	len = rtcp(p, 1);
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, 7, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_TOO_SHORT);
+	expect_rtcp(rx, p, 8 + 4 + 10 - 1, SRTP_R_TOO_SHORT);
+	p[0] = 0x41;
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_VERSION);
+	expect_rtcp(rx, p, (int)len + 14, SRTP_R_BAD_VERSION);
+	/* Payload type 96 is RTP, not RTCP. */
+	len = rtcp(p, 1);
+	p[1] = 96;
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_RTCP);
+	expect_rtcp(rx, p, (int)len + 14, SRTP_R_BAD_RTCP);
+	/* Length field says 9 words, 8 present; or 6, leaving 4 stray. */
+	len = rtcp(p, 1);
+	p[3] = 8;
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_RTCP);
+	p[3] = 6;
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_VERSION);	/* stray: 0x1c.. */
+	p[28] = 0x80;		/* a second part, longer than what is left */
+	p[29] = 202;
+	p[30] = 0;
+	p[31] = 1;
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_RTCP);
+	p[31] = 0;		/* exactly what is left: valid */
+	ck_assert_int_gt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	/* Two parts, padding on the first one. */
+	len = rtcp(p, 1);
+	p[3] = 3;
+	p[0] = 0xa1;
+	p[15] = 4;
+	p[16] = 0x80;
+	p[17] = 202;
+	p[18] = 0;
+	p[19] = 3;
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_BAD_PADDING);
+	p[0] = 0x81;
+	ck_assert_int_gt(srtp_rtcp_protect(tx, p, len, ROOM, &why), 0);
+	/* Not enough room for E||index and the tag. */
+	len = rtcp(p, 1);
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, len, len + 13, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_NO_ROOM);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_rtcp_mux_helper)
+{
+	u8 b[2] = { 0x80, 0 };
+
+	b[1] = 200;
+	ck_assert(srtp_is_rtcp(b, 2));
+	b[1] = 192;
+	ck_assert(srtp_is_rtcp(b, 2));
+	b[1] = 223;
+	ck_assert(srtp_is_rtcp(b, 2));
+	b[1] = 191;
+	ck_assert(!srtp_is_rtcp(b, 2));
+	b[1] = 224;
+	ck_assert(!srtp_is_rtcp(b, 2));
+	b[1] = 96;
+	ck_assert(!srtp_is_rtcp(b, 2));
+	b[1] = 200;
+	ck_assert(!srtp_is_rtcp(b, 1));
+}
+END_TEST
+
+/* ---- MKI and lifetime ---- */
+
+START_TEST(test_unknown_mki)
+{
+	struct opts o = { .suite = all_suites[_i], .mki_len = 4,
+			  .nkeys = 2 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	const struct srtp_suite_info *si = srtp_suite_get(o.suite);
+	unsigned int plen = 12 + 16;	/* rtp() with a 16 byte payload */
+	unsigned int mki_off = si->aead ? plen + 16 : plen;
+	u8 p[ROOM];
+	int n;
+
+	n = prot(tx, p, rtp(p, 1, 1, 16));
+	ck_assert_int_eq(p[mki_off], 0x10);	/* key 0's MKI */
+	p[mki_off] = 0x30;
+	expect_rtp(rx, p, n, SRTP_R_UNKNOWN_MKI);
+	/* Key 1 is chosen by its MKI. */
+	ck_assert_int_eq(srtp_ctx_set_active_key(tx, 1), 0);
+	n = prot(tx, p, rtp(p, 1, 2, 16));
+	ck_assert_int_eq(p[mki_off], 0x11);
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	/* The MKI of the other key: wrong key, tag fails. */
+	n = prot(tx, p, rtp(p, 1, 3, 16));
+	p[mki_off] = 0x10;
+	expect_rtp(rx, p, n, SRTP_R_AUTH_FAIL);
+	/* SRTCP too. */
+	n = prot_rtcp(tx, p, rtcp(p, 1));
+	p[si->aead ? 32 + 16 + 4 : 32 + 4] = 0x7f;
+	expect_rtcp(rx, p, n, SRTP_R_UNKNOWN_MKI);
+	ck_assert_int_eq(srtp_ctx_set_active_key(tx, 2), -EINVAL);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_lifetime_hard_limit)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+			  .lifetime = 6 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct srtp_events ev;
+	enum srtp_reason why;
+	u8 p[ROOM];
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < 2; i++)
+		prot(tx, p, rtp(p, 1, (u16)i, 8));
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), 0);
+	/* SRTP and SRTCP count together: the 3rd packet is half. */
+	prot_rtcp(tx, p, rtcp(p, 1));
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), SRTP_EV_SOFT_LIMIT);
+	ck_assert_uint_eq(ev.soft_key, 0);
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), 0);	/* once */
+	prot(tx, p, rtp(p, 1, 2, 8));
+	prot(tx, p, rtp(p, 1, 3, 8));
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), 0);
+	n = prot(tx, p, rtp(p, 1, 4, 8));
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), SRTP_EV_HARD_LIMIT);
+	ck_assert_uint_eq(ev.hard_key, 0);
+	/* Retired: no next key, so drop. */
+	n = (int)rtp(p, 1, 5, 8);
+	ck_assert_int_eq(srtp_rtp_protect(tx, p, (unsigned int)n, ROOM, &why),
+			 -EKEYEXPIRED);
+	ck_assert_int_eq(why, SRTP_R_LIFETIME);
+	n = (int)rtcp(p, 1);
+	ck_assert_int_lt(srtp_rtcp_protect(tx, p, (unsigned int)n, ROOM,
+					   &why), 0);
+	ck_assert_int_eq(why, SRTP_R_LIFETIME);
+	ck_assert_uint_eq(srtp_ctx_drops(tx, SRTP_R_LIFETIME), 2);
+
+	/* The receiver counts too (after authentication). */
+	{
+		struct opts o2 = o;
+		struct srtp_ctx *tx2;
+		static u8 q[8][128];
+		int m[8];
+
+		o2.lifetime = 0;
+		tx2 = ctx_of(&o2, SRTP_DIR_OUTBOUND);
+		for (i = 0; i < 8; i++)
+			m[i] = prot(tx2, q[i], rtp(q[i], 1, (u16)i, 8));
+		/* A forged packet does not count. */
+		q[7][20] ^= 1;
+		expect_rtp(rx, q[7], m[7], SRTP_R_AUTH_FAIL);
+		for (i = 0; i < 6; i++)
+			expect_rtp(rx, q[i], m[i], SRTP_R_OK);
+		expect_rtp(rx, q[6], m[6], SRTP_R_LIFETIME);
+		ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev),
+				  SRTP_EV_SOFT_LIMIT | SRTP_EV_HARD_LIMIT);
+		srtp_ctx_free(tx2);
+	}
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+START_TEST(test_lifetime_rollover_to_next_key)
+{
+	struct opts o = { .suite = all_suites[_i], .lifetime = 4,
+			  .mki_len = 2, .nkeys = 2 };
+	const struct srtp_suite_info *si = srtp_suite_get(o.suite);
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	unsigned int plen = 12 + 8, mki_off = si->aead ? plen + 16 : plen;
+	struct srtp_events ev;
+	enum srtp_reason why;
+	u8 p[ROOM];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < 8; i++) {
+		n = prot(tx, p, rtp(p, 1, (u16)i, 8));
+		/* No gap: 4 packets with key 0, then key 1. */
+		ck_assert_int_eq(p[mki_off], i < 4 ? 0x10 : 0x11);
+		expect_rtp(rx, p, n, SRTP_R_OK);
+		if (i == 3) {
+			ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev),
+					  SRTP_EV_SOFT_LIMIT |
+					  SRTP_EV_HARD_LIMIT);
+			ck_assert_uint_eq(ev.hard_key, 0);
+		}
+		if (i == 4) {
+			ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev),
+					  SRTP_EV_KEY_SWITCH);
+			ck_assert_uint_eq(ev.active_key, 1);
+		}
+	}
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev),
+			  SRTP_EV_SOFT_LIMIT | SRTP_EV_HARD_LIMIT);
+	ck_assert_uint_eq(ev.hard_key, 1);
+	n = (int)rtp(p, 1, 9, 8);
+	ck_assert_int_lt(srtp_rtp_protect(tx, p, (unsigned int)n, ROOM, &why),
+			 0);
+	ck_assert_int_eq(why, SRTP_R_LIFETIME);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* ---- setup errors and limits ---- */
+
+START_TEST(test_bad_params)
+{
+	struct srtp_params p = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+				 .dir = SRTP_DIR_INBOUND };
+	enum srtp_reason why;
+	struct srtp_key *k;
+	int err;
+
+	p.kdr = 1;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	ck_assert_int_eq(err, -EOPNOTSUPP);
+	ck_assert_int_eq(why, SRTP_R_KDR_UNSUPPORTED);
+	p.kdr = 0;
+	p.flags = SRTP_F_UNAUTHENTICATED_SRTCP;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	ck_assert_int_eq(err, -EINVAL);
+	ck_assert_int_eq(why, SRTP_R_BAD_PARAM);
+	p.flags = 0;
+	p.window = 63;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	ck_assert_int_eq(why, SRTP_R_BAD_PARAM);
+	p.window = SRTP_CORE_WINDOW_MAX + 1;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	p.window = 0;
+	p.mki_len = SRTP_CORE_MKI_MAX + 1;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	p.mki_len = 0;
+	p.suite = SRTP_SUITE_COUNT;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	p.suite = SRTP_AEAD_AES_256_GCM;
+	p.flags = SRTP_F_UNAUTHENTICATED_SRTP;
+	ck_assert_ptr_null(srtp_ctx_new(&p, &err, &why));
+	ck_assert_int_eq(err, -EOPNOTSUPP);
+	/* Wrong key or salt length. */
+	k = srtp_key_new(SRTP_AES_CM_128_HMAC_SHA1_80, master, 32, master + 32,
+			 14, NULL, 0, 0, &err, &why);
+	ck_assert_ptr_null(k);
+	ck_assert_int_eq(why, SRTP_R_BAD_PARAM);
+	k = srtp_key_new(SRTP_AEAD_AES_128_GCM, master, 16, master + 32, 14,
+			 NULL, 0, 0, &err, &why);
+	ck_assert_ptr_null(k);
+	k = srtp_key_new(SRTP_AES_CM_128_HMAC_SHA1_80, master, 16, master + 32,
+			 14, NULL, 0, SRTP_CORE_LIFETIME_MAX + 1, &err, &why);
+	ck_assert_ptr_null(k);
+}
+END_TEST
+
+START_TEST(test_key_limits)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+			  .mki_len = 1, .nkeys = SRTP_CORE_KEYS_MAX };
+	struct srtp_ctx *ctx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct opts o2 = o;
+	struct srtp_ctx *ctx2;
+	enum srtp_reason why;
+	struct srtp_key *k = key_of(&o, 99);
+
+	ck_assert_int_eq(srtp_ctx_add_key(ctx, k, &why), -ENOSPC);
+	ck_assert_int_eq(why, SRTP_R_KEY_LIMIT);
+	/* Duplicate MKI, MKI length or suite mismatch: refused. */
+	o2.nkeys = 1;
+	ctx2 = ctx_of(&o2, SRTP_DIR_INBOUND);
+	srtp_key_free(k);
+	k = key_of(&o2, 0);
+	ck_assert_int_eq(srtp_ctx_add_key(ctx2, k, &why), -EEXIST);
+	ck_assert_int_eq(why, SRTP_R_BAD_PARAM);
+	srtp_key_free(k);
+	o2.mki_len = 2;
+	k = key_of(&o2, 5);
+	ck_assert_int_eq(srtp_ctx_add_key(ctx2, k, &why), -EINVAL);
+	ck_assert_int_eq(why, SRTP_R_BAD_PARAM);
+	srtp_key_free(k);
+	o2.mki_len = 1;
+	o2.suite = SRTP_AES_256_CM_HMAC_SHA1_80;
+	k = key_of(&o2, 5);
+	ck_assert_int_eq(srtp_ctx_add_key(ctx2, k, &why), -EINVAL);
+	srtp_key_free(k);
+	srtp_ctx_free(ctx);
+	srtp_ctx_free(ctx2);
+}
+END_TEST
+
+START_TEST(test_wrong_direction_and_no_key)
+{
+	struct srtp_params p = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+				 .dir = SRTP_DIR_OUTBOUND };
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND), *bare;
+	enum srtp_reason why;
+	u8 b[128];
+	int n, err;
+
+	n = prot(tx, b, rtp(b, 1, 1, 8));
+	ck_assert_int_lt(srtp_rtp_unprotect(tx, b, (unsigned int)n, &why), 0);
+	ck_assert_int_eq(why, SRTP_R_WRONG_DIR);
+	ck_assert_int_lt(srtp_rtcp_unprotect(tx, b, (unsigned int)n, &why),
+			 0);
+	ck_assert_int_eq(why, SRTP_R_WRONG_DIR);
+	bare = srtp_ctx_new(&p, &err, &why);
+	ck_assert_ptr_nonnull(bare);
+	n = (int)rtp(b, 1, 1, 8);
+	ck_assert_int_lt(srtp_rtp_protect(bare, b, (unsigned int)n, ROOM,
+					  &why), 0);
+	ck_assert_int_eq(why, SRTP_R_NO_KEY);
+	srtp_ctx_free(bare);
+	srtp_ctx_free(tx);
+}
+END_TEST
+
+START_TEST(test_e_bit_and_unencrypted_srtcp)
+{
+	struct opts o = { .suite = all_suites[_i],
+			  .flags = SRTP_F_UNENCRYPTED_SRTCP };
+	struct opts enc = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct srtp_ctx *rx_enc = ctx_of(&enc, SRTP_DIR_INBOUND);
+	u8 p[ROOM], orig[64];
+	unsigned int len = rtcp(p, 1);
+	int n;
+
+	memcpy(orig, p, len);
+	n = prot_rtcp(tx, p, len);
+	/* The body stays in clear, E is 0. */
+	ck_assert_mem_eq(p, orig, len);
+	expect_rtcp(rx_enc, p, n, SRTP_R_BAD_E_BIT);
+	p[20] ^= 4;
+	expect_rtcp(rx, p, n, SRTP_R_AUTH_FAIL);
+	p[20] ^= 4;
+	expect_rtcp(rx, p, n, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+	srtp_ctx_free(rx_enc);
+}
+END_TEST
+
+START_TEST(test_srtcp_index_limit)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+			  .srtcp_first = SRTP_CORE_SRTCP_INDEX_MAX };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	enum srtp_reason why;
+	u8 p[ROOM];
+	int n;
+
+	n = prot_rtcp(tx, p, rtcp(p, 1));
+	ck_assert_int_eq(p[32], 0xff);	/* E || 0x7fffffff */
+	ck_assert_int_eq(p[35], 0xff);
+	n = (int)rtcp(p, 1);
+	ck_assert_int_eq(srtp_rtcp_protect(tx, p, (unsigned int)n, ROOM,
+					   &why), -EOVERFLOW);
+	ck_assert_int_eq(why, SRTP_R_INDEX_LIMIT);
+	srtp_ctx_free(tx);
+}
+END_TEST
+
+START_TEST(test_first_srtcp_index_is_zero)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	u8 p[ROOM];
+
+	prot_rtcp(tx, p, rtcp(p, 1));
+	ck_assert_int_eq(p[32], 0x80);
+	ck_assert_int_eq(p[35], 0x00);
+	prot_rtcp(tx, p, rtcp(p, 1));
+	ck_assert_int_eq(p[35], 0x01);
+	/* Per SSRC: another sender starts at 0 again. */
+	prot_rtcp(tx, p, rtcp(p, 2));
+	ck_assert_int_eq(p[35], 0x00);
+	srtp_ctx_free(tx);
+}
+END_TEST
+
+static Suite *negative_suite(void)
+{
+	Suite *s = suite_create("srtp_negative");
+	TCase *tc = tcase_create("negative");
+	const int ns = ARRAY_SIZE(all_suites);
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_tamper_srtp, 0, ns);
+	tcase_add_loop_test(tc, test_tamper_srtcp, 0, ns);
+	tcase_add_loop_test(tc, test_replay_and_too_old, 0, ns);
+	tcase_add_test(tc, test_window_size_configurable);
+	tcase_add_loop_test(tc, test_srtcp_replay, 0, ns);
+	tcase_add_test(tc, test_roc_estimation);
+	tcase_add_test(tc, test_forged_packets_do_not_move_state);
+	tcase_add_test(tc, test_ssrc_limit);
+	tcase_add_test(tc, test_malformed_rtp);
+	tcase_add_test(tc, test_bad_padding_after_unprotect);
+	tcase_add_test(tc, test_malformed_rtcp);
+	tcase_add_test(tc, test_rtcp_mux_helper);
+	tcase_add_loop_test(tc, test_unknown_mki, 0, ns);
+	tcase_add_test(tc, test_lifetime_hard_limit);
+	tcase_add_loop_test(tc, test_lifetime_rollover_to_next_key, 0, ns);
+	tcase_add_test(tc, test_bad_params);
+	tcase_add_test(tc, test_key_limits);
+	tcase_add_test(tc, test_wrong_direction_and_no_key);
+	tcase_add_loop_test(tc, test_e_bit_and_unencrypted_srtcp, 0, ns);
+	tcase_add_test(tc, test_srtcp_index_limit);
+	tcase_add_test(tc, test_first_srtcp_index_is_zero);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(negative_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
