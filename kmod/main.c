@@ -7,7 +7,9 @@
 #include <net/genetlink.h>
 #include <uapi/linux/nf_srtp.h>
 
+#include "crypto.h"
 #include "nf_srtp.h"
+#include "selftest.h"
 
 unsigned int nf_srtp_net_id __read_mostly;
 
@@ -37,9 +39,19 @@ static int __init nf_srtp_init(void)
 {
 	int err;
 
+	err = nf_srtp_crypto_init();
+	if (err) {
+		pr_err("nf_srtp: crypto setup failed: %d\n", err);
+		return err;
+	}
+	/* The failing vector is named by nf_srtp_selftest() itself. */
+	err = nf_srtp_selftest();
+	if (err)
+		goto err_crypto;
+
 	err = register_pernet_subsys(&nf_srtp_net_ops);
 	if (err)
-		return err;
+		goto err_crypto;
 
 	err = nf_srtp_genl_init();
 	if (err)
@@ -51,6 +63,8 @@ static int __init nf_srtp_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&nf_srtp_net_ops);
+err_crypto:
+	nf_srtp_crypto_exit();
 	return err;
 }
 
@@ -58,6 +72,7 @@ static void __exit nf_srtp_exit(void)
 {
 	nf_srtp_genl_exit();
 	unregister_pernet_subsys(&nf_srtp_net_ops);
+	nf_srtp_crypto_exit();
 }
 
 module_init(nf_srtp_init);

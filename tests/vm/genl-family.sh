@@ -5,7 +5,7 @@
 # userspace reaches it through libnl-genl (srtpctl), permissions follow
 # GENL_UNS_ADMIN_PERM, and the module unloads cleanly, also after a
 # namespace came and went.  scripts/vm checks the kernel log afterwards.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 
 step "family visible through libnl-genl"
 module_loaded || fail "nf_srtp not loaded by the harness"

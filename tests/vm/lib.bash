@@ -1,0 +1,120 @@
+# shellcheck shell=bash disable=SC2034
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest test scripts (sourced; run inside scripts/vm).
+
+set -euo pipefail
+SRTPCTL=$NFSRTP_TOP/build/bin/srtpctl
+TEST=$(basename "$0" .sh)
+
+fail() {
+	echo "FAIL $TEST: $*" >&2
+	exit 1
+}
+
+step() {
+	echo "--- $TEST: $*"
+}
+
+# expect_match PATTERN TEXT: TEXT matches the extended regex PATTERN.
+expect_match() {
+	grep -Eq -- "$1" <<<"$2" || fail "expected /$1/ in: $2"
+}
+
+# must_fail CMD...: CMD exits non-zero; its stderr is left in $ERR.
+must_fail() {
+	if ERR=$("$@" 2>&1 >/dev/null); then
+		fail "expected failure: $*"
+	fi
+}
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS.
+wait_for() {
+	local limit=$1 start=$SECONDS
+	shift
+	until "$@"; do
+		[ $((SECONDS - start)) -lt "$limit" ] || fail "timed out after ${limit}s waiting for: $*"
+		sleep 0.1
+	done
+}
+
+module_loaded() {
+	[ -d /sys/module/nf_srtp ]
+}
+
+RTPWIRE=$NFSRTP_TOP/build/bin/rtpwire
+
+# Two hosts on one link: namespaces nfsrtp-a (10.0.1.1, fd00:1::1) and
+# nfsrtp-b (10.0.1.2, fd00:1::2), over veth-a/veth-b.
+topo_pair() {
+	ip netns add nfsrtp-a
+	ip netns add nfsrtp-b
+	ip link add veth-a netns nfsrtp-a type veth peer name veth-b netns nfsrtp-b
+	ip -n nfsrtp-a addr add 10.0.1.1/24 dev veth-a
+	ip -n nfsrtp-b addr add 10.0.1.2/24 dev veth-b
+	ip -n nfsrtp-a addr add fd00:1::1/64 dev veth-a nodad
+	ip -n nfsrtp-b addr add fd00:1::2/64 dev veth-b nodad
+	for ns in nfsrtp-a nfsrtp-b; do
+		ip -n $ns link set lo up
+	done
+	ip -n nfsrtp-a link set veth-a up
+	ip -n nfsrtp-b link set veth-b up
+}
+
+# A line A - R - B: nfsrtp-a (10.0.1.1, fd00:1::1) -- nfsrtp-r
+# (10.0.1.254 / 10.0.2.254, fd00:1::fe / fd00:2::fe) -- nfsrtp-b
+# (10.0.2.1, fd00:2::1), R forwarding.
+topo_line() {
+	local ns
+	for ns in nfsrtp-a nfsrtp-r nfsrtp-b; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+	done
+	ip link add veth-a netns nfsrtp-a type veth peer name veth-ra netns nfsrtp-r
+	ip link add veth-b netns nfsrtp-b type veth peer name veth-rb netns nfsrtp-r
+	ip -n nfsrtp-a addr add 10.0.1.1/24 dev veth-a
+	ip -n nfsrtp-a addr add fd00:1::1/64 dev veth-a nodad
+	ip -n nfsrtp-r addr add 10.0.1.254/24 dev veth-ra
+	ip -n nfsrtp-r addr add fd00:1::fe/64 dev veth-ra nodad
+	ip -n nfsrtp-r addr add 10.0.2.254/24 dev veth-rb
+	ip -n nfsrtp-r addr add fd00:2::fe/64 dev veth-rb nodad
+	ip -n nfsrtp-b addr add 10.0.2.1/24 dev veth-b
+	ip -n nfsrtp-b addr add fd00:2::1/64 dev veth-b nodad
+	ip -n nfsrtp-a link set veth-a up
+	ip -n nfsrtp-b link set veth-b up
+	ip -n nfsrtp-r link set veth-ra up
+	ip -n nfsrtp-r link set veth-rb up
+	ip -n nfsrtp-a route add default via 10.0.1.254
+	ip -n nfsrtp-a -6 route add default via fd00:1::fe
+	ip -n nfsrtp-b route add default via 10.0.2.254
+	ip -n nfsrtp-b -6 route add default via fd00:2::fe
+	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec nfsrtp-r sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+topo_cleanup() {
+	local ns
+	for ns in nfsrtp-a nfsrtp-b nfsrtp-r; do
+		ip netns del $ns 2>/dev/null || true
+	done
+}
+
+# rx_start NS OUTFILE ARGS...: start an rtpwire receiver in NS and wait
+# (bounded) until it listens.  Its PID is left in $RX_PID.
+rx_start() {
+	local ns=$1 out=$2
+	shift 2
+	: >"$out"
+	ip netns exec "$ns" "$RTPWIRE" recv "$@" >"$out" 2>&1 &
+	RX_PID=$!
+	wait_for 20 grep -q listening "$out"
+}
+
+# rx_wait OUTFILE: wait for the receiver of rx_start; fail with its output.
+rx_wait() {
+	wait "$RX_PID" || fail "receiver: $(tail -n 2 "$1")"
+}
+
+# json_get JSON EXPR: a value out of srtpctl -j output (python3 -c).
+json_get() {
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}

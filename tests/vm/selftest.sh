@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module runs its crypto known-answer self-tests at load and logs one
+# line naming the drivers it tested; a failing vector would have kept it
+# from loading.  Checked on the harness's load (whatever AES/SHA drivers
+# the bare guest has) and again after loading the x86 accelerated crypto
+# modules, which udev would load on a real host.  scripts/vm checks the
+# kernel log for splats afterwards.
+. "$(dirname "$0")/lib.bash"
+
+LINE='nf_srtp: self-tests passed \(aes-ctr: (.+), sha1: (.+), gcm: (.+)\)$'
+
+# check_loads N: exactly N self-test lines, no failure, drivers named.
+check_loads() {
+	local n last
+	n=$(dmesg | grep -c 'nf_srtp: self-tests passed' || true)
+	[ "$n" -eq "$1" ] || fail "$n self-test lines after $1 loads"
+	if dmesg | grep -E 'nf_srtp: (self-test .* failed|crypto setup failed)'; then
+		fail "a self-test failed"
+	fi
+	last=$(dmesg | grep 'nf_srtp: self-tests passed' | tail -n 1)
+	[[ $last =~ $LINE ]] || fail "malformed self-test line: $last"
+	[ -n "${BASH_REMATCH[1]// /}" ] || fail "no aes-ctr driver in: $last"
+	[ -n "${BASH_REMATCH[2]// /}" ] || fail "no sha1 driver in: $last"
+	[ -n "${BASH_REMATCH[3]// /}" ] || fail "no gcm driver in: $last"
+	echo "load $1: aes-ctr ${BASH_REMATCH[1]}; sha1 ${BASH_REMATCH[2]}; gcm ${BASH_REMATCH[3]}"
+}
+
+step "self-tests passed at the harness's load"
+module_loaded || fail "nf_srtp not loaded by the harness"
+check_loads 1
+
+step "again with the accelerated drivers a host would have"
+rmmod nf_srtp
+wait_for 10 bash -c '! [ -d /sys/module/nf_srtp ]'
+for m in aesni_intel ghash_clmulni_intel sha1_ssse3; do
+	modprobe -q "$m" 2>/dev/null || echo "($m not usable on this CPU)"
+done
+insmod "$NFSRTP_KO"
+check_loads 2
+
+step "unload"
+rmmod nf_srtp
+module_loaded && fail "nf_srtp still loaded"
+echo "PASS $TEST"
