@@ -3,6 +3,7 @@
  * nf_srtp: module init and exit, per network namespace state.
  */
 
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <uapi/linux/nf_srtp.h>
@@ -12,12 +13,22 @@
 #include "selftest.h"
 
 unsigned int nf_srtp_net_id __read_mostly;
+struct workqueue_struct *nf_srtp_wq;
+static struct dentry *nf_srtp_debugfs;
 
 static int __net_init nf_srtp_net_init(struct net *net)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	int err;
 
-	atomic_set(&nsn->nr_streams, 0);
+	err = nf_srtp_table_init(nsn);
+	if (err)
+		return err;
+	err = nf_srtp_hooks_register(net);
+	if (err) {
+		nf_srtp_table_destroy(nsn);
+		return err;
+	}
 	return 0;
 }
 
@@ -25,7 +36,11 @@ static void __net_exit nf_srtp_net_exit(struct net *net)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 
-	WARN_ON_ONCE(atomic_read(&nsn->nr_streams));
+	/* No packet reaches the streams any more, then they go. */
+	nf_srtp_hooks_unregister(net);
+	nf_srtp_stream_flush(net);
+	nf_srtp_defrag_release(net, nsn);
+	nf_srtp_table_destroy(nsn);
 }
 
 static struct pernet_operations nf_srtp_net_ops = {
@@ -49,13 +64,24 @@ static int __init nf_srtp_init(void)
 	if (err)
 		goto err_crypto;
 
+	nf_srtp_wq = alloc_workqueue("nf_srtp", 0, 0);
+	if (!nf_srtp_wq) {
+		err = -ENOMEM;
+		goto err_crypto;
+	}
+
 	err = register_pernet_subsys(&nf_srtp_net_ops);
 	if (err)
-		goto err_crypto;
+		goto err_wq;
 
 	err = nf_srtp_genl_init();
 	if (err)
 		goto err_pernet;
+
+	/* Root-only view of live objects, for leak checks in the tests. */
+	nf_srtp_debugfs = debugfs_create_dir("nf_srtp", NULL);
+	debugfs_create_atomic_t("streams", 0400, nf_srtp_debugfs,
+				&nf_srtp_live_streams);
 
 	pr_info("nf_srtp: SRTP/SRTCP datapath, netlink API version %d\n",
 		NF_SRTP_GENL_VERSION);
@@ -63,6 +89,9 @@ static int __init nf_srtp_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&nf_srtp_net_ops);
+err_wq:
+	rcu_barrier();
+	destroy_workqueue(nf_srtp_wq);
 err_crypto:
 	nf_srtp_crypto_exit();
 	return err;
@@ -70,8 +99,12 @@ err_crypto:
 
 static void __exit nf_srtp_exit(void)
 {
+	debugfs_remove_recursive(nf_srtp_debugfs);
 	nf_srtp_genl_exit();
 	unregister_pernet_subsys(&nf_srtp_net_ops);
+	/* Streams freed by the namespaces' exit wait for a grace period. */
+	rcu_barrier();
+	destroy_workqueue(nf_srtp_wq);
 	nf_srtp_crypto_exit();
 }
 

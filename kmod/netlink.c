@@ -4,17 +4,65 @@
  * specification.
  */
 
+#include <linux/socket.h>
 #include <net/genetlink.h>
-#include <uapi/linux/nf_srtp.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 
 #include "nf_srtp.h"
+
+static const struct nla_policy nf_srtp_key_policy[NF_SRTP_A_KEY_MAX + 1] = {
+	[NF_SRTP_A_KEY_MASTER_KEY] = NLA_POLICY_RANGE(NLA_BINARY, 16, 32),
+	[NF_SRTP_A_KEY_MASTER_SALT] = NLA_POLICY_RANGE(NLA_BINARY, 12, 14),
+	[NF_SRTP_A_KEY_MKI] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+					       SRTP_CORE_MKI_MAX),
+	[NF_SRTP_A_KEY_LIFETIME] = NLA_POLICY_MIN(NLA_U64, 1),
+	[NF_SRTP_A_KEY_INDEX] = { .type = NLA_REJECT },
+	[NF_SRTP_A_KEY_PACKETS] = { .type = NLA_REJECT },
+	[NF_SRTP_A_KEY_ACTIVE] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] = {
+	[NF_SRTP_A_STREAM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NF_SRTP_A_STREAM_OP] = NLA_POLICY_RANGE(NLA_U8, NF_SRTP_OP_PROTECT,
+						 NF_SRTP_OP_UNPROTECT),
+	[NF_SRTP_A_STREAM_FAMILY] = { .type = NLA_U16 },
+	[NF_SRTP_A_STREAM_SRC_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[NF_SRTP_A_STREAM_DST_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[NF_SRTP_A_STREAM_SRC_PORT] = { .type = NLA_U16 },
+	[NF_SRTP_A_STREAM_DST_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[NF_SRTP_A_STREAM_RTCP_SRC_PORT] = { .type = NLA_U16 },
+	[NF_SRTP_A_STREAM_RTCP_DST_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[NF_SRTP_A_STREAM_SUITE] = NLA_POLICY_RANGE(NLA_U32, 1,
+						    __NF_SRTP_SUITE_MAX - 1),
+	[NF_SRTP_A_STREAM_FLAGS] = NLA_POLICY_MASK(NLA_U32, NF_SRTP_F_ALL),
+	[NF_SRTP_A_STREAM_WINDOW] = NLA_POLICY_RANGE(NLA_U32,
+						     SRTP_CORE_WINDOW_MIN,
+						     SRTP_CORE_WINDOW_MAX),
+	[NF_SRTP_A_STREAM_KDR] = { .type = NLA_U32 },
+	[NF_SRTP_A_STREAM_KEYS] = NLA_POLICY_NESTED_ARRAY(nf_srtp_key_policy),
+	[NF_SRTP_A_STREAM_COUNTERS] = { .type = NLA_REJECT },
+};
 
 static const struct nla_policy nf_srtp_policy[NF_SRTP_A_MAX + 1] = {
 	[NF_SRTP_A_VERSION] = { .type = NLA_REJECT },
 	[NF_SRTP_A_STATS] = { .type = NLA_REJECT },
+	[NF_SRTP_A_STREAM] = NLA_POLICY_NESTED(nf_srtp_stream_policy),
 };
 
 static struct genl_family nf_srtp_genl_family;
+
+/* UAPI suite numbers to the core's. */
+static const enum srtp_suite nf_srtp_suites[__NF_SRTP_SUITE_MAX] = {
+	[NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80] = SRTP_AES_CM_128_HMAC_SHA1_80,
+	[NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32] = SRTP_AES_CM_128_HMAC_SHA1_32,
+	[NF_SRTP_SUITE_AES_192_CM_HMAC_SHA1_80] = SRTP_AES_192_CM_HMAC_SHA1_80,
+	[NF_SRTP_SUITE_AES_192_CM_HMAC_SHA1_32] = SRTP_AES_192_CM_HMAC_SHA1_32,
+	[NF_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80] = SRTP_AES_256_CM_HMAC_SHA1_80,
+	[NF_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32] = SRTP_AES_256_CM_HMAC_SHA1_32,
+	[NF_SRTP_SUITE_AEAD_AES_128_GCM] = SRTP_AEAD_AES_128_GCM,
+	[NF_SRTP_SUITE_AEAD_AES_256_GCM] = SRTP_AEAD_AES_256_GCM,
+};
 
 static int nf_srtp_fill_stats(struct sk_buff *skb, struct net *net)
 {
@@ -65,10 +113,626 @@ err_free:
 	return err;
 }
 
+/* Overwrites the key material of a request once it has been used. */
+static void nf_srtp_wipe_keys(struct nlattr *keys)
+{
+	struct nlattr *k, *a;
+	int rem, krem;
+
+	if (!keys)
+		return;
+	nla_for_each_nested(k, keys, rem) {
+		nla_for_each_nested(a, k, krem) {
+			if (nla_type(a) == NF_SRTP_A_KEY_MASTER_KEY ||
+			    nla_type(a) == NF_SRTP_A_KEY_MASTER_SALT)
+				memzero_explicit(nla_data(a), nla_len(a));
+		}
+	}
+}
+
+static int nf_srtp_parse_addr(const struct nlattr *a, u16 family,
+			      union nf_inet_addr *out,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int len = family == AF_INET ? 4 : 16;
+
+	if (!a)
+		return 0;
+	if (nla_len(a) != len) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "address length does not match NF_SRTP_A_STREAM_FAMILY");
+		return -EINVAL;
+	}
+	memcpy(out, nla_data(a), len);
+	return 0;
+}
+
+static u16 nf_srtp_get_port(const struct nlattr *a, u16 dflt)
+{
+	return a ? nla_get_u16(a) : dflt;
+}
+
+/* The match of the stream's RTP and RTCP port pairs. */
+static int nf_srtp_parse_match(struct nf_srtp_stream *s, struct nlattr **tb,
+			       struct nlattr *nest,
+			       struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_tuple *rtp = &s->node[0].key, *rtcp = &s->node[1].key;
+	u16 family, sport, dport;
+	int err;
+
+	family = nla_get_u16(tb[NF_SRTP_A_STREAM_FAMILY]);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	rtp->family = family;	/* AF_INET == NFPROTO_IPV4, same for v6 */
+	rtp->dir = s->op;
+	err = nf_srtp_parse_addr(tb[NF_SRTP_A_STREAM_SRC_ADDR], family,
+				 &rtp->saddr, extack);
+	if (!err)
+		err = nf_srtp_parse_addr(tb[NF_SRTP_A_STREAM_DST_ADDR], family,
+					 &rtp->daddr, extack);
+	if (err)
+		return err;
+
+	sport = nf_srtp_get_port(tb[NF_SRTP_A_STREAM_SRC_PORT], 0);
+	dport = nla_get_u16(tb[NF_SRTP_A_STREAM_DST_PORT]);
+	if (sport && !tb[NF_SRTP_A_STREAM_SRC_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_SRC_PORT],
+				    "a source port needs a source address");
+		return -EINVAL;
+	}
+	rtp->sport = htons(sport);
+	rtp->dport = htons(dport);
+
+	*rtcp = *rtp;
+	if (s->flags & NF_SRTP_F_RTCP_MUX) {
+		if (tb[NF_SRTP_A_STREAM_RTCP_SRC_PORT] ||
+		    tb[NF_SRTP_A_STREAM_RTCP_DST_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "RTCP ports given with NF_SRTP_F_RTCP_MUX");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (dport == U16_MAX && !tb[NF_SRTP_A_STREAM_RTCP_DST_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_DST_PORT],
+				    "port 65535 has no port+1 for RTCP");
+		return -EINVAL;
+	}
+	rtcp->sport = htons(nf_srtp_get_port(tb[NF_SRTP_A_STREAM_RTCP_SRC_PORT],
+					     sport ? (u16)(sport + 1) : 0));
+	rtcp->dport = htons(nf_srtp_get_port(tb[NF_SRTP_A_STREAM_RTCP_DST_PORT],
+					     dport + 1));
+	if (rtcp->sport && !tb[NF_SRTP_A_STREAM_SRC_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_RTCP_SRC_PORT],
+				    "a source port needs a source address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Why the core refused a key or a context, for the extended ACK. */
+static void nf_srtp_set_reason(struct netlink_ext_ack *extack,
+			       const struct nlattr *attr,
+			       enum srtp_reason why)
+{
+	switch (why) {
+	case SRTP_R_KDR_UNSUPPORTED:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "only a key derivation rate of 0 is supported");
+		break;
+	case SRTP_R_NOMEM:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "out of memory");
+		break;
+	case SRTP_R_CRYPTO:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the kernel crypto API cannot provide the suite");
+		break;
+	case SRTP_R_KEY_LIMIT:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "too many keys");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the suite does not allow these parameters");
+		break;
+	}
+}
+
+static int nf_srtp_add_key(struct nf_srtp_stream *s, unsigned int idx,
+			   const struct srtp_suite_info *si, struct nlattr *k,
+			   struct netlink_ext_ack *extack)
+{
+	enum srtp_suite suite = nf_srtp_suites[s->suite];
+	struct nlattr *tb[NF_SRTP_A_KEY_MAX + 1];
+	struct nlattr *mk, *ms, *mki;
+	struct nf_srtp_key_info *info = &s->keys[idx];
+	enum srtp_reason why = SRTP_R_OK;
+	struct srtp_key *key;
+	int err;
+
+	err = nla_parse_nested(tb, NF_SRTP_A_KEY_MAX, k, nf_srtp_key_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, k, tb, NF_SRTP_A_KEY_MASTER_KEY) ||
+	    NL_REQ_ATTR_CHECK(extack, k, tb, NF_SRTP_A_KEY_MASTER_SALT))
+		return -EINVAL;
+	mk = tb[NF_SRTP_A_KEY_MASTER_KEY];
+	ms = tb[NF_SRTP_A_KEY_MASTER_SALT];
+	mki = tb[NF_SRTP_A_KEY_MKI];
+	if (nla_len(mk) != si->key_len) {
+		NL_SET_ERR_MSG_ATTR(extack, mk, "master key length does not match the suite");
+		return -EINVAL;
+	}
+	if (nla_len(ms) != si->salt_len) {
+		NL_SET_ERR_MSG_ATTR(extack, ms, "master salt length does not match the suite");
+		return -EINVAL;
+	}
+	info->mki_len = mki ? nla_len(mki) : 0;
+	if (idx && info->mki_len != s->keys[0].mki_len) {
+		NL_SET_ERR_MSG_ATTR(extack, k,
+				    "keys need an MKI of the same length, or none");
+		return -EINVAL;
+	}
+	if (mki) {
+		unsigned int i;
+
+		memcpy(info->mki, nla_data(mki), info->mki_len);
+		for (i = 0; i < idx; i++) {
+			if (!memcmp(s->keys[i].mki, info->mki, info->mki_len)) {
+				NL_SET_ERR_MSG_ATTR(extack, mki, "two keys with the same MKI");
+				return -EEXIST;
+			}
+		}
+	}
+	info->lifetime = tb[NF_SRTP_A_KEY_LIFETIME] ?
+			 nla_get_u64(tb[NF_SRTP_A_KEY_LIFETIME]) : 0;
+
+	key = srtp_key_new(suite, nla_data(mk), nla_len(mk), nla_data(ms),
+			   nla_len(ms), mki ? nla_data(mki) : NULL,
+			   info->mki_len, info->lifetime, &err, &why);
+	if (!key) {
+		nf_srtp_set_reason(extack, k, why);
+		return err;
+	}
+	err = srtp_ctx_add_key(s->ctx, key, &why);
+	if (err < 0) {
+		srtp_key_free(key);
+		nf_srtp_set_reason(extack, k, why);
+		return err;
+	}
+	return 0;
+}
+
+static int nf_srtp_count_keys(struct nlattr *keys,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *k;
+	int rem, n = 0;
+
+	nla_for_each_nested(k, keys, rem) {
+		if (nla_type(k) != NF_SRTP_A_KEY) {
+			NL_SET_ERR_MSG_ATTR(extack, k,
+					    "NF_SRTP_A_STREAM_KEYS holds only NF_SRTP_A_KEY");
+			return -EINVAL;
+		}
+		n++;
+	}
+	if (n < 1 || n > SRTP_CORE_KEYS_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, keys, "a stream has 1 to 16 keys");
+		return -EINVAL;
+	}
+	return n;
+}
+
+static u32 nf_srtp_core_flags(u32 flags)
+{
+	u32 f = 0;
+
+	if (flags & NF_SRTP_F_UNENCRYPTED_SRTP)
+		f |= SRTP_F_UNENCRYPTED_SRTP;
+	if (flags & NF_SRTP_F_UNENCRYPTED_SRTCP)
+		f |= SRTP_F_UNENCRYPTED_SRTCP;
+	if (flags & NF_SRTP_F_UNAUTHENTICATED_SRTP)
+		f |= SRTP_F_UNAUTHENTICATED_SRTP;
+	return f;
+}
+
+static int nf_srtp_new_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	const struct srtp_suite_info *si;
+	struct srtp_params p = {};
+	enum srtp_reason why = SRTP_R_OK;
+	struct nlattr *k;
+	int rem, idx = 0, err;
+
+	si = srtp_suite_get(nf_srtp_suites[s->suite]);
+	p.suite = nf_srtp_suites[s->suite];
+	p.dir = s->op == NF_SRTP_OP_PROTECT ? SRTP_DIR_OUTBOUND :
+					      SRTP_DIR_INBOUND;
+	p.flags = nf_srtp_core_flags(s->flags);
+	p.window = s->window;
+	p.kdr = 0;
+	/* The MKI length is that of the first key; the others must agree. */
+	nla_for_each_nested(k, tb[NF_SRTP_A_STREAM_KEYS], rem) {
+		struct nlattr *mki = nla_find_nested(k, NF_SRTP_A_KEY_MKI);
+
+		p.mki_len = mki ? nla_len(mki) : 0;
+		break;
+	}
+	s->ctx = srtp_ctx_new(&p, &err, &why);
+	if (!s->ctx) {
+		nf_srtp_set_reason(extack, tb[NF_SRTP_A_STREAM_SUITE], why);
+		return err;
+	}
+	nla_for_each_nested(k, tb[NF_SRTP_A_STREAM_KEYS], rem) {
+		err = nf_srtp_add_key(s, idx++, si, k, extack);
+		if (err)
+			return err;
+	}
+	s->grow = max(si->srtp_tag_len, si->srtcp_tag_len) + 4 +
+		  s->keys[0].mki_len;
+	return 0;
+}
+
+static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
+						   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
+	struct nf_srtp_stream *s;
+	int err, nkeys;
+
+	err = nla_parse_nested(tb, NF_SRTP_A_STREAM_MAX, nest,
+			       nf_srtp_stream_policy, extack);
+	if (err)
+		return ERR_PTR(err);
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_OP) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_DST_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_DST_PORT) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_SUITE) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_KEYS))
+		return ERR_PTR(-EINVAL);
+	if (tb[NF_SRTP_A_STREAM_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_ID],
+				    "the kernel chooses the stream id");
+		return ERR_PTR(-EINVAL);
+	}
+	if (tb[NF_SRTP_A_STREAM_KDR] && nla_get_u32(tb[NF_SRTP_A_STREAM_KDR])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_KDR],
+				    "only a key derivation rate of 0 is supported");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	nkeys = nf_srtp_count_keys(tb[NF_SRTP_A_STREAM_KEYS], extack);
+	if (nkeys < 0)
+		return ERR_PTR(nkeys);
+
+	s = nf_srtp_stream_alloc(nkeys);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->op = nla_get_u8(tb[NF_SRTP_A_STREAM_OP]);
+	s->suite = nla_get_u32(tb[NF_SRTP_A_STREAM_SUITE]);
+	s->flags = tb[NF_SRTP_A_STREAM_FLAGS] ?
+		   nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) : 0;
+	s->window = tb[NF_SRTP_A_STREAM_WINDOW] ?
+		    nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) :
+		    SRTP_CORE_WINDOW_DEFAULT;
+
+	err = nf_srtp_parse_match(s, tb, nest, extack);
+	if (!err)
+		err = nf_srtp_new_ctx(s, tb, extack);
+	if (err) {
+		nf_srtp_stream_free(s);
+		return ERR_PTR(err);
+	}
+	return s;
+}
+
+static int nf_srtp_reply_id(struct genl_info *info, u8 cmd, u32 id)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nf_srtp_genl_family, 0, cmd);
+	if (!hdr)
+		goto nospace;
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id))
+		goto nospace;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int nf_srtp_stream_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[NF_SRTP_A_STREAM];
+	struct net *net = genl_info_net(info);
+	struct nf_srtp_stream *s;
+	struct nlattr *keys;
+	u32 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
+		return -EINVAL;
+	s = nf_srtp_parse_stream(nest, info->extack);
+	keys = nla_find_nested(nest, NF_SRTP_A_STREAM_KEYS);
+	nf_srtp_wipe_keys(keys);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+
+	err = nf_srtp_stream_insert(net, s, info->extack);
+	if (err) {
+		nf_srtp_stream_free(s);
+		return err;
+	}
+	id = s->id;	/* @s belongs to the table now */
+	err = nf_srtp_reply_id(info, NF_SRTP_CMD_STREAM_ADD, id);
+	if (err)
+		nf_srtp_stream_remove(net, id);
+	return err;
+}
+
+static int nf_srtp_get_id(struct genl_info *info, u32 *id)
+{
+	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
+		return -EINVAL;
+	err = nla_parse_nested(tb, NF_SRTP_A_STREAM_MAX,
+			       info->attrs[NF_SRTP_A_STREAM],
+			       nf_srtp_stream_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[NF_SRTP_A_STREAM], tb,
+			      NF_SRTP_A_STREAM_ID))
+		return -EINVAL;
+	*id = nla_get_u32(tb[NF_SRTP_A_STREAM_ID]);
+	return 0;
+}
+
+static int nf_srtp_stream_del(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 id;
+	int err;
+
+	err = nf_srtp_get_id(info, &id);
+	if (err)
+		return err;
+	err = nf_srtp_stream_remove(genl_info_net(info), id);
+	if (err)
+		NL_SET_ERR_MSG(info->extack, "no stream with this id");
+	return err;
+}
+
+static int nf_srtp_stream_flush_cmd(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	nf_srtp_stream_flush(genl_info_net(info));
+	return 0;
+}
+
+static int nf_srtp_put_addr(struct sk_buff *msg, int type,
+			    const struct nf_srtp_tuple *t,
+			    const union nf_inet_addr *a)
+{
+	return nla_put(msg, type, t->family == AF_INET ? 4 : 16, a);
+}
+
+static int nf_srtp_put_match(struct sk_buff *msg,
+			     const struct nf_srtp_stream *s)
+{
+	const struct nf_srtp_tuple *rtp = &s->node[0].key;
+	const struct nf_srtp_tuple *rtcp = &s->node[1].key;
+
+	if (nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, rtp->family) ||
+	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_DST_ADDR, rtp, &rtp->daddr) ||
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, ntohs(rtp->dport)))
+		return -EMSGSIZE;
+	if (!ipv6_addr_any(&rtp->saddr.in6) &&
+	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_SRC_ADDR, rtp, &rtp->saddr))
+		return -EMSGSIZE;
+	if (rtp->sport &&
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_SRC_PORT, ntohs(rtp->sport)))
+		return -EMSGSIZE;
+	if (s->flags & NF_SRTP_F_RTCP_MUX)
+		return 0;
+	if (nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, ntohs(rtcp->dport)))
+		return -EMSGSIZE;
+	if (rtcp->sport &&
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_SRC_PORT, ntohs(rtcp->sport)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Public facts of the keys: never the master key or salt. */
+static int nf_srtp_put_keys(struct sk_buff *msg,
+			    const struct nf_srtp_stream *s)
+{
+	struct nlattr *keys, *k;
+	unsigned int i;
+
+	keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
+	if (!keys)
+		return -EMSGSIZE;
+	for (i = 0; i < s->nkeys; i++) {
+		const struct nf_srtp_key_info *info = &s->keys[i];
+
+		k = nla_nest_start(msg, NF_SRTP_A_KEY);
+		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, i))
+			return -EMSGSIZE;
+		if (info->mki_len &&
+		    nla_put(msg, NF_SRTP_A_KEY_MKI, info->mki_len, info->mki))
+			return -EMSGSIZE;
+		if (info->lifetime &&
+		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_LIFETIME,
+				      info->lifetime, NF_SRTP_A_KEY_UNSPEC))
+			return -EMSGSIZE;
+		nla_nest_end(msg, k);
+	}
+	nla_nest_end(msg, keys);
+	return 0;
+}
+
+struct nf_srtp_counters {
+	u64 packets;
+	u64 bytes;
+	u64 drops[__NF_SRTP_DROP_MAX];
+};
+
+static int nf_srtp_put_counters(struct sk_buff *msg,
+				struct nf_srtp_stream *s)
+{
+	struct nf_srtp_counters c;
+	struct nlattr *cnt, *drops;
+	int i;
+
+	spin_lock_bh(&s->lock);
+	c.packets = s->packets;
+	c.bytes = s->bytes;
+	memcpy(c.drops, s->drops, sizeof(c.drops));
+	spin_unlock_bh(&s->lock);
+
+	cnt = nla_nest_start(msg, NF_SRTP_A_STREAM_COUNTERS);
+	if (!cnt ||
+	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_PACKETS, c.packets,
+			      NF_SRTP_A_CNT_UNSPEC) ||
+	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_BYTES, c.bytes,
+			      NF_SRTP_A_CNT_UNSPEC))
+		return -EMSGSIZE;
+	drops = nla_nest_start(msg, NF_SRTP_A_CNT_DROPS);
+	if (!drops)
+		return -EMSGSIZE;
+	for (i = 1; i <= NF_SRTP_DROP_MAX; i++) {
+		if (c.drops[i] &&
+		    nla_put_u64_64bit(msg, i, c.drops[i], NF_SRTP_DROP_UNSPEC))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, drops);
+	nla_nest_end(msg, cnt);
+	return 0;
+}
+
+static int nf_srtp_fill_stream(struct sk_buff *msg, u32 portid, u32 seq,
+			       int flags, struct nf_srtp_stream *s)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, portid, seq, &nf_srtp_genl_family, flags,
+			  NF_SRTP_CMD_STREAM_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_ID, s->id) ||
+	    nla_put_u8(msg, NF_SRTP_A_STREAM_OP, s->op) ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_SUITE, s->suite) ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, s->flags) ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, s->window) ||
+	    nf_srtp_put_match(msg, s) || nf_srtp_put_keys(msg, s) ||
+	    nf_srtp_put_counters(msg, s)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+static int nf_srtp_stream_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(genl_info_net(info));
+	struct nf_srtp_stream *s;
+	struct sk_buff *msg;
+	u32 id;
+	int err;
+
+	err = nf_srtp_get_id(info, &id);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&nsn->lock);
+	s = xa_load(&nsn->streams, id);
+	if (s)
+		err = nf_srtp_fill_stream(msg, info->snd_portid, info->snd_seq,
+					  0, s);
+	else
+		err = -ENOENT;
+	mutex_unlock(&nsn->lock);
+	if (err) {
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no stream with this id");
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: the id to continue from. */
+static int nf_srtp_stream_dump(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(sock_net(skb->sk));
+	unsigned long id = cb->args[0];
+	struct nf_srtp_stream *s;
+	int err = 0;
+
+	mutex_lock(&nsn->lock);
+	xa_for_each_start(&nsn->streams, id, s, cb->args[0]) {
+		err = nf_srtp_fill_stream(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI, s);
+		if (err)
+			break;
+		cb->args[0] = id + 1;
+	}
+	mutex_unlock(&nsn->lock);
+	/* A full buffer ends this part of the dump; the next one resumes. */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
+}
+
 static const struct genl_small_ops nf_srtp_genl_ops[] = {
 	{
 		.cmd = NF_SRTP_CMD_GET_STATS,
 		.doit = nf_srtp_get_stats,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_SRTP_CMD_STREAM_ADD,
+		.doit = nf_srtp_stream_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_SRTP_CMD_STREAM_DEL,
+		.doit = nf_srtp_stream_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_SRTP_CMD_STREAM_GET,
+		.doit = nf_srtp_stream_get,
+		.dumpit = nf_srtp_stream_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_SRTP_CMD_STREAM_FLUSH,
+		.doit = nf_srtp_stream_flush_cmd,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -83,7 +747,7 @@ static struct genl_family nf_srtp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = nf_srtp_genl_ops,
 	.n_small_ops = ARRAY_SIZE(nf_srtp_genl_ops),
-	.resv_start_op = NF_SRTP_CMD_GET_STATS + 1,
+	.resv_start_op = NF_SRTP_CMD_STREAM_FLUSH + 1,
 };
 
 int __init nf_srtp_genl_init(void)

@@ -7,22 +7,120 @@
 #define _NF_SRTP_H
 
 #include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <uapi/linux/nf_srtp.h>
 
-/* Per network namespace state; the streams live here. */
+#include "srtp.h"
+
+/*
+ * What a packet is matched on: the hash key of the stream table.  Ports
+ * and addresses are in network order; a zero source port or address is a
+ * wildcard.  @dir separates protect from unprotect streams, which are
+ * looked up at different hooks.
+ */
+struct nf_srtp_tuple {
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 family;
+	u8 dir;
+	u8 pad[2];
+};
+
+/* One hash table entry: the RTP or the RTCP port pair of a stream. */
+struct nf_srtp_node {
+	struct rhash_head rh;
+	struct nf_srtp_tuple key;
+	struct nf_srtp_stream *stream;
+	bool rtcp;
+	bool hashed;
+};
+
+/* Non-secret facts about one master key, for dumps. */
+struct nf_srtp_key_info {
+	u64 lifetime;
+	u8 mki_len;
+	u8 mki[SRTP_CORE_MKI_MAX];
+};
+
+struct nf_srtp_stream {
+	u32 id;
+	u8 op;			/* enum nf_srtp_op */
+	u32 suite;		/* enum nf_srtp_suite */
+	u32 flags;		/* NF_SRTP_F_* */
+	u32 window;
+	u16 grow;		/* the most protect adds to a packet */
+	struct nf_srtp_node node[2];	/* RTP, RTCP (unused with mux) */
+
+	/* The crypto context and counters, under @lock in the datapath. */
+	spinlock_t lock;
+	struct srtp_ctx *ctx;
+	u64 packets;
+	u64 bytes;
+	u64 drops[__NF_SRTP_DROP_MAX];
+
+	struct rcu_work free_work;
+	unsigned int nkeys;
+	struct nf_srtp_key_info keys[] __counted_by(nkeys);
+};
+
+/* Per network namespace state. */
 struct nf_srtp_net {
+	struct mutex lock;		/* serializes changes to the tables */
+	struct xarray streams;		/* id -> stream */
+	u32 next_id;
+	struct rhashtable table;	/* tuple -> node, read under RCU */
 	atomic_t nr_streams;
+	atomic_t nr_dir[3];		/* streams per enum nf_srtp_op */
+	atomic_t nr_wild_port;		/* streams with any source port */
+	atomic_t nr_wild_addr;		/* streams with any source address */
+	bool defrag4;
+	bool defrag6;
+	bool hooks;
 };
 
 extern unsigned int nf_srtp_net_id;
+extern struct workqueue_struct *nf_srtp_wq;
+extern atomic_t nf_srtp_live_streams;
 
 static inline struct nf_srtp_net *nf_srtp_pernet(const struct net *net)
 {
 	return net_generic(net, nf_srtp_net_id);
 }
 
+/* netlink.c */
 int nf_srtp_genl_init(void);
 void nf_srtp_genl_exit(void);
+
+/* table.c */
+int nf_srtp_table_init(struct nf_srtp_net *nsn);
+void nf_srtp_table_destroy(struct nf_srtp_net *nsn);
+int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
+			  struct netlink_ext_ack *extack);
+int nf_srtp_stream_remove(struct net *net, u32 id);
+void nf_srtp_stream_flush(struct net *net);
+void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn);
+struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
+				    struct nf_srtp_tuple *t);
+
+/* stream.c */
+struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys);
+void nf_srtp_stream_free(struct nf_srtp_stream *s);
+void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s);
+void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
+			       enum nf_srtp_drop why);
+enum nf_srtp_drop nf_srtp_drop_reason(enum srtp_reason why);
+
+/* hook.c */
+int nf_srtp_hooks_register(struct net *net);
+void nf_srtp_hooks_unregister(struct net *net);
 
 #endif /* _NF_SRTP_H */

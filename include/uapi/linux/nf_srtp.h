@@ -14,7 +14,34 @@
  * network namespace (GENL_UNS_ADMIN_PERM); without it the kernel answers
  * -EPERM.  Attributes are validated strictly: an unknown attribute, a wrong
  * type or a wrong length is refused with -EINVAL and an extended ACK
- * message naming the attribute.
+ * message naming the attribute.  In replies, dumps and events, userspace
+ * must ignore attributes it does not know: later versions add some.
+ *
+ * Streams
+ * -------
+ *
+ * A stream is one direction of one media flow: a match on UDP packets
+ * (address family, source and destination address and port), an
+ * operation (protect: RTP in, SRTP out; unprotect: SRTP in, RTP out) and a
+ * crypto context (suite, session parameters, replay window, one or more
+ * master keys).  Protect streams act on packets leaving the box (sent or
+ * forwarded), unprotect streams on packets entering it (received or to be
+ * forwarded); Documentation/datapath.md says where exactly.
+ *
+ * The source address and the source port may be left out (or zero): the
+ * stream then matches any source, as needed for phones behind NAT whose
+ * public address or port is not known in advance.  An exact match is
+ * preferred to a port wildcard, which is preferred to an address wildcard.
+ * Two streams with the same match are refused (-EEXIST).
+ *
+ * The stream's RTCP uses NF_SRTP_A_STREAM_RTCP_SRC_PORT and
+ * NF_SRTP_A_STREAM_RTCP_DST_PORT (default: the RTP ports plus one; a zero
+ * RTP source port gives a zero RTCP source port), or the RTP ports with
+ * NF_SRTP_F_RTCP_MUX (RFC 5761: RTCP is told apart by its packet type).
+ *
+ * Key material is write-only: no reply, dump or event ever carries a
+ * master key or salt, and the kernel wipes the request's key attributes
+ * after use.
  *
  * NF_SRTP_CMD_GET_STATS
  * ---------------------
@@ -28,8 +55,76 @@
  *        NF_SRTP_A_STATS_STREAMS: NLA_U32, streams installed in this
  *                                 network namespace
  *
- * Userspace must ignore attributes it does not know: later versions add
- * counters to NF_SRTP_A_STATS.
+ * NF_SRTP_CMD_STREAM_ADD
+ * ----------------------
+ *
+ * Installs a stream.  The request carries NF_SRTP_A_STREAM, a nest of:
+ *
+ *    NF_SRTP_A_STREAM_OP: NLA_U8, enum nf_srtp_op, required
+ *    NF_SRTP_A_STREAM_FAMILY: NLA_U16, AF_INET or AF_INET6, required
+ *    NF_SRTP_A_STREAM_SRC_ADDR: binary, 4 or 16 bytes as the family says;
+ *                               absent: any source address
+ *    NF_SRTP_A_STREAM_DST_ADDR: binary, 4 or 16 bytes, required
+ *    NF_SRTP_A_STREAM_SRC_PORT: NLA_U16, host order; absent or 0: any
+ *    NF_SRTP_A_STREAM_DST_PORT: NLA_U16, host order, 1-65535, required
+ *    NF_SRTP_A_STREAM_RTCP_SRC_PORT: NLA_U16, optional (see above)
+ *    NF_SRTP_A_STREAM_RTCP_DST_PORT: NLA_U16, optional (see above)
+ *    NF_SRTP_A_STREAM_SUITE: NLA_U32, enum nf_srtp_suite, required
+ *    NF_SRTP_A_STREAM_FLAGS: NLA_U32, NF_SRTP_F_* bits, optional
+ *    NF_SRTP_A_STREAM_WINDOW: NLA_U32, replay window in packets, 64-1024,
+ *                             optional (default 128; RFC 4568 WSH)
+ *    NF_SRTP_A_STREAM_KDR: NLA_U32, key derivation rate, optional; only 0
+ *                          is supported, anything else is refused with
+ *                          -EOPNOTSUPP
+ *    NF_SRTP_A_STREAM_KEYS: NLA_NESTED, required: 1 to 16 nests, each of
+ *                           type NF_SRTP_A_KEY, holding
+ *        NF_SRTP_A_KEY_MASTER_KEY: binary, the suite's key length, required
+ *        NF_SRTP_A_KEY_MASTER_SALT: binary, 14 bytes (12 for AEAD suites),
+ *                                   required
+ *        NF_SRTP_A_KEY_MKI: binary, 1-128 bytes, optional; either every
+ *                           key of the stream has one, all of one length,
+ *                           or none has
+ *        NF_SRTP_A_KEY_LIFETIME: NLA_U64, packets the key may protect or
+ *                                unprotect, optional (default 2^48)
+ *      The first key is the active one: protect uses it until it is spent
+ *      and then the next one.
+ *
+ * The reply carries NF_SRTP_A_STREAM with NF_SRTP_A_STREAM_ID.
+ *
+ * NF_SRTP_CMD_STREAM_DEL
+ * ----------------------
+ *
+ * Removes a stream: NF_SRTP_A_STREAM with NF_SRTP_A_STREAM_ID.  Packets in
+ * flight finish with the old state; the keys are wiped once no CPU uses
+ * them any more.
+ *
+ * NF_SRTP_CMD_STREAM_GET
+ * ----------------------
+ *
+ * With NF_SRTP_A_STREAM holding NF_SRTP_A_STREAM_ID: that stream.  As a
+ * dump (NLM_F_DUMP, no attribute): every stream of the namespace, one
+ * message each.  A stream is described by NF_SRTP_A_STREAM, a nest of the
+ * attributes of NF_SRTP_CMD_STREAM_ADD (keys without their master key and
+ * salt) plus:
+ *
+ *    NF_SRTP_A_STREAM_ID: NLA_U32
+ *    NF_SRTP_A_STREAM_KEYS: nests NF_SRTP_A_KEY of
+ *        NF_SRTP_A_KEY_MKI, NF_SRTP_A_KEY_LIFETIME,
+ *        NF_SRTP_A_KEY_INDEX: NLA_U32, the key's position (0 = first)
+ *        NF_SRTP_A_KEY_PACKETS: NLA_U64, packets processed with it
+ *        NF_SRTP_A_KEY_ACTIVE: NLA_FLAG, protect uses this key
+ *    NF_SRTP_A_STREAM_COUNTERS: NLA_NESTED
+ *        NF_SRTP_A_CNT_PACKETS: NLA_U64, packets transformed
+ *        NF_SRTP_A_CNT_BYTES: NLA_U64, UDP payload bytes of those packets
+ *                             before the transform
+ *        NF_SRTP_A_CNT_DROPS: NLA_NESTED, one NLA_U64 per reason with a
+ *                             non-zero count; the attribute type is the
+ *                             enum nf_srtp_drop reason
+ *
+ * NF_SRTP_CMD_STREAM_FLUSH
+ * ------------------------
+ *
+ * Removes every stream of the caller's network namespace.  No attribute.
  */
 
 #ifndef _UAPI_LINUX_NF_SRTP_H
@@ -41,6 +136,10 @@
 enum nf_srtp_cmd {
 	NF_SRTP_CMD_UNSPEC,
 	NF_SRTP_CMD_GET_STATS,
+	NF_SRTP_CMD_STREAM_ADD,
+	NF_SRTP_CMD_STREAM_DEL,
+	NF_SRTP_CMD_STREAM_GET,
+	NF_SRTP_CMD_STREAM_FLUSH,
 
 	__NF_SRTP_CMD_MAX
 };
@@ -51,6 +150,7 @@ enum nf_srtp_attr {
 	NF_SRTP_A_UNSPEC,
 	NF_SRTP_A_VERSION,
 	NF_SRTP_A_STATS,
+	NF_SRTP_A_STREAM,
 
 	__NF_SRTP_A_MAX
 };
@@ -65,5 +165,106 @@ enum nf_srtp_stats_attr {
 };
 
 #define NF_SRTP_A_STATS_MAX (__NF_SRTP_A_STATS_MAX - 1)
+
+enum nf_srtp_stream_attr {
+	NF_SRTP_A_STREAM_UNSPEC,
+	NF_SRTP_A_STREAM_ID,
+	NF_SRTP_A_STREAM_OP,
+	NF_SRTP_A_STREAM_FAMILY,
+	NF_SRTP_A_STREAM_SRC_ADDR,
+	NF_SRTP_A_STREAM_DST_ADDR,
+	NF_SRTP_A_STREAM_SRC_PORT,
+	NF_SRTP_A_STREAM_DST_PORT,
+	NF_SRTP_A_STREAM_RTCP_SRC_PORT,
+	NF_SRTP_A_STREAM_RTCP_DST_PORT,
+	NF_SRTP_A_STREAM_SUITE,
+	NF_SRTP_A_STREAM_FLAGS,
+	NF_SRTP_A_STREAM_WINDOW,
+	NF_SRTP_A_STREAM_KDR,
+	NF_SRTP_A_STREAM_KEYS,
+	NF_SRTP_A_STREAM_COUNTERS,
+
+	__NF_SRTP_A_STREAM_MAX
+};
+
+#define NF_SRTP_A_STREAM_MAX (__NF_SRTP_A_STREAM_MAX - 1)
+
+enum nf_srtp_key_attr {
+	NF_SRTP_A_KEY_UNSPEC,
+	NF_SRTP_A_KEY_MASTER_KEY,
+	NF_SRTP_A_KEY_MASTER_SALT,
+	NF_SRTP_A_KEY_MKI,
+	NF_SRTP_A_KEY_LIFETIME,
+	NF_SRTP_A_KEY_INDEX,
+	NF_SRTP_A_KEY_PACKETS,
+	NF_SRTP_A_KEY_ACTIVE,
+
+	__NF_SRTP_A_KEY_MAX
+};
+
+#define NF_SRTP_A_KEY_MAX (__NF_SRTP_A_KEY_MAX - 1)
+
+/* The only attribute type inside NF_SRTP_A_STREAM_KEYS. */
+#define NF_SRTP_A_KEY 1
+
+enum nf_srtp_counter_attr {
+	NF_SRTP_A_CNT_UNSPEC,
+	NF_SRTP_A_CNT_PACKETS,
+	NF_SRTP_A_CNT_BYTES,
+	NF_SRTP_A_CNT_DROPS,
+
+	__NF_SRTP_A_CNT_MAX
+};
+
+#define NF_SRTP_A_CNT_MAX (__NF_SRTP_A_CNT_MAX - 1)
+
+enum nf_srtp_op {
+	NF_SRTP_OP_PROTECT = 1,		/* RTP in, SRTP out */
+	NF_SRTP_OP_UNPROTECT = 2,	/* SRTP in, RTP out */
+};
+
+/* Crypto suites: RFC 4568 6.2, RFC 6188, RFC 7714. */
+enum nf_srtp_suite {
+	NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80 = 1,
+	NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32,
+	NF_SRTP_SUITE_AES_192_CM_HMAC_SHA1_80,
+	NF_SRTP_SUITE_AES_192_CM_HMAC_SHA1_32,
+	NF_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80,
+	NF_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32,
+	NF_SRTP_SUITE_AEAD_AES_128_GCM,
+	NF_SRTP_SUITE_AEAD_AES_256_GCM,
+
+	__NF_SRTP_SUITE_MAX
+};
+
+/* NF_SRTP_A_STREAM_FLAGS: RFC 4568 6.3 session parameters and options. */
+#define NF_SRTP_F_UNENCRYPTED_SRTP	0x1
+#define NF_SRTP_F_UNENCRYPTED_SRTCP	0x2
+#define NF_SRTP_F_UNAUTHENTICATED_SRTP	0x4
+#define NF_SRTP_F_RTCP_MUX		0x8
+#define NF_SRTP_F_ALL			0xf
+
+/*
+ * Why a packet of a stream was dropped: the attribute types inside
+ * NF_SRTP_A_CNT_DROPS.
+ */
+enum nf_srtp_drop {
+	NF_SRTP_DROP_UNSPEC,
+	NF_SRTP_DROP_MALFORMED,		/* RTP/RTCP header or length invalid */
+	NF_SRTP_DROP_AUTH,		/* authentication tag mismatch */
+	NF_SRTP_DROP_REPLAY,		/* index already received */
+	NF_SRTP_DROP_TOO_OLD,		/* index left of the replay window */
+	NF_SRTP_DROP_UNKNOWN_MKI,	/* no key has the packet's MKI */
+	NF_SRTP_DROP_LIFETIME,		/* the key's lifetime is exhausted */
+	NF_SRTP_DROP_SSRC_LIMIT,	/* more SSRCs than a stream tracks */
+	NF_SRTP_DROP_NO_ROOM,		/* no room to grow the packet */
+	NF_SRTP_DROP_NOMEM,		/* the skb could not be made writable */
+	NF_SRTP_DROP_GSO,		/* a GSO/UDP_SEGMENT super-packet */
+	NF_SRTP_DROP_CRYPTO,		/* the crypto API failed */
+
+	__NF_SRTP_DROP_MAX
+};
+
+#define NF_SRTP_DROP_MAX (__NF_SRTP_DROP_MAX - 1)
 
 #endif /* _UAPI_LINUX_NF_SRTP_H */

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_srtp: the netfilter hooks, IPv4 and IPv6.
+ *
+ * Unprotect streams are applied at PRE_ROUTING, after conntrack and
+ * defragmentation and before destination NAT, so they see the addresses
+ * on the wire and a whole packet, and the plain RTP is what routing, the
+ * socket or the next hop gets.  Protect streams are applied at
+ * POST_ROUTING after source NAT, on packets the box sends and forwards
+ * alike, so they too match what goes on the wire.  A forwarded packet can
+ * meet an unprotect stream on the way in and a protect stream on the way
+ * out: SRTP to SRTP with other keys, or SRTP to RTP and back.
+ * Documentation/datapath.md has the details.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/udp.h>
+
+#include "nf_srtp.h"
+
+#define NF_SRTP_PRI_IN	NF_IP_PRI_MANGLE	/* -150 */
+#define NF_SRTP_PRI_OUT	(NF_IP_PRI_NAT_SRC + 10)	/* 110 */
+
+/* Where the UDP header is and what the packet matches. */
+struct nf_srtp_pkt {
+	struct nf_srtp_tuple t;
+	unsigned int l4off;
+};
+
+static bool nf_srtp_parse4(struct sk_buff *skb, struct nf_srtp_pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct udphdr _uh;
+	const struct udphdr *uh;
+
+	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		return false;
+	p->l4off = skb_network_offset(skb) + ip_hdrlen(skb);
+	uh = skb_header_pointer(skb, p->l4off, sizeof(_uh), &_uh);
+	if (!uh)
+		return false;
+	p->t.saddr.ip = iph->saddr;
+	p->t.daddr.ip = iph->daddr;
+	p->t.sport = uh->source;
+	p->t.dport = uh->dest;
+	return true;
+}
+
+static bool nf_srtp_parse6(struct sk_buff *skb, struct nf_srtp_pkt *p)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct udphdr _uh;
+	const struct udphdr *uh;
+	__be16 frag_off;
+	u8 nexthdr = ip6h->nexthdr;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+			       &nexthdr, &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_UDP || frag_off)
+		return false;
+	p->l4off = off;
+	uh = skb_header_pointer(skb, p->l4off, sizeof(_uh), &_uh);
+	if (!uh)
+		return false;
+	p->t.saddr.in6 = ip6h->saddr;
+	p->t.daddr.in6 = ip6h->daddr;
+	p->t.sport = uh->source;
+	p->t.dport = uh->dest;
+	return true;
+}
+
+/* Rewrites IP and UDP lengths and the UDP checksum after a transform. */
+static void nf_srtp_fix_headers(struct sk_buff *skb,
+				const struct nf_srtp_pkt *p,
+				unsigned int udplen)
+{
+	struct udphdr *uh = (struct udphdr *)(skb->data + p->l4off);
+	__wsum csum;
+
+	uh->len = htons(udplen);
+	uh->check = 0;
+	csum = skb_checksum(skb, p->l4off, udplen, 0);
+	if (p->t.family == NFPROTO_IPV4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len - skb_network_offset(skb));
+		ip_send_check(iph);
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, udplen,
+					      IPPROTO_UDP, csum);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - skb_network_offset(skb) -
+					  sizeof(*ip6h));
+		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, udplen,
+					    IPPROTO_UDP, csum);
+	}
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	/* The checksum is now right in software; nothing left to offload. */
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * Runs the core on the UDP payload under the stream's lock.  Returns the
+ * new payload length or a negative errno with *why set.
+ */
+static int nf_srtp_run(struct nf_srtp_stream *s, bool rtcp, u8 *data,
+		       unsigned int len, unsigned int room,
+		       enum srtp_reason *why)
+{
+	int ret;
+
+	spin_lock_bh(&s->lock);
+	if (s->op == NF_SRTP_OP_PROTECT)
+		ret = rtcp ? srtp_rtcp_protect(s->ctx, data, len, room, why) :
+			     srtp_rtp_protect(s->ctx, data, len, room, why);
+	else
+		ret = rtcp ? srtp_rtcp_unprotect(s->ctx, data, len, why) :
+			     srtp_rtp_unprotect(s->ctx, data, len, why);
+	if (ret >= 0) {
+		s->packets++;
+		s->bytes += len;
+	} else {
+		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why));
+	}
+	spin_unlock_bh(&s->lock);
+	return ret;
+}
+
+static unsigned int nf_srtp_drop(struct nf_srtp_stream *s,
+				 enum nf_srtp_drop why)
+{
+	spin_lock_bh(&s->lock);
+	nf_srtp_stream_count_drop(s, why);
+	spin_unlock_bh(&s->lock);
+	return NF_DROP;
+}
+
+static unsigned int nf_srtp_transform(struct sk_buff *skb,
+				      const struct nf_srtp_node *n,
+				      const struct nf_srtp_pkt *p)
+{
+	struct nf_srtp_stream *s = n->stream;
+	unsigned int hdr = p->l4off + sizeof(struct udphdr);
+	unsigned int len, room = 0;
+	enum srtp_reason why;
+	bool rtcp;
+	u8 *data;
+	int ret;
+
+	/*
+	 * A GSO super-packet would need segmenting and re-injecting each
+	 * segment; media senders do not use UDP_SEGMENT, so it is dropped
+	 * and counted rather than passed on in the clear.
+	 */
+	if (skb_is_gso(skb))
+		return nf_srtp_drop(s, NF_SRTP_DROP_GSO);
+	/* Linear, private data: unclones and pulls in fragments if needed. */
+	if (skb_ensure_writable(skb, skb->len))
+		return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
+	if (skb->len < hdr ||
+	    ntohs(((struct udphdr *)(skb->data + p->l4off))->len) !=
+	    skb->len - p->l4off)
+		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
+	len = skb->len - hdr;
+
+	if (s->op == NF_SRTP_OP_PROTECT) {
+		if (skb_tailroom(skb) < s->grow &&
+		    pskb_expand_head(skb, 0, s->grow - skb_tailroom(skb),
+				     GFP_ATOMIC))
+			return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
+		room = len + skb_tailroom(skb);
+	}
+	data = skb->data + hdr;
+	rtcp = n->rtcp ||
+	       ((s->flags & NF_SRTP_F_RTCP_MUX) && srtp_is_rtcp(data, len));
+
+	ret = nf_srtp_run(s, rtcp, data, len, room, &why);
+	if (ret < 0)
+		return NF_DROP;
+
+	if (ret > len)
+		__skb_put(skb, ret - len);
+	else if (ret < len)
+		__skb_trim(skb, skb->len - (len - ret));
+	nf_srtp_fix_headers(skb, p, hdr - p->l4off + ret);
+	return NF_ACCEPT;
+}
+
+static unsigned int nf_srtp_hook(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(state->net);
+	u8 op = (unsigned long)priv;
+	struct nf_srtp_node *n;
+	struct nf_srtp_pkt p;
+
+	if (!atomic_read(&nsn->nr_dir[op]))
+		return NF_ACCEPT;
+
+	memset(&p.t, 0, sizeof(p.t));
+	p.t.family = state->pf;
+	p.t.dir = op;
+	if (state->pf == NFPROTO_IPV4 ? !nf_srtp_parse4(skb, &p) :
+					!nf_srtp_parse6(skb, &p))
+		return NF_ACCEPT;
+
+	n = nf_srtp_lookup(nsn, &p.t);
+	if (!n)
+		return NF_ACCEPT;
+	return nf_srtp_transform(skb, n, &p);
+}
+
+static const struct nf_hook_ops nf_srtp_hook_ops[] = {
+	{
+		.hook = nf_srtp_hook,
+		.priv = (void *)NF_SRTP_OP_UNPROTECT,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_SRTP_PRI_IN,
+	},
+	{
+		.hook = nf_srtp_hook,
+		.priv = (void *)NF_SRTP_OP_PROTECT,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_SRTP_PRI_OUT,
+	},
+	{
+		.hook = nf_srtp_hook,
+		.priv = (void *)NF_SRTP_OP_UNPROTECT,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_SRTP_PRI_IN,
+	},
+	{
+		.hook = nf_srtp_hook,
+		.priv = (void *)NF_SRTP_OP_PROTECT,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_SRTP_PRI_OUT,
+	},
+};
+
+int nf_srtp_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, nf_srtp_hook_ops,
+				     ARRAY_SIZE(nf_srtp_hook_ops));
+}
+
+void nf_srtp_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, nf_srtp_hook_ops,
+				ARRAY_SIZE(nf_srtp_hook_ops));
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_srtp: the per network namespace stream tables.
+ *
+ * Streams are found two ways: by id (an xarray, for the netlink API) and
+ * by the packet they match (an rhashtable of nodes keyed by
+ * struct nf_srtp_tuple, read under RCU by the hooks).  A stream has one
+ * node for its RTP port pair and, unless RTCP is multiplexed, one for its
+ * RTCP port pair.  Changes are serialized by nsn->lock.
+ */
+
+#include <linux/rhashtable.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+
+#include "nf_srtp.h"
+
+static const struct rhashtable_params nf_srtp_rht_params = {
+	.head_offset = offsetof(struct nf_srtp_node, rh),
+	.key_offset = offsetof(struct nf_srtp_node, key),
+	.key_len = sizeof(struct nf_srtp_tuple),
+	.automatic_shrinking = true,
+};
+
+int nf_srtp_table_init(struct nf_srtp_net *nsn)
+{
+	mutex_init(&nsn->lock);
+	xa_init_flags(&nsn->streams, XA_FLAGS_ALLOC1);
+	return rhashtable_init(&nsn->table, &nf_srtp_rht_params);
+}
+
+void nf_srtp_table_destroy(struct nf_srtp_net *nsn)
+{
+	rhashtable_destroy(&nsn->table);
+	xa_destroy(&nsn->streams);
+}
+
+static bool nf_srtp_addr_any(const union nf_inet_addr *a)
+{
+	return !(a->all[0] | a->all[1] | a->all[2] | a->all[3]);
+}
+
+static void nf_srtp_count(struct nf_srtp_net *nsn,
+			  const struct nf_srtp_stream *s, int delta)
+{
+	const struct nf_srtp_tuple *t = &s->node[0].key;
+
+	atomic_add(delta, &nsn->nr_streams);
+	atomic_add(delta, &nsn->nr_dir[s->op]);
+	if (!t->sport)
+		atomic_add(delta, &nsn->nr_wild_port);
+	if (nf_srtp_addr_any(&t->saddr))
+		atomic_add(delta, &nsn->nr_wild_addr);
+}
+
+/*
+ * Defragmentation makes a fragmented media packet whole before the
+ * unprotect hook sees it; it is enabled for the family of the first
+ * stream that needs it and stays until the namespace goes.
+ */
+static int nf_srtp_need_defrag(struct net *net, struct nf_srtp_net *nsn,
+			       u8 family)
+{
+	int err = 0;
+
+	if (family == NFPROTO_IPV4 && !nsn->defrag4) {
+		err = nf_defrag_ipv4_enable(net);
+		nsn->defrag4 = !err;
+	} else if (family == NFPROTO_IPV6 && !nsn->defrag6) {
+		err = nf_defrag_ipv6_enable(net);
+		nsn->defrag6 = !err;
+	}
+	return err;
+}
+
+void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn)
+{
+	if (nsn->defrag4)
+		nf_defrag_ipv4_disable(net);
+	if (nsn->defrag6)
+		nf_defrag_ipv6_disable(net);
+	nsn->defrag4 = false;
+	nsn->defrag6 = false;
+}
+
+static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->node); i++) {
+		if (!s->node[i].hashed)
+			continue;
+		rhashtable_remove_fast(&nsn->table, &s->node[i].rh,
+				       nf_srtp_rht_params);
+		s->node[i].hashed = false;
+	}
+}
+
+static int nf_srtp_hash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s,
+			struct netlink_ext_ack *extack)
+{
+	bool mux = s->flags & NF_SRTP_F_RTCP_MUX;
+	int i, err;
+
+	for (i = 0; i < (mux ? 1 : 2); i++) {
+		err = rhashtable_lookup_insert_fast(&nsn->table, &s->node[i].rh,
+						    nf_srtp_rht_params);
+		if (err) {
+			if (err == -EEXIST && i)
+				NL_SET_ERR_MSG(extack,
+					       "another stream matches the same RTCP ports");
+			else if (err == -EEXIST)
+				NL_SET_ERR_MSG(extack,
+					       "another stream matches the same addresses and ports");
+			nf_srtp_unhash(nsn, s);
+			return err;
+		}
+		s->node[i].hashed = true;
+	}
+	return 0;
+}
+
+/*
+ * Makes @s visible to the datapath and the API.  On success the table
+ * owns the stream and s->id is set; on failure the caller still owns it.
+ */
+int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
+			  struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	int err;
+
+	mutex_lock(&nsn->lock);
+	if (s->op == NF_SRTP_OP_UNPROTECT) {
+		err = nf_srtp_need_defrag(net, nsn, s->node[0].key.family);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "cannot enable IP defragmentation");
+			goto out;
+		}
+	}
+	err = xa_alloc_cyclic(&nsn->streams, &s->id, s, xa_limit_31b,
+			      &nsn->next_id, GFP_KERNEL);
+	if (err < 0) {
+		NL_SET_ERR_MSG(extack, "no stream id left");
+		goto out;
+	}
+	err = nf_srtp_hash(nsn, s, extack);
+	if (err) {
+		xa_erase(&nsn->streams, s->id);
+		goto out;
+	}
+	nf_srtp_count(nsn, s, 1);
+	err = 0;
+out:
+	mutex_unlock(&nsn->lock);
+	return err;
+}
+
+/* Caller holds nsn->lock. */
+static void nf_srtp_stream_unlink(struct nf_srtp_net *nsn,
+				  struct nf_srtp_stream *s)
+{
+	nf_srtp_unhash(nsn, s);
+	xa_erase(&nsn->streams, s->id);
+	nf_srtp_count(nsn, s, -1);
+	nf_srtp_stream_free_rcu(s);
+}
+
+int nf_srtp_stream_remove(struct net *net, u32 id)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	struct nf_srtp_stream *s;
+	int err = -ENOENT;
+
+	mutex_lock(&nsn->lock);
+	s = xa_load(&nsn->streams, id);
+	if (s) {
+		nf_srtp_stream_unlink(nsn, s);
+		err = 0;
+	}
+	mutex_unlock(&nsn->lock);
+	return err;
+}
+
+void nf_srtp_stream_flush(struct net *net)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	struct nf_srtp_stream *s;
+	unsigned long id;
+
+	mutex_lock(&nsn->lock);
+	xa_for_each(&nsn->streams, id, s)
+		nf_srtp_stream_unlink(nsn, s);
+	mutex_unlock(&nsn->lock);
+}
+
+static struct nf_srtp_node *nf_srtp_find(struct nf_srtp_net *nsn,
+					 const struct nf_srtp_tuple *t)
+{
+	return rhashtable_lookup(&nsn->table, t, nf_srtp_rht_params);
+}
+
+/*
+ * The stream node matching @t, most specific first: exact source, then
+ * any source port, then any source.  Wildcard probes are skipped while
+ * no stream of the namespace uses them.  Caller holds rcu_read_lock();
+ * @t is modified.
+ */
+struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
+				    struct nf_srtp_tuple *t)
+{
+	struct nf_srtp_node *n;
+
+	n = nf_srtp_find(nsn, t);
+	if (n)
+		return n;
+	if (atomic_read(&nsn->nr_wild_port)) {
+		t->sport = 0;
+		n = nf_srtp_find(nsn, t);
+		if (n)
+			return n;
+	}
+	if (atomic_read(&nsn->nr_wild_addr)) {
+		t->sport = 0;
+		memset(&t->saddr, 0, sizeof(t->saddr));
+		n = nf_srtp_find(nsn, t);
+	}
+	return n;
+}
