@@ -31,6 +31,8 @@ UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto)
 
 # The SRTP core and its userspace crypto backend, once they exist.
 CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
+# Userspace code shared by srtpctl, srtpd and the unit tests.
+COMMON_SRCS := daemon/sdes.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 LIB_SRCS := daemon/lib/nfsrtp.c
@@ -51,20 +53,26 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) W=1 \
 		KCFLAGS=-Werror modules
 
-userspace: $(B)/bin/srtpctl
+userspace: $(B)/bin/srtpctl $(B)/bin/rtpwire
 
 $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/obj
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
 	ar rcs $@ $(B)/obj/nfsrtp.o
 
-$(B)/bin/srtpctl: daemon/srtpctl.c $(B)/libnfsrtp.a
+$(B)/bin/srtpctl: daemon/srtpctl.c $(COMMON_SRCS) $(B)/libnfsrtp.a daemon/*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(B)/libnfsrtp.a $(NL_LIBS)
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(B)/libnfsrtp.a $(NL_LIBS)
 
-$(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(wildcard kmod/*.h)
+# The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
+$(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.h $(COMMON_SRCS)
+	@mkdir -p $(B)/bin
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -Itests/lib -o $@ $< tests/lib/ref_srtp.c \
+		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2)
+
+$(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(wildcard kmod/*.h daemon/*.h)
 	@mkdir -p $(B)/unit
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(UNIT_LIBS)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) $(UNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 	@scripts/run-unit $(UNIT_TESTS)

@@ -1,32 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * srtpctl: the administrator's command line for nf_srtp.
- *
- *   srtpctl [-j] stats
+ * srtpctl: the administrator's command line for nf_srtp, in the manner of
+ * iproute2.  See Documentation/srtpctl.8.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/nfsrtp.h"
+#include "sdes.h"
 
 static int json_output;
+static int show_stats;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: srtpctl [OPTIONS] OBJECT COMMAND\n"
-		"  srtpctl [-j] stats     counters of this network namespace\n"
-		"Options:\n"
-		"  -j, --json             JSON output\n"
-		"  -h, --help             this text\n");
+		"Usage: srtpctl [-j] [-s] OBJECT COMMAND [ARGS]\n"
+		"  srtpctl stats\n"
+		"  srtpctl stream add {protect|unprotect} [src ADDR[:PORT]] dst ADDR:PORT\n"
+		"                     suite SUITE key inline:KEY_SALT[|LIFETIME][|MKI:LEN] [key ...]\n"
+		"                     [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
+		"                     [window N] [rtcp-mux] [rtcp-port SPORT:DPORT]\n"
+		"  srtpctl stream del ID\n"
+		"  srtpctl stream show [ID]\n"
+		"  srtpctl stream flush\n"
+		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name.\n"
+		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
+		"         (\"-\": standard input), -h this text.\n");
 }
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("srtpctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static struct nfsrtp *handle;	/* one netlink socket for all commands */
 
 static int open_module(struct nfsrtp **h)
 {
-	int err = nfsrtp_open(h);
+	int err = 0;
+
+	if (!handle)
+		err = nfsrtp_open(&handle);
+	*h = handle;
 
 	if (err == -ENOENT)
 		fprintf(stderr,
@@ -37,6 +66,13 @@ static int open_module(struct nfsrtp **h)
 	return err;
 }
 
+/* Runs one request; prints the kernel's reason on failure. */
+static int kernel_error(struct nfsrtp *h, const char *what)
+{
+	fprintf(stderr, "srtpctl: %s: %s\n", what, nfsrtp_last_error(h));
+	return 1;
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	struct nfsrtp_stats st;
@@ -44,19 +80,15 @@ static int cmd_stats(int argc, char **argv)
 	int err;
 
 	(void)argv;
-	if (argc > 0) {
-		fprintf(stderr, "srtpctl: stats takes no argument\n");
-		return 2;
-	}
+	if (argc > 0)
+		return fail("stats takes no argument");
 	if (open_module(&h))
 		return 1;
 	err = nfsrtp_get_stats(h, &st);
 	if (err) {
-		fprintf(stderr, "srtpctl: stats: %s\n", nfsrtp_last_error(h));
-		nfsrtp_close(h);
+		kernel_error(h, "stats");
 		return 1;
 	}
-	nfsrtp_close(h);
 
 	if (json_output)
 		printf("{\"version\":%u,\"streams\":%u}\n", st.version,
@@ -67,13 +99,476 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * ADDR, ADDR:PORT, [V6ADDR] or [V6ADDR]:PORT.  *port stays 0 when none is
+ * given.  Returns 0 or -1.
+ */
+static int parse_endpoint(const char *text, int *family, uint8_t *addr,
+			  uint16_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *portstr = NULL;
+	char *end;
+	int fam;
+
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+
+		if (!close)
+			return -1;
+		*close = '\0';
+		if (close[1] == ':')
+			portstr = close + 2;
+		else if (close[1])
+			return -1;
+		memmove(buf, buf + 1, strlen(buf));
+		fam = AF_INET6;
+	} else {
+		char *colon = strchr(buf, ':');
+
+		if (colon) {
+			if (strchr(colon + 1, ':'))
+				return -1;	/* IPv6 needs brackets */
+			*colon = '\0';
+			portstr = colon + 1;
+		}
+		fam = AF_INET;
+	}
+	if (inet_pton(fam, buf, addr) != 1)
+		return -1;
+	if (*family && *family != fam)
+		return -1;
+	*family = fam;
+	*port = 0;
+	if (portstr) {
+		unsigned long p;
+
+		errno = 0;
+		p = strtoul(portstr, &end, 10);
+		if (errno || *end || end == portstr || p < 1 || p > 65535)
+			return -1;
+		*port = (uint16_t)p;
+	}
+	return 0;
+}
+
+static int parse_u32(const char *text, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || end == text || text[0] == '-' || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int add_key(struct nfsrtp_stream *s, const char *text)
+{
+	struct nfsrtp_key *k;
+	struct sdes_key sk;
+	char err[160];
+
+	if (!s->suite)
+		return fail("\"suite\" must come before \"key\"");
+	if (s->nkeys == NFSRTP_KEYS_MAX)
+		return fail("at most %d keys per stream", NFSRTP_KEYS_MAX);
+	if (sdes_parse_key((enum sdes_suite)s->suite, text, strlen(text), &sk,
+			   err, sizeof(err)))
+		return fail("key %u: %s", s->nkeys + 1, err);
+	k = &s->keys[s->nkeys++];
+	memcpy(k->key, sk.key, sk.key_len);
+	memcpy(k->salt, sk.salt, sk.salt_len);
+	k->key_len = sk.key_len;
+	k->salt_len = sk.salt_len;
+	k->lifetime = sk.lifetime;
+	k->mki_len = sk.mki_len;
+	memcpy(k->mki, sk.mki, sk.mki_len);
+	sdes_key_wipe(&sk);
+	return 0;
+}
+
+static int parse_rtcp_ports(const char *text, struct nfsrtp_stream *s)
+{
+	unsigned int sp, dp;
+	char tail;
+
+	if (sscanf(text, "%u:%u%c", &sp, &dp, &tail) != 2 || sp > 65535 ||
+	    dp < 1 || dp > 65535)
+		return -1;
+	s->rtcp_sport = (uint16_t)sp;
+	s->rtcp_dport = (uint16_t)dp;
+	return 0;
+}
+
+static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
+{
+	int i;
+
+	if (argc < 1)
+		return fail("stream add: protect or unprotect?");
+	if (!strcmp(argv[0], "protect"))
+		s->op = NF_SRTP_OP_PROTECT;
+	else if (!strcmp(argv[0], "unprotect"))
+		s->op = NF_SRTP_OP_UNPROTECT;
+	else
+		return fail("stream add: \"%s\": expected protect or unprotect",
+			    argv[0]);
+
+	for (i = 1; i < argc; i++) {
+		const char *kw = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int rc;
+
+		if (!strcmp(kw, "no-auth")) {
+			s->flags |= NF_SRTP_F_UNAUTHENTICATED_SRTP;
+			continue;
+		} else if (!strcmp(kw, "no-encrypt-rtp")) {
+			s->flags |= NF_SRTP_F_UNENCRYPTED_SRTP;
+			continue;
+		} else if (!strcmp(kw, "no-encrypt-rtcp")) {
+			s->flags |= NF_SRTP_F_UNENCRYPTED_SRTCP;
+			continue;
+		} else if (!strcmp(kw, "rtcp-mux")) {
+			s->flags |= NF_SRTP_F_RTCP_MUX;
+			continue;
+		}
+		if (!val)
+			return fail("\"%s\" needs a value", kw);
+		i++;
+		if (!strcmp(kw, "src")) {
+			if (parse_endpoint(val, &s->family, s->saddr, &s->sport))
+				return fail("src: \"%s\" is not ADDR[:PORT] of the stream's family", val);
+			s->has_saddr = true;
+		} else if (!strcmp(kw, "dst")) {
+			if (parse_endpoint(val, &s->family, s->daddr, &s->dport) ||
+			    !s->dport)
+				return fail("dst: \"%s\" is not ADDR:PORT of the stream's family", val);
+		} else if (!strcmp(kw, "suite")) {
+			s->suite = nfsrtp_suite_by_name(val);
+			if (!s->suite)
+				return fail("unknown suite \"%s\"", val);
+		} else if (!strcmp(kw, "key")) {
+			rc = add_key(s, val);
+			if (rc)
+				return rc;
+		} else if (!strcmp(kw, "window")) {
+			if (parse_u32(val, &s->window) || s->window < 64 ||
+			    s->window > 1024)
+				return fail("window: \"%s\" is not 64-1024", val);
+		} else if (!strcmp(kw, "rtcp-port")) {
+			if (parse_rtcp_ports(val, s))
+				return fail("rtcp-port: \"%s\" is not SPORT:DPORT", val);
+		} else {
+			return fail("stream add: unknown keyword \"%s\"", kw);
+		}
+	}
+	if (!s->dport)
+		return fail("stream add: \"dst ADDR:PORT\" is required");
+	if (!s->suite)
+		return fail("stream add: \"suite SUITE\" is required");
+	if (!s->nkeys)
+		return fail("stream add: at least one \"key\" is required");
+	return 0;
+}
+
+static int cmd_stream_add(int argc, char **argv)
+{
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	struct nfsrtp *h;
+	uint32_t id;
+	int rc;
+
+	if (!s)
+		return fail("out of memory");
+	rc = parse_stream_args(argc, argv, s);
+	if (rc)
+		goto out;
+	rc = 1;
+	if (open_module(&h))
+		goto out;
+	if (nfsrtp_stream_add(h, s, &id)) {
+		kernel_error(h, "stream add");
+		goto out;
+	}
+	if (json_output)
+		printf("{\"id\":%u}\n", id);
+	else
+		printf("stream %u\n", id);
+	rc = 0;
+out:
+	nfsrtp_stream_wipe(s);
+	free(s);
+	return rc;
+}
+
+static int cmd_stream_del(int argc, char **argv)
+{
+	struct nfsrtp *h;
+	uint32_t id;
+	int rc = 0;
+
+	if (argc != 1 || parse_u32(argv[0], &id) || !id)
+		return fail("stream del: expected one stream ID");
+	if (open_module(&h))
+		return 1;
+	if (nfsrtp_stream_del(h, id))
+		rc = kernel_error(h, "stream del");
+	return rc;
+}
+
+static int cmd_stream_flush(int argc, char **argv)
+{
+	struct nfsrtp *h;
+	int rc = 0;
+
+	(void)argv;
+	if (argc)
+		return fail("stream flush takes no argument");
+	if (open_module(&h))
+		return 1;
+	if (nfsrtp_stream_flush(h))
+		rc = kernel_error(h, "stream flush");
+	return rc;
+}
+
+static void format_endpoint(int family, const uint8_t *addr, uint16_t port,
+			    char *out, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, addr, a, sizeof(a));
+	if (family == AF_INET6)
+		snprintf(out, size, port ? "[%s]:%u" : "[%s]", a, port);
+	else
+		snprintf(out, size, port ? "%s:%u" : "%s", a, port);
+}
+
+static void format_mki(const struct nfsrtp_key *k, char *out, size_t size)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	out[0] = '\0';
+	for (i = 0; i < k->mki_len && off + 3 <= size; i++)
+		off += (size_t)snprintf(out + off, size - off, "%02x",
+					k->mki[i]);
+}
+
+static const char *flag_names[] = {
+	"no-encrypt-rtp", "no-encrypt-rtcp", "no-auth", "rtcp-mux",
+};
+
+static void print_text(const struct nfsrtp_stream *s)
+{
+	char src[64] = "any", dst[64], mki[2 * NFSRTP_MKI_MAX + 1];
+	unsigned int i;
+
+	if (s->has_saddr)
+		format_endpoint(s->family, s->saddr, s->sport, src, sizeof(src));
+	format_endpoint(s->family, s->daddr, s->dport, dst, sizeof(dst));
+	printf("stream %u %s src %s dst %s suite %s window %u", s->id,
+	       s->op == NF_SRTP_OP_PROTECT ? "protect" : "unprotect", src, dst,
+	       nfsrtp_suite_name(s->suite), s->window);
+	if (!(s->flags & NF_SRTP_F_RTCP_MUX))
+		printf(" rtcp-port %u:%u", s->rtcp_sport, s->rtcp_dport);
+	for (i = 0; i < 4; i++)
+		if (s->flags & (1u << i))
+			printf(" %s", flag_names[i]);
+	printf("\n");
+	for (i = 0; i < s->nkeys; i++) {
+		const struct nfsrtp_key *k = &s->keys[i];
+
+		printf("    key %u", k->index);
+		if (k->mki_len) {
+			format_mki(k, mki, sizeof(mki));
+			printf(" mki 0x%s", mki);
+		}
+		if (k->lifetime)
+			printf(" lifetime %llu", (unsigned long long)k->lifetime);
+		printf("\n");
+	}
+	if (!show_stats)
+		return;
+	printf("    packets %llu bytes %llu", (unsigned long long)s->packets,
+	       (unsigned long long)s->bytes);
+	for (i = 1; i <= NF_SRTP_DROP_MAX; i++)
+		if (s->drops[i])
+			printf(" drop-%s %llu", nfsrtp_drop_name(i),
+			       (unsigned long long)s->drops[i]);
+	printf("\n");
+}
+
+static void print_json(const struct nfsrtp_stream *s, int first)
+{
+	char src[64], dst[64], mki[2 * NFSRTP_MKI_MAX + 1];
+	unsigned int i;
+
+	format_endpoint(s->family, s->daddr, s->dport, dst, sizeof(dst));
+	printf("%s{\"id\":%u,\"op\":\"%s\",", first ? "" : ",", s->id,
+	       s->op == NF_SRTP_OP_PROTECT ? "protect" : "unprotect");
+	if (s->has_saddr) {
+		format_endpoint(s->family, s->saddr, s->sport, src, sizeof(src));
+		printf("\"src\":\"%s\",", src);
+	} else {
+		printf("\"src\":null,");
+	}
+	printf("\"dst\":\"%s\",\"suite\":\"%s\",\"window\":%u,\"flags\":[",
+	       dst, nfsrtp_suite_name(s->suite), s->window);
+	for (i = 0, first = 1; i < 4; i++)
+		if (s->flags & (1u << i)) {
+			printf("%s\"%s\"", first ? "" : ",", flag_names[i]);
+			first = 0;
+		}
+	printf("]");
+	if (!(s->flags & NF_SRTP_F_RTCP_MUX))
+		printf(",\"rtcp_src_port\":%u,\"rtcp_dst_port\":%u",
+		       s->rtcp_sport, s->rtcp_dport);
+	printf(",\"keys\":[");
+	for (i = 0; i < s->nkeys; i++) {
+		const struct nfsrtp_key *k = &s->keys[i];
+
+		format_mki(k, mki, sizeof(mki));
+		printf("%s{\"index\":%u,\"mki\":%s%s%s,\"lifetime\":%llu}",
+		       i ? "," : "", k->index, k->mki_len ? "\"" : "",
+		       k->mki_len ? mki : "null", k->mki_len ? "\"" : "",
+		       (unsigned long long)k->lifetime);
+	}
+	printf("],\"packets\":%llu,\"bytes\":%llu,\"drops\":{",
+	       (unsigned long long)s->packets, (unsigned long long)s->bytes);
+	for (i = 1, first = 1; i <= NF_SRTP_DROP_MAX; i++)
+		if (s->drops[i]) {
+			printf("%s\"%s\":%llu", first ? "" : ",",
+			       nfsrtp_drop_name(i),
+			       (unsigned long long)s->drops[i]);
+			first = 0;
+		}
+	printf("}}");
+}
+
+static int show_one(const struct nfsrtp_stream *s, void *arg)
+{
+	int *count = arg;
+
+	if (json_output)
+		print_json(s, *count == 0);
+	else
+		print_text(s);
+	(*count)++;
+	return 0;
+}
+
+static int cmd_stream_show(int argc, char **argv)
+{
+	struct nfsrtp_stream *s = NULL;
+	struct nfsrtp *h;
+	int count = 0, rc = 0, err;
+	uint32_t id = 0;
+
+	if (argc > 1 || (argc == 1 && (parse_u32(argv[0], &id) || !id)))
+		return fail("stream show: expected at most one stream ID");
+	if (open_module(&h))
+		return 1;
+	if (json_output)
+		printf("[");
+	if (id) {
+		s = calloc(1, sizeof(*s));
+		err = s ? nfsrtp_stream_get(h, id, s) : -ENOMEM;
+		if (!err)
+			show_one(s, &count);
+		free(s);
+	} else {
+		err = nfsrtp_stream_dump(h, show_one, &count);
+	}
+	if (json_output)
+		printf("]\n");
+	if (err)
+		rc = kernel_error(h, "stream show");
+	return rc;
+}
+
+static int cmd_stream(int argc, char **argv)
+{
+	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+		return cmd_stream_show(argc ? argc - 1 : 0, argv + 1);
+	if (!strcmp(argv[0], "add"))
+		return cmd_stream_add(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
+		return cmd_stream_del(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "flush"))
+		return cmd_stream_flush(argc - 1, argv + 1);
+	return fail("stream: unknown command \"%s\"", argv[0]);
+}
+
+static int run_command(int argc, char **argv)
+{
+	if (argc < 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[0], "stats"))
+		return cmd_stats(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "stream"))
+		return cmd_stream(argc - 1, argv + 1);
+	fprintf(stderr, "srtpctl: unknown object \"%s\"\n", argv[0]);
+	usage(stderr);
+	return 2;
+}
+
+/*
+ * -b FILE: one command per line ("-" is standard input), as ip -batch
+ * does; blank lines and lines starting with # are skipped.  Stops at the
+ * first failure and names its line.  Keeps keys off the process list.
+ */
+static int run_batch(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[4096], *argv[64];
+	unsigned int lineno = 0;
+	int rc = 0;
+
+	if (!f)
+		return fail("%s: %s", path, strerror(errno));
+	while (!rc && fgets(line, sizeof(line), f)) {
+		int argc = 0;
+		char *tok, *save;
+
+		lineno++;
+		for (tok = strtok_r(line, " \t\r\n", &save); tok && argc < 64;
+		     tok = strtok_r(NULL, " \t\r\n", &save))
+			argv[argc++] = tok;
+		if (!argc || argv[0][0] == '#')
+			continue;
+		rc = run_command(argc, argv);
+		if (rc)
+			fprintf(stderr, "srtpctl: %s:%u: command failed\n", path,
+				lineno);
+	}
+	explicit_bzero(line, sizeof(line));
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	int i = 1;
+	const char *batch = NULL;
+	int i = 1, rc;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json_output = 1;
+		} else if (!strcmp(argv[i], "-s") ||
+			   !strcmp(argv[i], "--stats")) {
+			show_stats = 1;
+		} else if ((!strcmp(argv[i], "-b") ||
+			    !strcmp(argv[i], "--batch")) && i + 1 < argc) {
+			batch = argv[++i];
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			usage(stdout);
@@ -84,14 +579,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (i >= argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[i], "stats"))
-		return cmd_stats(argc - i - 1, argv + i + 1);
-
-	fprintf(stderr, "srtpctl: unknown object \"%s\"\n", argv[i]);
-	usage(stderr);
-	return 2;
+	if (batch && i < argc)
+		rc = fail("-b takes no command on the command line");
+	else
+		rc = batch ? run_batch(batch) : run_command(argc - i, argv + i);
+	nfsrtp_close(handle);
+	return rc;
 }

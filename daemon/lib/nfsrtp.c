@@ -26,6 +26,7 @@ struct nfsrtp {
 	struct nl_sock *sock;
 	int family;
 	int kernel_err;		/* negative errno from the last NLMSG_ERROR */
+	bool done;		/* the transaction's ACK, error or DONE came */
 	char errmsg[256];
 };
 
@@ -43,6 +44,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	size_t hlen = sizeof(*e);
 
 	(void)nla;
+	h->done = true;
 	h->kernel_err = e->error;
 	set_error(h, e->error, "nf_srtp");
 
@@ -110,6 +112,15 @@ const char *nfsrtp_last_error(const struct nfsrtp *h)
 	return h->errmsg[0] ? h->errmsg : "no error";
 }
 
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	struct nfsrtp *h = arg;
+
+	(void)msg;
+	h->done = true;
+	return NL_STOP;
+}
+
 /*
  * Send @msg (consumed) and run @parse on each reply message until the
  * kernel's ACK or error.  Returns 0 or the kernel's negative errno.
@@ -121,6 +132,7 @@ static int transact(struct nfsrtp *h, struct nl_msg *msg,
 	int err;
 
 	h->kernel_err = 0;
+	h->done = false;
 	h->errmsg[0] = '\0';
 	cb = nl_cb_clone(nl_socket_get_cb(h->sock));
 	if (!cb) {
@@ -130,18 +142,25 @@ static int transact(struct nfsrtp *h, struct nl_msg *msg,
 	if (parse)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse, arg);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, h);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, h);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, h);
 
 	err = nl_send_auto(h->sock, msg);
+	/* Requests may carry keys: leave nothing behind in freed memory. */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (err < 0) {
 		err = -EIO;
 		set_error(h, err, "netlink send");
 		goto out;
 	}
-	/* Replies, then the ACK (NL_STOP) or an error (NL_STOP). */
+	/*
+	 * Replies, then the ACK, an error or the end of a dump: read until
+	 * one of those, so nothing of this transaction is left queued.
+	 */
 	do {
 		err = nl_recvmsgs(h->sock, cb);
-	} while (err > 0);
+	} while (err >= 0 && !h->done);
 	if (h->kernel_err)
 		err = h->kernel_err;
 	else if (err < 0) {
@@ -193,4 +212,357 @@ int nfsrtp_get_stats(struct nfsrtp *h, struct nfsrtp_stats *stats)
 		return -ENOMEM;
 	memset(stats, 0, sizeof(*stats));
 	return transact(h, msg, parse_stats, stats);
+}
+
+static const char *const suite_names[__NF_SRTP_SUITE_MAX] = {
+	[NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80] = "AES_CM_128_HMAC_SHA1_80",
+	[NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32] = "AES_CM_128_HMAC_SHA1_32",
+	[NF_SRTP_SUITE_AES_192_CM_HMAC_SHA1_80] = "AES_192_CM_HMAC_SHA1_80",
+	[NF_SRTP_SUITE_AES_192_CM_HMAC_SHA1_32] = "AES_192_CM_HMAC_SHA1_32",
+	[NF_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80] = "AES_256_CM_HMAC_SHA1_80",
+	[NF_SRTP_SUITE_AES_256_CM_HMAC_SHA1_32] = "AES_256_CM_HMAC_SHA1_32",
+	[NF_SRTP_SUITE_AEAD_AES_128_GCM] = "AEAD_AES_128_GCM",
+	[NF_SRTP_SUITE_AEAD_AES_256_GCM] = "AEAD_AES_256_GCM",
+};
+
+const char *nfsrtp_suite_name(uint32_t suite)
+{
+	if (suite >= __NF_SRTP_SUITE_MAX || !suite_names[suite])
+		return "unknown";
+	return suite_names[suite];
+}
+
+uint32_t nfsrtp_suite_by_name(const char *name)
+{
+	uint32_t i;
+
+	for (i = 1; i < __NF_SRTP_SUITE_MAX; i++)
+		if (!strcmp(suite_names[i], name))
+			return i;
+	return 0;
+}
+
+static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
+	[NF_SRTP_DROP_MALFORMED] = "malformed",
+	[NF_SRTP_DROP_AUTH] = "auth",
+	[NF_SRTP_DROP_REPLAY] = "replay",
+	[NF_SRTP_DROP_TOO_OLD] = "too-old",
+	[NF_SRTP_DROP_UNKNOWN_MKI] = "unknown-mki",
+	[NF_SRTP_DROP_LIFETIME] = "lifetime",
+	[NF_SRTP_DROP_SSRC_LIMIT] = "ssrc-limit",
+	[NF_SRTP_DROP_NO_ROOM] = "no-room",
+	[NF_SRTP_DROP_NOMEM] = "nomem",
+	[NF_SRTP_DROP_GSO] = "gso",
+	[NF_SRTP_DROP_CRYPTO] = "crypto",
+};
+
+const char *nfsrtp_drop_name(unsigned int reason)
+{
+	if (reason > NF_SRTP_DROP_MAX || !drop_names[reason])
+		return "unknown";
+	return drop_names[reason];
+}
+
+void nfsrtp_stream_wipe(struct nfsrtp_stream *s)
+{
+	explicit_bzero(s->keys, sizeof(s->keys));
+}
+
+static int put_key(struct nl_msg *msg, const struct nfsrtp_key *k)
+{
+	struct nlattr *nest = nla_nest_start(msg, NF_SRTP_A_KEY);
+
+	if (!nest ||
+	    nla_put(msg, NF_SRTP_A_KEY_MASTER_KEY, (int)k->key_len, k->key) ||
+	    nla_put(msg, NF_SRTP_A_KEY_MASTER_SALT, (int)k->salt_len, k->salt))
+		return -EMSGSIZE;
+	if (k->mki_len &&
+	    nla_put(msg, NF_SRTP_A_KEY_MKI, (int)k->mki_len, k->mki))
+		return -EMSGSIZE;
+	if (k->lifetime &&
+	    nla_put_u64(msg, NF_SRTP_A_KEY_LIFETIME, k->lifetime))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
+{
+	int alen = s->family == AF_INET ? 4 : 16;
+	struct nlattr *nest, *keys;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest ||
+	    nla_put_u8(msg, NF_SRTP_A_STREAM_OP, s->op) ||
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, (uint16_t)s->family) ||
+	    nla_put(msg, NF_SRTP_A_STREAM_DST_ADDR, alen, s->daddr) ||
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, s->dport) ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_SUITE, s->suite))
+		return -EMSGSIZE;
+	if (s->has_saddr &&
+	    nla_put(msg, NF_SRTP_A_STREAM_SRC_ADDR, alen, s->saddr))
+		return -EMSGSIZE;
+	if (s->sport && nla_put_u16(msg, NF_SRTP_A_STREAM_SRC_PORT, s->sport))
+		return -EMSGSIZE;
+	if (s->rtcp_sport &&
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_SRC_PORT, s->rtcp_sport))
+		return -EMSGSIZE;
+	if (s->rtcp_dport &&
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, s->rtcp_dport))
+		return -EMSGSIZE;
+	if (s->flags && nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, s->flags))
+		return -EMSGSIZE;
+	if (s->window && nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, s->window))
+		return -EMSGSIZE;
+	keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
+	if (!keys)
+		return -EMSGSIZE;
+	for (i = 0; i < s->nkeys; i++)
+		if (put_key(msg, &s->keys[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, keys);
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int parse_id(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[NF_SRTP_A_MAX + 1];
+	struct nlattr *st[NF_SRTP_A_STREAM_MAX + 1];
+	uint32_t *id = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NF_SRTP_A_MAX, NULL) < 0 ||
+	    !tb[NF_SRTP_A_STREAM] ||
+	    nla_parse_nested(st, NF_SRTP_A_STREAM_MAX, tb[NF_SRTP_A_STREAM],
+			     NULL) < 0 || !st[NF_SRTP_A_STREAM_ID])
+		return NL_SKIP;
+	*id = nla_get_u32(st[NF_SRTP_A_STREAM_ID]);
+	return NL_OK;
+}
+
+int nfsrtp_stream_add(struct nfsrtp *h, const struct nfsrtp_stream *s,
+		      uint32_t *id)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (s->family != AF_INET && s->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	msg = nlmsg_alloc_size(16384);
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
+			 NLM_F_ACK, NF_SRTP_CMD_STREAM_ADD,
+			 NF_SRTP_GENL_VERSION) ||
+	    put_stream(msg, s)) {
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	*id = 0;
+	err = transact(h, msg, parse_id, id);
+	if (!err && !*id)
+		err = -EPROTO;
+	return err;
+}
+
+static struct nl_msg *id_request(struct nfsrtp *h, uint8_t cmd, uint32_t id)
+{
+	struct nl_msg *msg = new_request(h, cmd, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return NULL;
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+int nfsrtp_stream_del(struct nfsrtp *h, uint32_t id)
+{
+	struct nl_msg *msg = id_request(h, NF_SRTP_CMD_STREAM_DEL, id);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(h, msg, NULL, NULL);
+}
+
+int nfsrtp_stream_flush(struct nfsrtp *h)
+{
+	struct nl_msg *msg = new_request(h, NF_SRTP_CMD_STREAM_FLUSH, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(h, msg, NULL, NULL);
+}
+
+static void get_keys(struct nlattr *keys, struct nfsrtp_stream *s)
+{
+	struct nlattr *k;
+	int rem;
+
+	nla_for_each_nested(k, keys, rem) {
+		struct nlattr *kt[NF_SRTP_A_KEY_MAX + 1];
+		struct nfsrtp_key *key;
+
+		if (s->nkeys == NFSRTP_KEYS_MAX ||
+		    nla_parse_nested(kt, NF_SRTP_A_KEY_MAX, k, NULL) < 0)
+			continue;
+		key = &s->keys[s->nkeys++];
+		if (kt[NF_SRTP_A_KEY_INDEX])
+			key->index = nla_get_u32(kt[NF_SRTP_A_KEY_INDEX]);
+		if (kt[NF_SRTP_A_KEY_LIFETIME])
+			key->lifetime = nla_get_u64(kt[NF_SRTP_A_KEY_LIFETIME]);
+		if (kt[NF_SRTP_A_KEY_MKI] &&
+		    nla_len(kt[NF_SRTP_A_KEY_MKI]) <= NFSRTP_MKI_MAX) {
+			key->mki_len = (unsigned int)nla_len(kt[NF_SRTP_A_KEY_MKI]);
+			memcpy(key->mki, nla_data(kt[NF_SRTP_A_KEY_MKI]),
+			       key->mki_len);
+		}
+	}
+}
+
+static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
+{
+	struct nlattr *ct[NF_SRTP_A_CNT_MAX + 1];
+	struct nlattr *d;
+	int rem;
+
+	if (nla_parse_nested(ct, NF_SRTP_A_CNT_MAX, cnt, NULL) < 0)
+		return;
+	if (ct[NF_SRTP_A_CNT_PACKETS])
+		s->packets = nla_get_u64(ct[NF_SRTP_A_CNT_PACKETS]);
+	if (ct[NF_SRTP_A_CNT_BYTES])
+		s->bytes = nla_get_u64(ct[NF_SRTP_A_CNT_BYTES]);
+	if (!ct[NF_SRTP_A_CNT_DROPS])
+		return;
+	nla_for_each_nested(d, ct[NF_SRTP_A_CNT_DROPS], rem) {
+		if (nla_type(d) <= NF_SRTP_DROP_MAX)
+			s->drops[nla_type(d)] = nla_get_u64(d);
+	}
+}
+
+static void get_addr(struct nlattr *a, int family, uint8_t *out)
+{
+	int len = family == AF_INET ? 4 : 16;
+
+	if (nla_len(a) == len)
+		memcpy(out, nla_data(a), (size_t)len);
+}
+
+static int parse_stream(struct nl_msg *msg, struct nfsrtp_stream *s)
+{
+	struct nlattr *tb[NF_SRTP_A_MAX + 1];
+	struct nlattr *st[NF_SRTP_A_STREAM_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NF_SRTP_A_MAX, NULL) < 0 ||
+	    !tb[NF_SRTP_A_STREAM] ||
+	    nla_parse_nested(st, NF_SRTP_A_STREAM_MAX, tb[NF_SRTP_A_STREAM],
+			     NULL) < 0 || !st[NF_SRTP_A_STREAM_ID] ||
+	    !st[NF_SRTP_A_STREAM_FAMILY])
+		return -1;
+	s->id = nla_get_u32(st[NF_SRTP_A_STREAM_ID]);
+	s->family = nla_get_u16(st[NF_SRTP_A_STREAM_FAMILY]);
+	if (st[NF_SRTP_A_STREAM_OP])
+		s->op = nla_get_u8(st[NF_SRTP_A_STREAM_OP]);
+	if (st[NF_SRTP_A_STREAM_SUITE])
+		s->suite = nla_get_u32(st[NF_SRTP_A_STREAM_SUITE]);
+	if (st[NF_SRTP_A_STREAM_FLAGS])
+		s->flags = nla_get_u32(st[NF_SRTP_A_STREAM_FLAGS]);
+	if (st[NF_SRTP_A_STREAM_WINDOW])
+		s->window = nla_get_u32(st[NF_SRTP_A_STREAM_WINDOW]);
+	if (st[NF_SRTP_A_STREAM_SRC_ADDR]) {
+		s->has_saddr = true;
+		get_addr(st[NF_SRTP_A_STREAM_SRC_ADDR], s->family, s->saddr);
+	}
+	if (st[NF_SRTP_A_STREAM_DST_ADDR])
+		get_addr(st[NF_SRTP_A_STREAM_DST_ADDR], s->family, s->daddr);
+	if (st[NF_SRTP_A_STREAM_SRC_PORT])
+		s->sport = nla_get_u16(st[NF_SRTP_A_STREAM_SRC_PORT]);
+	if (st[NF_SRTP_A_STREAM_DST_PORT])
+		s->dport = nla_get_u16(st[NF_SRTP_A_STREAM_DST_PORT]);
+	if (st[NF_SRTP_A_STREAM_RTCP_SRC_PORT])
+		s->rtcp_sport = nla_get_u16(st[NF_SRTP_A_STREAM_RTCP_SRC_PORT]);
+	if (st[NF_SRTP_A_STREAM_RTCP_DST_PORT])
+		s->rtcp_dport = nla_get_u16(st[NF_SRTP_A_STREAM_RTCP_DST_PORT]);
+	if (st[NF_SRTP_A_STREAM_KEYS])
+		get_keys(st[NF_SRTP_A_STREAM_KEYS], s);
+	if (st[NF_SRTP_A_STREAM_COUNTERS])
+		get_counters(st[NF_SRTP_A_STREAM_COUNTERS], s);
+	return 0;
+}
+
+struct dump_ctx {
+	int (*cb)(const struct nfsrtp_stream *s, void *arg);
+	void *arg;
+	struct nfsrtp_stream s;
+	int stopped;
+};
+
+static int on_stream(struct nl_msg *msg, void *arg)
+{
+	struct dump_ctx *d = arg;
+
+	if (d->stopped || parse_stream(msg, &d->s))
+		return NL_SKIP;
+	d->stopped = d->cb(&d->s, d->arg);
+	return NL_OK;
+}
+
+int nfsrtp_stream_dump(struct nfsrtp *h,
+		       int (*cb)(const struct nfsrtp_stream *s, void *arg),
+		       void *arg)
+{
+	struct nl_msg *msg = new_request(h, NF_SRTP_CMD_STREAM_GET, NLM_F_DUMP);
+	struct dump_ctx *d;
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	d->cb = cb;
+	d->arg = arg;
+	err = transact(h, msg, on_stream, d);
+	free(d);
+	return err;
+}
+
+static int copy_stream(const struct nfsrtp_stream *s, void *arg)
+{
+	memcpy(arg, s, sizeof(*s));
+	return 0;
+}
+
+int nfsrtp_stream_get(struct nfsrtp *h, uint32_t id,
+		      struct nfsrtp_stream *out)
+{
+	struct nl_msg *msg = id_request(h, NF_SRTP_CMD_STREAM_GET, id);
+	struct dump_ctx *d;
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	d->cb = copy_stream;
+	d->arg = out;
+	memset(out, 0, sizeof(*out));
+	err = transact(h, msg, on_stream, d);
+	free(d);
+	if (!err && !out->id)
+		err = -EPROTO;
+	return err;
 }

@@ -10,9 +10,49 @@
 #ifndef NFSRTP_H
 #define NFSRTP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/nf_srtp.h>
+
 struct nfsrtp;
+
+#define NFSRTP_KEYS_MAX		16
+#define NFSRTP_MKI_MAX		128
+
+/* A master key.  key/salt are write-only: dumps leave them zero. */
+struct nfsrtp_key {
+	uint8_t key[32];
+	uint8_t salt[14];
+	unsigned int key_len;
+	unsigned int salt_len;
+	uint8_t mki[NFSRTP_MKI_MAX];
+	unsigned int mki_len;		/* 0: no MKI */
+	uint64_t lifetime;		/* packets; 0: the default, 2^48 */
+	uint32_t index;			/* dumps: position in the stream */
+};
+
+struct nfsrtp_stream {
+	uint32_t id;			/* chosen by the kernel */
+	uint8_t op;			/* NF_SRTP_OP_* */
+	int family;			/* AF_INET or AF_INET6 */
+	bool has_saddr;			/* false: any source address */
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t sport;			/* 0: any */
+	uint16_t dport;
+	uint16_t rtcp_sport;		/* 0: default (sport + 1) */
+	uint16_t rtcp_dport;		/* 0: default (dport + 1) */
+	uint32_t suite;			/* enum nf_srtp_suite */
+	uint32_t flags;			/* NF_SRTP_F_* */
+	uint32_t window;		/* 0: the default */
+	unsigned int nkeys;
+	struct nfsrtp_key keys[NFSRTP_KEYS_MAX];
+	/* Dumps only. */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drops[NF_SRTP_DROP_MAX + 1];
+};
 
 struct nfsrtp_stats {
 	uint32_t version;	/* the module's API version */
@@ -27,6 +67,26 @@ int nfsrtp_open(struct nfsrtp **out);
 void nfsrtp_close(struct nfsrtp *h);
 
 int nfsrtp_get_stats(struct nfsrtp *h, struct nfsrtp_stats *stats);
+
+/* Installs @s; the kernel's id for it goes to *id. */
+int nfsrtp_stream_add(struct nfsrtp *h, const struct nfsrtp_stream *s,
+		      uint32_t *id);
+int nfsrtp_stream_del(struct nfsrtp *h, uint32_t id);
+int nfsrtp_stream_get(struct nfsrtp *h, uint32_t id,
+		      struct nfsrtp_stream *out);
+/* Calls @cb for every stream of the namespace; a non-zero return stops. */
+int nfsrtp_stream_dump(struct nfsrtp *h,
+		       int (*cb)(const struct nfsrtp_stream *s, void *arg),
+		       void *arg);
+int nfsrtp_stream_flush(struct nfsrtp *h);
+
+/* Names, for output: "AES_CM_128_HMAC_SHA1_80", "auth", ... */
+const char *nfsrtp_suite_name(uint32_t suite);
+uint32_t nfsrtp_suite_by_name(const char *name);	/* 0: unknown */
+const char *nfsrtp_drop_name(unsigned int reason);
+
+/* Wipes the key material of @s. */
+void nfsrtp_stream_wipe(struct nfsrtp_stream *s);
 
 /* A human readable explanation of the last failure on this handle. */
 const char *nfsrtp_last_error(const struct nfsrtp *h);

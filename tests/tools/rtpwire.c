@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtpwire: the RTP/RTCP endpoints of the VM tests.
+ *
+ *   rtpwire send --dst ADDR:PORT [options]
+ *   rtpwire recv --port PORT [options]
+ *
+ * A sender emits a deterministic media flow from an ordinary UDP socket:
+ * RTP packet i has sequence number SEQ+i, timestamp 160*i and a payload
+ * derived from i; after every RTCP_EVERY RTP packets an RTCP sender report
+ * follows (to PORT+1, or to PORT with --mux).  With --suite/--key the
+ * packets are protected with libsrtp2 before they are sent.  A receiver
+ * expects that flow: it unprotects with libsrtp2 when given a key, checks
+ * every packet byte for byte against what the sender produced, and exits
+ * 0 only when it got --count RTP packets less --skip (and their RTCP)
+ * intact within --timeout seconds.  Both sides print one summary line.
+ *
+ * Attacks for the drop tests: --tamper I flips a bit of RTP packet I's
+ * tag, --replay I sends packet I twice, --late I sends packet I after all
+ * the others, --garbage N ends with N packets too short to be RTP.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ref_srtp.h"
+#include "sdes.h"
+
+#define PAYLOAD_LEN	160
+#define RTCP_EVERY	10
+#define MAX_PKT		2048
+#define MAX_COUNT	200000
+
+struct opts {
+	bool send;
+	int family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint16_t src_port;
+	unsigned int count;
+	uint32_t ssrc;
+	uint16_t seq;
+	bool rtcp;
+	bool mux;
+	unsigned int interval_us;
+	double timeout;
+	unsigned int suite;
+	unsigned int flags;
+	unsigned int nkeys;
+	struct sdes_key keys[4];
+	unsigned int key_index;	/* MKI key the sender uses */
+	unsigned int skip;	/* receiver: RTP packets the test drops */
+	int tamper;		/* sender: corrupt this RTP packet (0-based) */
+	int replay;		/* sender: send this RTP packet twice */
+	int late;		/* sender: send this RTP packet last */
+	unsigned int garbage;	/* sender: then this many 5-byte packets */
+};
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "rtpwire: %s\n", msg);
+	exit(2);
+}
+
+static unsigned int rtp_plain(uint8_t *b, const struct opts *o, unsigned int i)
+{
+	uint16_t seq = (uint16_t)(o->seq + i);
+	uint32_t ts = 160 * i;
+	unsigned int j;
+
+	b[0] = 0x80;
+	b[1] = 0;	/* PCMU */
+	b[2] = seq >> 8;
+	b[3] = seq & 0xff;
+	b[4] = ts >> 24;
+	b[5] = ts >> 16;
+	b[6] = ts >> 8;
+	b[7] = ts;
+	b[8] = o->ssrc >> 24;
+	b[9] = o->ssrc >> 16;
+	b[10] = o->ssrc >> 8;
+	b[11] = o->ssrc;
+	for (j = 0; j < PAYLOAD_LEN; j++)
+		b[12 + j] = (uint8_t)(i * 7 + j);
+	return 12 + PAYLOAD_LEN;
+}
+
+/* RTCP sender report number r: 28 bytes, counters derived from r. */
+static unsigned int rtcp_plain(uint8_t *b, const struct opts *o, unsigned int r)
+{
+	uint32_t words[5] = { r, r * 3, 160 * r * RTCP_EVERY, r * RTCP_EVERY,
+			      r * RTCP_EVERY * PAYLOAD_LEN };
+	unsigned int i;
+
+	b[0] = 0x80;
+	b[1] = 200;
+	b[2] = 0;
+	b[3] = 6;
+	b[4] = o->ssrc >> 24;
+	b[5] = o->ssrc >> 16;
+	b[6] = o->ssrc >> 8;
+	b[7] = o->ssrc;
+	for (i = 0; i < 5; i++) {
+		b[8 + 4 * i] = words[i] >> 24;
+		b[9 + 4 * i] = words[i] >> 16;
+		b[10 + 4 * i] = words[i] >> 8;
+		b[11 + 4 * i] = words[i];
+	}
+	return 28;
+}
+
+static srtp_t ref_session(const struct opts *o, bool inbound)
+{
+	static srtp_master_key_t mk[4];
+	static srtp_master_key_t *mkp[4];
+	static uint8_t material[4][64];
+	srtp_policy_t pol;
+	unsigned int i;
+	srtp_t s;
+
+	memset(&pol, 0, sizeof(pol));
+	if (ref_srtp_policy(o->suite, o->flags, &pol.rtp, &pol.rtcp))
+		die("unknown suite");
+	pol.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+	pol.window_size = 128;
+	for (i = 0; i < o->nkeys; i++) {
+		memcpy(material[i], o->keys[i].key, o->keys[i].key_len);
+		memcpy(material[i] + o->keys[i].key_len, o->keys[i].salt,
+		       o->keys[i].salt_len);
+		mk[i].key = material[i];
+		mk[i].mki_id = (unsigned char *)o->keys[i].mki;
+		mk[i].mki_size = o->keys[i].mki_len;
+		mkp[i] = &mk[i];
+	}
+	if (o->keys[0].mki_len) {
+		pol.keys = mkp;
+		pol.num_master_keys = o->nkeys;
+	} else {
+		pol.key = material[0];
+	}
+	if (srtp_create(&s, &pol) != srtp_err_status_ok)
+		die("libsrtp2 refused the policy");
+	return s;
+}
+
+static int open_socket(const struct opts *o, uint16_t port, bool bind_addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, size = 4 << 20, one = 1;
+
+	fd = socket(o->family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&ss, 0, sizeof(ss));
+	if (o->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		if (bind_addr)
+			memcpy(&sin->sin_addr, o->addr, 4);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		if (bind_addr)
+			memcpy(&sin6->sin6_addr, o->addr, 16);
+		len = sizeof(*sin6);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		die(strerror(errno));
+	return fd;
+}
+
+static void dest(const struct opts *o, uint16_t port,
+		 struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (o->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, o->addr, 4);
+		*len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, o->addr, 16);
+		*len = sizeof(*sin6);
+	}
+}
+
+/* Protects @b in place with libsrtp2 when @s is set; the new length. */
+static int protect(const struct opts *o, srtp_t s, bool rtcp, uint8_t *b,
+		   int len)
+{
+	srtp_err_status_t st = srtp_err_status_ok;
+	bool mki = o->keys[0].mki_len > 0;
+
+	if (s && rtcp)
+		st = srtp_protect_rtcp_mki(s, b, &len, mki, o->key_index);
+	else if (s)
+		st = srtp_protect_mki(s, b, &len, mki, o->key_index);
+	if (st != srtp_err_status_ok)
+		die("libsrtp2 protect failed");
+	return len;
+}
+
+/* Protects (with a key) and sends @b; returns the length sent. */
+static int send_one(int fd, const struct opts *o, srtp_t s, bool rtcp,
+		    uint8_t *b, int len, uint16_t port, bool tamper)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	len = protect(o, s, rtcp, b, len);
+	if (tamper)
+		b[len - 1] ^= 0x01;
+	dest(o, port, &ss, &sl);
+	if (sendto(fd, b, (size_t)len, 0, (struct sockaddr *)&ss, sl) != len)
+		die(strerror(errno));
+	return len;
+}
+
+static int do_send(const struct opts *o)
+{
+	uint16_t rtcp_port = o->mux ? o->port : (uint16_t)(o->port + 1);
+	srtp_t s = o->nkeys ? ref_session(o, false) : NULL;
+	unsigned int i, sent = 0, rtcp = 0;
+	uint8_t b[MAX_PKT], late[MAX_PKT];
+	int fd, rtcp_fd, len, late_len = 0;
+
+	fd = open_socket(o, o->src_port, false);
+	/* RTCP leaves from the RTP port + 1, unless multiplexed (RFC 3550). */
+	rtcp_fd = fd;
+	if (o->rtcp && !o->mux)
+		rtcp_fd = open_socket(o, o->src_port ?
+				      (uint16_t)(o->src_port + 1) : 0, false);
+	for (i = 0; i < o->count; i++) {
+		len = (int)rtp_plain(b, o, i);
+		if ((int)i == o->late) {
+			/* protected in turn, sent after all the others */
+			late_len = protect(o, s, false, b, len);
+			memcpy(late, b, (size_t)late_len);
+			continue;
+		}
+		len = send_one(fd, o, s, false, b, len, o->port,
+			       (int)i == o->tamper);
+		sent++;
+		if ((int)i == o->replay) {
+			/* the same bytes again, as an attacker would */
+			struct sockaddr_storage ss;
+			socklen_t sl;
+
+			dest(o, o->port, &ss, &sl);
+			if (sendto(fd, b, (size_t)len, 0,
+				   (struct sockaddr *)&ss, sl) != len)
+				die(strerror(errno));
+		}
+		if (o->rtcp && (i + 1) % RTCP_EVERY == 0) {
+			len = (int)rtcp_plain(b, o, rtcp++);
+			send_one(rtcp_fd, o, s, true, b, len, rtcp_port, false);
+		}
+		if (o->interval_us)
+			usleep(o->interval_us);
+	}
+	if (late_len) {
+		/* now far left of any replay window */
+		send_one(fd, o, NULL, false, late, late_len, o->port, false);
+		sent++;
+	}
+	for (i = 0; i < o->garbage; i++) {
+		static const uint8_t junk[5] = { 0x80, 0, 0, 1, 2 };
+
+		memcpy(b, junk, sizeof(junk));
+		send_one(fd, o, NULL, false, b, sizeof(junk), o->port, false);
+	}
+	printf("sent rtp %u rtcp %u\n", sent, rtcp);
+	if (rtcp_fd != fd)
+		close(rtcp_fd);
+	close(fd);
+	if (s)
+		srtp_dealloc(s);
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct rx {
+	unsigned int rtp_ok, rtcp_ok, bad, auth_fail;
+	uint8_t *seen;		/* RTP packets received, by index */
+	uint8_t *seen_rtcp;
+};
+
+static bool is_rtcp(const uint8_t *b, int len)
+{
+	return len >= 2 && b[1] >= 192 && b[1] <= 223;
+}
+
+/* Checks one received packet against the flow; returns its verdict. */
+static void check_packet(const struct opts *o, srtp_t s, uint8_t *b, int len,
+			 bool rtcp, struct rx *rx)
+{
+	uint8_t want[MAX_PKT];
+	unsigned int i, wlen;
+	srtp_err_status_t st = srtp_err_status_ok;
+
+	if (s)
+		st = rtcp ? srtp_unprotect_rtcp_mki(s, b, &len,
+						    o->keys[0].mki_len > 0) :
+			    srtp_unprotect_mki(s, b, &len,
+					       o->keys[0].mki_len > 0);
+	if (st != srtp_err_status_ok) {
+		rx->auth_fail++;
+		return;
+	}
+	if (rtcp) {
+		if (len != 28 || b[1] != 200) {
+			rx->bad++;
+			return;
+		}
+		i = (unsigned int)(b[8] << 24 | b[9] << 16 | b[10] << 8 | b[11]);
+		wlen = i < o->count ? rtcp_plain(want, o, i) : 0;
+		if (!wlen || memcmp(want, b, wlen) || rx->seen_rtcp[i]) {
+			rx->bad++;
+			return;
+		}
+		rx->seen_rtcp[i] = 1;
+		rx->rtcp_ok++;
+		return;
+	}
+	if (len < 12) {
+		rx->bad++;
+		return;
+	}
+	i = (uint16_t)((b[2] << 8 | b[3]) - o->seq);
+	wlen = i < o->count ? rtp_plain(want, o, i) : 0;
+	if (!wlen || (unsigned int)len != wlen || memcmp(want, b, wlen) ||
+	    rx->seen[i]) {
+		rx->bad++;
+		return;
+	}
+	rx->seen[i] = 1;
+	rx->rtp_ok++;
+}
+
+static int do_recv(const struct opts *o)
+{
+	srtp_t s = o->nkeys ? ref_session(o, true) : NULL;
+	unsigned int want_rtp = o->count - o->skip;
+	unsigned int want_rtcp = o->rtcp ? o->count / RTCP_EVERY : 0;
+	struct pollfd pfd[2];
+	double deadline = now() + o->timeout;
+	uint8_t b[MAX_PKT];
+	struct rx rx = { 0 };
+	int nfd = 1, i;
+
+	rx.seen = calloc(o->count + 1, 1);
+	rx.seen_rtcp = calloc(o->count + 1, 1);
+	if (!rx.seen || !rx.seen_rtcp)
+		die("out of memory");
+	pfd[0].fd = open_socket(o, o->port, true);
+	pfd[0].events = POLLIN;
+	if (o->rtcp && !o->mux) {
+		pfd[1].fd = open_socket(o, (uint16_t)(o->port + 1), true);
+		pfd[1].events = POLLIN;
+		nfd = 2;
+	}
+	/* Ready: the test waits for this line before it starts a sender. */
+	printf("listening\n");
+	fflush(stdout);
+	while (rx.rtp_ok < want_rtp || rx.rtcp_ok < want_rtcp) {
+		int left = (int)((deadline - now()) * 1000);
+
+		if (left <= 0 || poll(pfd, (nfds_t)nfd, left) <= 0)
+			break;
+		for (i = 0; i < nfd; i++) {
+			int len;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			len = (int)recv(pfd[i].fd, b, sizeof(b) - 64, 0);
+			if (len < 0)
+				continue;
+			check_packet(o, s, b, len,
+				     i == 1 || (o->mux && is_rtcp(b, len)), &rx);
+		}
+	}
+	printf("received rtp %u/%u rtcp %u/%u bad %u unprotect-failed %u\n",
+	       rx.rtp_ok, want_rtp, rx.rtcp_ok, want_rtcp, rx.bad,
+	       rx.auth_fail);
+	if (s)
+		srtp_dealloc(s);
+	return rx.rtp_ok == want_rtp && rx.rtcp_ok == want_rtcp && !rx.bad &&
+	       !rx.auth_fail ? 0 : 1;
+}
+
+static void parse_addr(struct opts *o, const char *text, bool with_port)
+{
+	char buf[80], *port = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+
+		if (!close)
+			die("bad address");
+		*close = '\0';
+		if (close[1] == ':')
+			port = close + 2;
+		memmove(buf, buf + 1, strlen(buf));
+		o->family = AF_INET6;
+	} else {
+		port = strchr(buf, ':');
+		if (port)
+			*port++ = '\0';
+		o->family = AF_INET;
+	}
+	if (inet_pton(o->family, buf, o->addr) != 1)
+		die("bad address");
+	if (with_port) {
+		if (!port)
+			die("address needs a port");
+		o->port = (uint16_t)atoi(port);
+	}
+}
+
+static unsigned int parse_flags(const char *text)
+{
+	unsigned int f = 0;
+
+	if (strstr(text, "no-encrypt-rtp"))
+		f |= REF_UNENCRYPTED_SRTP;
+	if (strstr(text, "no-encrypt-rtcp"))
+		f |= REF_UNENCRYPTED_SRTCP;
+	if (strstr(text, "no-auth"))
+		f |= REF_UNAUTHENTICATED_SRTP;
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dst", 1, NULL, 'd' }, { "bind", 1, NULL, 'b' },
+		{ "port", 1, NULL, 'p' }, { "src-port", 1, NULL, 'P' },
+		{ "count", 1, NULL, 'c' }, { "ssrc", 1, NULL, 'S' },
+		{ "seq", 1, NULL, 'q' }, { "rtcp", 0, NULL, 'r' },
+		{ "mux", 0, NULL, 'm' }, { "interval-us", 1, NULL, 'i' },
+		{ "timeout", 1, NULL, 't' }, { "suite", 1, NULL, 's' },
+		{ "key", 1, NULL, 'k' }, { "flags", 1, NULL, 'f' },
+		{ "key-index", 1, NULL, 'K' }, { "skip", 1, NULL, 'x' },
+		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
+		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
+			  .timeout = 30, .tamper = -1, .replay = -1,
+			  .late = -1 };
+	char err[160];
+	int c;
+
+	if (argc < 2)
+		die("usage: rtpwire send|recv [options]");
+	if (!strcmp(argv[1], "send"))
+		o.send = true;
+	else if (strcmp(argv[1], "recv"))
+		die("usage: rtpwire send|recv [options]");
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': parse_addr(&o, optarg, true); break;
+		case 'b': parse_addr(&o, optarg, false); break;
+		case 'p': o.port = (uint16_t)atoi(optarg); break;
+		case 'P': o.src_port = (uint16_t)atoi(optarg); break;
+		case 'c': o.count = (unsigned int)atoi(optarg); break;
+		case 'S': o.ssrc = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'q': o.seq = (uint16_t)atoi(optarg); break;
+		case 'r': o.rtcp = true; break;
+		case 'm': o.mux = true; break;
+		case 'i': o.interval_us = (unsigned int)atoi(optarg); break;
+		case 't': o.timeout = atof(optarg); break;
+		case 's':
+			o.suite = sdes_suite_by_name(optarg, strlen(optarg));
+			if (!o.suite)
+				die("unknown suite");
+			break;
+		case 'k':
+			if (!o.suite || o.nkeys == 4)
+				die("--suite before --key, at most 4 keys");
+			if (sdes_parse_key(o.suite, optarg, strlen(optarg),
+					   &o.keys[o.nkeys++], err, sizeof(err)))
+				die(err);
+			break;
+		case 'f': o.flags = parse_flags(optarg); break;
+		case 'K': o.key_index = (unsigned int)atoi(optarg); break;
+		case 'x': o.skip = (unsigned int)atoi(optarg); break;
+		case 'T': o.tamper = atoi(optarg); break;
+		case 'R': o.replay = atoi(optarg); break;
+		case 'L': o.late = atoi(optarg); break;
+		case 'G': o.garbage = (unsigned int)atoi(optarg); break;
+		default: die("bad option");
+		}
+	}
+	if (!o.family || !o.port || !o.count || o.count > MAX_COUNT)
+		die("need an address, a port and a count of 1-200000");
+	if (srtp_init() != srtp_err_status_ok)
+		die("srtp_init");
+	return o.send ? do_send(&o) : do_recv(&o);
+}

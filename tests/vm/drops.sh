@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a stream refuses is dropped, never delivered, and counted per
+# reason: a tampered tag, a replay, a packet left of the replay window,
+# packets too short to be RTP, an unknown MKI, a spent key.  The rest of
+# the flow is delivered intact.
+. "$(dirname "$0")/lib.bash"
+trap topo_cleanup EXIT
+topo_pair
+
+K='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
+S=AES_CM_128_HMAC_SHA1_80
+tmp=$(mktemp -d)
+a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+
+# drops_of ID: the stream's drop counters as JSON
+drops_of() {
+	json_get "$(a -j stream show "$1")" 'json.dumps(d[0]["drops"], sort_keys=True)'
+}
+
+step "tamper, replay, too old, malformed"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5000 dst 10.0.1.1:4000 \
+	suite $S key "$K" window 64)" 'd["id"]')
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4000 --count 300 --skip 2
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4000 --src-port 5000 \
+	--count 300 --suite $S --key "$K" --tamper 3 --replay 5 --late 10 \
+	--garbage 4 >/dev/null
+rx_wait "$tmp/rx"
+got=$(drops_of "$id")
+[ "$got" = '{"auth": 1, "malformed": 4, "replay": 1, "too-old": 1}' ] ||
+	fail "drop counters: $got"
+[ "$(json_get "$(a -j stream show "$id")" 'd[0]["packets"]')" = 298 ] ||
+	fail "delivered packet count"
+
+step "unknown MKI"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5002 dst 10.0.1.1:4002 \
+	suite $S key "$K|1:4")" 'd["id"]')
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4002 --count 20 --timeout 3
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
+	--count 20 --suite $S --key "$K|7:4" >/dev/null
+wait "$RX_PID" && fail "packets with an unknown MKI were delivered"
+expect_match '^received rtp 0/20' "$(tail -n 1 "$tmp/rx")"
+[ "$(drops_of "$id")" = '{"unknown-mki": 20}' ] || fail "drop counters: $(drops_of "$id")"
+
+step "a spent key: lifetime 100, 150 packets"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5004 dst 10.0.1.1:4004 \
+	suite $S key "$K|100")" 'd["id"]')
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4004 --count 150 --skip 50 --timeout 10
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4004 --src-port 5004 \
+	--count 150 --suite $S --key "$K" >/dev/null
+rx_wait "$tmp/rx"
+[ "$(drops_of "$id")" = '{"lifetime": 50}' ] || fail "drop counters: $(drops_of "$id")"
+
+step "unrelated traffic passes untouched"
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4100 --count 50
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4100 --count 50 >/dev/null
+rx_wait "$tmp/rx"
+echo "PASS $TEST"
