@@ -30,6 +30,10 @@ static void usage(FILE *f)
 		"  srtpctl stream del ID\n"
 		"  srtpctl stream show [ID]\n"
 		"  srtpctl stream flush\n"
+		"  srtpctl stream set ID [key KEY_PARAMS ...] [active N]\n"
+		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
+		"                     [window N] key KEY_PARAMS [key ...] [active N]\n"
+		"  srtpctl monitor [count N] [timeout SECONDS]\n"
 		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name.\n"
 		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
 		"         (\"-\": standard input), -h this text.\n");
@@ -73,6 +77,32 @@ static int kernel_error(struct nfsrtp *h, const char *what)
 	return 1;
 }
 
+static void print_drops_json(const uint64_t *drops)
+{
+	unsigned int i;
+	int first = 1;
+
+	for (i = 1; i <= NF_SRTP_DROP_MAX; i++)
+		if (drops[i]) {
+			printf("%s\"%s\":%llu", first ? "" : ",",
+			       nfsrtp_drop_name(i),
+			       (unsigned long long)drops[i]);
+			first = 0;
+		}
+}
+
+static void print_drops_text(const uint64_t *drops, const char *label)
+{
+	unsigned int i;
+
+	printf("%s", label);
+	for (i = 1; i <= NF_SRTP_DROP_MAX; i++)
+		if (drops[i])
+			printf(" %s %llu", nfsrtp_drop_name(i),
+			       (unsigned long long)drops[i]);
+	printf("\n");
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	struct nfsrtp_stats st;
@@ -90,12 +120,21 @@ static int cmd_stats(int argc, char **argv)
 		return 1;
 	}
 
-	if (json_output)
-		printf("{\"version\":%u,\"streams\":%u}\n", st.version,
-		       st.streams);
-	else
+	if (json_output) {
+		printf("{\"version\":%u,\"streams\":%u,\"protected\":%llu,"
+		       "\"unprotected\":%llu,\"drops\":{", st.version,
+		       st.streams, (unsigned long long)st.protected,
+		       (unsigned long long)st.unprotected);
+		print_drops_json(st.drops);
+		printf("}}\n");
+	} else {
 		printf("nf_srtp API version %u\nstreams %u\n", st.version,
 		       st.streams);
+		printf("protected %llu unprotected %llu\n",
+		       (unsigned long long)st.protected,
+		       (unsigned long long)st.unprotected);
+		print_drops_text(st.drops, "drops");
+	}
 	return 0;
 }
 
@@ -168,20 +207,22 @@ static int parse_u32(const char *text, uint32_t *out)
 	return 0;
 }
 
-static int add_key(struct nfsrtp_stream *s, const char *text)
+/* Parses RFC 4568 key-params into keys[*nkeys] for @suite. */
+static int parse_key(uint32_t suite, const char *text, struct nfsrtp_key *keys,
+		     unsigned int *nkeys)
 {
 	struct nfsrtp_key *k;
 	struct sdes_key sk;
 	char err[160];
 
-	if (!s->suite)
+	if (!suite)
 		return fail("\"suite\" must come before \"key\"");
-	if (s->nkeys == NFSRTP_KEYS_MAX)
+	if (*nkeys == NFSRTP_KEYS_MAX)
 		return fail("at most %d keys per stream", NFSRTP_KEYS_MAX);
-	if (sdes_parse_key((enum sdes_suite)s->suite, text, strlen(text), &sk,
+	if (sdes_parse_key((enum sdes_suite)suite, text, strlen(text), &sk,
 			   err, sizeof(err)))
-		return fail("key %u: %s", s->nkeys + 1, err);
-	k = &s->keys[s->nkeys++];
+		return fail("key %u: %s", *nkeys + 1, err);
+	k = &keys[(*nkeys)++];
 	memcpy(k->key, sk.key, sk.key_len);
 	memcpy(k->salt, sk.salt, sk.salt_len);
 	k->key_len = sk.key_len;
@@ -254,7 +295,7 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 			if (!s->suite)
 				return fail("unknown suite \"%s\"", val);
 		} else if (!strcmp(kw, "key")) {
-			rc = add_key(s, val);
+			rc = parse_key(s->suite, val, s->keys, &s->nkeys);
 			if (rc)
 				return rc;
 		} else if (!strcmp(kw, "window")) {
@@ -384,24 +425,22 @@ static void print_text(const struct nfsrtp_stream *s)
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nfsrtp_key *k = &s->keys[i];
 
-		printf("    key %u", k->index);
+		printf("    key %u%s", k->index, k->active ? " active" : "");
 		if (k->mki_len) {
 			format_mki(k, mki, sizeof(mki));
 			printf(" mki 0x%s", mki);
 		}
 		if (k->lifetime)
 			printf(" lifetime %llu", (unsigned long long)k->lifetime);
+		if (show_stats)
+			printf(" packets %llu", (unsigned long long)k->packets);
 		printf("\n");
 	}
 	if (!show_stats)
 		return;
-	printf("    packets %llu bytes %llu", (unsigned long long)s->packets,
+	printf("    packets %llu bytes %llu\n", (unsigned long long)s->packets,
 	       (unsigned long long)s->bytes);
-	for (i = 1; i <= NF_SRTP_DROP_MAX; i++)
-		if (s->drops[i])
-			printf(" drop-%s %llu", nfsrtp_drop_name(i),
-			       (unsigned long long)s->drops[i]);
-	printf("\n");
+	print_drops_text(s->drops, "    drops");
 }
 
 static void print_json(const struct nfsrtp_stream *s, int first)
@@ -434,20 +473,17 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 		const struct nfsrtp_key *k = &s->keys[i];
 
 		format_mki(k, mki, sizeof(mki));
-		printf("%s{\"index\":%u,\"mki\":%s%s%s,\"lifetime\":%llu}",
+		printf("%s{\"index\":%u,\"mki\":%s%s%s,\"lifetime\":%llu,"
+		       "\"packets\":%llu,\"active\":%s}",
 		       i ? "," : "", k->index, k->mki_len ? "\"" : "",
 		       k->mki_len ? mki : "null", k->mki_len ? "\"" : "",
-		       (unsigned long long)k->lifetime);
+		       (unsigned long long)k->lifetime,
+		       (unsigned long long)k->packets,
+		       k->active ? "true" : "false");
 	}
 	printf("],\"packets\":%llu,\"bytes\":%llu,\"drops\":{",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes);
-	for (i = 1, first = 1; i <= NF_SRTP_DROP_MAX; i++)
-		if (s->drops[i]) {
-			printf("%s\"%s\":%llu", first ? "" : ",",
-			       nfsrtp_drop_name(i),
-			       (unsigned long long)s->drops[i]);
-			first = 0;
-		}
+	print_drops_json(s->drops);
 	printf("}}");
 }
 
@@ -492,6 +528,153 @@ static int cmd_stream_show(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * stream set ID [key K ...] [active N]
+ * stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]
+ *                       [window N] key K [key K ...] [active N]
+ */
+static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur,
+			  struct nfsrtp_stream_update *u)
+{
+	int i, rc;
+
+	for (i = 0; i < argc; i++) {
+		const char *kw = argv[i];
+
+		if (!strcmp(kw, "replace")) {
+			u->set_params = true;
+			u->flags = cur->flags & NF_SRTP_F_RTCP_MUX;
+		} else if (!strcmp(kw, "no-auth") && u->set_params) {
+			u->flags |= NF_SRTP_F_UNAUTHENTICATED_SRTP;
+		} else if (!strcmp(kw, "no-encrypt-rtp") && u->set_params) {
+			u->flags |= NF_SRTP_F_UNENCRYPTED_SRTP;
+		} else if (!strcmp(kw, "no-encrypt-rtcp") && u->set_params) {
+			u->flags |= NF_SRTP_F_UNENCRYPTED_SRTCP;
+		} else if (i + 1 >= argc) {
+			return fail("stream set: \"%s\" needs a value, or \"replace\" first", kw);
+		} else if (!strcmp(kw, "key")) {
+			rc = parse_key(cur->suite, argv[++i], u->keys, &u->nkeys);
+			if (rc)
+				return rc;
+		} else if (!strcmp(kw, "active")) {
+			if (parse_u32(argv[++i], &u->active))
+				return fail("active: \"%s\" is not a key index", argv[i]);
+			u->set_active = true;
+		} else if (!strcmp(kw, "window") && u->set_params) {
+			if (parse_u32(argv[++i], &u->window) || u->window < 64 ||
+			    u->window > 1024)
+				return fail("window: \"%s\" is not 64-1024", argv[i]);
+		} else {
+			return fail("stream set: unknown keyword \"%s\"", kw);
+		}
+	}
+	if (!u->nkeys && !u->set_active)
+		return fail("stream set: nothing to change");
+	if (u->set_params && !u->nkeys)
+		return fail("stream set: \"replace\" needs new keys");
+	return 0;
+}
+
+static int cmd_stream_set(int argc, char **argv)
+{
+	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
+	struct nfsrtp_stream *cur = calloc(1, sizeof(*cur));
+	struct nfsrtp *h;
+	int rc = 1;
+
+	if (!u || !cur) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	if (argc < 1 || parse_u32(argv[0], &u->id) || !u->id) {
+		rc = fail("stream set: expected a stream ID");
+		goto out;
+	}
+	if (open_module(&h))
+		goto out;
+	/* The stream's suite says how long its keys are. */
+	if (nfsrtp_stream_get(h, u->id, cur)) {
+		kernel_error(h, "stream set");
+		goto out;
+	}
+	rc = parse_set_args(argc - 1, argv + 1, cur, u);
+	if (rc)
+		goto out;
+	rc = 0;
+	if (nfsrtp_stream_set(h, u))
+		rc = kernel_error(h, "stream set");
+out:
+	if (u)
+		explicit_bzero(u, sizeof(*u));
+	free(u);
+	free(cur);
+	return rc;
+}
+
+struct monitor_opts {
+	unsigned long count;	/* stop after this many; 0: never */
+	unsigned long seen;
+};
+
+static int print_event(const struct nfsrtp_event *ev, void *arg)
+{
+	struct monitor_opts *mo = arg;
+
+	if (json_output) {
+		printf("{\"event\":\"%s\",\"stream\":%u", nfsrtp_event_name(ev->type),
+		       ev->stream);
+		if (ev->key_index >= 0)
+			printf(",\"key\":%d", ev->key_index);
+		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
+			printf(",\"ssrc\":%u", ev->ssrc);
+		printf("}\n");
+	} else {
+		printf("stream %u %s", ev->stream, nfsrtp_event_name(ev->type));
+		if (ev->key_index >= 0)
+			printf(" key %d", ev->key_index);
+		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
+			printf(" ssrc 0x%08x", ev->ssrc);
+		printf("\n");
+	}
+	fflush(stdout);
+	return mo->count && ++mo->seen >= mo->count;
+}
+
+/* monitor [count N] [timeout SECONDS] */
+static int cmd_monitor(int argc, char **argv)
+{
+	struct monitor_opts mo = { 0 };
+	uint32_t timeout = 0;
+	struct nfsrtp *h;
+	uint32_t v;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "count") &&
+		    !parse_u32(argv[i + 1], &v)) {
+			mo.count = v;
+			i++;
+		} else if (i + 1 < argc && !strcmp(argv[i], "timeout") &&
+			   !parse_u32(argv[i + 1], &v)) {
+			timeout = v;
+			i++;
+		} else {
+			return fail("monitor: expected [count N] [timeout SECONDS]");
+		}
+	}
+	if (open_module(&h))
+		return 1;
+	if (!json_output)
+		printf("monitoring nf_srtp events\n");
+	else
+		printf("{\"event\":\"monitoring\"}\n");
+	fflush(stdout);
+	if (nfsrtp_monitor(h, print_event, &mo,
+			   timeout ? (int)(timeout * 1000) : -1))
+		return kernel_error(h, "monitor");
+	return 0;
+}
+
 static int cmd_stream(int argc, char **argv)
 {
 	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
@@ -502,6 +685,8 @@ static int cmd_stream(int argc, char **argv)
 		return cmd_stream_del(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "flush"))
 		return cmd_stream_flush(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "set") || !strcmp(argv[0], "change"))
+		return cmd_stream_set(argc - 1, argv + 1);
 	return fail("stream: unknown command \"%s\"", argv[0]);
 }
 
@@ -515,6 +700,8 @@ static int run_command(int argc, char **argv)
 		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "stream"))
 		return cmd_stream(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "monitor"))
+		return cmd_monitor(argc - 1, argv + 1);
 	fprintf(stderr, "srtpctl: unknown object \"%s\"\n", argv[0]);
 	usage(stderr);
 	return 2;

@@ -115,14 +115,15 @@ static void nf_srtp_fix_headers(struct sk_buff *skb,
  * Runs the core on the UDP payload under the stream's lock.  Returns the
  * new payload length or a negative errno with *why set.
  */
-static int nf_srtp_run(struct nf_srtp_stream *s, bool rtcp, u8 *data,
-		       unsigned int len, unsigned int room,
-		       enum srtp_reason *why)
+static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
+		       bool rtcp, u8 *data, unsigned int len,
+		       unsigned int room, enum srtp_reason *why)
 {
+	bool protect = s->op == NF_SRTP_OP_PROTECT;
 	int ret;
 
 	spin_lock_bh(&s->lock);
-	if (s->op == NF_SRTP_OP_PROTECT)
+	if (protect)
 		ret = rtcp ? srtp_rtcp_protect(s->ctx, data, len, room, why) :
 			     srtp_rtp_protect(s->ctx, data, len, room, why);
 	else
@@ -131,9 +132,14 @@ static int nf_srtp_run(struct nf_srtp_stream *s, bool rtcp, u8 *data,
 	if (ret >= 0) {
 		s->packets++;
 		s->bytes += len;
+		if (protect)
+			this_cpu_inc(nsn->stats->protected);
+		else
+			this_cpu_inc(nsn->stats->unprotected);
 	} else {
 		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why));
 	}
+	nf_srtp_stream_events(s);
 	spin_unlock_bh(&s->lock);
 	return ret;
 }
@@ -148,6 +154,7 @@ static unsigned int nf_srtp_drop(struct nf_srtp_stream *s,
 }
 
 static unsigned int nf_srtp_transform(struct sk_buff *skb,
+				      struct nf_srtp_net *nsn,
 				      const struct nf_srtp_node *n,
 				      const struct nf_srtp_pkt *p)
 {
@@ -176,8 +183,10 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	len = skb->len - hdr;
 
 	if (s->op == NF_SRTP_OP_PROTECT) {
-		if (skb_tailroom(skb) < s->grow &&
-		    pskb_expand_head(skb, 0, s->grow - skb_tailroom(skb),
+		unsigned int grow = READ_ONCE(s->grow);
+
+		if (skb_tailroom(skb) < grow &&
+		    pskb_expand_head(skb, 0, grow - skb_tailroom(skb),
 				     GFP_ATOMIC))
 			return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
 		room = len + skb_tailroom(skb);
@@ -186,7 +195,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	rtcp = n->rtcp ||
 	       ((s->flags & NF_SRTP_F_RTCP_MUX) && srtp_is_rtcp(data, len));
 
-	ret = nf_srtp_run(s, rtcp, data, len, room, &why);
+	ret = nf_srtp_run(s, nsn, rtcp, data, len, room, &why);
 	if (ret < 0)
 		return NF_DROP;
 
@@ -219,7 +228,7 @@ static unsigned int nf_srtp_hook(void *priv, struct sk_buff *skb,
 	n = nf_srtp_lookup(nsn, &p.t);
 	if (!n)
 		return NF_ACCEPT;
-	return nf_srtp_transform(skb, n, &p);
+	return nf_srtp_transform(skb, nsn, n, &p);
 }
 
 static const struct nf_hook_ops nf_srtp_hook_ops[] = {

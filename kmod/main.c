@@ -38,7 +38,7 @@ static void __net_exit nf_srtp_net_exit(struct net *net)
 
 	/* No packet reaches the streams any more, then they go. */
 	nf_srtp_hooks_unregister(net);
-	nf_srtp_stream_flush(net);
+	nf_srtp_stream_flush(net, false);
 	nf_srtp_defrag_release(net, nsn);
 	nf_srtp_table_destroy(nsn);
 }

@@ -42,12 +42,25 @@ static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] =
 	[NF_SRTP_A_STREAM_KDR] = { .type = NLA_U32 },
 	[NF_SRTP_A_STREAM_KEYS] = NLA_POLICY_NESTED_ARRAY(nf_srtp_key_policy),
 	[NF_SRTP_A_STREAM_COUNTERS] = { .type = NLA_REJECT },
+	[NF_SRTP_A_STREAM_ACTIVE_KEY] = NLA_POLICY_MAX(NLA_U32,
+						       SRTP_CORE_KEYS_MAX - 1),
+	[NF_SRTP_A_STREAM_SSRC] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy nf_srtp_policy[NF_SRTP_A_MAX + 1] = {
 	[NF_SRTP_A_VERSION] = { .type = NLA_REJECT },
 	[NF_SRTP_A_STATS] = { .type = NLA_REJECT },
 	[NF_SRTP_A_STREAM] = NLA_POLICY_NESTED(nf_srtp_stream_policy),
+	[NF_SRTP_A_EVENT] = { .type = NLA_REJECT },
+};
+
+enum nf_srtp_mcgrp {
+	NF_SRTP_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group nf_srtp_mcgrps[] = {
+	[NF_SRTP_MCGRP_EVENTS_ID] = { .name = NF_SRTP_MCGRP_EVENTS,
+				      .flags = GENL_UNS_ADMIN_PERM },
 };
 
 static struct genl_family nf_srtp_genl_family;
@@ -64,19 +77,59 @@ static const enum srtp_suite nf_srtp_suites[__NF_SRTP_SUITE_MAX] = {
 	[NF_SRTP_SUITE_AEAD_AES_256_GCM] = SRTP_AEAD_AES_256_GCM,
 };
 
+static int nf_srtp_put_drops(struct sk_buff *skb, int type, const u64 *drops)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i <= NF_SRTP_DROP_MAX; i++) {
+		if (drops[i] &&
+		    nla_put_u64_64bit(skb, i, drops[i], NF_SRTP_DROP_UNSPEC))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void nf_srtp_sum_stats(struct nf_srtp_net *nsn,
+			      struct nf_srtp_pcpu_stats *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct nf_srtp_pcpu_stats *st = per_cpu_ptr(nsn->stats, cpu);
+
+		/* u64 loads are atomic on 64-bit; a torn 32-bit read only skews */
+		sum->protected += READ_ONCE(st->protected);
+		sum->unprotected += READ_ONCE(st->unprotected);
+		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
+			sum->drops[i] += READ_ONCE(st->drops[i]);
+	}
+}
+
 static int nf_srtp_fill_stats(struct sk_buff *skb, struct net *net)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	struct nf_srtp_pcpu_stats sum;
 	struct nlattr *stats;
 
 	if (nla_put_u32(skb, NF_SRTP_A_VERSION, NF_SRTP_GENL_VERSION))
 		return -EMSGSIZE;
 
+	nf_srtp_sum_stats(nsn, &sum);
 	stats = nla_nest_start(skb, NF_SRTP_A_STATS);
 	if (!stats)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, NF_SRTP_A_STATS_STREAMS,
-			atomic_read(&nsn->nr_streams))) {
+			atomic_read(&nsn->nr_streams)) ||
+	    nla_put_u64_64bit(skb, NF_SRTP_A_STATS_PROTECTED, sum.protected,
+			      NF_SRTP_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, NF_SRTP_A_STATS_UNPROTECTED, sum.unprotected,
+			      NF_SRTP_A_STATS_PAD) ||
+	    nf_srtp_put_drops(skb, NF_SRTP_A_STATS_DROPS, sum.drops)) {
 		nla_nest_cancel(skb, stats);
 		return -EMSGSIZE;
 	}
@@ -241,51 +294,57 @@ static void nf_srtp_set_reason(struct netlink_ext_ack *extack,
 	}
 }
 
-static int nf_srtp_add_key(struct nf_srtp_stream *s, unsigned int idx,
-			   const struct srtp_suite_info *si, struct nlattr *k,
-			   struct netlink_ext_ack *extack)
+/*
+ * Checks one NF_SRTP_A_KEY and derives its session keys (may sleep).
+ * @infos[0..idx-1] are the keys the new one must be told apart from;
+ * its facts go to @infos[idx].  @mki_len is the MKI length every key of
+ * the stream has.  The request's key material is wiped by the caller.
+ */
+static struct srtp_key *nf_srtp_new_key(enum srtp_suite suite,
+					struct nlattr *k,
+					struct nf_srtp_key_info *infos,
+					unsigned int idx, unsigned int mki_len,
+					struct netlink_ext_ack *extack)
 {
-	enum srtp_suite suite = nf_srtp_suites[s->suite];
+	const struct srtp_suite_info *si = srtp_suite_get(suite);
+	struct nf_srtp_key_info *info = &infos[idx];
 	struct nlattr *tb[NF_SRTP_A_KEY_MAX + 1];
-	struct nlattr *mk, *ms, *mki;
-	struct nf_srtp_key_info *info = &s->keys[idx];
 	enum srtp_reason why = SRTP_R_OK;
+	struct nlattr *mk, *ms, *mki;
 	struct srtp_key *key;
+	unsigned int i;
 	int err;
 
 	err = nla_parse_nested(tb, NF_SRTP_A_KEY_MAX, k, nf_srtp_key_policy,
 			       extack);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 	if (NL_REQ_ATTR_CHECK(extack, k, tb, NF_SRTP_A_KEY_MASTER_KEY) ||
 	    NL_REQ_ATTR_CHECK(extack, k, tb, NF_SRTP_A_KEY_MASTER_SALT))
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	mk = tb[NF_SRTP_A_KEY_MASTER_KEY];
 	ms = tb[NF_SRTP_A_KEY_MASTER_SALT];
 	mki = tb[NF_SRTP_A_KEY_MKI];
 	if (nla_len(mk) != si->key_len) {
 		NL_SET_ERR_MSG_ATTR(extack, mk, "master key length does not match the suite");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	if (nla_len(ms) != si->salt_len) {
 		NL_SET_ERR_MSG_ATTR(extack, ms, "master salt length does not match the suite");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	info->mki_len = mki ? nla_len(mki) : 0;
-	if (idx && info->mki_len != s->keys[0].mki_len) {
+	if (info->mki_len != mki_len) {
 		NL_SET_ERR_MSG_ATTR(extack, k,
 				    "keys need an MKI of the same length, or none");
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
-	if (mki) {
-		unsigned int i;
-
+	if (mki)
 		memcpy(info->mki, nla_data(mki), info->mki_len);
-		for (i = 0; i < idx; i++) {
-			if (!memcmp(s->keys[i].mki, info->mki, info->mki_len)) {
-				NL_SET_ERR_MSG_ATTR(extack, mki, "two keys with the same MKI");
-				return -EEXIST;
-			}
+	for (i = 0; mki && i < idx; i++) {
+		if (!memcmp(infos[i].mki, info->mki, info->mki_len)) {
+			NL_SET_ERR_MSG_ATTR(extack, mki, "two keys with the same MKI");
+			return ERR_PTR(-EEXIST);
 		}
 	}
 	info->lifetime = tb[NF_SRTP_A_KEY_LIFETIME] ?
@@ -296,18 +355,12 @@ static int nf_srtp_add_key(struct nf_srtp_stream *s, unsigned int idx,
 			   info->mki_len, info->lifetime, &err, &why);
 	if (!key) {
 		nf_srtp_set_reason(extack, k, why);
-		return err;
+		return ERR_PTR(err);
 	}
-	err = srtp_ctx_add_key(s->ctx, key, &why);
-	if (err < 0) {
-		srtp_key_free(key);
-		nf_srtp_set_reason(extack, k, why);
-		return err;
-	}
-	return 0;
+	return key;
 }
 
-static int nf_srtp_count_keys(struct nlattr *keys,
+static int nf_srtp_count_keys(struct nlattr *keys, unsigned int max,
 			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *k;
@@ -321,11 +374,24 @@ static int nf_srtp_count_keys(struct nlattr *keys,
 		}
 		n++;
 	}
-	if (n < 1 || n > SRTP_CORE_KEYS_MAX) {
+	if (n < 1 || n > max) {
 		NL_SET_ERR_MSG_ATTR(extack, keys, "a stream has 1 to 16 keys");
 		return -EINVAL;
 	}
 	return n;
+}
+
+/* The MKI length of the first key of a request, which all must share. */
+static unsigned int nf_srtp_first_mki_len(struct nlattr *keys)
+{
+	struct nlattr *k, *mki;
+	int rem;
+
+	nla_for_each_nested(k, keys, rem) {
+		mki = nla_find_nested(k, NF_SRTP_A_KEY_MKI);
+		return mki ? nla_len(mki) : 0;
+	}
+	return 0;
 }
 
 static u32 nf_srtp_core_flags(u32 flags)
@@ -341,42 +407,62 @@ static u32 nf_srtp_core_flags(u32 flags)
 	return f;
 }
 
-static int nf_srtp_new_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
-			   struct netlink_ext_ack *extack)
+/*
+ * A crypto context for @s with @flags and @window, holding the keys of
+ * @keys, whose facts go to @infos (room for all of them).  May sleep.
+ */
+static struct srtp_ctx *nf_srtp_new_ctx(const struct nf_srtp_stream *s,
+					u32 flags, u32 window,
+					struct nlattr *keys,
+					struct nf_srtp_key_info *infos,
+					struct nlattr *suite_attr,
+					struct netlink_ext_ack *extack)
 {
-	const struct srtp_suite_info *si;
-	struct srtp_params p = {};
+	enum srtp_suite suite = nf_srtp_suites[s->suite];
 	enum srtp_reason why = SRTP_R_OK;
+	struct srtp_params p = {
+		.suite = suite,
+		.dir = s->op == NF_SRTP_OP_PROTECT ? SRTP_DIR_OUTBOUND :
+						     SRTP_DIR_INBOUND,
+		.flags = nf_srtp_core_flags(flags),
+		.window = window,
+		.mki_len = nf_srtp_first_mki_len(keys),
+	};
+	struct srtp_ctx *ctx;
+	struct srtp_key *key;
 	struct nlattr *k;
 	int rem, idx = 0, err;
 
-	si = srtp_suite_get(nf_srtp_suites[s->suite]);
-	p.suite = nf_srtp_suites[s->suite];
-	p.dir = s->op == NF_SRTP_OP_PROTECT ? SRTP_DIR_OUTBOUND :
-					      SRTP_DIR_INBOUND;
-	p.flags = nf_srtp_core_flags(s->flags);
-	p.window = s->window;
-	p.kdr = 0;
-	/* The MKI length is that of the first key; the others must agree. */
-	nla_for_each_nested(k, tb[NF_SRTP_A_STREAM_KEYS], rem) {
-		struct nlattr *mki = nla_find_nested(k, NF_SRTP_A_KEY_MKI);
+	ctx = srtp_ctx_new(&p, &err, &why);
+	if (!ctx) {
+		nf_srtp_set_reason(extack, suite_attr, why);
+		return ERR_PTR(err);
+	}
+	nla_for_each_nested(k, keys, rem) {
+		key = nf_srtp_new_key(suite, k, infos, idx++, p.mki_len, extack);
+		if (IS_ERR(key)) {
+			srtp_ctx_free(ctx);
+			return ERR_CAST(key);
+		}
+		err = srtp_ctx_add_key(ctx, key, &why);
+		if (err < 0) {
+			srtp_key_free(key);
+			srtp_ctx_free(ctx);
+			nf_srtp_set_reason(extack, k, why);
+			return ERR_PTR(err);
+		}
+	}
+	return ctx;
+}
 
-		p.mki_len = mki ? nla_len(mki) : 0;
-		break;
-	}
-	s->ctx = srtp_ctx_new(&p, &err, &why);
-	if (!s->ctx) {
-		nf_srtp_set_reason(extack, tb[NF_SRTP_A_STREAM_SUITE], why);
-		return err;
-	}
-	nla_for_each_nested(k, tb[NF_SRTP_A_STREAM_KEYS], rem) {
-		err = nf_srtp_add_key(s, idx++, si, k, extack);
-		if (err)
-			return err;
-	}
-	s->grow = max(si->srtp_tag_len, si->srtcp_tag_len) + 4 +
-		  s->keys[0].mki_len;
-	return 0;
+/* What protect may add to a packet; the hook reads it without a lock. */
+static void nf_srtp_set_grow(struct nf_srtp_stream *s)
+{
+	const struct srtp_suite_info *si;
+
+	si = srtp_suite_get(nf_srtp_suites[s->suite]);
+	WRITE_ONCE(s->grow, max(si->srtp_tag_len, si->srtcp_tag_len) + 4 +
+		   s->keys[0].mki_len);
 }
 
 static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
@@ -407,7 +493,8 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 				    "only a key derivation rate of 0 is supported");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	nkeys = nf_srtp_count_keys(tb[NF_SRTP_A_STREAM_KEYS], extack);
+	nkeys = nf_srtp_count_keys(tb[NF_SRTP_A_STREAM_KEYS],
+				   SRTP_CORE_KEYS_MAX, extack);
 	if (nkeys < 0)
 		return ERR_PTR(nkeys);
 
@@ -423,13 +510,22 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 		    SRTP_CORE_WINDOW_DEFAULT;
 
 	err = nf_srtp_parse_match(s, tb, nest, extack);
-	if (!err)
-		err = nf_srtp_new_ctx(s, tb, extack);
-	if (err) {
-		nf_srtp_stream_free(s);
-		return ERR_PTR(err);
+	if (err)
+		goto fail;
+	s->ctx = nf_srtp_new_ctx(s, s->flags, s->window,
+				 tb[NF_SRTP_A_STREAM_KEYS], s->keys,
+				 tb[NF_SRTP_A_STREAM_SUITE], extack);
+	if (IS_ERR(s->ctx)) {
+		err = PTR_ERR(s->ctx);
+		s->ctx = NULL;
+		goto fail;
 	}
+	nf_srtp_set_grow(s);
 	return s;
+
+fail:
+	nf_srtp_stream_free(s);
+	return ERR_PTR(err);
 }
 
 static int nf_srtp_reply_id(struct genl_info *info, u8 cmd, u32 id)
@@ -521,7 +617,7 @@ static int nf_srtp_stream_del(struct sk_buff *skb, struct genl_info *info)
 static int nf_srtp_stream_flush_cmd(struct sk_buff *skb,
 				    struct genl_info *info)
 {
-	nf_srtp_stream_flush(genl_info_net(info));
+	nf_srtp_stream_flush(genl_info_net(info), true);
 	return 0;
 }
 
@@ -559,11 +655,11 @@ static int nf_srtp_put_match(struct sk_buff *msg,
 }
 
 /* Public facts of the keys: never the master key or salt. */
-static int nf_srtp_put_keys(struct sk_buff *msg,
-			    const struct nf_srtp_stream *s)
+static int nf_srtp_put_keys(struct sk_buff *msg, struct nf_srtp_stream *s)
 {
 	struct nlattr *keys, *k;
-	unsigned int i;
+	unsigned int i, active;
+	u64 used;
 
 	keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
 	if (!keys)
@@ -571,8 +667,17 @@ static int nf_srtp_put_keys(struct sk_buff *msg,
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nf_srtp_key_info *info = &s->keys[i];
 
+		spin_lock_bh(&s->lock);
+		used = srtp_ctx_key_used(s->ctx, i);
+		active = srtp_ctx_active_key(s->ctx);
+		spin_unlock_bh(&s->lock);
+
 		k = nla_nest_start(msg, NF_SRTP_A_KEY);
-		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, i))
+		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, i) ||
+		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_PACKETS, used,
+				      NF_SRTP_A_KEY_UNSPEC))
+			return -EMSGSIZE;
+		if (active == i && nla_put_flag(msg, NF_SRTP_A_KEY_ACTIVE))
 			return -EMSGSIZE;
 		if (info->mki_len &&
 		    nla_put(msg, NF_SRTP_A_KEY_MKI, info->mki_len, info->mki))
@@ -597,8 +702,7 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 				struct nf_srtp_stream *s)
 {
 	struct nf_srtp_counters c;
-	struct nlattr *cnt, *drops;
-	int i;
+	struct nlattr *cnt;
 
 	spin_lock_bh(&s->lock);
 	c.packets = s->packets;
@@ -613,15 +717,8 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_BYTES, c.bytes,
 			      NF_SRTP_A_CNT_UNSPEC))
 		return -EMSGSIZE;
-	drops = nla_nest_start(msg, NF_SRTP_A_CNT_DROPS);
-	if (!drops)
+	if (nf_srtp_put_drops(msg, NF_SRTP_A_CNT_DROPS, c.drops))
 		return -EMSGSIZE;
-	for (i = 1; i <= NF_SRTP_DROP_MAX; i++) {
-		if (c.drops[i] &&
-		    nla_put_u64_64bit(msg, i, c.drops[i], NF_SRTP_DROP_UNSPEC))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(msg, drops);
 	nla_nest_end(msg, cnt);
 	return 0;
 }
@@ -708,6 +805,197 @@ static int nf_srtp_stream_dump(struct sk_buff *skb,
 	return err ? err : skb->len;
 }
 
+/* Appends the keys of a SET request to a live stream.  nsn->lock held. */
+static int nf_srtp_append_keys(struct nf_srtp_stream *s, struct nlattr *keys,
+			       struct netlink_ext_ack *extack)
+{
+	enum srtp_suite suite = nf_srtp_suites[s->suite];
+	struct srtp_key *new[SRTP_CORE_KEYS_MAX];
+	unsigned int old = s->nkeys, n = 0, i;
+	enum srtp_reason why;
+	struct nlattr *k;
+	int rem, err;
+
+	err = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX - old, extack);
+	if (err < 0)
+		return err;
+	err = nf_srtp_stream_grow_keys(s, old + err);
+	if (err)
+		return err;
+	nla_for_each_nested(k, keys, rem) {
+		new[n] = nf_srtp_new_key(suite, k, s->keys, old + n,
+					 s->keys[0].mki_len, extack);
+		if (IS_ERR(new[n])) {
+			err = PTR_ERR(new[n]);
+			goto fail;
+		}
+		n++;
+	}
+	/* All or nothing: only the table lock can fail past this point. */
+	spin_lock_bh(&s->lock);
+	for (i = 0; i < n; i++) {
+		/* cannot fail: count, MKI length and uniqueness are checked */
+		if (WARN_ON_ONCE(srtp_ctx_add_key(s->ctx, new[i], &why) < 0))
+			srtp_key_free(new[i]);
+	}
+	spin_unlock_bh(&s->lock);
+	return 0;
+
+fail:
+	while (n--)
+		srtp_key_free(new[n]);
+	s->nkeys = old;
+	return err;
+}
+
+/*
+ * New session parameters: a new crypto context from the request's keys
+ * replaces the old one between two packets.  nsn->lock held.
+ */
+static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *keys = tb[NF_SRTP_A_STREAM_KEYS];
+	u32 flags = tb[NF_SRTP_A_STREAM_FLAGS] ?
+		    nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) : s->flags;
+	u32 window = tb[NF_SRTP_A_STREAM_WINDOW] ?
+		     nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) : s->window;
+	struct nf_srtp_key_info *infos, *old_infos;
+	struct srtp_ctx *ctx, *old_ctx;
+	int n;
+
+	if (!keys) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS] ?:
+				    tb[NF_SRTP_A_STREAM_WINDOW],
+				    "new session parameters need new keys");
+		return -EINVAL;
+	}
+	if ((flags ^ s->flags) & NF_SRTP_F_RTCP_MUX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS],
+				    "NF_SRTP_F_RTCP_MUX cannot change");
+		return -EINVAL;
+	}
+	n = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
+	if (n < 0)
+		return n;
+	infos = kcalloc(n, sizeof(*infos), GFP_KERNEL);
+	if (!infos)
+		return -ENOMEM;
+	ctx = nf_srtp_new_ctx(s, flags, window, keys, infos,
+			      tb[NF_SRTP_A_STREAM_KEYS], extack);
+	if (IS_ERR(ctx)) {
+		kfree(infos);
+		return PTR_ERR(ctx);
+	}
+	spin_lock_bh(&s->lock);
+	old_ctx = s->ctx;
+	s->ctx = ctx;
+	s->flags = flags;
+	s->window = window;
+	spin_unlock_bh(&s->lock);
+	old_infos = s->keys;
+	s->keys = infos;
+	s->nkeys = n;
+	nf_srtp_set_grow(s);
+	/* No packet uses the old context outside s->lock: free it now. */
+	srtp_ctx_free(old_ctx);
+	kfree(old_infos);
+	return 0;
+}
+
+static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(genl_info_net(info));
+	struct nlattr *nest = info->attrs[NF_SRTP_A_STREAM];
+	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nf_srtp_stream *s;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
+		return -EINVAL;
+	err = nla_parse_nested(tb, NF_SRTP_A_STREAM_MAX, nest,
+			       nf_srtp_stream_policy, extack);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_ID))
+		goto out;
+
+	mutex_lock(&nsn->lock);
+	s = nf_srtp_stream_find(nsn, nla_get_u32(tb[NF_SRTP_A_STREAM_ID]));
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_ID],
+				    "no stream with this id");
+		err = -ENOENT;
+	} else if (tb[NF_SRTP_A_STREAM_FLAGS] || tb[NF_SRTP_A_STREAM_WINDOW]) {
+		err = nf_srtp_replace_ctx(s, tb, extack);
+	} else if (tb[NF_SRTP_A_STREAM_KEYS]) {
+		err = nf_srtp_append_keys(s, tb[NF_SRTP_A_STREAM_KEYS], extack);
+	} else {
+		err = 0;
+	}
+	if (!err && s && tb[NF_SRTP_A_STREAM_ACTIVE_KEY]) {
+		spin_lock_bh(&s->lock);
+		err = srtp_ctx_set_active_key(s->ctx,
+					      nla_get_u32(tb[NF_SRTP_A_STREAM_ACTIVE_KEY]));
+		spin_unlock_bh(&s->lock);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_ACTIVE_KEY],
+					    "the stream has no key with this index");
+	}
+	mutex_unlock(&nsn->lock);
+out:
+	nf_srtp_wipe_keys(nla_find_nested(nest, NF_SRTP_A_STREAM_KEYS));
+	return err;
+}
+
+/*
+ * Tells the namespace's listeners about an event of stream @id: the key
+ * at @key_index (if >= 0), or @ssrc for NF_SRTP_EVENT_NEW_SSRC.  Process
+ * context; a failure only loses the event for listeners.
+ */
+void nf_srtp_notify(struct net *net, u8 event, u32 id, int key_index,
+		    u32 ssrc)
+{
+	struct nlattr *nest, *keys, *k;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&nf_srtp_genl_family, net,
+				NF_SRTP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &nf_srtp_genl_family, 0,
+			  NF_SRTP_CMD_EVENT);
+	if (!hdr || nla_put_u8(msg, NF_SRTP_A_EVENT, event))
+		goto nospace;
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id))
+		goto nospace;
+	if (event == NF_SRTP_EVENT_NEW_SSRC &&
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_SSRC, ssrc))
+		goto nospace;
+	if (key_index >= 0) {
+		keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
+		k = keys ? nla_nest_start(msg, NF_SRTP_A_KEY) : NULL;
+		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, key_index))
+			goto nospace;
+		nla_nest_end(msg, k);
+		nla_nest_end(msg, keys);
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&nf_srtp_genl_family, net, msg, 0,
+				NF_SRTP_MCGRP_EVENTS_ID, GFP_KERNEL);
+	return;
+
+nospace:
+	nlmsg_free(msg);
+}
+
 static const struct genl_small_ops nf_srtp_genl_ops[] = {
 	{
 		.cmd = NF_SRTP_CMD_GET_STATS,
@@ -735,6 +1023,11 @@ static const struct genl_small_ops nf_srtp_genl_ops[] = {
 		.doit = nf_srtp_stream_flush_cmd,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = NF_SRTP_CMD_STREAM_SET,
+		.doit = nf_srtp_stream_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static struct genl_family nf_srtp_genl_family __ro_after_init = {
@@ -747,7 +1040,9 @@ static struct genl_family nf_srtp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = nf_srtp_genl_ops,
 	.n_small_ops = ARRAY_SIZE(nf_srtp_genl_ops),
-	.resv_start_op = NF_SRTP_CMD_STREAM_FLUSH + 1,
+	.mcgrps = nf_srtp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nf_srtp_mcgrps),
+	.resv_start_op = NF_SRTP_CMD_EVENT + 1,
 };
 
 int __init nf_srtp_genl_init(void)

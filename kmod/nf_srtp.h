@@ -53,6 +53,7 @@ struct nf_srtp_key_info {
 
 struct nf_srtp_stream {
 	u32 id;
+	possible_net_t net;
 	u8 op;			/* enum nf_srtp_op */
 	u32 suite;		/* enum nf_srtp_suite */
 	u32 flags;		/* NF_SRTP_F_* */
@@ -60,16 +61,28 @@ struct nf_srtp_stream {
 	u16 grow;		/* the most protect adds to a packet */
 	struct nf_srtp_node node[2];	/* RTP, RTCP (unused with mux) */
 
+	/* Key facts for dumps, under the namespace's mutex. */
+	unsigned int nkeys;
+	struct nf_srtp_key_info *keys;
+
 	/* The crypto context and counters, under @lock in the datapath. */
 	spinlock_t lock;
 	struct srtp_ctx *ctx;
 	u64 packets;
 	u64 bytes;
 	u64 drops[__NF_SRTP_DROP_MAX];
+	bool dead;			/* unhashed: queue no more events */
+	struct srtp_events pending;	/* events not yet sent */
 
+	struct work_struct event_work;
 	struct rcu_work free_work;
-	unsigned int nkeys;
-	struct nf_srtp_key_info keys[] __counted_by(nkeys);
+};
+
+/* Namespace totals, per CPU, updated under a stream's lock. */
+struct nf_srtp_pcpu_stats {
+	u64 protected;
+	u64 unprotected;
+	u64 drops[__NF_SRTP_DROP_MAX];
 };
 
 /* Per network namespace state. */
@@ -82,6 +95,7 @@ struct nf_srtp_net {
 	atomic_t nr_dir[3];		/* streams per enum nf_srtp_op */
 	atomic_t nr_wild_port;		/* streams with any source port */
 	atomic_t nr_wild_addr;		/* streams with any source address */
+	struct nf_srtp_pcpu_stats __percpu *stats;
 	bool defrag4;
 	bool defrag6;
 	bool hooks;
@@ -99,6 +113,8 @@ static inline struct nf_srtp_net *nf_srtp_pernet(const struct net *net)
 /* netlink.c */
 int nf_srtp_genl_init(void);
 void nf_srtp_genl_exit(void);
+void nf_srtp_notify(struct net *net, u8 event, u32 id, int key_index,
+		    u32 ssrc);
 
 /* table.c */
 int nf_srtp_table_init(struct nf_srtp_net *nsn);
@@ -106,13 +122,16 @@ void nf_srtp_table_destroy(struct nf_srtp_net *nsn);
 int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 			  struct netlink_ext_ack *extack);
 int nf_srtp_stream_remove(struct net *net, u32 id);
-void nf_srtp_stream_flush(struct net *net);
+struct nf_srtp_stream *nf_srtp_stream_find(struct nf_srtp_net *nsn, u32 id);
+void nf_srtp_stream_flush(struct net *net, bool notify);
 void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn);
 struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 				    struct nf_srtp_tuple *t);
 
 /* stream.c */
 struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys);
+int nf_srtp_stream_grow_keys(struct nf_srtp_stream *s, unsigned int nkeys);
+void nf_srtp_stream_events(struct nf_srtp_stream *s);
 void nf_srtp_stream_free(struct nf_srtp_stream *s);
 void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s);
 void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,

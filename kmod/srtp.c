@@ -73,6 +73,7 @@ struct srtp_ctx {
 	u32 events;
 	u8 soft_key;
 	u8 hard_key;
+	u32 new_ssrc;
 	u64 drops[SRTP_R_COUNT];
 	/*
 	 * Crypto inputs and outputs that are neither in the packet nor on
@@ -459,9 +460,20 @@ u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev)
 		ev->soft_key = ctx->soft_key;
 		ev->hard_key = ctx->hard_key;
 		ev->active_key = ctx->active;
+		ev->new_ssrc = ctx->new_ssrc;
 	}
 	ctx->events = 0;
 	return mask;
+}
+
+u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, unsigned int slot)
+{
+	return slot < ctx->nkeys ? ctx->keys[slot]->used : 0;
+}
+
+unsigned int srtp_ctx_active_key(const struct srtp_ctx *ctx)
+{
+	return ctx->active;
 }
 
 u64 srtp_ctx_drops(const struct srtp_ctx *ctx, enum srtp_reason why)
@@ -568,6 +580,8 @@ static struct srtp_ssrc *srtp_ssrc_commit(struct srtp_ctx *ctx,
 {
 	if (st != &ctx->fresh)
 		return st;
+	ctx->events |= SRTP_EV_NEW_SSRC;
+	ctx->new_ssrc = st->ssrc;
 	ctx->ssrc[ctx->nssrc] = ctx->fresh;
 	return &ctx->ssrc[ctx->nssrc++];
 }

@@ -170,16 +170,23 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 #define SRTP_EV_SOFT_LIMIT	0x1	/* a key reached half its lifetime */
 #define SRTP_EV_HARD_LIMIT	0x2	/* a key reached its lifetime */
 #define SRTP_EV_KEY_SWITCH	0x4	/* protect moved to the next key */
+#define SRTP_EV_NEW_SSRC	0x8	/* an SSRC was admitted */
 
 struct srtp_events {
 	u32 mask;
 	u8 soft_key;	/* slot of the last SOFT_LIMIT */
 	u8 hard_key;	/* slot of the last HARD_LIMIT */
 	u8 active_key;	/* slot protect uses now */
+	u32 new_ssrc;	/* the last SSRC admitted */
 };
 
 /* Returns the pending events and clears them. */
 u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev);
+
+/* Packets processed so far with the key in @slot (0 for no such key). */
+u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, unsigned int slot);
+/* The slot protect uses (for unprotect without MKI: the one it tries). */
+unsigned int srtp_ctx_active_key(const struct srtp_ctx *ctx);
 
 /* Number of failures counted for @why. */
 u64 srtp_ctx_drops(const struct srtp_ctx *ctx, enum srtp_reason why);

@@ -3,7 +3,8 @@
  * nf_srtp: stream objects.  A stream owns a crypto context of the SRTP
  * core; it is freed from a workqueue after an RCU grace period, so a
  * packet that found it in the table can finish with it, and the context
- * (keys, key schedules) is wiped on the way out.
+ * (keys, key schedules) is wiped on the way out.  Events the core raises
+ * while it transforms packets are sent to userspace from a work item.
  */
 
 #include <linux/slab.h>
@@ -14,20 +15,47 @@
 /* Streams allocated and not yet freed, in every namespace: for tests. */
 atomic_t nf_srtp_live_streams = ATOMIC_INIT(0);
 
+static void nf_srtp_event_work(struct work_struct *work);
+
 struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
 {
 	struct nf_srtp_stream *s;
 
-	s = kzalloc(struct_size(s, keys, nkeys), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return NULL;
-	atomic_inc(&nf_srtp_live_streams);
+	s->keys = kcalloc(nkeys, sizeof(*s->keys), GFP_KERNEL);
+	if (!s->keys) {
+		kfree(s);
+		return NULL;
+	}
 	s->nkeys = nkeys;
 	spin_lock_init(&s->lock);
+	INIT_WORK(&s->event_work, nf_srtp_event_work);
 	s->node[0].stream = s;
 	s->node[1].stream = s;
 	s->node[1].rtcp = true;
+	atomic_inc(&nf_srtp_live_streams);
 	return s;
+}
+
+/*
+ * Makes room for @nkeys key facts.  Only the netlink side reads them,
+ * under the namespace's mutex, which the caller holds.
+ */
+int nf_srtp_stream_grow_keys(struct nf_srtp_stream *s, unsigned int nkeys)
+{
+	struct nf_srtp_key_info *keys;
+
+	if (nkeys <= s->nkeys)
+		return 0;
+	keys = krealloc_array(s->keys, nkeys, sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return -ENOMEM;
+	memset(keys + s->nkeys, 0, (nkeys - s->nkeys) * sizeof(*keys));
+	s->keys = keys;
+	s->nkeys = nkeys;
+	return 0;
 }
 
 /* Frees a stream no packet can reach any more; wipes its keys. */
@@ -36,6 +64,7 @@ void nf_srtp_stream_free(struct nf_srtp_stream *s)
 	if (!s)
 		return;
 	srtp_ctx_free(s->ctx);
+	kfree(s->keys);
 	kfree_sensitive(s);
 	atomic_dec(&nf_srtp_live_streams);
 }
@@ -59,12 +88,66 @@ void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s)
 	queue_rcu_work(nf_srtp_wq, &s->free_work);
 }
 
-/* Caller holds s->lock. */
+/* Caller holds s->lock (BHs off): counts for the stream and the netns. */
 void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
 			       enum nf_srtp_drop why)
 {
-	if (why > NF_SRTP_DROP_UNSPEC && why <= NF_SRTP_DROP_MAX)
-		s->drops[why]++;
+	struct nf_srtp_net *nsn = nf_srtp_pernet(read_pnet(&s->net));
+
+	if (why <= NF_SRTP_DROP_UNSPEC || why > NF_SRTP_DROP_MAX)
+		why = NF_SRTP_DROP_MALFORMED;
+	s->drops[why]++;
+	this_cpu_inc(nsn->stats->drops[why]);
+}
+
+/*
+ * Caller holds s->lock: collects what the core raised on the last packet
+ * and has it sent, unless the stream is on its way out.
+ */
+void nf_srtp_stream_events(struct nf_srtp_stream *s)
+{
+	struct srtp_events ev;
+
+	if (!srtp_ctx_take_events(s->ctx, &ev))
+		return;
+	s->pending.mask |= ev.mask;
+	if (ev.mask & SRTP_EV_SOFT_LIMIT)
+		s->pending.soft_key = ev.soft_key;
+	if (ev.mask & SRTP_EV_HARD_LIMIT)
+		s->pending.hard_key = ev.hard_key;
+	if (ev.mask & SRTP_EV_KEY_SWITCH)
+		s->pending.active_key = ev.active_key;
+	if (ev.mask & SRTP_EV_NEW_SSRC)
+		s->pending.new_ssrc = ev.new_ssrc;
+	if (!s->dead)
+		queue_work(nf_srtp_wq, &s->event_work);
+}
+
+static void nf_srtp_event_work(struct work_struct *work)
+{
+	struct nf_srtp_stream *s;
+	struct srtp_events ev;
+	struct net *net;
+
+	s = container_of(work, struct nf_srtp_stream, event_work);
+	spin_lock_bh(&s->lock);
+	ev = s->pending;
+	memset(&s->pending, 0, sizeof(s->pending));
+	spin_unlock_bh(&s->lock);
+
+	net = read_pnet(&s->net);
+	if (ev.mask & SRTP_EV_NEW_SSRC)
+		nf_srtp_notify(net, NF_SRTP_EVENT_NEW_SSRC, s->id, -1,
+			       ev.new_ssrc);
+	if (ev.mask & SRTP_EV_SOFT_LIMIT)
+		nf_srtp_notify(net, NF_SRTP_EVENT_SOFT_LIMIT, s->id,
+			       ev.soft_key, 0);
+	if (ev.mask & SRTP_EV_KEY_SWITCH)
+		nf_srtp_notify(net, NF_SRTP_EVENT_KEY_SWITCH, s->id,
+			       ev.active_key, 0);
+	if (ev.mask & SRTP_EV_HARD_LIMIT)
+		nf_srtp_notify(net, NF_SRTP_EVENT_HARD_LIMIT, s->id,
+			       ev.hard_key, 0);
 }
 
 /* The core's reason for refusing a packet, as counted in the API. */

@@ -24,15 +24,24 @@ static const struct rhashtable_params nf_srtp_rht_params = {
 
 int nf_srtp_table_init(struct nf_srtp_net *nsn)
 {
+	int err;
+
 	mutex_init(&nsn->lock);
 	xa_init_flags(&nsn->streams, XA_FLAGS_ALLOC1);
-	return rhashtable_init(&nsn->table, &nf_srtp_rht_params);
+	nsn->stats = alloc_percpu(struct nf_srtp_pcpu_stats);
+	if (!nsn->stats)
+		return -ENOMEM;
+	err = rhashtable_init(&nsn->table, &nf_srtp_rht_params);
+	if (err)
+		free_percpu(nsn->stats);
+	return err;
 }
 
 void nf_srtp_table_destroy(struct nf_srtp_net *nsn)
 {
 	rhashtable_destroy(&nsn->table);
 	xa_destroy(&nsn->streams);
+	free_percpu(nsn->stats);
 }
 
 static bool nf_srtp_addr_any(const union nf_inet_addr *a)
@@ -138,6 +147,7 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 			goto out;
 		}
 	}
+	write_pnet(&s->net, net);
 	err = xa_alloc_cyclic(&nsn->streams, &s->id, s, xa_limit_31b,
 			      &nsn->next_id, GFP_KERNEL);
 	if (err < 0) {
@@ -156,14 +166,30 @@ out:
 	return err;
 }
 
-/* Caller holds nsn->lock. */
-static void nf_srtp_stream_unlink(struct nf_srtp_net *nsn,
-				  struct nf_srtp_stream *s)
+/*
+ * Caller holds nsn->lock.  Packets that found the stream before it was
+ * unhashed may still run; they queue no more events, and the stream is
+ * freed after them.
+ */
+static void nf_srtp_stream_unlink(struct net *net, struct nf_srtp_net *nsn,
+				  struct nf_srtp_stream *s, bool notify)
 {
 	nf_srtp_unhash(nsn, s);
 	xa_erase(&nsn->streams, s->id);
 	nf_srtp_count(nsn, s, -1);
+	spin_lock_bh(&s->lock);
+	s->dead = true;
+	spin_unlock_bh(&s->lock);
+	cancel_work_sync(&s->event_work);
+	if (notify)
+		nf_srtp_notify(net, NF_SRTP_EVENT_STREAM_DEL, s->id, -1, 0);
 	nf_srtp_stream_free_rcu(s);
+}
+
+/* Caller holds nsn->lock. */
+struct nf_srtp_stream *nf_srtp_stream_find(struct nf_srtp_net *nsn, u32 id)
+{
+	return xa_load(&nsn->streams, id);
 }
 
 int nf_srtp_stream_remove(struct net *net, u32 id)
@@ -175,14 +201,18 @@ int nf_srtp_stream_remove(struct net *net, u32 id)
 	mutex_lock(&nsn->lock);
 	s = xa_load(&nsn->streams, id);
 	if (s) {
-		nf_srtp_stream_unlink(nsn, s);
+		nf_srtp_stream_unlink(net, nsn, s, true);
 		err = 0;
 	}
 	mutex_unlock(&nsn->lock);
 	return err;
 }
 
-void nf_srtp_stream_flush(struct net *net)
+/*
+ * Removes every stream; @notify is false when the namespace itself goes
+ * (nobody is left in it to listen).
+ */
+void nf_srtp_stream_flush(struct net *net, bool notify)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 	struct nf_srtp_stream *s;
@@ -190,7 +220,7 @@ void nf_srtp_stream_flush(struct net *net)
 
 	mutex_lock(&nsn->lock);
 	xa_for_each(&nsn->streams, id, s)
-		nf_srtp_stream_unlink(nsn, s);
+		nf_srtp_stream_unlink(net, nsn, s, notify);
 	mutex_unlock(&nsn->lock);
 }
 

@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,17 @@ static struct nl_msg *new_request(struct nfsrtp *h, uint8_t cmd, int flags)
 	return msg;
 }
 
+static void get_drops(struct nlattr *nest, uint64_t *drops)
+{
+	struct nlattr *d;
+	int rem;
+
+	nla_for_each_nested(d, nest, rem) {
+		if (nla_type(d) <= NF_SRTP_DROP_MAX)
+			drops[nla_type(d)] = nla_get_u64(d);
+	}
+}
+
 static int parse_stats(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[NF_SRTP_A_MAX + 1];
@@ -196,11 +208,18 @@ static int parse_stats(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	if (tb[NF_SRTP_A_VERSION])
 		stats->version = nla_get_u32(tb[NF_SRTP_A_VERSION]);
-	if (tb[NF_SRTP_A_STATS] &&
+	if (!tb[NF_SRTP_A_STATS] ||
 	    nla_parse_nested(st, NF_SRTP_A_STATS_MAX, tb[NF_SRTP_A_STATS],
-			     NULL) == 0 &&
-	    st[NF_SRTP_A_STATS_STREAMS])
+			     NULL) < 0)
+		return NL_OK;
+	if (st[NF_SRTP_A_STATS_STREAMS])
 		stats->streams = nla_get_u32(st[NF_SRTP_A_STATS_STREAMS]);
+	if (st[NF_SRTP_A_STATS_PROTECTED])
+		stats->protected = nla_get_u64(st[NF_SRTP_A_STATS_PROTECTED]);
+	if (st[NF_SRTP_A_STATS_UNPROTECTED])
+		stats->unprotected = nla_get_u64(st[NF_SRTP_A_STATS_UNPROTECTED]);
+	if (st[NF_SRTP_A_STATS_DROPS])
+		get_drops(st[NF_SRTP_A_STATS_DROPS], stats->drops);
 	return NL_OK;
 }
 
@@ -286,11 +305,25 @@ static int put_key(struct nl_msg *msg, const struct nfsrtp_key *k)
 	return 0;
 }
 
+static int put_keys(struct nl_msg *msg, const struct nfsrtp_key *keys,
+		    unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (put_key(msg, &keys[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
 {
 	int alen = s->family == AF_INET ? 4 : 16;
-	struct nlattr *nest, *keys;
-	unsigned int i;
+	struct nlattr *nest;
 
 	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
 	if (!nest ||
@@ -315,13 +348,8 @@ static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
 		return -EMSGSIZE;
 	if (s->window && nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, s->window))
 		return -EMSGSIZE;
-	keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
-	if (!keys)
+	if (put_keys(msg, s->keys, s->nkeys))
 		return -EMSGSIZE;
-	for (i = 0; i < s->nkeys; i++)
-		if (put_key(msg, &s->keys[i]))
-			return -EMSGSIZE;
-	nla_nest_end(msg, keys);
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -418,6 +446,9 @@ static void get_keys(struct nlattr *keys, struct nfsrtp_stream *s)
 			key->index = nla_get_u32(kt[NF_SRTP_A_KEY_INDEX]);
 		if (kt[NF_SRTP_A_KEY_LIFETIME])
 			key->lifetime = nla_get_u64(kt[NF_SRTP_A_KEY_LIFETIME]);
+		if (kt[NF_SRTP_A_KEY_PACKETS])
+			key->packets = nla_get_u64(kt[NF_SRTP_A_KEY_PACKETS]);
+		key->active = kt[NF_SRTP_A_KEY_ACTIVE] != NULL;
 		if (kt[NF_SRTP_A_KEY_MKI] &&
 		    nla_len(kt[NF_SRTP_A_KEY_MKI]) <= NFSRTP_MKI_MAX) {
 			key->mki_len = (unsigned int)nla_len(kt[NF_SRTP_A_KEY_MKI]);
@@ -430,8 +461,6 @@ static void get_keys(struct nlattr *keys, struct nfsrtp_stream *s)
 static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 {
 	struct nlattr *ct[NF_SRTP_A_CNT_MAX + 1];
-	struct nlattr *d;
-	int rem;
 
 	if (nla_parse_nested(ct, NF_SRTP_A_CNT_MAX, cnt, NULL) < 0)
 		return;
@@ -439,12 +468,8 @@ static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 		s->packets = nla_get_u64(ct[NF_SRTP_A_CNT_PACKETS]);
 	if (ct[NF_SRTP_A_CNT_BYTES])
 		s->bytes = nla_get_u64(ct[NF_SRTP_A_CNT_BYTES]);
-	if (!ct[NF_SRTP_A_CNT_DROPS])
-		return;
-	nla_for_each_nested(d, ct[NF_SRTP_A_CNT_DROPS], rem) {
-		if (nla_type(d) <= NF_SRTP_DROP_MAX)
-			s->drops[nla_type(d)] = nla_get_u64(d);
-	}
+	if (ct[NF_SRTP_A_CNT_DROPS])
+		get_drops(ct[NF_SRTP_A_CNT_DROPS], s->drops);
 }
 
 static void get_addr(struct nlattr *a, int family, uint8_t *out)
@@ -564,5 +589,123 @@ int nfsrtp_stream_get(struct nfsrtp *h, uint32_t id,
 	free(d);
 	if (!err && !out->id)
 		err = -EPROTO;
+	return err;
+}
+
+int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(16384);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
+			 NLM_F_ACK, NF_SRTP_CMD_STREAM_SET,
+			 NF_SRTP_GENL_VERSION) ||
+	    !(nest = nla_nest_start(msg, NF_SRTP_A_STREAM)) ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_ID, u->id) ||
+	    (u->nkeys && put_keys(msg, u->keys, u->nkeys)) ||
+	    (u->set_active &&
+	     nla_put_u32(msg, NF_SRTP_A_STREAM_ACTIVE_KEY, u->active)) ||
+	    (u->set_params &&
+	     nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, u->flags)) ||
+	    (u->set_params && u->window &&
+	     nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, u->window))) {
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return transact(h, msg, NULL, NULL);
+}
+
+static const char *const event_names[__NF_SRTP_EVENT_MAX] = {
+	[NF_SRTP_EVENT_SOFT_LIMIT] = "soft-limit",
+	[NF_SRTP_EVENT_HARD_LIMIT] = "hard-limit",
+	[NF_SRTP_EVENT_KEY_SWITCH] = "key-switch",
+	[NF_SRTP_EVENT_NEW_SSRC] = "new-ssrc",
+	[NF_SRTP_EVENT_STREAM_DEL] = "stream-del",
+};
+
+const char *nfsrtp_event_name(unsigned int type)
+{
+	if (type >= __NF_SRTP_EVENT_MAX || !event_names[type])
+		return "unknown";
+	return event_names[type];
+}
+
+struct monitor_ctx {
+	int (*cb)(const struct nfsrtp_event *ev, void *arg);
+	void *arg;
+	int stop;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[NF_SRTP_A_MAX + 1];
+	struct nlattr *st[NF_SRTP_A_STREAM_MAX + 1];
+	struct monitor_ctx *m = arg;
+	struct nfsrtp_event ev = { .key_index = -1 };
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NF_SRTP_A_MAX, NULL) < 0 ||
+	    !tb[NF_SRTP_A_EVENT] || !tb[NF_SRTP_A_STREAM] ||
+	    nla_parse_nested(st, NF_SRTP_A_STREAM_MAX, tb[NF_SRTP_A_STREAM],
+			     NULL) < 0 || !st[NF_SRTP_A_STREAM_ID])
+		return NL_SKIP;
+	ev.type = nla_get_u8(tb[NF_SRTP_A_EVENT]);
+	ev.stream = nla_get_u32(st[NF_SRTP_A_STREAM_ID]);
+	if (st[NF_SRTP_A_STREAM_SSRC])
+		ev.ssrc = nla_get_u32(st[NF_SRTP_A_STREAM_SSRC]);
+	if (st[NF_SRTP_A_STREAM_KEYS]) {
+		struct nlattr *k = nla_data(st[NF_SRTP_A_STREAM_KEYS]);
+		struct nlattr *kt[NF_SRTP_A_KEY_MAX + 1];
+
+		if (nla_len(st[NF_SRTP_A_STREAM_KEYS]) >= (int)sizeof(*k) &&
+		    nla_parse_nested(kt, NF_SRTP_A_KEY_MAX, k, NULL) == 0 &&
+		    kt[NF_SRTP_A_KEY_INDEX])
+			ev.key_index = (int)nla_get_u32(kt[NF_SRTP_A_KEY_INDEX]);
+	}
+	if (!m->stop)
+		m->stop = m->cb(&ev, m->arg);
+	return NL_OK;
+}
+
+int nfsrtp_monitor(struct nfsrtp *h,
+		   int (*cb)(const struct nfsrtp_event *ev, void *arg),
+		   void *arg, int timeout_ms)
+{
+	struct monitor_ctx m = { .cb = cb, .arg = arg };
+	struct pollfd pfd;
+	struct nl_cb *nlcb;
+	int grp, err = 0;
+
+	grp = genl_ctrl_resolve_grp(h->sock, NF_SRTP_GENL_NAME,
+				    NF_SRTP_MCGRP_EVENTS);
+	if (grp < 0)
+		return -ENOENT;
+	if (nl_socket_add_membership(h->sock, grp) < 0) {
+		set_error(h, -EPERM, "joining the events group");
+		return -EPERM;
+	}
+	nl_socket_disable_seq_check(h->sock);
+	nlcb = nl_cb_clone(nl_socket_get_cb(h->sock));
+	if (!nlcb)
+		return -ENOMEM;
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
+	pfd.fd = nl_socket_get_fd(h->sock);
+	pfd.events = POLLIN;
+	while (!m.stop) {
+		int n = poll(&pfd, 1, timeout_ms);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;		/* timeout or error: done */
+		if (nl_recvmsgs(h->sock, nlcb) < 0) {
+			err = -EIO;
+			break;
+		}
+	}
+	nl_cb_put(nlcb);
 	return err;
 }

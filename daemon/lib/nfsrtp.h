@@ -30,6 +30,8 @@ struct nfsrtp_key {
 	unsigned int mki_len;		/* 0: no MKI */
 	uint64_t lifetime;		/* packets; 0: the default, 2^48 */
 	uint32_t index;			/* dumps: position in the stream */
+	uint64_t packets;		/* dumps: packets processed with it */
+	bool active;			/* dumps: the key protect uses */
 };
 
 struct nfsrtp_stream {
@@ -57,6 +59,9 @@ struct nfsrtp_stream {
 struct nfsrtp_stats {
 	uint32_t version;	/* the module's API version */
 	uint32_t streams;	/* streams installed in this namespace */
+	uint64_t protected;	/* packets protected in this namespace */
+	uint64_t unprotected;	/* packets unprotected */
+	uint64_t drops[NF_SRTP_DROP_MAX + 1];	/* by enum nf_srtp_drop */
 };
 
 /*
@@ -79,6 +84,38 @@ int nfsrtp_stream_dump(struct nfsrtp *h,
 		       int (*cb)(const struct nfsrtp_stream *s, void *arg),
 		       void *arg);
 int nfsrtp_stream_flush(struct nfsrtp *h);
+
+/* What nfsrtp_stream_set() changes. */
+struct nfsrtp_stream_update {
+	uint32_t id;
+	unsigned int nkeys;		/* keys to append (or the new keys) */
+	struct nfsrtp_key keys[NFSRTP_KEYS_MAX];
+	bool set_active;
+	uint32_t active;		/* index of the key to use */
+	bool set_params;		/* replace the context: */
+	uint32_t flags;			/* NF_SRTP_F_* */
+	uint32_t window;		/* 0: keep */
+};
+
+int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u);
+
+/* An event of the "events" multicast group. */
+struct nfsrtp_event {
+	uint8_t type;			/* enum nf_srtp_event */
+	uint32_t stream;
+	int key_index;			/* -1 when the event names no key */
+	uint32_t ssrc;			/* NF_SRTP_EVENT_NEW_SSRC */
+};
+
+/*
+ * Joins the events group on @h and calls @cb for every event until @cb
+ * returns non-zero or @timeout_ms (< 0: forever) passes without one.
+ * Returns 0, or a negative errno.  @h is used for nothing else then.
+ */
+int nfsrtp_monitor(struct nfsrtp *h,
+		   int (*cb)(const struct nfsrtp_event *ev, void *arg),
+		   void *arg, int timeout_ms);
+const char *nfsrtp_event_name(unsigned int type);
 
 /* Names, for output: "AES_CM_128_HMAC_SHA1_80", "auth", ... */
 const char *nfsrtp_suite_name(uint32_t suite);

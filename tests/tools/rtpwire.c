@@ -18,6 +18,8 @@
  * Attacks for the drop tests: --tamper I flips a bit of RTP packet I's
  * tag, --replay I sends packet I twice, --late I sends packet I after all
  * the others, --garbage N ends with N packets too short to be RTP.
+ * --offset I makes a sender start at packet I of the flow, so one flow
+ * can be sent in parts.
  */
 
 #include <arpa/inet.h>
@@ -63,6 +65,7 @@ struct opts {
 	int replay;		/* sender: send this RTP packet twice */
 	int late;		/* sender: send this RTP packet last */
 	unsigned int garbage;	/* sender: then this many 5-byte packets */
+	unsigned int offset;	/* sender: first packet index to send */
 };
 
 static void die(const char *msg)
@@ -253,7 +256,7 @@ static int do_send(const struct opts *o)
 	if (o->rtcp && !o->mux)
 		rtcp_fd = open_socket(o, o->src_port ?
 				      (uint16_t)(o->src_port + 1) : 0, false);
-	for (i = 0; i < o->count; i++) {
+	for (i = o->offset; i < o->offset + o->count; i++) {
 		len = (int)rtp_plain(b, o, i);
 		if ((int)i == o->late) {
 			/* protected in turn, sent after all the others */
@@ -275,7 +278,9 @@ static int do_send(const struct opts *o)
 				die(strerror(errno));
 		}
 		if (o->rtcp && (i + 1) % RTCP_EVERY == 0) {
-			len = (int)rtcp_plain(b, o, rtcp++);
+			/* report r follows RTP packet 10r + 9, whatever the offset */
+			len = (int)rtcp_plain(b, o, (i + 1) / RTCP_EVERY - 1);
+			rtcp++;
 			send_one(rtcp_fd, o, s, true, b, len, rtcp_port, false);
 		}
 		if (o->interval_us)
@@ -474,6 +479,7 @@ int main(int argc, char **argv)
 		{ "key-index", 1, NULL, 'K' }, { "skip", 1, NULL, 'x' },
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
+		{ "offset", 1, NULL, 'O' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
@@ -521,6 +527,7 @@ int main(int argc, char **argv)
 		case 'R': o.replay = atoi(optarg); break;
 		case 'L': o.late = atoi(optarg); break;
 		case 'G': o.garbage = (unsigned int)atoi(optarg); break;
+		case 'O': o.offset = (unsigned int)atoi(optarg); break;
 		default: die("bad option");
 		}
 	}

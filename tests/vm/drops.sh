@@ -52,6 +52,31 @@ ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4004 --src-port 5004 \
 rx_wait "$tmp/rx"
 [ "$(drops_of "$id")" = '{"lifetime": 50}' ] || fail "drop counters: $(drops_of "$id")"
 
+step "more SSRCs than a stream tracks: the ninth is dropped and counted"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5006 dst 10.0.1.1:4006 \
+	suite $S key "$K")" 'd["id"]')
+for n in 1 2 3 4 5 6 7 8 9; do
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4006 --src-port 5006 \
+		--count 10 --suite $S --key "$K" --ssrc $((0x1000 + n)) >/dev/null
+done
+wait_for 20 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stream show $id | grep -q '\"ssrc-limit\": *10'"
+[ "$(json_get "$(a -j stream show "$id")" 'd[0]["packets"]')" = 80 ] || fail "packets of 8 SSRCs"
+
+step "a packet tap on A sees the SRTP, A's socket the plain RTP (cloned skbs)"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5008 dst 10.0.1.1:4008 \
+	suite $S key "$K")" 'd["id"]')
+ip netns exec nfsrtp-a tcpdump -U -n -i veth-a -c 20 'udp dst port 4008' \
+	>"$tmp/cap" 2>"$tmp/caperr" &
+cap=$!
+wait_for 30 grep -q 'listening on' "$tmp/caperr"
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4008 --count 20
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4008 --src-port 5008 \
+	--count 20 --suite $S --key "$K" >/dev/null
+rx_wait "$tmp/rx"
+wait "$cap" || fail "tcpdump: $(cat "$tmp/caperr")"
+# 12 + 160 bytes of RTP and a 10-byte tag on the wire
+[ "$(grep -c 'UDP, length 182' "$tmp/cap")" = 20 ] || fail "tap saw: $(cat "$tmp/cap")"
+
 step "unrelated traffic passes untouched"
 rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4100 --count 50
 ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4100 --count 50 >/dev/null

@@ -54,6 +54,13 @@
  *    NF_SRTP_A_STATS: NLA_NESTED
  *        NF_SRTP_A_STATS_STREAMS: NLA_U32, streams installed in this
  *                                 network namespace
+ *        NF_SRTP_A_STATS_PROTECTED: NLA_U64, packets protected in this
+ *                                   namespace since the module loaded
+ *        NF_SRTP_A_STATS_UNPROTECTED: NLA_U64, packets unprotected
+ *        NF_SRTP_A_STATS_DROPS: NLA_NESTED, packets dropped, one NLA_U64
+ *                               per non-zero enum nf_srtp_drop reason
+ *                               (the attribute type is the reason);
+ *                               these survive the streams they hit
  *
  * NF_SRTP_CMD_STREAM_ADD
  * ----------------------
@@ -103,16 +110,18 @@
  *
  * With NF_SRTP_A_STREAM holding NF_SRTP_A_STREAM_ID: that stream.  As a
  * dump (NLM_F_DUMP, no attribute): every stream of the namespace, one
- * message each.  A stream is described by NF_SRTP_A_STREAM, a nest of the
- * attributes of NF_SRTP_CMD_STREAM_ADD (keys without their master key and
- * salt) plus:
+ * message each.  The dump of a namespace with many streams spans several
+ * reads; streams added or removed meanwhile may or may not appear.  A
+ * stream is described by NF_SRTP_A_STREAM, a nest of the attributes of
+ * NF_SRTP_CMD_STREAM_ADD (keys without their master key and salt) plus:
  *
  *    NF_SRTP_A_STREAM_ID: NLA_U32
  *    NF_SRTP_A_STREAM_KEYS: nests NF_SRTP_A_KEY of
  *        NF_SRTP_A_KEY_MKI, NF_SRTP_A_KEY_LIFETIME,
  *        NF_SRTP_A_KEY_INDEX: NLA_U32, the key's position (0 = first)
  *        NF_SRTP_A_KEY_PACKETS: NLA_U64, packets processed with it
- *        NF_SRTP_A_KEY_ACTIVE: NLA_FLAG, protect uses this key
+ *        NF_SRTP_A_KEY_ACTIVE: NLA_FLAG, the key protect uses (for
+ *                              unprotect without MKI: the key tried)
  *    NF_SRTP_A_STREAM_COUNTERS: NLA_NESTED
  *        NF_SRTP_A_CNT_PACKETS: NLA_U64, packets transformed
  *        NF_SRTP_A_CNT_BYTES: NLA_U64, UDP payload bytes of those packets
@@ -121,10 +130,50 @@
  *                             non-zero count; the attribute type is the
  *                             enum nf_srtp_drop reason
  *
+ * NF_SRTP_CMD_STREAM_SET
+ * ----------------------
+ *
+ * Changes a stream while its packets flow.  NF_SRTP_A_STREAM holds
+ * NF_SRTP_A_STREAM_ID and any of:
+ *
+ *    NF_SRTP_A_STREAM_KEYS: keys as for NF_SRTP_CMD_STREAM_ADD.  Without
+ *                           NF_SRTP_A_STREAM_FLAGS they are appended to
+ *                           the stream's keys (at most 16 in all), with
+ *                           an MKI of the stream's MKI length: the next
+ *                           key of a re-key, used by protect when the
+ *                           current one is spent or when it is made
+ *                           active, and by unprotect as soon as a packet
+ *                           carries its MKI.
+ *    NF_SRTP_A_STREAM_ACTIVE_KEY: NLA_U32, the index of the key protect
+ *                                 (and unprotect without MKI) uses from
+ *                                 now on.
+ *    NF_SRTP_A_STREAM_FLAGS, NF_SRTP_A_STREAM_WINDOW: new session
+ *                           parameters.  They need new keys: the crypto
+ *                           context is replaced by one made of
+ *                           NF_SRTP_A_STREAM_KEYS (required then), with
+ *                           fresh replay state.  NF_SRTP_F_RTCP_MUX
+ *                           cannot change.
+ *
  * NF_SRTP_CMD_STREAM_FLUSH
  * ------------------------
  *
  * Removes every stream of the caller's network namespace.  No attribute.
+ *
+ * Events
+ * ------
+ *
+ * The multicast group NF_SRTP_MCGRP_EVENTS ("events") carries
+ * NF_SRTP_CMD_EVENT messages to listeners of the stream's namespace
+ * (joining needs CAP_NET_ADMIN there).  Each holds
+ *
+ *    NF_SRTP_A_EVENT: NLA_U8, enum nf_srtp_event
+ *    NF_SRTP_A_STREAM: NLA_NESTED with NF_SRTP_A_STREAM_ID and, by event:
+ *        SOFT_LIMIT, HARD_LIMIT, KEY_SWITCH: NF_SRTP_A_STREAM_KEYS with one
+ *            NF_SRTP_A_KEY (NF_SRTP_A_KEY_INDEX and NF_SRTP_A_KEY_MKI)
+ *        NEW_SSRC: NF_SRTP_A_STREAM_SSRC
+ *
+ * Events of one stream are coalesced while one is pending: a listener
+ * always learns that an event happened, not how many times.
  */
 
 #ifndef _UAPI_LINUX_NF_SRTP_H
@@ -132,6 +181,7 @@
 
 #define NF_SRTP_GENL_NAME "nf_srtp"
 #define NF_SRTP_GENL_VERSION 1
+#define NF_SRTP_MCGRP_EVENTS "events"
 
 enum nf_srtp_cmd {
 	NF_SRTP_CMD_UNSPEC,
@@ -140,6 +190,8 @@ enum nf_srtp_cmd {
 	NF_SRTP_CMD_STREAM_DEL,
 	NF_SRTP_CMD_STREAM_GET,
 	NF_SRTP_CMD_STREAM_FLUSH,
+	NF_SRTP_CMD_STREAM_SET,
+	NF_SRTP_CMD_EVENT,
 
 	__NF_SRTP_CMD_MAX
 };
@@ -151,6 +203,7 @@ enum nf_srtp_attr {
 	NF_SRTP_A_VERSION,
 	NF_SRTP_A_STATS,
 	NF_SRTP_A_STREAM,
+	NF_SRTP_A_EVENT,
 
 	__NF_SRTP_A_MAX
 };
@@ -160,6 +213,10 @@ enum nf_srtp_attr {
 enum nf_srtp_stats_attr {
 	NF_SRTP_A_STATS_UNSPEC,
 	NF_SRTP_A_STATS_STREAMS,
+	NF_SRTP_A_STATS_PAD,
+	NF_SRTP_A_STATS_PROTECTED,
+	NF_SRTP_A_STATS_UNPROTECTED,
+	NF_SRTP_A_STATS_DROPS,
 
 	__NF_SRTP_A_STATS_MAX
 };
@@ -183,6 +240,8 @@ enum nf_srtp_stream_attr {
 	NF_SRTP_A_STREAM_KDR,
 	NF_SRTP_A_STREAM_KEYS,
 	NF_SRTP_A_STREAM_COUNTERS,
+	NF_SRTP_A_STREAM_ACTIVE_KEY,
+	NF_SRTP_A_STREAM_SSRC,
 
 	__NF_SRTP_A_STREAM_MAX
 };
@@ -266,5 +325,16 @@ enum nf_srtp_drop {
 };
 
 #define NF_SRTP_DROP_MAX (__NF_SRTP_DROP_MAX - 1)
+
+enum nf_srtp_event {
+	NF_SRTP_EVENT_UNSPEC,
+	NF_SRTP_EVENT_SOFT_LIMIT,	/* a key reached half its lifetime */
+	NF_SRTP_EVENT_HARD_LIMIT,	/* a key reached its lifetime */
+	NF_SRTP_EVENT_KEY_SWITCH,	/* protect moved to the next key */
+	NF_SRTP_EVENT_NEW_SSRC,		/* a new SSRC authenticated */
+	NF_SRTP_EVENT_STREAM_DEL,	/* the stream was removed */
+
+	__NF_SRTP_EVENT_MAX
+};
 
 #endif /* _UAPI_LINUX_NF_SRTP_H */

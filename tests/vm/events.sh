@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Events and re-keying: srtpctl monitor sees a new SSRC, the soft limit at
+# half a key's lifetime, the hard limit, the switch to the next key, and
+# a stream's removal; a key installed on the soft-limit event takes over
+# at the hard limit without losing a packet (libsrtp2 checks every one);
+# session parameters replaced on a live stream; namespace totals.
+. "$(dirname "$0")/lib.bash"
+trap 'kill $MON 2>/dev/null; topo_cleanup' EXIT
+topo_pair
+
+K1='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
+K2='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
+S=AES_CM_128_HMAC_SHA1_80
+tmp=$(mktemp -d)
+a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+events() { cat "$tmp/mon"; }
+# has_event JSON-FRAGMENT: the monitor printed a line containing it
+has_event() { grep -qF -- "$1" "$tmp/mon"; }
+
+ip netns exec nfsrtp-a "$SRTPCTL" -j monitor >"$tmp/mon" 2>&1 &
+MON=$!
+wait_for 20 has_event '"monitoring"'
+
+step "unprotect with a 100-packet key: new SSRC, soft and hard limit"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5000 dst 10.0.1.1:4000 \
+	suite $S key "$K1|100")" 'd["id"]')
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4000 --count 150 --skip 50 \
+	--ssrc 0x5eed0001
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4000 --src-port 5000 \
+	--count 150 --suite $S --key "$K1" --ssrc 0x5eed0001 >/dev/null
+rx_wait "$tmp/rx"
+wait_for 20 has_event "{\"event\":\"new-ssrc\",\"stream\":$id,\"ssrc\":$((0x5eed0001))}"
+wait_for 20 has_event "{\"event\":\"soft-limit\",\"stream\":$id,\"key\":0}"
+wait_for 20 has_event "{\"event\":\"hard-limit\",\"stream\":$id,\"key\":0}"
+[ "$(json_get "$(a -j stream show "$id")" 'd[0]["keys"][0]["packets"]')" = 100 ] ||
+	fail "key 0 did not count 100 packets"
+
+step "protect: the next key, installed on the soft-limit event, takes over without a gap"
+id=$(json_get "$(a -j stream add protect src 10.0.1.1:4002 dst 10.0.1.2:5002 \
+	suite $S key "$K1|400|1:4")" 'd["id"]')
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5002 --count 600 --rtcp \
+	--suite $S --key "$K1|1:4" --key "$K2|2:4"
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
+	--count 300 --rtcp >/dev/null
+wait_for 20 has_event "{\"event\":\"soft-limit\",\"stream\":$id,\"key\":0}"
+a stream set "$id" key "$K2|2:4"
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
+	--count 300 --rtcp --offset 300 >/dev/null
+rx_wait "$tmp/rx"
+wait_for 20 has_event "{\"event\":\"key-switch\",\"stream\":$id,\"key\":1}"
+out=$(a -j stream show "$id")
+[ "$(json_get "$out" '[k["packets"] for k in d[0]["keys"]]')" = "[400, 260]" ] ||
+	fail "key usage: $out"
+[ "$(json_get "$out" '[k["active"] for k in d[0]["keys"]]')" = "[False, True]" ] ||
+	fail "active key: $out"
+
+step "session parameters replaced on a live stream"
+a stream set "$id" replace no-encrypt-rtp key "$K2"
+out=$(a -j stream show "$id")
+[ "$(json_get "$out" 'd[0]["flags"]')" = "['no-encrypt-rtp']" ] || fail "flags: $out"
+[ "$(json_get "$out" 'len(d[0]["keys"])')" = 1 ] || fail "keys: $out"
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5002 --count 100 --rtcp \
+	--suite $S --key "$K2" --flags no-encrypt-rtp --seq 5000
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
+	--count 100 --rtcp --seq 5000 >/dev/null
+rx_wait "$tmp/rx"
+must_fail a stream set "$id" active 3
+expect_match 'no key with this index' "$ERR"
+
+step "removal is announced; namespace totals add up"
+a stream del "$id"
+wait_for 20 has_event "{\"event\":\"stream-del\",\"stream\":$id}"
+out=$(a -j stats)
+# 150 + 600 + 100 RTP, 60 + 10 RTCP; unprotected 100, lifetime drops 50
+[ "$(json_get "$out" 'd["protected"]')" = 770 ] || fail "protected total: $out"
+[ "$(json_get "$out" 'd["unprotected"]')" = 100 ] || fail "unprotected total: $out"
+[ "$(json_get "$out" 'd["drops"]')" = "{'lifetime': 50}" ] || fail "drop totals: $out"
+echo "events seen:"
+events
+echo "PASS $TEST"
