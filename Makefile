@@ -27,12 +27,14 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -D_GNU_SOURCE -Ikmod \
 	-Iinclude/uapi -Idaemon
-UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto)
+UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto libpcap)
 
 # The SRTP core and its userspace crypto backend, once they exist.
 CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
 # Userspace code shared by srtpctl, srtpd and the unit tests.
 COMMON_SRCS := daemon/sdes.c
+# srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
+TOOL_SRCS := daemon/pcap.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 LIB_SRCS := daemon/lib/nfsrtp.c
@@ -60,9 +62,12 @@ $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
 	ar rcs $@ $(B)/obj/nfsrtp.o
 
-$(B)/bin/srtpctl: daemon/srtpctl.c $(COMMON_SRCS) $(B)/libnfsrtp.a daemon/*.h
+$(B)/bin/srtpctl: daemon/srtpctl.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
+		$(B)/libnfsrtp.a daemon/*.h kmod/srtp*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(B)/libnfsrtp.a $(NL_LIBS)
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< $(COMMON_SRCS) $(TOOL_SRCS) \
+		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
+		$(shell pkg-config --libs libpcap libcrypto)
 
 # The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
 $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.h $(COMMON_SRCS)
@@ -70,9 +75,11 @@ $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -Itests/lib -o $@ $< tests/lib/ref_srtp.c \
 		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2)
 
-$(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(wildcard kmod/*.h daemon/*.h)
+$(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(TOOL_SRCS) \
+		$(wildcard kmod/*.h daemon/*.h tests/lib/*)
 	@mkdir -p $(B)/unit
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) $(UNIT_LIBS)
+	$(CC) $(UNIT_CFLAGS) -Itests/lib -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
+		$(TOOL_SRCS) tests/lib/ref_srtp.c $(UNIT_LIBS)
 
 unit: $(UNIT_TESTS)
 	@scripts/run-unit $(UNIT_TESTS)

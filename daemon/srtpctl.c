@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "lib/nfsrtp.h"
+#include "pcap.h"
 #include "sdes.h"
 
 static int json_output;
@@ -34,6 +35,9 @@ static void usage(FILE *f)
 		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
 		"                     [window N] key KEY_PARAMS [key ...] [active N]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
+		"  srtpctl pcap {decrypt|encrypt} IN.pcap OUT.pcap suite SUITE key KEY_PARAMS\n"
+		"               [key ...] [filter BPF] [no-auth] [no-encrypt-rtp]\n"
+		"               [no-encrypt-rtcp] [keep-failed]\n"
 		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name.\n"
 		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
 		"         (\"-\": standard input), -h this text.\n");
@@ -690,6 +694,95 @@ static int cmd_stream(int argc, char **argv)
 	return fail("stream: unknown command \"%s\"", argv[0]);
 }
 
+/*
+ * pcap {decrypt|encrypt} FILE-IN FILE-OUT suite SUITE key KEY_PARAMS
+ *      [key ...] [filter BPF] [no-auth] [no-encrypt-rtp]
+ *      [no-encrypt-rtcp] [keep-failed]
+ * Keywords may also be written --suite, --key, ... as in other tools.
+ */
+static int cmd_pcap(int argc, char **argv)
+{
+	struct pcapx_opts *o = calloc(1, sizeof(*o));
+	struct pcapx_stats st;
+	char err[256];
+	int i, rc = 2;
+
+	if (!o)
+		return fail("out of memory");
+	if (argc < 3 || (strcmp(argv[0], "decrypt") && strcmp(argv[0], "encrypt"))) {
+		fail("pcap: expected decrypt|encrypt FILE-IN FILE-OUT ...");
+		goto out;
+	}
+	o->encrypt = !strcmp(argv[0], "encrypt");
+	o->report = stderr;
+	for (i = 3; i < argc; i++) {
+		const char *kw = argv[i] + (strncmp(argv[i], "--", 2) ? 0 : 2);
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(kw, "no-auth")) {
+			o->flags |= NF_SRTP_F_UNAUTHENTICATED_SRTP;
+		} else if (!strcmp(kw, "no-encrypt-rtp")) {
+			o->flags |= NF_SRTP_F_UNENCRYPTED_SRTP;
+		} else if (!strcmp(kw, "no-encrypt-rtcp")) {
+			o->flags |= NF_SRTP_F_UNENCRYPTED_SRTCP;
+		} else if (!strcmp(kw, "keep-failed")) {
+			o->keep_failed = true;
+		} else if (!val) {
+			fail("pcap: \"%s\" needs a value", argv[i]);
+			goto out;
+		} else if (!strcmp(kw, "suite")) {
+			o->suite = sdes_suite_by_name(val, strlen(val));
+			if (!o->suite) {
+				fail("unknown suite \"%s\"", val);
+				goto out;
+			}
+			i++;
+		} else if (!strcmp(kw, "key")) {
+			if (!o->suite || o->nkeys == PCAPX_KEYS_MAX) {
+				fail("pcap: \"suite\" before \"key\", at most %d keys",
+				     PCAPX_KEYS_MAX);
+				goto out;
+			}
+			if (sdes_parse_key(o->suite, val, strlen(val),
+					   &o->keys[o->nkeys], err, sizeof(err))) {
+				fail("key %u: %s", o->nkeys + 1, err);
+				goto out;
+			}
+			o->nkeys++;
+			i++;
+		} else if (!strcmp(kw, "filter")) {
+			o->filter = val;
+			i++;
+		} else {
+			fail("pcap: unknown keyword \"%s\"", argv[i]);
+			goto out;
+		}
+	}
+	if (!o->nkeys) {
+		fail("pcap: \"suite SUITE key KEY_PARAMS\" are required");
+		goto out;
+	}
+	rc = 1;
+	if (pcapx_run(argv[1], argv[2], o, &st, err, sizeof(err))) {
+		fprintf(stderr, "srtpctl: pcap: %s\n", err);
+		goto out;
+	}
+	if (json_output)
+		printf("{\"packets\":%lu,\"rtp\":%lu,\"rtcp\":%lu,\"failed\":%lu,"
+		       "\"other\":%lu}\n", st.packets, st.rtp, st.rtcp, st.failed,
+		       st.skipped);
+	else
+		printf("%lu packets: %lu RTP and %lu RTCP %s, %lu refused, %lu other\n",
+		       st.packets, st.rtp, st.rtcp,
+		       o->encrypt ? "encrypted" : "decrypted", st.failed,
+		       st.skipped);
+	rc = 0;
+out:
+	explicit_bzero(o, sizeof(*o));
+	free(o);
+	return rc;
+}
+
 static int run_command(int argc, char **argv)
 {
 	if (argc < 1) {
@@ -702,6 +795,8 @@ static int run_command(int argc, char **argv)
 		return cmd_stream(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "pcap"))
+		return cmd_pcap(argc - 1, argv + 1);
 	fprintf(stderr, "srtpctl: unknown object \"%s\"\n", argv[0]);
 	usage(stderr);
 	return 2;
