@@ -540,11 +540,11 @@ static int on_stream(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int nfsrtp_stream_dump(struct nfsrtp *h,
+/* Runs the GET request @msg, passing each stream in the reply to @cb. */
+static int get_streams(struct nfsrtp *h, struct nl_msg *msg,
 		       int (*cb)(const struct nfsrtp_stream *s, void *arg),
 		       void *arg)
 {
-	struct nl_msg *msg = new_request(h, NF_SRTP_CMD_STREAM_GET, NLM_F_DUMP);
 	struct dump_ctx *d;
 	int err;
 
@@ -562,6 +562,14 @@ int nfsrtp_stream_dump(struct nfsrtp *h,
 	return err;
 }
 
+int nfsrtp_stream_dump(struct nfsrtp *h,
+		       int (*cb)(const struct nfsrtp_stream *s, void *arg),
+		       void *arg)
+{
+	return get_streams(h, new_request(h, NF_SRTP_CMD_STREAM_GET,
+					  NLM_F_DUMP), cb, arg);
+}
+
 static int copy_stream(const struct nfsrtp_stream *s, void *arg)
 {
 	memcpy(arg, s, sizeof(*s));
@@ -571,22 +579,11 @@ static int copy_stream(const struct nfsrtp_stream *s, void *arg)
 int nfsrtp_stream_get(struct nfsrtp *h, uint32_t id,
 		      struct nfsrtp_stream *out)
 {
-	struct nl_msg *msg = id_request(h, NF_SRTP_CMD_STREAM_GET, id);
-	struct dump_ctx *d;
 	int err;
 
-	if (!msg)
-		return -ENOMEM;
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	d->cb = copy_stream;
-	d->arg = out;
 	memset(out, 0, sizeof(*out));
-	err = transact(h, msg, on_stream, d);
-	free(d);
+	err = get_streams(h, id_request(h, NF_SRTP_CMD_STREAM_GET, id),
+			  copy_stream, out);
 	if (!err && !out->id)
 		err = -EPROTO;
 	return err;

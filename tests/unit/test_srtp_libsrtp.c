@@ -22,6 +22,8 @@
 #include <string.h>
 #include <srtp2/srtp.h>
 
+#include "ref_srtp.h"
+
 #include "srtp.h"
 
 #define BUF_LEN		2048
@@ -141,55 +143,19 @@ static unsigned int gen_rtcp(u8 *b, u32 ssrc)
 
 /* ---- libsrtp2 setup ---- */
 
+/*
+ * The core numbers suites from 0, ref_srtp from 1 (as the UAPI does); the
+ * session flags have the same values (checked at compile time).
+ */
+_Static_assert(SRTP_F_UNENCRYPTED_SRTP == REF_UNENCRYPTED_SRTP &&
+	       SRTP_F_UNENCRYPTED_SRTCP == REF_UNENCRYPTED_SRTCP &&
+	       SRTP_F_UNAUTHENTICATED_SRTP == REF_UNAUTHENTICATED_SRTP,
+	       "session flags");
 static void ls_policy_for(const struct cfg *c, srtp_crypto_policy_t *rtp,
 			  srtp_crypto_policy_t *rtcp)
 {
-	switch (c->suite) {
-	case SRTP_AES_CM_128_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(rtp);
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(rtcp);
-		break;
-	case SRTP_AES_CM_128_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(rtp);
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(rtcp);
-		break;
-	case SRTP_AES_192_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(rtp);
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(rtcp);
-		break;
-	case SRTP_AES_192_CM_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_32(rtp);
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(rtcp);
-		break;
-	case SRTP_AES_256_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtp);
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtcp);
-		break;
-	case SRTP_AES_256_CM_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32(rtp);
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtcp);
-		break;
-	case SRTP_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(rtp);
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(rtcp);
-		break;
-	case SRTP_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(rtp);
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(rtcp);
-		break;
-	default:
-		ck_abort_msg("suite %d", c->suite);
-	}
-	/* RFC 4568 session parameters as libsrtp2 security services. */
-	rtp->sec_serv = sec_serv_none;
-	if (!(c->flags & SRTP_F_UNENCRYPTED_SRTP))
-		rtp->sec_serv |= sec_serv_conf;
-	if (!(c->flags & SRTP_F_UNAUTHENTICATED_SRTP))
-		rtp->sec_serv |= sec_serv_auth;
-	else
-		rtp->auth_tag_len = 0;
-	if (c->flags & SRTP_F_UNENCRYPTED_SRTCP)
-		rtcp->sec_serv = sec_serv_auth;
+	ck_assert_int_eq(ref_srtp_policy((unsigned int)c->suite + 1, c->flags,
+					 rtp, rtcp), 0);
 }
 
 #define NKEYS 2
