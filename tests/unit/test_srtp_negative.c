@@ -641,7 +641,9 @@ START_TEST(test_lifetime_hard_limit)
 
 	for (i = 0; i < 2; i++)
 		prot(tx, p, rtp(p, 1, (u16)i, 8));
-	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), 0);
+	/* The first packet of SSRC 1 admitted it: reported once. */
+	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), SRTP_EV_NEW_SSRC);
+	ck_assert_uint_eq(ev.new_ssrc, 1);
 	/* SRTP and SRTCP count together: the 3rd packet is half. */
 	prot_rtcp(tx, p, rtcp(p, 1));
 	ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev), SRTP_EV_SOFT_LIMIT);
@@ -678,11 +680,15 @@ START_TEST(test_lifetime_hard_limit)
 		/* A forged packet does not count. */
 		q[7][20] ^= 1;
 		expect_rtp(rx, q[7], m[7], SRTP_R_AUTH_FAIL);
+		/* nor does it admit its SSRC */
+		ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
 		for (i = 0; i < 6; i++)
 			expect_rtp(rx, q[i], m[i], SRTP_R_OK);
 		expect_rtp(rx, q[6], m[6], SRTP_R_LIFETIME);
 		ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev),
-				  SRTP_EV_SOFT_LIMIT | SRTP_EV_HARD_LIMIT);
+				  SRTP_EV_SOFT_LIMIT | SRTP_EV_HARD_LIMIT |
+				  SRTP_EV_NEW_SSRC);
+		ck_assert_uint_eq(ev.new_ssrc, 1);
 		srtp_ctx_free(tx2);
 	}
 	srtp_ctx_free(tx);
@@ -710,9 +716,11 @@ START_TEST(test_lifetime_rollover_to_next_key)
 		ck_assert_int_eq(p[mki_off], i < 4 ? 0x10 : 0x11);
 		expect_rtp(rx, p, n, SRTP_R_OK);
 		if (i == 3) {
+			/* with the admission of the SSRC by packet 0 */
 			ck_assert_uint_eq(srtp_ctx_take_events(tx, &ev),
 					  SRTP_EV_SOFT_LIMIT |
-					  SRTP_EV_HARD_LIMIT);
+					  SRTP_EV_HARD_LIMIT |
+					  SRTP_EV_NEW_SSRC);
 			ck_assert_uint_eq(ev.hard_key, 0);
 		}
 		if (i == 4) {
