@@ -101,3 +101,34 @@ demo:
 
 clean:
 	rm -rf $(B)
+
+# Benchmarks and fuzzing (not part of make check).
+.PHONY: bench bench-core fuzz
+
+BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Ikmod -Itests/lib
+
+$(B)/bench/bench_core: tests/bench/bench_core.c $(CORE_SRCS) tests/lib/ref_srtp.c \
+		tests/lib/ref_srtp.h $(wildcard kmod/*.h)
+	@mkdir -p $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(CORE_SRCS) tests/lib/ref_srtp.c \
+		$(shell pkg-config --cflags --libs libsrtp2 libcrypto)
+
+# Userspace core vs libsrtp2 vs the raw crypto floor; see
+# Documentation/performance.md.  The kernel benchmark joins "bench" later.
+bench-core: $(B)/bench/bench_core
+	@scripts/bench-core
+
+bench: bench-core
+
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE -Ikmod
+
+$(B)/fuzz/fuzz_unprotect: tests/fuzz/fuzz_unprotect.c $(CORE_SRCS) $(wildcard kmod/*.h)
+	@mkdir -p $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(shell pkg-config --libs libcrypto)
+
+# libFuzzer over unprotect and the protect/unprotect round trip, for
+# FUZZ_SECONDS (default 60).
+fuzz: $(B)/fuzz/fuzz_unprotect
+	@scripts/fuzz

@@ -3,25 +3,43 @@
  * crypto_ossl.c - the SRTP core's crypto interface (kmod/srtp_crypto.h)
  * on OpenSSL libcrypto, for userspace (daemon, unit tests, benchmarks).
  *
- * Nothing is allocated per packet: every key object keeps its own
- * EVP_CIPHER_CTX, and a call only resets the IV.  HMAC-SHA1 uses the
- * low-level SHA1 API on precomputed inner and outer states, because in
- * OpenSSL 3 every EVP_MD_CTX_copy_ex()/EVP_MAC re-init duplicates the
- * provider context, which allocates; SHA_CTX is a plain struct to copy.
- * That API is deprecated in OpenSSL 3, hence OPENSSL_SUPPRESS_DEPRECATED.
+ * Nothing is allocated per packet, and no EVP context is re-initialized
+ * per packet.  In OpenSSL 3.0 every EVP_EncryptInit_ex() that sets an IV
+ * asks the provider for the IV length through an OSSL_PARAM query
+ * (EVP_CIPHER_CTX_get_iv_length()), and every GCM tag ctrl is another
+ * one; on a 172 byte packet those cost more than the AES itself (see
+ * Documentation/performance.md).  So each key object keeps an AES-ECB
+ * EVP_CIPHER_CTX (AES-NI through the provider, keyed once) and a
+ * keystream buffer:
+ *  - AES-CTR: the counter blocks are written into the buffer, encrypted
+ *    in one ECB call per 512 bytes and XORed into the data;
+ *  - AES-GCM: OpenSSL's GCM mode (CRYPTO_gcm128_*: GHASH with PCLMULQDQ)
+ *    driven by that ECB context, for its single blocks and, through a
+ *    ctr32 stream function, for the payload.
+ * HMAC-SHA1 uses the low-level SHA1 API on precomputed inner and outer
+ * states, because in OpenSSL 3 every EVP_MD_CTX_copy_ex()/EVP_MAC re-init
+ * duplicates the provider context, which allocates; SHA_CTX is a plain
+ * struct to copy.  That API is deprecated in OpenSSL 3, hence
+ * OPENSSL_SUPPRESS_DEPRECATED.
  */
 
 #define OPENSSL_SUPPRESS_DEPRECATED
 
+#include <endian.h>
 #include <string.h>
 #include <limits.h>
 #include <openssl/evp.h>
+#include <openssl/modes.h>
 #include <openssl/sha.h>
 
 #include "srtp_crypto.h"
 
+#define SRTP_OSSL_KS_BLOCKS	32
+#define SRTP_OSSL_KS_BYTES	(16 * SRTP_OSSL_KS_BLOCKS)
+
 struct srtp_aes {
-	EVP_CIPHER_CTX *ctx;
+	EVP_CIPHER_CTX *ecb;
+	u8 ks[SRTP_OSSL_KS_BYTES];	/* counter blocks, then keystream */
 };
 
 struct srtp_hmac {
@@ -32,49 +50,114 @@ struct srtp_hmac {
 };
 
 struct srtp_gcm {
-	EVP_CIPHER_CTX *enc;
-	EVP_CIPHER_CTX *dec;
+	EVP_CIPHER_CTX *ecb;
+	GCM128_CONTEXT *gcm;
+	bool err;			/* an ECB call failed in a callback */
+	u8 ks[SRTP_OSSL_KS_BYTES];
 };
 
-static const EVP_CIPHER *srtp_ossl_ctr(unsigned int keylen)
+static const EVP_CIPHER *srtp_ossl_ecb_cipher(unsigned int keylen)
 {
 	switch (keylen) {
 	case 16:
-		return EVP_aes_128_ctr();
+		return EVP_aes_128_ecb();
 	case 24:
-		return EVP_aes_192_ctr();
+		return EVP_aes_192_ecb();
 	case 32:
-		return EVP_aes_256_ctr();
+		return EVP_aes_256_ecb();
 	default:
 		return NULL;
 	}
 }
 
-static const EVP_CIPHER *srtp_ossl_gcm(unsigned int keylen)
+/* An AES-ECB encryption context without padding, or NULL. */
+static EVP_CIPHER_CTX *srtp_ossl_ecb_new(const u8 *key, unsigned int keylen)
 {
-	switch (keylen) {
-	case 16:
-		return EVP_aes_128_gcm();
-	case 32:
-		return EVP_aes_256_gcm();
-	default:
+	const EVP_CIPHER *c = srtp_ossl_ecb_cipher(keylen);
+	EVP_CIPHER_CTX *ctx;
+
+	if (!c)
 		return NULL;
+	ctx = EVP_CIPHER_CTX_new();
+	if (!ctx)
+		return NULL;
+	if (EVP_EncryptInit_ex(ctx, c, NULL, key, NULL) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
+		EVP_CIPHER_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* Encrypts @len (a multiple of 16) bytes of @buf in place. */
+static int srtp_ossl_ecb(EVP_CIPHER_CTX *ecb, u8 *buf, unsigned int len)
+{
+	int outl;
+
+	if (EVP_EncryptUpdate(ecb, buf, &outl, buf, (int)len) != 1 ||
+	    outl != (int)len)
+		return -EIO;
+	return 0;
+}
+
+/* @out = @in ^ @ks over @len bytes (@in may be @out). */
+static void srtp_ossl_xor(u8 *out, const u8 *in, const u8 *ks, size_t len)
+{
+	u64 a, b;
+
+	for (; len >= 8; len -= 8, out += 8, in += 8, ks += 8) {
+		memcpy(&a, in, 8);
+		memcpy(&b, ks, 8);
+		a ^= b;
+		memcpy(out, &a, 8);
+	}
+	while (len--)
+		*out++ = *in++ ^ *ks++;
+}
+
+static u64 srtp_ossl_get_be64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
+static void srtp_ossl_put_be64(u8 *p, u64 v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, 8);
+}
+
+/*
+ * Writes @n counter blocks from the 128-bit big-endian counter @hi:@lo
+ * (incremented with carry, as srtp_aes_ctr() specifies) into @ks.
+ */
+static void srtp_ossl_ctr128_blocks(u8 *ks, unsigned int n, u64 *hi,
+				    u64 *lo)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++, ks += 16) {
+		srtp_ossl_put_be64(ks, *hi);
+		srtp_ossl_put_be64(ks + 8, *lo);
+		if (!++*lo)
+			++*hi;
 	}
 }
 
 int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 {
-	const EVP_CIPHER *c = srtp_ossl_ctr(keylen);
 	struct srtp_aes *a;
 
 	*out = NULL;
-	if (!c)
+	if (!srtp_ossl_ecb_cipher(keylen))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	a->ctx = EVP_CIPHER_CTX_new();
-	if (!a->ctx || EVP_EncryptInit_ex(a->ctx, c, NULL, key, NULL) != 1) {
+	a->ecb = srtp_ossl_ecb_new(key, keylen);
+	if (!a->ecb) {
 		srtp_aes_free(a);
 		return -EIO;
 	}
@@ -85,14 +168,19 @@ int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
 		 unsigned int len)
 {
-	int outl;
+	u64 hi = srtp_ossl_get_be64(iv), lo = srtp_ossl_get_be64(iv + 8);
+	unsigned int n, blocks;
 
-	if (len > INT_MAX)
-		return -EINVAL;
-	if (EVP_EncryptInit_ex(aes->ctx, NULL, NULL, NULL, iv) != 1)
-		return -EIO;
-	if (len && EVP_EncryptUpdate(aes->ctx, buf, &outl, buf, len) != 1)
-		return -EIO;
+	while (len) {
+		n = len < SRTP_OSSL_KS_BYTES ? len : SRTP_OSSL_KS_BYTES;
+		blocks = (n + 15) / 16;
+		srtp_ossl_ctr128_blocks(aes->ks, blocks, &hi, &lo);
+		if (srtp_ossl_ecb(aes->ecb, aes->ks, 16 * blocks))
+			return -EIO;
+		srtp_ossl_xor(buf, buf, aes->ks, n);
+		buf += n;
+		len -= n;
+	}
 	return 0;
 }
 
@@ -100,7 +188,8 @@ void srtp_aes_free(struct srtp_aes *aes)
 {
 	if (!aes)
 		return;
-	EVP_CIPHER_CTX_free(aes->ctx);	/* cleanses the key schedule */
+	EVP_CIPHER_CTX_free(aes->ecb);	/* cleanses the key schedule */
+	explicit_bzero(aes, sizeof(*aes));
 	free(aes);
 }
 
@@ -153,22 +242,65 @@ void srtp_hmac_free(struct srtp_hmac *h)
 	free(h);
 }
 
+/* block128_f of CRYPTO_gcm128: one AES block with the key's ECB context. */
+static void srtp_ossl_gcm_block(const unsigned char in[16],
+				unsigned char out[16], const void *key)
+{
+	struct srtp_gcm *g = (struct srtp_gcm *)key;
+	int outl;
+
+	if (EVP_EncryptUpdate(g->ecb, out, &outl, in, 16) != 1 || outl != 16)
+		g->err = true;
+}
+
+/*
+ * ctr128_f of CRYPTO_gcm128: @blocks keystream blocks from @ivec, whose
+ * last 32 bits count (big-endian, modulo 2^32), XORed from @in to @out.
+ */
+static void srtp_ossl_gcm_ctr32(const unsigned char *in, unsigned char *out,
+				size_t blocks, const void *key,
+				const unsigned char ivec[16])
+{
+	struct srtp_gcm *g = (struct srtp_gcm *)key;
+	u64 hi = srtp_ossl_get_be64(ivec);
+	u32 head, c = (u32)ivec[12] << 24 | (u32)ivec[13] << 16 |
+		      (u32)ivec[14] << 8 | ivec[15];
+	size_t n, i;
+
+	memcpy(&head, ivec + 8, 4);
+	while (blocks) {
+		n = blocks < SRTP_OSSL_KS_BLOCKS ? blocks : SRTP_OSSL_KS_BLOCKS;
+		for (i = 0; i < n; i++, c++) {
+			u8 *b = g->ks + 16 * i;
+			u32 be = htobe32(c);
+
+			srtp_ossl_put_be64(b, hi);
+			memcpy(b + 8, &head, 4);
+			memcpy(b + 12, &be, 4);
+		}
+		if (srtp_ossl_ecb(g->ecb, g->ks, 16 * n))
+			g->err = true;
+		srtp_ossl_xor(out, in, g->ks, 16 * n);
+		in += 16 * n;
+		out += 16 * n;
+		blocks -= n;
+	}
+}
+
 int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 {
-	const EVP_CIPHER *c = srtp_ossl_gcm(keylen);
 	struct srtp_gcm *g;
 
 	*out = NULL;
-	if (!c)
+	if (keylen != 16 && keylen != 32)
 		return -EINVAL;
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
-	g->enc = EVP_CIPHER_CTX_new();
-	g->dec = EVP_CIPHER_CTX_new();
-	if (!g->enc || !g->dec ||
-	    EVP_EncryptInit_ex(g->enc, c, NULL, key, NULL) != 1 ||
-	    EVP_DecryptInit_ex(g->dec, c, NULL, key, NULL) != 1) {
+	g->ecb = srtp_ossl_ecb_new(key, keylen);
+	if (g->ecb)
+		g->gcm = CRYPTO_gcm128_new(g, srtp_ossl_gcm_block);
+	if (!g->ecb || !g->gcm || g->err) {
 		srtp_gcm_free(g);
 		return -EIO;
 	}
@@ -176,44 +308,46 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 	return 0;
 }
 
+/* Sets the IV and feeds the AAD: the common start of both directions. */
+static int srtp_ossl_gcm_start(struct srtp_gcm *g, const u8 iv[12],
+			       const u8 *aad, unsigned int aadlen)
+{
+	g->err = false;
+	CRYPTO_gcm128_setiv(g->gcm, iv, 12);
+	if (aadlen && CRYPTO_gcm128_aad(g->gcm, aad, aadlen))
+		return -EINVAL;
+	return g->err ? -EIO : 0;
+}
+
 int srtp_gcm_encrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len, u8 *tag)
 {
-	int outl;
+	int ret = srtp_ossl_gcm_start(g, iv, aad, aadlen);
 
-	if (len > INT_MAX || aadlen > INT_MAX)
+	if (ret)
+		return ret;
+	if (len && CRYPTO_gcm128_encrypt_ctr32(g->gcm, buf, buf, len,
+					       srtp_ossl_gcm_ctr32))
 		return -EINVAL;
-	if (EVP_EncryptInit_ex(g->enc, NULL, NULL, NULL, iv) != 1)
-		return -EIO;
-	if (aadlen && EVP_EncryptUpdate(g->enc, NULL, &outl, aad, aadlen) != 1)
-		return -EIO;
-	if (len && EVP_EncryptUpdate(g->enc, buf, &outl, buf, len) != 1)
-		return -EIO;
-	if (EVP_EncryptFinal_ex(g->enc, buf + len, &outl) != 1)
-		return -EIO;
-	if (EVP_CIPHER_CTX_ctrl(g->enc, EVP_CTRL_GCM_GET_TAG, 16, tag) != 1)
-		return -EIO;
-	return 0;
+	CRYPTO_gcm128_tag(g->gcm, tag, 16);
+	return g->err ? -EIO : 0;
 }
 
 int srtp_gcm_decrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len,
 		     const u8 *tag)
 {
-	int outl;
+	int ret = srtp_ossl_gcm_start(g, iv, aad, aadlen);
 
-	if (len > INT_MAX || aadlen > INT_MAX)
+	if (ret)
+		return ret;
+	if (len && CRYPTO_gcm128_decrypt_ctr32(g->gcm, buf, buf, len,
+					       srtp_ossl_gcm_ctr32))
 		return -EINVAL;
-	if (EVP_DecryptInit_ex(g->dec, NULL, NULL, NULL, iv) != 1)
+	if (g->err)
 		return -EIO;
-	if (EVP_CIPHER_CTX_ctrl(g->dec, EVP_CTRL_GCM_SET_TAG, 16,
-				(void *)tag) != 1)
-		return -EIO;
-	if (aadlen && EVP_DecryptUpdate(g->dec, NULL, &outl, aad, aadlen) != 1)
-		return -EIO;
-	if (len && EVP_DecryptUpdate(g->dec, buf, &outl, buf, len) != 1)
-		return -EIO;
-	if (EVP_DecryptFinal_ex(g->dec, buf + len, &outl) != 1)
+	/* Constant-time compare (CRYPTO_memcmp) of the 16 byte tag. */
+	if (CRYPTO_gcm128_finish(g->gcm, tag, 16))
 		return -EBADMSG;
 	return 0;
 }
@@ -222,7 +356,8 @@ void srtp_gcm_free(struct srtp_gcm *g)
 {
 	if (!g)
 		return;
-	EVP_CIPHER_CTX_free(g->enc);
-	EVP_CIPHER_CTX_free(g->dec);
+	CRYPTO_gcm128_release(g->gcm);	/* cleanses H and the table */
+	EVP_CIPHER_CTX_free(g->ecb);
+	explicit_bzero(g, sizeof(*g));
 	free(g);
 }
