@@ -620,18 +620,23 @@ static enum srtp_reason srtp_replay_check(const struct srtp_replay *r,
 	return SRTP_R_OK;
 }
 
-/* Moves every bit @n positions older. */
-static void srtp_replay_shift(struct srtp_replay *r, u64 n)
+/*
+ * Moves every bit @n positions older.  Only the @nwords words that hold
+ * the replay window are kept up to date: srtp_replay_check() never looks
+ * past the window, and a default window is 2 words of the 16.
+ */
+static void srtp_replay_shift(struct srtp_replay *r, u64 n,
+			      unsigned int nwords)
 {
 	unsigned int w, b, i;
 
-	if (n >= SRTP_CORE_WINDOW_MAX) {
-		memset(r->bits, 0, sizeof(r->bits));
+	if (n >= (u64)nwords * 64) {
+		memset(r->bits, 0, nwords * sizeof(r->bits[0]));
 		return;
 	}
 	w = n / 64;
 	b = n % 64;
-	for (i = SRTP_WORDS; i-- > 0;) {
+	for (i = nwords; i-- > 0;) {
 		u64 v = 0;
 
 		if (i >= w) {
@@ -643,13 +648,14 @@ static void srtp_replay_shift(struct srtp_replay *r, u64 n)
 	}
 }
 
-static void srtp_replay_add(struct srtp_replay *r, u64 idx)
+static void srtp_replay_add(struct srtp_replay *r, u64 idx, u32 window)
 {
+	unsigned int nwords = (window + 63) / 64;
 	u64 d;
 
 	if (!r->seen || idx > r->top) {
 		if (r->seen)
-			srtp_replay_shift(r, idx - r->top);
+			srtp_replay_shift(r, idx - r->top, nwords);
 		else
 			memset(r->bits, 0, sizeof(r->bits));
 		r->top = idx;
@@ -959,7 +965,7 @@ int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
 	/* Authenticated: now, and only now, the state moves. */
 	st = srtp_ssrc_commit(ctx, st);
-	srtp_replay_add(&st->rtp, idx);
+	srtp_replay_add(&st->rtp, idx, ctx->p.window);
 	srtp_key_use(ctx, k);
 	*why = SRTP_R_OK;
 	return plen;
@@ -1171,7 +1177,8 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
 	st = srtp_ssrc_commit(ctx, st);
-	srtp_replay_add(&st->rtcp, word & SRTP_CORE_SRTCP_INDEX_MAX);
+	srtp_replay_add(&st->rtcp, word & SRTP_CORE_SRTCP_INDEX_MAX,
+			ctx->p.window);
 	srtp_key_use(ctx, k);
 	*why = SRTP_R_OK;
 	return plen;
