@@ -19,7 +19,8 @@
  * tag, --replay I sends packet I twice, --late I sends packet I after all
  * the others, --garbage N ends with N packets too short to be RTP.
  * --offset I makes a sender start at packet I of the flow, so one flow
- * can be sent in parts.
+ * can be sent in parts.  --gso N sends N RTP packets per UDP_SEGMENT
+ * super-packet.
  */
 
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +68,7 @@ struct opts {
 	int late;		/* sender: send this RTP packet last */
 	unsigned int garbage;	/* sender: then this many 5-byte packets */
 	unsigned int offset;	/* sender: first packet index to send */
+	unsigned int gso;	/* sender: send N packets per UDP_SEGMENT call */
 };
 
 static void die(const char *msg)
@@ -240,6 +243,44 @@ static int send_one(int fd, const struct opts *o, srtp_t s, bool rtcp,
 	if (sendto(fd, b, (size_t)len, 0, (struct sockaddr *)&ss, sl) != len)
 		die(strerror(errno));
 	return len;
+}
+
+/*
+ * Sends the flow's RTP in UDP_SEGMENT super-packets of @o->gso packets,
+ * as a sender using GSO would (plain RTP only).
+ */
+static int send_gso(const struct opts *o)
+{
+	uint8_t b[MAX_PKT * 8];
+	struct sockaddr_storage ss;
+	unsigned int i, n, len = 0, refused = 0;
+	socklen_t sl;
+	int fd, seg = 172;
+
+	if (o->gso > 8)
+		die("--gso takes at most 8");
+	fd = open_socket(o, o->src_port, false);
+	if (setsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof(seg)))
+		die("UDP_SEGMENT not supported");
+	dest(o, o->port, &ss, &sl);
+	for (i = 0, n = 0; i < o->count; i++) {
+		len += rtp_plain(b + len, o, i);
+		if (++n == o->gso || i + 1 == o->count) {
+			/* a netfilter drop of a local packet reads EPERM */
+			if (sendto(fd, b, len, 0, (struct sockaddr *)&ss, sl) !=
+			    (ssize_t)len) {
+				if (errno != EPERM)
+					die(strerror(errno));
+				refused++;
+			}
+			len = 0;
+			n = 0;
+		}
+	}
+	printf("sent rtp %u in super-packets of %u, %u refused\n", o->count,
+	       o->gso, refused);
+	close(fd);
+	return 0;
 }
 
 static int do_send(const struct opts *o)
@@ -479,7 +520,7 @@ int main(int argc, char **argv)
 		{ "key-index", 1, NULL, 'K' }, { "skip", 1, NULL, 'x' },
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
-		{ "offset", 1, NULL, 'O' },
+		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
@@ -528,6 +569,7 @@ int main(int argc, char **argv)
 		case 'L': o.late = atoi(optarg); break;
 		case 'G': o.garbage = (unsigned int)atoi(optarg); break;
 		case 'O': o.offset = (unsigned int)atoi(optarg); break;
+		case 'g': o.gso = (unsigned int)atoi(optarg); break;
 		default: die("bad option");
 		}
 	}
@@ -535,5 +577,7 @@ int main(int argc, char **argv)
 		die("need an address, a port and a count of 1-200000");
 	if (srtp_init() != srtp_err_status_ok)
 		die("srtp_init");
+	if (o.send && o.gso)
+		return send_gso(&o);
 	return o.send ? do_send(&o) : do_recv(&o);
 }

@@ -77,6 +77,16 @@ wait "$cap" || fail "tcpdump: $(cat "$tmp/caperr")"
 # 12 + 160 bytes of RTP and a 10-byte tag on the wire
 [ "$(grep -c 'UDP, length 182' "$tmp/cap")" = 20 ] || fail "tap saw: $(cat "$tmp/cap")"
 
+step "GSO super-packets (UDP_SEGMENT) are dropped and counted, never sent in clear"
+id=$(json_get "$(a -j stream add protect src 10.0.1.1:4010 dst 10.0.1.2:5010 \
+	suite $S key "$K")" 'd["id"]')
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5010 --count 8 --timeout 3
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5010 --src-port 4010 \
+	--count 8 --gso 4 >/dev/null
+wait "$RX_PID" && fail "a GSO super-packet went out"
+expect_match '^received rtp 0/8 rtcp 0/0 bad 0' "$(tail -n 1 "$tmp/rx")"
+[ "$(drops_of "$id")" = '{"gso": 2}' ] || fail "drop counters: $(drops_of "$id")"
+
 step "unrelated traffic passes untouched"
 rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4100 --count 50
 ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4100 --count 50 >/dev/null
