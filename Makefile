@@ -118,7 +118,7 @@ $(B)/bench/bench_core: tests/bench/bench_core.c $(CORE_SRCS) tests/lib/ref_srtp.
 bench-core: $(B)/bench/bench_core
 	@scripts/bench-core
 
-bench: bench-core
+bench: bench-core bench-kernel
 
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
@@ -132,3 +132,12 @@ $(B)/fuzz/fuzz_unprotect: tests/fuzz/fuzz_unprotect.c $(CORE_SRCS) $(wildcard km
 # FUZZ_SECONDS (default 60).
 fuzz: $(B)/fuzz/fuzz_unprotect
 	@scripts/fuzz
+
+# The kernel datapath under pktgen, in one guest boot of BENCH_KVER (6.1 or
+# 6.12): rates and ratios to the no-module baseline; see
+# Documentation/performance.md.
+.PHONY: bench-kernel
+BENCH_KVER ?= 6.1
+bench-kernel: all
+	@$(MAKE) -s module KVER=$(BENCH_KVER)
+	@BENCH_KVER=$(BENCH_KVER) scripts/bench-kernel
