@@ -27,12 +27,16 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -D_GNU_SOURCE -Ikmod \
 	-Iinclude/uapi -Idaemon
-UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto libpcap)
+UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto libpcap expat)
 
 # The SRTP core and its userspace crypto backend, once they exist.
 CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
-# Userspace code shared by srtpctl, srtpd and the unit tests.
-COMMON_SRCS := daemon/sdes.c
+# Userspace code shared by srtpctl, srtpd and the unit tests: RFC 4568 and
+# RFC 4566 syntax, the sip.cfg configuration, the bulletin's policy and
+# offer/answer.
+COMMON_SRCS := daemon/sdes.c $(wildcard daemon/sdp.c daemon/config.c \
+	daemon/policy.c daemon/negotiate.c)
+COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
 TOOL_SRCS := daemon/pcap.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -65,15 +69,16 @@ $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 $(B)/bin/srtpctl: daemon/srtpctl.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
 		$(B)/libnfsrtp.a daemon/*.h kmod/srtp*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< $(COMMON_SRCS) $(TOOL_SRCS) \
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< \
+		$(COMMON_SRCS) $(TOOL_SRCS) \
 		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
-		$(shell pkg-config --libs libpcap libcrypto)
+		$(shell pkg-config --libs libpcap libcrypto) $(COMMON_LIBS)
 
 # The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
 $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.h $(COMMON_SRCS)
 	@mkdir -p $(B)/bin
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -Itests/lib -o $@ $< tests/lib/ref_srtp.c \
-		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2)
+		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2) $(COMMON_LIBS)
 
 $(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(TOOL_SRCS) \
 		$(wildcard kmod/*.h daemon/*.h tests/lib/*)
@@ -124,13 +129,17 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE -Ikmod
 
-$(B)/fuzz/fuzz_unprotect: tests/fuzz/fuzz_unprotect.c $(CORE_SRCS) $(wildcard kmod/*.h)
-	@mkdir -p $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(shell pkg-config --libs libcrypto)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-# libFuzzer over unprotect and the protect/unprotect round trip, for
-# FUZZ_SECONDS (default 60).
-fuzz: $(B)/fuzz/fuzz_unprotect
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(COMMON_SRCS) $(wildcard kmod/*.h daemon/*.h)
+	@mkdir -p $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Idaemon -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
+		$(shell pkg-config --libs libcrypto) $(COMMON_LIBS)
+
+# libFuzzer, FUZZ_SECONDS (default 60) per target: tests/fuzz/fuzz_*.c,
+# each with its seeds in tests/fuzz/corpus/<name>/.  FUZZ_TARGET=sdp runs
+# one.
+fuzz: $(FUZZ_TARGETS)
 	@scripts/fuzz
 
 # The kernel datapath under pktgen, in one guest boot of BENCH_KVER (6.1 or

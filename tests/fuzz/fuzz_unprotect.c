@@ -28,7 +28,7 @@
  *     is retried once on a fresh pair, which must succeed.  A mismatch
  *     is a real bug: abort().
  *
- * The keys are fixed, so the seed corpus (tests/fuzz/corpus) holds
+ * The keys are fixed, so the seed corpus (tests/fuzz/corpus/unprotect) holds
  * packets that authenticate.
  */
 
