@@ -71,4 +71,50 @@ size_t sdes_b64_encode(const uint8_t *in, size_t len, char *out);
 /* Wipes a key. */
 void sdes_key_wipe(struct sdes_key *k);
 
+/* A whole a=crypto attribute (RFC 4568 section 9.1). */
+#define SDES_KEYS_MAX	16	/* key-params in one attribute */
+#define SDES_TAG_MAX	999999999UL	/* tag = 1*9DIGIT */
+
+enum sdes_fec_order {
+	SDES_FEC_NONE = 0,
+	SDES_FEC_SRTP,		/* FEC_ORDER=FEC_SRTP */
+	SDES_SRTP_FEC,		/* FEC_ORDER=SRTP_FEC */
+};
+
+struct sdes_crypto {
+	unsigned long tag;		/* 0..SDES_TAG_MAX */
+	enum sdes_suite suite;		/* SDES_SUITE_UNKNOWN: not one of ours */
+	char suite_name[64];		/* as written (truncated if longer) */
+	struct sdes_key keys[SDES_KEYS_MAX];
+	unsigned int nkeys;		/* 0 only when the suite is unknown */
+	/* session parameters */
+	bool unencrypted_srtp;		/* UNENCRYPTED_SRTP */
+	bool unencrypted_srtcp;		/* UNENCRYPTED_SRTCP */
+	bool unauthenticated_srtp;	/* UNAUTHENTICATED_SRTP */
+	int kdr;			/* KDR=n, 0..24; -1 when absent */
+	unsigned long wsh;		/* WSH=n, at least 64; 0 when absent */
+	enum sdes_fec_order fec_order;
+	bool fec_key;			/* FEC_KEY=... present (checked, unused) */
+	unsigned int ignored_params;	/* unknown '-' parameters skipped */
+};
+
+/*
+ * Parses the value of an a=crypto attribute, the text after "crypto:":
+ *   1 AES_CM_128_HMAC_SHA1_80 inline:KEY||SALT|2^20|1:4 UNENCRYPTED_SRTCP
+ * Key-params are separated by ';'; with more than one, each carries an MKI
+ * and all MKIs have one length and differ.  A suite this code does not know
+ * is not an error: the result has SDES_SUITE_UNKNOWN and no keys, and the
+ * caller skips the line (RFC 4568 6.1).  An unknown session parameter
+ * makes the line invalid unless its name starts with '-'.  Returns 0, or -1
+ * with a message in @err that never contains key material.
+ */
+int sdes_parse_crypto(const char *text, size_t len, struct sdes_crypto *out,
+		      char *err, size_t errlen);
+
+/* Writes @c as an a=crypto value (no "crypto:"); the length, or -1. */
+int sdes_format_crypto(const struct sdes_crypto *c, char *buf, size_t size);
+
+/* Wipes every key of @c. */
+void sdes_crypto_wipe(struct sdes_crypto *c);
+
 #endif /* NFSRTP_SDES_H */
