@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * negotiate: RFC 3264 offer/answer with RFC 4568 security descriptions,
+ * under the bulletin's policy (policy.h).  Builds our offers, answers
+ * offers, and completes our offers with their answers; the result says
+ * which streams to install in nf_srtp with which keys.  Keys come fresh
+ * from getrandom(2) for every offer and answer.
+ */
+
+#ifndef NFSRTP_NEGOTIATE_H
+#define NFSRTP_NEGOTIATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "sdes.h"
+#include "sdp.h"
+
+#define NEG_MEDIA_MAX	16	/* m-lines in one description */
+#define NEG_REJECTED	1	/* SIP 488 Not Acceptable Here */
+
+/* Our side of a call. */
+struct neg_local {
+	struct sdp_conn conn;	/* our media address */
+	unsigned int port;	/* RTP port of the first stream; then +2 */
+	const char *fmts;	/* offered formats; NULL: "0 8 18 101" */
+	uint64_t session_id;	/* o= session id; 0: random */
+	uint64_t version;	/* o= version */
+};
+
+/* One negotiated media stream. */
+struct neg_stream {
+	unsigned int index;		/* m-line of the offer (and answer) */
+	char media[32];
+	bool srtp;			/* SRTP; false: plain RTP */
+	struct sdes_crypto local;	/* our line: our key, protects to them */
+	struct sdes_crypto remote;	/* theirs: their key, unprotects */
+	struct sdp_conn local_conn;
+	unsigned int local_port;
+	struct sdp_conn remote_conn;
+	unsigned int remote_port;
+	struct sdp_conn remote_rtcp_conn;
+	unsigned int remote_rtcp_port;
+	bool rtcp_mux;
+};
+
+struct neg_result {
+	struct neg_stream streams[NEG_MEDIA_MAX];
+	size_t nstreams;
+	bool secure;		/* every stream fully secure: the padlock */
+	char reason[256];	/* why the call is rejected (488) */
+};
+
+/* An offer we made, kept until its answer arrives. */
+struct neg_offer {
+	struct sdp sdp;
+	struct sdes_crypto crypto[2];	/* our crypto lines, in order */
+	unsigned int ncrypto;
+	unsigned int secure_index;	/* m-line of the SAVP offer */
+	unsigned int plain_index;	/* m-line of the AVP offer */
+	bool secure;			/* an SAVP m-line was offered */
+	bool plain;			/* an AVP m-line was offered */
+	struct neg_local local;
+};
+
+/*
+ * Builds our offer under @p into @o (free with negotiate_offer_free()):
+ * an SAVP m-line when SRTP is offered, followed on the same port by an AVP
+ * one unless it is required, or AVP alone; as in the bulletin's scenarios.
+ * 0, or -1 with @err (no entropy, no memory).
+ */
+int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
+		    struct neg_offer *o, char *err, size_t errlen);
+void negotiate_offer_free(struct neg_offer *o);
+
+/*
+ * Answers @offer under @p: per media stream, the first acceptable crypto
+ * line of its SAVP m-line (our own new key, its tag, suite and session
+ * parameters), else its AVP alternative unless secure media is required;
+ * the m-lines not taken get port 0.  Returns 0 with @answer and @r filled
+ * (sdp_free and negotiate_result_wipe them), NEG_REJECTED with the reason
+ * in r->reason when no stream is acceptable, or -1 with @err when the
+ * answer cannot be built.
+ */
+int negotiate_answer(const struct srtp_policy *p, const struct sdp *offer,
+		     const struct neg_local *l, struct sdp *answer,
+		     struct neg_result *r, char *err, size_t errlen);
+
+/*
+ * Completes our offer @o with the peer's @answer: which of our m-lines it
+ * took, and, for SAVP, its crypto line (one of our tags and suites, with
+ * our session parameters).  0, or NEG_REJECTED with r->reason.
+ */
+int negotiate_complete(const struct srtp_policy *p, const struct neg_offer *o,
+		       const struct sdp *answer, struct neg_result *r);
+
+void negotiate_result_wipe(struct neg_result *r);
+
+/* Fills @k with a fresh key and salt for @suite; 0 or -1. */
+int negotiate_new_key(enum sdes_suite suite, struct sdes_key *k);
+
+#endif /* NFSRTP_NEGOTIATE_H */
