@@ -66,10 +66,10 @@ $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
 	ar rcs $@ $(B)/obj/nfsrtp.o
 
-$(B)/bin/srtpctl: daemon/srtpctl.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
+$(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
 		$(B)/libnfsrtp.a daemon/*.h kmod/srtp*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< \
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< daemon/srtpctl_sdp.c \
 		$(COMMON_SRCS) $(TOOL_SRCS) \
 		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
 		$(shell pkg-config --libs libpcap libcrypto) $(COMMON_LIBS)
@@ -85,6 +85,10 @@ $(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(TOOL_SRCS) \
 	@mkdir -p $(B)/unit
 	$(CC) $(UNIT_CFLAGS) -Itests/lib -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
 		$(TOOL_SRCS) tests/lib/ref_srtp.c $(UNIT_LIBS)
+
+# The command-line test runs the srtpctl binary.
+$(B)/unit/test_srtpctl_sdp: $(B)/bin/srtpctl
+$(B)/unit/test_srtpctl_sdp: UNIT_CFLAGS += -DSRTPCTL_PATH='"$(CURDIR)/$(B)/bin/srtpctl"'
 
 unit: $(UNIT_TESTS)
 	@scripts/run-unit $(UNIT_TESTS)

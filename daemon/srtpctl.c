@@ -15,6 +15,7 @@
 #include "lib/nfsrtp.h"
 #include "pcap.h"
 #include "sdes.h"
+#include "srtpctl.h"
 
 static int json_output;
 static int show_stats;
@@ -38,6 +39,9 @@ static void usage(FILE *f)
 		"  srtpctl pcap {decrypt|encrypt} IN.pcap OUT.pcap suite SUITE key KEY_PARAMS\n"
 		"               [key ...] [filter BPF] [no-auth] [no-encrypt-rtp]\n"
 		"               [no-encrypt-rtcp] [keep-failed]\n"
+		"  srtpctl sdp {offer|answer} --config FILE [--config FILE ...]\n"
+		"              [--model MODEL] --media ADDR:PORT [--show-keys]\n"
+		"  srtpctl conference --config FILE [--config FILE ...] [--model MODEL]\n"
 		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name.\n"
 		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
 		"         (\"-\": standard input), -h this text.\n");
@@ -797,6 +801,10 @@ static int run_command(int argc, char **argv)
 		return cmd_monitor(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "pcap"))
 		return cmd_pcap(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "sdp"))
+		return srtpctl_sdp(argc - 1, argv + 1, json_output);
+	if (!strcmp(argv[0], "conference"))
+		return srtpctl_conference(argc - 1, argv + 1, json_output);
 	fprintf(stderr, "srtpctl: unknown object \"%s\"\n", argv[0]);
 	usage(stderr);
 	return 2;
