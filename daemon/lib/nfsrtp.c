@@ -667,14 +667,10 @@ static int on_event(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int nfsrtp_monitor(struct nfsrtp *h,
-		   int (*cb)(const struct nfsrtp_event *ev, void *arg),
-		   void *arg, int timeout_ms)
+/* Joins the events group on @h; the socket carries nothing else then. */
+static int join_events(struct nfsrtp *h)
 {
-	struct monitor_ctx m = { .cb = cb, .arg = arg };
-	struct pollfd pfd;
-	struct nl_cb *nlcb;
-	int grp, err = 0;
+	int grp;
 
 	grp = genl_ctrl_resolve_grp(h->sock, NF_SRTP_GENL_NAME,
 				    NF_SRTP_MCGRP_EVENTS);
@@ -685,10 +681,62 @@ int nfsrtp_monitor(struct nfsrtp *h,
 		return -EPERM;
 	}
 	nl_socket_disable_seq_check(h->sock);
-	nlcb = nl_cb_clone(nl_socket_get_cb(h->sock));
+	return 0;
+}
+
+/* Delivers what is queued on @h to @m; -EAGAIN when nothing was. */
+static int read_events(struct nfsrtp *h, struct monitor_ctx *m)
+{
+	struct nl_cb *nlcb = nl_cb_clone(nl_socket_get_cb(h->sock));
+	int rc;
+
 	if (!nlcb)
 		return -ENOMEM;
-	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_event, m);
+	rc = nl_recvmsgs(h->sock, nlcb);
+	nl_cb_put(nlcb);
+	if (rc == -NLE_AGAIN)
+		return -EAGAIN;
+	if (rc == -NLE_NOMEM)
+		return -ENOBUFS;	/* the socket overran: events were lost */
+	return rc < 0 ? -EIO : 0;
+}
+
+int nfsrtp_events_open(struct nfsrtp *h)
+{
+	int err = join_events(h);
+
+	if (err)
+		return err;
+	if (nl_socket_set_nonblocking(h->sock) < 0)
+		return -EIO;
+	return nl_socket_get_fd(h->sock);
+}
+
+int nfsrtp_events_read(struct nfsrtp *h,
+		       int (*cb)(const struct nfsrtp_event *ev, void *arg),
+		       void *arg)
+{
+	struct monitor_ctx m = { .cb = cb, .arg = arg };
+	int rc;
+
+	do {
+		rc = read_events(h, &m);
+	} while (!rc && !m.stop);
+	return rc == -EAGAIN ? 0 : rc;
+}
+
+int nfsrtp_monitor(struct nfsrtp *h,
+		   int (*cb)(const struct nfsrtp_event *ev, void *arg),
+		   void *arg, int timeout_ms)
+{
+	struct monitor_ctx m = { .cb = cb, .arg = arg };
+	struct pollfd pfd;
+	int err;
+
+	err = join_events(h);
+	if (err)
+		return err;
 	pfd.fd = nl_socket_get_fd(h->sock);
 	pfd.events = POLLIN;
 	while (!m.stop) {
@@ -698,11 +746,9 @@ int nfsrtp_monitor(struct nfsrtp *h,
 			continue;
 		if (n <= 0)
 			break;		/* timeout or error: done */
-		if (nl_recvmsgs(h->sock, nlcb) < 0) {
-			err = -EIO;
+		err = read_events(h, &m);
+		if (err)
 			break;
-		}
 	}
-	nl_cb_put(nlcb);
 	return err;
 }

@@ -117,6 +117,18 @@ int nfsrtp_monitor(struct nfsrtp *h,
 		   void *arg, int timeout_ms);
 const char *nfsrtp_event_name(unsigned int type);
 
+/*
+ * For an event loop: joins the events group on @h (used for nothing else
+ * then) and returns the socket's file descriptor to poll, or a negative
+ * errno.  nfsrtp_events_read() then delivers the queued events without
+ * blocking; -ENOBUFS means the socket overran and events were lost (dump
+ * the streams to resynchronise).
+ */
+int nfsrtp_events_open(struct nfsrtp *h);
+int nfsrtp_events_read(struct nfsrtp *h,
+		       int (*cb)(const struct nfsrtp_event *ev, void *arg),
+		       void *arg);
+
 /* Names, for output: "AES_CM_128_HMAC_SHA1_80", "auth", ... */
 const char *nfsrtp_suite_name(uint32_t suite);
 uint32_t nfsrtp_suite_by_name(const char *name);	/* 0: unknown */
