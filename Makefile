@@ -34,8 +34,8 @@ CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_
 # Userspace code shared by srtpctl, srtpd and the unit tests: RFC 4568 and
 # RFC 4566 syntax, the sip.cfg configuration, the bulletin's policy and
 # offer/answer.
-COMMON_SRCS := daemon/sdes.c $(wildcard daemon/sdp.c daemon/config.c \
-	daemon/policy.c daemon/negotiate.c)
+COMMON_SRCS := daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
+	daemon/negotiate.c daemon/call.c daemon/control.c
 COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
 TOOL_SRCS := daemon/pcap.c
@@ -59,20 +59,26 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) W=1 \
 		KCFLAGS=-Werror modules
 
-userspace: $(B)/bin/srtpctl $(B)/bin/rtpwire
+userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire
 
 $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/obj
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
 	ar rcs $@ $(B)/obj/nfsrtp.o
 
-$(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
+$(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c daemon/srtpctl_call.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
 		$(B)/libnfsrtp.a daemon/*.h kmod/srtp*.h
 	@mkdir -p $(B)/bin
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< daemon/srtpctl_sdp.c \
+		daemon/srtpctl_call.c \
 		$(COMMON_SRCS) $(TOOL_SRCS) \
 		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
 		$(shell pkg-config --libs libpcap libcrypto) $(COMMON_LIBS)
+
+$(B)/bin/srtpd: daemon/srtpd.c $(COMMON_SRCS) $(B)/libnfsrtp.a daemon/*.h
+	@mkdir -p $(B)/bin
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(B)/libnfsrtp.a \
+		$(NL_LIBS) $(COMMON_LIBS)
 
 # The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
 $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.h $(COMMON_SRCS)

@@ -65,15 +65,19 @@ int negotiate_new_key(enum sdes_suite suite, struct sdes_key *k)
 }
 
 /* Our key-params for @suite: a fresh key, the policy's lifetime and MKI. */
-static int our_key(const struct srtp_policy *p, enum sdes_suite suite,
-		   struct sdes_key *k)
+static int our_key(const struct srtp_policy *p, const struct neg_local *l,
+		   enum sdes_suite suite, struct sdes_key *k)
 {
+	uint32_t mki = l->mki ? l->mki : 1;
+	int i;
+
 	if (negotiate_new_key(suite, k))
 		return -1;
 	k->lifetime = p->lifetime;
 	if (p->mki) {
 		k->mki_len = MKI_LEN;
-		k->mki[MKI_LEN - 1] = 1;	/* MKI 1; a re-key counts up */
+		for (i = MKI_LEN - 1; i >= 0; i--, mki >>= 8)
+			k->mki[i] = (uint8_t)mki;
 	}
 	return 0;
 }
@@ -162,7 +166,7 @@ static int add_rtpmaps(struct sdp_media *m, const char *fmts)
 }
 
 static int offer_crypto_lines(const struct srtp_policy *p,
-			      struct neg_offer *o)
+			      const struct neg_local *l, struct neg_offer *o)
 {
 	unsigned long tag = 1;
 	int sp;
@@ -176,7 +180,7 @@ static int offer_crypto_lines(const struct srtp_policy *p,
 	for (unsigned int i = 0; i < o->ncrypto; i++) {
 		struct sdes_crypto *c = &o->crypto[i];
 
-		if (our_key(p, c->suite, &c->keys[0]))
+		if (our_key(p, l, c->suite, &c->keys[0]))
 			return -1;
 		c->nkeys = 1;
 		for (sp = 0; sp < CFG_SP_COUNT; sp++) {
@@ -203,13 +207,14 @@ int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
 	memset(o, 0, sizeof(*o));
 	sdp_init(&o->sdp);
 	o->local = *l;
-	o->local.fmts = NULL;	/* not kept: the caller's string */
+	o->local.fmts = NULL;	/* not kept: the caller's pointers */
+	o->local.keep = NULL;
 	o->secure = p->srtp && p->offer;
 	o->plain = !p->require;
 	if (add_session_lines(&o->sdp, l))
 		goto fail;
 	if (o->secure) {
-		if (offer_crypto_lines(p, o))
+		if (offer_crypto_lines(p, l, o))
 			goto fail;
 		m = sdp_add_media(&o->sdp, "audio", l->port, "RTP/SAVP", fmts);
 		if (!m || sdp_media_add_line(m, 'a', "sendrecv"))
@@ -441,11 +446,18 @@ static int remote_addrs(const struct sdp *d, const struct sdp_media *m,
 	return 0;
 }
 
-/* Our answer crypto line: the offer's tag, suite and parameters. */
+/*
+ * Our answer crypto line: the offer's tag, suite and parameters, with a
+ * fresh key or the one @keep says to keep.
+ */
 static int answer_crypto(const struct srtp_policy *p,
+			 const struct neg_local *l, unsigned int index,
 			 const struct sdes_crypto *theirs,
 			 struct sdes_crypto *ours)
 {
+	const struct sdes_crypto *keep = l->keep && index < NEG_MEDIA_MAX ?
+					 l->keep[index] : NULL;
+
 	our_crypto_init(ours, theirs->tag, theirs->suite);
 	ours->unencrypted_srtp = theirs->unencrypted_srtp;
 	ours->unencrypted_srtcp = theirs->unencrypted_srtcp;
@@ -453,7 +465,11 @@ static int answer_crypto(const struct srtp_policy *p,
 	ours->kdr = theirs->kdr;
 	ours->wsh = theirs->wsh;
 	ours->nkeys = 1;
-	return our_key(p, theirs->suite, &ours->keys[0]);
+	if (keep && keep->suite == theirs->suite && keep->nkeys) {
+		ours->keys[0] = keep->keys[keep->nkeys - 1];
+		return 0;
+	}
+	return our_key(p, l, theirs->suite, &ours->keys[0]);
 }
 
 /* A rejected call keeps its reason and loses every key. */
@@ -524,7 +540,8 @@ static int answer_group(struct answer_ctx *a, const struct group *g)
 		s->local_port = a->next_port;
 		a->next_port += 2;
 		if (remote_addrs(offer, om, s, why, sizeof(why)) ||
-		    (s->srtp && answer_crypto(a->p, &s->remote, &s->local))) {
+		    (s->srtp && answer_crypto(a->p, a->l, s->index, &s->remote,
+					      &s->local))) {
 			sdes_crypto_wipe(&s->remote);
 			sdes_crypto_wipe(&s->local);
 			if (!a->first_reason[0])

@@ -28,6 +28,13 @@ struct neg_local {
 	const char *fmts;	/* offered formats; NULL: "0 8 18 101" */
 	uint64_t session_id;	/* o= session id; 0: random */
 	uint64_t version;	/* o= version */
+	uint32_t mki;		/* MKI value of our new keys; 0: 1 */
+	/*
+	 * Answers only: per offer m-line, our crypto line to keep when the
+	 * chosen line has its suite (a re-offer that keys only the other
+	 * direction); NULL entries, or no array: fresh keys.
+	 */
+	const struct sdes_crypto *const *keep;
 };
 
 /* One negotiated media stream. */

@@ -42,6 +42,9 @@ static void usage(FILE *f)
 		"  srtpctl sdp {offer|answer} --config FILE [--config FILE ...]\n"
 		"              [--model MODEL] --media ADDR:PORT [--show-keys]\n"
 		"  srtpctl conference --config FILE [--config FILE ...] [--model MODEL]\n"
+		"  srtpctl call {offer|answer} CALL-ID media ADDR:PORT [model MODEL]\n"
+		"  srtpctl call {complete|delete} CALL-ID; srtpctl call {list|ping}\n"
+		"  srtpctl call watch [count N] [timeout SECONDS]   (socket PATH)\n"
 		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name.\n"
 		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
 		"         (\"-\": standard input), -h this text.\n");
@@ -803,6 +806,8 @@ static int run_command(int argc, char **argv)
 		return cmd_pcap(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "sdp"))
 		return srtpctl_sdp(argc - 1, argv + 1, json_output);
+	if (!strcmp(argv[0], "call"))
+		return srtpctl_call(argc - 1, argv + 1, json_output);
 	if (!strcmp(argv[0], "conference"))
 		return srtpctl_conference(argc - 1, argv + 1, json_output);
 	fprintf(stderr, "srtpctl: unknown object \"%s\"\n", argv[0]);

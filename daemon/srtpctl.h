@@ -12,4 +12,7 @@
 int srtpctl_sdp(int argc, char **argv, bool json);
 int srtpctl_conference(int argc, char **argv, bool json);
 
+/* srtpctl call ...: a client of srtpd's control socket (srtpctl_call.c) */
+int srtpctl_call(int argc, char **argv, bool json);
+
 #endif /* NFSRTP_SRTPCTL_H */

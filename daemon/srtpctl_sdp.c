@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "control.h"
 #include "negotiate.h"
 #include "policy.h"
 #include "sdp.h"
@@ -72,46 +73,6 @@ static int parse_opts(int argc, char **argv, struct sdp_opts *o,
 		return usage_error("--config FILE is required");
 	if (need_media && !o->media)
 		return usage_error("--media ADDR:PORT is required");
-	return 0;
-}
-
-/* "192.0.2.1:2230" or "[2001:db8::1]:2230". */
-static int parse_media(const char *text, struct sdp_conn *conn,
-		       unsigned int *port)
-{
-	const char *colon, *host = text;
-	size_t hlen;
-	char *end;
-	unsigned long p;
-	unsigned char buf[16];
-
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-
-		if (!close || close[1] != ':')
-			return -1;
-		host = text + 1;
-		hlen = (size_t)(close - host);
-		colon = close + 1;
-		conn->family = AF_INET6;
-	} else {
-		colon = strrchr(text, ':');
-		if (!colon)
-			return -1;
-		hlen = (size_t)(colon - text);
-		conn->family = AF_INET;
-	}
-	if (!hlen || hlen >= sizeof(conn->addr))
-		return -1;
-	memcpy(conn->addr, host, hlen);
-	conn->addr[hlen] = '\0';
-	if (inet_pton(conn->family, conn->addr, buf) != 1)
-		return -1;
-	errno = 0;
-	p = strtoul(colon + 1, &end, 10);
-	if (errno || *end || !colon[1] || p < 1 || p > 65534)
-		return -1;
-	*port = (unsigned int)p;
 	return 0;
 }
 
@@ -240,7 +201,7 @@ static int cmd_offer(const struct sdp_opts *o, bool json)
 	unsigned int i;
 	int rc;
 
-	if (parse_media(o->media, &l.conn, &l.port))
+	if (ctl_parse_media(o->media, &l))
 		return usage_error("--media takes ADDR:PORT (IPv6 as [ADDR]:PORT)");
 	rc = load_policy(o, &c, &p);
 	if (rc)
@@ -323,7 +284,7 @@ static int cmd_answer(const struct sdp_opts *o, bool json)
 
 	sdp_init(&offer);
 	sdp_init(&answer);
-	if (parse_media(o->media, &l.conn, &l.port))
+	if (ctl_parse_media(o->media, &l))
 		return usage_error("--media takes ADDR:PORT (IPv6 as [ADDR]:PORT)");
 	rc = load_policy(o, &c, &p);
 	if (rc)

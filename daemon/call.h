@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * call: srtpd's calls, from offer/answer to the nf_srtp streams that carry
+ * their media, and their re-keying.  The kernel is reached through struct
+ * call_ops (libnfsrtp in srtpd, a recorder in the unit tests).
+ *
+ * Per negotiated SRTP media stream a call installs two kernel streams:
+ *   protect    our address:port -> the peer's, with our key (RTCP from
+ *              port + 1 to the peer's RTCP port, or multiplexed);
+ *   unprotect  the peer's address, any port -> our address:port, with the
+ *              peer's key (any source port: phones behind NAT).
+ * Plain RTP streams need nothing installed.
+ */
+
+#ifndef NFSRTP_CALL_H
+#define NFSRTP_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/nfsrtp.h"
+#include "negotiate.h"
+#include "policy.h"
+
+#define CALL_ID_MAX	256
+
+/* What srtpd asks of the kernel; each returns 0 or a negative errno. */
+struct call_ops {
+	int (*add)(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
+		   char *err, size_t errlen);
+	int (*del)(void *arg, uint32_t id);
+	int (*update)(void *arg, const struct nfsrtp_stream_update *u,
+		      char *err, size_t errlen);
+	void *arg;
+};
+
+enum call_state {
+	CALL_OFFERED,		/* our offer is out, no answer yet */
+	CALL_ACTIVE,		/* negotiated; streams installed */
+	CALL_REKEYING,		/* our re-offer with new keys is out */
+};
+
+struct call_media {
+	uint32_t protect;	/* kernel stream ids; 0: none */
+	uint32_t unprotect;
+	unsigned int protect_keys;	/* keys installed on each */
+	unsigned int unprotect_keys;
+};
+
+struct call {
+	char id[CALL_ID_MAX];
+	enum call_state state;
+	struct srtp_policy policy;	/* as when the call began (SIGHUP) */
+	struct neg_local local;
+	struct neg_offer *offer;	/* our outstanding (re-)offer */
+	struct neg_result *result;	/* what is installed */
+	struct call_media media[NEG_MEDIA_MAX];
+	unsigned int mki_next;		/* MKI value of our next key */
+	uint64_t version;		/* o= version of our descriptions */
+	bool we_offered;
+	struct call *next;
+};
+
+struct call_table {
+	struct call *head;
+	unsigned int count;
+	struct call_ops ops;
+};
+
+/* Results besides 0: the call is rejected (SIP 488), or a bad request. */
+#define CALL_REJECTED	NEG_REJECTED	/* reason given */
+#define CALL_BAD	2		/* malformed SDP, unknown call, ... */
+#define CALL_FAILED	3		/* the kernel refused; reason given */
+
+void call_table_init(struct call_table *t, const struct call_ops *ops);
+/* Removes every call's streams and frees them. */
+void call_table_free(struct call_table *t);
+
+struct call *call_find(struct call_table *t, const char *id);
+
+/*
+ * We offer: a new call (or, for an active call, a re-offer with new keys).
+ * *@sdp (malloc'd) is the description to send.
+ */
+int call_offer(struct call_table *t, const char *id,
+	       const struct srtp_policy *p, const struct neg_local *l,
+	       char **sdp, char *why, size_t whylen);
+
+/*
+ * They offer: answers @offer and installs the streams; *@sdp is the
+ * answer.  For an active call this is their re-offer: our key stays
+ * unless it is near its lifetime, their new key is added.
+ */
+int call_answer(struct call_table *t, const char *id,
+		const struct srtp_policy *p, const struct neg_local *l,
+		const char *offer, size_t len, char **sdp, char *why,
+		size_t whylen);
+
+/* Their answer to our (re-)offer: installs or re-keys the streams. */
+int call_complete(struct call_table *t, const char *id, const char *answer,
+		  size_t len, char *why, size_t whylen);
+
+/* Removes the call and its streams; CALL_BAD when there is no such call. */
+int call_delete(struct call_table *t, const char *id);
+
+/*
+ * A kernel event: a soft lifetime limit on one of our protect streams
+ * starts a re-key: *@sdp (malloc'd) is the re-offer to send for call
+ * *@c.  Returns 1 when a re-offer was made, 0 when the event needs
+ * nothing, negative on failure.  A stream removed behind our back
+ * (STREAM_DEL for an id we own) is forgotten.
+ */
+int call_event(struct call_table *t, const struct nfsrtp_event *ev,
+	       struct call **c, char **sdp);
+
+/* The call owning kernel stream @id, or NULL. */
+struct call *call_by_stream(struct call_table *t, uint32_t id);
+
+#endif /* NFSRTP_CALL_H */

@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of daemon/call.c and daemon/control.c against a recording
+ * stand-in for the kernel: which streams a call installs (addresses,
+ * ports, keys from the SDP, flags), re-keying in both roles, deletion,
+ * and every failure path rolling back.
+ */
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "call.h"
+#include "config.h"
+#include "control.h"
+
+/* ---- the kernel stand-in ---- */
+
+#define FAKE_MAX 32
+
+struct fake {
+	struct nfsrtp_stream s[FAKE_MAX];
+	bool used[FAKE_MAX];
+	unsigned int active[FAKE_MAX];
+	int fail_add_after;	/* refuse the add after this many; -1 never */
+	unsigned int adds;
+	unsigned int dels;
+	bool fail_update;
+};
+
+static int f_add(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
+		 char *err, size_t errlen)
+{
+	struct fake *f = arg;
+	unsigned int i;
+
+	if (f->fail_add_after >= 0 && (int)f->adds >= f->fail_add_after) {
+		snprintf(err, errlen, "no room (test)");
+		return -28;
+	}
+	for (i = 1; i < FAKE_MAX && f->used[i]; i++)
+		;
+	ck_assert_uint_lt(i, FAKE_MAX);
+	f->s[i] = *s;
+	f->s[i].id = i;
+	f->used[i] = true;
+	f->active[i] = 0;
+	f->adds++;
+	*id = i;
+	return 0;
+}
+
+static int f_del(void *arg, uint32_t id)
+{
+	struct fake *f = arg;
+
+	ck_assert_msg(id < FAKE_MAX && f->used[id], "del of unknown %u", id);
+	f->used[id] = false;
+	f->dels++;
+	return 0;
+}
+
+static int f_update(void *arg, const struct nfsrtp_stream_update *u,
+		    char *err, size_t errlen)
+{
+	struct fake *f = arg;
+	struct nfsrtp_stream *s = &f->s[u->id];
+	unsigned int i;
+
+	if (f->fail_update) {
+		snprintf(err, errlen, "refused (test)");
+		return -22;
+	}
+	ck_assert(u->id < FAKE_MAX && f->used[u->id]);
+	for (i = 0; i < u->nkeys; i++)
+		s->keys[s->nkeys++] = u->keys[i];
+	if (u->set_active)
+		f->active[u->id] = u->active;
+	return 0;
+}
+
+static struct fake fake;
+static struct call_table calls;
+
+static unsigned int live(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_MAX; i++)
+		n += fake.used[i];
+	return n;
+}
+
+static void setup(void)
+{
+	struct call_ops ops = { f_add, f_del, f_update, &fake };
+
+	memset(&fake, 0, sizeof(fake));
+	fake.fail_add_after = -1;
+	call_table_init(&calls, &ops);
+}
+
+static void teardown(void)
+{
+	call_table_free(&calls);
+	ck_assert_uint_eq(live(), 0);
+}
+
+static struct srtp_policy policy(const char *attrs)
+{
+	struct srtp_config c;
+	struct srtp_policy p;
+	char xml[2048], err[512];
+
+	snprintf(xml, sizeof(xml), "<sip><sec %s/></sip>", attrs);
+	config_init(&c);
+	ck_assert_msg(!config_load_buffer(&c, "t.cfg", xml, strlen(xml), err,
+					  sizeof(err)), "%s", err);
+	ck_assert_msg(!policy_build(&c, NULL, &p, err, sizeof(err)), "%s", err);
+	config_free(&c);
+	return p;
+}
+
+static struct neg_local local(const char *media)
+{
+	struct neg_local l;
+
+	memset(&l, 0, sizeof(l));
+	ck_assert(!ctl_parse_media(media, &l));
+	return l;
+}
+
+/* The first key of the a=crypto line in @sdp, decoded. */
+static void sdp_key(const char *sdp, struct sdes_key *k)
+{
+	const char *p = strstr(sdp, "a=crypto:");
+	struct sdes_crypto c;
+	char err[128];
+	size_t n;
+
+	ck_assert_ptr_nonnull(p);
+	p += 9;
+	n = strcspn(p, "\r\n");
+	ck_assert_msg(!sdes_parse_crypto(p, n, &c, err, sizeof(err)), "%s", err);
+	*k = c.keys[0];
+	sdes_crypto_wipe(&c);
+}
+
+static void expect_key(const struct nfsrtp_key *kk, const struct sdes_key *k)
+{
+	ck_assert_uint_eq(kk->key_len, k->key_len);
+	ck_assert_mem_eq(kk->key, k->key, k->key_len);
+	ck_assert_mem_eq(kk->salt, k->salt, k->salt_len);
+	ck_assert_uint_eq(kk->mki_len, k->mki_len);
+	ck_assert_uint_eq(kk->lifetime, k->lifetime);
+}
+
+static const struct nfsrtp_stream *find(uint8_t op, uint16_t dport)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX; i++)
+		if (fake.used[i] && fake.s[i].op == op &&
+		    fake.s[i].dport == dport)
+			return &fake.s[i];
+	return NULL;
+}
+
+#define A_CFG "sec.srtp.enable=\"1\" sec.srtp.offer=\"1\""
+#define B_CFG "sec.srtp.enable=\"1\" sec.srtp.require=\"1\""
+
+/* One table answers an offer made by a second table (the peer). */
+START_TEST(answer_installs_two_streams)
+{
+	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
+	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct call_table peer;
+	struct call_ops none = { f_add, f_del, f_update, &fake };
+	struct sdes_key ka, kb;
+	const struct nfsrtp_stream *prot, *unprot;
+	char *offer, *answer, why[256];
+	uint8_t a4[4], b4[4];
+
+	call_table_init(&peer, &none);
+	ck_assert_int_eq(call_offer(&peer, "c1", &pa, &la, &offer, why,
+				    sizeof(why)), 0);
+	ck_assert_uint_eq(live(), 0);	/* an offer installs nothing */
+	ck_assert_int_eq(call_answer(&calls, "c1", &pb, &lb, offer,
+				     strlen(offer), &answer, why, sizeof(why)),
+			 0);
+	ck_assert_uint_eq(live(), 2);
+	sdp_key(offer, &ka);
+	sdp_key(answer, &kb);
+	inet_pton(AF_INET, "10.0.1.1", a4);
+	inet_pton(AF_INET, "10.0.1.2", b4);
+	/* B protects toward A with B's key (the answer's) */
+	prot = find(NF_SRTP_OP_PROTECT, 4000);
+	ck_assert_ptr_nonnull(prot);
+	ck_assert_mem_eq(prot->saddr, b4, 4);
+	ck_assert_mem_eq(prot->daddr, a4, 4);
+	ck_assert_uint_eq(prot->sport, 5000);
+	ck_assert_uint_eq(prot->rtcp_sport, 5001);
+	ck_assert_uint_eq(prot->rtcp_dport, 4001);
+	ck_assert_uint_eq(prot->suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	ck_assert_uint_eq(prot->flags, 0);
+	ck_assert_uint_eq(prot->nkeys, 1);
+	expect_key(&prot->keys[0], &kb);
+	/* and unprotects A's packets, from any port, with A's key */
+	unprot = find(NF_SRTP_OP_UNPROTECT, 5000);
+	ck_assert_ptr_nonnull(unprot);
+	ck_assert(unprot->has_saddr);
+	ck_assert_mem_eq(unprot->saddr, a4, 4);
+	ck_assert_uint_eq(unprot->sport, 0);
+	ck_assert_uint_eq(unprot->rtcp_dport, 5001);
+	expect_key(&unprot->keys[0], &ka);
+	ck_assert_int_ne(memcmp(ka.key, kb.key, 16), 0);
+	/* the offerer completes: its own two streams */
+	ck_assert_int_eq(call_complete(&peer, "c1", answer, strlen(answer), why,
+				       sizeof(why)), 0);
+	ck_assert_uint_eq(live(), 4);
+	expect_key(&find(NF_SRTP_OP_PROTECT, 5000)->keys[0], &ka);
+	expect_key(&find(NF_SRTP_OP_UNPROTECT, 4000)->keys[0], &kb);
+	ck_assert_int_eq(call_find(&peer, "c1")->state, CALL_ACTIVE);
+	ck_assert(call_find(&peer, "c1")->result->secure);
+	ck_assert_int_eq(call_delete(&peer, "c1"), 0);
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_int_eq(call_delete(&calls, "c1"), 0);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_int_eq(call_delete(&calls, "c1"), CALL_BAD);
+	free(offer);
+	free(answer);
+	call_table_free(&peer);
+}
+END_TEST
+
+/* Session parameters become stream flags; rtcp-mux and IPv6. */
+START_TEST(flags_mux_ipv6)
+{
+	static const char offer[] =
+		"v=0\r\no=- 1 1 IN IP6 fd00:1::1\r\ns=-\r\nc=IN IP6 fd00:1::1\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\na=rtcp-mux\r\n"
+		"a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI "
+		"UNENCRYPTED_SRTCP UNAUTHENTICATED_SRTP WSH=256\r\n";
+	struct srtp_policy p = policy("sec.srtp.enable=\"1\" "
+		"sec.srtp.sessionParams.noAuth.offer=\"1\" "
+		"sec.srtp.sessionParams.noEncrypRTCP.offer=\"1\"");
+	struct neg_local l = local("[fd00:1::2]:5000");
+	const struct nfsrtp_stream *s;
+	char *answer, why[256];
+
+	ck_assert_int_eq(call_answer(&calls, "v6", &p, &l, offer, strlen(offer),
+				     &answer, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(answer, "a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:"));
+	ck_assert_ptr_nonnull(strstr(answer, "a=rtcp-mux\r\n"));
+	s = find(NF_SRTP_OP_PROTECT, 4000);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(s->family, AF_INET6);
+	ck_assert_uint_eq(s->flags, NF_SRTP_F_UNENCRYPTED_SRTCP |
+			  NF_SRTP_F_UNAUTHENTICATED_SRTP | NF_SRTP_F_RTCP_MUX);
+	ck_assert_uint_eq(s->rtcp_sport, 0);
+	ck_assert_uint_eq(s->rtcp_dport, 0);
+	s = find(NF_SRTP_OP_UNPROTECT, 5000);
+	ck_assert_uint_eq(s->window, 256);
+	ck_assert(!call_find(&calls, "v6")->result->secure);
+	free(answer);
+}
+END_TEST
+
+/* Plain RTP installs nothing; a 488 installs nothing and keeps nothing. */
+START_TEST(plain_and_rejected)
+{
+	static const char avp[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.1\r\ns=-\r\nc=IN IP4 10.0.1.1\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/AVP 0\r\n";
+	struct srtp_policy on = policy("sec.srtp.enable=\"1\"");
+	struct srtp_policy req = policy(B_CFG);
+	struct neg_local l = local("10.0.1.2:5000");
+	char *answer, why[256];
+
+	ck_assert_int_eq(call_answer(&calls, "p", &on, &l, avp, strlen(avp),
+				     &answer, why, sizeof(why)), 0);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_ptr_nonnull(call_find(&calls, "p"));
+	free(answer);
+	ck_assert_int_eq(call_answer(&calls, "r", &req, &l, avp, strlen(avp),
+				     &answer, why, sizeof(why)), CALL_REJECTED);
+	ck_assert_ptr_null(answer);
+	ck_assert_ptr_nonnull(strstr(why, "secure media is required"));
+	ck_assert_ptr_null(call_find(&calls, "r"));
+	ck_assert_int_eq(call_answer(&calls, "x", &on, &l, "garbage", 7,
+				     &answer, why, sizeof(why)), CALL_BAD);
+	ck_assert_ptr_nonnull(strstr(why, "the offer SDP is invalid"));
+}
+END_TEST
+
+/* The kernel refuses the second stream: the first is removed again. */
+START_TEST(install_rolls_back)
+{
+	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
+	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct call_table peer;
+	struct fake other;
+	struct call_ops ops = { f_add, f_del, f_update, &other };
+	char *offer, *answer, why[256];
+
+	memset(&other, 0, sizeof(other));
+	other.fail_add_after = -1;
+	call_table_init(&peer, &ops);
+	ck_assert(!call_offer(&peer, "c", &pa, &la, &offer, why, sizeof(why)));
+	fake.fail_add_after = 1;
+	ck_assert_int_eq(call_answer(&calls, "c", &pb, &lb, offer, strlen(offer),
+				     &answer, why, sizeof(why)), CALL_FAILED);
+	ck_assert_ptr_nonnull(strstr(why, "the kernel refused a stream: no room (test)"));
+	ck_assert_uint_eq(fake.adds, 1);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_ptr_null(call_find(&calls, "c"));
+	/* an answer for an unknown call, a second offer while one is out */
+	ck_assert_int_eq(call_complete(&calls, "nope", "v=0\r\n", 5, why,
+				       sizeof(why)), CALL_BAD);
+	ck_assert_int_eq(call_offer(&peer, "c", &pa, &la, &answer, why,
+				    sizeof(why)), CALL_BAD);
+	ck_assert_ptr_nonnull(strstr(why, "already has an offer outstanding"));
+	free(offer);
+	call_table_free(&peer);
+}
+END_TEST
+
+/* A whole re-key: soft limit on our key, re-offer, answer, complete. */
+START_TEST(rekey_both_roles)
+{
+	struct srtp_policy pa = policy(A_CFG " sec.srtp.key.lifetime=\"2048\"");
+	struct srtp_policy pb = policy(B_CFG);
+	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct fake fa;
+	struct call_ops ops = { f_add, f_del, f_update, &fa };
+	struct call_table a;
+	struct nfsrtp_event ev = { .type = NF_SRTP_EVENT_SOFT_LIMIT };
+	struct sdes_key k1, k2, kb;
+	const struct nfsrtp_stream *s;
+	struct call *c;
+	char *offer, *answer, *reoffer, *reanswer, why[256];
+	uint32_t aprot;
+	unsigned int i;
+
+	memset(&fa, 0, sizeof(fa));
+	fa.fail_add_after = -1;
+	call_table_init(&a, &ops);
+	ck_assert(!call_offer(&a, "k", &pa, &la, &offer, why, sizeof(why)));
+	ck_assert(!call_answer(&calls, "k", &pb, &lb, offer, strlen(offer),
+			       &answer, why, sizeof(why)));
+	ck_assert(!call_complete(&a, "k", answer, strlen(answer), why,
+				 sizeof(why)));
+	sdp_key(offer, &k1);
+	sdp_key(answer, &kb);
+	ck_assert_uint_eq(k1.lifetime, 2048);
+	aprot = call_find(&a, "k")->media[0].protect;
+	/* events that need nothing */
+	ev.stream = call_find(&a, "k")->media[0].unprotect;
+	ev.key_index = 0;
+	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 0);
+	ev.stream = 999;
+	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 0);
+	/* our protect key at half its lifetime: a re-offer */
+	ev.stream = aprot;
+	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 1);
+	ck_assert_str_eq(c->id, "k");
+	ck_assert_int_eq(c->state, CALL_REKEYING);
+	{
+		char *none;
+
+		/* a second soft limit while the re-offer is out: nothing */
+		ck_assert_int_eq(call_event(&a, &ev, &c, &none), 0);
+		ck_assert_ptr_null(none);
+	}
+	sdp_key(reoffer, &k2);
+	ck_assert_int_ne(memcmp(k1.key, k2.key, 16), 0);
+	/* the same o= session, a higher version */
+	{
+		unsigned long long id1, v1, id2, v2;
+
+		ck_assert_int_eq(sscanf(strstr(offer, "o=- "), "o=- %llu %llu",
+					&id1, &v1), 2);
+		ck_assert_int_eq(sscanf(strstr(reoffer, "o=- "), "o=- %llu %llu",
+					&id2, &v2), 2);
+		ck_assert_uint_eq(id1, id2);
+		ck_assert_uint_gt(v2, v1);
+	}
+	/* B answers the re-offer: keeps its key, learns A's new one */
+	ck_assert_int_eq(call_answer(&calls, "k", &pb, &lb, reoffer,
+				     strlen(reoffer), &reanswer, why, sizeof(why)),
+			 0);
+	{
+		struct sdes_key kb2;
+
+		sdp_key(reanswer, &kb2);
+		ck_assert_mem_eq(kb2.key, kb.key, 16);
+	}
+	s = find(NF_SRTP_OP_UNPROTECT, 5000);
+	ck_assert_uint_eq(s->nkeys, 2);
+	expect_key(&s->keys[1], &k2);
+	ck_assert_uint_eq(fake.active[s->id], 0);	/* switches by itself */
+	s = find(NF_SRTP_OP_PROTECT, 4000);
+	ck_assert_uint_eq(s->nkeys, 1);			/* B's key unchanged */
+	/* A completes: its protect stream switches to the new key */
+	ck_assert_int_eq(call_complete(&a, "k", reanswer, strlen(reanswer), why,
+				       sizeof(why)), 0);
+	ck_assert_uint_eq(fa.s[aprot].nkeys, 2);
+	expect_key(&fa.s[aprot].keys[1], &k2);
+	ck_assert_uint_eq(fa.active[aprot], 1);
+	ck_assert_int_eq(call_find(&a, "k")->state, CALL_ACTIVE);
+	for (i = 0; i < FAKE_MAX; i++)
+		ck_assert_uint_eq(fa.used[i] ? fa.s[i].nkeys : 0,
+				  fa.used[i] ? (i == aprot ? 2 : 1) : 0);
+	free(offer);
+	free(answer);
+	free(reoffer);
+	free(reanswer);
+	call_table_free(&a);
+}
+END_TEST
+
+/* A refused re-key leaves the call on its old keys. */
+START_TEST(rekey_refused)
+{
+	struct srtp_policy pa = policy(A_CFG " sec.srtp.key.lifetime=\"2048\"");
+	struct srtp_policy pb = policy(B_CFG);
+	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct fake fa;
+	struct call_ops ops = { f_add, f_del, f_update, &fa };
+	struct call_table a;
+	struct nfsrtp_event ev = { .type = NF_SRTP_EVENT_SOFT_LIMIT };
+	struct call *c;
+	char *offer, *answer, *reoffer, *reanswer, why[256];
+
+	memset(&fa, 0, sizeof(fa));
+	fa.fail_add_after = -1;
+	call_table_init(&a, &ops);
+	ck_assert(!call_offer(&a, "k", &pa, &la, &offer, why, sizeof(why)));
+	ck_assert(!call_answer(&calls, "k", &pb, &lb, offer, strlen(offer),
+			       &answer, why, sizeof(why)));
+	ck_assert(!call_complete(&a, "k", answer, strlen(answer), why,
+				 sizeof(why)));
+	ev.stream = call_find(&a, "k")->media[0].protect;
+	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 1);
+	ck_assert(!call_answer(&calls, "k", &pb, &lb, reoffer, strlen(reoffer),
+			       &reanswer, why, sizeof(why)));
+	fa.fail_update = true;
+	ck_assert_int_eq(call_complete(&a, "k", reanswer, strlen(reanswer), why,
+				       sizeof(why)), CALL_FAILED);
+	ck_assert_ptr_nonnull(strstr(why, "refused (test)"));
+	ck_assert_int_eq(call_find(&a, "k")->state, CALL_ACTIVE);
+	ck_assert_uint_eq(fa.s[ev.stream].nkeys, 1);
+	free(offer);
+	free(answer);
+	free(reoffer);
+	free(reanswer);
+	call_table_free(&a);
+}
+END_TEST
+
+/* ---- the control protocol ---- */
+
+START_TEST(control_parse)
+{
+	static const char msg[] =
+		"ANSWER\r\ncall-id:  abc@host \r\nMedia: [fd00::1]:4000\n"
+		"Model: IP_601\nX-Unknown: ignored\n\nv=0\r\n";
+	struct ctl_request r;
+	struct neg_local l;
+	char err[256];
+
+	ck_assert_msg(!ctl_parse(msg, strlen(msg), &r, err, sizeof(err)), "%s",
+		      err);
+	ck_assert_int_eq(r.verb, CTL_ANSWER);
+	ck_assert_str_eq(r.call_id, "abc@host");
+	ck_assert_str_eq(r.media, "[fd00::1]:4000");
+	ck_assert_str_eq(r.model, "IP_601");
+	ck_assert_uint_eq(r.body_len, 5);
+	ck_assert(!memcmp(r.body, "v=0\r\n", 5));
+	memset(&l, 0, sizeof(l));
+	ck_assert(!ctl_parse_media(r.media, &l));
+	ck_assert_int_eq(l.conn.family, AF_INET6);
+	ck_assert_uint_eq(l.port, 4000);
+	ck_assert(!ctl_parse("PING", 4, &r, err, sizeof(err)));
+	ck_assert(!ctl_parse("DELETE\nCall-ID: x\n", 18, &r, err, sizeof(err)));
+}
+END_TEST
+
+START_TEST(control_rejects)
+{
+	static const struct {
+		const char *msg;
+		const char *err;
+	} cases[] = {
+		{ "HELLO\n", "unknown request" },
+		{ "offer\nCall-ID: x\nMedia: 10.0.0.1:2\n", "unknown request" },
+		{ "OFFER\nMedia: 10.0.0.1:2\n", "needs a Call-ID" },
+		{ "OFFER\nCall-ID: x\n", "needs a Media" },
+		{ "ANSWER\nCall-ID: x\nMedia: 10.0.0.1:2\n", "needs an SDP body" },
+		{ "DELETE\nCall-ID: x\n\nbody", "takes no body" },
+		{ "DELETE\nCall-ID x\n", "malformed header" },
+		{ "DELETE\nCall-ID: \n", "Call-ID: empty" },
+		{ "DELETE\nCall-ID: a\tb\n", "control characters" },
+	};
+	struct ctl_request r;
+	char err[256], big[CALL_ID_MAX + 40];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(ctl_parse(cases[i].msg, strlen(cases[i].msg), &r,
+					   err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, cases[i].err), "case %zu: %s", i, err);
+	}
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "DELETE\nCall-ID: ", 16);
+	big[sizeof(big) - 1] = '\n';
+	ck_assert_int_eq(ctl_parse(big, sizeof(big), &r, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too long"));
+}
+END_TEST
+
+START_TEST(control_media_and_message)
+{
+	static const char *const bad[] = {
+		"10.0.0.1", "10.0.0.1:", "10.0.0.1:0", "10.0.0.1:65535",
+		"10.0.0.1:-5", "fd00::1:4000", "[fd00::1]4000", "[10.0.0.1]:4",
+		"host.example:4000", "10.0.0.1:4000x",
+	};
+	struct neg_local l;
+	size_t i, len;
+	char *m;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(ctl_parse_media(bad[i], &l) == -1, "%s", bad[i]);
+	m = ctl_message(488, "Not Acceptable Here", "Reason: x\n", NULL, &len);
+	ck_assert_str_eq(m, "488 Not Acceptable Here\nReason: x\n\n");
+	ck_assert_uint_eq(len, strlen(m));
+	free(m);
+	m = ctl_message(0, "REKEY", "Call-ID: c\n", "v=0\r\n", &len);
+	ck_assert_str_eq(m, "EVENT REKEY\nCall-ID: c\n\nv=0\r\n");
+	free(m);
+}
+END_TEST
+
+static Suite *call_suite(void)
+{
+	Suite *s = suite_create("call");
+	TCase *tc = tcase_create("calls");
+	TCase *ctl = tcase_create("control");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, answer_installs_two_streams);
+	tcase_add_test(tc, flags_mux_ipv6);
+	tcase_add_test(tc, plain_and_rejected);
+	tcase_add_test(tc, install_rolls_back);
+	tcase_add_test(tc, rekey_both_roles);
+	tcase_add_test(tc, rekey_refused);
+	suite_add_tcase(s, tc);
+	tcase_add_test(ctl, control_parse);
+	tcase_add_test(ctl, control_rejects);
+	tcase_add_test(ctl, control_media_and_message);
+	suite_add_tcase(s, ctl);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(call_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
