@@ -143,7 +143,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz
 
 $(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(COMMON_SRCS) $(wildcard kmod/*.h daemon/*.h)
 	@mkdir -p $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Idaemon -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Idaemon -Iinclude/uapi -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
 		$(shell pkg-config --libs libcrypto) $(COMMON_LIBS)
 
 # libFuzzer, FUZZ_SECONDS (default 60) per target: tests/fuzz/fuzz_*.c,
