@@ -4,7 +4,6 @@
  */
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +12,10 @@
 #include <time.h>
 
 #include "call.h"
+#include "errmsg.h"
 
 #define WINDOW_MIN	64
 #define WINDOW_MAX	1024
-
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 void call_table_init(struct call_table *t, const struct call_ops *ops)
 {
@@ -100,7 +89,7 @@ static int kernel_streams(const struct neg_stream *s,
 	memset(unprot, 0, sizeof(*unprot));
 	if (addr_of(&s->local_conn, family, prot->saddr) ||
 	    addr_of(&s->remote_conn, family, prot->daddr)) {
-		set_why(why, whylen,
+		errmsg_set(why, whylen,
 			"m=%s: the peer's address %s is not a literal %s address",
 			s->media, s->remote_conn.addr,
 			family == AF_INET6 ? "IPv6" : "IPv4");
@@ -108,7 +97,7 @@ static int kernel_streams(const struct neg_stream *s,
 	}
 	if (!s->rtcp_mux && strcmp(s->remote_rtcp_conn.addr,
 				   s->remote_conn.addr)) {
-		set_why(why, whylen,
+		errmsg_set(why, whylen,
 			"m=%s: RTCP to another address (%s) than RTP is not supported",
 			s->media, s->remote_rtcp_conn.addr);
 		return -1;
@@ -169,7 +158,7 @@ static int install_streams(struct call_table *t, struct call *c, char *why,
 	int rc = 0;
 
 	if (!ks) {
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 		return CALL_FAILED;
 	}
 	for (i = 0; i < c->result->nstreams && !rc; i++) {
@@ -189,7 +178,7 @@ static int install_streams(struct call_table *t, struct call *c, char *why,
 			rc = t->ops.add(t->ops.arg, &ks[1], &m->unprotect, kerr,
 					sizeof(kerr));
 		if (rc) {
-			set_why(why, whylen, "m=%s: the kernel refused a stream: %s",
+			errmsg_set(why, whylen, "m=%s: the kernel refused a stream: %s",
 				s->media, kerr);
 			rc = CALL_FAILED;
 		}
@@ -306,7 +295,7 @@ static char *format_sdp(const struct sdp *s, char *why, size_t whylen)
 	char *text = sdp_format(s);
 
 	if (!text)
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 	return text;
 }
 
@@ -317,7 +306,7 @@ static int make_offer(struct call *c, char **sdp, char *why, size_t whylen)
 
 	c->offer = calloc(1, sizeof(*c->offer));
 	if (!c->offer) {
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 		return CALL_FAILED;
 	}
 	l.mki = c->mki_next;
@@ -345,7 +334,7 @@ int call_offer(struct call_table *t, const char *id,
 
 	*sdp = NULL;
 	if (c && c->state != CALL_ACTIVE) {
-		set_why(why, whylen, "call %s already has an offer outstanding",
+		errmsg_set(why, whylen, "call %s already has an offer outstanding",
 			id);
 		return CALL_BAD;
 	}
@@ -358,7 +347,7 @@ int call_offer(struct call_table *t, const char *id,
 	}
 	c = new_call(t, id, p, l);
 	if (!c) {
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 		return CALL_FAILED;
 	}
 	rc = make_offer(c, sdp, why, whylen);
@@ -416,14 +405,14 @@ static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
 	int rc;
 
 	if (*nkeys >= NFSRTP_KEYS_MAX) {
-		set_why(why, whylen,
+		errmsg_set(why, whylen,
 			"stream %u already holds %d keys: no room for a new one",
 			id, NFSRTP_KEYS_MAX);
 		return CALL_FAILED;
 	}
 	u = calloc(1, sizeof(*u));
 	if (!u) {
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 		return CALL_FAILED;
 	}
 	u->id = id;
@@ -435,7 +424,7 @@ static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
 	explicit_bzero(u, sizeof(*u));
 	free(u);
 	if (rc) {
-		set_why(why, whylen, "the kernel refused the new key of stream %u: %s",
+		errmsg_set(why, whylen, "the kernel refused the new key of stream %u: %s",
 			id, kerr);
 		return CALL_FAILED;
 	}
@@ -490,11 +479,11 @@ static struct sdp *parse_sdp(const char *text, size_t len, const char *what,
 	char err[256];
 
 	if (!s) {
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 		return NULL;
 	}
 	if (sdp_parse(text, len, s, err, sizeof(err))) {
-		set_why(why, whylen, "the %s SDP is invalid: %s", what, err);
+		errmsg_set(why, whylen, "the %s SDP is invalid: %s", what, err);
 		free(s);
 		return NULL;
 	}
@@ -539,7 +528,7 @@ int call_answer(struct call_table *t, const char *id,
 	*sdp = NULL;
 	sdp_init(&answer);
 	if (c && c->state != CALL_ACTIVE) {
-		set_why(why, whylen,
+		errmsg_set(why, whylen,
 			"call %s has our offer outstanding (offers crossed)", id);
 		return CALL_BAD;
 	}
@@ -548,7 +537,7 @@ int call_answer(struct call_table *t, const char *id,
 	if (!o || !r) {
 		rc = o ? CALL_FAILED : CALL_BAD;
 		if (o)
-			set_why(why, whylen, "out of memory");
+			errmsg_set(why, whylen, "out of memory");
 		goto out;
 	}
 	if (c) {
@@ -570,7 +559,7 @@ int call_answer(struct call_table *t, const char *id,
 		goto out;
 	}
 	if (rc == NEG_REJECTED) {
-		set_why(why, whylen, "%s", r->reason);
+		errmsg_set(why, whylen, "%s", r->reason);
 		rc = CALL_REJECTED;	/* an active call keeps its streams */
 		goto out;
 	}
@@ -585,7 +574,7 @@ int call_answer(struct call_table *t, const char *id,
 	} else {
 		c = new_call(t, id, p, &nl);
 		if (!c) {
-			set_why(why, whylen, "out of memory");
+			errmsg_set(why, whylen, "out of memory");
 			rc = CALL_FAILED;
 			goto out;
 		}
@@ -619,7 +608,7 @@ int call_complete(struct call_table *t, const char *id, const char *answer,
 	int rc;
 
 	if (!c || !c->offer) {
-		set_why(why, whylen, c ? "call %s has no offer outstanding" :
+		errmsg_set(why, whylen, c ? "call %s has no offer outstanding" :
 			"no call %s", id);
 		return CALL_BAD;
 	}
@@ -628,13 +617,13 @@ int call_complete(struct call_table *t, const char *id, const char *answer,
 		return CALL_BAD;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		set_why(why, whylen, "out of memory");
+		errmsg_set(why, whylen, "out of memory");
 		rc = CALL_FAILED;
 		goto out;
 	}
 	rc = negotiate_complete(&c->policy, c->offer, a, r);
 	if (rc == NEG_REJECTED) {
-		set_why(why, whylen, "%s", r->reason);
+		errmsg_set(why, whylen, "%s", r->reason);
 		rc = CALL_REJECTED;
 	} else if (c->state == CALL_OFFERED) {
 		c->result = r;

@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "control.h"
+#include "errmsg.h"
 
 static const struct {
 	const char *name;
@@ -31,15 +31,6 @@ static const struct {
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The next line of [*p, end): its length without the line end. */
 static const char *next_line(const char **p, const char *end, size_t *len)
@@ -68,7 +59,7 @@ static int copy_value(char *dst, size_t size, const char *v, size_t len,
 		      const char *name, char *err, size_t errlen)
 {
 	if (!len || len >= size || !printable(v, len)) {
-		set_err(err, errlen, "%s: %s", name,
+		errmsg_set(err, errlen, "%s: %s", name,
 			!len ? "empty" : len >= size ? "too long" :
 			"control characters");
 		return -1;
@@ -85,7 +76,7 @@ static int header(struct ctl_request *r, const char *line, size_t len,
 	size_t nlen, vlen;
 
 	if (!colon || colon == line) {
-		set_err(err, errlen, "malformed header line (NAME: VALUE)");
+		errmsg_set(err, errlen, "malformed header line (NAME: VALUE)");
 		return -1;
 	}
 	nlen = (size_t)(colon - line);
@@ -117,7 +108,7 @@ int ctl_parse(const char *msg, size_t len, struct ctl_request *r, char *err,
 
 	memset(r, 0, sizeof(*r));
 	if (len > CTL_MSG_MAX) {
-		set_err(err, errlen, "message longer than %d bytes", CTL_MSG_MAX);
+		errmsg_set(err, errlen, "message longer than %d bytes", CTL_MSG_MAX);
 		return -1;
 	}
 	line = next_line(&p, end, &n);
@@ -125,7 +116,7 @@ int ctl_parse(const char *msg, size_t len, struct ctl_request *r, char *err,
 		if (strlen(verbs[i].name) == n && !memcmp(line, verbs[i].name, n))
 			break;
 	if (i == NVERBS) {
-		set_err(err, errlen, "unknown request \"%.*s\"",
+		errmsg_set(err, errlen, "unknown request \"%.*s\"",
 			(int)(n > 20 ? 20 : n), printable(line, n) ? line : "?");
 		return -1;
 	}
@@ -142,15 +133,15 @@ int ctl_parse(const char *msg, size_t len, struct ctl_request *r, char *err,
 		r->body_len = (size_t)(end - p);
 	}
 	if (verbs[i].call_id && !r->call_id[0]) {
-		set_err(err, errlen, "%s needs a Call-ID header", verbs[i].name);
+		errmsg_set(err, errlen, "%s needs a Call-ID header", verbs[i].name);
 		return -1;
 	}
 	if (verbs[i].media && !r->media[0]) {
-		set_err(err, errlen, "%s needs a Media header", verbs[i].name);
+		errmsg_set(err, errlen, "%s needs a Media header", verbs[i].name);
 		return -1;
 	}
 	if (verbs[i].body != (r->body != NULL)) {
-		set_err(err, errlen, verbs[i].body ? "%s needs an SDP body" :
+		errmsg_set(err, errlen, verbs[i].body ? "%s needs an SDP body" :
 			"%s takes no body", verbs[i].name);
 		return -1;
 	}

@@ -6,28 +6,17 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "errmsg.h"
 #include "negotiate.h"
 
 #define DEFAULT_FMTS	"0 8 18 101"
 #define MKI_LEN		4	/* sec.srtp.mki.enabled: "a four-byte MKI" */
 #define LINE_MAX_LEN	4096
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int fill_random(void *buf, size_t len)
 {
@@ -240,7 +229,7 @@ int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
 	return 0;
 
 fail:
-	set_err(err, errlen, "cannot build the offer: %s",
+	errmsg_set(err, errlen, "cannot build the offer: %s",
 		errno ? strerror(errno) : "out of memory");
 	negotiate_offer_free(o);
 	return -1;
@@ -327,20 +316,20 @@ static int choose_crypto(const struct srtp_policy *p,
 	const char *v;
 	int found = 0;
 
-	set_err(why, whylen, "no a=crypto line");
+	errmsg_set(why, whylen, "no a=crypto line");
 	while ((v = sdp_media_attr(m, "crypto", &pos))) {
 		char r[200];
 		bool dup = false;
 
 		if (sdes_parse_crypto(v, strlen(v), out, r, sizeof(r))) {
-			set_err(why, whylen, "invalid a=crypto: %s", r);
+			errmsg_set(why, whylen, "invalid a=crypto: %s", r);
 			continue;
 		}
 		for (k = 0; k < nseen; k++)
 			dup |= seen[k] == out->tag;
 		if (dup) {
 			/* RFC 4568 9.1: tags are unique in a media stream */
-			set_err(why, whylen, "a=crypto tag %lu repeated",
+			errmsg_set(why, whylen, "a=crypto tag %lu repeated",
 				out->tag);
 			sdes_crypto_wipe(out);
 			continue;
@@ -352,7 +341,7 @@ static int choose_crypto(const struct srtp_policy *p,
 			continue;
 		}
 		if (policy_accept_crypto(p, out, r, sizeof(r))) {
-			set_err(why, whylen, "a=crypto:%lu %s: %s", out->tag,
+			errmsg_set(why, whylen, "a=crypto:%lu %s: %s", out->tag,
 				out->suite_name, r);
 			sdes_crypto_wipe(out);
 			continue;
@@ -432,7 +421,7 @@ static int remote_addrs(const struct sdp *d, const struct sdp_media *m,
 			struct neg_stream *s, char *why, size_t whylen)
 {
 	if (sdp_media_conn(d, m, &s->remote_conn)) {
-		set_err(why, whylen, "m=%s has no connection address (c=)",
+		errmsg_set(why, whylen, "m=%s has no connection address (c=)",
 			m->media);
 		return -1;
 	}
@@ -440,7 +429,7 @@ static int remote_addrs(const struct sdp *d, const struct sdp_media *m,
 	s->rtcp_mux = sdp_media_has_attr(m, "rtcp-mux");
 	if (sdp_media_rtcp(d, m, &s->remote_rtcp_port,
 			   &s->remote_rtcp_conn) < 0) {
-		set_err(why, whylen, "m=%s has a malformed a=rtcp", m->media);
+		errmsg_set(why, whylen, "m=%s has a malformed a=rtcp", m->media);
 		return -1;
 	}
 	return 0;
@@ -517,7 +506,7 @@ static int answer_group(struct answer_ctx *a, const struct group *g)
 
 			memcpy(srtp_why, why, sizeof(why));
 			if (g->secure >= 0)
-				set_err(why, sizeof(why),
+				errmsg_set(why, sizeof(why),
 					"secure media is required (sec.srtp.require=1) and the SRTP offer is not acceptable: %s",
 					srtp_why);
 			else
@@ -528,7 +517,7 @@ static int answer_group(struct answer_ctx *a, const struct group *g)
 		}
 	}
 	if (take < 0 && !a->first_reason[0] && why[0])
-		set_err(a->first_reason, sizeof(a->first_reason), "m=%s: %s",
+		errmsg_set(a->first_reason, sizeof(a->first_reason), "m=%s: %s",
 			offer->media[idx[g->secure < 0]].media, why);
 	if (take >= 0) {
 		const struct sdp_media *om = &offer->media[take];
@@ -611,7 +600,7 @@ int negotiate_answer(const struct srtp_policy *p, const struct sdp *offer,
 	return 0;
 
 fail:
-	set_err(err, errlen, "cannot build the answer: out of memory or entropy");
+	errmsg_set(err, errlen, "cannot build the answer: out of memory or entropy");
 	sdp_free(answer);
 	negotiate_result_wipe(r);
 	return -1;

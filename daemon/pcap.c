@@ -7,26 +7,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/nf_srtp.h>
 
+#include "errmsg.h"
 #include "pcap.h"
 #include "srtp.h"
 
 #define SNAP_MAX	65535
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static struct srtp_ctx *make_ctx(const struct pcapx_opts *o, char *err,
 				 size_t errlen)
@@ -51,7 +42,7 @@ static struct srtp_ctx *make_ctx(const struct pcapx_opts *o, char *err,
 	p.mki_len = o->keys[0].mki_len;
 	ctx = srtp_ctx_new(&p, &e, &why);
 	if (!ctx) {
-		set_err(err, errlen, "cannot set up the crypto context: %s",
+		errmsg_set(err, errlen, "cannot set up the crypto context: %s",
 			srtp_reason_name(why));
 		return NULL;
 	}
@@ -65,7 +56,7 @@ static struct srtp_ctx *make_ctx(const struct pcapx_opts *o, char *err,
 		if (!key || srtp_ctx_add_key(ctx, key, &why) < 0) {
 			srtp_key_free(key);
 			srtp_ctx_free(ctx);
-			set_err(err, errlen, "key %u: %s", i + 1,
+			errmsg_set(err, errlen, "key %u: %s", i + 1,
 				srtp_reason_name(why));
 			return NULL;
 		}
@@ -292,25 +283,25 @@ int pcapx_run(const char *in, const char *out, const struct pcapx_opts *o,
 
 	memset(st, 0, sizeof(*st));
 	if (!o->nkeys || !sdes_suite_info(o->suite)) {
-		set_err(err, errlen, "a suite and at least one key are needed");
+		errmsg_set(err, errlen, "a suite and at least one key are needed");
 		return -1;
 	}
 	p = pcap_open_offline(in, ebuf);
 	if (!p) {
-		set_err(err, errlen, "%s", ebuf);
+		errmsg_set(err, errlen, "%s", ebuf);
 		return -1;
 	}
 	r.dlt = pcap_datalink(p);
 	if (r.dlt != DLT_EN10MB && r.dlt != DLT_LINUX_SLL &&
 	    r.dlt != DLT_LINUX_SLL2 && r.dlt != DLT_RAW) {
-		set_err(err, errlen, "%s: link type %s is not Ethernet, Linux cooked or raw IP",
+		errmsg_set(err, errlen, "%s: link type %s is not Ethernet, Linux cooked or raw IP",
 			in, pcap_datalink_val_to_name(r.dlt) ?: "unknown");
 		goto out_close;
 	}
 	if (o->filter && *o->filter) {
 		if (pcap_compile(p, &r.bpf, o->filter, 1,
 				 PCAP_NETMASK_UNKNOWN) < 0) {
-			set_err(err, errlen, "filter \"%s\": %s", o->filter,
+			errmsg_set(err, errlen, "filter \"%s\": %s", o->filter,
 				pcap_geterr(p));
 			goto out_close;
 		}
@@ -320,16 +311,16 @@ int pcapx_run(const char *in, const char *out, const struct pcapx_opts *o,
 	r.buf = malloc(SNAP_MAX + SRTP_CORE_TRAILER_MAX);
 	if (!r.ctx || !r.buf) {
 		if (r.ctx)
-			set_err(err, errlen, "out of memory");
+			errmsg_set(err, errlen, "out of memory");
 		goto out_free;
 	}
 	r.dump = pcap_dump_open(p, out);
 	if (!r.dump) {
-		set_err(err, errlen, "%s: %s", out, pcap_geterr(p));
+		errmsg_set(err, errlen, "%s: %s", out, pcap_geterr(p));
 		goto out_free;
 	}
 	if (pcap_loop(p, -1, on_packet, (u_char *)&r) == -1)
-		set_err(err, errlen, "%s: %s", in, pcap_geterr(p));
+		errmsg_set(err, errlen, "%s: %s", in, pcap_geterr(p));
 	else
 		rc = 0;
 	pcap_dump_close(r.dump);

@@ -3,11 +3,11 @@
  * policy: the bulletin's sec.srtp.* semantics for one phone model.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errmsg.h"
 #include "policy.h"
 
 static const struct policy_model models[] = {
@@ -32,17 +32,6 @@ static const struct policy_model models[] = {
 };
 
 #define NMODELS (sizeof(models) / sizeof(models[0]))
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* "IP_601", "ip_601" and "IP601" all name the SoundPoint IP 601. */
 static bool model_name_eq(const char *want, const char *name)
@@ -123,7 +112,7 @@ static void why_off(const struct srtp_config *c, const struct policy_model *m,
 		char d[300];
 
 		describe(c, CFG_LEG_ENABLE, d, sizeof(d));
-		set_err(buf, size, "%s, and the %s is a legacy platform", d,
+		errmsg_set(buf, size, "%s, and the %s is a legacy platform", d,
 			m->product);
 	}
 }
@@ -172,7 +161,7 @@ int policy_build(const struct srtp_config *c, const char *model,
 	memset(out, 0, sizeof(*out));
 	m = policy_model_by_name(model ? model : POLICY_DEFAULT_MODEL);
 	if (!m) {
-		set_err(err, errlen, "unknown phone model \"%s\"", model);
+		errmsg_set(err, errlen, "unknown phone model \"%s\"", model);
 		return -1;
 	}
 	out->model = m;
@@ -189,14 +178,14 @@ int policy_build(const struct srtp_config *c, const char *model,
 
 			why_off(c, m, why, sizeof(why));
 			describe(c, CFG_REQUIRE, d, sizeof(d));
-			set_err(err, errlen,
+			errmsg_set(err, errlen,
 				"%s demands secure media, but SRTP is off on the %s: %s",
 				d, m->product, why);
 			return -1;
 		}
 		if (config_bool(c, CFG_OFFER, false)) {
 			why_off(c, m, why, sizeof(why));
-			set_err(out->note, sizeof(out->note),
+			errmsg_set(out->note, sizeof(out->note),
 				"sec.srtp.offer=1 has no effect: SRTP is off on the %s (%s)",
 				m->product, why);
 		}
@@ -211,7 +200,7 @@ int policy_build(const struct srtp_config *c, const char *model,
 	out->mki = config_bool(c, CFG_MKI_ENABLED, false);
 	build_sp(c, form_of(m->cls), out);
 	if (out->offer && !out->offer_80 && !out->offer_32) {
-		set_err(err, errlen,
+		errmsg_set(err, errlen,
 			"SRTP is offered but no crypto suite is: sec.srtp.offer.HMAC_SHA1_80=0 and sec.srtp.offer.HMAC_SHA1_32 is not 1");
 		return -1;
 	}
@@ -261,27 +250,27 @@ int policy_accept_crypto(const struct srtp_policy *p,
 	int sp;
 
 	if (!p->srtp) {
-		set_err(why, whylen, "SRTP is off");
+		errmsg_set(why, whylen, "SRTP is off");
 		return -1;
 	}
 	if (cr->suite == SDES_SUITE_UNKNOWN) {
-		set_err(why, whylen, "crypto suite %s is not supported",
+		errmsg_set(why, whylen, "crypto suite %s is not supported",
 			cr->suite_name);
 		return -1;
 	}
 	if (!cr->nkeys) {
-		set_err(why, whylen, "no key");
+		errmsg_set(why, whylen, "no key");
 		return -1;
 	}
 	if (cr->kdr > 0) {
-		set_err(why, whylen,
+		errmsg_set(why, whylen,
 			"KDR=%d is not supported (only a key derivation rate of 0)",
 			cr->kdr);
 		return -1;
 	}
 	if (cr->unauthenticated_srtp && suite_is_aead(cr->suite)) {
 		/* RFC 7714 section 13.3: AEAD cannot drop authentication */
-		set_err(why, whylen, "UNAUTHENTICATED_SRTP with the AEAD suite %s",
+		errmsg_set(why, whylen, "UNAUTHENTICATED_SRTP with the AEAD suite %s",
 			cr->suite_name);
 		return -1;
 	}
@@ -290,13 +279,13 @@ int policy_accept_crypto(const struct srtp_policy *p,
 		bool has = policy_crypto_has_sp(cr, sp);
 
 		if (has && !p->sp[sp].offer) {
-			set_err(why, whylen, "%s is offered, but %s is not 1",
+			errmsg_set(why, whylen, "%s is offered, but %s is not 1",
 				sp_names[sp],
 				config_param_name(cfg_sp_param(form, sp, false)));
 			return -1;
 		}
 		if (!has && p->sp[sp].require) {
-			set_err(why, whylen, "%s is not offered, but %s=1",
+			errmsg_set(why, whylen, "%s is not offered, but %s=1",
 				sp_names[sp],
 				config_param_name(cfg_sp_param(form, sp, true)));
 			return -1;

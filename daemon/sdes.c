@@ -3,10 +3,10 @@
  * sdes: RFC 4568 crypto attribute syntax.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "sdes.h"
 
 #define LIFETIME_2_48 (1ULL << 48)
@@ -108,17 +108,6 @@ size_t sdes_b64_encode(const uint8_t *in, size_t len, char *out)
 	return o;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* 1*DIGIT without overflow past @max; no sign, no leading '+'. */
 static int parse_decimal(const char *s, size_t len, uint64_t max,
 			 uint64_t *out)
@@ -203,11 +192,11 @@ int sdes_parse_key(enum sdes_suite suite, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if (!si) {
-		set_err(err, errlen, "unknown crypto suite");
+		errmsg_set(err, errlen, "unknown crypto suite");
 		return -1;
 	}
 	if (len < 7 || memcmp(text, "inline:", 7)) {
-		set_err(err, errlen, "key-params must use the \"inline:\" method");
+		errmsg_set(err, errlen, "key-params must use the \"inline:\" method");
 		return -1;
 	}
 	p += 7;
@@ -216,11 +205,11 @@ int sdes_parse_key(enum sdes_suite suite, const char *text, size_t len,
 		bar = end;
 	n = sdes_b64_decode(p, (size_t)(bar - p), raw, sizeof(raw));
 	if (n < 0) {
-		set_err(err, errlen, "key||salt is not valid base64");
+		errmsg_set(err, errlen, "key||salt is not valid base64");
 		goto fail;
 	}
 	if ((unsigned int)n != si->key_len + si->salt_len) {
-		set_err(err, errlen, "key||salt is %d bytes, %s needs %u", n,
+		errmsg_set(err, errlen, "key||salt is %d bytes, %s needs %u", n,
 			si->name, si->key_len + si->salt_len);
 		goto fail;
 	}
@@ -240,13 +229,13 @@ int sdes_parse_key(enum sdes_suite suite, const char *text, size_t len,
 			bar = end;
 		if (memchr(field, ':', (size_t)(bar - field))) {
 			if (out->mki_len || parse_mki(field, (size_t)(bar - field), out)) {
-				set_err(err, errlen, "invalid MKI (MKI:LENGTH, length 1-128, at most once)");
+				errmsg_set(err, errlen, "invalid MKI (MKI:LENGTH, length 1-128, at most once)");
 				goto fail;
 			}
 		} else if (out->lifetime || out->mki_len ||
 			   parse_lifetime(field, (size_t)(bar - field),
 					  si->max_lifetime, out)) {
-			set_err(err, errlen, "invalid lifetime (decimal or 2^n, 1 to 2^48, before the MKI, at most once)");
+			errmsg_set(err, errlen, "invalid lifetime (decimal or 2^n, 1 to 2^48, before the MKI, at most once)");
 			goto fail;
 		}
 		p = bar;
@@ -398,12 +387,12 @@ static int check_mkis(const struct sdes_key *keys, unsigned int n,
 
 	for (i = 0; i < n; i++) {
 		if (!keys[i].mki_len) {
-			set_err(err, errlen, "%s %u has no MKI; with several key-params each needs one",
+			errmsg_set(err, errlen, "%s %u has no MKI; with several key-params each needs one",
 				what, i + 1);
 			return -1;
 		}
 		if (keys[i].mki_len != keys[0].mki_len) {
-			set_err(err, errlen, "%s %u has a %u-byte MKI, %s 1 a %u-byte one; MKI lengths must match",
+			errmsg_set(err, errlen, "%s %u has a %u-byte MKI, %s 1 a %u-byte one; MKI lengths must match",
 				what, i + 1, keys[i].mki_len, what,
 				keys[0].mki_len);
 			return -1;
@@ -411,7 +400,7 @@ static int check_mkis(const struct sdes_key *keys, unsigned int n,
 		for (j = 0; j < i; j++) {
 			if (memcmp(keys[i].mki, keys[j].mki, keys[i].mki_len))
 				continue;
-			set_err(err, errlen, "%s %u and %u have the same MKI",
+			errmsg_set(err, errlen, "%s %u and %u have the same MKI",
 				what, j + 1, i + 1);
 			return -1;
 		}
@@ -433,18 +422,18 @@ static int parse_key_list(enum sdes_suite suite, const char *s, size_t len,
 		const char *stop = semi ? semi : end;
 
 		if (n == SDES_KEYS_MAX) {
-			set_err(err, errlen, "more than %d %s", SDES_KEYS_MAX,
+			errmsg_set(err, errlen, "more than %d %s", SDES_KEYS_MAX,
 				what);
 			goto fail;
 		}
 		if (stop == p) {
-			set_err(err, errlen, "%s %u is empty", what, n + 1);
+			errmsg_set(err, errlen, "%s %u is empty", what, n + 1);
 			goto fail;
 		}
 		/* sdes_parse_key()'s messages never hold key material. */
 		if (sdes_parse_key(suite, p, (size_t)(stop - p), &keys[n],
 				   kerr, sizeof(kerr))) {
-			set_err(err, errlen, "%s %u: %s", what, n + 1, kerr);
+			errmsg_set(err, errlen, "%s %u: %s", what, n + 1, kerr);
 			goto fail;
 		}
 		n++;
@@ -497,14 +486,14 @@ static int param_value(struct sdes_crypto *c, unsigned int bit,
 	switch (bit) {
 	case SP_KDR:	/* "KDR=" 1*2DIGIT, 0..24 (RFC 4568 6.3.1) */
 		if (n > 2 || parse_decimal(v, n, 24, &x)) {
-			set_err(err, errlen, "KDR must be 0 to 24");
+			errmsg_set(err, errlen, "KDR must be 0 to 24");
 			return -1;
 		}
 		c->kdr = (int)x;
 		return 0;
 	case SP_WSH:	/* "WSH=" 1*DIGIT, at least 64 (RFC 4568 6.3.6) */
 		if (parse_decimal(v, n, WSH_MAX, &x) || x < 64) {
-			set_err(err, errlen, "WSH must be 64 to 2^31");
+			errmsg_set(err, errlen, "WSH must be 64 to 2^31");
 			return -1;
 		}
 		c->wsh = (unsigned long)x;
@@ -515,7 +504,7 @@ static int param_value(struct sdes_crypto *c, unsigned int bit,
 		} else if (n == 8 && !memcmp(v, "SRTP_FEC", 8)) {
 			c->fec_order = SDES_SRTP_FEC;
 		} else {
-			set_err(err, errlen, "FEC_ORDER must be FEC_SRTP or SRTP_FEC");
+			errmsg_set(err, errlen, "FEC_ORDER must be FEC_SRTP or SRTP_FEC");
 			return -1;
 		}
 		return 0;
@@ -558,17 +547,17 @@ static int parse_session_param(struct sdes_crypto *c, const char *w,
 		if (strlen(name) != nlen || memcmp(name, w, nlen))
 			continue;
 		if (*seen & bit) {
-			set_err(err, errlen, "session parameter %s given twice",
+			errmsg_set(err, errlen, "session parameter %s given twice",
 				name);
 			return -1;
 		}
 		*seen |= bit;
 		if (eq && !session_params[i].has_value) {
-			set_err(err, errlen, "%s takes no value", name);
+			errmsg_set(err, errlen, "%s takes no value", name);
 			return -1;
 		}
 		if (!eq && session_params[i].has_value) {
-			set_err(err, errlen, "%s needs a value (%s=...)", name,
+			errmsg_set(err, errlen, "%s needs a value (%s=...)", name,
 				name);
 			return -1;
 		}
@@ -586,12 +575,12 @@ static int parse_session_param(struct sdes_crypto *c, const char *w,
 		return 0;
 	}
 	if (n >= 7 && !memcmp(w, "inline:", 7))
-		set_err(err, errlen, "key-params after whitespace; several key-params are joined by ';'");
+		errmsg_set(err, errlen, "key-params after whitespace; several key-params are joined by ';'");
 	else if (echoable(w, nlen))
-		set_err(err, errlen, "unknown session parameter %.*s",
+		errmsg_set(err, errlen, "unknown session parameter %.*s",
 			(int)nlen, w);
 	else
-		set_err(err, errlen, "unknown session parameter");
+		errmsg_set(err, errlen, "unknown session parameter");
 	return -1;
 }
 
@@ -605,16 +594,16 @@ static int parse_crypto(const char *text, size_t len, struct sdes_crypto *out,
 	/* 9.1 admits VCHAR and WSP only; no control bytes reach a log. */
 	for (i = 0; i < len; i++)
 		if (!is_wsp(text[i]) && (text[i] < 0x21 || text[i] > 0x7e)) {
-			set_err(err, errlen, "invalid byte at offset %zu", i);
+			errmsg_set(err, errlen, "invalid byte at offset %zu", i);
 			return -1;
 		}
 	if (!len || is_wsp(text[0]) || !next_word(&p, end, &w, &n) ||
 	    parse_tag(w, n, &out->tag)) {
-		set_err(err, errlen, "tag must come first, 1 to 9 digits without leading zeros");
+		errmsg_set(err, errlen, "tag must come first, 1 to 9 digits without leading zeros");
 		return -1;
 	}
 	if (!next_word(&p, end, &w, &n) || !is_suite_name(w, n)) {
-		set_err(err, errlen, "missing or invalid crypto-suite after the tag");
+		errmsg_set(err, errlen, "missing or invalid crypto-suite after the tag");
 		return -1;
 	}
 	snprintf(out->suite_name, sizeof(out->suite_name), "%.*s",
@@ -622,7 +611,7 @@ static int parse_crypto(const char *text, size_t len, struct sdes_crypto *out,
 		 w);
 	out->suite = sdes_suite_by_name(w, n);
 	if (!next_word(&p, end, &w, &n)) {
-		set_err(err, errlen, "missing key-params after the crypto-suite");
+		errmsg_set(err, errlen, "missing key-params after the crypto-suite");
 		return -1;
 	}
 	/* An unknown suite's key and session parameters are its own. */
