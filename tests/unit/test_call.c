@@ -328,51 +328,78 @@ START_TEST(install_rolls_back)
 }
 END_TEST
 
-/* A whole re-key: soft limit on our key, re-offer, answer, complete. */
-START_TEST(rekey_both_roles)
+/*
+ * Call "k" offered by table @a (kernel @fa, A with a 2048-packet lifetime)
+ * and answered by the fixture's table (B), completed: both sides active.
+ */
+struct pair {
+	struct fake fa;
+	struct call_table a;
+	char *offer;
+	char *answer;
+};
+
+static void establish(struct pair *pr)
 {
 	struct srtp_policy pa = policy(A_CFG " sec.srtp.key.lifetime=\"2048\"");
 	struct srtp_policy pb = policy(B_CFG);
 	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
-	struct fake fa;
-	struct call_ops ops = { f_add, f_del, f_update, &fa };
-	struct call_table a;
+	struct call_ops ops = { f_add, f_del, f_update, &pr->fa };
+	char why[256];
+
+	memset(pr, 0, sizeof(*pr));
+	pr->fa.fail_add_after = -1;
+	call_table_init(&pr->a, &ops);
+	ck_assert(!call_offer(&pr->a, "k", &pa, &la, &pr->offer, why,
+			      sizeof(why)));
+	ck_assert(!call_answer(&calls, "k", &pb, &lb, pr->offer,
+			       strlen(pr->offer), &pr->answer, why, sizeof(why)));
+	ck_assert(!call_complete(&pr->a, "k", pr->answer, strlen(pr->answer),
+				 why, sizeof(why)));
+}
+
+static void pair_free(struct pair *pr)
+{
+	free(pr->offer);
+	free(pr->answer);
+	call_table_free(&pr->a);
+}
+
+/* A whole re-key: soft limit on our key, re-offer, answer, complete. */
+START_TEST(rekey_both_roles)
+{
+	struct srtp_policy pb = policy(B_CFG);
+	struct neg_local lb = local("10.0.1.2:5000");
 	struct nfsrtp_event ev = { .type = NF_SRTP_EVENT_SOFT_LIMIT };
 	struct sdes_key k1, k2, kb;
 	const struct nfsrtp_stream *s;
+	struct pair pr;
 	struct call *c;
-	char *offer, *answer, *reoffer, *reanswer, why[256];
+	char *reoffer, *reanswer, why[256];
 	uint32_t aprot;
 	unsigned int i;
 
-	memset(&fa, 0, sizeof(fa));
-	fa.fail_add_after = -1;
-	call_table_init(&a, &ops);
-	ck_assert(!call_offer(&a, "k", &pa, &la, &offer, why, sizeof(why)));
-	ck_assert(!call_answer(&calls, "k", &pb, &lb, offer, strlen(offer),
-			       &answer, why, sizeof(why)));
-	ck_assert(!call_complete(&a, "k", answer, strlen(answer), why,
-				 sizeof(why)));
-	sdp_key(offer, &k1);
-	sdp_key(answer, &kb);
+	establish(&pr);
+	sdp_key(pr.offer, &k1);
+	sdp_key(pr.answer, &kb);
 	ck_assert_uint_eq(k1.lifetime, 2048);
-	aprot = call_find(&a, "k")->media[0].protect;
+	aprot = call_find(&pr.a, "k")->media[0].protect;
 	/* events that need nothing */
-	ev.stream = call_find(&a, "k")->media[0].unprotect;
+	ev.stream = call_find(&pr.a, "k")->media[0].unprotect;
 	ev.key_index = 0;
-	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 0);
+	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 0);
 	ev.stream = 999;
-	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 0);
+	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 0);
 	/* our protect key at half its lifetime: a re-offer */
 	ev.stream = aprot;
-	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 1);
+	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 1);
 	ck_assert_str_eq(c->id, "k");
 	ck_assert_int_eq(c->state, CALL_REKEYING);
 	{
 		char *none;
 
 		/* a second soft limit while the re-offer is out: nothing */
-		ck_assert_int_eq(call_event(&a, &ev, &c, &none), 0);
+		ck_assert_int_eq(call_event(&pr.a, &ev, &c, &none), 0);
 		ck_assert_ptr_null(none);
 	}
 	sdp_key(reoffer, &k2);
@@ -381,7 +408,7 @@ START_TEST(rekey_both_roles)
 	{
 		unsigned long long id1, v1, id2, v2;
 
-		ck_assert_int_eq(sscanf(strstr(offer, "o=- "), "o=- %llu %llu",
+		ck_assert_int_eq(sscanf(strstr(pr.offer, "o=- "), "o=- %llu %llu",
 					&id1, &v1), 2);
 		ck_assert_int_eq(sscanf(strstr(reoffer, "o=- "), "o=- %llu %llu",
 					&id2, &v2), 2);
@@ -405,59 +432,45 @@ START_TEST(rekey_both_roles)
 	s = find(NF_SRTP_OP_PROTECT, 4000);
 	ck_assert_uint_eq(s->nkeys, 1);			/* B's key unchanged */
 	/* A completes: its protect stream switches to the new key */
-	ck_assert_int_eq(call_complete(&a, "k", reanswer, strlen(reanswer), why,
+	ck_assert_int_eq(call_complete(&pr.a, "k", reanswer, strlen(reanswer), why,
 				       sizeof(why)), 0);
-	ck_assert_uint_eq(fa.s[aprot].nkeys, 2);
-	expect_key(&fa.s[aprot].keys[1], &k2);
-	ck_assert_uint_eq(fa.active[aprot], 1);
-	ck_assert_int_eq(call_find(&a, "k")->state, CALL_ACTIVE);
+	ck_assert_uint_eq(pr.fa.s[aprot].nkeys, 2);
+	expect_key(&pr.fa.s[aprot].keys[1], &k2);
+	ck_assert_uint_eq(pr.fa.active[aprot], 1);
+	ck_assert_int_eq(call_find(&pr.a, "k")->state, CALL_ACTIVE);
 	for (i = 0; i < FAKE_MAX; i++)
-		ck_assert_uint_eq(fa.used[i] ? fa.s[i].nkeys : 0,
-				  fa.used[i] ? (i == aprot ? 2 : 1) : 0);
-	free(offer);
-	free(answer);
+		ck_assert_uint_eq(pr.fa.used[i] ? pr.fa.s[i].nkeys : 0,
+				  pr.fa.used[i] ? (i == aprot ? 2 : 1) : 0);
 	free(reoffer);
 	free(reanswer);
-	call_table_free(&a);
+	pair_free(&pr);
 }
 END_TEST
 
 /* A refused re-key leaves the call on its old keys. */
 START_TEST(rekey_refused)
 {
-	struct srtp_policy pa = policy(A_CFG " sec.srtp.key.lifetime=\"2048\"");
 	struct srtp_policy pb = policy(B_CFG);
-	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
-	struct fake fa;
-	struct call_ops ops = { f_add, f_del, f_update, &fa };
-	struct call_table a;
+	struct neg_local lb = local("10.0.1.2:5000");
 	struct nfsrtp_event ev = { .type = NF_SRTP_EVENT_SOFT_LIMIT };
+	struct pair pr;
 	struct call *c;
-	char *offer, *answer, *reoffer, *reanswer, why[256];
+	char *reoffer, *reanswer, why[256];
 
-	memset(&fa, 0, sizeof(fa));
-	fa.fail_add_after = -1;
-	call_table_init(&a, &ops);
-	ck_assert(!call_offer(&a, "k", &pa, &la, &offer, why, sizeof(why)));
-	ck_assert(!call_answer(&calls, "k", &pb, &lb, offer, strlen(offer),
-			       &answer, why, sizeof(why)));
-	ck_assert(!call_complete(&a, "k", answer, strlen(answer), why,
-				 sizeof(why)));
-	ev.stream = call_find(&a, "k")->media[0].protect;
-	ck_assert_int_eq(call_event(&a, &ev, &c, &reoffer), 1);
+	establish(&pr);
+	ev.stream = call_find(&pr.a, "k")->media[0].protect;
+	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 1);
 	ck_assert(!call_answer(&calls, "k", &pb, &lb, reoffer, strlen(reoffer),
 			       &reanswer, why, sizeof(why)));
-	fa.fail_update = true;
-	ck_assert_int_eq(call_complete(&a, "k", reanswer, strlen(reanswer), why,
-				       sizeof(why)), CALL_FAILED);
+	pr.fa.fail_update = true;
+	ck_assert_int_eq(call_complete(&pr.a, "k", reanswer, strlen(reanswer),
+				       why, sizeof(why)), CALL_FAILED);
 	ck_assert_ptr_nonnull(strstr(why, "refused (test)"));
-	ck_assert_int_eq(call_find(&a, "k")->state, CALL_ACTIVE);
-	ck_assert_uint_eq(fa.s[ev.stream].nkeys, 1);
-	free(offer);
-	free(answer);
+	ck_assert_int_eq(call_find(&pr.a, "k")->state, CALL_ACTIVE);
+	ck_assert_uint_eq(pr.fa.s[ev.stream].nkeys, 1);
 	free(reoffer);
 	free(reanswer);
-	call_table_free(&a);
+	pair_free(&pr);
 }
 END_TEST
 
