@@ -134,45 +134,33 @@ static char *offer_media(const char *attrs, const char *model,
 	return m;
 }
 
-START_TEST(bulletin_scenario_one)
+/* Each scenario's offer, from every class of SRTP model. */
+START_TEST(bulletin_scenarios)
 {
-	static const char *const models[] = { "IP_601", "IP_650", "IP_4000" };
+	static const struct {
+		const char *cfg;
+		unsigned int port;
+		const char *media;
+		const char *models[3];
+	} cases[] = {
+		{ CFG_ONE, 2230, scenario_one, { "IP_601", "IP_650", "IP_4000" } },
+		{ CFG_TWO, 2222, scenario_two, { "IP_601", "IP_650", "IP_4000" } },
+		{ CFG_THREE, 2224, scenario_three, { "IP_601", "IP_650", "IP_4000" } },
+	};
 	struct neg_offer o;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < 3; i++) {
-		char *m = offer_media(CFG_ONE, models[i], 2230, &o);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (k = 0; k < 3; k++) {
+			char *m = offer_media(cases[i].cfg, cases[i].models[k],
+					      cases[i].port, &o);
 
-		ck_assert_str_eq(m, scenario_one);
-		free(m);
-		negotiate_offer_free(&o);
-	}
-}
-END_TEST
-
-START_TEST(bulletin_scenario_two)
-{
-	struct neg_offer o;
-	char *m = offer_media(CFG_TWO, "IP_601", 2222, &o);
-
-	ck_assert_str_eq(m, scenario_two);
-	free(m);
-	negotiate_offer_free(&o);
-}
-END_TEST
-
-START_TEST(bulletin_scenario_three)
-{
-	static const char *const models[] = { "IP_601", "IP_650", "IP_4000" };
-	struct neg_offer o;
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		char *m = offer_media(CFG_THREE, models[i], 2224, &o);
-
-		ck_assert_str_eq(m, scenario_three);
-		free(m);
-		negotiate_offer_free(&o);
+			ck_assert_msg(!strcmp(m, cases[i].media),
+				      "scenario %zu on %s:\n%s", i + 1,
+				      cases[i].models[k], m);
+			free(m);
+			negotiate_offer_free(&o);
+		}
 	}
 }
 END_TEST
@@ -703,9 +691,7 @@ static Suite *negotiate_suite(void)
 	Suite *s = suite_create("negotiate");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, bulletin_scenario_one);
-	tcase_add_test(tc, bulletin_scenario_two);
-	tcase_add_test(tc, bulletin_scenario_three);
+	tcase_add_test(tc, bulletin_scenarios);
 	tcase_add_test(tc, session_lines);
 	tcase_add_test(tc, plain_offers);
 	tcase_add_test(tc, offer_options);

@@ -10,18 +10,7 @@
 #include <string.h>
 
 #include "sdes.h"
-
-static void hex(const char *h, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned int v;
-
-		ck_assert(sscanf(h + 2 * i, "%2x", &v) == 1);
-		out[i] = (uint8_t)v;
-	}
-}
+#include "check_hex.h"
 
 static int parse(enum sdes_suite s, const char *text, struct sdes_key *k,
 		 char *err)

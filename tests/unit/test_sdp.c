@@ -14,6 +14,7 @@
 
 #include "sdes.h"
 #include "sdp.h"
+#include "check_hex.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -55,18 +56,6 @@ static const char polycom3[] =
 	RTPMAPS
 	"m=audio 2224 RTP/AVP 0 8 18 101\r\n"
 	RTPMAPS;
-
-static void hex(const char *h, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned int v;
-
-		ck_assert(sscanf(h + 2 * i, "%2x", &v) == 1);
-		out[i] = (uint8_t)v;
-	}
-}
 
 static void parse_ok(const char *text, struct sdp *s)
 {
