@@ -433,7 +433,10 @@ int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 		return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EINVAL);
 	if (ctx->nkeys >= SRTP_CORE_KEYS_MAX)
 		return srtp_fail(ctx, why, SRTP_R_KEY_LIMIT, -ENOSPC);
-	/* Without MKI only one key can be told apart at a time. */
+	/*
+	 * Without MKI there is nothing to compare: unprotect tells the
+	 * active key and the next one apart by trying (srtp_rx_next_key()).
+	 */
 	for (i = 0; i < ctx->nkeys && key->mki_len; i++)
 		if (!memcmp(ctx->keys[i]->mki, key->mki, key->mki_len))
 			return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EEXIST);
@@ -491,8 +494,8 @@ static bool srtp_key_spent(const struct srtp_key *k)
 }
 
 /*
- * The key protect uses, or (no MKI) the key unprotect uses.  A spent key
- * hands over to the next installed one without a gap.
+ * The key protect uses, or (no MKI) the key unprotect tries first.  A
+ * spent key hands over to the next installed one without a gap.
  */
 static struct srtp_key *srtp_active_key(struct srtp_ctx *ctx,
 					enum srtp_reason *r)
@@ -548,6 +551,42 @@ static void srtp_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
 		ctx->events |= SRTP_EV_HARD_LIMIT;
 		ctx->hard_key = k->slot;
 	}
+}
+
+/*
+ * Re-key without MKI.  The peer switches its sender to a new key at a
+ * moment the receiver cannot know, and nothing in the packet names the
+ * key.  So a packet that fails authentication with the active key is
+ * tried once more with the key after it, if one is installed and not
+ * spent: the only key a re-key can have moved to.  Returns that key or
+ * NULL.  The second try costs one more authentication (for GCM, after
+ * srtp_gcm_undo()), only for packets that fail with the active key while
+ * a next key is installed.
+ */
+static struct srtp_key *srtp_rx_next_key(struct srtp_ctx *ctx)
+{
+	struct srtp_key *next;
+
+	if (ctx->p.mki_len || ctx->active + 1 >= ctx->nkeys)
+		return NULL;
+	next = ctx->keys[ctx->active + 1];
+	return srtp_key_spent(next) ? NULL : next;
+}
+
+/*
+ * Counts an accepted inbound packet on @k.  Without MKI, a packet that
+ * authenticated with the next key (srtp_rx_next_key()) retires the
+ * active one as a spent key would be: the active index moves forward,
+ * the older key is no longer tried, and SRTP_EV_KEY_SWITCH is raised.
+ * This happens only here, once the packet is accepted.
+ */
+static void srtp_rx_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
+{
+	if (!ctx->p.mki_len && k->slot == ctx->active + 1) {
+		ctx->active = k->slot;
+		ctx->events |= SRTP_EV_KEY_SWITCH;
+	}
+	srtp_key_use(ctx, k);
 }
 
 /* ---- per-SSRC state ---- */
@@ -897,6 +936,76 @@ static enum srtp_reason srtp_rtp_open_gcm(struct srtp_key *k, u8 *buf,
 	return ret ? SRTP_R_CRYPTO : SRTP_R_OK;
 }
 
+/*
+ * Puts back the ciphertext of a GCM packet that failed authentication
+ * with @k, so that another key can be tried on it.  GCM computes the tag
+ * over the ciphertext, but the AEAD interfaces of both backends (the
+ * kernel's gcm template and AES-NI drivers, OpenSSL's CRYPTO_gcm128)
+ * decrypt in place and compare the tag at the end: after -EBADMSG the
+ * payload is ciphertext ^ keystream(@k, IV), and nothing else (AAD, tag)
+ * was written.  Encrypting it with the same key and IV XORs the same
+ * keystream again, which gives back the ciphertext without a copy.  The
+ * AAD only feeds the tag, which goes to scratch, so none is passed.
+ */
+static enum srtp_reason srtp_gcm_undo(struct srtp_ctx *ctx,
+				      struct srtp_gcm *g, const u8 iv[12],
+				      u8 *buf, unsigned int len)
+{
+	if (!len)
+		return SRTP_R_OK;
+	if (srtp_gcm_encrypt(g, iv, NULL, 0, buf, len, ctx->tag))
+		return SRTP_R_CRYPTO;
+	return SRTP_R_OK;
+}
+
+static enum srtp_reason srtp_rtp_open(struct srtp_ctx *ctx,
+				      struct srtp_key *k, u8 *buf,
+				      unsigned int plen, unsigned int hdr,
+				      u32 ssrc, u64 idx)
+{
+	if (ctx->si->aead)
+		return srtp_rtp_open_gcm(k, buf, plen, hdr, ssrc, idx);
+	return srtp_rtp_open_cm(ctx, k, buf, plen, hdr, ssrc, idx);
+}
+
+/*
+ * srtp_rtp_open() with the active key *@k and, without MKI, when that
+ * fails authentication, with the next key (srtp_rx_next_key()); *@k is
+ * then the key that opened the packet.  CM verifies the tag before it
+ * decrypts, so a failed try leaves the packet as it was; GCM is undone
+ * first (srtp_gcm_undo()).  Without a tag (UNAUTHENTICATED_SRTP) nothing
+ * can fail, so there is no second try.  A packet that fails with both
+ * keys is one AUTH_FAIL for the caller.
+ */
+static enum srtp_reason srtp_rtp_open_rx(struct srtp_ctx *ctx,
+					 struct srtp_key **k, u8 *buf,
+					 unsigned int plen, unsigned int hdr,
+					 u32 ssrc, u64 idx)
+{
+	enum srtp_reason r;
+	struct srtp_key *next;
+	u8 iv[12];
+
+	r = srtp_rtp_open(ctx, *k, buf, plen, hdr, ssrc, idx);
+	if (r != SRTP_R_AUTH_FAIL)
+		return r;
+	next = srtp_rx_next_key(ctx);
+	if (!next)
+		return r;
+	if (ctx->si->aead) {
+		srtp_gcm_rtp_iv(iv, (*k)->rtp_salt, ssrc, idx >> 16,
+				idx & 0xffff);
+		r = srtp_gcm_undo(ctx, (*k)->rtp_gcm, iv, buf + hdr,
+				  plen - hdr);
+		if (r)
+			return r;
+	}
+	r = srtp_rtp_open(ctx, next, buf, plen, hdr, ssrc, idx);
+	if (!r)
+		*k = next;
+	return r;
+}
+
 static int srtp_errno(enum srtp_reason r)
 {
 	switch (r) {
@@ -955,10 +1064,7 @@ int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	r = srtp_replay_check(&st->rtp, ctx->p.window, idx);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	if (ctx->si->aead)
-		r = srtp_rtp_open_gcm(k, buf, plen, hdr, ssrc, idx);
-	else
-		r = srtp_rtp_open_cm(ctx, k, buf, plen, hdr, ssrc, idx);
+	r = srtp_rtp_open_rx(ctx, &k, buf, plen, hdr, ssrc, idx);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
 	if (!srtp_rtp_padding_ok(buf, plen, hdr))
@@ -966,7 +1072,7 @@ int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	/* Authenticated: now, and only now, the state moves. */
 	st = srtp_ssrc_commit(ctx, st);
 	srtp_replay_add(&st->rtp, idx, ctx->p.window);
-	srtp_key_use(ctx, k);
+	srtp_rx_key_use(ctx, k);
 	*why = SRTP_R_OK;
 	return plen;
 }
@@ -1134,6 +1240,48 @@ static enum srtp_reason srtp_rtcp_open_gcm(struct srtp_ctx *ctx,
 	return ret ? SRTP_R_CRYPTO : SRTP_R_OK;
 }
 
+static enum srtp_reason srtp_rtcp_open(struct srtp_ctx *ctx,
+				       struct srtp_key *k, u8 *buf,
+				       unsigned int plen, u32 ssrc, u32 word)
+{
+	if (ctx->si->aead)
+		return srtp_rtcp_open_gcm(ctx, k, buf, plen, ssrc, word);
+	return srtp_rtcp_open_cm(ctx, k, buf, plen, ssrc, word);
+}
+
+/*
+ * As srtp_rtp_open_rx(), for SRTCP, which is always authenticated.  With
+ * E=0, srtp_rtcp_open_gcm() decrypts nothing and has already put the tag
+ * back, so only an encrypted GCM packet needs undoing.
+ */
+static enum srtp_reason srtp_rtcp_open_rx(struct srtp_ctx *ctx,
+					  struct srtp_key **k, u8 *buf,
+					  unsigned int plen, u32 ssrc,
+					  u32 word)
+{
+	enum srtp_reason r;
+	struct srtp_key *next;
+	u8 iv[12];
+
+	r = srtp_rtcp_open(ctx, *k, buf, plen, ssrc, word);
+	if (r != SRTP_R_AUTH_FAIL)
+		return r;
+	next = srtp_rx_next_key(ctx);
+	if (!next)
+		return r;
+	if (ctx->si->aead && (word & SRTCP_E_FLAG)) {
+		srtp_gcm_rtcp_iv(iv, (*k)->rtcp_salt, ssrc, word);
+		r = srtp_gcm_undo(ctx, (*k)->rtcp_gcm, iv, buf + RTCP_HDR,
+				  plen - RTCP_HDR);
+		if (r)
+			return r;
+	}
+	r = srtp_rtcp_open(ctx, next, buf, plen, ssrc, word);
+	if (!r)
+		*k = next;
+	return r;
+}
+
 int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 			enum srtp_reason *why)
 {
@@ -1167,10 +1315,7 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 			      word & SRTP_CORE_SRTCP_INDEX_MAX);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	if (ctx->si->aead)
-		r = srtp_rtcp_open_gcm(ctx, k, buf, plen, ssrc, word);
-	else
-		r = srtp_rtcp_open_cm(ctx, k, buf, plen, ssrc, word);
+	r = srtp_rtcp_open_rx(ctx, &k, buf, plen, ssrc, word);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
 	r = srtp_rtcp_parse(buf, plen);
@@ -1179,7 +1324,7 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	st = srtp_ssrc_commit(ctx, st);
 	srtp_replay_add(&st->rtcp, word & SRTP_CORE_SRTCP_INDEX_MAX,
 			ctx->p.window);
-	srtp_key_use(ctx, k);
+	srtp_rx_key_use(ctx, k);
 	*why = SRTP_R_OK;
 	return plen;
 }

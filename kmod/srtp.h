@@ -146,7 +146,23 @@ void srtp_key_free(struct srtp_key *key);
  */
 int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 		     enum srtp_reason *why);
-/* Selects the key protect uses (its MKI is sent). */
+/*
+ * Selects the key protect uses (its MKI is sent), and the key unprotect
+ * without MKI tries first.
+ *
+ * Unprotect without MKI (re-key by the peer): a packet that fails
+ * authentication with the active key, while a next key is installed
+ * (slot active + 1, not spent), is tried once with that key.  If it
+ * authenticates and is accepted, that key becomes the active one (the
+ * older one is retired, as a spent key is, and no longer tried) and
+ * SRTP_EV_KEY_SWITCH is raised.  A packet that fails with both keys is
+ * one SRTP_R_AUTH_FAIL and changes no state.  The replay and ROC state
+ * belong to the SSRC and carry over.  SRTP with
+ * SRTP_F_UNAUTHENTICATED_SRTP has no tag, so nothing fails and there is
+ * no second try: such a receiver moves only when a key is spent or by
+ * this call (SRTCP is always authenticated).  With MKI the packet names
+ * its key and none of this applies.
+ */
 int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot);
 
 /*
@@ -169,14 +185,19 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 /* Events raised by the core, collected with srtp_ctx_take_events(). */
 #define SRTP_EV_SOFT_LIMIT	0x1	/* a key reached half its lifetime */
 #define SRTP_EV_HARD_LIMIT	0x2	/* a key reached its lifetime */
-#define SRTP_EV_KEY_SWITCH	0x4	/* protect moved to the next key */
+/*
+ * The active key moved to the next one: protect or unprotect went past a
+ * spent key, or unprotect without MKI accepted a packet protected with
+ * the next key (see srtp_ctx_set_active_key()).
+ */
+#define SRTP_EV_KEY_SWITCH	0x4
 #define SRTP_EV_NEW_SSRC	0x8	/* an SSRC was admitted */
 
 struct srtp_events {
 	u32 mask;
 	u8 soft_key;	/* slot of the last SOFT_LIMIT */
 	u8 hard_key;	/* slot of the last HARD_LIMIT */
-	u8 active_key;	/* slot protect uses now */
+	u8 active_key;	/* slot now active (protect; unprotect w/o MKI) */
 	u32 new_ssrc;	/* the last SSRC admitted */
 };
 
@@ -185,7 +206,7 @@ u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev);
 
 /* Packets processed so far with the key in @slot (0 for no such key). */
 u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, unsigned int slot);
-/* The slot protect uses (for unprotect without MKI: the one it tries). */
+/* The slot protect uses (unprotect without MKI: the one it tries first). */
 unsigned int srtp_ctx_active_key(const struct srtp_ctx *ctx);
 
 /* Number of failures counted for @why. */

@@ -51,8 +51,10 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen);
 int srtp_gcm_encrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len, u8 *tag);
 /*
- * Decrypts @buf in place; -EBADMSG when the tag does not verify, in
- * which case the content of @buf is unspecified.
+ * Decrypts @buf in place; -EBADMSG when the tag does not verify.  Either
+ * way @buf then holds its input XOR the GCM keystream of @iv and nothing
+ * else is written: the core undoes a failed try by encrypting again
+ * (a receiver trying the next key without MKI relies on it).
  */
 int srtp_gcm_decrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len,

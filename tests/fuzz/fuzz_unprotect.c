@@ -6,11 +6,15 @@
  *
  *   byte 0  bits 0-2  suite (enum srtp_suite, all 8)
  *           bit  3    RTCP (else RTP)
- *           bits 4-6  MKI length: 0, 0, 1, 2, 3, 4, 13, 128
+ *           bits 4-6  MKI length: 0, 0, 1, 2, 3, 4, 13, 128; the second
+ *                     0 installs two keys without MKI (a re-key: the
+ *                     receiver tries the next key when the active one
+ *                     fails), the others one key without MKI or two
+ *                     with
  *           bit  7    tight room: byte 2 is the slack, see below
  *   byte 1  bits 0-2  SRTP_F_* flags (the GCM suites drop the two they
  *                     refuse)
- *           bit  3    protect with key slot 1 (with an MKI, 2 keys)
+ *           bit  3    protect with key slot 1 (where there are 2 keys)
  *           bits 4-5  replay window: default, 64, 1024, 200
  *           bit  6    master key lifetime FZ_SHORT_LIFE packets (else 2^48)
  *   byte 2  (tight room only) protect room = len + byte % (TRAILER_MAX + 1)
@@ -26,7 +30,9 @@
  *     matching inbound context must give back the input.  Long-lived
  *     pairs drift apart (replay, ROC, SSRC table), so a failed round trip
  *     is retried once on a fresh pair, which must succeed.  A mismatch
- *     is a real bug: abort().
+ *     is a real bug: abort().  With two keys and no MKI, a packet
+ *     protected with key 1 fails with the receiver's active key 0 and
+ *     must come back intact from the second try (GCM undoes the first).
  *
  * The keys are fixed, so the seed corpus (tests/fuzz/corpus/unprotect) holds
  * packets that authenticate.
@@ -61,6 +67,7 @@ struct fz_cfg {
 	unsigned int mki_len;
 	unsigned int window;
 	u64 lifetime;		/* 0: 2^48 */
+	unsigned int nkeys;	/* 1, or 2 (MKI, or re-key without MKI) */
 	unsigned int slot;	/* active key for protect */
 	unsigned int id;	/* index of the contexts of this configuration */
 };
@@ -104,7 +111,7 @@ static struct srtp_ctx *fz_ctx_new(const struct fz_cfg *c, enum srtp_dir dir)
 		.window = c->window,
 		.mki_len = c->mki_len,
 	};
-	unsigned int i, n = c->mki_len ? FZ_NKEYS : 1;
+	unsigned int i, n = c->nkeys;
 	u8 master[46], mki[SRTP_CORE_MKI_MAX];
 	enum srtp_reason why;
 	struct srtp_ctx *ctx;
@@ -149,7 +156,8 @@ static size_t fz_parse(const u8 *data, size_t size, struct fz_cfg *c)
 			      SRTP_F_UNAUTHENTICATED_SRTP);
 	c->mki_len = fz_mki_lens[mki_sel];
 	c->window = fz_windows[win_sel];
-	c->slot = c->mki_len ? (data[1] >> 3) & 1 : 0;
+	c->nkeys = c->mki_len || mki_sel == 1 ? FZ_NKEYS : 1;
+	c->slot = c->nkeys > 1 ? (data[1] >> 3) & 1 : 0;
 	c->lifetime = data[1] & 0x40 ? FZ_SHORT_LIFE : 0;
 	c->id = (((c->suite * FZ_MKI_SEL + mki_sel) * FZ_FLAGS + c->flags) *
 		 FZ_WIN_SEL + win_sel) * FZ_LIFE_SEL + !!c->lifetime;
@@ -239,6 +247,14 @@ static int fz_round_trip(const struct fz_cfg *c, struct fz_state *s,
 		abort();
 	memcpy(buf, pkt, len);
 	if (srtp_ctx_set_active_key(s->rt_tx, c->slot))
+		fz_die("srtp_ctx_set_active_key", -1, SRTP_R_OK);
+	/*
+	 * SRTP without a tag cannot tell the keys apart: the control plane
+	 * switches such a receiver itself.
+	 */
+	if (!c->mki_len && !c->rtcp &&
+	    (c->flags & SRTP_F_UNAUTHENTICATED_SRTP) &&
+	    srtp_ctx_set_active_key(s->rt_rx, c->slot))
 		fz_die("srtp_ctx_set_active_key", -1, SRTP_R_OK);
 	n = fz_protect(c, s->rt_tx, buf, len, room, &why);
 	if (n < 0) {

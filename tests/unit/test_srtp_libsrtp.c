@@ -492,6 +492,239 @@ START_TEST(test_gcm_refuses_unencrypted_srtp)
 }
 END_TEST
 
+/* ---- re-key without MKI ---- */
+
+/*
+ * An RFC 4568 re-key of a running call without MKI: the receiver has the
+ * old key A active and the peer's new key B installed after it; the
+ * sender (libsrtp2, one session per key, or our core switched by
+ * srtp_ctx_set_active_key()) moves from A to B at a moment the receiver
+ * cannot know.  Every packet must go through; the receiver moves to B
+ * once (SRTP_EV_KEY_SWITCH) and then A is retired.  A garbled packet
+ * fails with both keys, is counted once and moves nothing.  The A phase
+ * crosses the sequence wrap, so B starts at ROC 1: the replay and ROC
+ * state belong to the SSRC and carry over.
+ */
+#define RK_A	10	/* packets protected with A */
+#define RK_B	10	/* packets protected with B */
+
+struct rk_sender {
+	srtp_t ls[2];			/* libsrtp2: one session per key */
+	struct srtp_ctx *ours;		/* or our core, with A and B */
+	bool rtcp;
+};
+
+static srtp_t rk_ls_new(const struct cfg *c, u8 *material)
+{
+	srtp_policy_t pol;
+	srtp_t s;
+
+	memset(&pol, 0, sizeof(pol));
+	ls_policy_for(c, &pol.rtp, &pol.rtcp);
+	pol.ssrc.type = ssrc_any_outbound;
+	pol.window_size = 128;
+	pol.key = material;
+	ck_assert_int_eq(srtp_create(&s, &pol), srtp_err_status_ok);
+	return s;
+}
+
+/* Our context with A (slot 0) and B (slot 1), no MKI. */
+static struct srtp_ctx *rk_ctx(const struct cfg *c, struct keys *k,
+			       enum srtp_dir dir)
+{
+	const struct srtp_suite_info *si = srtp_suite_get(c->suite);
+	struct srtp_ctx *ctx = our_new(c, k, dir);
+	enum srtp_reason why;
+	struct srtp_key *key;
+	int err;
+
+	key = srtp_key_new(c->suite, k->material[1], si->key_len,
+			   k->material[1] + si->key_len, si->salt_len, NULL, 0,
+			   0, &err, &why);
+	ck_assert_ptr_nonnull(key);
+	ck_assert_int_eq(srtp_ctx_add_key(ctx, key, &why), 1);
+	return ctx;
+}
+
+/*
+ * Protects p->plain with @key into p->ours.  libsrtp2 protects every
+ * packet with both sessions, so that both follow the ROC and the SRTCP
+ * index as one sender would, and the one of @key is sent.
+ */
+static void rk_protect(struct rk_sender *s, struct pkt *p, unsigned int key)
+{
+	enum srtp_reason why;
+	unsigned int i;
+
+	if (s->ours) {
+		memcpy(p->ours, p->plain, p->plain_len);
+		ck_assert_int_eq(srtp_ctx_set_active_key(s->ours, key), 0);
+		p->len = s->rtcp ?
+			srtp_rtcp_protect(s->ours, p->ours, p->plain_len,
+					  BUF_LEN, &why) :
+			srtp_rtp_protect(s->ours, p->ours, p->plain_len,
+					 BUF_LEN, &why);
+		ck_assert_msg(p->len > 0, "protect: %s",
+			      srtp_reason_name(why));
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		int len = (int)p->plain_len;
+
+		memcpy(p->theirs, p->plain, p->plain_len);
+		ck_assert_int_eq(s->rtcp ?
+				 srtp_protect_rtcp(s->ls[i], p->theirs, &len) :
+				 srtp_protect(s->ls[i], p->theirs, &len),
+				 srtp_err_status_ok);
+		if (i == key) {
+			memcpy(p->ours, p->theirs, (size_t)len);
+			p->len = len;
+		}
+	}
+}
+
+/* Unprotects a copy of p->ours: @exp, and for SRTP_R_OK the plaintext. */
+static void rk_expect(struct srtp_ctx *rx, const struct pkt *p, bool rtcp,
+		      enum srtp_reason exp)
+{
+	enum srtp_reason why = SRTP_R_OK;
+	u8 buf[BUF_LEN];
+	int n;
+
+	memcpy(buf, p->ours, (size_t)p->len);
+	n = rtcp ? srtp_rtcp_unprotect(rx, buf, (unsigned int)p->len, &why) :
+		   srtp_rtp_unprotect(rx, buf, (unsigned int)p->len, &why);
+	ck_assert_msg(exp ? n < 0 : n == (int)p->plain_len,
+		      "unprotect gave %d (%s), want %s", n,
+		      srtp_reason_name(why), srtp_reason_name(exp));
+	ck_assert_str_eq(srtp_reason_name(why), srtp_reason_name(exp));
+	if (!exp)
+		ck_assert_mem_eq(buf, p->plain, p->plain_len);
+}
+
+static void rk_gen(struct pkt *p, bool rtcp, u32 ssrc, u16 seq)
+{
+	p->plain_len = rtcp ? gen_rtcp(p->plain, ssrc) :
+			      gen_rtp(p->plain, ssrc, seq);
+}
+
+static void rk_run(const struct cfg *c, bool ls, bool rtcp, u64 seed)
+{
+	const struct srtp_suite_info *si = srtp_suite_get(c->suite);
+	struct rk_sender s = { .rtcp = rtcp };
+	struct pkt *p, *held, *last;
+	struct srtp_events ev;
+	struct srtp_ctx *rx;
+	struct keys k;
+	unsigned int i;
+	u32 ssrc;
+	u16 seq;
+
+	p = calloc(3, sizeof(*p));
+	ck_assert_ptr_nonnull(p);
+	held = p + 1;
+	last = p + 2;
+	rng_state = seed;
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < 2; i++)
+		rnd_fill(k.material[i], si->key_len + si->salt_len);
+	if (ls) {
+		s.ls[0] = rk_ls_new(c, k.material[0]);
+		s.ls[1] = rk_ls_new(c, k.material[1]);
+	} else {
+		s.ours = rk_ctx(c, &k, SRTP_DIR_OUTBOUND);
+	}
+	rx = rk_ctx(c, &k, SRTP_DIR_INBOUND);
+	ssrc = rnd();
+	seq = (u16)(65536 - RK_A / 2);
+
+	/* A: all go, except one held back for later. */
+	for (i = 0; i < RK_A; i++) {
+		struct pkt *q = i == RK_A / 2 ? held : p;
+
+		rk_gen(q, rtcp, ssrc, seq++);
+		rk_protect(&s, q, 0);
+		if (q == p)
+			rk_expect(rx, p, rtcp, SRTP_R_OK);
+	}
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_NEW_SSRC);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+
+	/* The first B packet, garbled: fails with A and B, counted once. */
+	rk_gen(p, rtcp, ssrc, seq++);
+	rk_protect(&s, p, 1);
+	/* RTCP: the packet type (200 <-> 201); RTP: the last tag byte. */
+	p->ours[rtcp ? 1 : p->len - 1] ^= 0x01;
+	rk_expect(rx, p, rtcp, SRTP_R_AUTH_FAIL);
+	p->ours[rtcp ? 1 : p->len - 1] ^= 0x01;
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_AUTH_FAIL), 1);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), RK_A - 1);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), 0);
+
+	/* The genuine one (same index: nothing moved) switches to B. */
+	rk_expect(rx, p, rtcp, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_KEY_SWITCH);
+	ck_assert_uint_eq(ev.active_key, 1);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
+	for (i = 1; i < RK_B; i++) {
+		rk_gen(p, rtcp, ssrc, seq++);
+		rk_protect(&s, p, 1);
+		rk_expect(rx, p, rtcp, SRTP_R_OK);
+	}
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
+
+	/* A is retired: a late A packet and a new one both fail. */
+	rk_expect(rx, held, rtcp, SRTP_R_AUTH_FAIL);
+	rk_gen(last, rtcp, ssrc, seq++);
+	rk_protect(&s, last, 0);
+	rk_expect(rx, last, rtcp, SRTP_R_AUTH_FAIL);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_AUTH_FAIL), 3);
+	/* The replay state carried over; B goes on. */
+	rk_expect(rx, p, rtcp, SRTP_R_REPLAY);
+	rk_gen(p, rtcp, ssrc, seq++);
+	rk_protect(&s, p, 1);
+	rk_expect(rx, p, rtcp, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), RK_A - 1);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), RK_B + 1);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_AUTH_FAIL), 3);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_REPLAY), 1);
+
+	srtp_ctx_free(rx);
+	srtp_ctx_free(s.ours);
+	for (i = 0; i < 2; i++)
+		if (s.ls[i])
+			ck_assert_int_eq(srtp_dealloc(s.ls[i]),
+					 srtp_err_status_ok);
+	free(p);
+}
+
+/*
+ * Loop index -> suite x sender (libsrtp2, ours) x session parameters
+ * (none; unencrypted SRTCP, and unencrypted SRTP for the CM suites).
+ */
+#define RK_NCFG (SRTP_SUITE_COUNT * 2 * 2)
+
+START_TEST(test_rekey_without_mki)
+{
+	struct cfg c = { .suite = (enum srtp_suite)(_i / 4) };
+	const struct srtp_suite_info *si = srtp_suite_get(c.suite);
+	bool ls = _i & 1;
+
+	if (_i & 2)
+		c.flags = SRTP_F_UNENCRYPTED_SRTCP |
+			  (si->aead ? 0 : SRTP_F_UNENCRYPTED_SRTP);
+	/* libsrtp2's AES-192 KDF is not RFC 6188's (see run_cfg()). */
+	if (ls && si->key_len == 24)
+		return;
+	rk_run(&c, ls, false, 0x7e4e0000ULL + (u64)_i);
+	rk_run(&c, ls, true, 0x7e4e1000ULL + (u64)_i);
+}
+END_TEST
+
 static Suite *libsrtp_suite(void)
 {
 	Suite *s = suite_create("srtp_libsrtp");
@@ -500,6 +733,7 @@ static Suite *libsrtp_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_differential, 0, NCFG);
 	tcase_add_test(tc, test_gcm_refuses_unencrypted_srtp);
+	tcase_add_loop_test(tc, test_rekey_without_mki, 0, RK_NCFG);
 	suite_add_tcase(s, tc);
 	return s;
 }

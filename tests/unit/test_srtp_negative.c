@@ -741,6 +741,187 @@ START_TEST(test_lifetime_rollover_to_next_key)
 }
 END_TEST
 
+/* ---- re-key without MKI (see also test_srtp_libsrtp.c) ---- */
+
+/* Protects RTP (or RTCP) with the key in @slot of @tx. */
+static int prot_with(struct srtp_ctx *tx, unsigned int slot, bool is_rtcp,
+		     u8 *b, u32 ssrc, u16 seq, unsigned int plen)
+{
+	ck_assert_int_eq(srtp_ctx_set_active_key(tx, slot), 0);
+	if (is_rtcp)
+		return prot_rtcp(tx, b, rtcp(b, ssrc));
+	return prot(tx, b, rtp(b, ssrc, seq, plen));
+}
+
+static void expect_pkt(struct srtp_ctx *rx, bool is_rtcp, const u8 *b,
+		       int len, enum srtp_reason exp)
+{
+	if (is_rtcp)
+		expect_rtcp(rx, b, len, exp);
+	else
+		expect_rtp(rx, b, len, exp);
+}
+
+/*
+ * Only the key right after the active one is tried, once; the switch
+ * goes one key at a time; an empty payload (nothing for GCM to undo)
+ * works too.
+ */
+START_TEST(test_rekey_tries_only_the_next_key)
+{
+	struct opts o = { .suite = all_suites[_i / 2], .nkeys = 3 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	bool is_rtcp = _i & 1;
+	struct srtp_events ev;
+	u8 p[ROOM];
+	u16 seq = 1;
+	int n;
+
+	n = prot_with(tx, 0, is_rtcp, p, 9, seq++, 0);
+	expect_pkt(rx, is_rtcp, p, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_NEW_SSRC);
+	/* Key 2 is two ahead: not tried. */
+	n = prot_with(tx, 2, is_rtcp, p, 9, seq++, 0);
+	expect_pkt(rx, is_rtcp, p, n, SRTP_R_AUTH_FAIL);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 2), 0);
+	/* Key 1, then key 2: one switch each. */
+	n = prot_with(tx, 1, is_rtcp, p, 9, seq++, 0);
+	expect_pkt(rx, is_rtcp, p, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_KEY_SWITCH);
+	ck_assert_uint_eq(ev.active_key, 1);
+	n = prot_with(tx, 2, is_rtcp, p, 9, seq++, 40);
+	expect_pkt(rx, is_rtcp, p, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_KEY_SWITCH);
+	ck_assert_uint_eq(ev.active_key, 2);
+	/* Both older keys are retired; no key after 2: one try only. */
+	n = prot_with(tx, 0, is_rtcp, p, 9, seq++, 40);
+	expect_pkt(rx, is_rtcp, p, n, SRTP_R_AUTH_FAIL);
+	n = prot_with(tx, 1, is_rtcp, p, 9, seq++, 40);
+	expect_pkt(rx, is_rtcp, p, n, SRTP_R_AUTH_FAIL);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_AUTH_FAIL), 3);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), 1);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), 1);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 2), 1);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* A next key that is spent is not tried; the spent-key rule stays. */
+START_TEST(test_rekey_skips_a_spent_next_key)
+{
+	struct opts o = { .suite = all_suites[_i], .nkeys = 2,
+			  .lifetime = 2 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct srtp_events ev;
+	u8 p[ROOM];
+	int n;
+
+	/* Key 1 used up on the receiver, then key 0 made active again. */
+	ck_assert_int_eq(srtp_ctx_set_active_key(rx, 1), 0);
+	n = prot_with(tx, 1, false, p, 9, 1, 8);
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	n = prot_with(tx, 1, false, p, 9, 2, 8);
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), 2);
+	ck_assert_int_eq(srtp_ctx_set_active_key(rx, 0), 0);
+	srtp_ctx_take_events(rx, &ev);
+	/* tx's key 1 is spent too: a fresh sender for the next one. */
+	srtp_ctx_free(tx);
+	o.lifetime = 0;
+	tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	n = prot_with(tx, 1, false, p, 9, 3, 8);
+	expect_rtp(rx, p, n, SRTP_R_AUTH_FAIL);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
+	n = prot_with(tx, 0, false, p, 9, 4, 8);
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	/* Key 0 spent: the next packet hands over to key 1... spent too. */
+	n = prot_with(tx, 0, false, p, 9, 5, 8);
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	n = prot_with(tx, 0, false, p, 9, 6, 8);
+	expect_rtp(rx, p, n, SRTP_R_LIFETIME);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/*
+ * UNAUTHENTICATED_SRTP: an SRTP packet has no tag, so nothing fails and
+ * it is not tried with the next key (it decrypts with the active key,
+ * to garbage).  SRTCP is always authenticated and does switch the
+ * context, SRTP included.
+ */
+START_TEST(test_rekey_unauthenticated_srtp)
+{
+	struct opts o = { .suite = all_suites[_i], .nkeys = 2,
+			  .flags = SRTP_F_UNAUTHENTICATED_SRTP };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	enum srtp_reason why;
+	struct srtp_events ev;
+	u8 p[ROOM], plain[ROOM];
+	unsigned int len;
+	int n;
+
+	len = rtp(plain, 9, 1, 40);
+	n = prot_with(tx, 1, false, p, 9, 1, 40);
+	ck_assert_int_eq(srtp_rtp_unprotect(rx, p, (unsigned int)n, &why),
+			 (int)len);
+	ck_assert_int_ne(memcmp(p, plain, len), 0);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_NEW_SSRC);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	n = prot_with(tx, 1, true, p, 9, 0, 0);
+	expect_rtcp(rx, p, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_KEY_SWITCH);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
+	len = rtp(plain, 9, 2, 40);
+	n = prot_with(tx, 1, false, p, 9, 2, 40);
+	ck_assert_int_eq(srtp_rtp_unprotect(rx, p, (unsigned int)n, &why),
+			 (int)len);
+	ck_assert_mem_eq(p, plain, len);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* With MKI the packet names its key: no second try, no switch. */
+START_TEST(test_rekey_with_mki_unchanged)
+{
+	struct opts o = { .suite = all_suites[_i], .mki_len = 2,
+			  .nkeys = 2 };
+	const struct srtp_suite_info *si = srtp_suite_get(o.suite);
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	unsigned int mki_off = si->aead ? 12 + 8 + 16 : 12 + 8;
+	struct srtp_events ev;
+	u8 p[ROOM];
+	int n;
+
+	n = prot_with(tx, 1, false, p, 9, 1, 8);
+	expect_rtp(rx, p, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_NEW_SSRC);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	/* Key 1's packet naming key 0 fails with key 0 only. */
+	n = prot_with(tx, 1, false, p, 9, 2, 8);
+	p[mki_off] = 0x10;
+	expect_rtp(rx, p, n, SRTP_R_AUTH_FAIL);
+	n = prot_with(tx, 0, true, p, 9, 0, 0);
+	p[si->aead ? 32 + 16 + 4 : 32 + 4] = 0x11;
+	expect_rtcp(rx, p, n, SRTP_R_AUTH_FAIL);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), 0);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), 1);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
 /* ---- setup errors and limits ---- */
 
 START_TEST(test_bad_params)
@@ -939,6 +1120,10 @@ static Suite *negative_suite(void)
 	tcase_add_loop_test(tc, test_unknown_mki, 0, ns);
 	tcase_add_test(tc, test_lifetime_hard_limit);
 	tcase_add_loop_test(tc, test_lifetime_rollover_to_next_key, 0, ns);
+	tcase_add_loop_test(tc, test_rekey_tries_only_the_next_key, 0, 2 * ns);
+	tcase_add_loop_test(tc, test_rekey_skips_a_spent_next_key, 0, ns);
+	tcase_add_loop_test(tc, test_rekey_unauthenticated_srtp, 0, 6);
+	tcase_add_loop_test(tc, test_rekey_with_mki_unchanged, 0, ns);
 	tcase_add_test(tc, test_bad_params);
 	tcase_add_test(tc, test_key_limits);
 	tcase_add_test(tc, test_wrong_direction_and_no_key);

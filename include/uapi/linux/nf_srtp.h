@@ -94,7 +94,10 @@
  *        NF_SRTP_A_KEY_LIFETIME: NLA_U64, packets the key may protect or
  *                                unprotect, optional (default 2^48)
  *      The first key is the active one: protect uses it until it is spent
- *      and then the next one.
+ *      and then the next one.  Unprotect with MKI uses the key the packet
+ *      names; without MKI it uses the active key, and moves to the next
+ *      one when the active one is spent or when a packet authenticates
+ *      with the next one (the peer re-keyed; NF_SRTP_EVENT_KEY_SWITCH).
  *
  * The reply carries NF_SRTP_A_STREAM with NF_SRTP_A_STREAM_ID.
  *
@@ -143,7 +146,11 @@
  *                           key of a re-key, used by protect when the
  *                           current one is spent or when it is made
  *                           active, and by unprotect as soon as a packet
- *                           carries its MKI.
+ *                           carries its MKI, or, without MKI, as soon as
+ *                           a packet that fails with the active key
+ *                           authenticates with the key right after it
+ *                           (not for SRTP without authentication, which
+ *                           has no tag to fail).
  *    NF_SRTP_A_STREAM_ACTIVE_KEY: NLA_U32, the index of the key protect
  *                                 (and unprotect without MKI) uses from
  *                                 now on.
@@ -330,7 +337,7 @@ enum nf_srtp_event {
 	NF_SRTP_EVENT_UNSPEC,
 	NF_SRTP_EVENT_SOFT_LIMIT,	/* a key reached half its lifetime */
 	NF_SRTP_EVENT_HARD_LIMIT,	/* a key reached its lifetime */
-	NF_SRTP_EVENT_KEY_SWITCH,	/* protect moved to the next key */
+	NF_SRTP_EVENT_KEY_SWITCH,	/* the active key moved to the next */
 	NF_SRTP_EVENT_NEW_SSRC,		/* a new SSRC authenticated */
 	NF_SRTP_EVENT_STREAM_DEL,	/* the stream was removed */
 
