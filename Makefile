@@ -35,7 +35,7 @@ CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_
 # RFC 4566 syntax, the sip.cfg configuration, the bulletin's policy and
 # offer/answer.
 COMMON_SRCS := daemon/errmsg.c daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
-	daemon/negotiate.c daemon/call.c daemon/control.c
+	daemon/negotiate.c daemon/call.c daemon/control.c daemon/bencode.c
 COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
 TOOL_SRCS := daemon/pcap.c
@@ -143,7 +143,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz
 
 $(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(COMMON_SRCS) $(wildcard kmod/*.h daemon/*.h)
 	@mkdir -p $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Idaemon -Iinclude/uapi -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Idaemon -Iinclude/uapi -Itests/lib -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
 		$(shell pkg-config --libs libcrypto) $(COMMON_LIBS)
 
 # libFuzzer, FUZZ_SECONDS (default 60) per target: tests/fuzz/fuzz_*.c,
