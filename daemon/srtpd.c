@@ -262,13 +262,19 @@ static int request_policy(struct srtpd *d, const struct ctl_request *r,
 			    err, errlen);
 }
 
-static void reply_sdp(struct srtpd *d, int fd, const char *id, char *sdp)
+/*
+ * 200 for OFFER, ANSWER and COMPLETE: Call-ID, and once the exchange is
+ * complete (not for an offer) whether the call is secure.
+ */
+static void reply_sdp(struct srtpd *d, int fd, const char *id, char *sdp,
+		      bool negotiated)
 {
 	struct call *c = call_find(&d->calls, id);
 	char headers[CALL_ID_MAX + 64];
 
-	snprintf(headers, sizeof(headers), "Call-ID: %s\nSecure: %s\n", id,
-		 c && c->result && c->result->secure ? "yes" : "no");
+	snprintf(headers, sizeof(headers), "Call-ID: %s\n%s", id,
+		 !negotiated ? "" : c && c->result && c->result->secure ?
+		 "Secure: yes\n" : "Secure: no\n");
 	reply(fd, 200, "OK", headers, sdp);
 	if (sdp) {
 		explicit_bzero(sdp, strlen(sdp));
@@ -373,7 +379,7 @@ static void handle_request(struct srtpd *d, struct client *cl,
 		       call_find(&d->calls, r.call_id) &&
 		       call_find(&d->calls, r.call_id)->result->secure ?
 		       "secure" : "not completely secure");
-	reply_sdp(d, cl->fd, r.call_id, sdp);
+	reply_sdp(d, cl->fd, r.call_id, sdp, r.verb != CTL_OFFER);
 }
 
 static void read_client(struct srtpd *d, unsigned int i)

@@ -21,6 +21,19 @@
  * --offset I makes a sender start at packet I of the flow, so one flow
  * can be sent in parts.  --gso N sends N RTP packets per UDP_SEGMENT
  * super-packet.
+ *
+ * A receiver with --sniff IFNAME reads the flow off interface IFNAME with
+ * an AF_PACKET socket instead of a UDP socket: the UDP packets that
+ * arrive there for --bind ADDR, port --port (RTP) and --port + 1 (RTCP,
+ * unless --mux), IPv4 or IPv6, as they were on the wire.  A packet socket
+ * sees them before netfilter does, so in a namespace where nf_srtp
+ * unprotects them the sniffer still gets the SRTP, which it checks with
+ * --suite/--key as a socket receiver would.
+ *
+ * A receiver given several keys without MKI follows a re-key as RFC 4568
+ * receivers must: a packet that fails with the current key is tried with
+ * the next one, which becomes current when it authenticates.  It reports
+ * how many such switches it made.
  */
 
 #include <arpa/inet.h>
@@ -31,6 +44,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -61,7 +77,7 @@ struct opts {
 	unsigned int flags;
 	unsigned int nkeys;
 	struct sdes_key keys[4];
-	unsigned int key_index;	/* MKI key the sender uses */
+	unsigned int key_index;	/* sender: the key it uses (0-based) */
 	unsigned int skip;	/* receiver: RTP packets the test drops */
 	int tamper;		/* sender: corrupt this RTP packet (0-based) */
 	int replay;		/* sender: send this RTP packet twice */
@@ -69,6 +85,7 @@ struct opts {
 	unsigned int garbage;	/* sender: then this many 5-byte packets */
 	unsigned int offset;	/* sender: first packet index to send */
 	unsigned int gso;	/* sender: send N packets per UDP_SEGMENT call */
+	const char *sniff;	/* receiver: read this interface (AF_PACKET) */
 };
 
 static void die(const char *msg)
@@ -124,7 +141,12 @@ static unsigned int rtcp_plain(uint8_t *b, const struct opts *o, unsigned int r)
 	return 28;
 }
 
-static srtp_t ref_session(const struct opts *o, bool inbound)
+/*
+ * A libsrtp2 session with the keys: all of them with MKI, else only key
+ * @first (libsrtp2 knows one key per session without MKI).
+ */
+static srtp_t ref_session(const struct opts *o, bool inbound,
+			  unsigned int first)
 {
 	static srtp_master_key_t mk[4];
 	static srtp_master_key_t *mkp[4];
@@ -151,7 +173,7 @@ static srtp_t ref_session(const struct opts *o, bool inbound)
 		pol.keys = mkp;
 		pol.num_master_keys = o->nkeys;
 	} else {
-		pol.key = material[0];
+		pol.key = material[first];
 	}
 	if (srtp_create(&s, &pol) != srtp_err_status_ok)
 		die("libsrtp2 refused the policy");
@@ -286,7 +308,7 @@ static int send_gso(const struct opts *o)
 static int do_send(const struct opts *o)
 {
 	uint16_t rtcp_port = o->mux ? o->port : (uint16_t)(o->port + 1);
-	srtp_t s = o->nkeys ? ref_session(o, false) : NULL;
+	srtp_t s = o->nkeys ? ref_session(o, false, o->key_index) : NULL;
 	unsigned int i, sent = 0, rtcp = 0;
 	uint8_t b[MAX_PKT], late[MAX_PKT];
 	int fd, rtcp_fd, len, late_len = 0;
@@ -359,6 +381,11 @@ struct rx {
 	unsigned int rtp_ok, rtcp_ok, bad, auth_fail;
 	uint8_t *seen;		/* RTP packets received, by index */
 	uint8_t *seen_rtcp;
+	srtp_t s[4];		/* libsrtp2 sessions: one, or one per key */
+	unsigned int nsess;
+	unsigned int cur;	/* the session tried first */
+	unsigned int switches;	/* moves to the next key (no MKI) */
+	unsigned long sniffed;	/* --sniff: packets of the flow seen */
 };
 
 static bool is_rtcp(const uint8_t *b, int len)
@@ -366,19 +393,56 @@ static bool is_rtcp(const uint8_t *b, int len)
 	return len >= 2 && b[1] >= 192 && b[1] <= 223;
 }
 
+static srtp_err_status_t unprotect(const struct opts *o, srtp_t s, bool rtcp,
+				   uint8_t *b, int *len)
+{
+	bool mki = o->keys[0].mki_len > 0;
+
+	return rtcp ? srtp_unprotect_rtcp_mki(s, b, len, mki) :
+		      srtp_unprotect_mki(s, b, len, mki);
+}
+
+/*
+ * Unprotects @b with the current session and, when that fails and there
+ * is a next key (several keys without MKI: the peer re-keyed), with the
+ * next one, which then becomes current.
+ */
+static srtp_err_status_t rx_unprotect(const struct opts *o, struct rx *rx,
+				      bool rtcp, uint8_t *b, int *len)
+{
+	uint8_t copy[MAX_PKT];
+	int clen = *len;
+	srtp_err_status_t st;
+
+	if (rx->cur + 1 < rx->nsess)
+		memcpy(copy, b, (size_t)clen);	/* GCM decrypts in place */
+	st = unprotect(o, rx->s[rx->cur], rtcp, b, len);
+	if (st == srtp_err_status_ok || rx->cur + 1 >= rx->nsess)
+		return st;
+	memcpy(b, copy, (size_t)clen);
+	*len = clen;
+	st = unprotect(o, rx->s[rx->cur + 1], rtcp, b, len);
+	if (st == srtp_err_status_ok) {
+		rx->cur++;
+		rx->switches++;
+	}
+	return st;
+}
+
 /* Checks one received packet against the flow; returns its verdict. */
-static void check_packet(const struct opts *o, srtp_t s, uint8_t *b, int len,
+static void check_packet(const struct opts *o, uint8_t *b, int len,
 			 bool rtcp, struct rx *rx)
 {
 	uint8_t want[MAX_PKT];
 	unsigned int i, wlen;
 	srtp_err_status_t st = srtp_err_status_ok;
 
-	if (s)
-		st = rtcp ? srtp_unprotect_rtcp_mki(s, b, &len,
-						    o->keys[0].mki_len > 0) :
-			    srtp_unprotect_mki(s, b, &len,
-					       o->keys[0].mki_len > 0);
+	if (len > MAX_PKT - 64) {
+		rx->bad++;
+		return;
+	}
+	if (rx->nsess)
+		st = rx_unprotect(o, rx, rtcp, b, &len);
 	if (st != srtp_err_status_ok) {
 		rx->auth_fail++;
 		return;
@@ -413,9 +477,105 @@ static void check_packet(const struct opts *o, srtp_t s, uint8_t *b, int len,
 	rx->rtp_ok++;
 }
 
+/* ---- --sniff: the flow as it arrives on an interface ---- */
+
+static int open_sniffer(const char *ifname)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL) };
+	int fd, size = 16 << 20;
+
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	if (!sll.sll_ifindex)
+		die("--sniff: no such interface");
+	/* protocol 0: nothing is queued before the bind to the interface */
+	fd = socket(AF_PACKET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("--sniff: AF_PACKET socket (root needed)");
+	/* the flow may outrun us under emulation: room for all of it */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die(strerror(errno));
+	return fd;
+}
+
+/*
+ * The UDP payload of IP packet @p (network header first, as SOCK_DGRAM
+ * packet sockets give it): its offset, with its length in *@plen and the
+ * destination port in *@dport, when the packet goes to o->addr; else -1.
+ * Fragments are not reassembled (the flow's packets are small).
+ */
+static int udp_payload(const struct opts *o, const uint8_t *p, int len,
+		       uint16_t *dport, int *plen)
+{
+	int off, end, ulen;
+
+	if (len >= 20 && p[0] >> 4 == 4) {
+		off = (p[0] & 0x0f) * 4;
+		end = p[2] << 8 | p[3];
+		if (o->family != AF_INET || off < 20 || end > len ||
+		    end < off || p[9] != IPPROTO_UDP ||
+		    ((p[6] & 0x3f) | p[7]) || memcmp(p + 16, o->addr, 4))
+			return -1;
+	} else if (len >= 40 && p[0] >> 4 == 6) {
+		uint8_t nh = p[6];
+
+		end = 40 + (p[4] << 8 | p[5]);
+		if (o->family != AF_INET6 || end > len ||
+		    memcmp(p + 24, o->addr, 16))
+			return -1;
+		off = 40;
+		/* hop-by-hop, routing and destination options headers */
+		while ((nh == 0 || nh == 43 || nh == 60) && off + 8 <= end) {
+			nh = p[off];
+			off += (p[off + 1] + 1) * 8;
+		}
+		if (nh != IPPROTO_UDP)
+			return -1;	/* also a fragment (44) */
+	} else {
+		return -1;
+	}
+	if (off + 8 > end)
+		return -1;
+	ulen = p[off + 4] << 8 | p[off + 5];
+	if (ulen < 8 || off + ulen > end)
+		return -1;
+	*dport = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+	*plen = ulen - 8;
+	return off + 8;
+}
+
+/* Reads one packet off the sniffer and checks it if it is of the flow. */
+static void sniff_one(const struct opts *o, int fd, struct rx *rx)
+{
+	static uint8_t p[65536];
+	struct sockaddr_ll from;
+	socklen_t fl = sizeof(from);
+	uint16_t dport;
+	int len, off, plen;
+	bool rtcp;
+
+	len = (int)recvfrom(fd, p, sizeof(p), MSG_TRUNC,
+			    (struct sockaddr *)&from, &fl);
+	if (len < 0 || len > (int)sizeof(p) ||
+	    from.sll_pkttype == PACKET_OUTGOING)
+		return;
+	off = udp_payload(o, p, len, &dport, &plen);
+	if (off < 0)
+		return;
+	if (dport == o->port)
+		rtcp = o->mux && is_rtcp(p + off, plen);
+	else if (o->rtcp && !o->mux && dport == (uint16_t)(o->port + 1))
+		rtcp = true;
+	else
+		return;
+	rx->sniffed++;
+	check_packet(o, p + off, plen, rtcp, rx);
+}
+
 static int do_recv(const struct opts *o)
 {
-	srtp_t s = o->nkeys ? ref_session(o, true) : NULL;
 	unsigned int want_rtp = o->count - o->skip;
 	unsigned int want_rtcp = o->rtcp ? o->count / RTCP_EVERY : 0;
 	struct pollfd pfd[2];
@@ -424,16 +584,30 @@ static int do_recv(const struct opts *o)
 	struct rx rx = { 0 };
 	int nfd = 1, i;
 
+	if (o->nkeys > 1 && !o->keys[0].mki_len) {
+		/* no MKI: one session per key, tried in turn */
+		for (rx.nsess = 0; rx.nsess < o->nkeys; rx.nsess++)
+			rx.s[rx.nsess] = ref_session(o, true, rx.nsess);
+	} else if (o->nkeys) {
+		rx.s[0] = ref_session(o, true, 0);
+		rx.nsess = 1;
+	}
 	rx.seen = calloc(o->count + 1, 1);
 	rx.seen_rtcp = calloc(o->count + 1, 1);
 	if (!rx.seen || !rx.seen_rtcp)
 		die("out of memory");
-	pfd[0].fd = open_socket(o, o->port, true);
-	pfd[0].events = POLLIN;
-	if (o->rtcp && !o->mux) {
-		pfd[1].fd = open_socket(o, (uint16_t)(o->port + 1), true);
-		pfd[1].events = POLLIN;
-		nfd = 2;
+	if (o->sniff) {
+		pfd[0].fd = open_sniffer(o->sniff);
+		pfd[0].events = POLLIN;
+	} else {
+		pfd[0].fd = open_socket(o, o->port, true);
+		pfd[0].events = POLLIN;
+		if (o->rtcp && !o->mux) {
+			pfd[1].fd = open_socket(o, (uint16_t)(o->port + 1),
+						true);
+			pfd[1].events = POLLIN;
+			nfd = 2;
+		}
 	}
 	/* Ready: the test waits for this line before it starts a sender. */
 	printf("listening\n");
@@ -443,6 +617,11 @@ static int do_recv(const struct opts *o)
 
 		if (left <= 0 || poll(pfd, (nfds_t)nfd, left) <= 0)
 			break;
+		if (o->sniff) {
+			if (pfd[0].revents & POLLIN)
+				sniff_one(o, pfd[0].fd, &rx);
+			continue;
+		}
 		for (i = 0; i < nfd; i++) {
 			int len;
 
@@ -451,15 +630,28 @@ static int do_recv(const struct opts *o)
 			len = (int)recv(pfd[i].fd, b, sizeof(b) - 64, 0);
 			if (len < 0)
 				continue;
-			check_packet(o, s, b, len,
+			check_packet(o, b, len,
 				     i == 1 || (o->mux && is_rtcp(b, len)), &rx);
 		}
 	}
-	printf("received rtp %u/%u rtcp %u/%u bad %u unprotect-failed %u\n",
+	printf("received rtp %u/%u rtcp %u/%u bad %u unprotect-failed %u",
 	       rx.rtp_ok, want_rtp, rx.rtcp_ok, want_rtcp, rx.bad,
 	       rx.auth_fail);
-	if (s)
-		srtp_dealloc(s);
+	if (rx.nsess > 1)
+		printf(" key-switches %u", rx.switches);
+	if (o->sniff) {
+		struct tpacket_stats ts;
+		socklen_t tl = sizeof(ts);
+
+		if (getsockopt(pfd[0].fd, SOL_PACKET, PACKET_STATISTICS, &ts,
+			       &tl))
+			ts.tp_drops = 0;
+		printf(" sniffed %lu on %s, socket drops %u", rx.sniffed,
+		       o->sniff, ts.tp_drops);
+	}
+	printf("\n");
+	for (i = 0; i < (int)rx.nsess; i++)
+		srtp_dealloc(rx.s[i]);
 	return rx.rtp_ok == want_rtp && rx.rtcp_ok == want_rtcp && !rx.bad &&
 	       !rx.auth_fail ? 0 : 1;
 }
@@ -521,7 +713,7 @@ int main(int argc, char **argv)
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
 		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
-		{ NULL, 0, NULL, 0 }
+		{ "sniff", 1, NULL, 'n' }, { NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
 			  .timeout = 30, .tamper = -1, .replay = -1,
@@ -570,11 +762,16 @@ int main(int argc, char **argv)
 		case 'G': o.garbage = (unsigned int)atoi(optarg); break;
 		case 'O': o.offset = (unsigned int)atoi(optarg); break;
 		case 'g': o.gso = (unsigned int)atoi(optarg); break;
+		case 'n': o.sniff = optarg; break;
 		default: die("bad option");
 		}
 	}
 	if (!o.family || !o.port || !o.count || o.count > MAX_COUNT)
 		die("need an address, a port and a count of 1-200000");
+	if (o.sniff && o.send)
+		die("--sniff is for a receiver");
+	if (o.nkeys && o.key_index >= o.nkeys)
+		die("--key-index names no --key");
 	if (srtp_init() != srtp_err_status_ok)
 		die("srtp_init");
 	if (o.send && o.gso)

@@ -1,0 +1,392 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# srtpd: two phones, one srtpd each in namespaces A and B, complete an
+# offer/answer through their control sockets (the test plays the SIP
+# component: it carries the SDP from one srtpd to the other).  Each side's
+# application sends plain RTP and RTCP; on the wire it is SRTP, which
+# libsrtp2 (rtpwire --sniff, reading the interface before netfilter)
+# decrypts with the keys of the SDP; it arrives plain at the other side.
+# The bulletin's Scenario One (IPv4), Three (IPv6, UNAUTHENTICATED_SRTP to
+# an IP 601) and a call refused with 488.  Then a key lifetime of 1024
+# packets makes A re-key mid-flow (REKEY event, re-offer carried to B):
+# no packet lost, without MKI (B finds the new key by trying it) and with
+# MKI.  Deleted calls leave no stream; srtpd stops cleanly on SIGTERM.
+. "$(dirname "$0")/lib.bash"
+SRTPD=$NFSRTP_TOP/build/bin/srtpd
+S=AES_CM_128_HMAC_SHA1_80
+tmp=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; topo_cleanup' EXIT
+topo_pair
+# receivers ask for 4 MiB socket buffers: let them have it
+sysctl -qw net.core.rmem_max=$((4 << 20))
+
+# The phones' sip.cfg files.
+cat >"$tmp/one.cfg" <<'EOF'
+<!-- Scenario One: mixed SRTP and plain endpoints -->
+<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"
+          sec.srtp.leg.allowLocalConf="0"/></sip>
+EOF
+cat >"$tmp/require.cfg" <<'EOF'
+<sip><sec sec.srtp.enable="1" sec.srtp.require="1"/></sip>
+EOF
+cat >"$tmp/three.cfg" <<'EOF'
+<!-- Scenario Three: the IP 601 encrypts but does not authenticate -->
+<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"
+          sec.srtp.sessionParams.noAuth.offer="1"
+          sec.srtp.sessionParams.leg.noAuth.offer="1"
+          sec.srtp.sessionParams.leg.noAuth.require="1"
+          sec.srtp.sessionParams.IP_4000.noAuth.offer="1"/></sip>
+EOF
+cat >"$tmp/plain.cfg" <<'EOF'
+<sip><sec sec.srtp.enable="1"/></sip>
+EOF
+# layered over one.cfg for the re-key
+cat >"$tmp/lifetime.cfg" <<'EOF'
+<sip><sec sec.srtp.key.lifetime="1024"/></sip>
+EOF
+cat >"$tmp/mki.cfg" <<'EOF'
+<sip><sec sec.srtp.mki.enabled="1"/></sip>
+EOF
+
+# phone_start P NS SRTPD-ARGS...: srtpd of phone P (a or b) in NS, with
+# its control socket $tmp/P.sock; waits until it answers.
+phone_start() {
+	local p=$1 ns=$2
+	shift 2
+	rm -f "$tmp/$p.sock"
+	ip netns exec "$ns" "$SRTPD" "$@" --socket "$tmp/$p.sock" \
+		>"$tmp/$p.log" 2>&1 &
+	eval "PID_$p=$!"
+	PIDS+=($!)
+	wait_for 20 test -S "$tmp/$p.sock"
+	call "$p" ping || fail "srtpd $p does not answer: $(cat "$tmp/$p.log")"
+}
+
+# phone_stop P: SIGTERM; srtpd exits 0, with no call left to clean up and
+# no complaint in its log.
+phone_stop() {
+	local p=$1 pid rc=0
+	pid=$(eval echo "\$PID_$p")
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" = 0 ] || fail "srtpd $p exited $rc: $(cat "$tmp/$p.log")"
+	expect_match 'stopping: removing the streams of 0 call' "$(cat "$tmp/$p.log")"
+	# nothing went wrong on the way (a lost reply or event, a kernel error)
+	! grep -Ei 'warning|lost|not delivered|cannot|refused|error' "$tmp/$p.log" ||
+		fail "srtpd $p complained"
+	[ ! -e "$tmp/$p.sock" ] || fail "srtpd $p left its socket"
+}
+
+# call P ARGS...: srtpctl call ARGS on phone P's socket.
+call() {
+	local p=$1
+	shift
+	"$SRTPCTL" call "$@" socket "$tmp/$p.sock"
+}
+
+# streams: the kernel streams of both phones, one line each (one python
+# run: it is slow under TCG), from srtpctl -j stream show:
+#   P: OP SRC>DST SUITE flags=F keys=PACKETS[*: active],... packets=N drops={...}
+streams() {
+	local ja jb
+	ja=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show)
+	jb=$(ip netns exec nfsrtp-b "$SRTPCTL" -j stream show)
+	json_get "{\"a\":$ja,\"b\":$jb}" '"\n".join("%s: %s %s>%s %s flags=%s keys=%s packets=%d drops=%s" % (p, s["op"], s["src"], s["dst"], s["suite"], ",".join(s["flags"]), ",".join("%d%s" % (k["packets"], "*" if k["active"] else "") for k in s["keys"]), s["packets"], json.dumps(s["drops"], separators=(",", ":"))) for p in "ab" for s in sorted(d[p], key=lambda s: s["op"]))'
+}
+
+# expect_streams LINE...: the streams of both phones are exactly these.
+expect_streams() {
+	local got want
+	got=$(streams)
+	want=$(printf '%s\n' "$@")
+	[ "$got" = "$want" ] || fail "streams:
+$got
+expected:
+$want"
+}
+
+# crypto SDP [TAG]: "SUITE KEY-PARAMS FLAGS" of the crypto line TAG (the
+# first one by default), FLAGS as rtpwire --flags takes them.
+crypto() {
+	tr -d '\r' <"$1" | awk -v tag="${2:-}" '
+		$1 ~ /^a=crypto:/ && (tag == "" || substr($1, 10) == tag) {
+			f = ""
+			for (i = 4; i <= NF; i++) {
+				if ($i == "UNENCRYPTED_SRTP") f = f ",no-encrypt-rtp"
+				if ($i == "UNENCRYPTED_SRTCP") f = f ",no-encrypt-rtcp"
+				if ($i == "UNAUTHENTICATED_SRTP") f = f ",no-auth"
+			}
+			print $2, $3, (f == "" ? "none" : substr(f, 2))
+			exit
+		}'
+}
+
+# tag SDP: the tag of its first crypto line (the answer's choice).
+tag() { tr -d '\r' <"$1" | sed -n 's/^a=crypto:\([0-9]*\) .*/\1/p' | head -n 1; }
+
+# negotiate ID A-MEDIA B-MEDIA: A offers, B answers, A completes; the
+# SDP in $tmp/ID.offer and $tmp/ID.answer, srtpctl's "secure:" lines in
+# $tmp/ID.secure (B's, then A's).
+negotiate() {
+	local id=$1
+	call a offer "$id" media "$2" >"$tmp/$id.offer" 2>/dev/null ||
+		fail "$id: A's offer failed"
+	call b answer "$id" media "$3" <"$tmp/$id.offer" >"$tmp/$id.answer" \
+		2>"$tmp/$id.secure" || fail "$id: B's answer failed"
+	call a complete "$id" <"$tmp/$id.answer" 2>>"$tmp/$id.secure" ||
+		fail "$id: A's completion failed"
+}
+
+# flow NAME SRC-NS DST-NS DST-IF SRC-ADDR SRC-PORT DST-ADDR DST-PORT
+#      "SUITE KEY FLAGS" COUNT [RTPWIRE-ARGS...]: a flow, run by flows_run:
+# the application at SRC sends COUNT plain RTP packets (and RTCP) to DST;
+# a socket at DST must get all of them plain, and a sniffer on DST-IF
+# must find every one of them on the wire as SRTP that libsrtp2 decrypts
+# with the SDP's key.  Its receivers start at once.
+declare -A FLOW_TX FLOW_RX
+FLOWS=()
+flow() {
+	local name=$1 src=$2 dst=$3 ifc=$4 saddr=$5 sport=$6 daddr=$7 dport=$8
+	local suite key flags count=${10} f=$tmp/flow${#FLOWS[@]}
+	read -r suite key flags <<<"$9"
+	shift 10
+	ip netns exec "$dst" "$RTPWIRE" recv --bind "$daddr" --port "$dport" \
+		--count "$count" --rtcp "$@" >"$f.plain" 2>&1 &
+	FLOW_RX[$f]="$! "
+	ip netns exec "$dst" "$RTPWIRE" recv --sniff "$ifc" --bind "$daddr" \
+		--port "$dport" --count "$count" --rtcp --suite "$suite" \
+		--key "$key" --flags "$flags" "$@" >"$f.sniff" 2>&1 &
+	FLOW_RX[$f]+=$!
+	FLOW_TX[$f]=$(printf '%q ' ip netns exec "$src" "$RTPWIRE" send \
+		--dst "$daddr:$dport" --src-port "$sport" --count "$count" --rtcp "$@")
+	FLOWS+=("$f")
+	echo "$name $saddr -> $daddr:$dport" >"$f.name"
+}
+
+# flows_listening: every receiver of the flows is ready.
+flows_listening() {
+	local f
+	for f in "${FLOWS[@]}"; do
+		grep -q listening "$f.plain" && grep -q listening "$f.sniff" ||
+			return 1
+	done
+}
+
+# flows_run: the flows declared, at the same time; each must pass.
+flows_run() {
+	local f p tx=()
+	wait_for 20 flows_listening
+	for f in "${FLOWS[@]}"; do
+		eval "${FLOW_TX[$f]}" >/dev/null &
+		tx+=($!)
+	done
+	for p in "${tx[@]}"; do
+		wait "$p" || fail "a sender failed"
+	done
+	for f in "${FLOWS[@]}"; do
+		for p in ${FLOW_RX[$f]}; do
+			wait "$p" || fail "$(cat "$f.name"):
+at the socket: $(tail -n 1 "$f.plain")
+on the wire: $(tail -n 1 "$f.sniff")"
+		done
+		cat "$f.name"
+		echo "    on the wire, libsrtp2: $(tail -n 1 "$f.sniff")"
+		echo "    at the socket:         $(tail -n 1 "$f.plain")"
+	done
+	FLOWS=()
+}
+
+# ---------------------------------------------------------------------
+
+step "Scenario One: A offers SRTP and RTP, B requires SRTP (IPv4)"
+cp "$tmp/one.cfg" "$tmp/a-live.cfg"
+phone_start a nfsrtp-a --config "$tmp/a-live.cfg"
+phone_start b nfsrtp-b --config "$tmp/require.cfg"
+negotiate c1 10.0.1.1:4000 10.0.1.2:5000
+sdp=$(tr -d '\r' <"$tmp/c1.offer")
+expect_match '^m=audio 4000 RTP/SAVP 0 8 18 101$' "$(grep '^m=' <<<"$sdp" | head -n 1)"
+expect_match '^m=audio 4000 RTP/AVP 0 8 18 101$' "$(grep '^m=' <<<"$sdp" | tail -n 1)"
+expect_match "^a=crypto:1 $S inline:[A-Za-z0-9+/]{40}\$" "$sdp"
+sdp=$(tr -d '\r' <"$tmp/c1.answer")
+expect_match '^m=audio 5000 RTP/SAVP ' "$sdp"
+expect_match "^a=crypto:1 $S inline:[A-Za-z0-9+/]{40}\$" "$sdp"
+expect_match '^m=audio 0 RTP/AVP' "$sdp"
+[ "$(cat "$tmp/c1.secure")" = "secure: yes
+secure: yes" ] || fail "c1 not secure: $(cat "$tmp/c1.secure")"
+expect_match '^c1 active streams=2 secure=yes$' "$(call a list)"
+expect_match '^c1 active streams=2 secure=yes$' "$(call b list)"
+flow "A->B" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 10.0.1.2 5000 \
+	"$(crypto "$tmp/c1.offer" "$(tag "$tmp/c1.answer")")" 100
+flow "B->A" nfsrtp-b nfsrtp-a veth-a 10.0.1.2 5000 10.0.1.1 4000 \
+	"$(crypto "$tmp/c1.answer")" 100
+flows_run
+expect_streams \
+	"a: protect 10.0.1.1:4000>10.0.1.2:5000 $S flags= keys=110* packets=110 drops={}" \
+	"a: unprotect 10.0.1.2>10.0.1.1:4000 $S flags= keys=110* packets=110 drops={}" \
+	"b: protect 10.0.1.2:5000>10.0.1.1:4000 $S flags= keys=110* packets=110 drops={}" \
+	"b: unprotect 10.0.1.1>10.0.1.2:5000 $S flags= keys=110* packets=110 drops={}"
+
+step "SIGHUP: A reloads a configuration that offers no SRTP; the established call stays"
+cp "$tmp/plain.cfg" "$tmp/a-live.cfg"
+kill -HUP "$PID_a"
+wait_for 20 grep -q 'reloaded 1 configuration file(s); model IP_650: SRTP on, offer off' "$tmp/a.log"
+expect_match '^c1 active streams=2 secure=yes$' "$(call a list)"
+flow "A->B after SIGHUP" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 10.0.1.2 5000 \
+	"$(crypto "$tmp/c1.offer" "$(tag "$tmp/c1.answer")")" 20 --seq 3000
+flows_run
+# a new call follows the new policy: plain RTP only
+call a offer c1b media 10.0.1.1:4010 >"$tmp/c1b.offer" 2>/dev/null
+sdp=$(tr -d '\r' <"$tmp/c1b.offer")
+expect_match '^m=audio 4010 RTP/AVP ' "$sdp"
+! grep -q 'SAVP\|a=crypto' <<<"$sdp" || fail "SRTP offered after the reload"
+call a delete c1b
+call a delete c1
+call b delete c1
+expect_streams
+[ -z "$(call a list)$(call b list)" ] || fail "calls left after delete"
+phone_stop a
+phone_stop b
+
+step "Scenario Three: A offers UNAUTHENTICATED_SRTP, B is an IP 601 that requires it (IPv6)"
+phone_start a nfsrtp-a --config "$tmp/three.cfg"
+phone_start b nfsrtp-b --config "$tmp/three.cfg" --model IP_601
+negotiate c2 '[fd00:1::1]:4100' '[fd00:1::2]:5100'
+expect_match "^a=crypto:1 $S inline:[^ ]+ UNAUTHENTICATED_SRTP\$" "$(tr -d '\r' <"$tmp/c2.offer")"
+expect_match "^a=crypto:1 $S inline:[^ ]+ UNAUTHENTICATED_SRTP\$" "$(tr -d '\r' <"$tmp/c2.answer")"
+# no authentication: not the padlock
+[ "$(cat "$tmp/c2.secure")" = "secure: no
+secure: no" ] || fail "c2: $(cat "$tmp/c2.secure")"
+expect_match '^c2 active streams=2 secure=no$' "$(call b list)"
+flow "A->B" nfsrtp-a nfsrtp-b veth-b '[fd00:1::1]' 4100 '[fd00:1::2]' 5100 \
+	"$(crypto "$tmp/c2.offer")" 50
+flow "B->A" nfsrtp-b nfsrtp-a veth-a '[fd00:1::2]' 5100 '[fd00:1::1]' 4100 \
+	"$(crypto "$tmp/c2.answer")" 50
+flows_run
+expect_streams \
+	"a: protect [fd00:1::1]:4100>[fd00:1::2]:5100 $S flags=no-auth keys=55* packets=55 drops={}" \
+	"a: unprotect [fd00:1::2]>[fd00:1::1]:4100 $S flags=no-auth keys=55* packets=55 drops={}" \
+	"b: protect [fd00:1::2]:5100>[fd00:1::1]:4100 $S flags=no-auth keys=55* packets=55 drops={}" \
+	"b: unprotect [fd00:1::1]>[fd00:1::2]:5100 $S flags=no-auth keys=55* packets=55 drops={}"
+call a delete c2
+call b delete c2
+phone_stop a
+phone_stop b
+
+step "488: A offers plain RTP only, B requires SRTP; nothing is installed"
+phone_start a nfsrtp-a --config "$tmp/plain.cfg"
+phone_start b nfsrtp-b --config "$tmp/require.cfg"
+call a offer c3 media 10.0.1.1:4200 >"$tmp/c3.offer" 2>/dev/null
+expect_match '^m=audio 4200 RTP/AVP ' "$(tr -d '\r' <"$tmp/c3.offer")"
+rc=0
+call b answer c3 media 10.0.1.2:5200 <"$tmp/c3.offer" >"$tmp/c3.answer" \
+	2>"$tmp/c3.err" || rc=$?
+[ "$rc" = 3 ] || fail "488 expected (exit 3), got exit $rc: $(cat "$tmp/c3.err")"
+expect_match '488 .*sec\.srtp\.require=1' "$(tr '\n' ' ' <"$tmp/c3.err")"
+[ ! -s "$tmp/c3.answer" ] || fail "an answer SDP with the 488"
+[ -z "$(call b list)" ] || fail "B kept the refused call"
+expect_match '^c3 offered streams=0 ' "$(call a list)"
+expect_streams
+call a delete c3
+phone_stop a
+phone_stop b
+
+# rekey NAME A-SRTPD-ARGS...: A's key lives 1024 packets.  A flow A->B
+# crosses the soft limit (512 packets of A's key): A's srtpd re-offers (a
+# REKEY event); the test carries the re-offer to B and B's answer back,
+# and A's kernel moves to the new key mid-flow.  Every packet arrives
+# plain at B.  Then a short flow is checked on the wire with the new key.
+rekey() {
+	local name=$1 id=c4 k0 k1 kp rx tx watch mon out bu
+	shift
+	step "re-key mid-flow, $name"
+	phone_start a nfsrtp-a "$@"
+	phone_start b nfsrtp-b --config "$tmp/require.cfg"
+	call a watch count 1 timeout 60 >"$tmp/events" 2>&1 &
+	watch=$!
+	wait_for 20 grep -q '^subscribed$' "$tmp/events"
+	ip netns exec nfsrtp-b "$SRTPCTL" -j monitor >"$tmp/mon-b" 2>&1 &
+	mon=$!
+	PIDS+=("$mon")
+	wait_for 20 grep -q '"monitoring"' "$tmp/mon-b"
+	negotiate $id 10.0.1.1:4000 10.0.1.2:5000
+	k0=$(crypto "$tmp/$id.offer")
+	read -r _ kp _ <<<"$k0"
+	expect_match '\|1024(\||$)' "$kp"
+	bu=$(ip netns exec nfsrtp-b "$SRTPCTL" stream show |
+		sed -n 's/^stream \([0-9]*\) unprotect .*/\1/p')
+
+	# 900 RTP + 90 RTCP: the old key cannot run out (990 < 1024) and the
+	# new one stays under its own soft limit (no second re-key).  One
+	# flow, sent in two parts: quickly up to the soft limit (460 RTP +
+	# 46 RTCP = 506 packets), then paced, 10 ms a packet, so that the
+	# re-key has at least 4.8 s to land mid-flow.
+	rx_start nfsrtp-b "$tmp/plain" --bind 10.0.1.2 --port 5000 --count 900 \
+		--rtcp --timeout 60
+	rx=$RX_PID
+	{
+		ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5000 \
+			--src-port 4000 --count 460 --rtcp &&
+		ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5000 \
+			--src-port 4000 --count 440 --offset 460 --rtcp \
+			--interval-us 10000
+	} >"$tmp/send" &
+	tx=$!
+	wait_for 60 grep -q '^EVENT REKEY$' "$tmp/events"
+	# the re-offer: the SDP after the event's blank line
+	awk 'sdp && NF; /^EVENT REKEY/ { ev = 1 } ev && !NF { sdp = 1 }' \
+		"$tmp/events" >"$tmp/$id.reoffer"
+	call b answer $id media 10.0.1.2:5000 <"$tmp/$id.reoffer" \
+		>"$tmp/$id.reanswer" 2>/dev/null || fail "B refused the re-offer"
+	call a complete $id <"$tmp/$id.reanswer" 2>/dev/null ||
+		fail "A refused the answer to its re-offer"
+	kill -0 "$tx" 2>/dev/null ||
+		fail "the flow ended before the re-key completed (guest too slow?)"
+	wait "$watch" || fail "watch: $(cat "$tmp/events")"
+	expect_match "^Call-ID: $id\$" "$(cat "$tmp/events")"
+	wait "$tx" || fail "sender failed"
+	wait "$rx" || fail "$name: plain arrival at B: $(tail -n 1 "$tmp/plain")
+$(streams)"
+	echo "$name: at B's socket: $(tail -n 1 "$tmp/plain")"
+	k1=$(crypto "$tmp/$id.reoffer")
+	[ "${k1#* }" != "${k0#* }" ] || fail "the re-offer kept the old key"
+	# B answered the re-offer with the key it had
+	[ "$(crypto "$tmp/$id.reanswer")" = "$(crypto "$tmp/$id.answer")" ] ||
+		fail "B changed its key on a re-offer"
+
+	# the new key on the wire, with libsrtp2: a second flow (seq 5000)
+	flow "$name, new key:" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 \
+		10.0.1.2 5000 "$k1" 50 --seq 5000
+	flows_run
+
+	# 990 + 55 packets; A's protect and B's unprotect moved at the same
+	# packet: the same counts per key
+	out=$(streams)
+	echo "$out"
+	expect_match "^a: protect 10\.0\.1\.1:4000>10\.0\.1\.2:5000 $S flags= keys=[1-9][0-9]*,[1-9][0-9]*\* packets=1045 drops=\{\}\$" "$out"
+	expect_match "^b: unprotect 10\.0\.1\.1>10\.0\.1\.2:5000 $S flags= keys=[1-9][0-9]*\*?,[1-9][0-9]*\*? packets=1045 drops=\{\}\$" "$out"
+	[ "$(sed -n 's/^a: protect .* keys=\([0-9]*\),\([0-9]*\).*/\1 \2/p' <<<"$out")" = \
+	  "$(sed -n 's/^b: unprotect .* keys=\([0-9]*\)\*\{0,1\},\([0-9]*\).*/\1 \2/p' <<<"$out")" ] ||
+		fail "A's and B's packets per key differ"
+	[ "$(grep -c 'drops={}$' <<<"$out")" = 4 ] || fail "drops"
+	if [[ $kp != *:4 ]]; then
+		# no MKI: B found A's new key by trying it, and moved to it
+		expect_match '^b: unprotect .* keys=[0-9]+,[0-9]+\* ' "$out"
+		wait_for 20 grep -qF "{\"event\":\"key-switch\",\"stream\":$bu,\"key\":1}" \
+			"$tmp/mon-b"
+	fi
+	call a delete $id
+	call b delete $id
+	expect_streams
+	kill "$mon"
+	wait "$mon" 2>/dev/null || true
+	phone_stop a
+	phone_stop b
+}
+
+rekey "MKI" --config "$tmp/one.cfg" --config "$tmp/lifetime.cfg" \
+	--config "$tmp/mki.cfg"
+rekey "no MKI" --config "$tmp/one.cfg" --config "$tmp/lifetime.cfg"
+
+echo "PASS $TEST"
