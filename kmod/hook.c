@@ -224,6 +224,8 @@ static unsigned int nf_srtp_hook(void *priv, struct sk_buff *skb,
 	if (state->pf == NFPROTO_IPV4 ? !nf_srtp_parse4(skb, &p) :
 					!nf_srtp_parse6(skb, &p))
 		return NF_ACCEPT;
+	if (!nf_srtp_dport_used(nsn, p.t.dport))
+		return NF_ACCEPT;
 
 	n = nf_srtp_lookup(nsn, &p.t);
 	if (!n)

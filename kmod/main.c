@@ -18,18 +18,8 @@ static struct dentry *nf_srtp_debugfs;
 
 static int __net_init nf_srtp_net_init(struct net *net)
 {
-	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
-	int err;
-
-	err = nf_srtp_table_init(nsn);
-	if (err)
-		return err;
-	err = nf_srtp_hooks_register(net);
-	if (err) {
-		nf_srtp_table_destroy(nsn);
-		return err;
-	}
-	return 0;
+	/* The hooks come with the namespace's first stream (table.c). */
+	return nf_srtp_table_init(nf_srtp_pernet(net));
 }
 
 static void __net_exit nf_srtp_net_exit(struct net *net)
@@ -37,7 +27,8 @@ static void __net_exit nf_srtp_net_exit(struct net *net)
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 
 	/* No packet reaches the streams any more, then they go. */
-	nf_srtp_hooks_unregister(net);
+	if (nsn->hooked)
+		nf_srtp_hooks_unregister(net);
 	nf_srtp_stream_flush(net, false);
 	nf_srtp_defrag_release(net, nsn);
 	nf_srtp_table_destroy(nsn);

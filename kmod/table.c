@@ -39,6 +39,7 @@ int nf_srtp_table_init(struct nf_srtp_net *nsn)
 
 void nf_srtp_table_destroy(struct nf_srtp_net *nsn)
 {
+	kvfree(rcu_dereference_protected(nsn->dport_refs, true));
 	rhashtable_destroy(&nsn->table);
 	xa_destroy(&nsn->streams);
 	free_percpu(nsn->stats);
@@ -92,6 +93,46 @@ void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn)
 	nsn->defrag6 = false;
 }
 
+#define NF_SRTP_PORTS	65536
+
+/* The destination port filter, allocated once; caller holds nsn->lock. */
+static int nf_srtp_dport_refs_alloc(struct nf_srtp_net *nsn)
+{
+	u32 *refs;
+
+	if (rcu_access_pointer(nsn->dport_refs))
+		return 0;
+	refs = kvcalloc(NF_SRTP_PORTS, sizeof(*refs), GFP_KERNEL);
+	if (!refs)
+		return -ENOMEM;
+	rcu_assign_pointer(nsn->dport_refs, refs);
+	return 0;
+}
+
+/* Caller holds nsn->lock; the filter exists once a node is hashed. */
+static void nf_srtp_dport_ref(struct nf_srtp_net *nsn,
+			      const struct nf_srtp_tuple *t, int delta)
+{
+	u32 *refs = rcu_dereference_protected(nsn->dport_refs,
+					      lockdep_is_held(&nsn->lock));
+	u16 port = (__force u16)t->dport;
+
+	WRITE_ONCE(refs[port], refs[port] + delta);
+}
+
+/*
+ * False when no stream of the namespace has @dport as its destination
+ * port: the packet cannot match.  Caller holds rcu_read_lock().  A packet
+ * racing with the first stream's insertion may miss the filter, as it
+ * would have missed the stream a moment earlier.
+ */
+bool nf_srtp_dport_used(struct nf_srtp_net *nsn, __be16 dport)
+{
+	u32 *refs = rcu_dereference(nsn->dport_refs);
+
+	return refs && READ_ONCE(refs[(__force u16)dport]);
+}
+
 static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
 {
 	int i;
@@ -101,6 +142,7 @@ static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
 			continue;
 		rhashtable_remove_fast(&nsn->table, &s->node[i].rh,
 				       nf_srtp_rht_params);
+		nf_srtp_dport_ref(nsn, &s->node[i].key, -1);
 		s->node[i].hashed = false;
 	}
 }
@@ -125,6 +167,7 @@ static int nf_srtp_hash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s,
 			return err;
 		}
 		s->node[i].hashed = true;
+		nf_srtp_dport_ref(nsn, &s->node[i].key, 1);
 	}
 	return 0;
 }
@@ -146,6 +189,24 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 			NL_SET_ERR_MSG(extack, "cannot enable IP defragmentation");
 			goto out;
 		}
+	}
+	err = nf_srtp_dport_refs_alloc(nsn);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "no memory for the port filter");
+		goto out;
+	}
+	/*
+	 * A namespace without streams pays nothing: the hooks are registered
+	 * with its first stream and stay until the namespace goes (removing
+	 * them would cost a synchronize_net() per call that ends).
+	 */
+	if (!nsn->hooked) {
+		err = nf_srtp_hooks_register(net);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+			goto out;
+		}
+		nsn->hooked = true;
 	}
 	write_pnet(&s->net, net);
 	err = xa_alloc_cyclic(&nsn->streams, &s->id, s, xa_limit_31b,
