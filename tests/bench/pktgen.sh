@@ -2,58 +2,135 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Kernel datapath benchmark: the guest side of scripts/bench-kernel (run by
-# scripts/vm; needs pktgen, dummy, veth, nft).  Every configuration is
-# measured in this one boot, so their ratios mean something under TCG.
+# scripts/vm; needs pktgen, dummy, veth, nft).
 #
-# Router namespace R forwards to 10.0.2.0/24 through a dummy device
-# (which frees what it is given and counts it); R's forwarding rate is the
-# dummy's tx_packets over a timed window.  pktgen (xmit_mode netif_receive,
-# dst_mac = the ingress device's MAC, source 10.0.1.1, not local) runs on
-# CPU 0 and, with bottom halves disabled, carries each packet through the
-# whole path, so the rate is the inverse of the per-packet cost of pktgen
-# + the router (one CPU, nothing queued, nothing lost).
+# Why the windows run concurrently.  Under QEMU/TCG on a shared 2-core
+# host the speed of a vCPU changes by tens of percent from one second to
+# the next (measured: 1-s rates of one unchanged configuration range from
+# 10 000 to 45 000 pps, with a correlation time of about a second), so
+# configurations measured one after the other, even in A B B A order with
+# 1-s windows, differ by ~20% per cycle for no reason.  Here the
+# configurations to compare run at the same time: each is driven by the
+# kpktgend_0 thread of its own network namespace, all of them on CPU 0,
+# and the scheduler interleaves them every few milliseconds, so a change
+# of the host's speed hits all of them alike.  A configuration's figure is
+# its capacity: packets per second of its thread's CPU time (pktgen's
+# packet count over the thread's sum_exec_runtime), i.e. the inverse of
+# the per-packet cost of pktgen + the path, all of it done in that thread
+# (netif_receive with bottom halves disabled; no IRQ time accounting in
+# these kernels).  Ratios are taken within a window; scripts/bench-kernel
+# takes their median over the windows.  What concurrency cannot remove is
+# a systematic difference of a few percent between namespaces doing the
+# same work (placement of their data under the emulator; it changes from
+# boot to boot): the A/A control below shows its size.
 #
-#   direct  pktgen on R's ingress veth-ra: 10.0.1.1:4000 -> 10.0.2.1:5000
-#           (a protect stream's flow) or :7000 (no stream's flow), UDP
-#           payload 172 bytes, made RTP by an nftables rule in R (below).
-#   chain   pktgen on namespace P's ingress (a dummy): 10.0.1.1:4002 ->
-#           10.0.2.1:5002; an nftables rule in P writes a moving RTP
-#           sequence number (numgen inc), P protects with the module and
-#           forwards to R over veth-pr -> veth-ra: R gets valid SRTP
-#           (AES_CM_128_HMAC_SHA1_80, SSRC and ROC moving on) and unprotects
-#           it.  R's cost of unprotect is the chain's per-packet cost with
-#           R's unprotect stream minus the chain's cost without it.
+# The one comparison that cannot run concurrently is module / no module
+# (loading the module changes every namespace).  There, every
+# window also runs REF, a path without netfilter (pktgen start_xmit into a
+# dummy in namespace G), whose cost the module cannot change; R0's
+# capacity divided by REF's cancels the host's speed, and the module is
+# removed and inserted in A B B A cycles (base, loaded, loaded, base) with
+# a discarded warm-up window after every insmod/rmmod.  R2, a second
+# router like R0, runs alongside as an A/A control: R2/R0 should be 1.
 #
-# Output: one "RESULT CONFIG RUN PPS CPU0_BUSY_PERMILLE BACKLOG_DROPS" line
-# per window, "INFO ..." lines, and "DONE" at the end.
+# Topology: routers with the same devices and addresses, each with its
+# own upstream namespace P (the veth needs a peer; P feeds R in the chain):
 #
-# Rounds: without and with the module (rmmod/insmod each round) for the
-# baseline and the one-stream rows, so those pairs are close in time; then
-# the larger tables; then the baseline again (drift check).
+#   Px (pin0: dummy, chain ingress) -- veth-pr == veth-ra -- Rx (sink0)
 #
-# Environment: BENCH_RUNS (3), BENCH_SECONDS (3), BENCH_STREAMS ("1000
-# 100000": the table sizes after the 1-stream rows), BENCH_BUDGET (1500:
-# seconds after which no more streams are added; the rows are then
-# measured at the size reached, and an INFO line says so).
+# R forwards 10.0.2.0/24 to sink0, a dummy that frees and counts what it
+# is given.
+#
+#   R0, R2  no stream (module loaded: "loaded, no stream")
+#   R1  the matching protect stream 10.0.1.1:4000 -> 10.0.2.1:5000 only
+#   RU  the matching unprotect stream 10.0.1.1:4002 -> 10.0.2.1:5002 only
+#   RN  both matching streams among N (N - 2 unrelated ones, half protect,
+#       half unprotect), grown in steps (BENCH_STREAMS)
+#   P0, PU, PN  one protect stream 4002 -> 5002 each, feeding R0, RU, RN
+#   G   ref0 (dummy): REF
+#
+# Tables are per namespace.  Up to 7678a50 the module registered its hooks
+# in every namespace (pernet init), so R0 was "loaded, no stream"; since
+# then a namespace gets them with its first stream, so R0 has none.
+#
+#   direct  pktgen (xmit_mode netif_receive, dst_mac = veth-ra's MAC,
+#           source 10.0.1.1, not local) on R's veth-ra: 10.0.1.1:4000 ->
+#           10.0.2.1:5000 (the protect stream's flow) or :7000 (no
+#           stream's flow), UDP payload 172 bytes, made RTP with a moving
+#           sequence number by an nftables rule in R (below).
+#   chain   pktgen on P's pin0: 10.0.1.1:4002 -> 10.0.2.1:5002; P's
+#           nftables rule makes it RTP, P protects it and forwards the
+#           SRTP to its R, which unprotects it (RU, RN) or only forwards it
+#           (R0: "cprotect").  Sender and receiver streams are created
+#           together and see every packet, so they stay in step; after each
+#           series the script checks that R's unprotect stream unprotected
+#           exactly the packets P protected and dropped none.
+#
+# Every window checks that each router's sink0 forwarded exactly the
+# packets pktgen injected towards it (nothing dropped anywhere), that no
+# backlog dropped a packet, and reports CPU 0's busy share.
+#
+# Series:
+#   module    BENCH_PAIRS cycles base, loaded, loaded, base of the window
+#             {R0, R2, REF} (rmmod/insmod between them)
+#   direct-N  BENCH_PAIRS windows {loaded: R0, protect-1: R1, protect-N:
+#             RN :5000} alternating with BENCH_PAIRS windows {loaded,
+#             protect-1, nomatch-N: RN :7000}
+#   chain-N   BENCH_PAIRS windows {loaded: R0 direct, cprotect: P0 -> R0,
+#             unprotect-1: PU -> RU, unprotect-N: PN -> RN}
+#
+# Output:
+#   RESULT SERIES INDEX KIND BUSY DROPS KSOFTIRQD_NS CONFIG:PKTS:CPU_NS...
+#       one per window: KIND is base/loaded (module) or p/n (direct) or c
+#       (chain), BUSY CPU 0's busy share in per mille, DROPS the backlog
+#       drops, KSOFTIRQD_NS ksoftirqd/0's CPU time, then per configuration
+#       pktgen's packets and its thread's CPU time in the window
+#   WARMUP ...            the same for discarded windows
+#   STREAMS N             RN's table size for the series after it
+#   INFO ...              facts (timings, stream checks)
+#   DONE                  the run completed
+#
+# Environment: BENCH_PAIRS (15), BENCH_SECONDS (2: window length),
+# BENCH_WARMUP (0.5: seconds of traffic before a window starts),
+# BENCH_STREAMS ("1000 100000": RN's sizes, ascending), BENCH_BUDGET
+# (1200: guest seconds after which no more streams are added).
 set -euo pipefail
-RUNS=${BENCH_RUNS:-3}
-SECS=${BENCH_SECONDS:-3}
+PAIRS=${BENCH_PAIRS:-15}
+SECS=${BENCH_SECONDS:-2}
+WARM=${BENCH_WARMUP:-0.5}
 SIZES=${BENCH_STREAMS:-"1000 100000"}
-BUDGET=${BENCH_BUDGET:-1500}
+BUDGET=${BENCH_BUDGET:-1200}
 SRTPCTL=$NFSRTP_TOP/build/bin/srtpctl
 KEY='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 SUITE=AES_CM_128_HMAC_SHA1_80
-R=bench-r
-P=bench-p
 RA_MAC=02:00:00:00:00:02
+PR_MAC=02:00:00:00:00:01
 PIN_MAC=02:00:00:00:00:09
-PG=/proc/net/pktgen
+PKT_SIZE=$((14 + 20 + 8 + 172))
 tmp=$(mktemp -d)
 
 info() { echo "INFO $*"; }
 die() {
-	echo "FAIL pktgen.sh: $*" >&2
+	echo "FAIL pktgen.sh: $*"
 	exit 1
+}
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+# sleep without starting a process
+mkfifo "$tmp/sleep"
+exec {SLEEP_FD}<>"$tmp/sleep"
+nap() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }
+ns() { echo "nfb-$1"; }
+# inn X CMD...: CMD in namespace X with its /sys (ip netns exec)
+inn() {
+	local n
+	n=$(ns "$1")
+	shift
+	ip netns exec "$n" "$@"
+}
+ctl() {
+	local x=$1
+	shift
+	inn "$x" "$SRTPCTL" "$@"
 }
 # wait_until SECONDS CMD...: poll CMD, at most SECONDS.
 wait_until() {
@@ -61,171 +138,402 @@ wait_until() {
 	shift
 	until "$@"; do
 		[ $((SECONDS - start)) -lt "$limit" ] || die "timed out after ${limit}s: $*"
-		sleep 0.05
+		nap 0.05
 	done
 }
-inr() { ip netns exec "$R" "$@"; }
-ctl() { ip netns exec "$R" "$SRTPCTL" "$@"; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-PG_NS=
+# Per namespace X: HOLDER[X], a process living in it, so that the script
+# reads the namespace's /proc/net (sink0's counter, pktgen's files) as
+# /proc/HOLDER/net without entering it; PGT[X], its kpktgend_0 thread.
+declare -A HOLDER PGT PGIN PGOUT
+RUNNING=()
 cleanup() {
 	set +e
-	[ -z "$PG_NS" ] || ip netns exec "$PG_NS" sh -c "echo stop > $PG/pgctrl" 2>/dev/null
-	ip netns del "$P" 2>/dev/null
-	ip netns del "$R" 2>/dev/null
+	local x
+	for x in "${RUNNING[@]}"; do
+		echo stop >&"${PGIN[$x]}"
+	done
+	for x in "${RUNNING[@]}"; do
+		read -r -t 10 -u "${PGOUT[$x]}" _
+	done
+	for x in "${!HOLDER[@]}"; do
+		kill "${HOLDER[$x]}" 2>/dev/null
+	done
+	for x in "${!HOLDER[@]}"; do
+		ip netns del "$(ns "$x")" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-# --- topology ---
 modprobe pktgen
 modprobe dummy
 modprobe veth
-for ns in "$R" "$P"; do
-	ip netns add "$ns"
-	ip -n "$ns" link set lo up
-	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.default.rp_filter=0
+# The chain's second hop (veth) goes through CPU 0's backlog: normally
+# drained at once by the P thread's own local_bh_enable(), but when a
+# softirq run is cut short ksoftirqd/0 takes over, and until it runs the
+# backlog grows: make room, and count ksoftirqd/0's CPU time per window
+# (scripts/bench-kernel leaves out the chain windows where it ran).
+sysctl -qw net.core.netdev_max_backlog=100000
+KSOFTIRQD=
+for d in /proc/[0-9]*; do
+	read -r c 2>/dev/null <"$d/comm" || continue
+	[ "$c" != ksoftirqd/0 ] || KSOFTIRQD=${d#/proc/}
 done
-ip link add veth-pr netns "$P" address 02:00:00:00:00:01 type veth \
-	peer name veth-ra netns "$R" address "$RA_MAC"
-ip -n "$R" addr add 10.0.3.254/24 dev veth-ra
-ip -n "$R" link set veth-ra up
-ip -n "$R" link add sink0 type dummy
-ip -n "$R" addr add 10.0.2.254/24 dev sink0
-ip -n "$R" link set sink0 up
-ip -n "$P" link add pin0 address "$PIN_MAC" type dummy
-ip -n "$P" addr add 10.0.9.254/24 dev pin0
-ip -n "$P" link set pin0 up
-ip -n "$P" addr add 10.0.3.1/24 dev veth-pr
-ip -n "$P" link set veth-pr up
-ip -n "$P" route add 10.0.2.0/24 via 10.0.3.254
-ip -n "$P" neigh replace 10.0.3.254 lladdr "$RA_MAC" dev veth-pr nud permanent
+[ -n "$KSOFTIRQD" ] || die "no ksoftirqd/0"
+# this script and its sampling on CPU 1, out of the pktgen threads' way
+taskset -p -c 1 $$ >/dev/null
+
+# --- topology ---
+pgthreads() {
+	local d c
+	REPLY=
+	for d in /proc/[0-9]*; do
+		read -r c 2>/dev/null <"$d/comm" || continue
+		[ "$c" != kpktgend_0 ] || REPLY="$REPLY ${d#/proc/} "
+	done
+}
+same_ns() {
+	[ "$(stat -L -c %i "/proc/$1/ns/net")" = "$(stat -L -c %i "/run/netns/$2")" ]
+}
+mkns() {
+	local n before t fd
+	n=$(ns "$1")
+	pgthreads
+	before=$REPLY
+	ip netns add "$n"
+	pgthreads
+	for t in $REPLY; do
+		case $before in *" $t "*) ;; *) PGT[$1]=$t ;; esac
+	done
+	[ -n "${PGT[$1]:-}" ] || die "no kpktgend_0 appeared for namespace $1"
+	ip -n "$n" link set lo up
+	inn "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+	# the holder starts and stops pktgen there on request: forks, no exec
+	mkfifo "$tmp/$1.in" "$tmp/$1.out"
+	# shellcheck disable=SC2016
+	ip netns exec "$n" bash -c 'while read -r c; do
+		case $c in
+		start) (echo start >/proc/net/pktgen/pgctrl) & ;;
+		stop) echo stop >/proc/net/pktgen/pgctrl; wait; echo stopped ;;
+		esac
+	done' <"$tmp/$1.in" >"$tmp/$1.out" &
+	HOLDER[$1]=$!
+	exec {fd}<>"$tmp/$1.in"
+	PGIN[$1]=$fd
+	exec {fd}<>"$tmp/$1.out"
+	PGOUT[$1]=$fd
+	wait_until 10 same_ns "${HOLDER[$1]}" "$n"
+}
 # pktgen's payload is no valid RTP (its magic reads as P=1, X=1, CC=14:
 # protect drops it as malformed) and its sequence number is constant.  A
-# raw-priority nftables rule, in R for the direct flows (in every
-# configuration, the baseline too) and in P for the chain's, makes it
-# RTP: first two bytes 0x8000 (V=2, PT 0), then a sequence number that
-# moves by one a packet (the 32-bit word 0x80000000 + counter mod 65536).
+# raw-priority nftables rule makes it RTP: first two bytes 0x8000 (V=2,
+# PT 0), then a sequence number that moves by one a packet (the 32-bit
+# word 0x80000000 + counter mod 65536).  It is in every R (for the direct
+# flows, in every configuration, the baseline too) and every P (chain).
 nft_rtp() {
 	printf '%s\n' 'table ip bench {' '	chain pre {' \
 		'		type filter hook prerouting priority raw; policy accept;' \
 		"		udp dport $2 @th,64,32 set numgen inc mod 65536 offset 0x80000000" \
 		'	}' '}' >"$tmp/nft"
-	ip netns exec "$1" nft -f "$tmp/nft" || die "nft in $1"
+	inn "$1" nft -f "$tmp/nft" || die "nft in $1"
 }
-nft_rtp "$R" '{ 5000, 7000 }'
-nft_rtp "$P" 5002
-# pktgen's kpktgend_0 and the softirqs it runs are CPU 0; this script and
-# its sampling run on CPU 1, out of their way.
-taskset -p -c 1 $$ >/dev/null
-
-# --- measuring: one window of R's forwarding ---
-# window CONFIG RUN: SECS seconds of sink0's tx counter, CPU 0's busy share
-# and the backlog drops, sampled by one bash inside R.
-window() {
-	local out p0 p1 t0 t1 b0 a0 b1 a1 drops
-	# shellcheck disable=SC2016
-	out=$(inr bash -c '
-		f=/sys/class/net/sink0/statistics/tx_packets
-		cpu0() { local l; while read -r l; do
-			case $l in "cpu0 "*) set -- $l
-			echo $(($2 + $3 + $4 + $7 + $8 + $9)) $(($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9)); return ;;
-			esac; done </proc/stat; }
-		drops() { local n=0 l; while read -r l; do
-			set -- $l; n=$((n + 16#$2)); done </proc/net/softnet_stat; echo $n; }
-		read -r p0 <$f; t0=$EPOCHREALTIME; c0=$(cpu0); d0=$(drops)
-		sleep "$1"
-		read -r p1 <$f; t1=$EPOCHREALTIME; c1=$(cpu0); d1=$(drops)
-		echo "$p0 $p1 $t0 $t1 $c0 $c1 $((d1 - d0))"' _ "$SECS")
-	read -r p0 p1 t0 t1 b0 a0 b1 a1 drops <<<"$out"
-	[ "$p1" -gt "$p0" ] || { diag; die "$1 run $2: nothing forwarded"; }
-	awk -v c="$1" -v r="$2" -v p0="$p0" -v p1="$p1" -v t0="$t0" -v t1="$t1" \
-		-v b=$((b1 - b0)) -v a=$((a1 - a0)) -v d="$drops" 'BEGIN {
-		printf "RESULT %s %s %.0f %d %d\n", c, r, (p1 - p0) / (t1 - t0),
-			a ? 1000 * b / a : 0, d }'
+# pg_dev X DEV: kpktgend_0 of namespace X drives DEV
+pg_dev() {
+	echo "add_device $2" >"/proc/${HOLDER[$1]}/net/pktgen/kpktgend_0" ||
+		die "pktgen: add_device $2 in $1"
+}
+# pair X: router R<X> and its upstream P<X>
+pair() {
+	local r=R$1 p=P$1 rn pn
+	mkns "$r"
+	mkns "$p"
+	rn=$(ns "$r")
+	pn=$(ns "$p")
+	ip link add veth-pr netns "$pn" address "$PR_MAC" type veth \
+		peer name veth-ra netns "$rn" address "$RA_MAC"
+	ip -n "$rn" addr add 10.0.3.254/24 dev veth-ra
+	ip -n "$rn" link set veth-ra up
+	ip -n "$rn" link add sink0 type dummy
+	ip -n "$rn" addr add 10.0.2.254/24 dev sink0
+	ip -n "$rn" link set sink0 up
+	ip -n "$pn" link add pin0 address "$PIN_MAC" type dummy
+	ip -n "$pn" addr add 10.0.9.254/24 dev pin0
+	ip -n "$pn" link set pin0 up
+	ip -n "$pn" addr add 10.0.3.1/24 dev veth-pr
+	ip -n "$pn" link set veth-pr up
+	ip -n "$pn" route add 10.0.2.0/24 via 10.0.3.254
+	ip -n "$pn" neigh replace 10.0.3.254 lladdr "$RA_MAC" dev veth-pr nud permanent
+	nft_rtp "$r" '{ 5000, 7000 }'
+	nft_rtp "$p" 5002
+	pg_dev "$r" veth-ra
+	pg_dev "$p" pin0
 }
 
-# diag: what the streams and devices saw, for a failed window
+# --- pktgen ---
+# Configurations: CFG[NAME]="SOURCE ROUTER DPORT": pktgen in namespace
+# SOURCE, flow to DPORT, forwarded by ROUTER's sink0 ("-": REF, none).
+declare -A CFG
+CFG[ref]="G - 0"
+# pg_config X DPORT: the pktgen device of namespace X.  NO_TIMESTAMP:
+# else the RTP SSRC is pktgen's tv_sec, a new SSRC every second.
+pg_config() {
+	local x=$1 dport=$2 f dev sport mac mode c
+	case $x in
+	R*) dev=veth-ra mac=$RA_MAC sport=4000 mode=netif_receive ;;
+	P*) dev=pin0 mac=$PIN_MAC sport=4002 mode=netif_receive ;;
+	G) dev=ref0 mac=$PIN_MAC sport=4000 dport=5000 mode=start_xmit ;;
+	esac
+	f=/proc/${HOLDER[$x]}/net/pktgen/$dev
+	for c in "count 0" "clone_skb 0" "xmit_mode $mode" "burst 1" \
+		"delay 0" "pkt_size $PKT_SIZE" "dst_mac $mac" \
+		"src_min 10.0.1.1" "src_max 10.0.1.1" "dst 10.0.2.1" \
+		"udp_src_min $sport" "udp_src_max $sport" \
+		"udp_dst_min $dport" "udp_dst_max $dport" "flag NO_TIMESTAMP"; do
+		echo "$c" >"$f" || die "pktgen: '$c' on $dev in $x"
+	done
+	PGDEV[$x]=$f
+}
+declare -A PGDEV
+# pg_sofar X: packets pktgen of namespace X sent since its last start, and
+# its errors, into $REPLY ("PKTS ERRORS")
+pg_sofar() {
+	local l
+	while read -r l; do
+		case $l in pkts-sofar:*)
+			# shellcheck disable=SC2086
+			set -- $l
+			REPLY="$2 $4"
+			return 0
+			;;
+		esac
+	done <"${PGDEV[$1]}"
+	REPLY="0 0"
+}
+# cpu_ns X: CPU time of namespace X's kpktgend_0, ns
+cpu_ns() {
+	local a
+	read -r a _ <"/proc/${PGT[$1]}/schedstat"
+	REPLY=$a
+}
+pg_start() {
+	local x
+	for x in "$@"; do
+		echo start >&"${PGIN[$x]}"
+		RUNNING+=("$x")
+	done
+}
+pg_stop() {
+	local x r
+	for x in "${RUNNING[@]}"; do
+		echo stop >&"${PGIN[$x]}"
+	done
+	# the holder answers when its thread has stopped
+	for x in "${RUNNING[@]}"; do
+		read -r -t 30 -u "${PGOUT[$x]}" r || die "pktgen in $x did not stop"
+		[ "$r" = stopped ] || die "pktgen in $x: $r"
+	done
+	RUNNING=()
+}
+
+# --- sampling, without starting a process ---
+# sink_tx X: sink0's tx_packets in router X (ref0's in G), into $REPLY
+sink_tx() {
+	local l f=/proc/${HOLDER[$1]}/net/dev
+	while read -r l; do
+		case $l in
+		sink0:* | ref0:*)
+			# shellcheck disable=SC2086
+			set -- ${l#*:}
+			REPLY=${10}
+			return 0
+			;;
+		esac
+	done <"$f"
+	die "no sink0 in $f"
+}
+# cpu0: "busy total" jiffies of CPU 0, into $REPLY
+cpu0() {
+	local l
+	while read -r l; do
+		case $l in "cpu0 "*)
+			# shellcheck disable=SC2086
+			set -- $l
+			REPLY="$(($2 + $3 + $4 + $7 + $8 + $9)) $(($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9))"
+			return 0
+			;;
+		esac
+	done </proc/stat
+}
+# backlog drops, all CPUs, into $REPLY
+bdrops() {
+	local n=0 l
+	while read -r l; do
+		# shellcheck disable=SC2086
+		set -- $l
+		n=$((n + 16#$2))
+	done </proc/net/softnet_stat
+	REPLY=$n
+}
+
 diag() {
-	local n
-	for n in "$P" "$R"; do
-		echo "$n: $(ip netns exec "$n" "$SRTPCTL" -s stream show 2>&1 | head -n 30)" >&2
-		echo "$n: $(ip netns exec "$n" "$SRTPCTL" stats 2>&1)" >&2
-		ip -n "$n" -s link show >&2
+	local x
+	set +e
+	for x in "${!HOLDER[@]}"; do
+		echo "--- $x"
+		ctl "$x" -j stream show 2>&1 | cut -c 1-600
+		ctl "$x" -j stats 2>&1
+		ip -n "$(ns "$x")" -s link show
+		cat "${PGDEV[$x]:-/dev/null}"
 	done
+	set -e
 }
-sink_tx() { inr cat /sys/class/net/sink0/statistics/tx_packets; }
-sink_moved_from() { [ "$(sink_tx)" -gt "$1" ]; }
 
-# pktgen_setup direct|chain DPORT: kpktgend_0 of R (on veth-ra) or of P
-# (on pin0), the other one emptied; one shell per namespace.
-pktgen_setup() {
-	local n ns dev mac sport dport=$2
-	if [ "$1" = direct ]; then
-		ns=$R dev=veth-ra mac=$RA_MAC sport=4000
-	else
-		ns=$P dev=pin0 mac=$PIN_MAC sport=4002
-	fi
-	for n in "$R" "$P"; do
-		ip netns exec "$n" sh -c "echo rem_device_all > $PG/kpktgend_0" ||
-			die "pktgen: rem_device_all"
-	done
-	# UDP payload = pkt_size - 14 - 20 - 8.  NO_TIMESTAMP: else the RTP
-	# SSRC is pktgen's tv_sec, a new SSRC every second.
-	# shellcheck disable=SC2016
-	ip netns exec "$ns" sh -ec '
-		pg() { echo "$1" >"$2"; }
-		pg "add_device $1" /proc/net/pktgen/kpktgend_0
-		f=/proc/net/pktgen/$1
-		for c in "count 0" "clone_skb 0" "xmit_mode netif_receive" "burst 1" \
-			"delay 0" "pkt_size $((14 + 20 + 8 + 172))" "dst_mac $2" \
-			"src_min 10.0.1.1" "src_max 10.0.1.1" "dst 10.0.2.1" \
-			"udp_src_min $3" "udp_src_max $3" "udp_dst_min $4" "udp_dst_max $4"; do
-			pg "$c" "$f"
-		done
-		pg "flag NO_TIMESTAMP" "$f" 2>/dev/null ||
-			echo "INFO pktgen: no NO_TIMESTAMP flag, the RTP SSRC changes every second"' _ "$dev" "$mac" "$sport" "$dport" || die "pktgen setup on $dev failed"
-	PG_NS=$ns
-}
-PG_PID=
-pktgen_start() {
-	local c0
-	c0=$(sink_tx)
-	ip netns exec "$PG_NS" sh -c "echo start > $PG/pgctrl" &
-	PG_PID=$!
-	local start=$SECONDS
-	until sink_moved_from "$c0"; do
-		if [ $((SECONDS - start)) -ge 30 ]; then
-			diag
-			die "nothing reached R's egress within 30s"
+# sinks_of CONFIG...: the routers (and G) the configurations end in
+sinks_of() {
+	local c s=" "
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		set -- ${CFG[$c]}
+		if [ "$2" = - ]; then
+			s="$s G "
+		else
+			case $s in *" $2 "*) ;; *) s="$s$2 " ;; esac
 		fi
-		sleep 0.05
 	done
+	REPLY=$s
 }
-pktgen_stop() {
-	local i
-	ip netns exec "$PG_NS" sh -c "echo stop > $PG/pgctrl" || die "pktgen: stop"
-	for i in $(seq 100); do
-		kill -0 "$PG_PID" 2>/dev/null || break
-		sleep 0.1
+# window KIND SERIES INDEX LABEL CONFIG...: the configurations run at the
+# same time; one line: KIND SERIES INDEX LABEL BUSY DROPS CONFIG:PKTS:CPU_NS...
+window() {
+	local kind=$1 series=$2 idx=$3 label=$4 c x src rtr start
+	shift 4
+	local cfgs=("$@") srcs=()
+	local -A k0 k1 n0 n1 s0 inj nsrc
+	for c in "${cfgs[@]}"; do
+		# shellcheck disable=SC2086
+		set -- ${CFG[$c]}
+		pg_config "$1" "$3"
+		srcs+=("$1")
 	done
-	[ "$i" -lt 100 ] || die "pktgen did not stop"
-	wait "$PG_PID" || true
-}
-# measure direct|chain DPORT CONFIG RUN
-measure() {
-	pktgen_setup "$1" "$2"
-	pktgen_start
-	sleep 0.3
-	window "$3" "$4"
-	pktgen_stop
+	sinks_of "${cfgs[@]}"
+	local sinks=$REPLY
+	for x in $sinks; do
+		sink_tx "$x"
+		s0[$x]=$REPLY
+	done
+	local -A before
+	for x in "${srcs[@]}"; do
+		pg_sofar "$x"
+		before[$x]=${REPLY% *}
+	done
+	pg_start "${srcs[@]}"
+	# every thread running (pktgen zeroes its count when it starts)
+	start=$SECONDS
+	for src in "${srcs[@]}"; do
+		while :; do
+			pg_sofar "$src"
+			[ "${REPLY% *}" -eq 0 ] || [ "${REPLY% *}" -eq "${before[$src]}" ] || break
+			if [ $((SECONDS - start)) -ge 30 ]; then
+				diag
+				die "$series $label: pktgen in $src sent nothing within 30s"
+			fi
+			nap 0.02
+		done
+	done
+	nap "$WARM"
+	local u0 u1 d0 d1 q0 q1
+	cpu0; u0=$REPLY; bdrops; d0=$REPLY
+	read -r q0 _ <"/proc/$KSOFTIRQD/schedstat"
+	for c in "${cfgs[@]}"; do
+		# shellcheck disable=SC2086
+		set -- ${CFG[$c]}
+		pg_sofar "$1"; k0[$c]=${REPLY% *}
+		cpu_ns "$1"; n0[$c]=$REPLY
+	done
+	nap "$SECS"
+	for c in "${cfgs[@]}"; do
+		# shellcheck disable=SC2086
+		set -- ${CFG[$c]}
+		pg_sofar "$1"; k1[$c]=${REPLY% *}
+		cpu_ns "$1"; n1[$c]=$REPLY
+	done
+	read -r q1 _ <"/proc/$KSOFTIRQD/schedstat"
+	cpu0; u1=$REPLY; bdrops; d1=$REPLY
+	pg_stop
+	# nothing lost: each sink forwarded what was injected towards it
+	for c in "${cfgs[@]}"; do
+		# shellcheck disable=SC2086
+		set -- ${CFG[$c]}
+		pg_sofar "$1"
+		src=$1 rtr=$2
+		[ "$rtr" != - ] || rtr=G
+		[ "${REPLY#* }" -eq 0 ] || { diag; die "$series $label: $src's pktgen counts ${REPLY#* } errors"; }
+		inj[$rtr]=$((${inj[$rtr]:-0} + ${REPLY% *}))
+		nsrc[$rtr]=$((${nsrc[$rtr]:-0} + 1))
+	done
+	# (pktgen's count can miss the packet in flight when it stops: allow
+	# one more per source)
+	for x in $sinks; do
+		start=$SECONDS
+		while sink_tx "$x" && { [ $((REPLY - s0[$x])) -lt "${inj[$x]}" ] ||
+			[ $((REPLY - s0[$x])) -gt $((inj[$x] + nsrc[$x])) ]; }; do
+			if [ $((SECONDS - start)) -ge 2 ]; then
+				diag
+				die "$series $label: $x forwarded $((REPLY - s0[$x])) of ${inj[$x]} packets injected"
+			fi
+			nap 0.02
+		done
+	done
+	# shellcheck disable=SC2086
+	set -- $u0 $u1
+	local busy=0 line
+	[ $(($4 - $2)) -eq 0 ] || busy=$((1000 * ($3 - $1) / ($4 - $2)))
+	line="$kind $series $idx $label $busy $((d1 - d0)) $((q1 - q0))"
+	for c in "${cfgs[@]}"; do
+		[ $((k1[$c] - k0[$c])) -gt 0 ] || { diag; die "$series $label: $c sent nothing in the window"; }
+		line="$line $c:$((k1[$c] - k0[$c])):$((n1[$c] - n0[$c]))"
+	done
+	echo "$line"
 }
 
 # --- streams ---
+stream_id() { grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2; }
+# add_stream X OP SPORT DPORT: prints the new stream's id
+add_stream() {
+	local id
+	id=$(ctl "$1" -j stream add "$2" src "10.0.1.1:$3" dst "10.0.2.1:$4" \
+		suite $SUITE key "$KEY" | stream_id)
+	[ -n "$id" ] || die "$2 stream not added in $1"
+	echo "$id"
+}
+# stream_packets X ID: the stream's packet count; dies if it dropped any
+stream_packets() {
+	local j n
+	j=$(ctl "$1" -j stream show "$2")
+	grep -q '"drops":{}' <<<"$j" || die "stream $2 in $1 dropped packets: $j"
+	n=$(grep -o '"packets":[0-9]*,"bytes"' <<<"$j" | grep -o '[0-9]*')
+	[ -n "$n" ] || die "stream $2 in $1: no packet count: $j"
+	echo "$n"
+}
+# check_one X ID WHAT: the stream transformed packets and dropped none
+check_one() {
+	local n
+	n=$(stream_packets "$1" "$2")
+	[ "$n" -gt 0 ] || die "$3 stream in $1 transformed nothing"
+	info "$3 stream in $1: $n packets, no drops"
+}
+# check_chain P PID R RID WHAT: R's unprotect stream unprotected exactly
+# what P's protect stream protected, and neither dropped a packet
+check_chain() {
+	local np nr
+	np=$(stream_packets "$1" "$2")
+	nr=$(stream_packets "$3" "$4")
+	[ "$nr" -gt 0 ] || die "$5: $3's unprotect stream unprotected nothing"
+	[ "$np" -eq "$nr" ] || die "$5: $1 protected $np packets, $3 unprotected $nr"
+	info "$5: $1 protected $np packets, $3 unprotected all of them, no drops"
+}
 # unrelated N FIRST: batch file of N streams numbered from FIRST, every
 # other one protect and unprotect, none matching the generators' flows.
 unrelated() {
@@ -236,106 +544,113 @@ unrelated() {
 				i % 2 ? "unprotect" : "protect", a, s, k
 		} }'
 }
-# add_unrelated N FIRST: in batches of 10000 while within BUDGET; prints
-# how many it added.
+# add_unrelated N FIRST: into RN, batches of 10000 while within BUDGET;
+# sets ADDED.
 add_unrelated() {
-	local n=$1 first=$2 done_=0 k t0
-	t0=$(now)
-	while [ $done_ -lt "$n" ]; do
+	local n=$1 first=$2 k t0=$EPOCHREALTIME
+	ADDED=0
+	while [ $ADDED -lt "$n" ]; do
 		if [ $SECONDS -ge "$BUDGET" ]; then
-			info "stream budget (${BUDGET}s) spent: stopped at $((first + done_)) of $((first + n)) streams"
+			info "stream budget (${BUDGET}s) spent: stopped at $((first + ADDED)) of $((first + n)) streams"
 			break
 		fi
-		k=$((n - done_ > 10000 ? 10000 : n - done_))
-		unrelated "$k" $((first + done_)) >"$tmp/batch"
-		ctl -b "$tmp/batch" >/dev/null || die "adding streams failed at $((first + done_))"
-		done_=$((done_ + k))
+		k=$((n - ADDED > 10000 ? 10000 : n - ADDED))
+		unrelated "$k" $((first + ADDED)) >"$tmp/batch"
+		ctl RN -b "$tmp/batch" >/dev/null || die "adding streams failed at $((first + ADDED))"
+		ADDED=$((ADDED + k))
 	done
-	info "added $done_ unrelated streams in $(elapsed "$t0") s; now $(ctl -j stats | grep -o '"streams":[0-9]*'); MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB" >&2
-	echo $done_
-}
-stream_id() { grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2; }
-# add_stream NS OP SPORT DPORT: prints the new stream's id
-add_stream() {
-	local id
-	id=$(ip netns exec "$1" "$SRTPCTL" -j stream add "$2" src "10.0.1.1:$3" \
-		dst "10.0.2.1:$4" suite $SUITE key "$KEY" | stream_id)
-	[ -n "$id" ] || die "$2 stream not added in $1"
-	echo "$id"
-}
-# check_stream NS ID WHAT: it transformed packets and dropped none.
-check_stream() {
-	local j
-	j=$(ip netns exec "$1" "$SRTPCTL" -j stream show "$2")
-	grep -q '"packets":[1-9]' <<<"$j" || die "$3 stream transformed nothing: $j"
-	grep -q '"drops":{}' <<<"$j" || die "$3 stream dropped packets: $j"
-	info "$3 stream: $(grep -o '"packets":[0-9]*,"bytes":[0-9]*' <<<"$j"), no drops"
+	info "added $ADDED unrelated streams to RN in $(elapsed "$t0") s; now $(ctl RN -j stats | grep -o '"streams":[0-9]*'); MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
 }
 
-info "kernel $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs, window ${SECS}s, $RUNS runs"
-t_all=$(now)
+info "kernel $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs, windows of ${SECS}s after ${WARM}s of traffic, $PAIRS per series, RN sizes: $SIZES"
+info "module $NFSRTP_KO, srcversion $(modinfo -F srcversion "$NFSRTP_KO"), built $(date -u -r "$NFSRTP_KO" '+%Y-%m-%d %H:%M UTC')"
+t_all=$EPOCHREALTIME
 
-# fresh_srtp: P's protect stream and R's unprotect stream created anew
-# together, so sender and receiver start in step (a receiver added while
-# the sender's ROC is already past 0 would refuse every packet).
-fresh_srtp() {
-	[ -z "$UNPROT_ID" ] || ctl stream del "$UNPROT_ID"
-	[ -z "$PP_ID" ] || ip netns exec "$P" "$SRTPCTL" stream del "$PP_ID"
-	PP_ID=$(add_stream "$P" protect 4002 5002)
-	UNPROT_ID=$(add_stream "$R" unprotect 4002 5002)
-}
-PP_ID=
-UNPROT_ID=
+# --- 0. namespaces ---
+t0=$EPOCHREALTIME
+mkns G
+ip -n "$(ns G)" link add ref0 type dummy
+ip -n "$(ns G)" link set ref0 up
+pg_dev G ref0
+for x in 0 2 1 U N; do
+	pair "$x"
+done
+info "namespaces set up in $(elapsed "$t0") s"
+CFG[loaded]="R0 R0 5000"
+CFG[aa]="R2 R2 5000"
+CFG[protect-1]="R1 R1 5000"
+CFG[cprotect]="P0 R0 5002"
+CFG[unprotect-1]="PU RU 5002"
 
-# --- 1. rounds: no module, then the module with 0 and 1 stream ---
+# --- 1. module: R0, R2 and REF; base (rmmod) / loaded (insmod), A B B A ---
 for dep in $(modinfo -F depends "$NFSRTP_KO" | tr , ' '); do
 	modprobe "$dep"
 done
-for run in $(seq "$RUNS"); do
-	rmmod nf_srtp
-	measure direct 5000 base "$run"
-	measure chain 5002 cbase "$run"
-	insmod "$NFSRTP_KO"
-	UNPROT_ID=
-	PP_ID=$(add_stream "$P" protect 4002 5002)
-	measure direct 5000 loaded "$run"
-	measure chain 5002 cprotect "$run"
-	PROT_ID=$(add_stream "$R" protect 4000 5000)
-	measure direct 5000 protect-1 "$run"
-	check_stream "$R" "$PROT_ID" protect
-	ctl stream del "$PROT_ID"
-	fresh_srtp
-	measure chain 5002 unprotect-1 "$run"
-	check_stream "$R" "$UNPROT_ID" unprotect
-	check_stream "$P" "$PP_ID" "P's protect"
+t_ins=
+t_rm=
+modswitch() {
+	local t0=$EPOCHREALTIME
+	if [ "$1" = in ]; then
+		insmod "$NFSRTP_KO"
+		t_ins="$t_ins $(elapsed "$t0")"
+		window WARMUP module "$2" loaded loaded aa ref
+	else
+		rmmod nf_srtp
+		t_rm="$t_rm $(elapsed "$t0")"
+		window WARMUP module "$2" base loaded aa ref
+	fi
+}
+t0=$EPOCHREALTIME
+modswitch out 0
+for cycle in $(seq "$PAIRS"); do
+	window RESULT module "$cycle" base loaded aa ref
+	modswitch in "$cycle"
+	window RESULT module "$cycle" loaded loaded aa ref
+	window RESULT module "$cycle" loaded loaded aa ref
+	modswitch out "$cycle"
+	window RESULT module "$cycle" base loaded aa ref
 done
-PROT_ID=$(add_stream "$R" protect 4000 5000)
+info "series module took $(elapsed "$t0") s; insmod took (s):$t_ins; rmmod took (s):$t_rm"
+insmod "$NFSRTP_KO"
 
-# --- 2. larger tables: both matching streams and unrelated ones ---
+# --- 2. streams ---
+P0_ID=$(add_stream P0 protect 4002 5002)
+PU_ID=$(add_stream PU protect 4002 5002)
+RU_ID=$(add_stream RU unprotect 4002 5002)
+PN_ID=$(add_stream PN protect 4002 5002)
+RN_UID=$(add_stream RN unprotect 4002 5002)
+R1_ID=$(add_stream R1 protect 4000 5000)
+RN_PID=$(add_stream RN protect 4000 5000)
+
+# --- 3. per table size of RN: direct and chain series ---
 have=2
 for n in $SIZES; do
 	[ "$n" -gt "$have" ] || continue
-	added=$(add_unrelated $((n - have)) "$have")
-	[ "$added" -gt 0 ] || break
-	have=$((have + added))
-	for run in $(seq "$RUNS"); do
-		measure direct 5000 "protect-$have" "$run"
-		measure direct 7000 "nomatch-$have" "$run"
-		fresh_srtp
-		measure chain 5002 "unprotect-$have" "$run"
+	add_unrelated $((n - have)) "$have"
+	have=$((have + ADDED))
+	[ "$ADDED" -gt 0 ] || break
+	echo "STREAMS $have"
+	CFG[nomatch-$have]="RN RN 7000"
+	CFG[protect-$have]="RN RN 5000"
+	CFG[unprotect-$have]="PN RN 5002"
+	t0=$EPOCHREALTIME
+	for i in $(seq "$PAIRS"); do
+		window RESULT "direct-$have" "$i" p loaded protect-1 "protect-$have"
+		window RESULT "direct-$have" "$i" n loaded protect-1 "nomatch-$have"
 	done
-	check_stream "$R" "$PROT_ID" protect
-	check_stream "$R" "$UNPROT_ID" unprotect
+	info "series direct-$have took $(elapsed "$t0") s"
+	check_one R1 "$R1_ID" protect-1
+	check_one RN "$RN_PID" "protect-$have"
+	t0=$EPOCHREALTIME
+	for i in $(seq "$PAIRS"); do
+		window RESULT "chain-$have" "$i" c loaded cprotect unprotect-1 "unprotect-$have"
+	done
+	info "series chain-$have took $(elapsed "$t0") s"
+	check_one P0 "$P0_ID" "cprotect (P0's protect)"
+	check_chain PU "$PU_ID" RU "$RU_ID" unprotect-1
+	check_chain PN "$PN_ID" RN "$RN_UID" "unprotect-$have"
 	[ "$have" -eq "$n" ] || break
 done
-echo "SIZE $have"
-
-# --- 3. the baseline again ---
-t0=$(now)
-rmmod nf_srtp
-info "rmmod with $have streams took $(elapsed "$t0") s"
-for run in $(seq "$RUNS"); do
-	measure direct 5000 base $((RUNS + run))
-done
+info "RN stats: $(ctl RN -j stats)"
 info "total $(elapsed "$t_all") s"
 echo DONE
