@@ -238,10 +238,16 @@ void benc_raw(struct benc_buf *b, const char *s, size_t len)
 
 		while (cap < b->len + len + 1)
 			cap *= 2;
-		p = realloc(b->p, cap);
+		/* not realloc: replies carry SDP keys; wipe the old buffer */
+		p = malloc(cap);
 		if (!p) {
 			b->oom = true;
 			return;
+		}
+		if (b->p) {
+			memcpy(p, b->p, b->len + 1);
+			explicit_bzero(b->p, b->cap);
+			free(b->p);
 		}
 		b->p = p;
 		b->cap = cap;

@@ -50,10 +50,16 @@ static void sb_put(struct sbuf *b, const char *s, size_t n)
 
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		p = realloc(b->p, cap);
+		/* not realloc: the old buffer may hold key text; wipe it */
+		p = malloc(cap);
 		if (!p) {
 			b->oom = true;
 			return;
+		}
+		if (b->p) {
+			memcpy(p, b->p, b->len + 1);
+			explicit_bzero(b->p, b->cap);
+			free(b->p);
 		}
 		b->p = p;
 		b->cap = cap;
@@ -360,8 +366,11 @@ static void lines_free(struct sdp_lines *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	/* a=crypto lines carry inline keys: nothing is freed unwiped */
+	for (i = 0; i < l->n; i++) {
+		explicit_bzero(l->v[i].value, strlen(l->v[i].value));
 		free(l->v[i].value);
+	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
