@@ -50,7 +50,7 @@ struct call *call_by_stream(struct call_table *t, uint32_t id)
 
 /* ---- kernel streams ---- */
 
-static void key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
+void call_key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->key, k->key, k->key_len);
@@ -62,7 +62,7 @@ static void key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
 	out->lifetime = k->lifetime;
 }
 
-static uint32_t flags_of(const struct sdes_crypto *c, bool mux)
+uint32_t call_crypto_flags(const struct sdes_crypto *c, bool mux)
 {
 	return (c->unencrypted_srtp ? NF_SRTP_F_UNENCRYPTED_SRTP : 0) |
 	       (c->unencrypted_srtcp ? NF_SRTP_F_UNENCRYPTED_SRTCP : 0) |
@@ -115,9 +115,9 @@ static int kernel_streams(const struct neg_stream *s,
 	prot->rtcp_sport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
 	prot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->remote_rtcp_port);
 	prot->suite = (uint32_t)s->local.suite;
-	prot->flags = flags_of(&s->local, s->rtcp_mux);
+	prot->flags = call_crypto_flags(&s->local, s->rtcp_mux);
 	prot->nkeys = 1;
-	key_to_kernel(&s->local.keys[0], &prot->keys[0]);
+	call_key_to_kernel(&s->local.keys[0], &prot->keys[0]);
 
 	unprot->op = NF_SRTP_OP_UNPROTECT;
 	unprot->family = family;
@@ -128,12 +128,12 @@ static int kernel_streams(const struct neg_stream *s,
 	unprot->dport = (uint16_t)s->local_port;
 	unprot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
 	unprot->suite = (uint32_t)s->remote.suite;
-	unprot->flags = flags_of(&s->remote, s->rtcp_mux);
+	unprot->flags = call_crypto_flags(&s->remote, s->rtcp_mux);
 	unprot->window = window;
 	unprot->nkeys = s->remote.nkeys > NFSRTP_KEYS_MAX ? NFSRTP_KEYS_MAX :
 			s->remote.nkeys;
 	for (unsigned int i = 0; i < unprot->nkeys; i++)
-		key_to_kernel(&s->remote.keys[i], &unprot->keys[i]);
+		call_key_to_kernel(&s->remote.keys[i], &unprot->keys[i]);
 	return 0;
 }
 
@@ -389,7 +389,7 @@ static bool same_layout(const struct neg_result *o, const struct neg_result *n)
 			return false;
 		if (a->srtp && (a->local.suite != b->local.suite ||
 				a->remote.suite != b->remote.suite ||
-				flags_of(&a->local, 0) != flags_of(&b->local, 0)))
+				call_crypto_flags(&a->local, 0) != call_crypto_flags(&b->local, 0)))
 			return false;
 	}
 	return true;
@@ -417,7 +417,7 @@ static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
 	}
 	u->id = id;
 	u->nkeys = 1;
-	key_to_kernel(k, &u->keys[0]);
+	call_key_to_kernel(k, &u->keys[0]);
 	u->set_active = activate;
 	u->active = *nkeys;
 	rc = t->ops.update(t->ops.arg, u, kerr, sizeof(kerr));

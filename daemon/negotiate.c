@@ -264,17 +264,7 @@ static bool proto_is_rtp(const char *proto)
 	       !strcmp(proto, "RTP/AVPF") || !strcmp(proto, "RTP/SAVPF");
 }
 
-/*
- * The alternatives of one media stream: an SAVP m-line and the AVP m-line
- * next to it for the same media on the same port (the bulletin's "secure
- * media description along with the usual non-secure" one), or one m-line.
- */
-struct group {
-	int secure;		/* m-line index or -1 */
-	int plain;		/* m-line index or -1 */
-};
-
-static size_t find_groups(const struct sdp *offer, struct group *g)
+size_t negotiate_groups(const struct sdp *offer, struct neg_group *g)
 {
 	size_t n = 0, i = 0;
 
@@ -482,7 +472,7 @@ struct answer_ctx {
 };
 
 /* Decides one group; adds its m-lines to the answer in offer order. */
-static int answer_group(struct answer_ctx *a, const struct group *g)
+static int answer_group(struct answer_ctx *a, const struct neg_group *g)
 {
 	const struct sdp *offer = a->offer;
 	int idx[2] = { g->secure, g->plain }, take = -1, i;
@@ -564,7 +554,7 @@ int negotiate_answer(const struct srtp_policy *p, const struct sdp *offer,
 		     const struct neg_local *l, struct sdp *answer,
 		     struct neg_result *r, char *err, size_t errlen)
 {
-	struct group groups[NEG_MEDIA_MAX];
+	struct neg_group groups[NEG_MEDIA_MAX];
 	struct answer_ctx a = {
 		.p = p, .offer = offer, .l = l, .answer = answer, .r = r,
 		.next_port = l->port,
@@ -579,7 +569,7 @@ int negotiate_answer(const struct srtp_policy *p, const struct sdp *offer,
 			 offer->nmedia, NEG_MEDIA_MAX);
 		return NEG_REJECTED;
 	}
-	ng = find_groups(offer, groups);
+	ng = negotiate_groups(offer, groups);
 	if (add_session_lines(answer, l))
 		goto fail;
 	for (i = 0; i < ng; i++)

@@ -105,6 +105,19 @@ int negotiate_complete(const struct srtp_policy *p, const struct neg_offer *o,
 
 void negotiate_result_wipe(struct neg_result *r);
 
+/*
+ * The alternatives of one media stream: an SAVP m-line and the AVP m-line
+ * next to it for the same media on the same port (the bulletin's "secure
+ * media description along with the usual non-secure" one), or one m-line.
+ */
+struct neg_group {
+	int secure;		/* m-line index or -1 */
+	int plain;		/* m-line index or -1 */
+};
+
+/* The media streams of @d, in m-line order, into @g (NEG_MEDIA_MAX). */
+size_t negotiate_groups(const struct sdp *d, struct neg_group *g);
+
 /* Fills @k with a fresh key and salt for @suite; 0 or -1. */
 int negotiate_new_key(enum sdes_suite suite, struct sdes_key *k);
 

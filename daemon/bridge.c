@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bridge: offer and answer through a router that terminates SRTP per leg.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bridge.h"
+#include "errmsg.h"
+
+#define BIT(s)	(1u << (s))
+
+static bool rtp_proto(const char *proto)
+{
+	return !strncmp(proto, "RTP/", 4);
+}
+
+/* The profile of the other kind: RTP/AVP(F) <-> RTP/SAVP(F). */
+static const char *proto_as(const char *proto, bool secure)
+{
+	bool feedback = proto[strlen(proto) - 1] == 'F';
+
+	if (secure)
+		return feedback ? "RTP/SAVPF" : "RTP/SAVP";
+	return feedback ? "RTP/AVPF" : "RTP/AVP";
+}
+
+static bool is_crypto(const struct sdp_line *ln)
+{
+	return ln->type == 'a' && !strncmp(ln->value, "crypto:", 7);
+}
+
+static int add_crypto(struct sdp_media *m, const struct sdes_crypto *c)
+{
+	char line[1024] = "crypto:";
+	int rc;
+
+	if (sdes_format_crypto(c, line + 7, sizeof(line) - 7) < 0)
+		return -1;
+	rc = sdp_media_add_line(m, 'a', line);
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
+/*
+ * An m-section like @t (its lines, in order) with profile @proto, port
+ * @port and formats @fmts; its a=crypto lines replaced by @crypto (where
+ * the first one was, else at the end).
+ */
+static int emit_media(struct sdp *out, const struct sdp_media *t,
+		      const char *media, unsigned int port, const char *proto,
+		      const char *fmts, const struct sdes_crypto *crypto,
+		      unsigned int ncrypto)
+{
+	struct sdp_media *m = sdp_add_media(out, media, port, proto, fmts);
+	bool done = !ncrypto;
+	unsigned int i;
+	size_t k;
+
+	if (!m)
+		return -1;
+	m->nports = t ? t->nports : 1;
+	for (k = 0; t && k < t->lines.n; k++) {
+		const struct sdp_line *ln = &t->lines.v[k];
+
+		if (is_crypto(ln)) {
+			for (i = 0; !done && i < ncrypto; i++)
+				if (add_crypto(m, &crypto[i]))
+					return -1;
+			done = true;
+			continue;
+		}
+		if (sdp_media_add_line(m, ln->type, ln->value))
+			return -1;
+	}
+	for (i = 0; !done && i < ncrypto; i++)
+		if (add_crypto(m, &crypto[i]))
+			return -1;
+	return 0;
+}
+
+/* An m-section copied as it is. */
+static int copy_media(struct sdp *out, const struct sdp_media *t)
+{
+	struct sdp_media *m = sdp_add_media(out, t->media, t->port, t->proto,
+					    t->fmts);
+	size_t k;
+
+	if (!m)
+		return -1;
+	m->nports = t->nports;
+	for (k = 0; k < t->lines.n; k++)
+		if (sdp_media_add_line(m, t->lines.v[k].type,
+				       t->lines.v[k].value))
+			return -1;
+	return 0;
+}
+
+static int copy_session(struct sdp *out, const struct sdp *in)
+{
+	size_t k;
+
+	for (k = 0; k < in->lines.n; k++)
+		if (sdp_add_line(out, in->lines.v[k].type, in->lines.v[k].value))
+			return -1;
+	return 0;
+}
+
+static bool open_line(const struct sdp *d, int i)
+{
+	return i >= 0 && d->media[i].port && rtp_proto(d->media[i].proto);
+}
+
+/* The suites the options let us offer, from those the policy offers. */
+static int leg_b_suites(const struct bridge_opts *o, struct srtp_policy *pb,
+			char *err, size_t errlen)
+{
+	uint32_t b80 = BIT(SDES_AES_CM_128_HMAC_SHA1_80);
+	uint32_t b32 = BIT(SDES_AES_CM_128_HMAC_SHA1_32);
+	bool allow80 = !(o->no_suites & b80) &&
+		       (!o->only_suites || (o->only_suites & b80));
+	bool allow32 = !(o->no_suites & b32) &&
+		       (!o->only_suites || (o->only_suites & b32));
+
+	pb->offer_80 = pb->offer_80 && allow80;
+	pb->offer_32 = pb->offer_32 && allow32;
+	if (!pb->offer_80 && !pb->offer_32) {
+		/* the proxy named a suite the configuration does not offer */
+		pb->offer_80 = allow80;
+		pb->offer_32 = !allow80 && allow32;
+	}
+	if (!pb->offer_80 && !pb->offer_32) {
+		errmsg_set(err, errlen,
+			"the SDES options leave no suite to offer (srtpd offers AES_CM_128_HMAC_SHA1_80 and AES_CM_128_HMAC_SHA1_32)");
+		return -1;
+	}
+	return 0;
+}
+
+/* B's leg of group @g: A's policy shaped by the proxy's options. */
+static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
+			struct srtp_policy *pb, char *err, size_t errlen)
+{
+	const struct bridge_opts *o = &b->opts;
+	bool secure = open_line(&b->a_offer, g->secure);
+	bool plain = open_line(&b->a_offer, g->plain);
+
+	*pb = b->pa;
+	switch (o->transport) {
+	case BRIDGE_RTP:
+		pb->offer = false;
+		pb->require = false;
+		break;
+	case BRIDGE_SRTP:
+		pb->srtp = pb->offer = pb->require = true;
+		break;
+	case BRIDGE_KEEP:
+		pb->srtp = pb->offer = secure;
+		pb->require = secure && !plain;
+		break;
+	}
+	if (o->sdes_off) {
+		if (pb->require) {
+			errmsg_set(err, errlen,
+				"SDES-off leaves no key exchange for the RTP/SAVP leg toward the callee");
+			return -1;
+		}
+		pb->offer = false;
+	}
+	if (!pb->offer)
+		return 0;
+	if (o->unencrypted_srtp)
+		pb->sp[CFG_SP_NO_ENC_RTP].offer = true;
+	if (o->unencrypted_srtcp)
+		pb->sp[CFG_SP_NO_ENC_RTCP].offer = true;
+	if (o->unauthenticated_srtp)
+		pb->sp[CFG_SP_NO_AUTH].offer = true;
+	if (o->lifetime && !pb->lifetime)
+		pb->lifetime = 1ULL << 31;
+	return leg_b_suites(o, pb, err, errlen);
+}
+
+/* Our m-lines toward B for RTP group @g of A's offer. */
+static int offer_group(struct bridge *b, struct bridge_group *g,
+		       struct sdp *out, char *err, size_t errlen)
+{
+	const struct sdp *a = &b->a_offer;
+	const struct sdp_media *t = &a->media[g->a.secure >= 0 &&
+					      a->media[g->a.secure].port ?
+					      g->a.secure : g->a.plain];
+	const struct sdp_media *tp = g->a.plain >= 0 ? &a->media[g->a.plain] : t;
+	struct neg_local l;
+
+	if (leg_b_policy(b, &g->a, &g->pb, err, errlen))
+		return BRIDGE_REJECTED;
+	memset(&l, 0, sizeof(l));
+	if (sdp_media_conn(a, t, &l.conn)) {
+		errmsg_set(err, errlen, "offer SDP: m=%s has no connection address (c=)",
+			t->media);
+		return -1;
+	}
+	l.port = t->port;
+	l.fmts = t->fmts;
+	if (negotiate_offer(&g->pb, &l, &g->offer, err, errlen))
+		return -1;
+	if (g->offer.secure &&
+	    emit_media(out, t, t->media, t->port, proto_as(t->proto, true),
+		       t->fmts, g->offer.crypto, g->offer.ncrypto))
+		goto oom;
+	if (g->offer.plain &&
+	    emit_media(out, tp, tp->media, t->port, proto_as(tp->proto, false),
+		       tp->fmts, NULL, 0))
+		goto oom;
+	return 0;
+oom:
+	errmsg_set(err, errlen, "out of memory");
+	return -1;
+}
+
+int bridge_offer(struct bridge *b, const struct srtp_policy *p,
+		 const struct bridge_opts *o, const char *sdp, size_t len,
+		 char **out, char *err, size_t errlen)
+{
+	struct neg_group groups[NEG_MEDIA_MAX];
+	char why[256];
+	struct sdp fwd;
+	size_t i;
+	int rc = -1;
+
+	memset(b, 0, sizeof(*b));
+	b->pa = *p;
+	b->opts = *o;
+	*out = NULL;
+	sdp_init(&b->a_offer);
+	sdp_init(&fwd);
+	if (sdp_parse(sdp, len, &b->a_offer, why, sizeof(why))) {
+		errmsg_set(err, errlen, "offer SDP: %s", why);
+		return -1;
+	}
+	if (!b->a_offer.nmedia || b->a_offer.nmedia > NEG_MEDIA_MAX) {
+		errmsg_set(err, errlen, "offer SDP: %zu m-lines (1 to %d are handled)",
+			b->a_offer.nmedia, NEG_MEDIA_MAX);
+		return -1;
+	}
+	if (copy_session(&fwd, &b->a_offer))
+		goto oom;
+	b->ngroups = negotiate_groups(&b->a_offer, groups);
+	for (i = 0; i < b->ngroups; i++) {
+		struct bridge_group *g = &b->groups[i];
+		int k;
+
+		g->a = groups[i];
+		g->b_first = (unsigned int)fwd.nmedia;
+		g->rtp = open_line(&b->a_offer, g->a.secure) ||
+			 open_line(&b->a_offer, g->a.plain);
+		if (g->rtp) {
+			rc = offer_group(b, g, &fwd, err, errlen);
+			if (rc)
+				goto fail;
+		} else {
+			for (k = 0; k < (int)b->a_offer.nmedia; k++)
+				if ((k == g->a.secure || k == g->a.plain) &&
+				    copy_media(&fwd, &b->a_offer.media[k]))
+					goto oom;
+		}
+		g->b_count = (unsigned int)fwd.nmedia - g->b_first;
+	}
+	b->b_nmedia = fwd.nmedia;
+	*out = sdp_format(&fwd);
+	if (!*out)
+		goto oom;
+	sdp_free(&fwd);
+	return 0;
+oom:
+	errmsg_set(err, errlen, "out of memory");
+	rc = -1;
+fail:
+	sdp_free(&fwd);
+	return rc;
+}
+
+/* ---- the answer ---- */
+
+struct answer_state {
+	struct bridge *b;
+	const struct sdp *ans;		/* B's answer */
+	struct neg_result *ra;		/* A's leg, all groups */
+	struct neg_result *rb;		/* B's leg of the current group */
+	struct sdp *fwd;		/* the answer to A */
+	struct bridge_plan *plan;
+	char *err;
+	size_t errlen;
+};
+
+static const struct neg_stream *a_stream(const struct neg_result *ra,
+					 const struct neg_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < ra->nstreams; i++)
+		if ((int)ra->streams[i].index == g->secure ||
+		    (int)ra->streams[i].index == g->plain)
+			return &ra->streams[i];
+	return NULL;
+}
+
+static void add_flow(struct bridge_plan *plan, unsigned int index,
+		     bool a_to_b, const struct neg_stream *src,
+		     const struct neg_stream *dst)
+{
+	struct bridge_flow *f = &plan->flows[plan->nflows++];
+
+	memset(f, 0, sizeof(*f));
+	f->index = index;
+	f->a_to_b = a_to_b;
+	f->from = src->remote_conn;
+	f->to = dst->remote_conn;
+	f->to_port = dst->remote_port;
+	f->to_rtcp_port = dst->remote_rtcp_port;
+	f->rtcp_mux = src->rtcp_mux && dst->rtcp_mux;
+	f->unprotect = src->srtp;
+	if (src->srtp)
+		f->in = src->remote;
+	f->protect = dst->srtp;
+	if (dst->srtp)
+		f->out = dst->local;
+}
+
+/* A's m-lines of RTP group @gi, with B's answer for it in @st->rb. */
+static int answer_group(struct answer_state *st, unsigned int gi,
+			const struct sdp *view, bool b_took)
+{
+	const struct bridge_group *g = &st->b->groups[gi];
+	const struct sdp *a = &st->b->a_offer;
+	const struct neg_stream *sa = a_stream(st->ra, &g->a);
+	const struct neg_stream *sb = &st->rb->streams[0];
+	bool take = sa && b_took;
+	int i;
+
+	if (take && sa->remote_conn.family != sb->remote_conn.family) {
+		errmsg_set(st->err, st->errlen,
+			"m=%s: the caller and the callee use different address families",
+			sa->media);
+		return BRIDGE_REJECTED;
+	}
+	for (i = 0; i < (int)a->nmedia; i++) {
+		const struct sdp_media *am = &a->media[i];
+		const struct sdp_media *bm;
+		int rc;
+
+		if (i != g->a.secure && i != g->a.plain)
+			continue;
+		if (!take || i != (int)sa->index) {
+			rc = sdp_add_media(st->fwd, am->media, 0, am->proto,
+					   am->fmts) ? 0 : -1;
+		} else {
+			bm = &view->media[sb->index];
+			rc = emit_media(st->fwd, bm, am->media, bm->port,
+					am->proto, bm->fmts,
+					sa->srtp ? &sa->local : NULL,
+					sa->srtp ? 1 : 0);
+		}
+		if (rc) {
+			errmsg_set(st->err, st->errlen, "out of memory");
+			return -1;
+		}
+	}
+	if (take && (sa->srtp || sb->srtp)) {
+		add_flow(st->plan, gi, true, sa, sb);
+		add_flow(st->plan, gi, false, sb, sa);
+	}
+	if (take) {
+		st->plan->secure_a &= sa->srtp && policy_crypto_secure(&sa->local);
+		st->plan->secure_b &= sb->srtp && policy_crypto_secure(&sb->local);
+	}
+	return 0;
+}
+
+static bool all_rejected(const struct sdp *view)
+{
+	size_t i;
+
+	for (i = 0; i < view->nmedia; i++)
+		if (view->media[i].port)
+			return false;
+	return true;
+}
+
+/* A's leg: the policy's answer to A's offer (its SDP is not used). */
+static int decide_a(struct bridge *b, const struct sdp *ans,
+		    struct neg_result *ra, char *err, size_t errlen)
+{
+	struct neg_local l;
+	struct sdp unused;
+	size_t i;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.port = 9;
+	for (i = 0; i < ans->nmedia; i++)
+		if (!sdp_media_conn(ans, &ans->media[i], &l.conn))
+			break;
+	if (i == ans->nmedia) {
+		errmsg_set(err, errlen, "answer SDP: no connection address (c=)");
+		return -1;
+	}
+	rc = negotiate_answer(&b->pa, &b->a_offer, &l, &unused, ra, err,
+			      errlen);
+	if (rc == NEG_REJECTED)
+		errmsg_set(err, errlen, "the caller's offer: %s", ra->reason);
+	if (!rc)
+		sdp_free(&unused);
+	return rc;
+}
+
+static int answer_groups(struct answer_state *st)
+{
+	struct bridge *b = st->b;
+	size_t gi;
+	int rc;
+
+	for (gi = 0; gi < b->ngroups; gi++) {
+		const struct bridge_group *g = &b->groups[gi];
+		struct sdp view = *st->ans;
+		unsigned int k;
+		bool took;
+
+		view.media = &st->ans->media[g->b_first];
+		view.nmedia = g->b_count;
+		if (!g->rtp) {
+			for (k = 0; k < g->b_count; k++)
+				if (copy_media(st->fwd, &view.media[k]))
+					return -1;
+			continue;
+		}
+		took = !all_rejected(&view);
+		memset(st->rb, 0, sizeof(*st->rb));
+		if (took) {
+			rc = negotiate_complete(&g->pb, &g->offer, &view, st->rb);
+			if (rc) {
+				errmsg_set(st->err, st->errlen,
+					"the callee's answer: %s", st->rb->reason);
+				return rc;
+			}
+		}
+		rc = answer_group(st, (unsigned int)gi, &view, took);
+		negotiate_result_wipe(st->rb);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int bridge_answer(struct bridge *b, const char *sdp, size_t len, char **out,
+		  struct bridge_plan *plan, char *err, size_t errlen)
+{
+	struct neg_result *ra = calloc(2, sizeof(*ra));
+	struct answer_state st = {
+		.b = b, .ra = ra, .rb = ra + 1, .plan = plan, .err = err,
+		.errlen = errlen,
+	};
+	struct sdp ans, fwd;
+	char why[256];
+	int rc = -1;
+
+	*out = NULL;
+	memset(plan, 0, sizeof(*plan));
+	plan->secure_a = plan->secure_b = true;
+	sdp_init(&ans);
+	sdp_init(&fwd);
+	st.ans = &ans;
+	st.fwd = &fwd;
+	if (!ra) {
+		errmsg_set(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sdp_parse(sdp, len, &ans, why, sizeof(why))) {
+		errmsg_set(err, errlen, "answer SDP: %s", why);
+		goto out;
+	}
+	if (ans.nmedia != b->b_nmedia) {
+		errmsg_set(err, errlen,
+			"the callee's answer has %zu m-lines, the offer %zu (RFC 3264 6)",
+			ans.nmedia, b->b_nmedia);
+		rc = BRIDGE_REJECTED;
+		goto out;
+	}
+	rc = decide_a(b, &ans, ra, err, errlen);
+	if (rc)
+		goto out;
+	if (copy_session(&fwd, &ans)) {
+		errmsg_set(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	rc = answer_groups(&st);
+	if (!rc && !plan->nflows && !ra->nstreams) {
+		errmsg_set(err, errlen, "no media stream is left");
+		rc = BRIDGE_REJECTED;
+	}
+	if (!rc) {
+		*out = sdp_format(&fwd);
+		if (!*out) {
+			errmsg_set(err, errlen, "out of memory");
+			rc = -1;
+		}
+	}
+out:
+	if (rc)
+		bridge_plan_wipe(plan);
+	negotiate_result_wipe(ra);
+	negotiate_result_wipe(ra + 1);
+	free(ra);
+	sdp_free(&ans);
+	sdp_free(&fwd);
+	return rc;
+}
+
+void bridge_free(struct bridge *b)
+{
+	size_t i;
+
+	for (i = 0; i < NEG_MEDIA_MAX; i++)
+		negotiate_offer_free(&b->groups[i].offer);
+	sdp_free(&b->a_offer);
+	explicit_bzero(b, sizeof(*b));
+}
+
+void bridge_plan_wipe(struct bridge_plan *plan)
+{
+	explicit_bzero(plan, sizeof(*plan));
+}

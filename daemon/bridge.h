@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bridge: srtpd as the media controller of a SIP proxy on a router, the
+ * semantics behind the ng protocol's offer and answer (ng.c).
+ *
+ * The router sits on the media path between the caller A, whose offer
+ * comes first, and the callee B.  Each leg is SRTP or plain RTP on its
+ * own:
+ *   - A's offer is forwarded to B with B's leg as the proxy asks: our own
+ *     crypto lines (fresh keys, under the policy and the SDES options) in
+ *     place of A's, or no crypto and RTP/AVP.  Every other line of A's
+ *     offer is kept; addresses are not rewritten.
+ *   - B's answer goes back to A with A's leg decided by the policy, as
+ *     negotiate_answer() decides for a phone: A's first acceptable crypto
+ *     line echoed with our key, A's other alternative at port 0.
+ *   - The plan lists, per media stream and direction, what the router
+ *     does to the packets it forwards: unprotect with the sender's key,
+ *     protect with our key toward the receiver, or both (SRTP on both legs
+ *     with different keys or session parameters).
+ * Syntax is sdp.c's and sdes.c's, acceptability policy.c's; no netlink.
+ */
+
+#ifndef NFSRTP_BRIDGE_H
+#define NFSRTP_BRIDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "negotiate.h"
+#include "policy.h"
+#include "sdp.h"
+
+enum bridge_transport {
+	BRIDGE_KEEP,		/* B's leg as A offered it */
+	BRIDGE_RTP,		/* RTP/AVP toward B: no SRTP */
+	BRIDGE_SRTP,		/* RTP/SAVP toward B: SRTP required */
+};
+
+/* What the proxy asks for B's leg (ng: transport-protocol, SDES). */
+struct bridge_opts {
+	enum bridge_transport transport;
+	bool sdes_off;			/* no crypto toward B */
+	uint32_t no_suites;		/* bits 1 << enum sdes_suite */
+	uint32_t only_suites;		/* bits; 0: no restriction */
+	bool unencrypted_srtp;		/* offer UNENCRYPTED_SRTP */
+	bool unencrypted_srtcp;		/* offer UNENCRYPTED_SRTCP */
+	bool unauthenticated_srtp;	/* offer UNAUTHENTICATED_SRTP */
+	bool lifetime;			/* offer a key lifetime (2^31) */
+};
+
+/* One media stream of A's offer and what went to B for it. */
+struct bridge_group {
+	struct neg_group a;		/* A's m-lines */
+	bool rtp;			/* an RTP stream; else passed through */
+	unsigned int b_first;		/* our m-lines toward B */
+	unsigned int b_count;
+	struct srtp_policy pb;		/* B's leg: policy and options */
+	struct neg_offer offer;		/* our offer toward B for it */
+};
+
+struct bridge {
+	struct srtp_policy pa;		/* A's leg: the phone's policy */
+	struct bridge_opts opts;
+	struct sdp a_offer;
+	struct bridge_group groups[NEG_MEDIA_MAX];
+	size_t ngroups;
+	size_t b_nmedia;
+};
+
+/* What the router does to one direction of one media stream. */
+struct bridge_flow {
+	unsigned int index;		/* media stream (group) number */
+	bool a_to_b;			/* direction */
+	struct sdp_conn from;		/* the sender's address (any port) */
+	struct sdp_conn to;		/* the receiver's address and ports */
+	unsigned int to_port;
+	unsigned int to_rtcp_port;
+	bool rtcp_mux;
+	bool unprotect;			/* SRTP from the sender: its key */
+	struct sdes_crypto in;
+	bool protect;			/* SRTP to the receiver: our key */
+	struct sdes_crypto out;
+};
+
+struct bridge_plan {
+	struct bridge_flow flows[2 * NEG_MEDIA_MAX];
+	size_t nflows;
+	bool secure_a;			/* A's leg fully secure (padlock) */
+	bool secure_b;
+};
+
+#define BRIDGE_REJECTED	NEG_REJECTED	/* the call cannot go on: reason */
+
+/*
+ * A's offer: fills @b (bridge_free() it) and *@out, the offer to forward
+ * to B (malloc'd).  0; BRIDGE_REJECTED with the reason in @err when the
+ * policy or the options leave nothing to offer; -1 with @err when the SDP
+ * is malformed or memory or entropy ran out.
+ */
+int bridge_offer(struct bridge *b, const struct srtp_policy *p,
+		 const struct bridge_opts *o, const char *sdp, size_t len,
+		 char **out, char *err, size_t errlen);
+
+/*
+ * B's answer to the offer bridge_offer() made: *@out is the answer to
+ * forward to A, @plan what to install (bridge_plan_wipe() it).  Return
+ * values as for bridge_offer().
+ */
+int bridge_answer(struct bridge *b, const char *sdp, size_t len, char **out,
+		  struct bridge_plan *plan, char *err, size_t errlen);
+
+void bridge_free(struct bridge *b);
+void bridge_plan_wipe(struct bridge_plan *plan);
+
+#endif /* NFSRTP_BRIDGE_H */
