@@ -6,6 +6,7 @@
  * kernel reports a soft lifetime limit.  See Documentation/srtpd.8.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,17 +21,22 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "call.h"
 #include "config.h"
 #include "control.h"
 #include "lib/nfsrtp.h"
+#include "ng.h"
 #include "policy.h"
 
 #define DEFAULT_SOCKET	"/run/srtpd.sock"
+#define DEFAULT_NG_ADDR	"127.0.0.1"
+#define DEFAULT_STATE	"/run/srtpd.ng-state"
 #define MAX_CLIENTS	64
 #define MAX_CONFIGS	16
+#define FIRST_CLIENT	4	/* poll slots: signals, listen, events, ng */
 
 struct client {
 	int fd;
@@ -42,11 +48,16 @@ struct srtpd {
 	unsigned int nconfigs;
 	const char *model;
 	const char *socket_path;
+	const char *ng_listen;	/* [ADDR:]PORT, or NULL: no ng */
+	const char *state_path;
 	bool use_syslog;
 	struct srtp_config cfg;
 	struct nfsrtp *nl;	/* requests */
 	struct nfsrtp *ev;	/* the events group */
 	struct call_table calls;
+	struct ng ng;
+	unsigned long ng_saved;	/* ng.generation last written */
+	int ng_fd;
 	int listen_fd;
 	int signal_fd;
 	int events_fd;
@@ -145,6 +156,132 @@ static int k_update(void *arg, const struct nfsrtp_stream_update *u,
 	if (rc)
 		snprintf(err, errlen, "%s", nfsrtp_last_error(d->nl));
 	return rc;
+}
+
+static int k_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
+{
+	struct srtpd *d = arg;
+
+	return nfsrtp_stream_get(d->nl, id, out);
+}
+
+static bool k_exists(void *arg, uint32_t id)
+{
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	bool found = s && !k_get(arg, id, s);
+
+	free(s);
+	return found;
+}
+
+/* ---- the ng socket (SIP proxies) ---- */
+
+/* "[ADDR:]PORT", IPv6 as "[ADDR]:PORT"; ADDR defaults to loopback. */
+static int ng_address(const char *text, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN + 2] = DEFAULT_NG_ADDR;
+	const char *port = text, *colon = strrchr(text, ':');
+	unsigned long p;
+	char *end;
+
+	memset(ss, 0, sizeof(*ss));
+	if (colon) {
+		size_t hl = (size_t)(colon - text);
+
+		if (text[0] == '[' && hl > 2 && text[hl - 1] == ']') {
+			text++;
+			hl -= 2;
+		}
+		if (!hl || hl >= sizeof(host))
+			return -1;
+		memcpy(host, text, hl);
+		host[hl] = '\0';
+		port = colon + 1;
+	}
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (errno || *end || !*port || *port == '-' || !p || p > 65535)
+		return -1;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)p);
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -1;
+}
+
+static int open_ng(struct srtpd *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (ng_address(d->ng_listen, &ss, &len)) {
+		logmsg(LOG_ERR, "--ng %s: not [ADDR:]PORT", d->ng_listen);
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len)) {
+		logmsg(LOG_ERR, "ng socket %s: %s", d->ng_listen, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	d->ng_fd = fd;
+	return 0;
+}
+
+static void save_state(struct srtpd *d)
+{
+	char err[512];
+
+	if (d->ng.generation == d->ng_saved)
+		return;
+	if (ng_save(&d->ng, d->state_path, err, sizeof(err)))
+		logmsg(LOG_ERR, "state not saved: %s", err);
+	else
+		d->ng_saved = d->ng.generation;
+}
+
+static void read_ng(struct srtpd *d)
+{
+	static char buf[NG_MSG_MAX + 1];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	char *out;
+	size_t olen;
+	ssize_t n;
+
+	n = recvfrom(d->ng_fd, buf, sizeof(buf), MSG_TRUNC,
+		     (struct sockaddr *)&from, &flen);
+	if (n <= 0)
+		return;
+	if ((size_t)n > NG_MSG_MAX) {
+		logmsg(LOG_WARNING, "ng: a %zd-byte request dropped (at most %d)",
+		       n, NG_MSG_MAX);
+		return;
+	}
+	if (ng_handle(&d->ng, buf, (size_t)n, time(NULL), &out, &olen)) {
+		logmsg(LOG_WARNING, "ng: a request without a cookie dropped");
+	} else {
+		if (sendto(d->ng_fd, out, olen, MSG_DONTWAIT,
+			   (struct sockaddr *)&from, flen) < 0)
+			logmsg(LOG_WARNING, "ng reply lost: %s", strerror(errno));
+		explicit_bzero(out, olen);	/* SDP with keys */
+		free(out);
+	}
+	explicit_bzero(buf, (size_t)n);
+	save_state(d);
 }
 
 /* ---- the control socket ---- */
@@ -461,17 +598,20 @@ static void handle_signal(struct srtpd *d)
 
 static int run(struct srtpd *d)
 {
-	struct pollfd pfd[3 + MAX_CLIENTS];
+	struct pollfd pfd[FIRST_CLIENT + MAX_CLIENTS];
 	unsigned int i, n;
 
 	while (!d->stop) {
 		pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = d->events_fd, .events = POLLIN };
+		/* a negative fd is ignored by poll: no ng socket */
+		pfd[3] = (struct pollfd){ .fd = d->ng_fd, .events = POLLIN };
 		for (i = 0; i < d->nclients; i++)
-			pfd[3 + i] = (struct pollfd){ .fd = d->clients[i].fd,
-						      .events = POLLIN };
-		n = 3 + d->nclients;
+			pfd[FIRST_CLIENT + i] =
+				(struct pollfd){ .fd = d->clients[i].fd,
+						 .events = POLLIN };
+		n = FIRST_CLIENT + d->nclients;
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -489,10 +629,12 @@ static int run(struct srtpd *d)
 				logmsg(LOG_WARNING, "reading kernel events: %s",
 				       strerror(-rc));
 		}
+		if (pfd[3].revents)
+			read_ng(d);
 		/* clients last, highest first: drop_client moves the last */
-		for (i = n; i-- > 3;)
+		for (i = n; i-- > FIRST_CLIENT;)
 			if (pfd[i].revents)
-				read_client(d, i - 3);
+				read_client(d, i - FIRST_CLIENT);
 		if (pfd[1].revents)
 			accept_client(d);
 	}
@@ -503,12 +645,17 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: srtpd --config FILE [--config FILE ...] [--model MODEL]\n"
-		"             [--socket PATH] [--syslog]\n"
+		"             [--socket PATH] [--ng [ADDR:]PORT] [--state PATH]\n"
+		"             [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
 		"  --socket PATH   the control socket (%s), mode 0600\n"
+		"  --ng [ADDR:]PORT  serve rtpengine's ng protocol on UDP (ADDR\n"
+		"                  defaults to %s; IPv6 as [ADDR]:PORT)\n"
+		"  --state PATH    the ng calls' state file (%s)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
-		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET);
+		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
+		DEFAULT_STATE);
 }
 
 static int parse_args(struct srtpd *d, int argc, char **argv)
@@ -517,13 +664,15 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "ng", required_argument, NULL, 'n' },
+		{ "state", required_argument, NULL, 'S' },
 		{ "syslog", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	while ((o = getopt_long(argc, argv, "c:m:s:lh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			if (d->nconfigs == MAX_CONFIGS) {
@@ -537,6 +686,12 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 			break;
 		case 's':
 			d->socket_path = optarg;
+			break;
+		case 'n':
+			d->ng_listen = optarg;
+			break;
+		case 'S':
+			d->state_path = optarg;
 			break;
 		case 'l':
 			d->use_syslog = true;
@@ -556,10 +711,32 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 	return 0;
 }
 
+/* The ng calls of a killed srtpd whose streams are still installed. */
+static int restore_state(struct srtpd *d)
+{
+	char err[512];
+	int n = ng_restore(&d->ng, d->state_path, k_exists, d, err,
+			   sizeof(err));
+
+	if (n < 0) {
+		logmsg(LOG_ERR, "%s (move it away to start without it)", err);
+		return -1;
+	}
+	if (n)
+		logmsg(LOG_NOTICE, "recovered %d call(s) from %s", n,
+		       d->state_path);
+	d->ng.generation++;	/* rewrite it without what is gone */
+	save_state(d);
+	return 0;
+}
+
 static int setup(struct srtpd *d)
 {
 	struct call_ops ops = {
 		.add = k_add, .del = k_del, .update = k_update, .arg = d,
+	};
+	struct ng_ops ng_ops = {
+		.add = k_add, .del = k_del, .get = k_get, .arg = d,
 	};
 	sigset_t set;
 	int rc;
@@ -588,14 +765,17 @@ static int setup(struct srtpd *d)
 		return -1;
 	}
 	call_table_init(&d->calls, &ops);
+	ng_init(&d->ng, &ng_ops, &d->cfg, d->model);
+	if (d->ng_listen && (open_ng(d) || restore_state(d)))
+		return -1;
 	return open_socket(d);
 }
 
 int main(int argc, char **argv)
 {
 	static struct srtpd d = {
-		.socket_path = DEFAULT_SOCKET, .listen_fd = -1,
-		.signal_fd = -1, .events_fd = -1,
+		.socket_path = DEFAULT_SOCKET, .state_path = DEFAULT_STATE,
+		.listen_fd = -1, .signal_fd = -1, .events_fd = -1, .ng_fd = -1,
 	};
 	int rc = 1;
 
@@ -607,12 +787,21 @@ int main(int argc, char **argv)
 	if (load_config(&d, true))
 		return 2;
 	if (!setup(&d)) {
-		logmsg(LOG_INFO, "listening on %s", d.socket_path);
+		logmsg(LOG_INFO, "listening on %s%s%s", d.socket_path,
+		       d.ng_listen ? " and ng " : "",
+		       d.ng_listen ? d.ng_listen : "");
 		rc = run(&d) ? 1 : 0;
 		logmsg(LOG_INFO, "stopping: removing the streams of %u call(s)",
-		       d.calls.count);
+		       d.calls.count + d.ng.ncalls);
 	}
 	call_table_free(&d.calls);
+	if (d.ng_fd >= 0) {
+		/* a clean stop removes the streams: nothing to recover */
+		ng_free(&d.ng);
+		d.ng.generation = d.ng_saved + 1;
+		save_state(&d);
+		close(d.ng_fd);
+	}
 	while (d.nclients)
 		drop_client(&d, 0);
 	if (d.listen_fd >= 0) {

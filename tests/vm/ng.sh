@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ng: srtpd as the media controller of a SIP proxy on router R, over
+# rtpengine's ng protocol (tests/tools/ngc.py sends what Kamailio's
+# rtpengine module sends; tests/e2e drives it with Kamailio itself).
+# A - R - B in a line.  The mixed call: phone A offers SRTP, gateway B
+# answers plain RTP; R unprotects A's media toward B and protects B's
+# toward A with its own key.  srtpd is killed with SIGKILL mid-call:
+# media keeps flowing, the restarted srtpd recovers the call from its
+# state file and deletes it.  Then SRTP on both legs over IPv6, each leg
+# with its own keys.  Every flow is checked by libsrtp2 (rtpwire) with the
+# keys taken from the SDP srtpd returned.
+. "$(dirname "$0")/lib.bash"
+SRTPD=$NFSRTP_TOP/build/bin/srtpd
+S=AES_CM_128_HMAC_SHA1_80
+KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
+KA2='inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz'
+KB='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
+tmp=$(mktemp -d)
+RPID=
+trap '[ -z "$RPID" ] || kill -9 "$RPID" 2>/dev/null || true; topo_cleanup' EXIT
+topo_line
+sysctl -qw net.core.rmem_max=$((4 << 20))
+
+cat >"$tmp/r.cfg" <<'EOF'
+<!-- the phones: current models and the legacy IP 601 (leg) with SRTP -->
+<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"/></sip>
+EOF
+
+ng() { ip netns exec nfsrtp-r python3 "$NFSRTP_TOP/tests/tools/ngc.py" "$@"; }
+r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+
+# router_start: srtpd in R with ng on loopback; waits until it answers.
+router_start() {
+	ip netns exec nfsrtp-r "$SRTPD" --config "$tmp/r.cfg" \
+		--socket "$tmp/r.sock" --ng 127.0.0.1:2223 \
+		--state "$tmp/ng.state" >>"$tmp/r.log" 2>&1 &
+	RPID=$!
+	wait_for 20 test -S "$tmp/r.sock"
+	expect_match '"result": "pong"' "$(ng command=ping)"
+}
+
+# result JSON: the reply's result, with the error's reason.
+result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
+
+# sdp_of JSON FILE: the reply's SDP into FILE.
+sdp_of() { json_get "$1" 'd["sdp"]' >"$2"; }
+
+# key_of SDP: the key-params of its first a=crypto line.
+key_of() { tr -d '\r' <"$1" | awk '$1 ~ /^a=crypto:/ { print $3; exit }'; }
+
+# offer_sdp ADDR FAMILY PORT KEY [AVP]: a phone's offer, SAVP (+ AVP).
+offer_sdp() {
+	printf 'v=0\r\no=phone 1 1 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n' "$2" "$1" "$2" "$1"
+	printf 'm=audio %s RTP/SAVP 0 101\r\na=crypto:1 %s %s\r\n' "$3" "$S" "$4"
+	printf 'a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n'
+	if [ -n "${5:-}" ]; then
+		printf 'm=audio %s RTP/AVP 0 101\r\n' "$3"
+		printf 'a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n'
+	fi
+}
+
+# answer_sdp ADDR FAMILY PORT [KEY]: the callee's answer, AVP or SAVP.
+answer_sdp() {
+	printf 'v=0\r\no=callee 7 7 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n' "$2" "$1" "$2" "$1"
+	if [ -n "${4:-}" ]; then
+		printf 'm=audio %s RTP/SAVP 0 101\r\na=crypto:1 %s %s\r\n' "$3" "$S" "$4"
+	else
+		printf 'm=audio %s RTP/AVP 0 101\r\n' "$3"
+	fi
+	printf 'a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n'
+}
+
+# flow FROM-NS TO-NS DST-ADDR DST-PORT SRC-PORT COUNT SEND-KEY RECV-KEY
+# [SSRC]: COUNT RTP (and RTCP) packets; "-" for a plain side.  The
+# receiver checks every packet with libsrtp2 (or as plain RTP).  A flow
+# sent again needs another SSRC: the same indices would be replays.
+flow() {
+	local rx=(--ssrc "${9:-0x11223344}") tx=(--ssrc "${9:-0x11223344}")
+	[ "$7" = - ] || tx+=(--suite $S --key "$7")
+	[ "$8" = - ] || rx+=(--suite $S --key "$8")
+	rx_start "$2" "$tmp/rx" --bind "$(bracket "$3")" --port "$4" --count "$6" --rtcp "${rx[@]}"
+	ip netns exec "$1" "$RTPWIRE" send --dst "$(bracket "$3"):$4" \
+		--src-port "$5" --count "$6" --rtcp "${tx[@]}" >/dev/null
+	wait "$RX_PID" || fail "receiver: $(tail -n 2 "$tmp/rx")
+R's streams:
+$(r -j stream show 2>&1)"
+	echo "    $(tail -n 1 "$tmp/rx")"
+}
+bracket() { case "$1" in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+
+step "ping; bad requests get an error reply"
+router_start
+expect_match '^error: malformed bencode' "$(result "$(ng --raw 'x1 d7:command')")"
+expect_match '^error: Unrecognized command' "$(result "$(ng command=dance)")"
+expect_match '^error: Unknown call-id' "$(result "$(ng command=query call-id=nope)")"
+expect_match '^error: offer SDP' "$(result "$(ng command=offer call-id=c from-tag=f sdp=junk)")"
+
+step "mixed call: phone A offers SRTP, gateway B answers plain RTP"
+offer_sdp 10.0.1.1 IP4 4000 "$KA" avp >"$tmp/a.offer"
+out=$(ng command=offer call-id=mixed-1 from-tag=a1 sdp=@"$tmp/a.offer" \
+	'flags:=["trust-address"]' transport-protocol=RTP/AVP \
+	'SDES:=["no-AES_CM_128_HMAC_SHA1_32"]' user-agent=PolycomSoundPointIP-SPIP_601-UA/3.1)
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+sdp_of "$out" "$tmp/b.offer"
+grep -q '^m=audio 4000 RTP/AVP 0 101' "$tmp/b.offer" || fail "offer to B: $(cat "$tmp/b.offer")"
+! grep -q 'a=crypto' "$tmp/b.offer" || fail "crypto toward the gateway"
+grep -c '^m=' "$tmp/b.offer" | grep -qx 1 || fail "one m-line toward B expected"
+answer_sdp 10.0.2.1 IP4 5000 >"$tmp/b.answer"
+out=$(ng command=answer call-id=mixed-1 from-tag=a1 to-tag=b1 sdp=@"$tmp/b.answer")
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+sdp_of "$out" "$tmp/a.answer"
+grep -q '^m=audio 5000 RTP/SAVP 0 101' "$tmp/a.answer" || fail "answer to A: $(cat "$tmp/a.answer")"
+grep -q '^m=audio 0 RTP/AVP' "$tmp/a.answer" || fail "AVP alternative not refused"
+KRA=$(key_of "$tmp/a.answer")
+[ -n "$KRA" ] && [ "$KRA" != "$KA" ] || fail "no key of our own toward A"
+expect_match '"model": "IP_601"' "$(ng command=query call-id=mixed-1)"
+echo "A -> B: A's SRTP arrives at the gateway as plain RTP"
+flow nfsrtp-a nfsrtp-b 10.0.2.1 5000 4000 200 "$KA" -
+echo "B -> A: the gateway's RTP arrives at A as SRTP under the answer's key"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4000 5000 200 - "$KRA"
+out=$(ng command=query call-id=mixed-1)
+echo "    query: $(json_get "$out" 'd["totals"]')"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["packets"]')" = 440 ] || fail "query: $out"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"]')" = 0 ] || fail "query: $out"
+
+step "srtpd killed mid-call: media flows, the restarted srtpd recovers the call"
+grep -q 'call mixed-1 a1 b1 IP_601' "$tmp/ng.state" || fail "state: $(cat "$tmp/ng.state")"
+! grep -qi 'inline\|crypto' "$tmp/ng.state" || fail "a key in the state file"
+kill -9 "$RPID"
+wait "$RPID" 2>/dev/null || true
+RPID=
+flow nfsrtp-a nfsrtp-b 10.0.2.1 5000 4000 100 "$KA" - 0x55667788
+router_start
+expect_match 'recovered 1 call' "$(cat "$tmp/r.log")"
+out=$(ng command=list)
+[ "$(json_get "$out" 'd["calls"]')" = "['mixed-1']" ] || fail "list: $out"
+out=$(ng command=query call-id=mixed-1)
+[ "$(json_get "$out" 'd["totals"]["RTP"]["packets"]')" = 550 ] || fail "query: $out"
+[ "$(result "$(ng command=delete call-id=mixed-1 from-tag=a1)")" = ok ] || fail "delete"
+[ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
+! grep -q mixed-1 "$tmp/ng.state" || fail "deleted call still in the state file"
+
+step "SRTP on both legs (IPv6): each leg its own keys, R re-encrypts"
+offer_sdp fd00:1::1 IP6 4010 "$KA2" >"$tmp/a.offer"
+out=$(ng command=offer call-id=srtp-2 from-tag=a2 sdp=@"$tmp/a.offer")
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+sdp_of "$out" "$tmp/b.offer"
+grep -q '^m=audio 4010 RTP/SAVP 0 101' "$tmp/b.offer" || fail "offer to B: $(cat "$tmp/b.offer")"
+KRB=$(key_of "$tmp/b.offer")
+[ -n "$KRB" ] && [ "$KRB" != "$KA2" ] || fail "no key of our own toward B"
+answer_sdp fd00:2::1 IP6 5010 "$KB" >"$tmp/b.answer"
+out=$(ng command=answer call-id=srtp-2 from-tag=a2 to-tag=b2 sdp=@"$tmp/b.answer")
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+sdp_of "$out" "$tmp/a.answer"
+KRA=$(key_of "$tmp/a.answer")
+[ -n "$KRA" ] && [ "$KRA" != "$KB" ] && [ "$KRA" != "$KRB" ] || fail "keys toward A"
+echo "A -> B: sent under A's key, received under R's key toward B"
+flow nfsrtp-a nfsrtp-b fd00:2::1 5010 4010 200 "$KA2" "$KRB"
+echo "B -> A: sent under B's key, received under R's key toward A"
+flow nfsrtp-b nfsrtp-a fd00:1::1 4010 5010 200 "$KB" "$KRA"
+[ "$(r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 4 ] ||
+	fail "expected 4 streams: $(r stream show)"
+
+step "a retransmitted delete is answered from the cache; SIGTERM leaves nothing"
+expect_match '"result": "ok"' "$(ng --cookie dup1 command=delete call-id=srtp-2)"
+expect_match '"result": "ok"' "$(ng --cookie dup1 command=delete call-id=srtp-2)"
+out=$(ng command=offer call-id=left from-tag=l sdp=@"$tmp/a.offer")
+out=$(ng command=answer call-id=left to-tag=l sdp=@"$tmp/b.answer")
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+kill -TERM "$RPID"
+rc=0
+wait "$RPID" || rc=$?
+RPID=
+[ "$rc" = 0 ] || fail "srtpd exited $rc: $(cat "$tmp/r.log")"
+expect_match 'stopping: removing the streams of 1 call' "$(cat "$tmp/r.log")"
+[ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
+! grep -q '^call ' "$tmp/ng.state" || fail "calls left in the state file"
+! grep -Ei 'warning|lost|cannot|refused' "$tmp/r.log" || fail "srtpd complained"
+echo "PASS $TEST"
