@@ -220,6 +220,54 @@ oom:
 	return -1;
 }
 
+/* A's leg: the policy's answer to A's offer (its SDP is not used). */
+static int decide_a(struct bridge *b, const struct sdp *ans,
+		    struct neg_result *ra, char *err, size_t errlen)
+{
+	/* @ans: the description whose address stands in for ours */
+	struct neg_local l;
+	struct sdp unused;
+	size_t i;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.port = 9;
+	for (i = 0; i < ans->nmedia; i++)
+		if (!sdp_media_conn(ans, &ans->media[i], &l.conn))
+			break;
+	if (i == ans->nmedia) {
+		errmsg_set(err, errlen, "%s SDP: no connection address (c=)",
+			ans == &b->a_offer ? "offer" : "answer");
+		return -1;
+	}
+	rc = negotiate_answer(&b->pa, &b->a_offer, &l, &unused, ra, err,
+			      errlen);
+	if (rc == NEG_REJECTED)
+		errmsg_set(err, errlen, "the caller's offer: %s", ra->reason);
+	if (!rc)
+		sdp_free(&unused);
+	return rc;
+}
+
+/*
+ * Whether A's leg can be answered at all: found out now, so that the
+ * proxy can refuse the call (488) before it is forwarded.
+ */
+static int check_a(struct bridge *b, char *err, size_t errlen)
+{
+	struct neg_result *ra = calloc(1, sizeof(*ra));
+	int rc;
+
+	if (!ra) {
+		errmsg_set(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = decide_a(b, &b->a_offer, ra, err, errlen);
+	negotiate_result_wipe(ra);
+	free(ra);
+	return rc;
+}
+
 int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		 const struct bridge_opts *o, const char *sdp, size_t len,
 		 char **out, char *err, size_t errlen)
@@ -245,6 +293,9 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 			b->a_offer.nmedia, NEG_MEDIA_MAX);
 		return -1;
 	}
+	rc = check_a(b, err, errlen);
+	if (rc)
+		return rc;
 	if (copy_session(&fwd, &b->a_offer))
 		goto oom;
 	b->ngroups = negotiate_groups(&b->a_offer, groups);
@@ -387,33 +438,6 @@ static bool all_rejected(const struct sdp *view)
 		if (view->media[i].port)
 			return false;
 	return true;
-}
-
-/* A's leg: the policy's answer to A's offer (its SDP is not used). */
-static int decide_a(struct bridge *b, const struct sdp *ans,
-		    struct neg_result *ra, char *err, size_t errlen)
-{
-	struct neg_local l;
-	struct sdp unused;
-	size_t i;
-	int rc;
-
-	memset(&l, 0, sizeof(l));
-	l.port = 9;
-	for (i = 0; i < ans->nmedia; i++)
-		if (!sdp_media_conn(ans, &ans->media[i], &l.conn))
-			break;
-	if (i == ans->nmedia) {
-		errmsg_set(err, errlen, "answer SDP: no connection address (c=)");
-		return -1;
-	}
-	rc = negotiate_answer(&b->pa, &b->a_offer, &l, &unused, ra, err,
-			      errlen);
-	if (rc == NEG_REJECTED)
-		errmsg_set(err, errlen, "the caller's offer: %s", ra->reason);
-	if (!rc)
-		sdp_free(&unused);
-	return rc;
 }
 
 static int answer_groups(struct answer_state *st)
