@@ -11,6 +11,7 @@
 
 #include "bencode.h"
 #include "benc_walk.h"
+#include "check_main.h"
 
 static void parse_ok(const char *text, size_t len, struct benc_doc *d)
 {
@@ -211,12 +212,10 @@ START_TEST(writer_round_trip)
 }
 END_TEST
 
-int main(void)
+static Suite *bencode_suite(void)
 {
 	Suite *s = suite_create("bencode");
 	TCase *tc = tcase_create("bencode");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, ng_offer);
 	tcase_add_test(tc, values);
@@ -224,9 +223,7 @@ int main(void)
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, writer_round_trip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+CHECK_MAIN(bencode_suite)

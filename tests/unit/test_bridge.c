@@ -14,6 +14,7 @@
 
 #include "bridge.h"
 #include "config.h"
+#include "check_main.h"
 
 #define KEY_A	"WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
 #define KEY_A32	"YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2"
@@ -487,13 +488,4 @@ static Suite *bridge_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(bridge_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(bridge_suite)

@@ -16,6 +16,7 @@
 #include "call.h"
 #include "config.h"
 #include "control.h"
+#include "check_main.h"
 
 /* ---- the kernel stand-in ---- */
 
@@ -579,13 +580,4 @@ static Suite *call_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(call_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+CHECK_MAIN(call_suite)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check_main.h"
 
 #define ERRLEN 512
 #define N_SRTP_PARAMS 27	/* the bulletin's sec.srtp.* names */
@@ -975,12 +976,10 @@ START_TEST(file_too_large)
 }
 END_TEST
 
-int main(void)
+static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("sip.cfg");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, every_parameter);
@@ -1006,9 +1005,7 @@ int main(void)
 	tcase_add_test(tc, files);
 	tcase_add_test(tc, file_too_large);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(config_suite)

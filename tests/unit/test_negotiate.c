@@ -16,6 +16,7 @@
 #include "negotiate.h"
 #include "policy.h"
 #include "sdp.h"
+#include "check_main.h"
 
 /* The media descriptions printed in the bulletin, keys as KEY. */
 static const char scenario_one[] =
@@ -709,13 +710,4 @@ static Suite *negotiate_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(negotiate_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+CHECK_MAIN(negotiate_suite)

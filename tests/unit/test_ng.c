@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "ng.h"
+#include "check_main.h"
 
 #define KEY_A	"WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
 
@@ -527,13 +528,4 @@ static Suite *ng_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(ng_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(ng_suite)

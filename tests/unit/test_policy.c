@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "policy.h"
+#include "check_main.h"
 
 /* Builds the policy of @model from one sip.cfg holding @attrs. */
 static int build(const char *attrs, const char *model, struct srtp_policy *p,
@@ -399,13 +400,4 @@ static Suite *policy_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+CHECK_MAIN(policy_suite)

@@ -11,6 +11,7 @@
 
 #include "sdes.h"
 #include "check_hex.h"
+#include "check_main.h"
 
 static int parse(enum sdes_suite s, const char *text, struct sdes_key *k,
 		 char *err)
@@ -413,12 +414,10 @@ START_TEST(crypto_format)
 }
 END_TEST
 
-int main(void)
+static Suite *sdes_suite(void)
 {
 	Suite *s = suite_create("sdes");
 	TCase *tc = tcase_create("key-params");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, bulletin_key);
 	tcase_add_test(tc, rfc4568_example_lifetime_mki);
@@ -437,9 +436,7 @@ int main(void)
 	tcase_add_test(tc, crypto_too_many_keys);
 	tcase_add_test(tc, crypto_format);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(sdes_suite)

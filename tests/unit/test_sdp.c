@@ -15,6 +15,7 @@
 #include "sdes.h"
 #include "sdp.h"
 #include "check_hex.h"
+#include "check_main.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -557,12 +558,10 @@ START_TEST(secure_profiles)
 }
 END_TEST
 
-int main(void)
+static Suite *sdp_suite(void)
 {
 	Suite *s = suite_create("sdp");
 	TCase *tc = tcase_create("sdp");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, polycom_offers, 0, ARRAY_SIZE(offers));
 	tcase_add_test(tc, connections);
@@ -576,9 +575,7 @@ int main(void)
 	tcase_add_test(tc, rejected_nul_and_length);
 	tcase_add_test(tc, secure_profiles);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(sdp_suite)

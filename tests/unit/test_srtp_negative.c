@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "srtp.h"
+#include "check_main.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1134,13 +1135,4 @@ static Suite *negative_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(negative_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0;
-}
+CHECK_MAIN(negative_suite)

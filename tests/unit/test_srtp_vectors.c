@@ -22,6 +22,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #include "srtp_crypto.h"
+#include "check_main.h"
 
 static unsigned int unhex(u8 *out, unsigned int max, const char *hex)
 {
@@ -454,13 +455,4 @@ static Suite *vectors_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(vectors_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0;
-}
+CHECK_MAIN(vectors_suite)
