@@ -34,7 +34,7 @@ CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_
 # Userspace code shared by srtpctl, srtpd and the unit tests: RFC 4568 and
 # RFC 4566 syntax, the sip.cfg configuration, the bulletin's policy and
 # offer/answer.
-COMMON_SRCS := daemon/errmsg.c daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
+COMMON_SRCS := daemon/errmsg.c daemon/strbuf.c daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
 	daemon/negotiate.c daemon/call.c daemon/control.c daemon/bencode.c \
 	daemon/bridge.c daemon/ng.c
 COMMON_LIBS = $(shell pkg-config --libs expat)

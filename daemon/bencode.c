@@ -228,36 +228,12 @@ bool benc_is(const struct benc_node *n, const char *s)
 	       !memcmp(n->s, s, len);
 }
 
-void benc_raw(struct benc_buf *b, const char *s, size_t len)
+void benc_raw(struct strbuf *b, const char *s, size_t len)
 {
-	if (b->oom)
-		return;
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + len + 1)
-			cap *= 2;
-		/* not realloc: replies carry SDP keys; wipe the old buffer */
-		p = malloc(cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		if (b->p) {
-			memcpy(p, b->p, b->len + 1);
-			explicit_bzero(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, len);
-	b->len += len;
-	b->p[b->len] = '\0';
+	strbuf_put(b, s, len);
 }
 
-void benc_str(struct benc_buf *b, const char *s, size_t len)
+void benc_str(struct strbuf *b, const char *s, size_t len)
 {
 	char head[24];
 	int n = snprintf(head, sizeof(head), "%zu:", len);
@@ -266,23 +242,15 @@ void benc_str(struct benc_buf *b, const char *s, size_t len)
 	benc_raw(b, s, len);
 }
 
-void benc_cstr(struct benc_buf *b, const char *s)
+void benc_cstr(struct strbuf *b, const char *s)
 {
 	benc_str(b, s, strlen(s));
 }
 
-void benc_int(struct benc_buf *b, int64_t v)
+void benc_int(struct strbuf *b, int64_t v)
 {
 	char text[32];
 	int n = snprintf(text, sizeof(text), "i%" PRId64 "e", v);
 
 	benc_raw(b, text, (size_t)n);
-}
-
-void benc_buf_free(struct benc_buf *b)
-{
-	if (b->p)
-		explicit_bzero(b->p, b->cap);	/* replies carry SDP keys */
-	free(b->p);
-	memset(b, 0, sizeof(*b));
 }

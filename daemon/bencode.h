@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 #define BENC_DEPTH_MAX	32
 #define BENC_NODES_MAX	4096
 
@@ -55,22 +57,13 @@ const struct benc_node *benc_get(const struct benc_node *d, const char *key);
 /* @n is a string equal to @s. */
 bool benc_is(const struct benc_node *n, const char *s);
 
-/* A growing output buffer; ->oom is set once memory ran out. */
-struct benc_buf {
-	char *p;
-	size_t len;
-	size_t cap;
-	bool oom;
-};
-
-void benc_raw(struct benc_buf *b, const char *s, size_t len);
-void benc_str(struct benc_buf *b, const char *s, size_t len);
-void benc_cstr(struct benc_buf *b, const char *s);
-void benc_int(struct benc_buf *b, int64_t v);
+void benc_raw(struct strbuf *b, const char *s, size_t len);
+void benc_str(struct strbuf *b, const char *s, size_t len);
+void benc_cstr(struct strbuf *b, const char *s);
+void benc_int(struct strbuf *b, int64_t v);
 /* "d", "l" and "e": dictionaries and lists are written by the caller. */
 #define benc_dict(b)	benc_raw((b), "d", 1)
 #define benc_list(b)	benc_raw((b), "l", 1)
 #define benc_end(b)	benc_raw((b), "e", 1)
-void benc_buf_free(struct benc_buf *b);
 
 #endif /* NFSRTP_BENCODE_H */

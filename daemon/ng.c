@@ -97,7 +97,7 @@ void ng_free(struct ng *n)
 struct req {
 	struct ng *n;
 	const struct benc_node *d;
-	struct benc_buf *out;		/* reply members after "result" */
+	struct strbuf *out;		/* reply members after "result" */
 	char *err;
 	time_t now;
 };
@@ -755,16 +755,15 @@ static int split_cookie(const char *msg, size_t len, char *cookie,
 	return 0;
 }
 
-/* The reply, NUL-terminated for the callers' convenience. */
-static int finish(struct benc_buf *r, char **reply, size_t *rlen)
+/* The reply (NUL-terminated: a strbuf is). */
+static int finish(struct strbuf *r, char **reply, size_t *rlen)
 {
-	benc_raw(r, "", 1);
 	if (r->oom) {
-		benc_buf_free(r);
+		strbuf_free(r);
 		return -1;
 	}
 	*reply = r->p;
-	*rlen = r->len - 1;
+	*rlen = r->len;
 	return 0;
 }
 
@@ -772,7 +771,7 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 	      char **reply, size_t *rlen)
 {
 	char cookie[NG_COOKIE_MAX + 1], err[ERR_MAX] = "";
-	struct benc_buf out = { 0 }, r = { 0 };
+	struct strbuf out = { 0 }, r = { 0 };
 	struct ng_cached *hit;
 	struct benc_doc doc = { 0 };
 	const char *result = "error";
@@ -820,7 +819,7 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 			benc_raw(&r, out.p, out.len);
 	}
 	benc_end(&r);
-	benc_buf_free(&out);
+	strbuf_free(&out);
 	benc_doc_free(&doc);
 	if (finish(&r, reply, rlen))
 		return -1;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "sdp.h"
+#include "strbuf.h"
 
 #define QUOTE_MAX	40	/* most input bytes echoed in a message */
 #define QUOTE_BUF	(QUOTE_MAX + 6)
@@ -32,47 +33,6 @@ struct parser {
 	size_t errlen;
 	bool have_o, have_s, have_t;
 };
-
-/* A growing output buffer; @oom latches the first allocation failure. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		/* not realloc: the old buffer may hold key text; wipe it */
-		p = malloc(cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		if (b->p) {
-			memcpy(p, b->p, b->len + 1);
-			explicit_bzero(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
 
 static void __attribute__((format(printf, 4, 5)))
 set_err(char *err, size_t errlen, unsigned int line, const char *fmt, ...)
@@ -428,7 +388,7 @@ static int parse_mline(struct parser *ps, const char *v, size_t n,
 {
 	const char *p = v, *end = v + n, *slash;
 	struct field media, port, proto, f;
-	struct sbuf fmts = { 0 };
+	struct strbuf fmts = { 0 };
 	char q[QUOTE_BUF];
 	size_t plen;
 
@@ -456,16 +416,16 @@ static int parse_mline(struct parser *ps, const char *v, size_t n,
 	/* The formats, rejoined with single spaces. */
 	while (next_field(&p, end, &f)) {
 		if (!is_token(f.p, f.len)) {
-			free(fmts.p);
+			strbuf_free(&fmts);
 			return perr(ps, "m= format %s is not a token",
 				    quote(q, &f));
 		}
 		if (fmts.len)
-			sb_put(&fmts, " ", 1);
-		sb_put(&fmts, f.p, f.len);
+			strbuf_put(&fmts, " ", 1);
+		strbuf_put(&fmts, f.p, f.len);
 	}
 	if (fmts.oom) {
-		free(fmts.p);
+		strbuf_free(&fmts);
 		return perr(ps, "out of memory");
 	}
 	if (!fmts.len)
@@ -622,22 +582,22 @@ int sdp_parse(const char *text, size_t len, struct sdp *out, char *err,
 	return 0;
 }
 
-static void format_lines(struct sbuf *b, const struct sdp_lines *l)
+static void format_lines(struct strbuf *b, const struct sdp_lines *l)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		char head[2] = { l->v[i].type, '=' };
 
-		sb_put(b, head, 2);
-		sb_str(b, l->v[i].value);
-		sb_put(b, "\r\n", 2);
+		strbuf_put(b, head, 2);
+		strbuf_str(b, l->v[i].value);
+		strbuf_put(b, "\r\n", 2);
 	}
 }
 
 char *sdp_format(const struct sdp *s)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	char num[32];
 	size_t i;
 
@@ -645,27 +605,27 @@ char *sdp_format(const struct sdp *s)
 	for (i = 0; i < s->nmedia; i++) {
 		const struct sdp_media *m = &s->media[i];
 
-		sb_str(&b, "m=");
-		sb_str(&b, m->media);
+		strbuf_str(&b, "m=");
+		strbuf_str(&b, m->media);
 		if (m->nports > 1)
 			snprintf(num, sizeof(num), " %u/%u", m->port,
 				 m->nports);
 		else
 			snprintf(num, sizeof(num), " %u", m->port);
-		sb_str(&b, num);
-		sb_put(&b, " ", 1);
-		sb_str(&b, m->proto);
+		strbuf_str(&b, num);
+		strbuf_put(&b, " ", 1);
+		strbuf_str(&b, m->proto);
 		if (m->fmts && *m->fmts) {
-			sb_put(&b, " ", 1);
-			sb_str(&b, m->fmts);
+			strbuf_put(&b, " ", 1);
+			strbuf_str(&b, m->fmts);
 		}
-		sb_put(&b, "\r\n", 2);
+		strbuf_put(&b, "\r\n", 2);
 		format_lines(&b, &m->lines);
 	}
 	/* An empty description is still a string. */
-	sb_put(&b, "", 0);
+	strbuf_put(&b, "", 0);
 	if (b.oom) {
-		free(b.p);
+		strbuf_free(&b);
 		return NULL;
 	}
 	return b.p;

@@ -15,7 +15,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct benc_buf b = { 0 };
+	struct strbuf b = { 0 };
 	struct benc_doc d;
 	char err[128];
 
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!memchr(err, '\0', sizeof(err))) {
 		abort();
 	}
-	benc_buf_free(&b);
+	strbuf_free(&b);
 	benc_doc_free(&d);
 	return 0;
 }

@@ -9,7 +9,7 @@
 
 #include "bencode.h"
 
-static inline void benc_walk(struct benc_buf *b, const struct benc_node *n)
+static inline void benc_walk(struct strbuf *b, const struct benc_node *n)
 {
 	const struct benc_node *m;
 

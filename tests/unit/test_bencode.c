@@ -177,7 +177,7 @@ START_TEST(writer_round_trip)
 	static const char msg[] =
 		"d6:result2:ok3:sdp5:v=0\r\n4:tagsd4:ftagd7:streamsli1ei-2eeee"
 		"3:set0:e";
-	struct benc_buf b = { 0 };
+	struct strbuf b = { 0 };
 	struct benc_doc d;
 
 	benc_dict(&b);
@@ -202,12 +202,12 @@ START_TEST(writer_round_trip)
 	ck_assert(!b.oom);
 	ck_assert_str_eq(b.p, msg);
 	ck_assert_uint_eq(b.len, strlen(msg));
-	benc_buf_free(&b);
+	strbuf_free(&b);
 	/* the parsed tree written out again is the message itself */
 	parse_ok(msg, strlen(msg), &d);
 	benc_walk(&b, d.root);
 	ck_assert_str_eq(b.p, msg);
-	benc_buf_free(&b);
+	strbuf_free(&b);
 	benc_doc_free(&d);
 }
 END_TEST

@@ -167,7 +167,7 @@ static const struct benc_node *send_raw(const char *msg, size_t len)
 /* A request built from NULL-terminated key/value string pairs. */
 static const struct benc_node *send_req(const char *cookie, ...)
 {
-	struct benc_buf b = { 0 };
+	struct strbuf b = { 0 };
 	const struct benc_node *r;
 	const char *k, *v;
 	va_list ap;
@@ -187,7 +187,7 @@ static const struct benc_node *send_req(const char *cookie, ...)
 	benc_end(&b);
 	ck_assert(!b.oom);
 	r = send_raw(b.p, b.len);
-	benc_buf_free(&b);
+	strbuf_free(&b);
 	return r;
 }
 
