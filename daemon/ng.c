@@ -767,6 +767,33 @@ static int finish(struct strbuf *r, char **reply, size_t *rlen)
 	return 0;
 }
 
+/* Printable bytes of string member @key of @d, for a log line. */
+static void log_field(const struct benc_node *d, const char *key, char *out,
+		      size_t size)
+{
+	const struct benc_node *v = d && d->type == BENC_DICT ?
+				    benc_get(d, key) : NULL;
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	if (!v || v->type != BENC_STR)
+		return;
+	for (i = 0; i < v->len && o + 1 < size; i++)
+		out[o++] = (v->s[i] > ' ' && v->s[i] < 0x7f) ? v->s[i] : '?';
+	out[o] = '\0';
+}
+
+static void note_error(struct ng *n, const struct benc_node *d,
+		       const char *err)
+{
+	char cmd[16], id[64];
+
+	log_field(d, "command", cmd, sizeof(cmd));
+	log_field(d, "call-id", id, sizeof(id));
+	snprintf(n->last_error, sizeof(n->last_error), "%s%s%s: %s",
+		 cmd[0] ? cmd : "request", id[0] ? " " : "", id, err);
+}
+
 int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 	      char **reply, size_t *rlen)
 {
@@ -780,6 +807,7 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 
 	*reply = NULL;
 	*rlen = 0;
+	n->last_error[0] = '\0';
 	if (len > NG_MSG_MAX || split_cookie(msg, len, cookie, &body))
 		return -1;
 	n->requests++;
@@ -806,6 +834,8 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 
 		rc = dispatch(&q, &result);
 	}
+	if (rc)
+		note_error(n, doc.root, err);
 	benc_raw(&r, cookie, strlen(cookie));
 	benc_raw(&r, " d", 2);
 	benc_cstr(&r, "result");

@@ -78,6 +78,8 @@ struct ng {
 	unsigned long requests;
 	unsigned long retransmits;
 	unsigned long generation;	/* changes when streams do: save */
+	/* the last request's error ("" when it succeeded), for the log */
+	char last_error[640];
 };
 
 void ng_init(struct ng *n, const struct ng_ops *ops,

@@ -279,6 +279,8 @@ static void read_ng(struct srtpd *d)
 			logmsg(LOG_WARNING, "ng reply lost: %s", strerror(errno));
 		explicit_bzero(out, olen);	/* SDP with keys */
 		free(out);
+		if (d->ng.last_error[0])
+			logmsg(LOG_NOTICE, "ng %s", d->ng.last_error);
 	}
 	explicit_bzero(buf, (size_t)n);
 	save_state(d);

@@ -377,6 +377,7 @@ START_TEST(bad_requests)
 		  "offer SDP");
 	error_has(send_req("k10", "command", "answer", "call-id", "nope",
 			   "sdp", answer_sdp, NULL), "Unknown call-id");
+	ck_assert_str_eq(ng.last_error, "answer nope: Unknown call-id");
 	error_has(send_req("k11", "command", "query", "call-id", "nope", NULL),
 		  "Unknown call-id");
 	error_has(send_req("k12", "command", "offer", "call-id", "c",
@@ -398,6 +399,7 @@ START_TEST(bad_requests)
 	r = send_req("k17", "command", "ping", "supports", "\x01l10:load limite",
 		     "ICE", "remove", NULL);
 	result_is(r, "pong");
+	ck_assert_str_eq(ng.last_error, "");
 	ck_assert_uint_eq(ng.ncalls, 0);
 }
 END_TEST

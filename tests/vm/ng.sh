@@ -96,6 +96,8 @@ expect_match '^error: malformed bencode' "$(result "$(ng --raw 'x1 d7:command')"
 expect_match '^error: Unrecognized command' "$(result "$(ng command=dance)")"
 expect_match '^error: Unknown call-id' "$(result "$(ng command=query call-id=nope)")"
 expect_match '^error: offer SDP' "$(result "$(ng command=offer call-id=c from-tag=f sdp=junk)")"
+# every error reply is logged with its reason
+expect_match 'ng offer c: offer SDP: line 1' "$(cat "$tmp/r.log")"
 
 step "mixed call: phone A offers SRTP, gateway B answers plain RTP"
 offer_sdp 10.0.1.1 IP4 4000 "$KA" avp >"$tmp/a.offer"
