@@ -1,0 +1,298 @@
+# shellcheck shell=bash disable=SC2034
+# SPDX-License-Identifier: GPL-2.0
+#
+# The end-to-end topology and its programs, for guest tests (sourced after
+# tests/vm/lib.bash, whose fail and wait_for it uses):
+#
+#   nfsrtp-a  phone A   10.0.1.2/24 veth-a ---- veth-ra 10.0.1.1/24 \
+#   nfsrtp-b  phone B   10.0.2.2/24 veth-b ---- veth-rb 10.0.2.1/24  nfsrtp-r
+#   nfsrtp-g  gateway G 10.0.3.2/24 veth-g ---- veth-rg 10.0.3.1/24 /  router R
+#
+# R forwards and runs the SIP proxy (Kamailio, tests/e2e/kamailio.cfg) and
+# the media controller (on 127.0.0.1:2223 in R); each phone and the
+# gateway has its default route via R.  Every program started here runs
+# in the background with its output in $E2E_DIR; e2e_cleanup stops them
+# (by PID) and removes the namespaces.
+#
+#   e2e_topo                       build the namespaces and links
+#   e2e_srtpd_start                srtpd in R with ng on 127.0.0.1:2223,
+#                                  waits until it answers an ng ping
+#   e2e_ng KEY=VALUE...            an ng request to srtpd (tests/tools/ngc.py)
+#   e2e_kamailio_start [ARGS...]   start the proxy in R, wait until it listens
+#   e2e_kamailio_stop              SIGTERM, wait (bounded) until it is gone
+#   e2e_uas NAME NS IP SCENARIO [SIPP-ARGS...]
+#                                  a SIPp UAS on IP:5060, waits until it listens
+#   e2e_uac NAME NS IP CALLID PROXY SCENARIO [SIPP-ARGS...]
+#                                  a SIPp UAC placing call CALLID via PROXY
+#   e2e_call_up NAME-UAC NAME-UAS  wait until the UAC has the answer and the
+#                                  UAS the ACK
+#   e2e_hangup NS IP CALLID        tell the UAC on IP:5060 to send its BYE
+#   e2e_sipp_wait NAME [SECONDS]   wait (bounded) for a SIPp to exit 0
+#   e2e_stop NAME [SECONDS]        SIGTERM a program, its exit status in E2E_RC
+#   e2e_flow WHAT FROM-NS TO-NS DST-IP DST-PORT SRC-PORT SEND-KEY RECV-KEY
+#                                  RTP+RTCP sent with rtpwire, checked at
+#                                  the receiver (libsrtp2 or plain)
+#   e2e_sdp_key FILE               the key-params of an SDP's first a=crypto
+#   e2e_sdp_show FILE              its c=, m= and a=crypto lines, keys shortened
+#   e2e_short TEXT                 TEXT with every inline: key shortened
+#
+# Files of SIPp instance NAME in $E2E_DIR: NAME.sdp (the SDP it received:
+# the offer for a UAS, the answer for the UAC), NAME.messages (every SIP
+# message sent and received), NAME.errors, NAME.out (its screen).
+
+E2E_TOP=${E2E_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+E2E_SIPP=$E2E_TOP/tests/e2e/sipp
+E2E_KAMAILIO_CFG=${E2E_KAMAILIO_CFG:-$E2E_TOP/tests/e2e/kamailio.cfg}
+E2E_DIR=${E2E_DIR:-$(mktemp -d /tmp/e2e.XXXXXX)}
+E2E_NS=(nfsrtp-a nfsrtp-b nfsrtp-g nfsrtp-r)
+declare -gA E2E_PID=()
+
+e2e_topo() {
+	local ns h
+	for ns in "${E2E_NS[@]}"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	for h in a:1 b:2 g:3; do
+		local n=${h%:*} net=${h#*:}
+		ip link add "veth-$n" netns "nfsrtp-$n" type veth peer name "veth-r$n" netns nfsrtp-r
+		ip -n "nfsrtp-$n" addr add "10.0.$net.2/24" dev "veth-$n"
+		ip -n nfsrtp-r addr add "10.0.$net.1/24" dev "veth-r$n"
+		ip -n "nfsrtp-$n" link set "veth-$n" up
+		ip -n nfsrtp-r link set "veth-r$n" up
+		ip -n "nfsrtp-$n" route add default via "10.0.$net.1"
+	done
+	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+}
+
+# e2e_stop NAME [SECONDS]: SIGTERM the program NAME if it still runs, and
+# wait for it (SIGKILL after SECONDS, 10 by default); its exit status in
+# E2E_RC (137 when it had to be killed, empty when it was not running).
+e2e_stop() {
+	local name=$1 limit=${2:-10} pid start=$SECONDS
+	E2E_RC=
+	pid=${E2E_PID[$name]:-}
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.1
+	done
+	E2E_RC=0
+	wait "$pid" 2>/dev/null || E2E_RC=$?
+	unset "E2E_PID[$name]"
+}
+
+e2e_cleanup() {
+	local name ns
+	for name in "${!E2E_PID[@]}"; do
+		e2e_stop "$name" 5
+	done
+	for ns in "${E2E_NS[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+
+# e2e_listening NS ADDR:PORT: a UDP socket is bound to ADDR:PORT in NS.
+e2e_listening() {
+	ip netns exec "$1" ss -Hlun "src $2" | grep -q .
+}
+
+# e2e_alive NAME: the program NAME still runs (fails the test with the
+# end of its output if not).
+e2e_alive() {
+	local name=$1
+	kill -0 "${E2E_PID[$name]}" 2>/dev/null ||
+		fail "$name exited early: $(tail -n 20 "$E2E_DIR/$name.out" 2>/dev/null)"
+}
+
+# e2e_start NAME NS CMD...: CMD in NS, in the background, output in
+# $E2E_DIR/NAME.out; its PID in E2E_PID[NAME].
+e2e_start() {
+	local name=$1 ns=$2
+	shift 2
+	ip netns exec "$ns" "$@" >"$E2E_DIR/$name.out" 2>&1 </dev/null &
+	E2E_PID[$name]=$!
+}
+
+# e2e_srtpd_start: the media controller in R: srtpd with ng on
+# 127.0.0.1:2223, its configuration $E2E_SRTPD_CFG (SRTP for the current
+# phone models and the legacy IP 601), its control socket, state file and
+# configuration in $E2E_DIR, its log in $E2E_DIR/srtpd.out.  Returns when
+# it answers an ng ping: start it before Kamailio, whose rtpengine module
+# pings its controller at start.
+E2E_SRTPD_CFG=${E2E_SRTPD_CFG:-'<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"/></sip>'}
+e2e_srtpd_start() {
+	printf '%s\n' "$E2E_SRTPD_CFG" >"$E2E_DIR/srtpd.cfg"
+	e2e_start srtpd nfsrtp-r "$E2E_TOP/build/bin/srtpd" \
+		--config "$E2E_DIR/srtpd.cfg" --socket "$E2E_DIR/srtpd.sock" \
+		--ng 127.0.0.1:2223 --state "$E2E_DIR/srtpd.state"
+	wait_for 60 e2e_ng_pong
+}
+
+# e2e_ng KEY=VALUE...: one ng request to srtpd in R; the reply as JSON
+# (tests/tools/ngc.py: KEY=@FILE, KEY:=JSON, retransmits like a proxy).
+e2e_ng() {
+	ip netns exec nfsrtp-r python3 "$E2E_TOP/tests/tools/ngc.py" "$@"
+}
+
+e2e_ng_pong() {
+	e2e_alive srtpd
+	e2e_ng command=ping 2>/dev/null | grep -q '"result": "pong"'
+}
+
+# e2e_kamailio_start: the proxy in R with $E2E_KAMAILIO_CFG
+# (tests/e2e/kamailio.cfg unless set before sourcing), in the
+# foreground (-DD, it forks only its workers), logging to stderr (-E);
+# waits until it listens on its three addresses.  Its log:
+# $E2E_DIR/kamailio.out.  Arguments go to kamailio (-A 'NG_FLAGS="..."').
+e2e_kamailio_start() {
+	local a
+	e2e_start kamailio nfsrtp-r kamailio -f "$E2E_KAMAILIO_CFG" \
+		-DD -E -m 32 -M 4 "$@"
+	for a in 10.0.1.1 10.0.2.1 10.0.3.1; do
+		wait_for 30 e2e_up kamailio nfsrtp-r "$a:5060"
+	done
+}
+
+# e2e_up NAME NS ADDR:PORT: NAME still runs and listens on ADDR:PORT.
+e2e_up() {
+	e2e_alive "$1"
+	e2e_listening "$2" "$3"
+}
+
+e2e_kamailio_stop() {
+	e2e_stop kamailio 20
+}
+
+# sipp options common to every instance: one call, no keyboard, bounded
+# (the whole run, call held included: $E2E_SIPP_TIMEOUT seconds), the
+# received SDP to NAME.sdp (the scenarios' <log>), messages and
+# errors to files; run in $E2E_DIR (SIPp may write there).
+e2e_sipp_args() {
+	local name=$1
+	echo -m 1 -nostdin -timeout "${E2E_SIPP_TIMEOUT:-240}" -timeout_error \
+		-trace_logs -log_file "$E2E_DIR/$name.sdp" \
+		-trace_msg -message_file "$E2E_DIR/$name.messages" \
+		-trace_err -error_file "$E2E_DIR/$name.errors"
+}
+
+# e2e_uas NAME NS IP SCENARIO [SIPP-ARGS...]: a SIPp UAS (SCENARIO.xml of
+# tests/e2e/sipp) on IP:5060 in NS; returns when it listens.
+e2e_uas() {
+	local name=$1 ns=$2 ip=$3 sf=$4
+	shift 4
+	# shellcheck disable=SC2016,SC2046
+	e2e_start "$name" "$ns" sh -c 'cd "$1" && shift && exec "$@"' - "$E2E_DIR" \
+		sipp -sf "$E2E_SIPP/$sf.xml" -i "$ip" -p 5060 -bind_local \
+		$(e2e_sipp_args "$name") "$@"
+	wait_for 30 e2e_up "$name" "$ns" "$ip:5060"
+}
+
+# e2e_uac NAME NS IP CALLID PROXY SCENARIO [SIPP-ARGS...]: a SIPp UAC on
+# IP:5060 in NS, placing one call with Call-ID CALLID through the proxy
+# at PROXY (ADDR:PORT).
+e2e_uac() {
+	local name=$1 ns=$2 ip=$3 callid=$4 proxy=$5 sf=$6
+	shift 6
+	# shellcheck disable=SC2016,SC2046
+	e2e_start "$name" "$ns" sh -c 'cd "$1" && shift && exec "$@"' - "$E2E_DIR" \
+		sipp -sf "$E2E_SIPP/$sf.xml" -i "$ip" -p 5060 -bind_local \
+		-cid_str "$callid" $(e2e_sipp_args "$name") "$@" "$proxy"
+}
+
+# e2e_call_up UAC UAS: the UAS has the ACK, so the UAC has written the
+# answer SDP (SIPp writes and flushes each <log> at once, before it sends
+# the ACK) and now waits for the hang-up signal.
+e2e_call_up() {
+	local uac=$1 uas=$2
+	wait_for 60 e2e_acked "$uac" "$uas"
+	[ -s "$E2E_DIR/$uac.sdp" ] || fail "$uac: no answer SDP"
+}
+
+e2e_acked() {
+	e2e_alive "$1"
+	e2e_alive "$2"
+	grep -q '^ACK ' "$E2E_DIR/$2.messages" 2>/dev/null
+}
+
+# e2e_hangup NS IP CALLID: the hang-up signal of phone-uac.xml, an INFO
+# of the call's Call-ID to IP:5060, sent once from NS (loopback there).
+e2e_hangup() {
+	ip netns exec "$1" python3 - "$2" "$3" <<'EOF'
+import socket, sys
+ip, callid = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((ip, 0))
+port = s.getsockname()[1]
+msg = ("INFO sip:%s:5060 SIP/2.0\r\n"
+       "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-hangup\r\n"
+       "From: <sip:test@%s>;tag=hangup\r\n"
+       "To: <sip:%s>\r\n"
+       "Call-ID: %s\r\n"
+       "CSeq: 1 INFO\r\n"
+       "Max-Forwards: 1\r\n"
+       "Content-Length: 0\r\n\r\n") % (ip, ip, port, ip, ip, callid)
+s.sendto(msg.encode(), (ip, 5060))
+EOF
+}
+
+# e2e_sipp_wait NAME [SECONDS]: wait (bounded, 60 s by default) for SIPp
+# NAME to exit; fail unless it exits 0 (every call successful).
+e2e_sipp_wait() {
+	local name=$1 limit=${2:-60} pid rc=0 start=$SECONDS
+	pid=${E2E_PID[$name]}
+	while kill -0 "$pid" 2>/dev/null; do
+		[ $((SECONDS - start)) -lt "$limit" ] ||
+			fail "$name still runs after ${limit}s: $(tail -n 30 "$E2E_DIR/$name.out")"
+		sleep 0.1
+	done
+	wait "$pid" || rc=$?
+	unset "E2E_PID[$name]"
+	[ "$rc" = 0 ] || fail "$name exited $rc: $(cat "$E2E_DIR/$name.errors" 2>/dev/null; tail -n 30 "$E2E_DIR/$name.out")"
+}
+
+# e2e_sdp_key FILE: the key-params (inline:...) of the first a=crypto line
+# of the SDP in FILE; empty when it has none.
+e2e_sdp_key() {
+	tr -d '\r' <"$1" | awk '$1 ~ /^a=crypto:/ { print $3; exit }'
+}
+
+# e2e_short TEXT...: TEXT with every inline: key cut to its first 8
+# characters ("inline:nl326xLS..."); lifetime and MKI are kept.
+e2e_short() {
+	sed -E 's#inline:([A-Za-z0-9+/]{8})[A-Za-z0-9+/=]*#inline:\1...#g' <<<"$*"
+}
+
+# e2e_sdp_show FILE: the c=, m= and a=crypto lines of the SDP in FILE,
+# indented, keys shortened.
+e2e_sdp_show() {
+	e2e_short "$(tr -d '\r' <"$1" | grep -E '^(c|m)=|^a=crypto:')" | sed 's/^/      /'
+}
+
+# e2e_flow WHAT FROM-NS TO-NS DST-IP DST-PORT SRC-PORT SEND-KEY RECV-KEY:
+# $E2E_FLOW_COUNT RTP packets and a tenth as many RTCP from FROM-NS's
+# SRC-PORT to DST-IP:DST-PORT (RTCP: both ports + 1), protected with
+# SEND-KEY (an SDP key-params, inline:...) by the sender; the receiver
+# (in TO-NS, bound to DST-IP) checks every packet, unprotected with
+# libsrtp2 and RECV-KEY, or as plain RTP where a key is "-".  Prints
+# WHAT and the receiver's summary line; fails with it.
+E2E_FLOW_COUNT=${E2E_FLOW_COUNT:-300}
+E2E_SUITE=${E2E_SUITE:-AES_CM_128_HMAC_SHA1_80}
+e2e_flow() {
+	local what=$1 from=$2 to=$3 ip=$4 port=$5 sport=$6 tx=() rx=()
+	[ "$7" = - ] || tx=(--suite "$E2E_SUITE" --key "$7")
+	[ "$8" = - ] || rx=(--suite "$E2E_SUITE" --key "$8")
+	rx_start "$to" "$E2E_DIR/rx.out" --bind "$ip" --port "$port" \
+		--count "$E2E_FLOW_COUNT" --rtcp --timeout 60 "${rx[@]}"
+	E2E_PID[rx]=$RX_PID
+	ip netns exec "$from" "$RTPWIRE" send --dst "$ip:$port" --src-port "$sport" \
+		--count "$E2E_FLOW_COUNT" --rtcp "${tx[@]}" >"$E2E_DIR/tx.out" 2>&1 ||
+		fail "$what: sender: $(cat "$E2E_DIR/tx.out")"
+	wait "$RX_PID" || fail "$what: receiver: $(tail -n 2 "$E2E_DIR/rx.out")"
+	unset "E2E_PID[rx]"
+	echo "    $what: $(tail -n 1 "$E2E_DIR/rx.out")"
+}

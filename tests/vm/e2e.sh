@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e2e: the SIP appliance router, end to end.  Router R runs Kamailio
+# (tests/e2e/kamailio.cfg, its rtpengine module) as the SIP proxy and
+# srtpd as its media controller over rtpengine's ng protocol; SIPp plays
+# phone A, phone B and the plain-RTP gateway G (tests/e2e/sipp); the
+# topology is tests/e2e/topo.bash.  While a call is up, rtpwire sends
+# RTP and RTCP both ways between the addresses of the SDP, and every
+# receiver checks every packet: with libsrtp2 and the key of the SDP that
+# side saw where its leg is SRTP, as plain RTP where it is not.
+#
+#   call 1, A -> G: A (an IP 601) offers RTP/SAVP with its key; G gets a
+#     plain RTP/AVP offer and answers plain; A gets an RTP/SAVP answer
+#     with R's key.  R has 2 kernel streams: A's SRTP unprotected toward
+#     G, G's RTP protected toward A.
+#   call 2, A -> B: SRTP on both legs, each with its own keys (B's offer
+#     carries R's key, not A's; A's answer R's, not B's); R decrypts and
+#     re-encrypts both ways with 4 kernel streams.
+#
+# Each call ends with A's BYE, which leaves no stream in R and no call in
+# srtpd.  Neither srtpd nor Kamailio may log a warning or an error, and
+# srtpd must exit 0 on SIGTERM.
+. "$(dirname "$0")/lib.bash"
+# shellcheck source=tests/e2e/topo.bash
+. "$NFSRTP_TOP/tests/e2e/topo.bash"
+S=AES_CM_128_HMAC_SHA1_80
+N=$E2E_FLOW_COUNT		# RTP packets per flow, and N/10 RTCP
+UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
+UA_B=PolycomSoundPointIP-SPIP_650-UA/4.0.1.13681
+
+# On failure: the last lines of every log of the run, R's streams.
+dump() {
+	local f
+	echo "=== R's streams"
+	ip netns exec nfsrtp-r "$SRTPCTL" -s stream show 2>&1 | tail -n 20
+	for f in "$E2E_DIR"/*; do
+		case "$f" in *.cfg|*.sock) continue ;; esac
+		echo "=== $(basename "$f")"
+		tail -n 40 "$f"
+	done
+}
+# shellcheck disable=SC2154
+trap 'rc=$?; set +e; [ $rc = 0 ] || dump >&2; e2e_cleanup
+      [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
+
+r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+streams() { r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+no_streams() { [ "$(r -j stream show)" = "[]" ]; }
+key() { head -c 30 /dev/urandom | base64; }
+# sdp_has FILE REGEX: a line of the SDP in FILE matches REGEX
+sdp_has() { tr -d '\r' <"$1" | grep -Eq -- "$2"; }
+# result JSON: an ng reply's result, with the error's reason
+result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
+
+# call ID UAS-NAME UAS-NS UAS-IP UAS-SCENARIO CALLEE-USER UAS-ARGS...:
+# A places call ID through R to the UAS; returns when it is up.
+call() {
+	local id=$1 uas=$2 ns=$3 ip=$4 sf=$5 user=$6
+	shift 6
+	e2e_uas "$uas" "$ns" "$ip" "$sf" "$@"
+	e2e_uac "a-$uas" nfsrtp-a 10.0.1.2 "$id" 10.0.1.1:5060 phone-uac \
+		-s "$user" -key to_host "$ip" -key from_user a \
+		-key rtp_port 20000 -key crypto_key "${KA#inline:}" -key ua "$UA_A"
+	e2e_call_up "a-$uas" "$uas"
+	grep -q "answer $id: rtpengine_answer" "$E2E_DIR/kamailio.out" ||
+		fail "$id: Kamailio did not call rtpengine_answer"
+	grep -E "(offer|answer) $id: " "$E2E_DIR/kamailio.out" |
+		sed -E 's/^.*(offer|answer) [^:]*: /    Kamailio: /; s/\(" +/("/'
+	echo "    the offer ${uas^^} got:"
+	e2e_sdp_show "$E2E_DIR/$uas.sdp"
+	echo "    the answer A got:"
+	e2e_sdp_show "$E2E_DIR/a-$uas.sdp"
+}
+
+# in_call ID STREAMS: R has STREAMS kernel streams; print them.
+in_call() {
+	local n
+	n=$(streams)
+	[ "$n" = "$2" ] || fail "$1: $n kernel streams in R, expected $2: $(r stream show)"
+	echo "    R's kernel streams ($n):"
+	r stream show | sed 's/^/      /'
+}
+
+# counted ID: srtpd's query of call ID counts both flows, no error, and
+# A's phone model.
+counted() {
+	local out
+	out=$(e2e_ng command=query call-id="$1")
+	[ "$(result "$out")" = ok ] || fail "query $1: $out"
+	echo "    ng query: model $(json_get "$out" 'd["model"]'), $(json_get "$out" 'd["totals"]')"
+	[ "$(json_get "$out" 'd["model"]')" = IP_601 ] || fail "query $1: model: $out"
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["packets"]')" = $((2 * (N + N / 10))) ] ||
+		fail "query $1: packets: $out"
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+		fail "query $1: errors: $out"
+}
+
+# hangup ID UAS: A's BYE; both SIPps end well, no stream and no call left.
+hangup() {
+	local id=$1 uas=$2 out
+	e2e_hangup nfsrtp-a 10.0.1.2 "$id"
+	e2e_sipp_wait "a-$uas" 90
+	e2e_sipp_wait "$uas" 90
+	wait_for 30 no_streams
+	out=$(e2e_ng command=list)
+	[ "$(json_get "$out" 'd["calls"]')" = "[]" ] || fail "ng list after the BYE: $out"
+	echo "    after the BYE: no stream in R, ng list: no call"
+}
+
+sysctl -qw net.core.rmem_max=$((4 << 20))
+step "topology: A 10.0.1.2, B 10.0.2.2, G 10.0.3.2, router R 10.0.{1,2,3}.1"
+e2e_topo
+
+step "srtpd in R (ng on 127.0.0.1:2223) answers a ping; then Kamailio"
+e2e_srtpd_start
+# shellcheck disable=SC2119
+e2e_kamailio_start
+
+KA=inline:$(key)
+KB=inline:$(key)
+step "call 1: A (SRTP, key $(e2e_short "$KA")) calls the plain-RTP gateway G"
+call call-a-g-1 g nfsrtp-g 10.0.3.2 gw-uas gw -key rtp_port 30000 -key ua e2e-gateway/1.0
+sdp_has "$E2E_DIR/g.sdp" '^c=IN IP4 10\.0\.1\.2$' || fail "G's offer: not A's address"
+sdp_has "$E2E_DIR/g.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's offer is not RTP/AVP"
+! sdp_has "$E2E_DIR/g.sdp" '^a=crypto' || fail "G's offer has a=crypto"
+sdp_has "$E2E_DIR/a-g.sdp" '^c=IN IP4 10\.0\.3\.2$' || fail "A's answer: not G's address"
+sdp_has "$E2E_DIR/a-g.sdp" '^m=audio 30000 RTP/SAVP ' || fail "A's answer is not RTP/SAVP"
+KRA=$(e2e_sdp_key "$E2E_DIR/a-g.sdp")
+sdp_has "$E2E_DIR/a-g.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $S a=crypto"
+[ "$KRA" != "$KA" ] || fail "A's answer carries A's own key"
+in_call call-a-g-1 2
+e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KA" -
+e2e_flow "G -> A, plain, at A SRTP under the answer's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
+counted call-a-g-1
+step "call 1: A hangs up"
+hangup call-a-g-1 g
+
+step "call 2: A (SRTP, key $(e2e_short "$KA")) calls phone B (SRTP, key $(e2e_short "$KB"))"
+call call-a-b-1 b nfsrtp-b 10.0.2.2 phone-uas b \
+	-key rtp_port 40000 -key crypto_key "${KB#inline:}" -key ua "$UA_B"
+sdp_has "$E2E_DIR/b.sdp" '^m=audio 20000 RTP/SAVP ' || fail "B's offer is not RTP/SAVP"
+sdp_has "$E2E_DIR/b.sdp" "^a=crypto:1 $S inline:" || fail "B's offer has no $S a=crypto"
+KRB=$(e2e_sdp_key "$E2E_DIR/b.sdp")
+[ "$KRB" != "$KA" ] || fail "B's offer carries A's key: R does not terminate SRTP"
+sdp_has "$E2E_DIR/a-b.sdp" '^m=audio 40000 RTP/SAVP ' || fail "A's answer is not RTP/SAVP"
+sdp_has "$E2E_DIR/a-b.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $S a=crypto"
+KRA=$(e2e_sdp_key "$E2E_DIR/a-b.sdp")
+[ "$KRA" != "$KB" ] || fail "A's answer carries B's key: R does not terminate SRTP"
+{ [ "$KRA" != "$KA" ] && [ "$KRA" != "$KRB" ]; } || fail "A's answer: a key of another leg"
+in_call call-a-b-1 4
+e2e_flow "A -> B, under A's key, at B under the offer's key" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
+e2e_flow "B -> A, under B's key, at A under the answer's key" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
+counted call-a-b-1
+step "call 2: A hangs up"
+hangup call-a-b-1 b
+
+step "Kamailio and srtpd stop; neither logged a warning or an error"
+e2e_kamailio_stop
+! grep -E 'ERROR|CRITICAL|WARNING|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
+e2e_stop srtpd 20
+[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
+! grep -Ei 'warn|error|lost|cannot|refused|fail' "$E2E_DIR/srtpd.out" || fail "srtpd complained"
+no_streams || fail "streams left: $(r stream show)"
+echo "    srtpd's log:"
+sed 's/^/      /' "$E2E_DIR/srtpd.out"
+echo "PASS $TEST"
