@@ -47,6 +47,9 @@
 #   RN  both matching streams among N (N - 2 unrelated ones, half protect,
 #       half unprotect), grown in steps (BENCH_STREAMS)
 #   P0, PU, PN  one protect stream 4002 -> 5002 each, feeding R0, RU, RN
+#   R3  no stream, but two empty nftables base chains at nf_srtp's hook
+#       points and priorities (prerouting -150, postrouting 110): what
+#       any netfilter user costs there, the floor for "nomatch" ("nft2")
 #   G   ref0 (dummy): REF
 #
 # Tables are per namespace.  Up to 7678a50 the module registered its hooks
@@ -75,7 +78,7 @@
 #             {R0, R2, REF} (rmmod/insmod between them)
 #   direct-N  BENCH_PAIRS windows {loaded: R0, protect-1: R1, protect-N:
 #             RN :5000} alternating with BENCH_PAIRS windows {loaded,
-#             protect-1, nomatch-N: RN :7000}
+#             protect-1, nomatch-N: RN :7000, nft2: R3 :7000}
 #   chain-N   BENCH_PAIRS windows {loaded: R0 direct, cprotect: P0 -> R0,
 #             unprotect-1: PU -> RU, unprotect-N: PN -> RN}
 #
@@ -238,6 +241,14 @@ nft_rtp() {
 		"		udp dport $2 @th,64,32 set numgen inc mod 65536 offset 0x80000000" \
 		'	}' '}' >"$tmp/nft"
 	inn "$1" nft -f "$tmp/nft" || die "nft in $1"
+}
+# nft_floor X: two empty base chains where nf_srtp hooks in
+nft_floor() {
+	printf '%s\n' 'table ip floor {' \
+		'	chain pre { type filter hook prerouting priority -150; policy accept; }' \
+		'	chain post { type filter hook postrouting priority 110; policy accept; }' \
+		'}' >"$tmp/nft"
+	inn "$1" nft -f "$tmp/nft" || die "nft floor in $1"
 }
 # pg_dev X DEV: kpktgend_0 of namespace X drives DEV
 pg_dev() {
@@ -572,15 +583,17 @@ mkns G
 ip -n "$(ns G)" link add ref0 type dummy
 ip -n "$(ns G)" link set ref0 up
 pg_dev G ref0
-for x in 0 2 1 U N; do
+for x in 0 2 1 U N 3; do
 	pair "$x"
 done
+nft_floor R3
 info "namespaces set up in $(elapsed "$t0") s"
 CFG[loaded]="R0 R0 5000"
 CFG[aa]="R2 R2 5000"
 CFG[protect-1]="R1 R1 5000"
 CFG[cprotect]="P0 R0 5002"
 CFG[unprotect-1]="PU RU 5002"
+CFG[nft2]="R3 R3 7000"
 
 # --- 1. module: R0, R2 and REF; base (rmmod) / loaded (insmod), A B B A ---
 for dep in $(modinfo -F depends "$NFSRTP_KO" | tr , ' '); do
@@ -636,7 +649,7 @@ for n in $SIZES; do
 	t0=$EPOCHREALTIME
 	for i in $(seq "$PAIRS"); do
 		window RESULT "direct-$have" "$i" p loaded protect-1 "protect-$have"
-		window RESULT "direct-$have" "$i" n loaded protect-1 "nomatch-$have"
+		window RESULT "direct-$have" "$i" n loaded protect-1 "nomatch-$have" nft2
 	done
 	info "series direct-$have took $(elapsed "$t0") s"
 	check_one R1 "$R1_ID" protect-1
