@@ -14,7 +14,6 @@
 #include "call.h"
 #include "errmsg.h"
 
-#define WINDOW_MIN	64
 #define WINDOW_MAX	1024
 
 void call_table_init(struct call_table *t, const struct call_ops *ops)
@@ -50,7 +49,7 @@ struct call *call_by_stream(struct call_table *t, uint32_t id)
 
 /* ---- kernel streams ---- */
 
-void call_key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
+static void key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->key, k->key, k->key_len);
@@ -62,12 +61,27 @@ void call_key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
 	out->lifetime = k->lifetime;
 }
 
-uint32_t call_crypto_flags(const struct sdes_crypto *c, bool mux)
+static uint32_t crypto_flags(const struct sdes_crypto *c, bool mux)
 {
 	return (c->unencrypted_srtp ? NF_SRTP_F_UNENCRYPTED_SRTP : 0) |
 	       (c->unencrypted_srtcp ? NF_SRTP_F_UNENCRYPTED_SRTCP : 0) |
 	       (c->unauthenticated_srtp ? NF_SRTP_F_UNAUTHENTICATED_SRTP : 0) |
 	       (mux ? NF_SRTP_F_RTCP_MUX : 0);
+}
+
+void call_stream_crypto(struct nfsrtp_stream *s, const struct sdes_crypto *c,
+			bool mux)
+{
+	unsigned int i;
+
+	s->suite = (uint32_t)c->suite;
+	s->flags = crypto_flags(c, mux);
+	/* the WSH hint sizes a receiver's window; 0: the module's default */
+	if (s->op == NF_SRTP_OP_UNPROTECT && c->wsh)
+		s->window = c->wsh > WINDOW_MAX ? WINDOW_MAX : (uint32_t)c->wsh;
+	s->nkeys = c->nkeys > NFSRTP_KEYS_MAX ? NFSRTP_KEYS_MAX : c->nkeys;
+	for (i = 0; i < s->nkeys; i++)
+		key_to_kernel(&c->keys[i], &s->keys[i]);
 }
 
 static int addr_of(const struct sdp_conn *c, int family, uint8_t *out)
@@ -83,7 +97,6 @@ static int kernel_streams(const struct neg_stream *s,
 			  size_t whylen)
 {
 	int family = s->local_conn.family;
-	uint32_t window = WINDOW_MIN;
 
 	memset(prot, 0, sizeof(*prot));
 	memset(unprot, 0, sizeof(*unprot));
@@ -102,11 +115,6 @@ static int kernel_streams(const struct neg_stream *s,
 			s->media, s->remote_rtcp_conn.addr);
 		return -1;
 	}
-	if (s->remote.wsh)
-		window = s->remote.wsh > WINDOW_MAX ? WINDOW_MAX :
-			 (uint32_t)s->remote.wsh;
-	else
-		window = 0;	/* the module's default */
 	prot->op = NF_SRTP_OP_PROTECT;
 	prot->family = family;
 	prot->has_saddr = true;
@@ -114,10 +122,7 @@ static int kernel_streams(const struct neg_stream *s,
 	prot->dport = (uint16_t)s->remote_port;
 	prot->rtcp_sport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
 	prot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->remote_rtcp_port);
-	prot->suite = (uint32_t)s->local.suite;
-	prot->flags = call_crypto_flags(&s->local, s->rtcp_mux);
-	prot->nkeys = 1;
-	call_key_to_kernel(&s->local.keys[0], &prot->keys[0]);
+	call_stream_crypto(prot, &s->local, s->rtcp_mux);
 
 	unprot->op = NF_SRTP_OP_UNPROTECT;
 	unprot->family = family;
@@ -127,13 +132,7 @@ static int kernel_streams(const struct neg_stream *s,
 	unprot->sport = 0;	/* any: the peer may sit behind NAT */
 	unprot->dport = (uint16_t)s->local_port;
 	unprot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
-	unprot->suite = (uint32_t)s->remote.suite;
-	unprot->flags = call_crypto_flags(&s->remote, s->rtcp_mux);
-	unprot->window = window;
-	unprot->nkeys = s->remote.nkeys > NFSRTP_KEYS_MAX ? NFSRTP_KEYS_MAX :
-			s->remote.nkeys;
-	for (unsigned int i = 0; i < unprot->nkeys; i++)
-		call_key_to_kernel(&s->remote.keys[i], &unprot->keys[i]);
+	call_stream_crypto(unprot, &s->remote, s->rtcp_mux);
 	return 0;
 }
 
@@ -389,7 +388,7 @@ static bool same_layout(const struct neg_result *o, const struct neg_result *n)
 			return false;
 		if (a->srtp && (a->local.suite != b->local.suite ||
 				a->remote.suite != b->remote.suite ||
-				call_crypto_flags(&a->local, 0) != call_crypto_flags(&b->local, 0)))
+				crypto_flags(&a->local, 0) != crypto_flags(&b->local, 0)))
 			return false;
 	}
 	return true;
@@ -417,7 +416,7 @@ static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
 	}
 	u->id = id;
 	u->nkeys = 1;
-	call_key_to_kernel(k, &u->keys[0]);
+	key_to_kernel(k, &u->keys[0]);
 	u->set_active = activate;
 	u->active = *nkeys;
 	rc = t->ops.update(t->ops.arg, u, kerr, sizeof(kerr));

@@ -114,9 +114,13 @@ int call_delete(struct call_table *t, const char *id);
 int call_event(struct call_table *t, const struct nfsrtp_event *ev,
 	       struct call **c, char **sdp);
 
-/* A key, and a crypto line's session parameters, as nf_srtp takes them. */
-void call_key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out);
-uint32_t call_crypto_flags(const struct sdes_crypto *c, bool mux);
+/*
+ * Crypto line @c as kernel stream @s (its op already set) takes it: suite,
+ * session parameters as flags, the replay window of an unprotect stream
+ * (the WSH hint), and the keys.  Shared by calls and ng's bridged calls.
+ */
+void call_stream_crypto(struct nfsrtp_stream *s, const struct sdes_crypto *c,
+			bool mux);
 
 /* The call owning kernel stream @id, or NULL. */
 struct call *call_by_stream(struct call_table *t, uint32_t id);

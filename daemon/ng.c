@@ -375,7 +375,6 @@ static int kernel_stream(const struct bridge_flow *f, bool protect,
 			 struct nfsrtp_stream *s, char *err)
 {
 	const struct sdes_crypto *c = protect ? &f->out : &f->in;
-	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
 	s->op = protect ? NF_SRTP_OP_PROTECT : NF_SRTP_OP_UNPROTECT;
@@ -390,13 +389,7 @@ static int kernel_stream(const struct bridge_flow *f, bool protect,
 	}
 	s->dport = (uint16_t)f->to_port;
 	s->rtcp_dport = (uint16_t)(f->rtcp_mux ? 0 : f->to_rtcp_port);
-	s->suite = (uint32_t)c->suite;
-	s->flags = call_crypto_flags(c, f->rtcp_mux);
-	if (!protect && c->wsh)
-		s->window = c->wsh > 1024 ? 1024 : (uint32_t)c->wsh;
-	s->nkeys = c->nkeys > NFSRTP_KEYS_MAX ? NFSRTP_KEYS_MAX : c->nkeys;
-	for (i = 0; i < s->nkeys; i++)
-		call_key_to_kernel(&c->keys[i], &s->keys[i]);
+	call_stream_crypto(s, c, f->rtcp_mux);
 	return 0;
 }
 
