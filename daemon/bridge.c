@@ -380,6 +380,14 @@ static void add_flow(struct bridge_plan *plan, unsigned int index,
 		f->out = dst->local;
 }
 
+/* The kernel sends a stream's RTCP to its RTP address (or multiplexed). */
+static const char *rtcp_elsewhere(const struct neg_stream *s)
+{
+	return !s->rtcp_mux && strcmp(s->remote_rtcp_conn.addr,
+				      s->remote_conn.addr) ?
+	       s->remote_rtcp_conn.addr : NULL;
+}
+
 /* A's m-lines of RTP group @gi, with B's answer for it in @st->rb. */
 static int answer_group(struct answer_state *st, unsigned int gi,
 			const struct sdp *view, bool b_took)
@@ -395,6 +403,13 @@ static int answer_group(struct answer_state *st, unsigned int gi,
 		errmsg_set(st->err, st->errlen,
 			"m=%s: the caller and the callee use different address families",
 			sa->media);
+		return BRIDGE_REJECTED;
+	}
+	if (take && (rtcp_elsewhere(sa) || rtcp_elsewhere(sb))) {
+		errmsg_set(st->err, st->errlen,
+			"m=%s: RTCP to another address (%s) than RTP is not supported",
+			sa->media, rtcp_elsewhere(sa) ? rtcp_elsewhere(sa) :
+			rtcp_elsewhere(sb));
 		return BRIDGE_REJECTED;
 	}
 	for (i = 0; i < (int)a->nmedia; i++) {

@@ -386,6 +386,19 @@ START_TEST(callee_answer_wrong)
 	ck_assert_int_eq(bridge_answer(&br, two, strlen(two), &out, &plan, err,
 				       sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "RFC 3264"));
+	{
+		static const char rtcp_away[] = SESSION_B
+			"m=audio 6000 RTP/SAVP 0\r\n"
+			"a=rtcp:6001 IN IP4 10.0.9.9\r\n"
+			"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B "\r\n";
+
+		/* the kernel sends RTCP to the RTP address: refused, not bent */
+		ck_assert_int_eq(bridge_answer(&br, rtcp_away, strlen(rtcp_away),
+					       &out, &plan, err, sizeof(err)),
+				 BRIDGE_REJECTED);
+		ck_assert_ptr_nonnull(strstr(err, "RTCP to another address (10.0.9.9)"));
+		ck_assert_uint_eq(plan.nflows, 0);
+	}
 	ck_assert_int_eq(bridge_answer(&br, "v=1\r\n", 5, &out, &plan, err,
 				       sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "answer SDP"));
