@@ -269,6 +269,7 @@ static void read_ng(struct srtpd *d)
 	if ((size_t)n > NG_MSG_MAX) {
 		logmsg(LOG_WARNING, "ng: a %zd-byte request dropped (at most %d)",
 		       n, NG_MSG_MAX);
+		explicit_bzero(buf, sizeof(buf));	/* may hold SDP keys */
 		return;
 	}
 	if (ng_handle(&d->ng, buf, (size_t)n, time(NULL), &out, &olen)) {
