@@ -106,7 +106,6 @@ struct nf_srtp_net {
 	bool defrag4;
 	bool defrag6;
 	bool hooked;			/* our netfilter hooks are registered */
-	bool hooks;
 };
 
 extern unsigned int nf_srtp_net_id;
