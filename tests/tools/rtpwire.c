@@ -20,7 +20,9 @@
  * the others, --garbage N ends with N packets too short to be RTP.
  * --offset I makes a sender start at packet I of the flow, so one flow
  * can be sent in parts.  --gso N sends N RTP packets per UDP_SEGMENT
- * super-packet.
+ * super-packet.  --payload N makes every RTP packet carry N bytes of
+ * payload instead of 160 (sender and receiver must agree), for packets
+ * larger than the MTU.
  *
  * A receiver with --sniff IFNAME reads the flow off interface IFNAME with
  * an AF_PACKET socket instead of a UDP socket: the UDP packets that
@@ -55,7 +57,8 @@
 #include "ref_srtp.h"
 #include "sdes.h"
 
-#define PAYLOAD_LEN	160
+#define PAYLOAD_LEN	160	/* the default: G.711, 20 ms */
+#define PAYLOAD_MAX	1800
 #define RTCP_EVERY	10
 #define MAX_PKT		2048
 #define MAX_COUNT	200000
@@ -86,6 +89,7 @@ struct opts {
 	unsigned int offset;	/* sender: first packet index to send */
 	unsigned int gso;	/* sender: send N packets per UDP_SEGMENT call */
 	const char *sniff;	/* receiver: read this interface (AF_PACKET) */
+	unsigned int payload;	/* RTP payload bytes per packet */
 };
 
 static void die(const char *msg)
@@ -112,16 +116,16 @@ static unsigned int rtp_plain(uint8_t *b, const struct opts *o, unsigned int i)
 	b[9] = o->ssrc >> 16;
 	b[10] = o->ssrc >> 8;
 	b[11] = o->ssrc;
-	for (j = 0; j < PAYLOAD_LEN; j++)
+	for (j = 0; j < o->payload; j++)
 		b[12 + j] = (uint8_t)(i * 7 + j);
-	return 12 + PAYLOAD_LEN;
+	return 12 + o->payload;
 }
 
 /* RTCP sender report number r: 28 bytes, counters derived from r. */
 static unsigned int rtcp_plain(uint8_t *b, const struct opts *o, unsigned int r)
 {
 	uint32_t words[5] = { r, r * 3, 160 * r * RTCP_EVERY, r * RTCP_EVERY,
-			      r * RTCP_EVERY * PAYLOAD_LEN };
+			      r * RTCP_EVERY * o->payload };
 	unsigned int i;
 
 	b[0] = 0x80;
@@ -713,11 +717,12 @@ int main(int argc, char **argv)
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
 		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
-		{ "sniff", 1, NULL, 'n' }, { NULL, 0, NULL, 0 }
+		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
 			  .timeout = 30, .tamper = -1, .replay = -1,
-			  .late = -1 };
+			  .late = -1, .payload = PAYLOAD_LEN };
 	char err[160];
 	int c;
 
@@ -763,11 +768,14 @@ int main(int argc, char **argv)
 		case 'O': o.offset = (unsigned int)atoi(optarg); break;
 		case 'g': o.gso = (unsigned int)atoi(optarg); break;
 		case 'n': o.sniff = optarg; break;
+		case 'y': o.payload = (unsigned int)atoi(optarg); break;
 		default: die("bad option");
 		}
 	}
 	if (!o.family || !o.port || !o.count || o.count > MAX_COUNT)
 		die("need an address, a port and a count of 1-200000");
+	if (!o.payload || o.payload > PAYLOAD_MAX)
+		die("--payload takes 1-1800 bytes");
 	if (o.sniff && o.send)
 		die("--sniff is for a receiver");
 	if (o.nkeys && o.key_index >= o.nkeys)
