@@ -137,7 +137,11 @@ static int cmd_stats(int argc, char **argv)
 		       st.streams, (unsigned long long)st.protected,
 		       (unsigned long long)st.unprotected);
 		print_drops_json(st.drops);
-		printf("}}\n");
+		printf("},\"defrag\":[%s%s%s]}\n",
+		       st.defrag & NF_SRTP_DEFRAG_IPV4 ? "\"ipv4\"" : "",
+		       st.defrag == (NF_SRTP_DEFRAG_IPV4 | NF_SRTP_DEFRAG_IPV6) ?
+		       "," : "",
+		       st.defrag & NF_SRTP_DEFRAG_IPV6 ? "\"ipv6\"" : "");
 	} else {
 		printf("nf_srtp API version %u\nstreams %u\n", st.version,
 		       st.streams);
@@ -145,6 +149,10 @@ static int cmd_stats(int argc, char **argv)
 		       (unsigned long long)st.protected,
 		       (unsigned long long)st.unprotected);
 		print_drops_text(st.drops, "drops");
+		printf("defragmentation%s%s%s\n",
+		       st.defrag & NF_SRTP_DEFRAG_IPV4 ? " ipv4" : "",
+		       st.defrag & NF_SRTP_DEFRAG_IPV6 ? " ipv6" : "",
+		       st.defrag ? "" : " off");
 	}
 	return 0;
 }

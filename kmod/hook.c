@@ -3,13 +3,13 @@
  * nf_srtp: the netfilter hooks, IPv4 and IPv6.
  *
  * Unprotect streams are applied at PRE_ROUTING, after conntrack and
- * defragmentation and before destination NAT, so they see the addresses
- * on the wire and a whole packet, and the plain RTP is what routing, the
- * socket or the next hop gets.  Protect streams are applied at
- * POST_ROUTING after source NAT, on packets the box sends and forwards
- * alike, so they too match what goes on the wire.  A forwarded packet can
- * meet an unprotect stream on the way in and a protect stream on the way
- * out: SRTP to SRTP with other keys, or SRTP to RTP and back.
+ * defragmentation (when on, defrag.c) and before destination NAT, so they
+ * see the addresses on the wire and a whole packet, and the plain RTP is
+ * what routing, the socket or the next hop gets.  Protect streams are
+ * applied at POST_ROUTING after source NAT, on packets the box sends and
+ * forwards alike, so they too match what goes on the wire.  A forwarded
+ * packet can meet an unprotect stream on the way in and a protect stream
+ * on the way out: SRTP to SRTP with other keys, or SRTP to RTP and back.
  * Documentation/datapath.md has the details.
  */
 
@@ -36,47 +36,18 @@ struct nf_srtp_pkt {
 	unsigned int l4off;
 };
 
-static bool nf_srtp_parse4(struct sk_buff *skb, struct nf_srtp_pkt *p)
+/*
+ * Fills the tuple once the port filter has let the packet through; the
+ * whole key is hashed and compared, so the padding must be zero too.
+ */
+static void nf_srtp_tuple_ports(struct nf_srtp_pkt *p, u8 family, u8 op,
+				const struct udphdr *uh)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct udphdr _uh;
-	const struct udphdr *uh;
-
-	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
-		return false;
-	p->l4off = skb_network_offset(skb) + ip_hdrlen(skb);
-	uh = skb_header_pointer(skb, p->l4off, sizeof(_uh), &_uh);
-	if (!uh)
-		return false;
-	p->t.saddr.ip = iph->saddr;
-	p->t.daddr.ip = iph->daddr;
+	memset(&p->t, 0, sizeof(p->t));
+	p->t.family = family;
+	p->t.dir = op;
 	p->t.sport = uh->source;
 	p->t.dport = uh->dest;
-	return true;
-}
-
-static bool nf_srtp_parse6(struct sk_buff *skb, struct nf_srtp_pkt *p)
-{
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct udphdr _uh;
-	const struct udphdr *uh;
-	__be16 frag_off;
-	u8 nexthdr = ip6h->nexthdr;
-	int off;
-
-	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
-			       &nexthdr, &frag_off);
-	if (off < 0 || nexthdr != IPPROTO_UDP || frag_off)
-		return false;
-	p->l4off = off;
-	uh = skb_header_pointer(skb, p->l4off, sizeof(_uh), &_uh);
-	if (!uh)
-		return false;
-	p->t.saddr.in6 = ip6h->saddr;
-	p->t.daddr.in6 = ip6h->daddr;
-	p->t.sport = uh->source;
-	p->t.dport = uh->dest;
-	return true;
 }
 
 /* Rewrites IP and UDP lengths and the UDP checksum after a transform. */
@@ -207,71 +178,205 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static unsigned int nf_srtp_hook(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+/*
+ * A stream's packet that arrived as IP fragments, before the namespace
+ * reassembles them: only the first fragment has the UDP ports, and it is
+ * dropped and counted.  The rest cannot be told from unrelated traffic
+ * and go on, to be discarded by the receiver's reassembly.  Reassembly is
+ * turned on for the family, so that the following packets arrive whole.
+ */
+static unsigned int nf_srtp_fragment(struct nf_srtp_net *nsn,
+				     struct nf_srtp_stream *s, u8 family)
 {
-	struct nf_srtp_net *nsn = nf_srtp_pernet(state->net);
-	u8 op = (unsigned long)priv;
-	struct nf_srtp_node *n;
-	struct nf_srtp_pkt p;
-
-	if (!atomic_read(&nsn->nr_dir[op]))
-		return NF_ACCEPT;
-
-	memset(&p.t, 0, sizeof(p.t));
-	p.t.family = state->pf;
-	p.t.dir = op;
-	if (state->pf == NFPROTO_IPV4 ? !nf_srtp_parse4(skb, &p) :
-					!nf_srtp_parse6(skb, &p))
-		return NF_ACCEPT;
-	if (!nf_srtp_dport_used(nsn, p.t.dport))
-		return NF_ACCEPT;
-
-	n = nf_srtp_lookup(nsn, &p.t);
-	if (!n)
-		return NF_ACCEPT;
-	return nf_srtp_transform(skb, nsn, n, &p);
+	nf_srtp_defrag_request(nsn, family);
+	return nf_srtp_drop(s, NF_SRTP_DROP_FRAGMENT);
 }
 
+/*
+ * The tail of every hook, for a packet whose destination port a stream
+ * uses: the table lookup and the transform.
+ */
+static unsigned int nf_srtp_match(struct sk_buff *skb,
+				  struct nf_srtp_net *nsn,
+				  struct nf_srtp_pkt *p, bool fragment)
+{
+	struct nf_srtp_node *n;
+
+	n = nf_srtp_lookup(nsn, &p->t);
+	if (!n)
+		return NF_ACCEPT;
+	if (unlikely(fragment))
+		return nf_srtp_fragment(nsn, n->stream, p->t.family);
+	return nf_srtp_transform(skb, nsn, n, p);
+}
+
+/*
+ * The IPv4 hooks.  The common packet, one no stream wants, leaves after
+ * the protocol test, one read of the UDP destination port and one read of
+ * the port filter; nothing is written.  Fragments other than the first
+ * carry no ports and cannot match.
+ */
+static unsigned int nf_srtp_hook4(struct sk_buff *skb, struct net *net,
+				  u8 op)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct nf_srtp_net *nsn;
+	const struct udphdr *uh;
+	struct nf_srtp_pkt p;
+	struct udphdr _uh;
+
+	if (iph->protocol != IPPROTO_UDP || (iph->frag_off & htons(IP_OFFSET)))
+		return NF_ACCEPT;
+	p.l4off = skb_network_offset(skb) + ip_hdrlen(skb);
+	uh = skb_header_pointer(skb, p.l4off, sizeof(_uh), &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	nsn = nf_srtp_pernet(net);
+	if (!nf_srtp_dport_used(nsn, op, uh->dest))
+		return NF_ACCEPT;
+
+	nf_srtp_tuple_ports(&p, NFPROTO_IPV4, op, uh);
+	p.t.saddr.ip = iph->saddr;
+	p.t.daddr.ip = iph->daddr;
+	return nf_srtp_match(skb, nsn, &p, ip_is_fragment(iph));
+}
+
+/*
+ * Where the UDP header of an IPv6 packet that is not plain UDP is.  False
+ * when there is none to read: another protocol, or a fragment other than
+ * the first.
+ */
+static bool nf_srtp_udp6_exthdr(struct sk_buff *skb, unsigned int *off,
+				bool *fragment)
+{
+	int flags = 0;
+
+	if (!ipv6_ext_hdr(ipv6_hdr(skb)->nexthdr))
+		return false;
+	*off = 0;
+	if (ipv6_find_hdr(skb, off, IPPROTO_UDP, NULL, &flags) != IPPROTO_UDP)
+		return false;
+	*fragment = flags & IP6_FH_F_FRAG;
+	return true;
+}
+
+static unsigned int nf_srtp_hook6(struct sk_buff *skb, struct net *net,
+				  u8 op)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct nf_srtp_net *nsn;
+	const struct udphdr *uh;
+	bool fragment = false;
+	struct nf_srtp_pkt p;
+	struct udphdr _uh;
+
+	if (ip6h->nexthdr == IPPROTO_UDP)
+		p.l4off = skb_network_offset(skb) + sizeof(*ip6h);
+	else if (!nf_srtp_udp6_exthdr(skb, &p.l4off, &fragment))
+		return NF_ACCEPT;
+	uh = skb_header_pointer(skb, p.l4off, sizeof(_uh), &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	nsn = nf_srtp_pernet(net);
+	if (!nf_srtp_dport_used(nsn, op, uh->dest))
+		return NF_ACCEPT;
+
+	nf_srtp_tuple_ports(&p, NFPROTO_IPV6, op, uh);
+	p.t.saddr.in6 = ip6h->saddr;
+	p.t.daddr.in6 = ip6h->daddr;
+	return nf_srtp_match(skb, nsn, &p, fragment);
+}
+
+static unsigned int nf_srtp_in4(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	return nf_srtp_hook4(skb, state->net, NF_SRTP_OP_UNPROTECT);
+}
+
+static unsigned int nf_srtp_out4(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	return nf_srtp_hook4(skb, state->net, NF_SRTP_OP_PROTECT);
+}
+
+static unsigned int nf_srtp_in6(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	return nf_srtp_hook6(skb, state->net, NF_SRTP_OP_UNPROTECT);
+}
+
+static unsigned int nf_srtp_out6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	return nf_srtp_hook6(skb, state->net, NF_SRTP_OP_PROTECT);
+}
+
+/*
+ * One hook per family and operation, each registered in a namespace with
+ * its first stream of that family and operation: an IPv4 deployment adds
+ * nothing to IPv6 traffic, a box that only receives SRTP nothing to what
+ * it sends.
+ */
 static const struct nf_hook_ops nf_srtp_hook_ops[] = {
-	{
-		.hook = nf_srtp_hook,
-		.priv = (void *)NF_SRTP_OP_UNPROTECT,
+	[NF_SRTP_HOOK_IN4] = {
+		.hook = nf_srtp_in4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_SRTP_PRI_IN,
 	},
-	{
-		.hook = nf_srtp_hook,
-		.priv = (void *)NF_SRTP_OP_PROTECT,
+	[NF_SRTP_HOOK_OUT4] = {
+		.hook = nf_srtp_out4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_SRTP_PRI_OUT,
 	},
-	{
-		.hook = nf_srtp_hook,
-		.priv = (void *)NF_SRTP_OP_UNPROTECT,
+	[NF_SRTP_HOOK_IN6] = {
+		.hook = nf_srtp_in6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_SRTP_PRI_IN,
 	},
-	{
-		.hook = nf_srtp_hook,
-		.priv = (void *)NF_SRTP_OP_PROTECT,
+	[NF_SRTP_HOOK_OUT6] = {
+		.hook = nf_srtp_out6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_SRTP_PRI_OUT,
 	},
 };
 
-int nf_srtp_hooks_register(struct net *net)
+static unsigned int nf_srtp_hook_index(u8 family, u8 op)
 {
-	return nf_register_net_hooks(net, nf_srtp_hook_ops,
-				     ARRAY_SIZE(nf_srtp_hook_ops));
+	unsigned int i = family == NFPROTO_IPV6 ? NF_SRTP_HOOK_IN6 :
+						  NF_SRTP_HOOK_IN4;
+
+	return op == NF_SRTP_OP_PROTECT ? i + 1 : i;
 }
 
-void nf_srtp_hooks_unregister(struct net *net)
+/*
+ * Registers the hook streams of @family and @op need, once; it stays
+ * until the namespace goes (unregistering would cost a synchronize_net()
+ * per call that ends).  Caller holds nsn->lock.
+ */
+int nf_srtp_hook_need(struct net *net, struct nf_srtp_net *nsn, u8 family,
+		      u8 op)
 {
-	nf_unregister_net_hooks(net, nf_srtp_hook_ops,
-				ARRAY_SIZE(nf_srtp_hook_ops));
+	unsigned int i = nf_srtp_hook_index(family, op);
+	int err;
+
+	if (nsn->hooks & BIT(i))
+		return 0;
+	err = nf_register_net_hook(net, &nf_srtp_hook_ops[i]);
+	if (!err)
+		nsn->hooks |= BIT(i);
+	return err;
+}
+
+void nf_srtp_hooks_unregister(struct net *net, struct nf_srtp_net *nsn)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nf_srtp_hook_ops); i++)
+		if (nsn->hooks & BIT(i))
+			nf_unregister_net_hook(net, &nf_srtp_hook_ops[i]);
+	nsn->hooks = 0;
 }

@@ -18,8 +18,11 @@ static struct dentry *nf_srtp_debugfs;
 
 static int __net_init nf_srtp_net_init(struct net *net)
 {
-	/* The hooks come with the namespace's first stream (table.c). */
-	return nf_srtp_table_init(nf_srtp_pernet(net));
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+
+	/* The hooks come with the namespace's streams (table.c). */
+	nf_srtp_defrag_init(net, nsn);
+	return nf_srtp_table_init(nsn);
 }
 
 static void __net_exit nf_srtp_net_exit(struct net *net)
@@ -27,8 +30,7 @@ static void __net_exit nf_srtp_net_exit(struct net *net)
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 
 	/* No packet reaches the streams any more, then they go. */
-	if (nsn->hooked)
-		nf_srtp_hooks_unregister(net);
+	nf_srtp_hooks_unregister(net, nsn);
 	nf_srtp_stream_flush(net, false);
 	nf_srtp_defrag_release(net, nsn);
 	nf_srtp_table_destroy(nsn);

@@ -129,7 +129,9 @@ static int nf_srtp_fill_stats(struct sk_buff *skb, struct net *net)
 			      NF_SRTP_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, NF_SRTP_A_STATS_UNPROTECTED, sum.unprotected,
 			      NF_SRTP_A_STATS_PAD) ||
-	    nf_srtp_put_drops(skb, NF_SRTP_A_STATS_DROPS, sum.drops)) {
+	    nf_srtp_put_drops(skb, NF_SRTP_A_STATS_DROPS, sum.drops) ||
+	    nla_put_u32(skb, NF_SRTP_A_STATS_DEFRAG,
+			nf_srtp_defrag_families(nsn))) {
 		nla_nest_cancel(skb, stats);
 		return -EMSGSIZE;
 	}

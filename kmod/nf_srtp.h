@@ -92,20 +92,33 @@ struct nf_srtp_net {
 	u32 next_id;
 	struct rhashtable table;	/* tuple -> node, read under RCU */
 	atomic_t nr_streams;
-	atomic_t nr_dir[3];		/* streams per enum nf_srtp_op */
 	atomic_t nr_wild_port;		/* streams with any source port */
 	atomic_t nr_wild_addr;		/* streams with any source address */
 	/*
-	 * Table nodes per destination port (indexed by the port as stored,
-	 * network order), so that a packet to a port no stream uses leaves
-	 * after one read instead of up to three hash lookups.  Allocated
-	 * (256 KiB) with the namespace's first stream, freed with it.
+	 * Table nodes per operation and destination port (unprotect ports,
+	 * then protect ports, each indexed by the port as stored, network
+	 * order), so that a packet to a port no stream of the hook's
+	 * operation uses leaves after one read instead of up to three hash
+	 * lookups; a forwarded media packet is looked up at one hook only.
+	 * Allocated (512 KiB) with the namespace's first stream, freed with
+	 * the namespace.
 	 */
 	u32 __rcu *dport_refs;
 	struct nf_srtp_pcpu_stats __percpu *stats;
-	bool defrag4;
-	bool defrag6;
-	bool hooked;			/* our netfilter hooks are registered */
+	possible_net_t net;
+	u8 hooks;			/* registered: BIT(enum nf_srtp_hook) */
+	/* Reassembly (defrag.c): asked for by the datapath, then enabled. */
+	unsigned long defrag_wanted;	/* bit 0 IPv4, bit 1 IPv6 */
+	u32 defrag_on;			/* NF_SRTP_DEFRAG_*, under @lock */
+	struct work_struct defrag_work;
+};
+
+/* The hooks, one per family and operation (hook.c). */
+enum nf_srtp_hook {
+	NF_SRTP_HOOK_IN4,		/* IPv4 unprotect */
+	NF_SRTP_HOOK_OUT4,		/* IPv4 protect */
+	NF_SRTP_HOOK_IN6,
+	NF_SRTP_HOOK_OUT6,
 };
 
 extern unsigned int nf_srtp_net_id;
@@ -131,8 +144,7 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 int nf_srtp_stream_remove(struct net *net, u32 id);
 struct nf_srtp_stream *nf_srtp_stream_find(struct nf_srtp_net *nsn, u32 id);
 void nf_srtp_stream_flush(struct net *net, bool notify);
-void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn);
-bool nf_srtp_dport_used(struct nf_srtp_net *nsn, __be16 dport);
+bool nf_srtp_dport_used(struct nf_srtp_net *nsn, u8 op, __be16 dport);
 struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 				    struct nf_srtp_tuple *t);
 
@@ -147,7 +159,14 @@ void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
 enum nf_srtp_drop nf_srtp_drop_reason(enum srtp_reason why);
 
 /* hook.c */
-int nf_srtp_hooks_register(struct net *net);
-void nf_srtp_hooks_unregister(struct net *net);
+int nf_srtp_hook_need(struct net *net, struct nf_srtp_net *nsn, u8 family,
+		      u8 op);
+void nf_srtp_hooks_unregister(struct net *net, struct nf_srtp_net *nsn);
+
+/* defrag.c */
+void nf_srtp_defrag_init(struct net *net, struct nf_srtp_net *nsn);
+void nf_srtp_defrag_request(struct nf_srtp_net *nsn, u8 family);
+u32 nf_srtp_defrag_families(const struct nf_srtp_net *nsn);
+void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn);
 
 #endif /* _NF_SRTP_H */

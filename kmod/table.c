@@ -10,8 +10,6 @@
  */
 
 #include <linux/rhashtable.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "nf_srtp.h"
 
@@ -56,44 +54,21 @@ static void nf_srtp_count(struct nf_srtp_net *nsn,
 	const struct nf_srtp_tuple *t = &s->node[0].key;
 
 	atomic_add(delta, &nsn->nr_streams);
-	atomic_add(delta, &nsn->nr_dir[s->op]);
 	if (!t->sport)
 		atomic_add(delta, &nsn->nr_wild_port);
 	if (nf_srtp_addr_any(&t->saddr))
 		atomic_add(delta, &nsn->nr_wild_addr);
 }
 
-/*
- * Defragmentation makes a fragmented media packet whole before the
- * unprotect hook sees it; it is enabled for the family of the first
- * stream that needs it and stays until the namespace goes.
- */
-static int nf_srtp_need_defrag(struct net *net, struct nf_srtp_net *nsn,
-			       u8 family)
-{
-	int err = 0;
-
-	if (family == NFPROTO_IPV4 && !nsn->defrag4) {
-		err = nf_defrag_ipv4_enable(net);
-		nsn->defrag4 = !err;
-	} else if (family == NFPROTO_IPV6 && !nsn->defrag6) {
-		err = nf_defrag_ipv6_enable(net);
-		nsn->defrag6 = !err;
-	}
-	return err;
-}
-
-void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn)
-{
-	if (nsn->defrag4)
-		nf_defrag_ipv4_disable(net);
-	if (nsn->defrag6)
-		nf_defrag_ipv6_disable(net);
-	nsn->defrag4 = false;
-	nsn->defrag6 = false;
-}
-
 #define NF_SRTP_PORTS	65536
+
+/* The filter's counter of @op and @port (as stored, network order). */
+static unsigned int nf_srtp_dport_slot(u8 op, __be16 port)
+{
+	unsigned int half = op == NF_SRTP_OP_PROTECT ? NF_SRTP_PORTS : 0;
+
+	return half + (__force u16)port;
+}
 
 /* The destination port filter, allocated once; caller holds nsn->lock. */
 static int nf_srtp_dport_refs_alloc(struct nf_srtp_net *nsn)
@@ -102,7 +77,7 @@ static int nf_srtp_dport_refs_alloc(struct nf_srtp_net *nsn)
 
 	if (rcu_access_pointer(nsn->dport_refs))
 		return 0;
-	refs = kvcalloc(NF_SRTP_PORTS, sizeof(*refs), GFP_KERNEL);
+	refs = kvcalloc(2 * NF_SRTP_PORTS, sizeof(*refs), GFP_KERNEL);
 	if (!refs)
 		return -ENOMEM;
 	rcu_assign_pointer(nsn->dport_refs, refs);
@@ -115,22 +90,22 @@ static void nf_srtp_dport_ref(struct nf_srtp_net *nsn,
 {
 	u32 *refs = rcu_dereference_protected(nsn->dport_refs,
 					      lockdep_is_held(&nsn->lock));
-	u16 port = (__force u16)t->dport;
+	unsigned int i = nf_srtp_dport_slot(t->dir, t->dport);
 
-	WRITE_ONCE(refs[port], refs[port] + delta);
+	WRITE_ONCE(refs[i], refs[i] + delta);
 }
 
 /*
- * False when no stream of the namespace has @dport as its destination
- * port: the packet cannot match.  Caller holds rcu_read_lock().  A packet
- * racing with the first stream's insertion may miss the filter, as it
- * would have missed the stream a moment earlier.
+ * False when no stream of the namespace for operation @op has @dport as
+ * its destination port: the packet cannot match.  Caller holds
+ * rcu_read_lock().  A packet racing with the first stream's insertion may
+ * miss the filter, as it would have missed the stream a moment earlier.
  */
-bool nf_srtp_dport_used(struct nf_srtp_net *nsn, __be16 dport)
+bool nf_srtp_dport_used(struct nf_srtp_net *nsn, u8 op, __be16 dport)
 {
 	u32 *refs = rcu_dereference(nsn->dport_refs);
 
-	return refs && READ_ONCE(refs[(__force u16)dport]);
+	return refs && READ_ONCE(refs[nf_srtp_dport_slot(op, dport)]);
 }
 
 static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
@@ -183,30 +158,16 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 	int err;
 
 	mutex_lock(&nsn->lock);
-	if (s->op == NF_SRTP_OP_UNPROTECT) {
-		err = nf_srtp_need_defrag(net, nsn, s->node[0].key.family);
-		if (err) {
-			NL_SET_ERR_MSG(extack, "cannot enable IP defragmentation");
-			goto out;
-		}
-	}
 	err = nf_srtp_dport_refs_alloc(nsn);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "no memory for the port filter");
 		goto out;
 	}
-	/*
-	 * A namespace without streams pays nothing: the hooks are registered
-	 * with its first stream and stay until the namespace goes (removing
-	 * them would cost a synchronize_net() per call that ends).
-	 */
-	if (!nsn->hooked) {
-		err = nf_srtp_hooks_register(net);
-		if (err) {
-			NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
-			goto out;
-		}
-		nsn->hooked = true;
+	/* A namespace pays only for the hooks its streams need. */
+	err = nf_srtp_hook_need(net, nsn, s->node[0].key.family, s->op);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+		goto out;
 	}
 	write_pnet(&s->net, net);
 	err = xa_alloc_cyclic(&nsn->streams, &s->id, s, xa_limit_31b,

@@ -220,6 +220,8 @@ static int parse_stats(struct nl_msg *msg, void *arg)
 		stats->unprotected = nla_get_u64(st[NF_SRTP_A_STATS_UNPROTECTED]);
 	if (st[NF_SRTP_A_STATS_DROPS])
 		get_drops(st[NF_SRTP_A_STATS_DROPS], stats->drops);
+	if (st[NF_SRTP_A_STATS_DEFRAG])
+		stats->defrag = nla_get_u32(st[NF_SRTP_A_STATS_DEFRAG]);
 	return NL_OK;
 }
 
@@ -273,6 +275,7 @@ static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
 	[NF_SRTP_DROP_NOMEM] = "nomem",
 	[NF_SRTP_DROP_GSO] = "gso",
 	[NF_SRTP_DROP_CRYPTO] = "crypto",
+	[NF_SRTP_DROP_FRAGMENT] = "fragment",
 };
 
 const char *nfsrtp_drop_name(unsigned int reason)

@@ -62,6 +62,7 @@ struct nfsrtp_stats {
 	uint64_t protected;	/* packets protected in this namespace */
 	uint64_t unprotected;	/* packets unprotected */
 	uint64_t drops[NF_SRTP_DROP_MAX + 1];	/* by enum nf_srtp_drop */
+	uint32_t defrag;	/* NF_SRTP_DEFRAG_IPV4 | NF_SRTP_DEFRAG_IPV6 */
 };
 
 /*

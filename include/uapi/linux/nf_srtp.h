@@ -61,6 +61,12 @@
  *                               per non-zero enum nf_srtp_drop reason
  *                               (the attribute type is the reason);
  *                               these survive the streams they hit
+ *        NF_SRTP_A_STATS_DEFRAG: NLA_U32, the IP families whose
+ *                                defragmentation nf_srtp has enabled in
+ *                                this namespace: NF_SRTP_DEFRAG_IPV4,
+ *                                NF_SRTP_DEFRAG_IPV6 (a fragmented packet
+ *                                of a stream's flow turns it on; see
+ *                                NF_SRTP_DROP_FRAGMENT)
  *
  * NF_SRTP_CMD_STREAM_ADD
  * ----------------------
@@ -224,11 +230,16 @@ enum nf_srtp_stats_attr {
 	NF_SRTP_A_STATS_PROTECTED,
 	NF_SRTP_A_STATS_UNPROTECTED,
 	NF_SRTP_A_STATS_DROPS,
+	NF_SRTP_A_STATS_DEFRAG,
 
 	__NF_SRTP_A_STATS_MAX
 };
 
 #define NF_SRTP_A_STATS_MAX (__NF_SRTP_A_STATS_MAX - 1)
+
+/* NF_SRTP_A_STATS_DEFRAG */
+#define NF_SRTP_DEFRAG_IPV4	0x1
+#define NF_SRTP_DEFRAG_IPV6	0x2
 
 enum nf_srtp_stream_attr {
 	NF_SRTP_A_STREAM_UNSPEC,
@@ -327,6 +338,9 @@ enum nf_srtp_drop {
 	NF_SRTP_DROP_NOMEM,		/* the skb could not be made writable */
 	NF_SRTP_DROP_GSO,		/* a GSO/UDP_SEGMENT super-packet */
 	NF_SRTP_DROP_CRYPTO,		/* the crypto API failed */
+	NF_SRTP_DROP_FRAGMENT,		/* an IP fragment, met before the
+					 * namespace reassembled them
+					 */
 
 	__NF_SRTP_DROP_MAX
 };
