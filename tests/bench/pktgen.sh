@@ -42,8 +42,13 @@
 # is given.
 #
 #   R0, R2  no stream (module loaded: "loaded, no stream")
-#   R1  the matching protect stream 10.0.1.1:4000 -> 10.0.2.1:5000 only
-#   RU  the matching unprotect stream 10.0.1.1:4002 -> 10.0.2.1:5002 only
+#   R1  the matching protect stream 10.0.1.1:4000 -> 10.0.2.1:5000, and
+#       one unrelated unprotect stream
+#   RU  the matching unprotect stream 10.0.1.1:4002 -> 10.0.2.1:5002, and
+#       one unrelated protect stream
+#       (each of R1, RU and RN has streams of both operations, so the
+#       same hooks: a namespace gets the hook of an operation with its
+#       first stream of it, and "N against 1" compares table sizes only)
 #   RN  both matching streams among N (N - 2 unrelated ones, half protect,
 #       half unprotect), grown in steps (BENCH_STREAMS)
 #   P0, PU, PN  one protect stream 4002 -> 5002 each, feeding R0, RU, RN
@@ -633,6 +638,8 @@ RU_ID=$(add_stream RU unprotect 4002 5002)
 PN_ID=$(add_stream PN protect 4002 5002)
 RN_UID=$(add_stream RN unprotect 4002 5002)
 R1_ID=$(add_stream R1 protect 4000 5000)
+unrelated 1 1 | ctl R1 -b - >/dev/null || die "R1's unrelated stream"
+unrelated 1 0 | ctl RU -b - >/dev/null || die "RU's unrelated stream"
 RN_PID=$(add_stream RN protect 4000 5000)
 
 # --- 3. per table size of RN: direct and chain series ---
