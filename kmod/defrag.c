@@ -83,7 +83,10 @@ u32 nf_srtp_defrag_families(const struct nf_srtp_net *nsn)
 	return READ_ONCE(nsn->defrag_on);
 }
 
-/* Namespace exit, after the hooks are gone: nothing can ask any more. */
+/*
+ * Namespace exit, a grace period after the hooks were unregistered
+ * (main.c): no packet is left to ask any more.
+ */
 void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn)
 {
 	cancel_work_sync(&nsn->defrag_work);

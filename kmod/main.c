@@ -25,12 +25,21 @@ static int __net_init nf_srtp_net_init(struct net *net)
 	return nf_srtp_table_init(nsn);
 }
 
+/*
+ * Unregistering a hook does not wait for the packets inside it; the core
+ * runs synchronize_rcu() between .pre_exit and .exit (namespace exit and
+ * module unload alike), so by .exit no packet is left in our hooks, none
+ * can ask for reassembly, and the tables can go.
+ */
+static void __net_exit nf_srtp_net_pre_exit(struct net *net)
+{
+	nf_srtp_hooks_unregister(net, nf_srtp_pernet(net));
+}
+
 static void __net_exit nf_srtp_net_exit(struct net *net)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 
-	/* No packet reaches the streams any more, then they go. */
-	nf_srtp_hooks_unregister(net, nsn);
 	nf_srtp_stream_flush(net, false);
 	nf_srtp_defrag_release(net, nsn);
 	nf_srtp_table_destroy(nsn);
@@ -38,6 +47,7 @@ static void __net_exit nf_srtp_net_exit(struct net *net)
 
 static struct pernet_operations nf_srtp_net_ops = {
 	.init = nf_srtp_net_init,
+	.pre_exit = nf_srtp_net_pre_exit,
 	.exit = nf_srtp_net_exit,
 	.id = &nf_srtp_net_id,
 	.size = sizeof(struct nf_srtp_net),
