@@ -211,6 +211,23 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 }
 
 /*
+ * The UDP header at @l4off when a stream of @op uses its destination
+ * port, else NULL: most packets leave here, having written nothing.
+ */
+static const struct udphdr *nf_srtp_udp_wanted(struct sk_buff *skb,
+					       struct nf_srtp_net *nsn, u8 op,
+					       unsigned int l4off,
+					       struct udphdr *buf)
+{
+	const struct udphdr *uh;
+
+	uh = skb_header_pointer(skb, l4off, sizeof(*buf), buf);
+	if (!uh || !nf_srtp_dport_used(nsn, op, uh->dest))
+		return NULL;
+	return uh;
+}
+
+/*
  * The IPv4 hooks.  The common packet, one no stream wants, leaves after
  * the protocol test, one read of the UDP destination port and one read of
  * the port filter; nothing is written.  Fragments other than the first
@@ -228,11 +245,9 @@ static unsigned int nf_srtp_hook4(struct sk_buff *skb, struct net *net,
 	if (iph->protocol != IPPROTO_UDP || (iph->frag_off & htons(IP_OFFSET)))
 		return NF_ACCEPT;
 	p.l4off = skb_network_offset(skb) + ip_hdrlen(skb);
-	uh = skb_header_pointer(skb, p.l4off, sizeof(_uh), &_uh);
-	if (!uh)
-		return NF_ACCEPT;
 	nsn = nf_srtp_pernet(net);
-	if (!nf_srtp_dport_used(nsn, op, uh->dest))
+	uh = nf_srtp_udp_wanted(skb, nsn, op, p.l4off, &_uh);
+	if (!uh)
 		return NF_ACCEPT;
 
 	nf_srtp_tuple_ports(&p, NFPROTO_IPV4, op, uh);
@@ -274,11 +289,9 @@ static unsigned int nf_srtp_hook6(struct sk_buff *skb, struct net *net,
 		p.l4off = skb_network_offset(skb) + sizeof(*ip6h);
 	else if (!nf_srtp_udp6_exthdr(skb, &p.l4off, &fragment))
 		return NF_ACCEPT;
-	uh = skb_header_pointer(skb, p.l4off, sizeof(_uh), &_uh);
-	if (!uh)
-		return NF_ACCEPT;
 	nsn = nf_srtp_pernet(net);
-	if (!nf_srtp_dport_used(nsn, op, uh->dest))
+	uh = nf_srtp_udp_wanted(skb, nsn, op, p.l4off, &_uh);
+	if (!uh)
 		return NF_ACCEPT;
 
 	nf_srtp_tuple_ports(&p, NFPROTO_IPV6, op, uh);
@@ -354,8 +367,9 @@ static unsigned int nf_srtp_hook_index(u8 family, u8 op)
 
 /*
  * Registers the hook streams of @family and @op need, once; it stays
- * until the namespace goes (unregistering would cost a synchronize_net()
- * per call that ends).  Caller holds nsn->lock.
+ * until the namespace goes (taking it away when a call ends would
+ * rebuild the hook list and need a grace period each time).  Caller
+ * holds nsn->lock.
  */
 int nf_srtp_hook_need(struct net *net, struct nf_srtp_net *nsn, u8 family,
 		      u8 op)
