@@ -233,11 +233,10 @@ static const struct udphdr *nf_srtp_udp_wanted(struct sk_buff *skb,
  * the port filter; nothing is written.  Fragments other than the first
  * carry no ports and cannot match.
  */
-static unsigned int nf_srtp_hook4(struct sk_buff *skb, struct net *net,
-				  u8 op)
+static unsigned int nf_srtp_hook4(struct sk_buff *skb,
+				  struct nf_srtp_net *nsn, u8 op)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct nf_srtp_net *nsn;
 	const struct udphdr *uh;
 	struct nf_srtp_pkt p;
 	struct udphdr _uh;
@@ -245,7 +244,6 @@ static unsigned int nf_srtp_hook4(struct sk_buff *skb, struct net *net,
 	if (iph->protocol != IPPROTO_UDP || (iph->frag_off & htons(IP_OFFSET)))
 		return NF_ACCEPT;
 	p.l4off = skb_network_offset(skb) + ip_hdrlen(skb);
-	nsn = nf_srtp_pernet(net);
 	uh = nf_srtp_udp_wanted(skb, nsn, op, p.l4off, &_uh);
 	if (!uh)
 		return NF_ACCEPT;
@@ -275,11 +273,10 @@ static bool nf_srtp_udp6_exthdr(struct sk_buff *skb, unsigned int *off,
 	return true;
 }
 
-static unsigned int nf_srtp_hook6(struct sk_buff *skb, struct net *net,
-				  u8 op)
+static unsigned int nf_srtp_hook6(struct sk_buff *skb,
+				  struct nf_srtp_net *nsn, u8 op)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct nf_srtp_net *nsn;
 	const struct udphdr *uh;
 	bool fragment = false;
 	struct nf_srtp_pkt p;
@@ -289,7 +286,6 @@ static unsigned int nf_srtp_hook6(struct sk_buff *skb, struct net *net,
 		p.l4off = skb_network_offset(skb) + sizeof(*ip6h);
 	else if (!nf_srtp_udp6_exthdr(skb, &p.l4off, &fragment))
 		return NF_ACCEPT;
-	nsn = nf_srtp_pernet(net);
 	uh = nf_srtp_udp_wanted(skb, nsn, op, p.l4off, &_uh);
 	if (!uh)
 		return NF_ACCEPT;
@@ -303,34 +299,36 @@ static unsigned int nf_srtp_hook6(struct sk_buff *skb, struct net *net,
 static unsigned int nf_srtp_in4(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	return nf_srtp_hook4(skb, state->net, NF_SRTP_OP_UNPROTECT);
+	return nf_srtp_hook4(skb, priv, NF_SRTP_OP_UNPROTECT);
 }
 
 static unsigned int nf_srtp_out4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	return nf_srtp_hook4(skb, state->net, NF_SRTP_OP_PROTECT);
+	return nf_srtp_hook4(skb, priv, NF_SRTP_OP_PROTECT);
 }
 
 static unsigned int nf_srtp_in6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	return nf_srtp_hook6(skb, state->net, NF_SRTP_OP_UNPROTECT);
+	return nf_srtp_hook6(skb, priv, NF_SRTP_OP_UNPROTECT);
 }
 
 static unsigned int nf_srtp_out6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	return nf_srtp_hook6(skb, state->net, NF_SRTP_OP_PROTECT);
+	return nf_srtp_hook6(skb, priv, NF_SRTP_OP_PROTECT);
 }
 
 /*
  * One hook per family and operation, each registered in a namespace with
  * its first stream of that family and operation: an IPv4 deployment adds
  * nothing to IPv6 traffic, a box that only receives SRTP nothing to what
- * it sends.
+ * it sends.  These are templates: a namespace registers its own copies,
+ * whose priv is its nf_srtp_net, so the hooks need no net_generic()
+ * lookup.
  */
-static const struct nf_hook_ops nf_srtp_hook_ops[] = {
+static const struct nf_hook_ops nf_srtp_hook_ops[NF_SRTP_HOOKS] = {
 	[NF_SRTP_HOOK_IN4] = {
 		.hook = nf_srtp_in4,
 		.pf = NFPROTO_IPV4,
@@ -379,7 +377,9 @@ int nf_srtp_hook_need(struct net *net, struct nf_srtp_net *nsn, u8 family,
 
 	if (nsn->hooks & BIT(i))
 		return 0;
-	err = nf_register_net_hook(net, &nf_srtp_hook_ops[i]);
+	nsn->hook_ops[i] = nf_srtp_hook_ops[i];
+	nsn->hook_ops[i].priv = nsn;
+	err = nf_register_net_hook(net, &nsn->hook_ops[i]);
 	if (!err)
 		nsn->hooks |= BIT(i);
 	return err;
@@ -391,6 +391,6 @@ void nf_srtp_hooks_unregister(struct net *net, struct nf_srtp_net *nsn)
 
 	for (i = 0; i < ARRAY_SIZE(nf_srtp_hook_ops); i++)
 		if (nsn->hooks & BIT(i))
-			nf_unregister_net_hook(net, &nf_srtp_hook_ops[i]);
+			nf_unregister_net_hook(net, &nsn->hook_ops[i]);
 	nsn->hooks = 0;
 }

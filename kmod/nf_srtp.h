@@ -85,6 +85,15 @@ struct nf_srtp_pcpu_stats {
 	u64 drops[__NF_SRTP_DROP_MAX];
 };
 
+/* The hooks, one per family and operation (hook.c). */
+enum nf_srtp_hook {
+	NF_SRTP_HOOK_IN4,		/* IPv4 unprotect */
+	NF_SRTP_HOOK_OUT4,		/* IPv4 protect */
+	NF_SRTP_HOOK_IN6,
+	NF_SRTP_HOOK_OUT6,
+	NF_SRTP_HOOKS
+};
+
 /* Per network namespace state. */
 struct nf_srtp_net {
 	struct mutex lock;		/* serializes changes to the tables */
@@ -107,18 +116,11 @@ struct nf_srtp_net {
 	struct nf_srtp_pcpu_stats __percpu *stats;
 	possible_net_t net;
 	u8 hooks;			/* registered: BIT(enum nf_srtp_hook) */
+	struct nf_hook_ops hook_ops[NF_SRTP_HOOKS];	/* priv: this */
 	/* Reassembly (defrag.c): asked for by the datapath, then enabled. */
 	unsigned long defrag_wanted;	/* bit 0 IPv4, bit 1 IPv6 */
 	u32 defrag_on;			/* NF_SRTP_DEFRAG_*, under @lock */
 	struct work_struct defrag_work;
-};
-
-/* The hooks, one per family and operation (hook.c). */
-enum nf_srtp_hook {
-	NF_SRTP_HOOK_IN4,		/* IPv4 unprotect */
-	NF_SRTP_HOOK_OUT4,		/* IPv4 protect */
-	NF_SRTP_HOOK_IN6,
-	NF_SRTP_HOOK_OUT6,
 };
 
 extern unsigned int nf_srtp_net_id;
