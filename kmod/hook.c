@@ -211,10 +211,31 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 }
 
 /*
- * The UDP header at @l4off when a stream of @op uses its destination
- * port, else NULL: most packets leave here, having written nothing.
+ * The port filter, the first thing every UDP packet through a hook meets:
+ * false when no stream of @op uses the destination port of the UDP
+ * header at @l4off.  The port is read in place: the header is in the
+ * linear area of the packets drivers and the stack build, and one that
+ * is not is let through to the full parse, which copies it out.  Inline
+ * and with no local whose address is taken, so that the common packet
+ * costs the hook no call, no stack frame and no stack canary.
  */
-static const struct udphdr *nf_srtp_udp_wanted(struct sk_buff *skb,
+static __always_inline bool nf_srtp_port_wanted(const struct sk_buff *skb,
+						const struct nf_srtp_net *nsn,
+						u8 op, unsigned int l4off)
+{
+	const struct udphdr *uh;
+
+	if (unlikely(skb_headlen(skb) < l4off + sizeof(*uh)))
+		return true;
+	uh = (const struct udphdr *)(skb->data + l4off);
+	return nf_srtp_dport_used(nsn, op, uh->dest);
+}
+
+/*
+ * The UDP header at @l4off, copied out if need be, when a stream of @op
+ * uses its destination port; else NULL.
+ */
+static const struct udphdr *nf_srtp_udp_header(struct sk_buff *skb,
 					       struct nf_srtp_net *nsn, u8 op,
 					       unsigned int l4off,
 					       struct udphdr *buf)
@@ -227,27 +248,20 @@ static const struct udphdr *nf_srtp_udp_wanted(struct sk_buff *skb,
 	return uh;
 }
 
-/*
- * The IPv4 hooks.  The common packet, one no stream wants, leaves after
- * the protocol test, one read of the UDP destination port and one read of
- * the port filter; nothing is written.  Fragments other than the first
- * carry no ports and cannot match.
- */
-static unsigned int nf_srtp_hook4(struct sk_buff *skb,
-				  struct nf_srtp_net *nsn, u8 op)
+/* An IPv4 packet the port filter let through: the lookup and the rest. */
+static noinline unsigned int nf_srtp_match4(struct sk_buff *skb,
+					    struct nf_srtp_net *nsn, u8 op,
+					    unsigned int l4off)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct udphdr *uh;
 	struct nf_srtp_pkt p;
 	struct udphdr _uh;
 
-	if (iph->protocol != IPPROTO_UDP || (iph->frag_off & htons(IP_OFFSET)))
-		return NF_ACCEPT;
-	p.l4off = skb_network_offset(skb) + ip_hdrlen(skb);
-	uh = nf_srtp_udp_wanted(skb, nsn, op, p.l4off, &_uh);
+	p.l4off = l4off;
+	uh = nf_srtp_udp_header(skb, nsn, op, l4off, &_uh);
 	if (!uh)
 		return NF_ACCEPT;
-
 	nf_srtp_tuple_ports(&p, NFPROTO_IPV4, op, uh);
 	p.t.saddr.ip = iph->saddr;
 	p.t.daddr.ip = iph->daddr;
@@ -255,17 +269,36 @@ static unsigned int nf_srtp_hook4(struct sk_buff *skb,
 }
 
 /*
- * Where the UDP header of an IPv6 packet that is not plain UDP is.  False
- * when there is none to read: another protocol, or a fragment other than
- * the first.
+ * The IPv4 hooks.  The common packet, one no stream wants, leaves after
+ * the protocol test, one read of the UDP destination port and one read of
+ * the port filter, all inline; nothing is written.  Fragments other than
+ * the first carry no ports and cannot match.
+ */
+static __always_inline unsigned int nf_srtp_hook4(struct sk_buff *skb,
+						  struct nf_srtp_net *nsn,
+						  u8 op)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int l4off;
+
+	if (iph->protocol != IPPROTO_UDP || (iph->frag_off & htons(IP_OFFSET)))
+		return NF_ACCEPT;
+	l4off = skb_network_offset(skb) + ip_hdrlen(skb);
+	if (likely(!nf_srtp_port_wanted(skb, nsn, op, l4off)))
+		return NF_ACCEPT;
+	return nf_srtp_match4(skb, nsn, op, l4off);
+}
+
+/*
+ * Where the UDP header of an IPv6 packet with extension headers is.
+ * False when there is none to read: another protocol, or a fragment
+ * other than the first.
  */
 static bool nf_srtp_udp6_exthdr(struct sk_buff *skb, unsigned int *off,
 				bool *fragment)
 {
 	int flags = 0;
 
-	if (!ipv6_ext_hdr(ipv6_hdr(skb)->nexthdr))
-		return false;
 	*off = 0;
 	if (ipv6_find_hdr(skb, off, IPPROTO_UDP, NULL, &flags) != IPPROTO_UDP)
 		return false;
@@ -273,8 +306,12 @@ static bool nf_srtp_udp6_exthdr(struct sk_buff *skb, unsigned int *off,
 	return true;
 }
 
-static unsigned int nf_srtp_hook6(struct sk_buff *skb,
-				  struct nf_srtp_net *nsn, u8 op)
+/*
+ * An IPv6 packet the port filter let through, or one with extension
+ * headers, which the filter has not seen yet.
+ */
+static noinline unsigned int nf_srtp_match6(struct sk_buff *skb,
+					    struct nf_srtp_net *nsn, u8 op)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct udphdr *uh;
@@ -286,14 +323,47 @@ static unsigned int nf_srtp_hook6(struct sk_buff *skb,
 		p.l4off = skb_network_offset(skb) + sizeof(*ip6h);
 	else if (!nf_srtp_udp6_exthdr(skb, &p.l4off, &fragment))
 		return NF_ACCEPT;
-	uh = nf_srtp_udp_wanted(skb, nsn, op, p.l4off, &_uh);
+	uh = nf_srtp_udp_header(skb, nsn, op, p.l4off, &_uh);
 	if (!uh)
 		return NF_ACCEPT;
-
 	nf_srtp_tuple_ports(&p, NFPROTO_IPV6, op, uh);
 	p.t.saddr.in6 = ip6h->saddr;
 	p.t.daddr.in6 = ip6h->daddr;
 	return nf_srtp_match(skb, nsn, &p, fragment);
+}
+
+/*
+ * An IPv6 packet that is not plain UDP: UDP behind extension headers goes
+ * to the full parse, any other protocol leaves.  Out of line, so that the
+ * hooks' plain UDP path keeps its registers and needs no stack.
+ */
+static noinline unsigned int nf_srtp_exthdr6(struct sk_buff *skb,
+					     struct nf_srtp_net *nsn, u8 op,
+					     u8 nexthdr)
+{
+	if (!ipv6_ext_hdr(nexthdr))
+		return NF_ACCEPT;
+	return nf_srtp_match6(skb, nsn, op);
+}
+
+/*
+ * The IPv6 hooks: plain UDP (no extension header, the media case) takes
+ * the inline filter as IPv4 does; other packets go to the full parse.
+ */
+static __always_inline unsigned int nf_srtp_hook6(struct sk_buff *skb,
+						  struct nf_srtp_net *nsn,
+						  u8 op)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	unsigned int l4off;
+
+	if (nexthdr == IPPROTO_UDP) {
+		l4off = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+		if (likely(!nf_srtp_port_wanted(skb, nsn, op, l4off)))
+			return NF_ACCEPT;
+		return nf_srtp_match6(skb, nsn, op);
+	}
+	return nf_srtp_exthdr6(skb, nsn, op, nexthdr);
 }
 
 static unsigned int nf_srtp_in4(void *priv, struct sk_buff *skb,

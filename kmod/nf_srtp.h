@@ -132,6 +132,31 @@ static inline struct nf_srtp_net *nf_srtp_pernet(const struct net *net)
 	return net_generic(net, nf_srtp_net_id);
 }
 
+#define NF_SRTP_PORTS	65536
+
+/* The port filter's counter of @op and @port (as stored, network order). */
+static inline unsigned int nf_srtp_dport_slot(u8 op, __be16 port)
+{
+	unsigned int half = op == NF_SRTP_OP_PROTECT ? NF_SRTP_PORTS : 0;
+
+	return half + (__force u16)port;
+}
+
+/*
+ * False when no stream of the namespace for operation @op has @dport as
+ * its destination port: the packet cannot match.  Inline, because every
+ * packet through a hook asks it.  Caller holds rcu_read_lock().  A packet
+ * racing with the first stream's insertion may miss the filter, as it
+ * would have missed the stream a moment earlier.
+ */
+static inline bool nf_srtp_dport_used(const struct nf_srtp_net *nsn, u8 op,
+				      __be16 dport)
+{
+	const u32 *refs = rcu_dereference(nsn->dport_refs);
+
+	return refs && READ_ONCE(refs[nf_srtp_dport_slot(op, dport)]);
+}
+
 /* netlink.c */
 int nf_srtp_genl_init(void);
 void nf_srtp_genl_exit(void);
@@ -146,7 +171,6 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 int nf_srtp_stream_remove(struct net *net, u32 id);
 struct nf_srtp_stream *nf_srtp_stream_find(struct nf_srtp_net *nsn, u32 id);
 void nf_srtp_stream_flush(struct net *net, bool notify);
-bool nf_srtp_dport_used(struct nf_srtp_net *nsn, u8 op, __be16 dport);
 struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 				    struct nf_srtp_tuple *t);
 

@@ -60,16 +60,6 @@ static void nf_srtp_count(struct nf_srtp_net *nsn,
 		atomic_add(delta, &nsn->nr_wild_addr);
 }
 
-#define NF_SRTP_PORTS	65536
-
-/* The filter's counter of @op and @port (as stored, network order). */
-static unsigned int nf_srtp_dport_slot(u8 op, __be16 port)
-{
-	unsigned int half = op == NF_SRTP_OP_PROTECT ? NF_SRTP_PORTS : 0;
-
-	return half + (__force u16)port;
-}
-
 /* The destination port filter, allocated once; caller holds nsn->lock. */
 static int nf_srtp_dport_refs_alloc(struct nf_srtp_net *nsn)
 {
@@ -93,19 +83,6 @@ static void nf_srtp_dport_ref(struct nf_srtp_net *nsn,
 	unsigned int i = nf_srtp_dport_slot(t->dir, t->dport);
 
 	WRITE_ONCE(refs[i], refs[i] + delta);
-}
-
-/*
- * False when no stream of the namespace for operation @op has @dport as
- * its destination port: the packet cannot match.  Caller holds
- * rcu_read_lock().  A packet racing with the first stream's insertion may
- * miss the filter, as it would have missed the stream a moment earlier.
- */
-bool nf_srtp_dport_used(struct nf_srtp_net *nsn, u8 op, __be16 dport)
-{
-	u32 *refs = rcu_dereference(nsn->dport_refs);
-
-	return refs && READ_ONCE(refs[nf_srtp_dport_slot(op, dport)]);
 }
 
 static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
