@@ -129,8 +129,14 @@ $(B)/bench/bench_core: tests/bench/bench_core.c $(CORE_SRCS) tests/lib/ref_srtp.
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(CORE_SRCS) tests/lib/ref_srtp.c \
 		$(shell pkg-config --cflags --libs libsrtp2 libcrypto)
 
+# The guest clock's ns per instruction, checked by scripts/bench-kernel
+# under BENCH_ICOUNT.
+$(B)/bench/clockcal: tests/bench/clockcal.c
+	@mkdir -p $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
 # Userspace core vs libsrtp2 vs the raw crypto floor; see
-# Documentation/performance.md.  The kernel benchmark joins "bench" later.
+# Documentation/performance.md.
 bench-core: $(B)/bench/bench_core
 	@scripts/bench-core
 
@@ -158,6 +164,6 @@ fuzz: $(FUZZ_TARGETS)
 # Documentation/performance.md.
 .PHONY: bench-kernel
 BENCH_KVER ?= 6.1
-bench-kernel: all
+bench-kernel: all $(B)/bench/clockcal
 	@$(MAKE) -s module KVER=$(BENCH_KVER)
 	@BENCH_KVER=$(BENCH_KVER) scripts/bench-kernel

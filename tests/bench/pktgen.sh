@@ -95,13 +95,16 @@
 #       pktgen's packets and its thread's CPU time in the window
 #   WARMUP ...            the same for discarded windows
 #   STREAMS N             RN's table size for the series after it
+#   CLOCK NS              the guest clock's ns per instruction (clockcal),
+#                         when BENCH_CLOCKCAL names the program
 #   INFO ...              facts (timings, stream checks)
 #   DONE                  the run completed
 #
 # Environment: BENCH_PAIRS (15), BENCH_SECONDS (2: window length),
 # BENCH_WARMUP (0.5: seconds of traffic before a window starts),
 # BENCH_STREAMS ("1000 100000": RN's sizes, ascending), BENCH_BUDGET
-# (1200: guest seconds after which no more streams are added).
+# (1200: guest seconds after which no more streams are added),
+# BENCH_CLOCKCAL (unset: build/bench/clockcal under -icount).
 set -euo pipefail
 PAIRS=${BENCH_PAIRS:-15}
 SECS=${BENCH_SECONDS:-2}
@@ -580,6 +583,7 @@ add_unrelated() {
 	info "added $ADDED unrelated streams to RN in $(elapsed "$t0") s; now $(ctl RN -j stats | grep -o '"streams":[0-9]*'); MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
 }
 
+[ -z "${BENCH_CLOCKCAL:-}" ] || echo "CLOCK $("$BENCH_CLOCKCAL")"
 info "kernel $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs, windows of ${SECS}s after ${WARM}s of traffic, $PAIRS per series, RN sizes: $SIZES"
 info "module $NFSRTP_KO, srcversion $(modinfo -F srcversion "$NFSRTP_KO"), built $(date -u -r "$NFSRTP_KO" '+%Y-%m-%d %H:%M UTC')"
 t_all=$EPOCHREALTIME
