@@ -104,7 +104,9 @@
 # BENCH_WARMUP (0.5: seconds of traffic before a window starts),
 # BENCH_STREAMS ("1000 100000": RN's sizes, ascending), BENCH_BUDGET
 # (1200: guest seconds after which no more streams are added),
-# BENCH_CLOCKCAL (unset: build/bench/clockcal under -icount).
+# BENCH_CLOCKCAL (a program printing the guest clock's ns per
+# instruction; scripts/bench-kernel passes build/bench/clockcal under
+# BENCH_ICOUNT, and no CLOCK line is printed without it).
 set -euo pipefail
 PAIRS=${BENCH_PAIRS:-15}
 SECS=${BENCH_SECONDS:-2}
