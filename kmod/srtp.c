@@ -128,6 +128,7 @@ static const char * const srtp_reason_names[SRTP_R_COUNT] = {
 	[SRTP_R_INDEX_LIMIT] = "index_limit",
 	[SRTP_R_SSRC_LIMIT] = "ssrc_limit",
 	[SRTP_R_KEY_LIMIT] = "key_limit",
+	[SRTP_R_TX_REPLAY] = "tx_replay",
 };
 
 const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite)
@@ -706,15 +707,6 @@ static void srtp_replay_add(struct srtp_replay *r, u64 idx, u32 window)
 	r->bits[d / 64] |= 1ULL << (d % 64);
 }
 
-/* A sender only remembers the highest index it used. */
-static void srtp_sent_add(struct srtp_replay *r, u64 idx)
-{
-	if (!r->seen || idx > r->top) {
-		r->top = idx;
-		r->seen = true;
-	}
-}
-
 /* ---- header parsing ---- */
 
 /* Checks V, CC and X against @len and returns the header length. */
@@ -875,6 +867,9 @@ int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	idx = srtp_guess_index(&st->rtp, srtp_be16(buf + 2));
 	if (idx >= SRTP_CORE_LIFETIME_MAX)
 		return srtp_fail(ctx, why, SRTP_R_INDEX_LIMIT, -EOVERFLOW);
+	/* An index sent before would repeat its keystream (GCM: nonce). */
+	if (srtp_replay_check(&st->rtp, ctx->p.window, idx))
+		return srtp_fail(ctx, why, SRTP_R_TX_REPLAY, -EALREADY);
 	k = srtp_active_key(ctx, &r);
 	if (!k)
 		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
@@ -889,7 +884,7 @@ int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	if (ret)
 		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
 	st = srtp_ssrc_commit(ctx, st);
-	srtp_sent_add(&st->rtp, idx);
+	srtp_replay_add(&st->rtp, idx, ctx->p.window);
 	srtp_key_use(ctx, k);
 	*why = SRTP_R_OK;
 	return len + trailer;

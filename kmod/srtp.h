@@ -98,6 +98,11 @@ enum srtp_reason {
 	SRTP_R_INDEX_LIMIT,	/* 2^48 SRTP / 2^31 SRTCP index exhausted */
 	SRTP_R_SSRC_LIMIT,	/* more than SRTP_CORE_SSRC_MAX SSRCs */
 	SRTP_R_KEY_LIMIT,	/* more than SRTP_CORE_KEYS_MAX keys */
+	/*
+	 * Protect: the packet's index was already sent (or is left of the
+	 * window) for its SSRC; sending it would reuse a keystream.
+	 */
+	SRTP_R_TX_REPLAY,
 	SRTP_R_COUNT
 };
 
@@ -172,6 +177,12 @@ int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot);
  * with *why set.  On error the buffer content is unspecified (the caller
  * drops the packet), except that protect never writes past @room and
  * nothing ever reads past @len.
+ *
+ * Protect takes the SRTP index from the sequence number as a receiver
+ * would (RFC 3711 3.3.1) and keeps a window of the indices it sent per
+ * SSRC, of the context's window size: it never sends one index twice
+ * (SRTP_R_TX_REPLAY for a repeat or an index left of the window), so no
+ * packet fed to it can make it repeat a keystream or a GCM nonce.
  */
 int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		     unsigned int room, enum srtp_reason *why);

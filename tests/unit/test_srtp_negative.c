@@ -327,14 +327,24 @@ START_TEST(test_roc_estimation)
 	int len[5];
 	unsigned int i;
 
+	struct srtp_ctx *tx2 = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	enum srtp_reason why;
+
 	/*
 	 * Sender and receiver both estimate: 65000, 65530 have ROC 0; 10
 	 * wraps to ROC 1; 65535 arriving after 10 is ROC 0 (late); 40000
 	 * after 10 (s_l < 2^15, SEQ - s_l > 2^15) is ROC 0 as well, 25010
-	 * behind the highest index 65546.
+	 * behind the highest index 65546: the sender refuses it (it is left
+	 * of its window), so a second sender that never saw the others
+	 * makes the packet the receiver must refuse.
 	 */
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		len[i] = prot(tx, pkts[i], rtp(pkts[i], 3, seqs[i], 8));
+	len[4] = (int)rtp(pkts[4], 3, seqs[4], 8);
+	ck_assert_int_lt(srtp_rtp_protect(tx, pkts[4], (unsigned int)len[4],
+					  sizeof(pkts[4]), &why), 0);
+	ck_assert_int_eq(why, SRTP_R_TX_REPLAY);
+	len[4] = prot(tx2, pkts[4], rtp(pkts[4], 3, seqs[4], 8));
 	expect_rtp(rx, pkts[0], len[0], SRTP_R_OK);
 	expect_rtp(rx, pkts[1], len[1], SRTP_R_OK);
 	expect_rtp(rx, pkts[2], len[2], SRTP_R_OK);
@@ -342,6 +352,7 @@ START_TEST(test_roc_estimation)
 	/* 40000 with ROC 0 is 25010 behind: outside any window. */
 	expect_rtp(rx, pkts[4], len[4], SRTP_R_TOO_OLD);
 	srtp_ctx_free(tx);
+	srtp_ctx_free(tx2);
 	srtp_ctx_free(rx);
 }
 END_TEST
@@ -408,6 +419,58 @@ START_TEST(test_ssrc_limit)
 	expect_rtp(rx, pkt, n, SRTP_R_OK);
 	n = prot_rtcp(tx, pkt, rtcp(pkt, 0x101));
 	expect_rtcp(rx, pkt, n, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/* ---- the sender never uses an index twice ---- */
+
+/* Protect that must fail with @want; the packet is not sent. */
+static void expect_prot_fail(struct srtp_ctx *tx, u32 ssrc, u16 seq,
+			     enum srtp_reason want)
+{
+	enum srtp_reason why;
+	u8 b[128];
+
+	ck_assert_int_lt(srtp_rtp_protect(tx, b, rtp(b, ssrc, seq, 10), ROOM,
+					  &why), 0);
+	ck_assert_str_eq(srtp_reason_name(why), srtp_reason_name(want));
+}
+
+START_TEST(test_tx_index_never_twice)
+{
+	struct opts o = { .suite = all_suites[_i], .window = 64 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	static const u16 ok[] = { 100, 105, 103, 101, 170, 107 };
+	u8 b[128];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		n = prot(tx, b, rtp(b, 7, ok[i], 10));
+		expect_rtp(rx, b, n, SRTP_R_OK);
+	}
+	/*
+	 * Each of these indices was sent already, or is left of the window
+	 * (170 - 64), where the sender no longer knows: a new payload under
+	 * the same key and index would be a two-time pad (GCM: a repeated
+	 * nonce).  RTCP numbers its own packets and is not affected.
+	 */
+	expect_prot_fail(tx, 7, 100, SRTP_R_TX_REPLAY);
+	expect_prot_fail(tx, 7, 103, SRTP_R_TX_REPLAY);
+	expect_prot_fail(tx, 7, 170, SRTP_R_TX_REPLAY);
+	expect_prot_fail(tx, 7, 106, SRTP_R_TX_REPLAY);
+	ck_assert_uint_eq(srtp_ctx_drops(tx, SRTP_R_TX_REPLAY), 4);
+	n = prot_rtcp(tx, b, rtcp(b, 7));
+	expect_rtcp(rx, b, n, SRTP_R_OK);
+	/* Inside the window and new: sent, and accepted. */
+	n = prot(tx, b, rtp(b, 7, 108, 10));
+	expect_rtp(rx, b, n, SRTP_R_OK);
+	/* Another SSRC has its own indices. */
+	n = prot(tx, b, rtp(b, 8, 100, 10));
+	expect_rtp(rx, b, n, SRTP_R_OK);
 	srtp_ctx_free(tx);
 	srtp_ctx_free(rx);
 }
@@ -1114,6 +1177,7 @@ static Suite *negative_suite(void)
 	tcase_add_test(tc, test_roc_estimation);
 	tcase_add_test(tc, test_forged_packets_do_not_move_state);
 	tcase_add_test(tc, test_ssrc_limit);
+	tcase_add_loop_test(tc, test_tx_index_never_twice, 0, ns);
 	tcase_add_test(tc, test_malformed_rtp);
 	tcase_add_test(tc, test_bad_padding_after_unprotect);
 	tcase_add_test(tc, test_malformed_rtcp);

@@ -341,6 +341,11 @@ enum nf_srtp_drop {
 	NF_SRTP_DROP_FRAGMENT,		/* an IP fragment, met before the
 					 * namespace reassembled them
 					 */
+	NF_SRTP_DROP_TX_REPLAY,		/* protect: the index was already
+					 * sent (or is left of the window)
+					 * for its SSRC: sending it again
+					 * would reuse a keystream
+					 */
 
 	__NF_SRTP_DROP_MAX
 };
