@@ -21,6 +21,8 @@
  * duplicates the provider context, which allocates; SHA_CTX is a plain
  * struct to copy.  That API is deprecated in OpenSSL 3, hence
  * OPENSSL_SUPPRESS_DEPRECATED.
+ *
+ * It also gives the core its clock (srtp_now(), kmod/srtp_platform.h).
  */
 
 #define OPENSSL_SUPPRESS_DEPRECATED
@@ -28,11 +30,23 @@
 #include <endian.h>
 #include <string.h>
 #include <limits.h>
+#include <time.h>
 #include <openssl/evp.h>
 #include <openssl/modes.h>
 #include <openssl/sha.h>
 
 #include "srtp_crypto.h"
+
+u32 srtp_clock_skew;
+
+/* The coarse clock is read from the vDSO, without a system call. */
+u32 srtp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (u32)ts.tv_sec + srtp_clock_skew;
+}
 
 #define SRTP_OSSL_KS_BLOCKS	32
 #define SRTP_OSSL_KS_BYTES	(16 * SRTP_OSSL_KS_BLOCKS)

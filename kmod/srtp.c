@@ -35,14 +35,32 @@ struct srtp_replay {
 struct srtp_ssrc {
 	u32 ssrc;
 	u32 rtcp_next;		/* sender: next SRTCP index */
+	u32 last;		/* srtp_now() of its last packet */
+	u32 key_gen;		/* the newest key it used (srtp_key.gen) */
 	struct srtp_replay rtp;
 	struct srtp_replay rtcp;
+};
+
+/*
+ * An SSRC that made room for another (srtp.h): what it needs to go on
+ * where it stopped and to refuse every index it already used.
+ */
+struct srtp_retired {
+	u64 rtp_top;
+	u64 rtcp_top;
+	u32 ssrc;
+	u32 rtcp_next;
+	u32 key_gen;
+	bool rtp_seen;
+	bool rtcp_seen;
+	bool used;
 };
 
 struct srtp_key {
 	enum srtp_suite suite;
 	u8 slot;
 	u8 mki_len;
+	u32 gen;		/* 1, 2, ... in the order keys were added */
 	bool soft_sent;		/* mutable */
 	bool hard_sent;		/* mutable */
 	u64 lifetime;
@@ -68,8 +86,16 @@ struct srtp_ctx {
 	unsigned int active;
 	unsigned int nssrc;
 	struct srtp_ssrc ssrc[SRTP_CORE_SSRC_MAX];
-	/* State of an SSRC not yet admitted (admitted after authentication). */
+	struct srtp_retired retired[SRTP_CORE_SSRC_RETIRED_MAX];
+	/*
+	 * State of an SSRC not yet admitted (admitted after authentication),
+	 * the live SSRC it will replace (-1: a free slot) and the retired
+	 * slot it came from or that the replaced one goes to (-1: none).
+	 */
 	struct srtp_ssrc fresh;
+	int fresh_victim;
+	int fresh_retired;
+	u32 key_gen;		/* the last srtp_key.gen handed out */
 	u32 events;
 	u8 soft_key;
 	u8 hard_key;
@@ -442,6 +468,7 @@ int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 		if (!memcmp(ctx->keys[i]->mki, key->mki, key->mki_len))
 			return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EEXIST);
 	key->slot = ctx->nkeys;
+	key->gen = ++ctx->key_gen;
 	ctx->keys[ctx->nkeys++] = key;
 	*why = SRTP_R_OK;
 	return key->slot;
@@ -592,38 +619,157 @@ static void srtp_rx_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
 
 /* ---- per-SSRC state ---- */
 
+static bool srtp_ssrc_idle(const struct srtp_ssrc *st, u32 now)
+{
+	return now - st->last >= SRTP_CORE_SSRC_IDLE;
+}
+
+/* The live SSRC idle longest, if one is idle enough to retire, or -1. */
+static int srtp_ssrc_victim(const struct srtp_ctx *ctx, u32 now)
+{
+	unsigned int i;
+	int v = -1;
+
+	for (i = 0; i < ctx->nssrc; i++) {
+		if (!srtp_ssrc_idle(&ctx->ssrc[i], now))
+			continue;
+		if (v < 0 || now - ctx->ssrc[i].last > now - ctx->ssrc[v].last)
+			v = i;
+	}
+	return v;
+}
+
+/*
+ * The generation of the oldest key that may still process a packet:
+ * retired SSRCs that used only older keys can be forgotten, since no
+ * index of theirs can ever be accepted or sent again.
+ */
+static u32 srtp_oldest_live_gen(const struct srtp_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nkeys; i++)
+		if (ctx->keys[i]->used < ctx->keys[i]->lifetime)
+			return ctx->keys[i]->gen;
+	return ctx->key_gen + 1;
+}
+
+/* The retired slot of @ssrc, or -1. */
+static int srtp_retired_find(const struct srtp_ctx *ctx, u32 ssrc)
+{
+	unsigned int i;
+
+	for (i = 0; i < SRTP_CORE_SSRC_RETIRED_MAX; i++)
+		if (ctx->retired[i].used && ctx->retired[i].ssrc == ssrc)
+			return i;
+	return -1;
+}
+
+/* A retired slot that is free or may be forgotten, or -1. */
+static int srtp_retired_room(const struct srtp_ctx *ctx)
+{
+	u32 live = srtp_oldest_live_gen(ctx);
+	unsigned int i;
+
+	for (i = 0; i < SRTP_CORE_SSRC_RETIRED_MAX; i++)
+		if (!ctx->retired[i].used || ctx->retired[i].key_gen < live)
+			return i;
+	return -1;
+}
+
+/*
+ * Index state of a replay window of which everything up to @top counts
+ * as used: a retired SSRC that comes back accepts (or sends) only newer
+ * indices.
+ */
+static void srtp_replay_restore(struct srtp_replay *r, u64 top, bool seen)
+{
+	r->top = top;
+	r->seen = seen;
+	memset(r->bits, seen ? 0xff : 0, sizeof(r->bits));
+}
+
+static void srtp_ssrc_restore(struct srtp_ssrc *st,
+			      const struct srtp_retired *t)
+{
+	st->rtcp_next = t->rtcp_next;
+	st->key_gen = t->key_gen;
+	srtp_replay_restore(&st->rtp, t->rtp_top, t->rtp_seen);
+	srtp_replay_restore(&st->rtcp, t->rtcp_top, t->rtcp_seen);
+}
+
+static void srtp_ssrc_retire(struct srtp_retired *t,
+			     const struct srtp_ssrc *st)
+{
+	t->ssrc = st->ssrc;
+	t->rtcp_next = st->rtcp_next;
+	t->key_gen = st->key_gen;
+	t->rtp_top = st->rtp.top;
+	t->rtp_seen = st->rtp.seen;
+	t->rtcp_top = st->rtcp.top;
+	t->rtcp_seen = st->rtcp.seen;
+	t->used = true;
+}
+
 /*
  * The state of @ssrc, or the scratch state of a new SSRC, which is
  * admitted by srtp_ssrc_commit() only once a packet is accepted, so
- * forged packets cannot fill the table.
+ * forged packets cannot fill the table.  A new SSRC needs a free slot,
+ * or an idle SSRC to retire and a retired slot to keep it in (srtp.h);
+ * one that was retired before comes back with its index state.
  */
 static struct srtp_ssrc *srtp_ssrc_get(struct srtp_ctx *ctx, u32 ssrc,
 				       enum srtp_reason *r)
 {
+	int victim = -1, back;
 	unsigned int i;
 
 	for (i = 0; i < ctx->nssrc; i++)
 		if (ctx->ssrc[i].ssrc == ssrc)
 			return &ctx->ssrc[i];
+	back = srtp_retired_find(ctx, ssrc);
+	ctx->fresh_retired = back;
 	if (ctx->nssrc >= SRTP_CORE_SSRC_MAX) {
-		*r = SRTP_R_SSRC_LIMIT;
-		return NULL;
+		victim = srtp_ssrc_victim(ctx, srtp_now());
+		if (victim >= 0 && back < 0)
+			ctx->fresh_retired = srtp_retired_room(ctx);
+		if (victim < 0 || ctx->fresh_retired < 0) {
+			*r = SRTP_R_SSRC_LIMIT;
+			return NULL;
+		}
 	}
+	ctx->fresh_victim = victim;
 	memset(&ctx->fresh, 0, sizeof(ctx->fresh));
 	ctx->fresh.ssrc = ssrc;
 	ctx->fresh.rtcp_next = ctx->p.srtcp_first_index;
+	if (back >= 0)
+		srtp_ssrc_restore(&ctx->fresh, &ctx->retired[back]);
 	return &ctx->fresh;
 }
 
+/* A packet of @st was accepted with @k: admit a new SSRC, note the use. */
 static struct srtp_ssrc *srtp_ssrc_commit(struct srtp_ctx *ctx,
-					  struct srtp_ssrc *st)
+					  struct srtp_ssrc *st,
+					  const struct srtp_key *k)
 {
-	if (st != &ctx->fresh)
-		return st;
-	ctx->events |= SRTP_EV_NEW_SSRC;
-	ctx->new_ssrc = st->ssrc;
-	ctx->ssrc[ctx->nssrc] = ctx->fresh;
-	return &ctx->ssrc[ctx->nssrc++];
+	if (st == &ctx->fresh) {
+		ctx->events |= SRTP_EV_NEW_SSRC;
+		ctx->new_ssrc = st->ssrc;
+		if (ctx->fresh_victim >= 0) {
+			st = &ctx->ssrc[ctx->fresh_victim];
+			srtp_ssrc_retire(&ctx->retired[ctx->fresh_retired],
+					 st);
+		} else {
+			st = &ctx->ssrc[ctx->nssrc++];
+			if (ctx->fresh_retired >= 0)
+				ctx->retired[ctx->fresh_retired].used = false;
+		}
+		*st = ctx->fresh;
+	}
+	st->last = srtp_now();
+	if (k->gen > st->key_gen)
+		st->key_gen = k->gen;
+	return st;
 }
 
 /* ---- replay window and index estimation ---- */
@@ -883,7 +1029,7 @@ int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		ret = srtp_rtp_seal_cm(ctx, k, buf, len, hdr, ssrc, idx);
 	if (ret)
 		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
-	st = srtp_ssrc_commit(ctx, st);
+	st = srtp_ssrc_commit(ctx, st, k);
 	srtp_replay_add(&st->rtp, idx, ctx->p.window);
 	srtp_key_use(ctx, k);
 	*why = SRTP_R_OK;
@@ -1065,7 +1211,7 @@ int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	if (!srtp_rtp_padding_ok(buf, plen, hdr))
 		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
 	/* Authenticated: now, and only now, the state moves. */
-	st = srtp_ssrc_commit(ctx, st);
+	st = srtp_ssrc_commit(ctx, st, k);
 	srtp_replay_add(&st->rtp, idx, ctx->p.window);
 	srtp_rx_key_use(ctx, k);
 	*why = SRTP_R_OK;
@@ -1177,7 +1323,7 @@ int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		ret = srtp_rtcp_seal_cm(ctx, k, buf, len, ssrc, idx);
 	if (ret)
 		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
-	st = srtp_ssrc_commit(ctx, st);
+	st = srtp_ssrc_commit(ctx, st, k);
 	st->rtcp_next = idx + 1;
 	srtp_key_use(ctx, k);
 	*why = SRTP_R_OK;
@@ -1316,7 +1462,7 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	r = srtp_rtcp_parse(buf, plen);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
-	st = srtp_ssrc_commit(ctx, st);
+	st = srtp_ssrc_commit(ctx, st, k);
 	srtp_replay_add(&st->rtcp, word & SRTP_CORE_SRTCP_INDEX_MAX,
 			ctx->p.window);
 	srtp_rx_key_use(ctx, k);

@@ -59,7 +59,20 @@ const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite);
 #define SRTP_CORE_WINDOW_MIN		64
 #define SRTP_CORE_WINDOW_MAX		1024
 #define SRTP_CORE_WINDOW_DEFAULT	128
+/*
+ * SSRCs: a context tracks SRTP_CORE_SSRC_MAX at once.  When a new one
+ * comes (on unprotect: once its packet authenticated) and the table is
+ * full, the SSRC idle longest, for at least SRTP_CORE_SSRC_IDLE seconds,
+ * makes room: its index state (ROC, highest index, SRTCP index) is kept
+ * as one of SRTP_CORE_SSRC_RETIRED_MAX retired SSRCs, so that if it comes
+ * back it goes on where it stopped and no index it used is accepted or
+ * sent again.  A retired SSRC is forgotten only when every key it used is
+ * spent; with no idle SSRC or no room to retire one, the new SSRC is
+ * refused (SRTP_R_SSRC_LIMIT).
+ */
 #define SRTP_CORE_SSRC_MAX		8
+#define SRTP_CORE_SSRC_RETIRED_MAX	32
+#define SRTP_CORE_SSRC_IDLE		30
 #define SRTP_CORE_KEYS_MAX		16
 #define SRTP_CORE_MKI_MAX		128
 #define SRTP_CORE_TRAILER_MAX		(4 + SRTP_CORE_MKI_MAX + 16)

@@ -17,7 +17,14 @@
 #include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <crypto/algapi.h>
+
+/* Seconds of a monotonic clock, for SSRC idle times: cheap per packet. */
+static inline u32 srtp_now(void)
+{
+	return (u32)(get_jiffies_64() / HZ);
+}
 
 /* Allocations happen only when a context or a key is installed. */
 static inline void *srtp_zalloc(size_t size)
@@ -56,6 +63,14 @@ static inline void *srtp_zalloc(size_t size)
 {
 	return calloc(1, size);
 }
+
+/*
+ * Seconds of a monotonic clock (CLOCK_MONOTONIC_COARSE), plus
+ * srtp_clock_skew, which tests advance to age SSRCs.  Both live in the
+ * userspace crypto backend (daemon/crypto_ossl.c).
+ */
+extern u32 srtp_clock_skew;
+u32 srtp_now(void);
 
 static inline void srtp_zfree(void *p, size_t size)
 {

@@ -476,6 +476,120 @@ START_TEST(test_tx_index_never_twice)
 }
 END_TEST
 
+/* ---- SSRC aging ---- */
+
+/* Protects RTP of @ssrc/@seq with @tx; @rx, if any, must accept it. */
+static void send_one(struct srtp_ctx *tx, struct srtp_ctx *rx, u32 ssrc,
+		     u16 seq, u8 *out, int *outlen)
+{
+	u8 b[128];
+	int n = prot(tx, b, rtp(b, ssrc, seq, 10));
+
+	if (rx)
+		expect_rtp(rx, b, n, SRTP_R_OK);
+	if (out) {
+		memcpy(out, b, (size_t)n);
+		*outlen = n;
+	}
+}
+
+/*
+ * A full table makes room by retiring the SSRC idle longest, only once
+ * it has been idle SRTP_CORE_SSRC_IDLE seconds; a retired SSRC comes back
+ * with its ROC and refuses the indices it used.
+ */
+START_TEST(test_ssrc_aging)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	/* Sees only SSRC 0x100, so never retires it. */
+	struct srtp_ctx *rx_one = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 old[128], forged[128], b[128];
+	struct srtp_events ev;
+	int nold, n;
+	unsigned int i;
+
+	srtp_clock_skew = 0;
+	/* SSRC 0x100 wraps its sequence number: ROC 1 from seq 0 on. */
+	send_one(tx, rx, 0x100, 65534, b, &n);
+	expect_rtp(rx_one, b, n, SRTP_R_OK);
+	send_one(tx, rx, 0x100, 65535, b, &n);
+	expect_rtp(rx_one, b, n, SRTP_R_OK);
+	send_one(tx, rx, 0x100, 0, old, &nold);
+	expect_rtp(rx_one, old, nold, SRTP_R_OK);
+	for (i = 1; i < SRTP_CORE_SSRC_MAX; i++)
+		send_one(tx, rx, 0x100 + i, 1, NULL, NULL);
+	/* Full, nobody idle: the ninth SSRC is refused by both sides. */
+	expect_prot_fail(tx, 0x200, 1, SRTP_R_SSRC_LIMIT);
+	srtp_clock_skew += SRTP_CORE_SSRC_IDLE - 1;
+	expect_prot_fail(tx, 0x200, 1, SRTP_R_SSRC_LIMIT);
+	/* 0x100 idle long enough; the others keep talking. */
+	srtp_clock_skew += 1;
+	for (i = 1; i < SRTP_CORE_SSRC_MAX; i++)
+		send_one(tx, rx, 0x100 + i, 2, NULL, NULL);
+	/* A forged packet of a new SSRC authenticates not, retires nobody. */
+	srtp_ctx_take_events(rx, &ev);
+	n = (int)rtp(forged, 0x300, 1, 30);
+	expect_rtp(rx, forged, n, SRTP_R_AUTH_FAIL);
+	/* 0x200 takes 0x100's slot on both sides. */
+	send_one(tx, rx, 0x200, 1, NULL, NULL);
+	ck_assert(srtp_ctx_take_events(rx, &ev) & SRTP_EV_NEW_SSRC);
+	ck_assert_uint_eq(ev.new_ssrc, 0x200);
+	/* 0x100 comes back once 0x200 is idle in turn. */
+	expect_prot_fail(tx, 0x100, 1, SRTP_R_SSRC_LIMIT);
+	srtp_clock_skew += SRTP_CORE_SSRC_IDLE;
+	for (i = 1; i < SRTP_CORE_SSRC_MAX; i++)
+		send_one(tx, rx, 0x100 + i, 3, NULL, NULL);
+	/* Its old indices: never sent again, never accepted again. */
+	expect_prot_fail(tx, 0x100, 0, SRTP_R_TX_REPLAY);
+	expect_prot_fail(tx, 0x100, 65535, SRTP_R_TX_REPLAY);
+	expect_rtp(rx, old, nold, SRTP_R_REPLAY);
+	/* Its next packet carries ROC 1, as a receiver that kept it expects. */
+	send_one(tx, rx, 0x100, 1, b, &n);
+	expect_rtp(rx_one, b, n, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_AUTH_FAIL), 1);
+	srtp_clock_skew = 0;
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+	srtp_ctx_free(rx_one);
+}
+END_TEST
+
+/*
+ * SRTP_CORE_SSRC_MAX live and SRTP_CORE_SSRC_RETIRED_MAX retired SSRCs
+ * per key: then new SSRCs are refused, until every key the retired ones
+ * used is spent.
+ */
+START_TEST(test_ssrc_retired_bound)
+{
+	const unsigned int all = SRTP_CORE_SSRC_MAX +
+				 SRTP_CORE_SSRC_RETIRED_MAX;
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80, .nkeys = 2,
+			  .lifetime = all + 1 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	unsigned int i;
+
+	srtp_clock_skew = 0;
+	for (i = 0; i < all; i++) {
+		if (i >= SRTP_CORE_SSRC_MAX)
+			srtp_clock_skew += SRTP_CORE_SSRC_IDLE;
+		send_one(tx, NULL, 0x1000 + i, 1, NULL, NULL);
+	}
+	srtp_clock_skew += SRTP_CORE_SSRC_IDLE;
+	expect_prot_fail(tx, 0x1000 + all, 1, SRTP_R_SSRC_LIMIT);
+	/* A live SSRC goes on (and spends key 0). */
+	send_one(tx, NULL, 0x1000 + all - 1, 2, NULL, NULL);
+	ck_assert_uint_eq(srtp_ctx_key_used(tx, 0), all + 1);
+	/* Key 1 now: SSRCs retired under key 0 alone can be forgotten. */
+	srtp_clock_skew += SRTP_CORE_SSRC_IDLE;
+	send_one(tx, NULL, 0x1000 + all, 1, NULL, NULL);
+	ck_assert_uint_eq(srtp_ctx_key_used(tx, 1), 1);
+	srtp_clock_skew = 0;
+	srtp_ctx_free(tx);
+}
+END_TEST
+
 /* ---- malformed packets ---- */
 
 START_TEST(test_malformed_rtp)
@@ -1178,6 +1292,8 @@ static Suite *negative_suite(void)
 	tcase_add_test(tc, test_forged_packets_do_not_move_state);
 	tcase_add_test(tc, test_ssrc_limit);
 	tcase_add_loop_test(tc, test_tx_index_never_twice, 0, ns);
+	tcase_add_loop_test(tc, test_ssrc_aging, 0, ns);
+	tcase_add_test(tc, test_ssrc_retired_bound);
 	tcase_add_test(tc, test_malformed_rtp);
 	tcase_add_test(tc, test_bad_padding_after_unprotect);
 	tcase_add_test(tc, test_malformed_rtcp);
