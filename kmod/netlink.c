@@ -231,6 +231,17 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, struct nlattr **tb,
 					 &rtp->daddr, extack);
 	if (err)
 		return err;
+	/*
+	 * Whatever a protect stream matches, it encrypts under the call's
+	 * key: a wildcard source would let anyone who can reach the box
+	 * choose plaintext and sequence numbers for it (datapath.md).
+	 */
+	if (s->op == NF_SRTP_OP_PROTECT &&
+	    !memchr_inv(&rtp->saddr, 0, sizeof(rtp->saddr))) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a protect stream needs a source address");
+		return -EINVAL;
+	}
 
 	sport = nf_srtp_get_port(tb[NF_SRTP_A_STREAM_SRC_PORT], 0);
 	dport = nla_get_u16(tb[NF_SRTP_A_STREAM_DST_PORT]);

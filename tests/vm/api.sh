@@ -46,7 +46,7 @@ step "every command needs CAP_NET_ADMIN over the namespace"
 nobody() { ip netns exec nfsrtp-a setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all "$SRTPCTL" "$@"; }
 for cmd in "stats" "stream show" "stream show $id" "stream del $id" "stream flush" \
-	"stream add protect dst 10.0.1.2:6000 suite $S key $K"; do
+	"stream add protect src 10.0.1.1 dst 10.0.1.2:6000 suite $S key $K"; do
 	# shellcheck disable=SC2086
 	must_fail nobody $cmd
 	expect_match 'Operation not permitted' "$ERR"
@@ -58,18 +58,25 @@ must_fail a stream add protect src 10.0.1.1:4000 dst 10.0.1.2:5000 suite $S key 
 expect_match 'same addresses and ports' "$ERR"
 must_fail a stream add protect src 10.0.1.1:3999 dst 10.0.1.2:4999 suite $S key "$K"
 expect_match 'same RTCP ports' "$ERR"
-must_fail a stream add protect dst 10.0.1.2:5002 suite $S key "$K|1:4" key "$K"
+must_fail a stream add protect src 10.0.1.1 dst 10.0.1.2:5002 suite $S key "$K|1:4" key "$K"
 expect_match 'MKI of the same length' "$ERR"
-must_fail a stream add protect dst 10.0.1.2:5004 suite $S key "$K|1:4" key "$K|1:4"
+must_fail a stream add protect src 10.0.1.1 dst 10.0.1.2:5004 suite $S key "$K|1:4" key "$K|1:4"
 expect_match 'same MKI' "$ERR"
-must_fail a stream add protect dst 10.0.1.2:5006 suite AEAD_AES_128_GCM key "$K"
+must_fail a stream add protect src 10.0.1.1 dst 10.0.1.2:5006 suite AEAD_AES_128_GCM key "$K"
 expect_match 'needs 28' "$ERR"
 must_fail a stream del 999999
 expect_match 'no stream with this id' "$ERR"
-must_fail a stream add protect dst 10.0.1.2:65535 suite $S key "$K"
+must_fail a stream add protect src 10.0.1.1 dst 10.0.1.2:65535 suite $S key "$K"
 expect_match 'port\+1' "$ERR"
-must_fail a stream add protect dst 10.0.1.2:5008 suite $S key "$K" rtcp-mux rtcp-port 1:2
+must_fail a stream add protect src 10.0.1.1 dst 10.0.1.2:5008 suite $S key "$K" rtcp-mux rtcp-port 1:2
 expect_match 'RTCP ports' "$ERR"
+# whatever a protect stream matches, it encrypts: never anyone's RTP
+must_fail a stream add protect dst 10.0.1.2:5010 suite $S key "$K"
+expect_match 'protect stream needs a source address' "$ERR"
+must_fail a stream add protect src 0.0.0.0:4010 dst 10.0.1.2:5010 suite $S key "$K"
+expect_match 'protect stream needs a source address' "$ERR"
+must_fail a stream add protect src '[::]' dst '[fd00:1::2]:5010' suite $S key "$K"
+expect_match 'protect stream needs a source address' "$ERR"
 expect_match '"streams":1' "$(a -j stats)"
 
 step "delete, flush"

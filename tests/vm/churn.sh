@@ -53,7 +53,7 @@ echo "$flows flows of 300 RTP + 30 RTCP packets intact during the churn"
 step "a namespace deleted with its streams"
 ip netns add nfsrtp-c
 for i in $(seq 1 200); do
-	echo "stream add protect dst 10.9.0.1:$((20000 + 2 * i)) suite $S key $K"
+	echo "stream add protect src 10.9.0.2 dst 10.9.0.1:$((20000 + 2 * i)) suite $S key $K"
 done >"$tmp/c"
 ip netns exec nfsrtp-c "$SRTPCTL" -b "$tmp/c" >/dev/null
 live_is 201 || fail "debugfs counts $(cat $live) streams, not 201"

@@ -28,11 +28,14 @@
  * forwarded), unprotect streams on packets entering it (received or to be
  * forwarded); Documentation/datapath.md says where exactly.
  *
- * The source address and the source port may be left out (or zero): the
- * stream then matches any source, as needed for phones behind NAT whose
- * public address or port is not known in advance.  An exact match is
- * preferred to a port wildcard, which is preferred to an address wildcard.
- * Two streams with the same match are refused (-EEXIST).
+ * The source port may be left out (or zero): the stream then matches any
+ * port of the source address, as needed for peers behind NAT whose public
+ * port is not known in advance.  An unprotect stream may leave the source
+ * address out as well (any source); a protect stream may not (-EINVAL):
+ * it encrypts whatever it matches under the stream's key, so only its
+ * peer may feed it.  An exact match is preferred to a port wildcard,
+ * which is preferred to an address wildcard.  Two streams with the same
+ * match are refused (-EEXIST).
  *
  * The stream's RTCP uses NF_SRTP_A_STREAM_RTCP_SRC_PORT and
  * NF_SRTP_A_STREAM_RTCP_DST_PORT (default: the RTP ports plus one; a zero
@@ -76,7 +79,8 @@
  *    NF_SRTP_A_STREAM_OP: NLA_U8, enum nf_srtp_op, required
  *    NF_SRTP_A_STREAM_FAMILY: NLA_U16, AF_INET or AF_INET6, required
  *    NF_SRTP_A_STREAM_SRC_ADDR: binary, 4 or 16 bytes as the family says;
- *                               absent: any source address
+ *                               absent or all zero: any source address
+ *                               (unprotect only; required for protect)
  *    NF_SRTP_A_STREAM_DST_ADDR: binary, 4 or 16 bytes, required
  *    NF_SRTP_A_STREAM_SRC_PORT: NLA_U16, host order; absent or 0: any
  *    NF_SRTP_A_STREAM_DST_PORT: NLA_U16, host order, 1-65535, required
