@@ -205,6 +205,8 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 	n = nf_srtp_lookup(nsn, &p->t);
 	if (!n)
 		return NF_ACCEPT;
+	if (unlikely(n->guard))
+		return nf_srtp_drop(n->stream, NF_SRTP_DROP_SOURCE);
 	if (unlikely(fragment))
 		return nf_srtp_fragment(nsn, n->stream, p->t.family);
 	return nf_srtp_transform(skb, nsn, n, p);

@@ -35,13 +35,27 @@ struct nf_srtp_tuple {
 	u8 pad[2];
 };
 
-/* One hash table entry: the RTP or the RTCP port pair of a stream. */
+/*
+ * One hash table entry: the RTP or the RTCP port pair of a stream, or a
+ * protect stream's guard of one of them: the same destination from any
+ * source, which catches what other senders send there (dropped).
+ */
 struct nf_srtp_node {
 	struct rhash_head rh;
 	struct nf_srtp_tuple key;
 	struct nf_srtp_stream *stream;
 	bool rtcp;
+	bool guard;
 	bool hashed;
+};
+
+/* RTP, RTCP (unused with mux), then a protect stream's guards of both. */
+enum {
+	NF_SRTP_NODE_RTP,
+	NF_SRTP_NODE_RTCP,
+	NF_SRTP_NODE_GUARD_RTP,
+	NF_SRTP_NODE_GUARD_RTCP,
+	NF_SRTP_NODES
 };
 
 /* Non-secret facts about one master key, for dumps. */
@@ -59,7 +73,7 @@ struct nf_srtp_stream {
 	u32 flags;		/* NF_SRTP_F_* */
 	u32 window;
 	u16 grow;		/* the most protect adds to a packet */
-	struct nf_srtp_node node[2];	/* RTP, RTCP (unused with mux) */
+	struct nf_srtp_node node[NF_SRTP_NODES];
 
 	/* Key facts for dumps, under the namespace's mutex. */
 	unsigned int nkeys;

@@ -56,7 +56,8 @@ static void nf_srtp_count(struct nf_srtp_net *nsn,
 	atomic_add(delta, &nsn->nr_streams);
 	if (!t->sport)
 		atomic_add(delta, &nsn->nr_wild_port);
-	if (nf_srtp_addr_any(&t->saddr))
+	/* A protect stream's guards are found by the any-source probe. */
+	if (nf_srtp_addr_any(&t->saddr) || s->op == NF_SRTP_OP_PROTECT)
 		atomic_add(delta, &nsn->nr_wild_addr);
 }
 
@@ -99,22 +100,67 @@ static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
 	}
 }
 
+/*
+ * A protect stream guards the destinations it sends to: packets to them
+ * from any other source meet a guard node and are dropped, so nothing
+ * but the stream's SRTP reaches the SRTP leg there (datapath.md).
+ */
+static void nf_srtp_guard_keys(struct nf_srtp_stream *s)
+{
+	int i;
+
+	for (i = NF_SRTP_NODE_RTP; i <= NF_SRTP_NODE_RTCP; i++) {
+		struct nf_srtp_tuple *g = &s->node[NF_SRTP_NODE_GUARD_RTP + i].key;
+
+		*g = s->node[i].key;
+		g->sport = 0;
+		memset(&g->saddr, 0, sizeof(g->saddr));
+	}
+}
+
+/* NL_SET_ERR_MSG() keeps a pointer to its message: literals only. */
+static void nf_srtp_hash_clash(struct netlink_ext_ack *extack, int node)
+{
+	switch (node) {
+	case NF_SRTP_NODE_RTP:
+		NL_SET_ERR_MSG(extack,
+			       "another stream matches the same addresses and ports");
+		break;
+	case NF_SRTP_NODE_RTCP:
+		NL_SET_ERR_MSG(extack,
+			       "another stream matches the same RTCP ports");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack,
+			       "another protect stream sends to the same destination");
+	}
+}
+
+static bool nf_srtp_node_used(const struct nf_srtp_stream *s, int node)
+{
+	bool mux = s->flags & NF_SRTP_F_RTCP_MUX;
+
+	if (node >= NF_SRTP_NODE_GUARD_RTP && s->op != NF_SRTP_OP_PROTECT)
+		return false;
+	return !mux || (node != NF_SRTP_NODE_RTCP &&
+			node != NF_SRTP_NODE_GUARD_RTCP);
+}
+
 static int nf_srtp_hash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s,
 			struct netlink_ext_ack *extack)
 {
-	bool mux = s->flags & NF_SRTP_F_RTCP_MUX;
 	int i, err;
 
-	for (i = 0; i < (mux ? 1 : 2); i++) {
+	if (s->op == NF_SRTP_OP_PROTECT)
+		nf_srtp_guard_keys(s);
+	for (i = 0; i < NF_SRTP_NODES; i++) {
+		if (!nf_srtp_node_used(s, i))
+			continue;
 		err = rhashtable_lookup_insert_fast(&nsn->table, &s->node[i].rh,
 						    nf_srtp_rht_params);
 		if (err) {
-			if (err == -EEXIST && i)
-				NL_SET_ERR_MSG(extack,
-					       "another stream matches the same RTCP ports");
-			else if (err == -EEXIST)
-				NL_SET_ERR_MSG(extack,
-					       "another stream matches the same addresses and ports");
+			if (err == -EEXIST)
+				nf_srtp_hash_clash(extack, i);
 			nf_srtp_unhash(nsn, s);
 			return err;
 		}
@@ -231,8 +277,9 @@ static struct nf_srtp_node *nf_srtp_find(struct nf_srtp_net *nsn,
 
 /*
  * The stream node matching @t, most specific first: exact source, then
- * any source port, then any source.  Wildcard probes are skipped while
- * no stream of the namespace uses them.  Caller holds rcu_read_lock();
+ * any source port, then any source (for a protect packet, a guard).
+ * Wildcard probes are skipped while no stream of the namespace uses
+ * them.  Caller holds rcu_read_lock();
  * @t is modified.
  */
 struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,

@@ -277,6 +277,7 @@ static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
 	[NF_SRTP_DROP_CRYPTO] = "crypto",
 	[NF_SRTP_DROP_FRAGMENT] = "fragment",
 	[NF_SRTP_DROP_TX_REPLAY] = "tx-replay",
+	[NF_SRTP_DROP_SOURCE] = "source",
 };
 
 const char *nfsrtp_drop_name(unsigned int reason)

@@ -77,6 +77,11 @@ must_fail a stream add protect src 0.0.0.0:4010 dst 10.0.1.2:5010 suite $S key "
 expect_match 'protect stream needs a source address' "$ERR"
 must_fail a stream add protect src '[::]' dst '[fd00:1::2]:5010' suite $S key "$K"
 expect_match 'protect stream needs a source address' "$ERR"
+# a protect stream guards its destination: one sender per destination
+must_fail a stream add protect src 10.0.1.3:4000 dst 10.0.1.2:5000 suite $S key "$K"
+expect_match 'another protect stream sends to the same destination' "$ERR"
+must_fail a stream add protect src 10.0.1.3:4000 dst 10.0.1.2:4999 suite $S key "$K"
+expect_match 'another protect stream sends to the same destination' "$ERR"
 expect_match '"streams":1' "$(a -j stats)"
 
 step "delete, flush"

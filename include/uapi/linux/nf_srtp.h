@@ -37,6 +37,13 @@
  * which is preferred to an address wildcard.  Two streams with the same
  * match are refused (-EEXIST).
  *
+ * A protect stream also guards its destinations (its RTP and RTCP
+ * destination address and port): a packet sent there from any other
+ * source is dropped and counted (NF_SRTP_DROP_SOURCE), so that nothing
+ * but the stream's SRTP reaches the peer on those ports.  Hence two
+ * protect streams to the same destination are refused (-EEXIST), even
+ * from different sources.
+ *
  * The stream's RTCP uses NF_SRTP_A_STREAM_RTCP_SRC_PORT and
  * NF_SRTP_A_STREAM_RTCP_DST_PORT (default: the RTP ports plus one; a zero
  * RTP source port gives a zero RTCP source port), or the RTP ports with
@@ -349,6 +356,9 @@ enum nf_srtp_drop {
 					 * sent (or is left of the window)
 					 * for its SSRC: sending it again
 					 * would reuse a keystream
+					 */
+	NF_SRTP_DROP_SOURCE,		/* sent to a protect stream's
+					 * destination from another source
 					 */
 
 	__NF_SRTP_DROP_MAX
