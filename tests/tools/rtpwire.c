@@ -32,6 +32,10 @@
  * unprotects them the sniffer still gets the SRTP, which it checks with
  * --suite/--key as a socket receiver would.
  *
+ * A receiver with --other-ssrc counts packets of other SSRCs that
+ * unprotect (or, without a key, any) apart ("other N"), instead of as
+ * bad: for a flow whose sender's address an attacker shares.
+ *
  * A receiver given several keys without MKI follows a re-key as RFC 4568
  * receivers must: a packet that fails with the current key is tried with
  * the next one, which becomes current when it authenticates.  It reports
@@ -90,6 +94,7 @@ struct opts {
 	unsigned int gso;	/* sender: send N packets per UDP_SEGMENT call */
 	const char *sniff;	/* receiver: read this interface (AF_PACKET) */
 	unsigned int payload;	/* RTP payload bytes per packet */
+	bool other_ssrc;	/* receiver: count other SSRCs apart */
 };
 
 static void die(const char *msg)
@@ -382,7 +387,7 @@ static double now(void)
 }
 
 struct rx {
-	unsigned int rtp_ok, rtcp_ok, bad, auth_fail;
+	unsigned int rtp_ok, rtcp_ok, bad, auth_fail, other;
 	uint8_t *seen;		/* RTP packets received, by index */
 	uint8_t *seen_rtcp;
 	srtp_t s[4];		/* libsrtp2 sessions: one, or one per key */
@@ -433,6 +438,13 @@ static srtp_err_status_t rx_unprotect(const struct opts *o, struct rx *rx,
 	return st;
 }
 
+static uint32_t packet_ssrc(const uint8_t *b, bool rtcp)
+{
+	const uint8_t *p = b + (rtcp ? 4 : 8);
+
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
 /* Checks one received packet against the flow; returns its verdict. */
 static void check_packet(const struct opts *o, uint8_t *b, int len,
 			 bool rtcp, struct rx *rx)
@@ -449,6 +461,10 @@ static void check_packet(const struct opts *o, uint8_t *b, int len,
 		st = rx_unprotect(o, rx, rtcp, b, &len);
 	if (st != srtp_err_status_ok) {
 		rx->auth_fail++;
+		return;
+	}
+	if (o->other_ssrc && len >= 12 && packet_ssrc(b, rtcp) != o->ssrc) {
+		rx->other++;
 		return;
 	}
 	if (rtcp) {
@@ -643,6 +659,8 @@ static int do_recv(const struct opts *o)
 	       rx.auth_fail);
 	if (rx.nsess > 1)
 		printf(" key-switches %u", rx.switches);
+	if (o->other_ssrc)
+		printf(" other %u", rx.other);
 	if (o->sniff) {
 		struct tpacket_stats ts;
 		socklen_t tl = sizeof(ts);
@@ -717,6 +735,7 @@ int main(int argc, char **argv)
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
 		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
+		{ "other-ssrc", 0, NULL, 'o' },
 		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -766,6 +785,7 @@ int main(int argc, char **argv)
 		case 'L': o.late = atoi(optarg); break;
 		case 'G': o.garbage = (unsigned int)atoi(optarg); break;
 		case 'O': o.offset = (unsigned int)atoi(optarg); break;
+		case 'o': o.other_ssrc = true; break;
 		case 'g': o.gso = (unsigned int)atoi(optarg); break;
 		case 'n': o.sniff = optarg; break;
 		case 'y': o.payload = (unsigned int)atoi(optarg); break;

@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A router on a hostile network.  R forwards a call between phone A (SRTP,
+# 10.0.1.1) and gateway B (plain RTP, 10.0.2.1): it unprotects A's SRTP
+# toward B and protects B's RTP toward A.  On each leg an attacker shares
+# the link (XA 10.0.1.66 beside A, XB 10.0.2.66 beside B, over a bridge in
+# R) and forges packets from its own address or from the legitimate
+# sender's.  A packet socket on A's link checks, with libsrtp2, every
+# packet that reaches A's media port for the whole call: nothing in clear,
+# no index twice, the legitimate media complete and intact.  Each attack
+# prints its outcome and the counter that shows it.
+. "$(dirname "$0")/lib.bash"
+
+FORGE=$NFSRTP_TOP/tests/tools/forge.py
+cleanup() {
+	topo_cleanup
+	ip netns del nfsrtp-xa 2>/dev/null || true
+	ip netns del nfsrtp-xb 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# hostile_leg SIDE HOST_NS HOST_ADDR ATTACKER_NS ATTACKER_ADDR: a bridge
+# br-SIDE in R (R at 10.0.N.254) with the host and the attacker on it
+hostile_leg() {
+	local side=$1 host=$2 haddr=$3 att=$4 aaddr=$5 net=${3%.*}
+	ip -n nfsrtp-r link add "br-$side" type bridge forward_delay 0
+	ip link add "veth-$side" netns "$host" type veth peer name "veth-r$side" netns nfsrtp-r
+	ip link add "veth-x$side" netns "$att" type veth peer name "veth-rx$side" netns nfsrtp-r
+	ip -n nfsrtp-r link set "veth-r$side" master "br-$side" up
+	ip -n nfsrtp-r link set "veth-rx$side" master "br-$side" up
+	ip -n nfsrtp-r addr add "$net.254/24" dev "br-$side"
+	ip -n nfsrtp-r link set "br-$side" up
+	ip -n "$host" addr add "$haddr/24" dev "veth-$side"
+	ip -n "$host" link set "veth-$side" up
+	ip -n "$host" route add default via "$net.254"
+	ip -n "$att" addr add "$aaddr/24" dev "veth-x$side"
+	ip -n "$att" link set "veth-x$side" up
+	ip -n "$att" route add default via "$net.254"
+}
+
+for ns in nfsrtp-a nfsrtp-b nfsrtp-r nfsrtp-xa nfsrtp-xb; do
+	ip netns add $ns
+	ip -n $ns link set lo up
+done
+hostile_leg a nfsrtp-a 10.0.1.1 nfsrtp-xa 10.0.1.66
+hostile_leg b nfsrtp-b 10.0.2.1 nfsrtp-xb 10.0.2.66
+ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+
+KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
+KR='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
+S=AES_CM_128_HMAC_SHA1_80
+SSRC=0x11223344
+tmp=$(mktemp -d)
+r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+xa() { ip netns exec nfsrtp-xa python3 "$FORGE" "$@"; }
+xb() { ip netns exec nfsrtp-xb python3 "$FORGE" "$@"; }
+# drop COUNTER STREAM: one drop counter of a stream on R (0 if none)
+drop() {
+	json_get "$(r -j stream show "$2")" "d[0]['drops'].get('$1', 0)"
+}
+packets() {
+	json_get "$(r -j stream show "$1")" "d[0]['packets']"
+}
+# b_send / a_send FIRST COUNT: part of the legitimate flows
+b_send() {
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
+		--count "$2" --offset "$1" --rtcp >/dev/null
+}
+# (A's libsrtp2 sender numbers its SRTCP anew in each part, which R would
+# rightly drop as replays: A's flow is RTP only.)
+a_send() {
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.2.1:5000 --src-port 4000 \
+		--count "$2" --offset "$1" --suite $S --key "$KA" >/dev/null
+}
+# report WHAT VALUE WANT: print an attack's outcome, fail if not WANT
+report() {
+	echo "    $1: $2"
+	[ "$2" = "$3" ] || fail "$1: $2, expected $3"
+}
+
+step "the call: A's SRTP to B in clear, B's RTP to A as SRTP (R's key)"
+in_id=$(json_get "$(r -j stream add unprotect src 10.0.1.1 dst 10.0.2.1:5000 \
+	suite $S key "$KA")" 'd["id"]')
+out_id=$(json_get "$(r -j stream add protect src 10.0.2.1:5002 dst 10.0.1.1:4002 \
+	suite $S key "$KR")" 'd["id"]')
+# Everything that reaches A's port 4002/4003 during the call, off the
+# wire: 400 RTP and 40 RTCP packets of B's flow, nothing else.
+rx_start nfsrtp-a "$tmp/wire" --sniff veth-a --bind 10.0.1.1 --port 4002 \
+	--count 400 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 240
+# B's receiver of A's flow, plain RTP checked byte for byte.
+ip netns exec nfsrtp-b "$RTPWIRE" recv --bind 10.0.2.1 --port 5000 --count 400 \
+	--timeout 240 --other-ssrc >"$tmp/atob" 2>&1 &
+atob=$!
+wait_for 20 grep -q listening "$tmp/atob"
+b_send 0 100
+a_send 0 100
+wait_for 30 test "$(packets "$out_id")" = 110
+wait_for 30 test "$(packets "$in_id")" = 100
+report "control: packets protected, unprotected" \
+	"$(packets "$out_id"), $(packets "$in_id")" "110, 100"
+
+step "repeated and old sequence numbers into the protect stream (XB as B)"
+# B's packets 5, 10, 58 (seq 1005...) were sent; XB sends those indices
+# again with other payloads, and one left of the window: encrypting them
+# would repeat a keystream.  A's wire sees none of them.
+xb --src 10.0.2.1:5002 --dst 10.0.1.1:4002 --ssrc $SSRC --seq 1005,1010,1058,900 \
+	--fill 0x5a >/dev/null
+wait_for 30 test "$(drop tx-replay "$out_id")" = 4
+report "tx-replay drops" "$(drop tx-replay "$out_id")" 4
+report "packets protected" "$(packets "$out_id")" 110
+
+step "RTP from other sources toward A's SRTP port"
+xb --src 10.0.2.66:5002 --dst 10.0.1.1:4002 --ssrc $SSRC --seq 1100,1101,1102 >/dev/null
+xb --src 10.0.2.1:6000 --dst 10.0.1.1:4002 --ssrc $SSRC --seq 1103,1104 >/dev/null
+xb --src 10.0.2.66:5003 --dst 10.0.1.1:4003 --ssrc $SSRC --rtcp >/dev/null
+wait_for 30 test "$(drop source "$out_id")" = 6
+report "source drops (not encrypted, not forwarded)" "$(drop source "$out_id")" 6
+report "packets protected" "$(packets "$out_id")" 110
+
+step "a flood of spoofed SSRCs on both legs, during the call"
+# Into the protect stream as B: the stream has room for 7 more SSRCs
+# (encrypted under their own indices: no keystream repeats), then counts
+# the rest.  Into the unprotect stream as A: nothing authenticates.
+xb --src 10.0.2.1:5002 --dst 10.0.1.1:4002 --ssrc 0x5000-0x5027 --seq 1 >/dev/null
+xa --src 10.0.1.1:4000 --dst 10.0.2.1:5000 --ssrc 0x6000-0x6027 --seq 1 --tag 10 >/dev/null
+wait_for 30 test "$(drop ssrc-limit "$out_id")" = 33
+wait_for 30 test "$(drop auth "$in_id")" = 40
+report "protect: ssrc-limit drops" "$(drop ssrc-limit "$out_id")" 33
+report "protect: packets of other SSRCs protected" "$(packets "$out_id")" 117
+report "unprotect: auth drops" "$(drop auth "$in_id")" 40
+b_send 100 100
+a_send 100 100
+wait_for 30 test "$(packets "$in_id")" = 200
+report "legitimate packets unprotected after the flood" "$(packets "$in_id")" 200
+
+step "mutated SRTP and SRTCP into the unprotect stream (XA as A)"
+# indices A has not sent yet: they fail authentication, and move nothing
+xa --src 10.0.1.1:4000 --dst 10.0.2.1:5000 --ssrc $SSRC --seq 1250,1251,1252 --tag 10 >/dev/null
+xa --src 10.0.1.1:4001 --dst 10.0.2.1:5001 --ssrc $SSRC --rtcp --srtcp-index 1000 \
+	--tag 10 >/dev/null
+xa --src 10.0.1.1:4000 --dst 10.0.2.1:5000 --ssrc $SSRC --seq 1253 --payload 0 >/dev/null
+wait_for 30 test "$(drop auth "$in_id")" = 44
+report "auth drops" "$(drop auth "$in_id")" 44
+report "malformed drops (too short)" "$(drop malformed "$in_id")" 1
+
+step "the rest of the call"
+b_send 200 200
+a_send 200 200
+rx_wait "$tmp/wire"
+wait "$atob" || fail "B's receiver: $(tail -n 1 "$tmp/atob")"
+echo "    A's wire: $(tail -n 1 "$tmp/wire")"
+echo "    B's socket: $(tail -n 1 "$tmp/atob")"
+expect_match '^received rtp 400/400 rtcp 40/40 bad 0 unprotect-failed 0 other 7 ' \
+	"$(tail -n 1 "$tmp/wire")"
+expect_match '^received rtp 400/400 rtcp 0/0 bad 0 unprotect-failed 0 other 0' \
+	"$(tail -n 1 "$tmp/atob")"
+r -s stream show
+echo "PASS $TEST"
