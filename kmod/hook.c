@@ -209,6 +209,9 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 		return nf_srtp_drop(n->stream, NF_SRTP_DROP_SOURCE);
 	if (unlikely(fragment))
 		return nf_srtp_fragment(nsn, n->stream, p->t.family);
+	/* An offloaded flow would bypass the stream (conntrack.c). */
+	if (unlikely(!nf_srtp_ct_hold(skb)))
+		return nf_srtp_drop(n->stream, NF_SRTP_DROP_NOMEM);
 	return nf_srtp_transform(skb, nsn, n, p);
 }
 

@@ -203,6 +203,10 @@ int nf_srtp_hook_need(struct net *net, struct nf_srtp_net *nsn, u8 family,
 		      u8 op);
 void nf_srtp_hooks_unregister(struct net *net, struct nf_srtp_net *nsn);
 
+/* conntrack.c */
+bool nf_srtp_ct_hold(struct sk_buff *skb);
+void nf_srtp_ct_flush(struct net *net, struct nf_srtp_stream *s);
+
 /* defrag.c */
 void nf_srtp_defrag_init(struct net *net, struct nf_srtp_net *nsn);
 void nf_srtp_defrag_request(struct nf_srtp_net *nsn, u8 family);

@@ -205,6 +205,8 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 		goto out;
 	}
 	nf_srtp_count(nsn, s, 1);
+	/* Flows offloaded before now would bypass the stream. */
+	nf_srtp_ct_flush(net, s);
 	err = 0;
 out:
 	mutex_unlock(&nsn->lock);

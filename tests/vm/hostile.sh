@@ -62,22 +62,51 @@ drop() {
 packets() {
 	json_get "$(r -j stream show "$1")" "d[0]['packets']"
 }
-# b_send / a_send FIRST COUNT: part of the legitimate flows
+# for wait_for, which runs its command anew each time:
+# drop_is COUNTER STREAM N, packets_are STREAM N, packets_over STREAM N
+drop_is() { [ "$(drop "$1" "$2")" = "$3" ]; }
+packets_are() { [ "$(packets "$1")" = "$2" ]; }
+packets_over() { [ "$(packets "$1")" -gt "$2" ]; }
+# b_send / a_send FIRST COUNT [RTPWIRE OPTIONS]: part of the legitimate flows
 b_send() {
 	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
-		--count "$2" --offset "$1" --rtcp >/dev/null
+		--count "$2" --offset "$1" --rtcp "${@:3}" >/dev/null
 }
 # (A's libsrtp2 sender numbers its SRTCP anew in each part, which R would
 # rightly drop as replays: A's flow is RTP only.)
 a_send() {
 	ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.2.1:5000 --src-port 4000 \
-		--count "$2" --offset "$1" --suite $S --key "$KA" >/dev/null
+		--count "$2" --offset "$1" --suite $S --key "$KA" "${@:3}" >/dev/null
 }
 # report WHAT VALUE WANT: print an attack's outcome, fail if not WANT
 report() {
 	echo "    $1: $2"
 	[ "$2" = "$3" ] || fail "$1: $2, expected $3"
 }
+
+step "R offloads every UDP flow to an nftables flowtable"
+# A flow in the flowtable is forwarded from the devices' ingress hook and
+# skips PRE_ROUTING and POST_ROUTING, where nf_srtp works.
+printf '%s\n' 'table inet ft {' \
+	'	flowtable f { hook ingress priority filter; devices = { br-a, br-b }; }' \
+	'	chain forward { type filter hook forward priority filter; policy accept;' \
+	'		meta l4proto udp flow add @f; }' '}' >"$tmp/ft.nft"
+ip netns exec nfsrtp-r nft -f "$tmp/ft.nft"
+# offloaded SPORT DPORT: R's conntrack entry of that UDP flow is offloaded
+offloaded() {
+	ip netns exec nfsrtp-r grep -E "udp .*sport=$1 dport=$2 .*\[OFFLOAD\]" \
+		/proc/net/nf_conntrack >/dev/null
+}
+
+step "early media: B's plain RTP to A, offloaded before the call has streams"
+rx_start nfsrtp-a "$tmp/early" --bind 10.0.1.1 --port 4002 --count 50 --ssrc 0xea \
+	--seq 30000
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 --count 50 \
+	--ssrc 0xea --seq 30000 >/dev/null
+rx_wait "$tmp/early"
+wait_for 30 offloaded 5002 4002
+report "B's flow to A offloaded, 50/50 plain RTP at A" "$(tail -n 1 "$tmp/early" | cut -d' ' -f1-3)" \
+	"received rtp 50/50"
 
 step "the call: A's SRTP to B in clear, B's RTP to A as SRTP (R's key)"
 in_id=$(json_get "$(r -j stream add unprotect src 10.0.1.1 dst 10.0.2.1:5000 \
@@ -95,10 +124,16 @@ atob=$!
 wait_for 20 grep -q listening "$tmp/atob"
 b_send 0 100
 a_send 0 100
-wait_for 30 test "$(packets "$out_id")" = 110
-wait_for 30 test "$(packets "$in_id")" = 100
+wait_for 30 packets_are "$out_id" 110
+wait_for 30 packets_are "$in_id" 100
 report "control: packets protected, unprotected" \
 	"$(packets "$out_id"), $(packets "$in_id")" "110, 100"
+# Installing the protect stream deleted the offloaded entry; the call's
+# new entries carry nf_srtp's mark and stay out of the flowtable.
+offloaded 5002 4002 && fail "B's flow is still offloaded"
+offloaded 4000 5000 && fail "A's flow was offloaded"
+report "flows offloaded after the streams" "$(ip netns exec nfsrtp-r \
+	grep -c OFFLOAD /proc/net/nf_conntrack || true)" 0
 
 step "repeated and old sequence numbers into the protect stream (XB as B)"
 # B's packets 5, 10, 58 (seq 1005...) were sent; XB sends those indices
@@ -106,7 +141,7 @@ step "repeated and old sequence numbers into the protect stream (XB as B)"
 # would repeat a keystream.  A's wire sees none of them.
 xb --src 10.0.2.1:5002 --dst 10.0.1.1:4002 --ssrc $SSRC --seq 1005,1010,1058,900 \
 	--fill 0x5a >/dev/null
-wait_for 30 test "$(drop tx-replay "$out_id")" = 4
+wait_for 30 drop_is tx-replay "$out_id" 4
 report "tx-replay drops" "$(drop tx-replay "$out_id")" 4
 report "packets protected" "$(packets "$out_id")" 110
 
@@ -114,25 +149,33 @@ step "RTP from other sources toward A's SRTP port"
 xb --src 10.0.2.66:5002 --dst 10.0.1.1:4002 --ssrc $SSRC --seq 1100,1101,1102 >/dev/null
 xb --src 10.0.2.1:6000 --dst 10.0.1.1:4002 --ssrc $SSRC --seq 1103,1104 >/dev/null
 xb --src 10.0.2.66:5003 --dst 10.0.1.1:4003 --ssrc $SSRC --rtcp >/dev/null
-wait_for 30 test "$(drop source "$out_id")" = 6
+wait_for 30 drop_is source "$out_id" 6
 report "source drops (not encrypted, not forwarded)" "$(drop source "$out_id")" 6
 report "packets protected" "$(packets "$out_id")" 110
 
 step "a flood of spoofed SSRCs on both legs, during the call"
 # Into the protect stream as B: the stream has room for 7 more SSRCs
 # (encrypted under their own indices: no keystream repeats), then counts
-# the rest.  Into the unprotect stream as A: nothing authenticates.
+# the rest; B's SSRC, sending meanwhile, is never idle long enough to
+# give up its slot.  Into the unprotect stream as A: nothing
+# authenticates.  The call's second part is paced (10 ms a packet) so
+# that the flood hits while it flows.
+b_send 100 100 --interval-us 10000 &
+bsend=$!
+a_send 100 100 --interval-us 10000 &
+asend=$!
+wait_for 30 packets_over "$out_id" 115
 xb --src 10.0.2.1:5002 --dst 10.0.1.1:4002 --ssrc 0x5000-0x5027 --seq 1 >/dev/null
 xa --src 10.0.1.1:4000 --dst 10.0.2.1:5000 --ssrc 0x6000-0x6027 --seq 1 --tag 10 >/dev/null
-wait_for 30 test "$(drop ssrc-limit "$out_id")" = 33
-wait_for 30 test "$(drop auth "$in_id")" = 40
+wait "$bsend" || fail "B's sender"
+wait "$asend" || fail "A's sender"
+wait_for 30 drop_is ssrc-limit "$out_id" 33
+wait_for 30 drop_is auth "$in_id" 40
+wait_for 30 packets_are "$in_id" 200
 report "protect: ssrc-limit drops" "$(drop ssrc-limit "$out_id")" 33
-report "protect: packets of other SSRCs protected" "$(packets "$out_id")" 117
+report "protect: B's 220 packets and 7 of other SSRCs protected" "$(packets "$out_id")" 227
 report "unprotect: auth drops" "$(drop auth "$in_id")" 40
-b_send 100 100
-a_send 100 100
-wait_for 30 test "$(packets "$in_id")" = 200
-report "legitimate packets unprotected after the flood" "$(packets "$in_id")" 200
+report "unprotect: A's 200 packets unprotected" "$(packets "$in_id")" 200
 
 step "mutated SRTP and SRTCP into the unprotect stream (XA as A)"
 # indices A has not sent yet: they fail authentication, and move nothing
@@ -140,7 +183,7 @@ xa --src 10.0.1.1:4000 --dst 10.0.2.1:5000 --ssrc $SSRC --seq 1250,1251,1252 --t
 xa --src 10.0.1.1:4001 --dst 10.0.2.1:5001 --ssrc $SSRC --rtcp --srtcp-index 1000 \
 	--tag 10 >/dev/null
 xa --src 10.0.1.1:4000 --dst 10.0.2.1:5000 --ssrc $SSRC --seq 1253 --payload 0 >/dev/null
-wait_for 30 test "$(drop auth "$in_id")" = 44
+wait_for 30 drop_is auth "$in_id" 44
 report "auth drops" "$(drop auth "$in_id")" 44
 report "malformed drops (too short)" "$(drop malformed "$in_id")" 1
 

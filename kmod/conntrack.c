@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_srtp: keeping stream flows out of flowtables.
+ *
+ * A flow that an nftables flowtable has offloaded (`flow add @ft`) is
+ * forwarded from the ingress hook of its devices and skips PRE_ROUTING
+ * and POST_ROUTING, so nf_srtp would never see its packets again: a
+ * protect stream's RTP would leave in clear, an unprotect stream's SRTP
+ * would reach the plain side unchecked.  The flowtable refuses to offload
+ * a conntrack entry that has a helper extension (nft_flow_offload_eval(),
+ * the same on 6.1 and 6.12), so a stream's flow gets one, empty (no
+ * helper is attached: the extension only marks the entry):
+ *
+ * - a new flow, at its first packet, while the entry is unconfirmed (the
+ *   only time an extension may be added);
+ * - a flow that was confirmed before the stream existed, and may be
+ *   offloaded already, cannot get one: its entry is deleted, and its
+ *   next packet makes a new one that does.  Entries offloaded before the
+ *   stream was installed see no packet at our hooks at all, so they are
+ *   deleted when the stream is inserted (nf_srtp_ct_flush()).  A deleted
+ *   entry stops its offloaded flow at once: flow_offload_lookup() skips
+ *   a flow whose conntrack entry is dying.
+ */
+
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+
+#include "nf_srtp.h"
+
+/*
+ * A packet of a stream: its conntrack entry must never be offloaded.
+ * False when the entry cannot be marked (no memory): the caller drops
+ * the packet, which then confirms no entry that could be offloaded.
+ */
+bool nf_srtp_ct_hold(struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (!ct || nfct_help(ct))
+		return true;
+	if (!nf_ct_is_confirmed(ct))
+		return nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	nf_ct_kill(ct);
+	return true;
+}
+
+static bool nf_srtp_ct_addr_eq(const union nf_inet_addr *a,
+			       const union nf_inet_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static bool nf_srtp_ct_addr_any(const union nf_inet_addr *a)
+{
+	return !memchr_inv(a, 0, sizeof(*a));
+}
+
+/*
+ * Whether packets from @src to @dst (one conntrack tuple's ends, either
+ * way round) match stream key @k, with its source wildcards.
+ */
+static bool nf_srtp_ct_ends_match(const struct nf_srtp_tuple *k,
+				  const union nf_inet_addr *saddr,
+				  __be16 sport,
+				  const union nf_inet_addr *daddr,
+				  __be16 dport)
+{
+	return dport == k->dport && nf_srtp_ct_addr_eq(daddr, &k->daddr) &&
+	       (!k->sport || sport == k->sport) &&
+	       (nf_srtp_ct_addr_any(&k->saddr) ||
+		nf_srtp_ct_addr_eq(saddr, &k->saddr));
+}
+
+/*
+ * A packet on the wire has one of four tuples of its entry: the original
+ * or the reply tuple (before NAT), or one of them turned round (after).
+ */
+static bool nf_srtp_ct_tuple_match(const struct nf_srtp_tuple *k,
+				   const struct nf_conntrack_tuple *t)
+{
+	return nf_srtp_ct_ends_match(k, &t->src.u3, t->src.u.udp.port,
+				     &t->dst.u3, t->dst.u.udp.port) ||
+	       nf_srtp_ct_ends_match(k, &t->dst.u3, t->dst.u.udp.port,
+				     &t->src.u3, t->src.u.udp.port);
+}
+
+static int nf_srtp_ct_stream_match(struct nf_conn *ct, void *data)
+{
+	const struct nf_srtp_stream *s = data;
+	int i, d;
+
+	if (nf_ct_l3num(ct) != s->node[NF_SRTP_NODE_RTP].key.family ||
+	    nf_ct_protonum(ct) != IPPROTO_UDP)
+		return 0;
+	/* Its RTP and RTCP matches and a protect stream's guards. */
+	for (i = 0; i < NF_SRTP_NODES; i++) {
+		if (!s->node[i].hashed)
+			continue;
+		for (d = IP_CT_DIR_ORIGINAL; d < IP_CT_DIR_MAX; d++)
+			if (nf_srtp_ct_tuple_match(&s->node[i].key,
+						   &ct->tuplehash[d].tuple))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Deletes the conntrack entries of @s's flows in @net, offloaded or not,
+ * and for a protect stream those of any flow to its destinations, so
+ * that none of them can bypass the stream or its guards.  Called with
+ * the stream hashed, under the namespace's mutex.  May sleep; costs one
+ * walk of the namespace's conntrack table, none when it is empty.
+ */
+void nf_srtp_ct_flush(struct net *net, struct nf_srtp_stream *s)
+{
+	struct nf_ct_iter_data iter = { .net = net, .data = s };
+
+	if (!nf_conntrack_count(net))
+		return;
+	nf_ct_iterate_cleanup_net(nf_srtp_ct_stream_match, &iter);
+}
