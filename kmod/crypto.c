@@ -132,7 +132,7 @@ int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 	if (keylen != AES_KEYSIZE_128 && keylen != AES_KEYSIZE_192 &&
 	    keylen != AES_KEYSIZE_256)
 		return -EINVAL;
-	aes = kzalloc(sizeof(*aes), GFP_KERNEL);
+	aes = kzalloc(sizeof(*aes), GFP_KERNEL_ACCOUNT);
 	if (!aes)
 		return -ENOMEM;
 
@@ -279,7 +279,7 @@ int srtp_hmac_new(struct srtp_hmac **out, const u8 *key, unsigned int keylen)
 	if (!tfm)
 		return -ENODEV;
 	ss = crypto_shash_statesize(tfm);
-	h = kzalloc(struct_size(h, state, 2 * ss), GFP_KERNEL);
+	h = kzalloc(struct_size(h, state, 2 * ss), GFP_KERNEL_ACCOUNT);
 	pad = kzalloc(SHA1_BLOCK_SIZE, GFP_KERNEL);
 	if (!h || !pad) {
 		err = -ENOMEM;
@@ -361,7 +361,7 @@ static struct crypto_aead *srtp_gcm_alloc(struct crypto_aead *ref, u32 type,
 	err = crypto_aead_setkey(tfm, key, keylen) ?:
 	      crypto_aead_setauthsize(tfm, GCM_TAG_SIZE);
 	if (!err) {
-		req = aead_request_alloc(tfm, GFP_KERNEL);
+		req = aead_request_alloc(tfm, GFP_KERNEL_ACCOUNT);
 		if (!req)
 			err = -ENOMEM;
 	}
@@ -397,7 +397,7 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 		return -ENODEV;
 	if (keylen != AES_KEYSIZE_128 && keylen != AES_KEYSIZE_256)
 		return -EINVAL;
-	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return -ENOMEM;
 

@@ -891,7 +891,7 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	n = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
 	if (n < 0)
 		return n;
-	infos = kcalloc(n, sizeof(*infos), GFP_KERNEL);
+	infos = kcalloc(n, sizeof(*infos), GFP_KERNEL_ACCOUNT);
 	if (!infos)
 		return -ENOMEM;
 	ctx = nf_srtp_new_ctx(s, flags, window, keys, infos,

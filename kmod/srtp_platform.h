@@ -26,10 +26,13 @@ static inline u32 srtp_now(void)
 	return (u32)(get_jiffies_64() / HZ);
 }
 
-/* Allocations happen only when a context or a key is installed. */
+/*
+ * Allocations happen only when a context or a key is installed, on
+ * behalf of whoever installs it: charged to its memory cgroup.
+ */
 static inline void *srtp_zalloc(size_t size)
 {
-	return kzalloc(size, GFP_KERNEL);
+	return kzalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
 /* Wipes and frees; @size is what was given to srtp_zalloc(). */

@@ -22,10 +22,10 @@ struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
 	struct nf_srtp_stream *s;
 	int i;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return NULL;
-	s->keys = kcalloc(nkeys, sizeof(*s->keys), GFP_KERNEL);
+	s->keys = kcalloc(nkeys, sizeof(*s->keys), GFP_KERNEL_ACCOUNT);
 	if (!s->keys) {
 		kfree(s);
 		return NULL;
@@ -53,7 +53,8 @@ int nf_srtp_stream_grow_keys(struct nf_srtp_stream *s, unsigned int nkeys)
 
 	if (nkeys <= s->nkeys)
 		return 0;
-	keys = krealloc_array(s->keys, nkeys, sizeof(*keys), GFP_KERNEL);
+	keys = krealloc_array(s->keys, nkeys, sizeof(*keys),
+			      GFP_KERNEL_ACCOUNT);
 	if (!keys)
 		return -ENOMEM;
 	memset(keys + s->nkeys, 0, (nkeys - s->nkeys) * sizeof(*keys));

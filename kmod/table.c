@@ -9,9 +9,21 @@
  * RTCP port pair.  Changes are serialized by nsn->lock.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 
 #include "nf_srtp.h"
+
+/*
+ * Streams one network namespace may hold.  With unprivileged user
+ * namespaces any local user owns namespaces of their own, so this bounds
+ * what one of them can make the kernel keep (each stream also charges
+ * its memory to its creator's memory cgroup).  Only the initial
+ * namespace's root can change it (/sys/module/nf_srtp/parameters/).
+ */
+static unsigned int max_streams = 131072;
+module_param(max_streams, uint, 0644);
+MODULE_PARM_DESC(max_streams, "streams per network namespace (131072)");
 
 static const struct rhashtable_params nf_srtp_rht_params = {
 	.head_offset = offsetof(struct nf_srtp_node, rh),
@@ -25,7 +37,7 @@ int nf_srtp_table_init(struct nf_srtp_net *nsn)
 	int err;
 
 	mutex_init(&nsn->lock);
-	xa_init_flags(&nsn->streams, XA_FLAGS_ALLOC1);
+	xa_init_flags(&nsn->streams, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	nsn->stats = alloc_percpu(struct nf_srtp_pcpu_stats);
 	if (!nsn->stats)
 		return -ENOMEM;
@@ -68,7 +80,7 @@ static int nf_srtp_dport_refs_alloc(struct nf_srtp_net *nsn)
 
 	if (rcu_access_pointer(nsn->dport_refs))
 		return 0;
-	refs = kvcalloc(2 * NF_SRTP_PORTS, sizeof(*refs), GFP_KERNEL);
+	refs = kvcalloc(2 * NF_SRTP_PORTS, sizeof(*refs), GFP_KERNEL_ACCOUNT);
 	if (!refs)
 		return -ENOMEM;
 	rcu_assign_pointer(nsn->dport_refs, refs);
@@ -190,6 +202,12 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 	err = nf_srtp_hook_need(net, nsn, s->node[0].key.family, s->op);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+		goto out;
+	}
+	if (atomic_read(&nsn->nr_streams) >= READ_ONCE(max_streams)) {
+		NL_SET_ERR_MSG(extack,
+			       "the namespace has as many streams as it may (max_streams)");
+		err = -ENOSPC;
 		goto out;
 	}
 	write_pnet(&s->net, net);

@@ -199,4 +199,39 @@ expect_match '^received rtp 400/400 rtcp 40/40 bad 0 unprotect-failed 0 other 7 
 expect_match '^received rtp 400/400 rtcp 0/0 bad 0 unprotect-failed 0 other 0' \
 	"$(tail -n 1 "$tmp/atob")"
 r -s stream show
+
+step "an unprivileged user fills the module from a namespace of its own"
+# Any local user may own a network namespace (in a user namespace of its
+# own): the namespace's stream limit bounds it, and what its streams cost
+# is charged to its memory cgroup.
+echo 64 >/sys/module/nf_srtp/parameters/max_streams
+mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir /sys/fs/cgroup/nfsrtp-user
+chmod 755 "$tmp"
+for i in $(seq 1 65); do
+	echo "stream add unprotect dst 10.0.1.1:$((10000 + 2 * i)) suite $S key $KA"
+done >"$tmp/fill"
+{
+	echo 'mem() { cat /sys/fs/cgroup/nfsrtp-user/memory.current; }'
+	echo 'before=$(mem)'
+	echo "\"$SRTPCTL\" -b $tmp/fill 2>&1 >/dev/null"
+	echo "echo \"streams \$(\"$SRTPCTL\" -j stats | grep -o '\"streams\":[0-9]*' | cut -d: -f2)\""
+	echo 'echo "charged $(($(mem) - before))"'
+} >"$tmp/user.sh"
+chmod 644 "$tmp/fill" "$tmp/user.sh"
+out=$(bash -c "echo \$\$ >/sys/fs/cgroup/nfsrtp-user/cgroup.procs &&
+	exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	unshare --user --map-root-user --net bash $tmp/user.sh") || true
+echo "$out" | sed 's/^/    /'
+expect_match 'as many streams as it may \(max_streams\)' "$out"
+expect_match 'fill:65: command failed' "$out"
+report "streams in the user's namespace" "$(grep -o '^streams [0-9]*' <<<"$out")" \
+	"streams 64"
+charged=$(grep -o '^charged -*[0-9]*' <<<"$out" | cut -d' ' -f2)
+# each stream holds at least its 4 KiB crypto context
+[ "${charged:-0}" -ge $((64 * 4096)) ] ||
+	fail "only ${charged:-no} bytes charged to the user's cgroup"
+report "charged to the user's cgroup, at least 64 x 4 KiB" "$charged bytes" "$charged bytes"
+echo 131072 >/sys/module/nf_srtp/parameters/max_streams
 echo "PASS $TEST"

@@ -116,7 +116,11 @@
  *      one when the active one is spent or when a packet authenticates
  *      with the next one (the peer re-keyed; NF_SRTP_EVENT_KEY_SWITCH).
  *
- * The reply carries NF_SRTP_A_STREAM with NF_SRTP_A_STREAM_ID.
+ * The reply carries NF_SRTP_A_STREAM with NF_SRTP_A_STREAM_ID.  A
+ * namespace holds at most max_streams streams (a module parameter, 131072
+ * by default, set by the initial namespace's root); beyond it the request
+ * fails with -ENOSPC.  A stream's memory is charged to the memory cgroup
+ * of the process that adds it.
  *
  * NF_SRTP_CMD_STREAM_DEL
  * ----------------------
