@@ -582,12 +582,12 @@ static int nf_srtp_stream_add(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 
-	err = nf_srtp_stream_insert(net, s, info->extack);
+	err = nf_srtp_stream_insert(net, s, &id, info->extack);
 	if (err) {
 		nf_srtp_stream_free(s);
 		return err;
 	}
-	id = s->id;	/* @s belongs to the table now */
+	/* @s belongs to the table now, and may already be gone. */
 	err = nf_srtp_reply_id(info, NF_SRTP_CMD_STREAM_ADD, id);
 	if (err)
 		nf_srtp_stream_remove(net, id);

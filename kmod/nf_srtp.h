@@ -180,7 +180,7 @@ void nf_srtp_notify(struct net *net, u8 event, u32 id, int key_index,
 /* table.c */
 int nf_srtp_table_init(struct nf_srtp_net *nsn);
 void nf_srtp_table_destroy(struct nf_srtp_net *nsn);
-int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
+int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 			  struct netlink_ext_ack *extack);
 int nf_srtp_stream_remove(struct net *net, u32 id);
 struct nf_srtp_stream *nf_srtp_stream_find(struct nf_srtp_net *nsn, u32 id);

@@ -184,9 +184,11 @@ static int nf_srtp_hash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s,
 
 /*
  * Makes @s visible to the datapath and the API.  On success the table
- * owns the stream and s->id is set; on failure the caller still owns it.
+ * owns the stream and *@id is its id: once the mutex is dropped another
+ * request may remove and free it, so the caller must not touch @s again.
+ * On failure the caller still owns it.
  */
-int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
+int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 			  struct netlink_ext_ack *extack)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
@@ -225,6 +227,7 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s,
 	nf_srtp_count(nsn, s, 1);
 	/* Flows offloaded before now would bypass the stream. */
 	nf_srtp_ct_flush(net, s);
+	*id = s->id;
 	err = 0;
 out:
 	mutex_unlock(&nsn->lock);
