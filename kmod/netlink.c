@@ -168,21 +168,40 @@ err_free:
 	return err;
 }
 
-/* Overwrites the key material of a request once it has been used. */
-static void nf_srtp_wipe_keys(struct nlattr *keys)
+/* Overwrites the master keys and salts in one NF_SRTP_A_STREAM nest. */
+static void nf_srtp_wipe_keys(struct nlattr *nest)
 {
-	struct nlattr *k, *a;
-	int rem, krem;
+	struct nlattr *keys, *k, *a;
+	int rem, krem, arem;
 
-	if (!keys)
-		return;
-	nla_for_each_nested(k, keys, rem) {
-		nla_for_each_nested(a, k, krem) {
-			if (nla_type(a) == NF_SRTP_A_KEY_MASTER_KEY ||
-			    nla_type(a) == NF_SRTP_A_KEY_MASTER_SALT)
-				memzero_explicit(nla_data(a), nla_len(a));
+	nla_for_each_nested(keys, nest, rem) {
+		if (nla_type(keys) != NF_SRTP_A_STREAM_KEYS)
+			continue;
+		nla_for_each_nested(k, keys, krem) {
+			nla_for_each_nested(a, k, arem) {
+				if (nla_type(a) == NF_SRTP_A_KEY_MASTER_KEY ||
+				    nla_type(a) == NF_SRTP_A_KEY_MASTER_SALT)
+					memzero_explicit(nla_data(a),
+							 nla_len(a));
+			}
 		}
 	}
+}
+
+/*
+ * Overwrites the key material of a request once it has been used: in
+ * every NF_SRTP_A_STREAM nest and every NF_SRTP_A_STREAM_KEYS in it, not
+ * only in those the parser used (the last of duplicates).
+ */
+static void nf_srtp_wipe_request(struct genl_info *info)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+			  nlmsg_attrlen(info->nlhdr, GENL_HDRLEN), rem)
+		if (nla_type(a) == NF_SRTP_A_STREAM)
+			nf_srtp_wipe_keys(a);
 }
 
 static int nf_srtp_parse_addr(const struct nlattr *a, u16 family,
@@ -570,15 +589,13 @@ static int nf_srtp_stream_add(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[NF_SRTP_A_STREAM];
 	struct net *net = genl_info_net(info);
 	struct nf_srtp_stream *s;
-	struct nlattr *keys;
 	u32 id;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
 		return -EINVAL;
 	s = nf_srtp_parse_stream(nest, info->extack);
-	keys = nla_find_nested(nest, NF_SRTP_A_STREAM_KEYS);
-	nf_srtp_wipe_keys(keys);
+	nf_srtp_wipe_request(info);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 
@@ -959,7 +976,7 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_unlock(&nsn->lock);
 out:
-	nf_srtp_wipe_keys(nla_find_nested(nest, NF_SRTP_A_STREAM_KEYS));
+	nf_srtp_wipe_request(info);
 	return err;
 }
 
