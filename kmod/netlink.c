@@ -1072,7 +1072,12 @@ static struct genl_family nf_srtp_genl_family __ro_after_init = {
 	.n_small_ops = ARRAY_SIZE(nf_srtp_genl_ops),
 	.mcgrps = nf_srtp_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(nf_srtp_mcgrps),
-	.resv_start_op = NF_SRTP_CMD_EVENT + 1,
+	/*
+	 * A new family has no legacy users: every command gets the core's
+	 * checks of the genetlink header (reserved field zero, no stray
+	 * nlmsg_flags).
+	 */
+	.resv_start_op = 0,
 };
 
 int __init nf_srtp_genl_init(void)

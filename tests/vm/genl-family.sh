@@ -15,6 +15,27 @@ expect_match '^streams 0$' "$out"
 expect_match '^\{"version":1,"streams":0,"protected":0,"unprotected":0,"drops":\{\},"defrag":\[\]\}$' "$($SRTPCTL -j stats)"
 genl ctrl list 2>/dev/null | grep -q 'Name: nf_srtp' || fail "genl ctrl list does not show nf_srtp"
 
+step "the genetlink header is checked: reserved field, nlmsg_flags"
+# GET_STATS by hand: once as libnl sends it, once with reserved = 1, once
+# with NLM_F_CREATE; the kernel's errno for each (0 = a reply came).
+out=$(python3 - <<'EOF'
+import socket, struct
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+def ask(family, cmd, attrs=b"", reserved=0, flags=0x1):
+    msg = struct.pack("BBH", cmd, 1, reserved) + attrs
+    s.send(struct.pack("IHHII", 16 + len(msg), family, flags, 1, 0) + msg)
+    r = s.recv(65536)
+    ln, typ = struct.unpack("IH", r[:6])
+    return r, (struct.unpack("i", r[16:20])[0] if typ == 2 else 0)
+name = b"nf_srtp\0"
+attr = struct.pack("HH", 4 + len(name), 2) + name
+r, err = ask(0x10, 3, attr)          # CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME
+fid = struct.unpack("H", r[r.index(struct.pack("HH", 6, 1)) + 4:][:2])[0]
+print(*(ask(fid, 1, **kw)[1] for kw in ({}, {"reserved": 1}, {"flags": 0x401})))
+EOF
+)
+[ "$out" = "0 -22 -22" ] || fail "GET_STATS errnos (plain, reserved, NLM_F_CREATE): $out"
+
 step "usable in another network namespace"
 ip netns add nfsrtp-t1
 out=$(ip netns exec nfsrtp-t1 "$SRTPCTL" -j stats)

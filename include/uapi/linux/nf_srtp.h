@@ -12,9 +12,11 @@
  *
  * Every command requires CAP_NET_ADMIN in the user namespace that owns the
  * network namespace (GENL_UNS_ADMIN_PERM); without it the kernel answers
- * -EPERM.  Attributes are validated strictly: an unknown attribute, a wrong
- * type or a wrong length is refused with -EINVAL and an extended ACK
- * message naming the attribute.  In replies, dumps and events, userspace
+ * -EPERM.  Requests are validated strictly: a genetlink header whose
+ * reserved field is not zero, nlmsg_flags other than NLM_F_REQUEST,
+ * NLM_F_ACK, NLM_F_ECHO (and NLM_F_DUMP for a dump), an unknown
+ * attribute, a wrong type or a wrong length are refused with -EINVAL and
+ * an extended ACK message (naming the attribute).  In replies, dumps and events, userspace
  * must ignore attributes it does not know: later versions add some.
  *
  * Streams
