@@ -919,6 +919,8 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	}
 	spin_lock_bh(&s->lock);
 	old_ctx = s->ctx;
+	/* ROC, replay windows and SRTCP indices go on (srtp.h). */
+	srtp_ctx_inherit(ctx, old_ctx);
 	s->ctx = ctx;
 	s->flags = flags;
 	s->window = window;

@@ -474,6 +474,24 @@ int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 	return key->slot;
 }
 
+int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src)
+{
+	u32 gen = dst->nkeys ? dst->keys[0]->gen : 1;
+	unsigned int i;
+
+	if (dst->p.dir != src->p.dir)
+		return -EINVAL;
+	dst->nssrc = src->nssrc;
+	memcpy(dst->ssrc, src->ssrc, sizeof(dst->ssrc));
+	memcpy(dst->retired, src->retired, sizeof(dst->retired));
+	/* @src's key generations mean nothing here: its keys are gone. */
+	for (i = 0; i < dst->nssrc; i++)
+		dst->ssrc[i].key_gen = gen;
+	for (i = 0; i < SRTP_CORE_SSRC_RETIRED_MAX; i++)
+		dst->retired[i].key_gen = gen;
+	return 0;
+}
+
 int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot)
 {
 	if (slot >= ctx->nkeys)

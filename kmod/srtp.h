@@ -206,6 +206,18 @@ int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 			enum srtp_reason *why);
 
+/*
+ * Gives @dst, a new context of the same direction that replaces @src
+ * (new keys or session parameters for the same stream), @src's SSRC
+ * state: ROC, highest indices and replay windows, the next SRTCP index,
+ * retired SSRCs.  So a sender goes on with its ROC and SRTCP index and
+ * never repeats an index, and a receiver refuses replays of packets it
+ * took before.  The SSRCs count as having used @dst's first key.  Call
+ * before @dst processes a packet, with both contexts serialized.
+ * Returns -EINVAL (and copies nothing) when the directions differ.
+ */
+int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src);
+
 /* Events raised by the core, collected with srtp_ctx_take_events(). */
 #define SRTP_EV_SOFT_LIMIT	0x1	/* a key reached half its lifetime */
 #define SRTP_EV_HARD_LIMIT	0x2	/* a key reached its lifetime */

@@ -590,6 +590,42 @@ START_TEST(test_ssrc_retired_bound)
 }
 END_TEST
 
+/*
+ * A context replaced by one with new keys or parameters (STREAM_SET)
+ * keeps its SSRCs' ROC, replay windows and SRTCP indices.
+ */
+START_TEST(test_ctx_inherit)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct srtp_ctx *tx2 = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx2 = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 old[128], b[128];
+	int nold, n;
+
+	send_one(tx, rx, 9, 65535, NULL, NULL);
+	send_one(tx, rx, 9, 0, old, &nold);	/* ROC 1 */
+	n = prot_rtcp(tx, b, rtcp(b, 9));
+	expect_rtcp(rx, b, n, SRTP_R_OK);
+	ck_assert_int_eq(srtp_ctx_inherit(tx2, rx), -EINVAL);
+	ck_assert_int_eq(srtp_ctx_inherit(tx2, tx), 0);
+	ck_assert_int_eq(srtp_ctx_inherit(rx2, rx), 0);
+	/* The new sender refuses the old index and goes on with ROC 1... */
+	expect_prot_fail(tx2, 9, 0, SRTP_R_TX_REPLAY);
+	send_one(tx2, rx, 9, 1, b, &n);
+	/* ...and with the SRTCP index, which the old receiver accepts. */
+	n = prot_rtcp(tx2, b, rtcp(b, 9));
+	expect_rtcp(rx, b, n, SRTP_R_OK);
+	/* The new receiver refuses a replay of what the old one took. */
+	expect_rtp(rx2, old, nold, SRTP_R_REPLAY);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+	srtp_ctx_free(tx2);
+	srtp_ctx_free(rx2);
+}
+END_TEST
+
 /* ---- malformed packets ---- */
 
 START_TEST(test_malformed_rtp)
@@ -1294,6 +1330,7 @@ static Suite *negative_suite(void)
 	tcase_add_loop_test(tc, test_tx_index_never_twice, 0, ns);
 	tcase_add_loop_test(tc, test_ssrc_aging, 0, ns);
 	tcase_add_test(tc, test_ssrc_retired_bound);
+	tcase_add_loop_test(tc, test_ctx_inherit, 0, ns);
 	tcase_add_test(tc, test_malformed_rtp);
 	tcase_add_test(tc, test_bad_padding_after_unprotect);
 	tcase_add_test(tc, test_malformed_rtcp);

@@ -180,9 +180,11 @@
  *    NF_SRTP_A_STREAM_FLAGS, NF_SRTP_A_STREAM_WINDOW: new session
  *                           parameters.  They need new keys: the crypto
  *                           context is replaced by one made of
- *                           NF_SRTP_A_STREAM_KEYS (required then), with
- *                           fresh replay state.  NF_SRTP_F_RTCP_MUX
- *                           cannot change.
+ *                           NF_SRTP_A_STREAM_KEYS (required then),
+ *                           which takes over the old one's SSRC state:
+ *                           ROC, replay windows and SRTCP indices go on,
+ *                           so no index is sent or accepted twice.
+ *                           NF_SRTP_F_RTCP_MUX cannot change.
  *
  * NF_SRTP_CMD_STREAM_FLUSH
  * ------------------------
