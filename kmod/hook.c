@@ -124,6 +124,21 @@ static unsigned int nf_srtp_drop(struct nf_srtp_stream *s,
 	return NF_DROP;
 }
 
+/*
+ * Whether the UDP checksum of a received packet is wrong.  An IPv4
+ * datagram may carry none (0); CHECKSUM_UNNECESSARY and CHECKSUM_PARTIAL
+ * packets were checked or made by the stack.
+ */
+static bool nf_srtp_bad_csum(struct sk_buff *skb, const struct nf_srtp_pkt *p)
+{
+	const struct udphdr *uh = (struct udphdr *)(skb->data + p->l4off);
+
+	if (p->t.family == NFPROTO_IPV4 && !uh->check)
+		return false;
+	return nf_checksum(skb, NF_INET_PRE_ROUTING, p->l4off, IPPROTO_UDP,
+			   p->t.family);
+}
+
 static unsigned int nf_srtp_transform(struct sk_buff *skb,
 				      struct nf_srtp_net *nsn,
 				      const struct nf_srtp_node *n,
@@ -152,6 +167,15 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	    skb->len - p->l4off)
 		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
 	len = skb->len - hdr;
+	/*
+	 * SRTP without authentication has no tag to catch a damaged packet,
+	 * and the checksum is rewritten after the transform: a corrupted
+	 * datagram would leave with a valid one.  So it is checked first.
+	 */
+	if (s->op == NF_SRTP_OP_UNPROTECT &&
+	    (READ_ONCE(s->flags) & NF_SRTP_F_UNAUTHENTICATED_SRTP) &&
+	    nf_srtp_bad_csum(skb, p))
+		return nf_srtp_drop(s, NF_SRTP_DROP_CHECKSUM);
 
 	if (s->op == NF_SRTP_OP_PROTECT) {
 		unsigned int grow = READ_ONCE(s->grow);

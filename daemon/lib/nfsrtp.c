@@ -278,6 +278,7 @@ static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
 	[NF_SRTP_DROP_FRAGMENT] = "fragment",
 	[NF_SRTP_DROP_TX_REPLAY] = "tx-replay",
 	[NF_SRTP_DROP_SOURCE] = "source",
+	[NF_SRTP_DROP_CHECKSUM] = "checksum",
 };
 
 const char *nfsrtp_drop_name(unsigned int reason)

@@ -8,6 +8,7 @@ same link as a legitimate sender can:
 
   forge.py --src ADDR:PORT --dst ADDR:PORT --ssrc N[-M] --seq N[,N...]
            [--payload N] [--fill BYTE] [--tag N] [--rtcp [--srtcp-index N]]
+           [--bad-checksum]
 
 One packet per SSRC and sequence number (SSRC ranges are inclusive).
 Each RTP packet has a 12 byte header (V=2, PT 0), --payload bytes of
@@ -15,7 +16,8 @@ Each RTP packet has a 12 byte header (V=2, PT 0), --payload bytes of
 garbage where an SRTP tag would be.  With --rtcp each packet is instead
 an RTCP sender report of that SSRC, followed by an SRTCP word (E=1 and
 --srtcp-index) when given, then --tag bytes of garbage (a forged tag).
-Prints the number of packets sent.
+--bad-checksum sends a wrong UDP checksum.  Prints the number of packets
+sent.
 """
 
 import argparse
@@ -49,14 +51,16 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
-def datagram(src, dst, payload):
-    """An IPv4 header and a UDP header with a valid checksum."""
+def datagram(src, dst, payload, bad_checksum=False):
+    """An IPv4 header and a UDP header with a valid (or a wrong) checksum."""
     saddr = socket.inet_aton(src[0])
     daddr = socket.inet_aton(dst[0])
     ulen = 8 + len(payload)
     pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_UDP, ulen)
     udp = struct.pack("!HHHH", src[1], dst[1], ulen, 0) + payload
     csum = checksum(pseudo + udp) or 0xFFFF
+    if bad_checksum:
+        csum ^= 0x0101
     udp = udp[:6] + struct.pack("!H", csum) + udp[8:]
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, 0, 0, 64,
                      socket.IPPROTO_UDP, 0, saddr, daddr)
@@ -88,6 +92,7 @@ def main():
     ap.add_argument("--tag", type=int, default=0)
     ap.add_argument("--rtcp", action="store_true")
     ap.add_argument("--srtcp-index", type=int)
+    ap.add_argument("--bad-checksum", action="store_true")
     args = ap.parse_args()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
@@ -96,7 +101,8 @@ def main():
     for ssrc in args.ssrc:
         for seq in args.seq:
             payload = rtcp(ssrc, args) if args.rtcp else rtp(ssrc, seq, args)
-            sock.sendto(datagram(args.src, args.dst, payload),
+            sock.sendto(datagram(args.src, args.dst, payload,
+                                 args.bad_checksum),
                         (args.dst[0], 0))
             sent += 1
     print(sent)

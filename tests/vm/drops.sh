@@ -3,8 +3,9 @@
 #
 # What a stream refuses is dropped, never delivered, and counted per
 # reason: a tampered tag, a replay, a packet left of the replay window,
-# packets too short to be RTP, an unknown MKI, a spent key.  The rest of
-# the flow is delivered intact.
+# packets too short to be RTP, an unknown MKI, a spent key, a bad UDP
+# checksum on SRTP without authentication.  The rest of the flow is
+# delivered intact.
 . "$(dirname "$0")/lib.bash"
 trap topo_cleanup EXIT
 topo_pair
@@ -86,6 +87,21 @@ ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5010 --src-port 4010 \
 wait "$RX_PID" && fail "a GSO super-packet went out"
 expect_match '^received rtp 0/8 rtcp 0/0 bad 0' "$(tail -n 1 "$tmp/rx")"
 [ "$(drops_of "$id")" = '{"gso": 2}' ] || fail "drop counters: $(drops_of "$id")"
+
+step "SRTP without authentication: a bad UDP checksum is dropped, never repaired"
+id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5012 dst 10.0.1.1:4012 \
+	suite $S key "$K" no-auth)" 'd["id"]')
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4012 --count 20
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4012 --src-port 5012 \
+	--count 20 --suite $S --key "$K" --flags no-auth >/dev/null
+rx_wait "$tmp/rx"
+# three damaged datagrams (flipped checksum), then one intact one
+ip netns exec nfsrtp-b python3 "$NFSRTP_TOP/tests/tools/forge.py" --src 10.0.1.2:5012 \
+	--dst 10.0.1.1:4012 --ssrc 0x11223344 --seq 1100,1101,1102 --bad-checksum >/dev/null
+ip netns exec nfsrtp-b python3 "$NFSRTP_TOP/tests/tools/forge.py" --src 10.0.1.2:5012 \
+	--dst 10.0.1.1:4012 --ssrc 0x11223344 --seq 1103 >/dev/null
+wait_for 20 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stream show $id | grep -q '\"packets\": *21'"
+[ "$(drops_of "$id")" = '{"checksum": 3}' ] || fail "drop counters: $(drops_of "$id")"
 
 step "unrelated traffic passes untouched"
 rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4100 --count 50

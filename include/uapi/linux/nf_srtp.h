@@ -368,6 +368,9 @@ enum nf_srtp_drop {
 	NF_SRTP_DROP_SOURCE,		/* sent to a protect stream's
 					 * destination from another source
 					 */
+	NF_SRTP_DROP_CHECKSUM,		/* unprotect without authentication:
+					 * the UDP checksum is wrong
+					 */
 
 	__NF_SRTP_DROP_MAX
 };
