@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"  srtpctl stream set ID [key KEY_PARAMS ...] [active N]\n"
 		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
 		"                     [window N] key KEY_PARAMS [key ...] [active N]\n"
+		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D] [...]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
 		"  srtpctl pcap {decrypt|encrypt} IN.pcap OUT.pcap suite SUITE key KEY_PARAMS\n"
 		"               [key ...] [filter BPF] [no-auth] [no-encrypt-rtp]\n"
@@ -551,9 +552,11 @@ static int cmd_stream_show(int argc, char **argv)
  * stream set ID [key K ...] [active N]
  * stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]
  *                       [window N] key K [key K ...] [active N]
+ * and, with either or alone, a new match:
+ *               [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port SPORT:DPORT]
  */
 static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur,
-			  struct nfsrtp_stream_update *u)
+			  struct nfsrtp_stream_update *u, struct nfsrtp_stream *m)
 {
 	int i, rc;
 
@@ -583,11 +586,28 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 			if (parse_u32(argv[++i], &u->window) || u->window < 64 ||
 			    u->window > 1024)
 				return fail("window: \"%s\" is not 64-1024", argv[i]);
+		} else if (!strcmp(kw, "src")) {
+			if (parse_endpoint(argv[++i], &m->family, m->saddr,
+					   &m->sport))
+				return fail("src: \"%s\" is not ADDR[:PORT] of the stream's family", argv[i]);
+			m->has_saddr = true;
+			u->match = m;
+		} else if (!strcmp(kw, "dst")) {
+			if (parse_endpoint(argv[++i], &m->family, m->daddr,
+					   &m->dport) || !m->dport)
+				return fail("dst: \"%s\" is not ADDR:PORT of the stream's family", argv[i]);
+			u->match = m;
+		} else if (!strcmp(kw, "rtcp-port")) {
+			if (parse_rtcp_ports(argv[++i], m))
+				return fail("rtcp-port: \"%s\" is not SPORT:DPORT", argv[i]);
+			u->match = m;
 		} else {
 			return fail("stream set: unknown keyword \"%s\"", kw);
 		}
 	}
-	if (!u->nkeys && !u->set_active)
+	if (u->match && !m->dport)
+		return fail("stream set: a new match needs dst ADDR:PORT");
+	if (!u->nkeys && !u->set_active && !u->match)
 		return fail("stream set: nothing to change");
 	if (u->set_params && !u->nkeys)
 		return fail("stream set: \"replace\" needs new keys");
@@ -598,10 +618,11 @@ static int cmd_stream_set(int argc, char **argv)
 {
 	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
 	struct nfsrtp_stream *cur = calloc(1, sizeof(*cur));
+	struct nfsrtp_stream *m = calloc(1, sizeof(*m));
 	struct nfsrtp *h;
 	int rc = 1;
 
-	if (!u || !cur) {
+	if (!u || !cur || !m) {
 		rc = fail("out of memory");
 		goto out;
 	}
@@ -616,7 +637,7 @@ static int cmd_stream_set(int argc, char **argv)
 		kernel_error(h, "stream set");
 		goto out;
 	}
-	rc = parse_set_args(argc - 1, argv + 1, cur, u);
+	rc = parse_set_args(argc - 1, argv + 1, cur, u, m);
 	if (rc)
 		goto out;
 	rc = 0;
@@ -627,6 +648,7 @@ out:
 		explicit_bzero(u, sizeof(*u));
 	free(u);
 	free(cur);
+	free(m);
 	return rc;
 }
 

@@ -89,17 +89,18 @@ static bool nf_srtp_ct_tuple_match(const struct nf_srtp_tuple *k,
 static int nf_srtp_ct_stream_match(struct nf_conn *ct, void *data)
 {
 	const struct nf_srtp_stream *s = data;
+	const struct nf_srtp_node *n = s->node[s->cur];
 	int i, d;
 
-	if (nf_ct_l3num(ct) != s->node[NF_SRTP_NODE_RTP].key.family ||
+	if (nf_ct_l3num(ct) != n[NF_SRTP_NODE_RTP].key.family ||
 	    nf_ct_protonum(ct) != IPPROTO_UDP)
 		return 0;
 	/* Its RTP and RTCP matches and a protect stream's guards. */
 	for (i = 0; i < NF_SRTP_NODES; i++) {
-		if (!s->node[i].hashed)
+		if (!n[i].hashed)
 			continue;
 		for (d = IP_CT_DIR_ORIGINAL; d < IP_CT_DIR_MAX; d++)
-			if (nf_srtp_ct_tuple_match(&s->node[i].key,
+			if (nf_srtp_ct_tuple_match(&n[i].key,
 						   &ct->tuplehash[d].tuple))
 				return 1;
 	}

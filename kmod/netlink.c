@@ -226,15 +226,17 @@ static u16 nf_srtp_get_port(const struct nlattr *a, u16 dflt)
 	return a ? nla_get_u16(a) : dflt;
 }
 
-/* The match of the stream's RTP and RTCP port pairs. */
-static int nf_srtp_parse_match(struct nf_srtp_stream *s, struct nlattr **tb,
-			       struct nlattr *nest,
+/* The match of the stream's RTP and RTCP port pairs, into node set @set. */
+static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
+			       struct nlattr **tb, struct nlattr *nest,
 			       struct netlink_ext_ack *extack)
 {
-	struct nf_srtp_tuple *rtp = &s->node[0].key, *rtcp = &s->node[1].key;
+	struct nf_srtp_tuple *rtp = &s->node[set][NF_SRTP_NODE_RTP].key;
+	struct nf_srtp_tuple *rtcp = &s->node[set][NF_SRTP_NODE_RTCP].key;
 	u16 family, sport, dport;
 	int err;
 
+	memset(rtp, 0, sizeof(*rtp));
 	family = nla_get_u16(tb[NF_SRTP_A_STREAM_FAMILY]);
 	if (family != AF_INET && family != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FAMILY],
@@ -541,7 +543,7 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 		    nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) :
 		    SRTP_CORE_WINDOW_DEFAULT;
 
-	err = nf_srtp_parse_match(s, tb, nest, extack);
+	err = nf_srtp_parse_match(s, 0, tb, nest, extack);
 	if (err)
 		goto fail;
 	s->ctx = nf_srtp_new_ctx(s, s->flags, s->window,
@@ -661,8 +663,8 @@ static int nf_srtp_put_addr(struct sk_buff *msg, int type,
 static int nf_srtp_put_match(struct sk_buff *msg,
 			     const struct nf_srtp_stream *s)
 {
-	const struct nf_srtp_tuple *rtp = &s->node[0].key;
-	const struct nf_srtp_tuple *rtcp = &s->node[1].key;
+	const struct nf_srtp_tuple *rtp = &s->node[s->cur][NF_SRTP_NODE_RTP].key;
+	const struct nf_srtp_tuple *rtcp = &s->node[s->cur][NF_SRTP_NODE_RTCP].key;
 
 	if (nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, rtp->family) ||
 	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_DST_ADDR, rtp, &rtp->daddr) ||
@@ -935,13 +937,32 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	return 0;
 }
 
+/* Whether a STREAM_SET request carries a new match. */
+static bool nf_srtp_has_match(struct nlattr **tb)
+{
+	static const int match[] = {
+		NF_SRTP_A_STREAM_FAMILY, NF_SRTP_A_STREAM_SRC_ADDR,
+		NF_SRTP_A_STREAM_DST_ADDR, NF_SRTP_A_STREAM_SRC_PORT,
+		NF_SRTP_A_STREAM_DST_PORT, NF_SRTP_A_STREAM_RTCP_SRC_PORT,
+		NF_SRTP_A_STREAM_RTCP_DST_PORT,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(match); i++)
+		if (tb[match[i]])
+			return true;
+	return false;
+}
+
 static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nf_srtp_net *nsn = nf_srtp_pernet(genl_info_net(info));
+	struct net *net = genl_info_net(info);
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 	struct nlattr *nest = info->attrs[NF_SRTP_A_STREAM];
 	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
 	struct nf_srtp_stream *s;
+	bool rematch;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
@@ -954,20 +975,39 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_ID))
 		goto out;
 
+	rematch = nf_srtp_has_match(tb);
+	if (rematch && NL_REQ_ATTR_CHECK(extack, nest, tb,
+					 NF_SRTP_A_STREAM_FAMILY) |
+		       NL_REQ_ATTR_CHECK(extack, nest, tb,
+					 NF_SRTP_A_STREAM_DST_ADDR) |
+		       NL_REQ_ATTR_CHECK(extack, nest, tb,
+					 NF_SRTP_A_STREAM_DST_PORT))
+		goto out;
+
 	mutex_lock(&nsn->lock);
 	s = nf_srtp_stream_find(nsn, nla_get_u32(tb[NF_SRTP_A_STREAM_ID]));
 	if (!s) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_ID],
 				    "no stream with this id");
 		err = -ENOENT;
-	} else if (tb[NF_SRTP_A_STREAM_FLAGS] || tb[NF_SRTP_A_STREAM_WINDOW]) {
-		err = nf_srtp_replace_ctx(s, tb, extack);
-	} else if (tb[NF_SRTP_A_STREAM_KEYS]) {
-		err = nf_srtp_append_keys(s, tb[NF_SRTP_A_STREAM_KEYS], extack);
-	} else {
-		err = 0;
+		goto unlock;
 	}
-	if (!err && s && tb[NF_SRTP_A_STREAM_ACTIVE_KEY]) {
+	/* A new match is checked in full before anything changes. */
+	err = 0;
+	if (rematch) {
+		err = nf_srtp_parse_match(s, nf_srtp_stream_spare(s), tb,
+					  nest, extack) ?:
+		      nf_srtp_stream_rematch_check(net, s, extack);
+		if (err)
+			goto unlock;
+	}
+	if (tb[NF_SRTP_A_STREAM_FLAGS] || tb[NF_SRTP_A_STREAM_WINDOW])
+		err = nf_srtp_replace_ctx(s, tb, extack);
+	else if (tb[NF_SRTP_A_STREAM_KEYS])
+		err = nf_srtp_append_keys(s, tb[NF_SRTP_A_STREAM_KEYS], extack);
+	if (!err && rematch)
+		err = nf_srtp_stream_rematch(net, s, extack);
+	if (!err && tb[NF_SRTP_A_STREAM_ACTIVE_KEY]) {
 		spin_lock_bh(&s->lock);
 		err = srtp_ctx_set_active_key(s->ctx,
 					      nla_get_u32(tb[NF_SRTP_A_STREAM_ACTIVE_KEY]));
@@ -976,6 +1016,7 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_ACTIVE_KEY],
 					    "the stream has no key with this index");
 	}
+unlock:
 	mutex_unlock(&nsn->lock);
 out:
 	nf_srtp_wipe_request(info);

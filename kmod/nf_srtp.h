@@ -73,7 +73,15 @@ struct nf_srtp_stream {
 	u32 flags;		/* NF_SRTP_F_* */
 	u32 window;
 	u16 grow;		/* the most protect adds to a packet */
-	struct nf_srtp_node node[NF_SRTP_NODES];
+	/*
+	 * Two sets of table nodes.  The stream's match is node[cur]; a new
+	 * match (NF_SRTP_CMD_STREAM_SET) is hashed in the other set before
+	 * the current one is unhashed, so the stream never leaves the table.
+	 * Both under the namespace's mutex; the datapath reads neither.
+	 */
+	struct nf_srtp_node node[2][NF_SRTP_NODES];
+	u8 cur;
+	unsigned long spare_gp;		/* RCU state when the spare set left */
 
 	/* Key facts for dumps, under the namespace's mutex. */
 	unsigned int nkeys;
@@ -182,6 +190,11 @@ int nf_srtp_table_init(struct nf_srtp_net *nsn);
 void nf_srtp_table_destroy(struct nf_srtp_net *nsn);
 int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 			  struct netlink_ext_ack *extack);
+int nf_srtp_stream_spare(struct nf_srtp_stream *s);
+int nf_srtp_stream_rematch_check(struct net *net, struct nf_srtp_stream *s,
+				 struct netlink_ext_ack *extack);
+int nf_srtp_stream_rematch(struct net *net, struct nf_srtp_stream *s,
+			   struct netlink_ext_ack *extack);
 int nf_srtp_stream_remove(struct net *net, u32 id);
 struct nf_srtp_stream *nf_srtp_stream_find(struct nf_srtp_net *nsn, u32 id);
 void nf_srtp_stream_flush(struct net *net, bool notify);

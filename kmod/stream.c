@@ -20,7 +20,7 @@ static void nf_srtp_event_work(struct work_struct *work);
 struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
 {
 	struct nf_srtp_stream *s;
-	int i;
+	int set, i;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
@@ -33,12 +33,16 @@ struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
 	s->nkeys = nkeys;
 	spin_lock_init(&s->lock);
 	INIT_WORK(&s->event_work, nf_srtp_event_work);
-	for (i = 0; i < NF_SRTP_NODES; i++)
-		s->node[i].stream = s;
-	s->node[NF_SRTP_NODE_RTCP].rtcp = true;
-	s->node[NF_SRTP_NODE_GUARD_RTCP].rtcp = true;
-	s->node[NF_SRTP_NODE_GUARD_RTP].guard = true;
-	s->node[NF_SRTP_NODE_GUARD_RTCP].guard = true;
+	for (set = 0; set < ARRAY_SIZE(s->node); set++) {
+		struct nf_srtp_node *n = s->node[set];
+
+		for (i = 0; i < NF_SRTP_NODES; i++)
+			n[i].stream = s;
+		n[NF_SRTP_NODE_RTCP].rtcp = true;
+		n[NF_SRTP_NODE_GUARD_RTCP].rtcp = true;
+		n[NF_SRTP_NODE_GUARD_RTP].guard = true;
+		n[NF_SRTP_NODE_GUARD_RTCP].guard = true;
+	}
 	atomic_inc(&nf_srtp_live_streams);
 	return s;
 }

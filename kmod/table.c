@@ -60,17 +60,25 @@ static bool nf_srtp_addr_any(const union nf_inet_addr *a)
 	return !(a->all[0] | a->all[1] | a->all[2] | a->all[3]);
 }
 
-static void nf_srtp_count(struct nf_srtp_net *nsn,
-			  const struct nf_srtp_stream *s, int delta)
+/* The wildcard probes a stream's match @n needs, counted. */
+static void nf_srtp_count_wild(struct nf_srtp_net *nsn,
+			       const struct nf_srtp_stream *s,
+			       const struct nf_srtp_node *n, int delta)
 {
-	const struct nf_srtp_tuple *t = &s->node[0].key;
+	const struct nf_srtp_tuple *t = &n[NF_SRTP_NODE_RTP].key;
 
-	atomic_add(delta, &nsn->nr_streams);
 	if (!t->sport)
 		atomic_add(delta, &nsn->nr_wild_port);
 	/* A protect stream's guards are found by the any-source probe. */
 	if (nf_srtp_addr_any(&t->saddr) || s->op == NF_SRTP_OP_PROTECT)
 		atomic_add(delta, &nsn->nr_wild_addr);
+}
+
+static void nf_srtp_count(struct nf_srtp_net *nsn,
+			  const struct nf_srtp_stream *s, int delta)
+{
+	atomic_add(delta, &nsn->nr_streams);
+	nf_srtp_count_wild(nsn, s, s->node[s->cur], delta);
 }
 
 /* The destination port filter, allocated once; caller holds nsn->lock. */
@@ -98,18 +106,26 @@ static void nf_srtp_dport_ref(struct nf_srtp_net *nsn,
 	WRITE_ONCE(refs[i], refs[i] + delta);
 }
 
-static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
+/* Removes the hashed nodes of one node set. */
+static void nf_srtp_unhash_set(struct nf_srtp_net *nsn,
+			       struct nf_srtp_node *n)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(s->node); i++) {
-		if (!s->node[i].hashed)
+	for (i = 0; i < NF_SRTP_NODES; i++) {
+		if (!n[i].hashed)
 			continue;
-		rhashtable_remove_fast(&nsn->table, &s->node[i].rh,
+		rhashtable_remove_fast(&nsn->table, &n[i].rh,
 				       nf_srtp_rht_params);
-		nf_srtp_dport_ref(nsn, &s->node[i].key, -1);
-		s->node[i].hashed = false;
+		nf_srtp_dport_ref(nsn, &n[i].key, -1);
+		n[i].hashed = false;
 	}
+}
+
+static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
+{
+	nf_srtp_unhash_set(nsn, s->node[0]);
+	nf_srtp_unhash_set(nsn, s->node[1]);
 }
 
 /*
@@ -117,14 +133,14 @@ static void nf_srtp_unhash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s)
  * from any other source meet a guard node and are dropped, so nothing
  * but the stream's SRTP reaches the SRTP leg there (datapath.md).
  */
-static void nf_srtp_guard_keys(struct nf_srtp_stream *s)
+static void nf_srtp_guard_keys(struct nf_srtp_node *n)
 {
 	int i;
 
 	for (i = NF_SRTP_NODE_RTP; i <= NF_SRTP_NODE_RTCP; i++) {
-		struct nf_srtp_tuple *g = &s->node[NF_SRTP_NODE_GUARD_RTP + i].key;
+		struct nf_srtp_tuple *g = &n[NF_SRTP_NODE_GUARD_RTP + i].key;
 
-		*g = s->node[i].key;
+		*g = n[i].key;
 		g->sport = 0;
 		memset(&g->saddr, 0, sizeof(g->saddr));
 	}
@@ -158,28 +174,139 @@ static bool nf_srtp_node_used(const struct nf_srtp_stream *s, int node)
 			node != NF_SRTP_NODE_GUARD_RTCP);
 }
 
-static int nf_srtp_hash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s,
-			struct netlink_ext_ack *extack)
+/* The node hashed under @key, or NULL.  Caller holds nsn->lock. */
+static struct nf_srtp_node *nf_srtp_hashed(struct nf_srtp_net *nsn,
+					   const struct nf_srtp_tuple *key)
 {
-	int i, err;
+	return rhashtable_lookup_fast(&nsn->table, key, nf_srtp_rht_params);
+}
+
+/*
+ * Whether node set @set of @s can be hashed: each of its keys free, or
+ * held by @s itself (its other set).  Caller holds nsn->lock.
+ */
+static int nf_srtp_hash_check(struct nf_srtp_net *nsn,
+			      struct nf_srtp_stream *s, int set,
+			      struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_node *n = s->node[set], *held;
+	int i;
 
 	if (s->op == NF_SRTP_OP_PROTECT)
-		nf_srtp_guard_keys(s);
+		nf_srtp_guard_keys(n);
 	for (i = 0; i < NF_SRTP_NODES; i++) {
 		if (!nf_srtp_node_used(s, i))
 			continue;
-		err = rhashtable_lookup_insert_fast(&nsn->table, &s->node[i].rh,
+		held = nf_srtp_hashed(nsn, &n[i].key);
+		if (held && held->stream != s) {
+			nf_srtp_hash_clash(extack, i);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Hashes node set @set of @s.  A key its other set holds is not inserted
+ * but swapped in place (rhashtable_replace_fast()), so that a packet
+ * finds the stream through one node or the other at every moment.  On
+ * failure nothing is left hashed from @set.  Caller holds nsn->lock.
+ */
+static int nf_srtp_hash_set(struct nf_srtp_net *nsn,
+			    struct nf_srtp_stream *s, int set,
+			    struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_node *n = s->node[set], *held;
+	int i, err;
+
+	err = nf_srtp_hash_check(nsn, s, set, extack);
+	if (err)
+		return err;
+	for (i = 0; i < NF_SRTP_NODES; i++) {
+		if (!nf_srtp_node_used(s, i) || nf_srtp_hashed(nsn, &n[i].key))
+			continue;
+		err = rhashtable_lookup_insert_fast(&nsn->table, &n[i].rh,
 						    nf_srtp_rht_params);
 		if (err) {
 			if (err == -EEXIST)
 				nf_srtp_hash_clash(extack, i);
-			nf_srtp_unhash(nsn, s);
+			nf_srtp_unhash_set(nsn, n);
 			return err;
 		}
-		s->node[i].hashed = true;
-		nf_srtp_dport_ref(nsn, &s->node[i].key, 1);
+		n[i].hashed = true;
+		nf_srtp_dport_ref(nsn, &n[i].key, 1);
+	}
+	for (i = 0; i < NF_SRTP_NODES; i++) {
+		if (!nf_srtp_node_used(s, i) || n[i].hashed)
+			continue;
+		held = nf_srtp_hashed(nsn, &n[i].key);
+		if (WARN_ON_ONCE(!held ||
+				 rhashtable_replace_fast(&nsn->table, &held->rh,
+							 &n[i].rh,
+							 nf_srtp_rht_params)))
+			continue;
+		held->hashed = false;
+		n[i].hashed = true;
 	}
 	return 0;
+}
+
+static int nf_srtp_hash(struct nf_srtp_net *nsn, struct nf_srtp_stream *s,
+			struct netlink_ext_ack *extack)
+{
+	return nf_srtp_hash_set(nsn, s, s->cur, extack);
+}
+
+/*
+ * The node set a new match of @s is parsed into.  Its nodes were unhashed
+ * by the last change of match; packets that found them then may still be
+ * walking hash chains through them, so their keys and links are reused
+ * only after a grace period has passed since.  Caller holds nsn->lock.
+ */
+int nf_srtp_stream_spare(struct nf_srtp_stream *s)
+{
+	cond_synchronize_rcu(s->spare_gp);
+	return !s->cur;
+}
+
+/*
+ * Gives @s the match parsed into its spare node set
+ * (nf_srtp_stream_spare()).  The new nodes are hashed, or swapped for the
+ * current ones where the keys agree, before the rest of the current ones
+ * are unhashed: every packet of either match finds the stream, so none
+ * crosses without its transform.  Caller holds nsn->lock.
+ */
+int nf_srtp_stream_rematch(struct net *net, struct nf_srtp_stream *s,
+			   struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	int spare = !s->cur, err;
+
+	err = nf_srtp_hook_need(net, nsn,
+				s->node[spare][NF_SRTP_NODE_RTP].key.family,
+				s->op);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+		return err;
+	}
+	err = nf_srtp_hash_set(nsn, s, spare, extack);
+	if (err)
+		return err;
+	nf_srtp_unhash_set(nsn, s->node[s->cur]);
+	s->spare_gp = get_state_synchronize_rcu();
+	nf_srtp_count_wild(nsn, s, s->node[s->cur], -1);
+	nf_srtp_count_wild(nsn, s, s->node[spare], 1);
+	s->cur = spare;
+	/* Flows of the new match offloaded before now would bypass it. */
+	nf_srtp_ct_flush(net, s);
+	return 0;
+}
+
+/* Whether @s's spare node set can be hashed (see nf_srtp_hash_check()). */
+int nf_srtp_stream_rematch_check(struct net *net, struct nf_srtp_stream *s,
+				 struct netlink_ext_ack *extack)
+{
+	return nf_srtp_hash_check(nf_srtp_pernet(net), s, !s->cur, extack);
 }
 
 /*
@@ -201,7 +328,7 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 		goto out;
 	}
 	/* A namespace pays only for the hooks its streams need. */
-	err = nf_srtp_hook_need(net, nsn, s->node[0].key.family, s->op);
+	err = nf_srtp_hook_need(net, nsn, s->node[0][0].key.family, s->op);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
 		goto out;

@@ -326,18 +326,14 @@ static int put_keys(struct nl_msg *msg, const struct nfsrtp_key *keys,
 	return 0;
 }
 
-static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
+/* The match of @s: family, addresses, ports. */
+static int put_match(struct nl_msg *msg, const struct nfsrtp_stream *s)
 {
 	int alen = s->family == AF_INET ? 4 : 16;
-	struct nlattr *nest;
 
-	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
-	if (!nest ||
-	    nla_put_u8(msg, NF_SRTP_A_STREAM_OP, s->op) ||
-	    nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, (uint16_t)s->family) ||
+	if (nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, (uint16_t)s->family) ||
 	    nla_put(msg, NF_SRTP_A_STREAM_DST_ADDR, alen, s->daddr) ||
-	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, s->dport) ||
-	    nla_put_u32(msg, NF_SRTP_A_STREAM_SUITE, s->suite))
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, s->dport))
 		return -EMSGSIZE;
 	if (s->has_saddr &&
 	    nla_put(msg, NF_SRTP_A_STREAM_SRC_ADDR, alen, s->saddr))
@@ -349,6 +345,19 @@ static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
 		return -EMSGSIZE;
 	if (s->rtcp_dport &&
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, s->rtcp_dport))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest ||
+	    nla_put_u8(msg, NF_SRTP_A_STREAM_OP, s->op) ||
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_SUITE, s->suite) ||
+	    put_match(msg, s))
 		return -EMSGSIZE;
 	if (s->flags && nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, s->flags))
 		return -EMSGSIZE;
@@ -613,7 +622,8 @@ int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u)
 	    (u->set_params &&
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, u->flags)) ||
 	    (u->set_params && u->window &&
-	     nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, u->window))) {
+	     nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, u->window)) ||
+	    (u->match && put_match(msg, u->match))) {
 		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -96,6 +96,12 @@ struct nfsrtp_stream_update {
 	bool set_params;		/* replace the context: */
 	uint32_t flags;			/* NF_SRTP_F_* */
 	uint32_t window;		/* 0: keep */
+	/*
+	 * A new match (family, addresses and ports of this stream), taken
+	 * over atomically: every packet of the old or the new match meets
+	 * the stream meanwhile.  NULL: keep.
+	 */
+	const struct nfsrtp_stream *match;
 };
 
 int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u);

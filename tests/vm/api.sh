@@ -77,6 +77,18 @@ must_fail a stream add protect src 0.0.0.0:4010 dst 10.0.1.2:5010 suite $S key "
 expect_match 'protect stream needs a source address' "$ERR"
 must_fail a stream add protect src '[::]' dst '[fd00:1::2]:5010' suite $S key "$K"
 expect_match 'protect stream needs a source address' "$ERR"
+# a new match that another stream holds changes nothing
+id2=$(json_get "$(a -j stream add protect src 10.0.1.1:4100 dst 10.0.1.2:5100 \
+	suite $S key "$K")" 'd["id"]')
+must_fail a stream set "$id2" src 10.0.1.1:4000 dst 10.0.1.2:5000 replace key "$K"
+expect_match 'same addresses and ports' "$ERR"
+expect_match "stream $id2 protect src 10.0.1.1:4100 dst 10.0.1.2:5100 .* window 128" \
+	"$(a stream show "$id2")"
+must_fail a stream set "$id2" src 10.0.1.1:4100
+expect_match 'a new match needs dst' "$ERR"
+a stream set "$id2" src 10.0.1.1 dst 10.0.1.2:5200
+expect_match "stream $id2 protect src 10.0.1.1 dst 10.0.1.2:5200 " "$(a stream show "$id2")"
+a stream del "$id2"
 # a protect stream guards its destination: one sender per destination
 must_fail a stream add protect src 10.0.1.3:4000 dst 10.0.1.2:5000 suite $S key "$K"
 expect_match 'another protect stream sends to the same destination' "$ERR"

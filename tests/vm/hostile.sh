@@ -200,6 +200,38 @@ expect_match '^received rtp 400/400 rtcp 0/0 bad 0 unprotect-failed 0 other 0' \
 	"$(tail -n 1 "$tmp/atob")"
 r -s stream show
 
+step "1000 replacements of the protect stream's match and keys under traffic"
+# A re-INVITE moves media: the daemon gives the stream a new match and new
+# keys in one STREAM_SET.  Here the match alternates between B's address
+# and port and B's address with any port, each time with the key again
+# (a new crypto context that takes over the old one's state), while B
+# sends 2000 more packets.  A's wire must see every one, as SRTP that
+# authenticates, never a packet in clear or an index twice.
+rx_start nfsrtp-a "$tmp/wire2" --sniff veth-a --bind 10.0.1.1 --port 4002 \
+	--count 2000 --seq 1400 --rtcp --suite $S --key "$KR" --timeout 400
+for i in $(seq 1 500); do
+	echo "stream set $out_id src 10.0.2.1 dst 10.0.1.1:4002 replace key $KR"
+	echo "stream set $out_id src 10.0.2.1:5002 dst 10.0.1.1:4002 replace key $KR"
+done >"$tmp/replace"
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
+	--count 2000 --seq 1400 --rtcp --interval-us 5000 >/dev/null &
+bsend=$!
+wait_for 30 packets_over "$out_id" 670
+start=$SECONDS before=$(packets "$out_id")
+r -b "$tmp/replace" >/dev/null
+during=$(($(packets "$out_id") - before))
+echo "    1000 replacements in $((SECONDS - start)) s, while $during of B's packets passed"
+[ "$during" -gt 0 ] || fail "no packet passed during the replacements"
+wait "$bsend" || fail "B's sender"
+rx_wait "$tmp/wire2"
+echo "    A's wire: $(tail -n 1 "$tmp/wire2")"
+expect_match '^received rtp 2000/2000 rtcp 200/200 bad 0 unprotect-failed 0 ' \
+	"$(tail -n 1 "$tmp/wire2")"
+report "stream $out_id: packets, drops" "$(packets "$out_id"), $(json_get \
+	"$(r -j stream show "$out_id")" "sorted(d[0]['drops'].items())")" \
+	"2647, [('source', 6), ('ssrc-limit', 33), ('tx-replay', 4)]"
+expect_match "src 10.0.2.1:5002 dst 10.0.1.1:4002" "$(r stream show "$out_id")"
+
 step "an unprivileged user fills the module from a namespace of its own"
 # Any local user may own a network namespace (in a user namespace of its
 # own): the namespace's stream limit bounds it, and what its streams cost

@@ -185,6 +185,20 @@
  *                           ROC, replay windows and SRTCP indices go on,
  *                           so no index is sent or accepted twice.
  *                           NF_SRTP_F_RTCP_MUX cannot change.
+ *    NF_SRTP_A_STREAM_FAMILY, NF_SRTP_A_STREAM_SRC_ADDR,
+ *    NF_SRTP_A_STREAM_DST_ADDR, NF_SRTP_A_STREAM_SRC_PORT,
+ *    NF_SRTP_A_STREAM_DST_PORT, NF_SRTP_A_STREAM_RTCP_SRC_PORT,
+ *    NF_SRTP_A_STREAM_RTCP_DST_PORT: a new match, as for STREAM_ADD
+ *                           (FAMILY, DST_ADDR and DST_PORT required),
+ *                           for a re-INVITE that moves the media.  The
+ *                           stream takes it over atomically: the new
+ *                           match is checked first (-EEXIST if another
+ *                           stream holds it, and then nothing changes),
+ *                           hashed before the old one leaves the table,
+ *                           and the crypto state stays, so every packet
+ *                           of either match meets the stream at every
+ *                           moment.  With KEYS (and FLAGS or WINDOW) in
+ *                           the same request, the keys change first.
  *
  * NF_SRTP_CMD_STREAM_FLUSH
  * ------------------------
