@@ -474,6 +474,21 @@ int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 	return key->slot;
 }
 
+/*
+ * The words of a replay bitmap past a window of @window packets are not
+ * kept up to date (srtp_replay_shift()); for a larger window they must
+ * say "received", or indices behind the old window would look new.
+ */
+static void srtp_replay_widen(struct srtp_replay *r, u32 window)
+{
+	unsigned int w;
+
+	if (!r->seen)
+		return;
+	for (w = (window + 63) / 64; w < SRTP_WORDS; w++)
+		r->bits[w] = ~0ULL;
+}
+
 int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src)
 {
 	u32 gen = dst->nkeys ? dst->keys[0]->gen : 1;
@@ -485,8 +500,12 @@ int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src)
 	memcpy(dst->ssrc, src->ssrc, sizeof(dst->ssrc));
 	memcpy(dst->retired, src->retired, sizeof(dst->retired));
 	/* @src's key generations mean nothing here: its keys are gone. */
-	for (i = 0; i < dst->nssrc; i++)
+	for (i = 0; i < dst->nssrc; i++) {
 		dst->ssrc[i].key_gen = gen;
+		/* @src kept only its window's words: the rest counts as used. */
+		srtp_replay_widen(&dst->ssrc[i].rtp, src->p.window);
+		srtp_replay_widen(&dst->ssrc[i].rtcp, src->p.window);
+	}
 	for (i = 0; i < SRTP_CORE_SSRC_RETIRED_MAX; i++)
 		dst->retired[i].key_gen = gen;
 	return 0;

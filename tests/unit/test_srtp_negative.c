@@ -626,6 +626,28 @@ START_TEST(test_ctx_inherit)
 }
 END_TEST
 
+/* A larger window after the change: what the old one forgot counts as used. */
+START_TEST(test_ctx_inherit_wider_window)
+{
+	struct opts o = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80, .window = 64 };
+	struct opts wide = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80,
+			     .window = 1024 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *tx2 = ctx_of(&wide, SRTP_DIR_OUTBOUND);
+	unsigned int seq;
+
+	for (seq = 1000; seq < 1200; seq++)
+		send_one(tx, NULL, 9, (u16)seq, NULL, NULL);
+	ck_assert_int_eq(srtp_ctx_inherit(tx2, tx), 0);
+	/* 1100 was sent, 99 behind: inside the new window, not the old. */
+	expect_prot_fail(tx2, 9, 1100, SRTP_R_TX_REPLAY);
+	expect_prot_fail(tx2, 9, 1199, SRTP_R_TX_REPLAY);
+	send_one(tx2, NULL, 9, 1200, NULL, NULL);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(tx2);
+}
+END_TEST
+
 /* ---- malformed packets ---- */
 
 START_TEST(test_malformed_rtp)
@@ -1331,6 +1353,7 @@ static Suite *negative_suite(void)
 	tcase_add_loop_test(tc, test_ssrc_aging, 0, ns);
 	tcase_add_test(tc, test_ssrc_retired_bound);
 	tcase_add_loop_test(tc, test_ctx_inherit, 0, ns);
+	tcase_add_test(tc, test_ctx_inherit_wider_window);
 	tcase_add_test(tc, test_malformed_rtp);
 	tcase_add_test(tc, test_bad_padding_after_unprotect);
 	tcase_add_test(tc, test_malformed_rtcp);
