@@ -18,12 +18,13 @@
 #include <linux/slab.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <crypto/algapi.h>
 
 /* Seconds of a monotonic clock, for SSRC idle times: cheap per packet. */
 static inline u32 srtp_now(void)
 {
-	return (u32)(get_jiffies_64() / HZ);
+	return (u32)div_u64(get_jiffies_64(), HZ);
 }
 
 /*
