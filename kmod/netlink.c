@@ -603,7 +603,8 @@ static int nf_srtp_stream_add(struct sk_buff *skb, struct genl_info *info)
 
 	err = nf_srtp_stream_insert(net, s, &id, info->extack);
 	if (err) {
-		nf_srtp_stream_free(s);
+		/* Its nodes may have been hashed for a moment: RCU frees. */
+		nf_srtp_stream_free_rcu(s);
 		return err;
 	}
 	/* @s belongs to the table now, and may already be gone. */

@@ -231,6 +231,8 @@ static int nf_srtp_hash_set(struct nf_srtp_net *nsn,
 			if (err == -EEXIST)
 				nf_srtp_hash_clash(extack, i);
 			nf_srtp_unhash_set(nsn, n);
+			/* Packets may have found them meanwhile. */
+			s->spare_gp = get_state_synchronize_rcu();
 			return err;
 		}
 		n[i].hashed = true;
@@ -282,6 +284,37 @@ int nf_srtp_stream_rematch(struct net *net, struct nf_srtp_stream *s,
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 	int spare = !s->cur, err;
 
+	/*
+	 * The wildcard probes the new match needs are on before its nodes
+	 * are hashed, and those of the old one stay on until its nodes are
+	 * gone: a packet never skips the probe that would find the stream.
+	 */
+	nf_srtp_count_wild(nsn, s, s->node[spare], 1);
+	err = nf_srtp_hash_set(nsn, s, spare, extack);
+	if (err) {
+		nf_srtp_count_wild(nsn, s, s->node[spare], -1);
+		return err;
+	}
+	nf_srtp_unhash_set(nsn, s->node[s->cur]);
+	s->spare_gp = get_state_synchronize_rcu();
+	nf_srtp_count_wild(nsn, s, s->node[s->cur], -1);
+	s->cur = spare;
+	/* Flows of the new match offloaded before now would bypass it. */
+	nf_srtp_ct_flush(net, s);
+	return 0;
+}
+
+/*
+ * Whether @s's spare node set can be hashed (see nf_srtp_hash_check()),
+ * with the hooks of its family registered: what can fail is done before
+ * STREAM_SET changes anything.
+ */
+int nf_srtp_stream_rematch_check(struct net *net, struct nf_srtp_stream *s,
+				 struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
+	int spare = !s->cur, err;
+
 	err = nf_srtp_hook_need(net, nsn,
 				s->node[spare][NF_SRTP_NODE_RTP].key.family,
 				s->op);
@@ -289,24 +322,7 @@ int nf_srtp_stream_rematch(struct net *net, struct nf_srtp_stream *s,
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
 		return err;
 	}
-	err = nf_srtp_hash_set(nsn, s, spare, extack);
-	if (err)
-		return err;
-	nf_srtp_unhash_set(nsn, s->node[s->cur]);
-	s->spare_gp = get_state_synchronize_rcu();
-	nf_srtp_count_wild(nsn, s, s->node[s->cur], -1);
-	nf_srtp_count_wild(nsn, s, s->node[spare], 1);
-	s->cur = spare;
-	/* Flows of the new match offloaded before now would bypass it. */
-	nf_srtp_ct_flush(net, s);
-	return 0;
-}
-
-/* Whether @s's spare node set can be hashed (see nf_srtp_hash_check()). */
-int nf_srtp_stream_rematch_check(struct net *net, struct nf_srtp_stream *s,
-				 struct netlink_ext_ack *extack)
-{
-	return nf_srtp_hash_check(nf_srtp_pernet(net), s, !s->cur, extack);
+	return nf_srtp_hash_check(nsn, s, spare, extack);
 }
 
 /*
