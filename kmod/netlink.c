@@ -234,6 +234,7 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
 	struct nf_srtp_tuple *rtp = &s->node[set][NF_SRTP_NODE_RTP].key;
 	struct nf_srtp_tuple *rtcp = &s->node[set][NF_SRTP_NODE_RTCP].key;
 	u16 family, sport, dport;
+	bool any_src;
 	int err;
 
 	memset(rtp, 0, sizeof(*rtp));
@@ -252,13 +253,13 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
 					 &rtp->daddr, extack);
 	if (err)
 		return err;
+	any_src = !memchr_inv(&rtp->saddr, 0, sizeof(rtp->saddr));
 	/*
 	 * Whatever a protect stream matches, it encrypts under the call's
 	 * key: a wildcard source would let anyone who can reach the box
 	 * choose plaintext and sequence numbers for it (datapath.md).
 	 */
-	if (s->op == NF_SRTP_OP_PROTECT &&
-	    !memchr_inv(&rtp->saddr, 0, sizeof(rtp->saddr))) {
+	if (s->op == NF_SRTP_OP_PROTECT && any_src) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "a protect stream needs a source address");
 		return -EINVAL;
@@ -266,7 +267,8 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
 
 	sport = nf_srtp_get_port(tb[NF_SRTP_A_STREAM_SRC_PORT], 0);
 	dport = nla_get_u16(tb[NF_SRTP_A_STREAM_DST_PORT]);
-	if (sport && !tb[NF_SRTP_A_STREAM_SRC_ADDR]) {
+	/* (an all-zero address is no address: no probe would find it) */
+	if (sport && any_src) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_SRC_PORT],
 				    "a source port needs a source address");
 		return -EINVAL;
@@ -293,7 +295,7 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
 					     sport ? (u16)(sport + 1) : 0));
 	rtcp->dport = htons(nf_srtp_get_port(tb[NF_SRTP_A_STREAM_RTCP_DST_PORT],
 					     dport + 1));
-	if (rtcp->sport && !tb[NF_SRTP_A_STREAM_SRC_ADDR]) {
+	if (rtcp->sport && any_src) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_RTCP_SRC_PORT],
 				    "a source port needs a source address");
 		return -EINVAL;

@@ -194,6 +194,13 @@ static int nf_srtp_hash_check(struct nf_srtp_net *nsn,
 
 	if (s->op == NF_SRTP_OP_PROTECT)
 		nf_srtp_guard_keys(n);
+	if (nf_srtp_node_used(s, NF_SRTP_NODE_RTCP) &&
+	    !memcmp(&n[NF_SRTP_NODE_RTP].key, &n[NF_SRTP_NODE_RTCP].key,
+		    sizeof(n[0].key))) {
+		NL_SET_ERR_MSG(extack,
+			       "the RTCP ports are the RTP ports: use NF_SRTP_F_RTCP_MUX");
+		return -EINVAL;
+	}
 	for (i = 0; i < NF_SRTP_NODES; i++) {
 		if (!nf_srtp_node_used(s, i))
 			continue;

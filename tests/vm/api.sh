@@ -77,6 +77,12 @@ must_fail a stream add protect src 0.0.0.0:4010 dst 10.0.1.2:5010 suite $S key "
 expect_match 'protect stream needs a source address' "$ERR"
 must_fail a stream add protect src '[::]' dst '[fd00:1::2]:5010' suite $S key "$K"
 expect_match 'protect stream needs a source address' "$ERR"
+# RTCP on the RTP ports is rtcp-mux; an all-zero source is no source
+must_fail a stream add protect src 10.0.1.1:4300 dst 10.0.1.2:5300 suite $S key "$K" \
+	rtcp-port 4300:5300
+expect_match 'RTCP ports are the RTP ports' "$ERR"
+must_fail a stream add unprotect src 0.0.0.0:4000 dst 10.0.1.1:6100 suite $S key "$K"
+expect_match 'a source port needs a source address' "$ERR"
 # a new match that another stream holds changes nothing
 id2=$(json_get "$(a -j stream add protect src 10.0.1.1:4100 dst 10.0.1.2:5100 \
 	suite $S key "$K")" 'd["id"]')
