@@ -18,8 +18,15 @@
  *   next packet makes a new one that does.  Entries offloaded before the
  *   stream was installed see no packet at our hooks at all, so they are
  *   deleted when the stream is inserted (nf_srtp_ct_flush()).  A deleted
- *   entry stops its offloaded flow at once: flow_offload_lookup() skips
- *   a flow whose conntrack entry is dying.
+ *   entry stops its software-offloaded flow at once: flow_offload_lookup()
+ *   skips a flow whose conntrack entry is dying (a hardware-offloaded one
+ *   runs on until the flowtable's garbage collection, about a second).
+ *
+ * Not covered: an entry created and confirmed by packets of the opposite
+ * direction that meet no stream (no stream for the reverse flow) can be
+ * offloaded before the stream's own direction shows a packet here.  The
+ * daemon installs both directions of a leg, so a call's flows are not
+ * affected.
  */
 
 #include <net/netfilter/nf_conntrack.h>
@@ -111,8 +118,9 @@ static int nf_srtp_ct_stream_match(struct nf_conn *ct, void *data)
  * Deletes the conntrack entries of @s's flows in @net, offloaded or not,
  * and for a protect stream those of any flow to its destinations, so
  * that none of them can bypass the stream or its guards.  Called with
- * the stream hashed, under the namespace's mutex.  May sleep; costs one
- * walk of the namespace's conntrack table, none when it is empty.
+ * the stream hashed, under the namespace's mutex.  May sleep.  Costs a
+ * walk of the host's conntrack table (entries of other namespaces are
+ * skipped), none when the namespace has no entry.
  */
 void nf_srtp_ct_flush(struct net *net, struct nf_srtp_stream *s)
 {
