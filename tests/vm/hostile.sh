@@ -264,6 +264,6 @@ charged=$(grep -o '^charged -*[0-9]*' <<<"$out" | cut -d' ' -f2)
 # each stream holds at least its 4 KiB crypto context
 [ "${charged:-0}" -ge $((64 * 4096)) ] ||
 	fail "only ${charged:-no} bytes charged to the user's cgroup"
-report "charged to the user's cgroup, at least 64 x 4 KiB" "$charged bytes" "$charged bytes"
+echo "    charged to the user's cgroup: $charged bytes (at least 64 x 4 KiB)"
 echo 131072 >/sys/module/nf_srtp/parameters/max_streams
 echo "PASS $TEST"
