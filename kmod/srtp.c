@@ -58,9 +58,9 @@ struct srtp_retired {
 
 struct srtp_key {
 	enum srtp_suite suite;
-	u8 slot;
 	u8 mki_len;
-	u32 gen;		/* 1, 2, ... in the order keys were added */
+	/* 1, 2, ... in the order keys were added: its index is gen - 1 */
+	u32 gen;
 	bool soft_sent;		/* mutable */
 	bool hard_sent;		/* mutable */
 	u64 lifetime;
@@ -80,10 +80,16 @@ struct srtp_key {
 struct srtp_ctx {
 	const struct srtp_suite_info *si;
 	struct srtp_params p;
+	/*
+	 * The live keys: index first .. first + nkeys - 1, the key of index
+	 * i in keys[i % SRTP_CORE_KEYS_MAX] (srtp_ctx_key()).  A key leaves
+	 * by srtp_ctx_reap_key() only, oldest first, which frees its slot.
+	 */
 	struct srtp_key *keys[SRTP_CORE_KEYS_MAX];
+	u32 first;
 	unsigned int nkeys;
 	/* Everything below is mutable, under the caller's per-context lock. */
-	unsigned int active;
+	u32 active;		/* index of the active key */
 	unsigned int nssrc;
 	struct srtp_ssrc ssrc[SRTP_CORE_SSRC_MAX];
 	struct srtp_retired retired[SRTP_CORE_SSRC_RETIRED_MAX];
@@ -97,8 +103,8 @@ struct srtp_ctx {
 	int fresh_retired;
 	u32 key_gen;		/* the last srtp_key.gen handed out */
 	u32 events;
-	u8 soft_key;
-	u8 hard_key;
+	u32 soft_key;
+	u32 hard_key;
 	u32 new_ssrc;
 	u64 drops[SRTP_R_COUNT];
 	/*
@@ -439,6 +445,19 @@ struct srtp_ctx *srtp_ctx_new(const struct srtp_params *p, int *err,
 	return ctx;
 }
 
+/* The live key of index @index, or NULL. */
+static struct srtp_key *srtp_ctx_key(const struct srtp_ctx *ctx, u32 index)
+{
+	if (index - ctx->first >= ctx->nkeys)
+		return NULL;
+	return ctx->keys[index % SRTP_CORE_KEYS_MAX];
+}
+
+static u32 srtp_key_index(const struct srtp_key *k)
+{
+	return k->gen - 1;
+}
+
 void srtp_ctx_free(struct srtp_ctx *ctx)
 {
 	unsigned int i;
@@ -446,7 +465,7 @@ void srtp_ctx_free(struct srtp_ctx *ctx)
 	if (!ctx)
 		return;
 	for (i = 0; i < ctx->nkeys; i++)
-		srtp_key_free(ctx->keys[i]);
+		srtp_key_free(srtp_ctx_key(ctx, ctx->first + i));
 	srtp_zfree(ctx, sizeof(*ctx));
 }
 
@@ -458,20 +477,60 @@ int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 	if (!key || key->suite != ctx->p.suite ||
 	    key->mki_len != ctx->p.mki_len)
 		return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EINVAL);
-	if (ctx->nkeys >= SRTP_CORE_KEYS_MAX)
+	if (ctx->nkeys >= SRTP_CORE_KEYS_MAX ||
+	    ctx->key_gen >= SRTP_CORE_KEY_INDEX_MAX)
 		return srtp_fail(ctx, why, SRTP_R_KEY_LIMIT, -ENOSPC);
 	/*
 	 * Without MKI there is nothing to compare: unprotect tells the
 	 * active key and the next one apart by trying (srtp_rx_next_key()).
 	 */
 	for (i = 0; i < ctx->nkeys && key->mki_len; i++)
-		if (!memcmp(ctx->keys[i]->mki, key->mki, key->mki_len))
+		if (!memcmp(srtp_ctx_key(ctx, ctx->first + i)->mki, key->mki,
+			    key->mki_len))
 			return srtp_fail(ctx, why, SRTP_R_BAD_PARAM, -EEXIST);
-	key->slot = ctx->nkeys;
 	key->gen = ++ctx->key_gen;
-	ctx->keys[ctx->nkeys++] = key;
+	ctx->keys[srtp_key_index(key) % SRTP_CORE_KEYS_MAX] = key;
+	ctx->nkeys++;
 	*why = SRTP_R_OK;
-	return key->slot;
+	return srtp_key_index(key);
+}
+
+struct srtp_key *srtp_ctx_reap_key(struct srtp_ctx *ctx)
+{
+	struct srtp_key *k;
+
+	if (!ctx->nkeys || ctx->first >= ctx->active)
+		return NULL;
+	k = srtp_ctx_key(ctx, ctx->first);
+	ctx->keys[ctx->first % SRTP_CORE_KEYS_MAX] = NULL;
+	ctx->first++;
+	ctx->nkeys--;
+	return k;
+}
+
+u32 srtp_ctx_first_key(const struct srtp_ctx *ctx)
+{
+	return ctx->first;
+}
+
+unsigned int srtp_ctx_key_count(const struct srtp_ctx *ctx)
+{
+	return ctx->nkeys;
+}
+
+int srtp_ctx_key_info(const struct srtp_ctx *ctx, u32 index,
+		      struct srtp_key_info *info)
+{
+	const struct srtp_key *k = srtp_ctx_key(ctx, index);
+
+	if (!k)
+		return -ENOENT;
+	info->used = k->used;
+	info->lifetime = k->lifetime;
+	info->mki_len = k->mki_len;
+	memcpy(info->mki, k->mki, k->mki_len);
+	info->active = index == ctx->active;
+	return 0;
 }
 
 /*
@@ -491,7 +550,7 @@ static void srtp_replay_widen(struct srtp_replay *r, u32 window)
 
 int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src)
 {
-	u32 gen = dst->nkeys ? dst->keys[0]->gen : 1;
+	u32 gen = dst->nkeys ? srtp_ctx_key(dst, dst->first)->gen : 1;
 	unsigned int i;
 
 	if (dst->p.dir != src->p.dir)
@@ -511,11 +570,11 @@ int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src)
 	return 0;
 }
 
-int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot)
+int srtp_ctx_set_active_key(struct srtp_ctx *ctx, u32 index)
 {
-	if (slot >= ctx->nkeys)
+	if (!srtp_ctx_key(ctx, index))
 		return -EINVAL;
-	ctx->active = slot;
+	ctx->active = index;
 	return 0;
 }
 
@@ -534,12 +593,14 @@ u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev)
 	return mask;
 }
 
-u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, unsigned int slot)
+u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, u32 index)
 {
-	return slot < ctx->nkeys ? ctx->keys[slot]->used : 0;
+	const struct srtp_key *k = srtp_ctx_key(ctx, index);
+
+	return k ? k->used : 0;
 }
 
-unsigned int srtp_ctx_active_key(const struct srtp_ctx *ctx)
+u32 srtp_ctx_active_key(const struct srtp_ctx *ctx)
 {
 	return ctx->active;
 }
@@ -565,38 +626,43 @@ static bool srtp_key_spent(const struct srtp_key *k)
 static struct srtp_key *srtp_active_key(struct srtp_ctx *ctx,
 					enum srtp_reason *r)
 {
-	if (!ctx->nkeys) {
+	struct srtp_key *k = srtp_ctx_key(ctx, ctx->active), *next;
+
+	if (!k) {
 		*r = SRTP_R_NO_KEY;
 		return NULL;
 	}
-	while (srtp_key_spent(ctx->keys[ctx->active]) &&
-	       ctx->active + 1 < ctx->nkeys) {
+	while (srtp_key_spent(k)) {
+		next = srtp_ctx_key(ctx, ctx->active + 1);
+		if (!next) {
+			*r = SRTP_R_LIFETIME;
+			return NULL;
+		}
 		ctx->active++;
 		ctx->events |= SRTP_EV_KEY_SWITCH;
+		k = next;
 	}
-	if (srtp_key_spent(ctx->keys[ctx->active])) {
-		*r = SRTP_R_LIFETIME;
-		return NULL;
-	}
-	return ctx->keys[ctx->active];
+	return k;
 }
 
 /* The key an inbound packet names by its MKI (not secret: memcmp). */
 static struct srtp_key *srtp_rx_key(struct srtp_ctx *ctx, const u8 *mki,
 				    enum srtp_reason *r)
 {
+	struct srtp_key *k;
 	unsigned int i;
 
 	if (!ctx->p.mki_len)
 		return srtp_active_key(ctx, r);
 	for (i = 0; i < ctx->nkeys; i++) {
-		if (memcmp(ctx->keys[i]->mki, mki, ctx->p.mki_len))
+		k = srtp_ctx_key(ctx, ctx->first + i);
+		if (memcmp(k->mki, mki, ctx->p.mki_len))
 			continue;
-		if (srtp_key_spent(ctx->keys[i])) {
+		if (srtp_key_spent(k)) {
 			*r = SRTP_R_LIFETIME;
 			return NULL;
 		}
-		return ctx->keys[i];
+		return k;
 	}
 	*r = ctx->nkeys ? SRTP_R_UNKNOWN_MKI : SRTP_R_NO_KEY;
 	return NULL;
@@ -609,12 +675,12 @@ static void srtp_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
 	if (!k->soft_sent && k->used * 2 >= k->lifetime) {
 		k->soft_sent = true;
 		ctx->events |= SRTP_EV_SOFT_LIMIT;
-		ctx->soft_key = k->slot;
+		ctx->soft_key = srtp_key_index(k);
 	}
 	if (!k->hard_sent && k->used >= k->lifetime) {
 		k->hard_sent = true;
 		ctx->events |= SRTP_EV_HARD_LIMIT;
-		ctx->hard_key = k->slot;
+		ctx->hard_key = srtp_key_index(k);
 	}
 }
 
@@ -632,10 +698,10 @@ static struct srtp_key *srtp_rx_next_key(struct srtp_ctx *ctx)
 {
 	struct srtp_key *next;
 
-	if (ctx->p.mki_len || ctx->active + 1 >= ctx->nkeys)
+	if (ctx->p.mki_len)
 		return NULL;
-	next = ctx->keys[ctx->active + 1];
-	return srtp_key_spent(next) ? NULL : next;
+	next = srtp_ctx_key(ctx, ctx->active + 1);
+	return next && !srtp_key_spent(next) ? next : NULL;
 }
 
 /*
@@ -643,12 +709,19 @@ static struct srtp_key *srtp_rx_next_key(struct srtp_ctx *ctx)
  * authenticated with the next key (srtp_rx_next_key()) retires the
  * active one as a spent key would be: the active index moves forward,
  * the older key is no longer tried, and SRTP_EV_KEY_SWITCH is raised.
- * This happens only here, once the packet is accepted.
+ * With MKI, a packet that names a newer key than the active one moves
+ * the active index to it the same way: the peer has switched, and the
+ * keys before it become reapable (srtp_ctx_reap_key()), though they are
+ * still accepted until they are reaped.  This happens only here, once
+ * the packet is accepted.
  */
 static void srtp_rx_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
 {
-	if (!ctx->p.mki_len && k->slot == ctx->active + 1) {
-		ctx->active = k->slot;
+	u32 index = srtp_key_index(k);
+
+	if (index > ctx->active &&
+	    (ctx->p.mki_len || index == ctx->active + 1)) {
+		ctx->active = index;
 		ctx->events |= SRTP_EV_KEY_SWITCH;
 	}
 	srtp_key_use(ctx, k);
@@ -683,11 +756,14 @@ static int srtp_ssrc_victim(const struct srtp_ctx *ctx, u32 now)
  */
 static u32 srtp_oldest_live_gen(const struct srtp_ctx *ctx)
 {
+	const struct srtp_key *k;
 	unsigned int i;
 
-	for (i = 0; i < ctx->nkeys; i++)
-		if (ctx->keys[i]->used < ctx->keys[i]->lifetime)
-			return ctx->keys[i]->gen;
+	for (i = 0; i < ctx->nkeys; i++) {
+		k = srtp_ctx_key(ctx, ctx->first + i);
+		if (!srtp_key_spent(k))
+			return k->gen;
+	}
 	return ctx->key_gen + 1;
 }
 

@@ -73,7 +73,14 @@ const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite);
 #define SRTP_CORE_SSRC_MAX		8
 #define SRTP_CORE_SSRC_RETIRED_MAX	32
 #define SRTP_CORE_SSRC_IDLE		30
+/*
+ * Keys: a context holds at most SRTP_CORE_KEYS_MAX live keys; keys older
+ * than the active one leave by srtp_ctx_reap_key(), so a stream can be
+ * re-keyed without end.  Key indices count up from 0 and are never
+ * reused within a context, up to SRTP_CORE_KEY_INDEX_MAX keys.
+ */
 #define SRTP_CORE_KEYS_MAX		16
+#define SRTP_CORE_KEY_INDEX_MAX		0x7fffffffU
 #define SRTP_CORE_MKI_MAX		128
 #define SRTP_CORE_TRAILER_MAX		(4 + SRTP_CORE_MKI_MAX + 16)
 
@@ -159,18 +166,44 @@ void srtp_key_free(struct srtp_key *key);
 
 /*
  * Installs @key as the next key of @ctx (does not sleep).  On success
- * the context owns the key and the key's slot number is returned; on
- * error the caller still owns it.  The first key becomes active.
+ * the context owns the key and the key's index is returned: 0 for the
+ * first key, one more for each key after it, never reused.  On error
+ * the caller still owns it; SRTP_R_KEY_LIMIT (-ENOSPC) when
+ * SRTP_CORE_KEYS_MAX keys are live.  The first key becomes active.
  */
 int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
 		     enum srtp_reason *why);
+/*
+ * Takes the oldest key out of @ctx if it is older than the active key
+ * (does not sleep): a retired key, which protect never uses again and
+ * unprotect no longer tries first.  Returns it, for the caller to free
+ * with srtp_key_free() (which wipes it) outside its lock, or NULL when
+ * the oldest key is the active one.  Call in a loop to reap them all.
+ */
+struct srtp_key *srtp_ctx_reap_key(struct srtp_ctx *ctx);
+/* The index of the oldest live key, and how many keys are live. */
+u32 srtp_ctx_first_key(const struct srtp_ctx *ctx);
+unsigned int srtp_ctx_key_count(const struct srtp_ctx *ctx);
+
+/* Public facts of a live key: never its key material. */
+struct srtp_key_info {
+	u64 used;		/* packets processed */
+	u64 lifetime;		/* packets allowed, 2^48 if none was set */
+	u8 mki[SRTP_CORE_MKI_MAX];
+	u8 mki_len;
+	bool active;
+};
+
+/* -ENOENT when no live key has index @index. */
+int srtp_ctx_key_info(const struct srtp_ctx *ctx, u32 index,
+		      struct srtp_key_info *info);
 /*
  * Selects the key protect uses (its MKI is sent), and the key unprotect
  * without MKI tries first.
  *
  * Unprotect without MKI (re-key by the peer): a packet that fails
  * authentication with the active key, while a next key is installed
- * (slot active + 1, not spent), is tried once with that key.  If it
+ * (index active + 1, not spent), is tried once with that key.  If it
  * authenticates and is accepted, that key becomes the active one (the
  * older one is retired, as a spent key is, and no longer tried) and
  * SRTP_EV_KEY_SWITCH is raised.  A packet that fails with both keys is
@@ -181,7 +214,7 @@ int srtp_ctx_add_key(struct srtp_ctx *ctx, struct srtp_key *key,
  * this call (SRTCP is always authenticated).  With MKI the packet names
  * its key and none of this applies.
  */
-int srtp_ctx_set_active_key(struct srtp_ctx *ctx, unsigned int slot);
+int srtp_ctx_set_active_key(struct srtp_ctx *ctx, u32 index);
 
 /*
  * Packet transforms, in place on @buf.  @len is the packet length and
@@ -231,19 +264,22 @@ int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src);
 
 struct srtp_events {
 	u32 mask;
-	u8 soft_key;	/* slot of the last SOFT_LIMIT */
-	u8 hard_key;	/* slot of the last HARD_LIMIT */
-	u8 active_key;	/* slot now active (protect; unprotect w/o MKI) */
+	u32 soft_key;	/* index of the key of the last SOFT_LIMIT */
+	u32 hard_key;	/* index of the key of the last HARD_LIMIT */
+	u32 active_key;	/* index of the key now active */
 	u32 new_ssrc;	/* the last SSRC admitted */
 };
 
 /* Returns the pending events and clears them. */
 u32 srtp_ctx_take_events(struct srtp_ctx *ctx, struct srtp_events *ev);
 
-/* Packets processed so far with the key in @slot (0 for no such key). */
-u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, unsigned int slot);
-/* The slot protect uses (unprotect without MKI: the one it tries first). */
-unsigned int srtp_ctx_active_key(const struct srtp_ctx *ctx);
+/* Packets processed so far with the key @index (0 for no live key). */
+u64 srtp_ctx_key_used(const struct srtp_ctx *ctx, u32 index);
+/*
+ * The index of the key protect uses (unprotect without MKI: the one it
+ * tries first; with MKI: the newest key a packet was accepted with).
+ */
+u32 srtp_ctx_active_key(const struct srtp_ctx *ctx);
 
 /* Number of failures counted for @why. */
 u64 srtp_ctx_drops(const struct srtp_ctx *ctx, enum srtp_reason why);

@@ -1125,7 +1125,11 @@ START_TEST(test_rekey_unauthenticated_srtp)
 }
 END_TEST
 
-/* With MKI the packet names its key: no second try, no switch. */
+/*
+ * With MKI the packet names its key: no second try.  A packet accepted
+ * with a newer key than the active one makes it active (the peer moved);
+ * the older key is still accepted until it is reaped, then unknown.
+ */
 START_TEST(test_rekey_with_mki_unchanged)
 {
 	struct opts o = { .suite = all_suites[_i], .mki_len = 2,
@@ -1135,13 +1139,17 @@ START_TEST(test_rekey_with_mki_unchanged)
 	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
 	unsigned int mki_off = si->aead ? 12 + 8 + 16 : 12 + 8;
 	struct srtp_events ev;
-	u8 p[ROOM];
-	int n;
+	struct srtp_key *k;
+	u8 p[ROOM], late[ROOM];
+	int n, nlate;
 
+	nlate = prot_with(tx, 0, false, late, 9, 3, 8);
 	n = prot_with(tx, 1, false, p, 9, 1, 8);
 	expect_rtp(rx, p, n, SRTP_R_OK);
-	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), SRTP_EV_NEW_SSRC);
-	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev),
+			  SRTP_EV_NEW_SSRC | SRTP_EV_KEY_SWITCH);
+	ck_assert_uint_eq(ev.active_key, 1);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
 	/* Key 1's packet naming key 0 fails with key 0 only. */
 	n = prot_with(tx, 1, false, p, 9, 2, 8);
 	p[mki_off] = 0x10;
@@ -1150,9 +1158,98 @@ START_TEST(test_rekey_with_mki_unchanged)
 	p[si->aead ? 32 + 16 + 4 : 32 + 4] = 0x11;
 	expect_rtcp(rx, p, n, SRTP_R_AUTH_FAIL);
 	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev), 0);
-	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
 	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), 0);
 	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), 1);
+	/* A late packet of key 0: accepted, no switch back. */
+	memcpy(p, late, nlate);
+	expect_rtp(rx, p, nlate, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
+	/* Once key 0 is reaped its MKI is unknown. */
+	k = srtp_ctx_reap_key(rx);
+	ck_assert_ptr_nonnull(k);
+	srtp_key_free(k);
+	ck_assert_ptr_null(srtp_ctx_reap_key(rx));
+	nlate = prot_with(tx, 0, false, late, 9, 4, 8);
+	expect_rtp(rx, late, nlate, SRTP_R_UNKNOWN_MKI);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/*
+ * Re-keys without end: each new key is added, the old one retires when
+ * the sender moves on (set active; unprotect follows by trying the next
+ * key) and is reaped, so no more than two keys are ever live, indices
+ * keep counting and every packet goes through.  Key @_i of the loop
+ * picks the suite; half of the runs carry an MKI.
+ */
+START_TEST(test_rekey_unlimited)
+{
+	struct opts o = { .suite = all_suites[_i / 2],
+			  .mki_len = _i % 2 ? 1 : 0 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct srtp_events ev;
+	unsigned int i, j, len;
+	enum srtp_reason why;
+	struct srtp_key *k;
+	u8 p[ROOM], plain[ROOM];
+	u16 seq = 1;
+	int n;
+
+	for (i = 1; i < 200; i++) {
+		ck_assert_int_eq(srtp_ctx_add_key(tx, key_of(&o, i), &why),
+				 (int)i);
+		ck_assert_int_eq(srtp_ctx_add_key(rx, key_of(&o, i), &why),
+				 (int)i);
+		ck_assert_int_eq(srtp_ctx_set_active_key(tx, i), 0);
+		for (j = 0; j < 3; j++, seq++) {
+			len = rtp(plain, 7, seq, 20);
+			n = prot(tx, p, rtp(p, 7, seq, 20));
+			ck_assert_int_eq(srtp_rtp_unprotect(rx, p,
+							    (unsigned int)n,
+							    &why), (int)len);
+			ck_assert_mem_eq(p, plain, len);
+		}
+		ck_assert_uint_eq(srtp_ctx_active_key(rx), i);
+		srtp_ctx_take_events(rx, &ev);
+		ck_assert_uint_eq(ev.active_key, i);
+		n = prot_rtcp(tx, p, rtcp(p, 7));
+		expect_rtcp(rx, p, n, SRTP_R_OK);
+		ck_assert_uint_eq(srtp_ctx_key_count(tx), 2);
+		k = srtp_ctx_reap_key(tx);
+		ck_assert_ptr_nonnull(k);
+		srtp_key_free(k);
+		k = srtp_ctx_reap_key(rx);
+		ck_assert_ptr_nonnull(k);
+		srtp_key_free(k);
+		ck_assert_ptr_null(srtp_ctx_reap_key(tx));
+		ck_assert_ptr_null(srtp_ctx_reap_key(rx));
+		ck_assert_uint_eq(srtp_ctx_first_key(tx), i);
+		ck_assert_uint_eq(srtp_ctx_key_count(rx), 1);
+		/* The reaped key is gone for good. */
+		ck_assert_uint_eq(srtp_ctx_key_used(tx, i - 1), 0);
+		ck_assert_int_eq(srtp_ctx_set_active_key(tx, i - 1), -EINVAL);
+	}
+	/* Nothing older than the active key: SRTP_CORE_KEYS_MAX live, full. */
+	for (i = 200; i < 200 + SRTP_CORE_KEYS_MAX - 1; i++)
+		ck_assert_int_eq(srtp_ctx_add_key(tx, key_of(&o, i), &why),
+				 (int)i);
+	ck_assert_ptr_null(srtp_ctx_reap_key(tx));
+	k = key_of(&o, i);
+	ck_assert_int_eq(srtp_ctx_add_key(tx, k, &why), -ENOSPC);
+	ck_assert_int_eq(why, SRTP_R_KEY_LIMIT);
+	/* Moving on frees all but the active one, and room again. */
+	ck_assert_int_eq(srtp_ctx_set_active_key(tx, i - 1), 0);
+	for (j = 0; j < SRTP_CORE_KEYS_MAX - 1; j++) {
+		struct srtp_key *old = srtp_ctx_reap_key(tx);
+
+		ck_assert_ptr_nonnull(old);
+		srtp_key_free(old);
+	}
+	ck_assert_ptr_null(srtp_ctx_reap_key(tx));
+	ck_assert_int_eq(srtp_ctx_add_key(tx, k, &why), (int)i);
 	srtp_ctx_free(tx);
 	srtp_ctx_free(rx);
 }
@@ -1365,6 +1462,7 @@ static Suite *negative_suite(void)
 	tcase_add_loop_test(tc, test_rekey_skips_a_spent_next_key, 0, ns);
 	tcase_add_loop_test(tc, test_rekey_unauthenticated_srtp, 0, 6);
 	tcase_add_loop_test(tc, test_rekey_with_mki_unchanged, 0, ns);
+	tcase_add_loop_test(tc, test_rekey_unlimited, 0, 2 * ns);
 	tcase_add_test(tc, test_bad_params);
 	tcase_add_test(tc, test_key_limits);
 	tcase_add_test(tc, test_wrong_direction_and_no_key);
