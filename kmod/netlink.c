@@ -42,8 +42,7 @@ static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] =
 	[NF_SRTP_A_STREAM_KDR] = { .type = NLA_U32 },
 	[NF_SRTP_A_STREAM_KEYS] = NLA_POLICY_NESTED_ARRAY(nf_srtp_key_policy),
 	[NF_SRTP_A_STREAM_COUNTERS] = { .type = NLA_REJECT },
-	[NF_SRTP_A_STREAM_ACTIVE_KEY] = NLA_POLICY_MAX(NLA_U32,
-						       SRTP_CORE_KEYS_MAX - 1),
+	[NF_SRTP_A_STREAM_ACTIVE_KEY] = { .type = NLA_U32 },
 	[NF_SRTP_A_STREAM_SSRC] = { .type = NLA_REJECT },
 };
 
@@ -332,23 +331,19 @@ static void nf_srtp_set_reason(struct netlink_ext_ack *extack,
 
 /*
  * Checks one NF_SRTP_A_KEY and derives its session keys (may sleep).
- * @infos[0..idx-1] are the keys the new one must be told apart from;
- * its facts go to @infos[idx].  @mki_len is the MKI length every key of
- * the stream has.  The request's key material is wiped by the caller.
+ * @mki_len is the MKI length every key of the stream has.  The request's
+ * key material is wiped by the caller.
  */
 static struct srtp_key *nf_srtp_new_key(enum srtp_suite suite,
-					struct nlattr *k,
-					struct nf_srtp_key_info *infos,
-					unsigned int idx, unsigned int mki_len,
+					struct nlattr *k, unsigned int mki_len,
 					struct netlink_ext_ack *extack)
 {
 	const struct srtp_suite_info *si = srtp_suite_get(suite);
-	struct nf_srtp_key_info *info = &infos[idx];
 	struct nlattr *tb[NF_SRTP_A_KEY_MAX + 1];
 	enum srtp_reason why = SRTP_R_OK;
 	struct nlattr *mk, *ms, *mki;
 	struct srtp_key *key;
-	unsigned int i;
+	u64 lifetime;
 	int err;
 
 	err = nla_parse_nested(tb, NF_SRTP_A_KEY_MAX, k, nf_srtp_key_policy,
@@ -369,31 +364,64 @@ static struct srtp_key *nf_srtp_new_key(enum srtp_suite suite,
 		NL_SET_ERR_MSG_ATTR(extack, ms, "master salt length does not match the suite");
 		return ERR_PTR(-EINVAL);
 	}
-	info->mki_len = mki ? nla_len(mki) : 0;
-	if (info->mki_len != mki_len) {
+	if ((mki ? nla_len(mki) : 0) != mki_len) {
 		NL_SET_ERR_MSG_ATTR(extack, k,
 				    "keys need an MKI of the same length, or none");
 		return ERR_PTR(-EINVAL);
 	}
-	if (mki)
-		memcpy(info->mki, nla_data(mki), info->mki_len);
-	for (i = 0; mki && i < idx; i++) {
-		if (!memcmp(infos[i].mki, info->mki, info->mki_len)) {
-			NL_SET_ERR_MSG_ATTR(extack, mki, "two keys with the same MKI");
-			return ERR_PTR(-EEXIST);
-		}
-	}
-	info->lifetime = tb[NF_SRTP_A_KEY_LIFETIME] ?
-			 nla_get_u64(tb[NF_SRTP_A_KEY_LIFETIME]) : 0;
+	lifetime = tb[NF_SRTP_A_KEY_LIFETIME] ?
+		   nla_get_u64(tb[NF_SRTP_A_KEY_LIFETIME]) : 0;
 
 	key = srtp_key_new(suite, nla_data(mk), nla_len(mk), nla_data(ms),
-			   nla_len(ms), mki ? nla_data(mki) : NULL,
-			   info->mki_len, info->lifetime, &err, &why);
+			   nla_len(ms), mki ? nla_data(mki) : NULL, mki_len,
+			   lifetime, &err, &why);
 	if (!key) {
 		nf_srtp_set_reason(extack, k, why);
 		return ERR_PTR(err);
 	}
 	return key;
+}
+
+/*
+ * Refuses an MKI that two keys of @keys share, or that a live key of
+ * @ctx (if not NULL; its stream's lock held) already has: the MKI is how
+ * unprotect finds a packet's key.
+ */
+static int nf_srtp_check_mkis(struct nlattr *keys, const struct srtp_ctx *ctx,
+			      struct srtp_key_info *live,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *k, *k2, *mki, *mki2;
+	unsigned int i, n = ctx ? srtp_ctx_key_count(ctx) : 0;
+	u32 first = ctx ? srtp_ctx_first_key(ctx) : 0;
+	int rem, rem2;
+
+	nla_for_each_nested(k, keys, rem) {
+		mki = nla_find_nested(k, NF_SRTP_A_KEY_MKI);
+		if (!mki)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (srtp_ctx_key_info(ctx, first + i, live) ||
+			    live->mki_len != nla_len(mki) ||
+			    memcmp(live->mki, nla_data(mki), nla_len(mki)))
+				continue;
+			NL_SET_ERR_MSG_ATTR(extack, mki,
+					    "a live key of the stream has this MKI");
+			return -EEXIST;
+		}
+		k2 = nla_data(keys);
+		rem2 = nla_len(keys);
+		for (; k2 != k; k2 = nla_next(k2, &rem2)) {
+			mki2 = nla_find_nested(k2, NF_SRTP_A_KEY_MKI);
+			if (mki2 && nla_len(mki2) == nla_len(mki) &&
+			    !memcmp(nla_data(mki2), nla_data(mki), nla_len(mki))) {
+				NL_SET_ERR_MSG_ATTR(extack, mki,
+						    "two keys with the same MKI");
+				return -EEXIST;
+			}
+		}
+	}
+	return 0;
 }
 
 static int nf_srtp_count_keys(struct nlattr *keys, unsigned int max,
@@ -411,7 +439,8 @@ static int nf_srtp_count_keys(struct nlattr *keys, unsigned int max,
 		n++;
 	}
 	if (n < 1 || n > max) {
-		NL_SET_ERR_MSG_ATTR(extack, keys, "a stream has 1 to 16 keys");
+		NL_SET_ERR_MSG_ATTR(extack, keys,
+				    "a request carries 1 to 16 keys");
 		return -EINVAL;
 	}
 	return n;
@@ -445,12 +474,11 @@ static u32 nf_srtp_core_flags(u32 flags)
 
 /*
  * A crypto context for @s with @flags and @window, holding the keys of
- * @keys, whose facts go to @infos (room for all of them).  May sleep.
+ * @keys.  May sleep.
  */
 static struct srtp_ctx *nf_srtp_new_ctx(const struct nf_srtp_stream *s,
 					u32 flags, u32 window,
 					struct nlattr *keys,
-					struct nf_srtp_key_info *infos,
 					struct nlattr *suite_attr,
 					struct netlink_ext_ack *extack)
 {
@@ -464,18 +492,22 @@ static struct srtp_ctx *nf_srtp_new_ctx(const struct nf_srtp_stream *s,
 		.window = window,
 		.mki_len = nf_srtp_first_mki_len(keys),
 	};
+	struct srtp_key_info live;
 	struct srtp_ctx *ctx;
 	struct srtp_key *key;
 	struct nlattr *k;
-	int rem, idx = 0, err;
+	int rem, err;
 
+	err = nf_srtp_check_mkis(keys, NULL, &live, extack);
+	if (err)
+		return ERR_PTR(err);
 	ctx = srtp_ctx_new(&p, &err, &why);
 	if (!ctx) {
 		nf_srtp_set_reason(extack, suite_attr, why);
 		return ERR_PTR(err);
 	}
 	nla_for_each_nested(k, keys, rem) {
-		key = nf_srtp_new_key(suite, k, infos, idx++, p.mki_len, extack);
+		key = nf_srtp_new_key(suite, k, p.mki_len, extack);
 		if (IS_ERR(key)) {
 			srtp_ctx_free(ctx);
 			return ERR_CAST(key);
@@ -498,7 +530,7 @@ static void nf_srtp_set_grow(struct nf_srtp_stream *s)
 
 	si = srtp_suite_get(nf_srtp_suites[s->suite]);
 	WRITE_ONCE(s->grow, max(si->srtp_tag_len, si->srtcp_tag_len) + 4 +
-		   s->keys[0].mki_len);
+		   s->mki_len);
 }
 
 static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
@@ -506,7 +538,7 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 {
 	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
 	struct nf_srtp_stream *s;
-	int err, nkeys;
+	int err;
 
 	err = nla_parse_nested(tb, NF_SRTP_A_STREAM_MAX, nest,
 			       nf_srtp_stream_policy, extack);
@@ -529,12 +561,12 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 				    "only a key derivation rate of 0 is supported");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	nkeys = nf_srtp_count_keys(tb[NF_SRTP_A_STREAM_KEYS],
-				   SRTP_CORE_KEYS_MAX, extack);
-	if (nkeys < 0)
-		return ERR_PTR(nkeys);
+	err = nf_srtp_count_keys(tb[NF_SRTP_A_STREAM_KEYS],
+				 SRTP_CORE_KEYS_MAX, extack);
+	if (err < 0)
+		return ERR_PTR(err);
 
-	s = nf_srtp_stream_alloc(nkeys);
+	s = nf_srtp_stream_alloc();
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	s->op = nla_get_u8(tb[NF_SRTP_A_STREAM_OP]);
@@ -548,8 +580,9 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 	err = nf_srtp_parse_match(s, 0, tb, nest, extack);
 	if (err)
 		goto fail;
+	s->mki_len = nf_srtp_first_mki_len(tb[NF_SRTP_A_STREAM_KEYS]);
 	s->ctx = nf_srtp_new_ctx(s, s->flags, s->window,
-				 tb[NF_SRTP_A_STREAM_KEYS], s->keys,
+				 tb[NF_SRTP_A_STREAM_KEYS],
 				 tb[NF_SRTP_A_STREAM_SUITE], extack);
 	if (IS_ERR(s->ctx)) {
 		err = PTR_ERR(s->ctx);
@@ -689,37 +722,43 @@ static int nf_srtp_put_match(struct sk_buff *msg,
 	return 0;
 }
 
-/* Public facts of the keys: never the master key or salt. */
+/* Public facts of the live keys: never the master key or salt. */
 static int nf_srtp_put_keys(struct sk_buff *msg, struct nf_srtp_stream *s)
 {
+	struct srtp_key_info info;
 	struct nlattr *keys, *k;
-	unsigned int i, active;
-	u64 used;
+	unsigned int i, n;
+	u32 first;
+	int err;
 
 	keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
 	if (!keys)
 		return -EMSGSIZE;
-	for (i = 0; i < s->nkeys; i++) {
-		const struct nf_srtp_key_info *info = &s->keys[i];
-
+	spin_lock_bh(&s->lock);
+	first = srtp_ctx_first_key(s->ctx);
+	n = srtp_ctx_key_count(s->ctx);
+	spin_unlock_bh(&s->lock);
+	/* Only netlink, under the namespace's mutex, adds or reaps keys. */
+	for (i = 0; i < n; i++) {
 		spin_lock_bh(&s->lock);
-		used = srtp_ctx_key_used(s->ctx, i);
-		active = srtp_ctx_active_key(s->ctx);
+		err = srtp_ctx_key_info(s->ctx, first + i, &info);
 		spin_unlock_bh(&s->lock);
-
+		if (WARN_ON_ONCE(err))
+			return -EMSGSIZE;
 		k = nla_nest_start(msg, NF_SRTP_A_KEY);
-		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, i) ||
-		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_PACKETS, used,
+		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, first + i) ||
+		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_PACKETS, info.used,
 				      NF_SRTP_A_KEY_UNSPEC))
 			return -EMSGSIZE;
-		if (active == i && nla_put_flag(msg, NF_SRTP_A_KEY_ACTIVE))
-			return -EMSGSIZE;
-		if (info->mki_len &&
-		    nla_put(msg, NF_SRTP_A_KEY_MKI, info->mki_len, info->mki))
-			return -EMSGSIZE;
-		if (info->lifetime &&
+		/* The default, 2^48, goes without saying. */
+		if (info.lifetime < SRTP_CORE_LIFETIME_MAX &&
 		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_LIFETIME,
-				      info->lifetime, NF_SRTP_A_KEY_UNSPEC))
+				      info.lifetime, NF_SRTP_A_KEY_UNSPEC))
+			return -EMSGSIZE;
+		if (info.active && nla_put_flag(msg, NF_SRTP_A_KEY_ACTIVE))
+			return -EMSGSIZE;
+		if (info.mki_len &&
+		    nla_put(msg, NF_SRTP_A_KEY_MKI, info.mki_len, info.mki))
 			return -EMSGSIZE;
 		nla_nest_end(msg, k);
 	}
@@ -840,36 +879,70 @@ static int nf_srtp_stream_dump(struct sk_buff *skb,
 	return err ? err : skb->len;
 }
 
-/* Appends the keys of a SET request to a live stream.  nsn->lock held. */
+/*
+ * Frees the keys of @s older than its active key: protect never uses them
+ * again and unprotect no longer tries them first (srtp_ctx_reap_key()).
+ * nsn->lock held.
+ */
+static void nf_srtp_reap_keys(struct nf_srtp_stream *s)
+{
+	struct srtp_key *old[SRTP_CORE_KEYS_MAX];
+	unsigned int n = 0;
+
+	spin_lock_bh(&s->lock);
+	while (n < ARRAY_SIZE(old) && (old[n] = srtp_ctx_reap_key(s->ctx)))
+		n++;
+	spin_unlock_bh(&s->lock);
+	while (n--)
+		srtp_key_free(old[n]);
+}
+
+/*
+ * Appends the keys of a SET request to a live stream, after reaping the
+ * retired ones: a stream holds SRTP_CORE_KEYS_MAX live keys at most, over
+ * any number of re-keys.  nsn->lock held.
+ */
 static int nf_srtp_append_keys(struct nf_srtp_stream *s, struct nlattr *keys,
 			       struct netlink_ext_ack *extack)
 {
 	enum srtp_suite suite = nf_srtp_suites[s->suite];
 	struct srtp_key *new[SRTP_CORE_KEYS_MAX];
-	unsigned int old = s->nkeys, n = 0, i;
+	struct srtp_key_info live;
+	unsigned int n = 0, i, room;
 	enum srtp_reason why;
 	struct nlattr *k;
 	int rem, err;
 
-	err = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX - old, extack);
+	nf_srtp_reap_keys(s);
+	room = SRTP_CORE_KEYS_MAX - srtp_ctx_key_count(s->ctx);
+	err = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
 	if (err < 0)
 		return err;
-	err = nf_srtp_stream_grow_keys(s, old + err);
+	if (err > room) {
+		NL_SET_ERR_MSG_ATTR(extack, keys,
+				    "the stream holds 16 live keys: make a newer key active first");
+		return -ENOSPC;
+	}
+	spin_lock_bh(&s->lock);
+	err = nf_srtp_check_mkis(keys, s->ctx, &live, extack);
+	spin_unlock_bh(&s->lock);
 	if (err)
 		return err;
 	nla_for_each_nested(k, keys, rem) {
-		new[n] = nf_srtp_new_key(suite, k, s->keys, old + n,
-					 s->keys[0].mki_len, extack);
+		new[n] = nf_srtp_new_key(suite, k, s->mki_len, extack);
 		if (IS_ERR(new[n])) {
 			err = PTR_ERR(new[n]);
 			goto fail;
 		}
 		n++;
 	}
-	/* All or nothing: only the table lock can fail past this point. */
+	/*
+	 * All or nothing: count, MKI length and uniqueness are checked, and
+	 * only this mutex's holder adds keys; the datapath only moves the
+	 * active key forward, which leaves the room as it is.
+	 */
 	spin_lock_bh(&s->lock);
 	for (i = 0; i < n; i++) {
-		/* cannot fail: count, MKI length and uniqueness are checked */
 		if (WARN_ON_ONCE(srtp_ctx_add_key(s->ctx, new[i], &why) < 0))
 			srtp_key_free(new[i]);
 	}
@@ -879,7 +952,6 @@ static int nf_srtp_append_keys(struct nf_srtp_stream *s, struct nlattr *keys,
 fail:
 	while (n--)
 		srtp_key_free(new[n]);
-	s->nkeys = old;
 	return err;
 }
 
@@ -895,7 +967,6 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 		    nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) : s->flags;
 	u32 window = tb[NF_SRTP_A_STREAM_WINDOW] ?
 		     nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) : s->window;
-	struct nf_srtp_key_info *infos, *old_infos;
 	struct srtp_ctx *ctx, *old_ctx;
 	int n;
 
@@ -913,15 +984,10 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	n = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
 	if (n < 0)
 		return n;
-	infos = kcalloc(n, sizeof(*infos), GFP_KERNEL_ACCOUNT);
-	if (!infos)
-		return -ENOMEM;
-	ctx = nf_srtp_new_ctx(s, flags, window, keys, infos,
+	ctx = nf_srtp_new_ctx(s, flags, window, keys,
 			      tb[NF_SRTP_A_STREAM_KEYS], extack);
-	if (IS_ERR(ctx)) {
-		kfree(infos);
+	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	}
 	spin_lock_bh(&s->lock);
 	old_ctx = s->ctx;
 	/* ROC, replay windows and SRTCP indices go on (srtp.h). */
@@ -930,13 +996,10 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	s->flags = flags;
 	s->window = window;
 	spin_unlock_bh(&s->lock);
-	old_infos = s->keys;
-	s->keys = infos;
-	s->nkeys = n;
+	s->mki_len = nf_srtp_first_mki_len(keys);
 	nf_srtp_set_grow(s);
 	/* No packet uses the old context outside s->lock: free it now. */
 	srtp_ctx_free(old_ctx);
-	kfree(old_infos);
 	return 0;
 }
 
@@ -1017,7 +1080,9 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 		spin_unlock_bh(&s->lock);
 		if (err)
 			NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_ACTIVE_KEY],
-					    "the stream has no key with this index");
+					    "the stream has no live key with this index");
+		else
+			nf_srtp_reap_keys(s);
 	}
 unlock:
 	mutex_unlock(&nsn->lock);

@@ -58,13 +58,6 @@ enum {
 	NF_SRTP_NODES
 };
 
-/* Non-secret facts about one master key, for dumps. */
-struct nf_srtp_key_info {
-	u64 lifetime;
-	u8 mki_len;
-	u8 mki[SRTP_CORE_MKI_MAX];
-};
-
 struct nf_srtp_stream {
 	u32 id;
 	possible_net_t net;
@@ -73,6 +66,7 @@ struct nf_srtp_stream {
 	u32 flags;		/* NF_SRTP_F_* */
 	u32 window;
 	u16 grow;		/* the most protect adds to a packet */
+	u8 mki_len;		/* of every key of the stream */
 	/*
 	 * Two sets of table nodes.  The stream's match is node[cur]; a new
 	 * match (NF_SRTP_CMD_STREAM_SET) is hashed in the other set before
@@ -82,10 +76,6 @@ struct nf_srtp_stream {
 	struct nf_srtp_node node[2][NF_SRTP_NODES];
 	u8 cur;
 	unsigned long spare_gp;		/* RCU state when the spare set left */
-
-	/* Key facts for dumps, under the namespace's mutex. */
-	unsigned int nkeys;
-	struct nf_srtp_key_info *keys;
 
 	/* The crypto context and counters, under @lock in the datapath. */
 	spinlock_t lock;
@@ -202,8 +192,7 @@ struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 				    struct nf_srtp_tuple *t);
 
 /* stream.c */
-struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys);
-int nf_srtp_stream_grow_keys(struct nf_srtp_stream *s, unsigned int nkeys);
+struct nf_srtp_stream *nf_srtp_stream_alloc(void);
 void nf_srtp_stream_events(struct nf_srtp_stream *s);
 void nf_srtp_stream_free(struct nf_srtp_stream *s);
 void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s);

@@ -17,7 +17,7 @@ atomic_t nf_srtp_live_streams = ATOMIC_INIT(0);
 
 static void nf_srtp_event_work(struct work_struct *work);
 
-struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
+struct nf_srtp_stream *nf_srtp_stream_alloc(void)
 {
 	struct nf_srtp_stream *s;
 	int set, i;
@@ -25,12 +25,6 @@ struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return NULL;
-	s->keys = kcalloc(nkeys, sizeof(*s->keys), GFP_KERNEL_ACCOUNT);
-	if (!s->keys) {
-		kfree(s);
-		return NULL;
-	}
-	s->nkeys = nkeys;
 	spin_lock_init(&s->lock);
 	INIT_WORK(&s->event_work, nf_srtp_event_work);
 	for (set = 0; set < ARRAY_SIZE(s->node); set++) {
@@ -47,33 +41,12 @@ struct nf_srtp_stream *nf_srtp_stream_alloc(unsigned int nkeys)
 	return s;
 }
 
-/*
- * Makes room for @nkeys key facts.  Only the netlink side reads them,
- * under the namespace's mutex, which the caller holds.
- */
-int nf_srtp_stream_grow_keys(struct nf_srtp_stream *s, unsigned int nkeys)
-{
-	struct nf_srtp_key_info *keys;
-
-	if (nkeys <= s->nkeys)
-		return 0;
-	keys = krealloc_array(s->keys, nkeys, sizeof(*keys),
-			      GFP_KERNEL_ACCOUNT);
-	if (!keys)
-		return -ENOMEM;
-	memset(keys + s->nkeys, 0, (nkeys - s->nkeys) * sizeof(*keys));
-	s->keys = keys;
-	s->nkeys = nkeys;
-	return 0;
-}
-
 /* Frees a stream no packet can reach any more; wipes its keys. */
 void nf_srtp_stream_free(struct nf_srtp_stream *s)
 {
 	if (!s)
 		return;
 	srtp_ctx_free(s->ctx);
-	kfree(s->keys);
 	kfree_sensitive(s);
 	atomic_dec(&nf_srtp_live_streams);
 }

@@ -5,7 +5,8 @@
 # half a key's lifetime, the hard limit, the switch to the next key, and
 # a stream's removal; a key installed on the soft-limit event takes over
 # at the hard limit without losing a packet (libsrtp2 checks every one);
-# session parameters replaced on a live stream; namespace totals.
+# session parameters replaced on a live stream; 24 re-keys of one stream
+# (keys older than the active one are freed); namespace totals.
 . "$(dirname "$0")/lib.bash"
 trap 'kill $MON 2>/dev/null; topo_cleanup' EXIT
 topo_pair
@@ -75,15 +76,51 @@ ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
 	--count 100 --rtcp --seq 5000 >/dev/null
 rx_wait "$tmp/rx"
 must_fail a stream set "$id" active 3
-expect_match 'no key with this index' "$ERR"
+expect_match 'no live key with this index' "$ERR"
+
+step "re-keys without end: 24 keys through one unprotect stream, old ones freed"
+# The peer moves to each new key without MKI; the module follows on the
+# first packet that authenticates with it, and reaps the key before when
+# the next one is added.  A stream holds 16 live keys: 24 keys prove the
+# reaping, every packet checked at the receiver.
+rid=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5004 dst 10.0.1.1:4004 \
+	suite $S key "$K1")" 'd["id"]')
+# shellcheck disable=SC2207 # base64 has no blanks
+keys=($(python3 -c '
+import base64, hashlib
+for i in range(1, 25):
+	print("inline:" + base64.b64encode(hashlib.sha256(b"k%d" % i).digest()[:30]).decode())'))
+[ "${#keys[@]}" = 24 ] || fail "24 keys: ${keys[*]}"
+# Bounded: 24 rounds of two process starts under TCG take a while.
+rx_start nfsrtp-a "$tmp/rx" --bind 10.0.1.1 --port 4004 --count 125 --timeout 240
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4004 --src-port 5004 \
+	--count 5 --suite $S --key "$K1" >/dev/null
+for i in $(seq 1 24); do
+	a stream set "$rid" key "${keys[i - 1]}"
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4004 --src-port 5004 \
+		--count 5 --offset $((5 * i)) --suite $S --key "${keys[i - 1]}" >/dev/null
+done
+rx_wait "$tmp/rx"
+out=$(a -j stream show "$rid")
+# Key 24 is active; key 23 is still there (nothing was added after the
+# switch to 24), everything older was reaped.
+[ "$(json_get "$out" '[k["index"] for k in d[0]["keys"]]')" = "[23, 24]" ] ||
+	fail "live keys after 24 re-keys: $out"
+[ "$(json_get "$out" '[k["active"] for k in d[0]["keys"]]')" = "[False, True]" ] ||
+	fail "active key after 24 re-keys: $out"
+[ "$(json_get "$out" 'd[0]["packets"]')" = 125 ] || fail "packets: $out"
+[ "$(json_get "$out" 'd[0]["drops"]')" = "{}" ] || fail "drops: $out"
+echo "after 24 re-keys: keys $(json_get "$out" '[(k["index"], k["packets"]) for k in d[0]["keys"]]')"
+a stream del "$rid"
 
 step "removal is announced; namespace totals add up"
 a stream del "$id"
 wait_for 20 has_event "{\"event\":\"stream-del\",\"stream\":$id}"
 out=$(a -j stats)
-# 150 + 600 + 100 RTP, 60 + 10 RTCP; unprotected 100, lifetime drops 50
+# 150 + 600 + 100 RTP, 60 + 10 RTCP; unprotected 100 + 125, lifetime
+# drops 50
 [ "$(json_get "$out" 'd["protected"]')" = 770 ] || fail "protected total: $out"
-[ "$(json_get "$out" 'd["unprotected"]')" = 100 ] || fail "unprotected total: $out"
+[ "$(json_get "$out" 'd["unprotected"]')" = 225 ] || fail "unprotected total: $out"
 [ "$(json_get "$out" 'd["drops"]')" = "{'lifetime': 50, 'tx-replay': 10}" ] ||
 	fail "drop totals: $out"
 echo "events seen:"

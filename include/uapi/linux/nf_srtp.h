@@ -114,9 +114,12 @@
  *                                unprotect, optional (default 2^48)
  *      The first key is the active one: protect uses it until it is spent
  *      and then the next one.  Unprotect with MKI uses the key the packet
- *      names; without MKI it uses the active key, and moves to the next
- *      one when the active one is spent or when a packet authenticates
- *      with the next one (the peer re-keyed; NF_SRTP_EVENT_KEY_SWITCH).
+ *      names (and makes it the active one if it is newer); without MKI it
+ *      uses the active key, and moves to the next one when the active one
+ *      is spent or when a packet authenticates with the next one (the
+ *      peer re-keyed).  Either move raises NF_SRTP_EVENT_KEY_SWITCH.
+ *      Keys are numbered by their index: 0 for the first key of the
+ *      stream, one more for each key added after it, never reused.
  *
  * The reply carries NF_SRTP_A_STREAM with NF_SRTP_A_STREAM_ID.  A
  * namespace holds at most max_streams streams (a module parameter, 131072
@@ -143,8 +146,9 @@
  *
  *    NF_SRTP_A_STREAM_ID: NLA_U32
  *    NF_SRTP_A_STREAM_KEYS: nests NF_SRTP_A_KEY of
- *        NF_SRTP_A_KEY_MKI, NF_SRTP_A_KEY_LIFETIME,
- *        NF_SRTP_A_KEY_INDEX: NLA_U32, the key's position (0 = first)
+ *        NF_SRTP_A_KEY_MKI, NF_SRTP_A_KEY_LIFETIME (absent: 2^48),
+ *        NF_SRTP_A_KEY_INDEX: NLA_U32, the key's index (0 = the first key
+ *                             of the stream; the keys reaped are gone)
  *        NF_SRTP_A_KEY_PACKETS: NLA_U64, packets processed with it
  *        NF_SRTP_A_KEY_ACTIVE: NLA_FLAG, the key protect uses (for
  *                              unprotect without MKI: the key tried)
@@ -164,8 +168,15 @@
  *
  *    NF_SRTP_A_STREAM_KEYS: keys as for NF_SRTP_CMD_STREAM_ADD.  Without
  *                           NF_SRTP_A_STREAM_FLAGS they are appended to
- *                           the stream's keys (at most 16 in all), with
- *                           an MKI of the stream's MKI length: the next
+ *                           the stream's keys, with an MKI of the
+ *                           stream's MKI length that no live key has
+ *                           (-EEXIST), taking the next indices.  First
+ *                           the keys older than the active key are
+ *                           reaped: wiped and freed, their MKIs unknown
+ *                           from then on.  So a stream can be re-keyed
+ *                           any number of times; it holds at most 16
+ *                           live keys, and a request that would make
+ *                           more fails with -ENOSPC.  A key is the next
  *                           key of a re-key, used by protect when the
  *                           current one is spent or when it is made
  *                           active, and by unprotect as soon as a packet
@@ -174,9 +185,11 @@
  *                           authenticates with the key right after it
  *                           (not for SRTP without authentication, which
  *                           has no tag to fail).
- *    NF_SRTP_A_STREAM_ACTIVE_KEY: NLA_U32, the index of the key protect
- *                                 (and unprotect without MKI) uses from
- *                                 now on.
+ *    NF_SRTP_A_STREAM_ACTIVE_KEY: NLA_U32, the index of the live key
+ *                                 protect (and unprotect without MKI)
+ *                                 uses from now on (-EINVAL for no live
+ *                                 key); the keys older than it are then
+ *                                 reaped.
  *    NF_SRTP_A_STREAM_FLAGS, NF_SRTP_A_STREAM_WINDOW: new session
  *                           parameters.  They need new keys: the crypto
  *                           context is replaced by one made of
