@@ -394,7 +394,12 @@ static bool same_layout(const struct neg_result *o, const struct neg_result *n)
 	return true;
 }
 
-/* Appends @k to kernel stream @id (and makes it the active one). */
+/*
+ * Appends @k to kernel stream @id (and makes it the active one).  The
+ * kernel numbers a stream's keys 0, 1, ... and reaps those older than
+ * the active one, so *@nkeys, the keys added so far, is the new key's
+ * index however often the stream was re-keyed.
+ */
 static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
 		   const struct sdes_key *k, bool activate, char *why,
 		   size_t whylen)
@@ -403,12 +408,6 @@ static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
 	char kerr[256];
 	int rc;
 
-	if (*nkeys >= NFSRTP_KEYS_MAX) {
-		errmsg_set(why, whylen,
-			"stream %u already holds %d keys: no room for a new one",
-			id, NFSRTP_KEYS_MAX);
-		return CALL_FAILED;
-	}
 	u = calloc(1, sizeof(*u));
 	if (!u) {
 		errmsg_set(why, whylen, "out of memory");
