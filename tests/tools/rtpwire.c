@@ -19,8 +19,9 @@
  * tag, --replay I sends packet I twice, --late I sends packet I after all
  * the others, --garbage N ends with N packets too short to be RTP.
  * --offset I makes a sender start at packet I of the flow, so one flow
- * can be sent in parts.  --gso N sends N RTP packets per UDP_SEGMENT
- * super-packet.  --payload N makes every RTP packet carry N bytes of
+ * can be sent in parts.  --gso N sends N RTP (or SRTP) packets per
+ * UDP_SEGMENT super-packet.  --ssrcs N sends the flow N times, with SSRC
+ * --ssrc, --ssrc + 1, ..., back to back in one process.  --payload N makes every RTP packet carry N bytes of
  * payload instead of 160 (sender and receiver must agree), for packets
  * larger than the MTU.
  *
@@ -278,25 +279,35 @@ static int send_one(int fd, const struct opts *o, srtp_t s, bool rtcp,
 
 /*
  * Sends the flow's RTP in UDP_SEGMENT super-packets of @o->gso packets,
- * as a sender using GSO would (plain RTP only).
+ * as a sender using GSO would: plain, or SRTP protected with libsrtp2
+ * when keys are given (every packet of the flow has one size, so every
+ * segment does).
  */
 static int send_gso(const struct opts *o)
 {
-	uint8_t b[MAX_PKT * 8];
+	srtp_t s = o->nkeys ? ref_session(o, false, o->key_index) : NULL;
+	uint8_t b[MAX_PKT * 9];
 	struct sockaddr_storage ss;
 	unsigned int i, n, len = 0, refused = 0;
 	socklen_t sl;
-	int fd, seg = 172;
+	int fd, seg = 0, plen;
 
 	if (o->gso > 8)
 		die("--gso takes at most 8");
 	fd = open_socket(o, o->src_port, false);
-	if (setsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof(seg)))
-		die("UDP_SEGMENT not supported");
 	dest(o, o->port, &ss, &sl);
-	for (i = 0, n = 0; i < o->count; i++) {
-		len += rtp_plain(b + len, o, i);
-		if (++n == o->gso || i + 1 == o->count) {
+	for (i = o->offset, n = 0; i < o->offset + o->count; i++) {
+		plen = (int)rtp_plain(b + len, o, i);
+		if (s)
+			plen = protect(o, s, false, b + len, plen);
+		if (!seg) {
+			seg = plen;
+			if (setsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &seg,
+				       sizeof(seg)))
+				die("UDP_SEGMENT not supported");
+		}
+		len += (unsigned int)plen;
+		if (++n == o->gso || i + 1 == o->offset + o->count) {
 			/* a netfilter drop of a local packet reads EPERM */
 			if (sendto(fd, b, len, 0, (struct sockaddr *)&ss, sl) !=
 			    (ssize_t)len) {
@@ -310,6 +321,8 @@ static int send_gso(const struct opts *o)
 	}
 	printf("sent rtp %u in super-packets of %u, %u refused\n", o->count,
 	       o->gso, refused);
+	if (s)
+		srtp_dealloc(s);
 	close(fd);
 	return 0;
 }
@@ -735,15 +748,16 @@ int main(int argc, char **argv)
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
 		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
-		{ "other-ssrc", 0, NULL, 'o' },
+		{ "other-ssrc", 0, NULL, 'o' }, { "ssrcs", 1, NULL, 'N' },
 		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
 			  .timeout = 30, .tamper = -1, .replay = -1,
 			  .late = -1, .payload = PAYLOAD_LEN };
+	unsigned int ssrcs = 1, i;
 	char err[160];
-	int c;
+	int c, rc = 0;
 
 	if (argc < 2)
 		die("usage: rtpwire send|recv [options]");
@@ -787,6 +801,7 @@ int main(int argc, char **argv)
 		case 'O': o.offset = (unsigned int)atoi(optarg); break;
 		case 'o': o.other_ssrc = true; break;
 		case 'g': o.gso = (unsigned int)atoi(optarg); break;
+		case 'N': ssrcs = (unsigned int)atoi(optarg); break;
 		case 'n': o.sniff = optarg; break;
 		case 'y': o.payload = (unsigned int)atoi(optarg); break;
 		default: die("bad option");
@@ -802,7 +817,12 @@ int main(int argc, char **argv)
 		die("--key-index names no --key");
 	if (srtp_init() != srtp_err_status_ok)
 		die("srtp_init");
-	if (o.send && o.gso)
-		return send_gso(&o);
-	return o.send ? do_send(&o) : do_recv(&o);
+	if (!o.send || o.gso)
+		return o.send ? send_gso(&o) : do_recv(&o);
+	if (!ssrcs || ssrcs > 64)
+		die("--ssrcs takes 1-64");
+	/* one flow per SSRC, back to back: quicker than a process each */
+	for (i = 0; i < ssrcs && !rc; i++, o.ssrc++)
+		rc = do_send(&o);
+	return rc;
 }
