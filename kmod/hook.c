@@ -20,6 +20,9 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
+#ifdef NF_SRTP_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
@@ -30,10 +33,11 @@
 #define NF_SRTP_PRI_IN	NF_IP_PRI_MANGLE	/* -150 */
 #define NF_SRTP_PRI_OUT	(NF_IP_PRI_NAT_SRC + 10)	/* 110 */
 
-/* Where the UDP header is and what the packet matches. */
+/* Where the UDP header is, what the packet matches, where it goes on. */
 struct nf_srtp_pkt {
 	struct nf_srtp_tuple t;
 	unsigned int l4off;
+	const struct nf_hook_state *state;
 };
 
 /*
@@ -152,13 +156,6 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	u8 *data;
 	int ret;
 
-	/*
-	 * A GSO super-packet would need segmenting and re-injecting each
-	 * segment; media senders do not use UDP_SEGMENT, so it is dropped
-	 * and counted rather than passed on in the clear.
-	 */
-	if (skb_is_gso(skb))
-		return nf_srtp_drop(s, NF_SRTP_DROP_GSO);
 	/* Linear, private data: unclones and pulls in fragments if needed. */
 	if (skb_ensure_writable(skb, skb->len))
 		return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
@@ -203,6 +200,73 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 }
 
 /*
+ * Our place in the hook list @state traverses, for segments to go on from
+ * there; -1 if we are not in it (cannot happen while our hook runs).
+ */
+static int nf_srtp_hook_pos(const struct nf_hook_state *state,
+			    const struct nf_srtp_net *nsn,
+			    const struct nf_hook_entries **entries)
+{
+	const struct nf_hook_entries *e = NULL;
+	unsigned int i;
+
+	if (state->pf == NFPROTO_IPV4)
+		e = rcu_dereference(state->net->nf.hooks_ipv4[state->hook]);
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (state->pf == NFPROTO_IPV6)
+		e = rcu_dereference(state->net->nf.hooks_ipv6[state->hook]);
+#endif
+	for (i = 0; e && i < e->num_hook_entries; i++) {
+		if (e->hooks[i].priv == nsn) {
+			*entries = e;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * A GSO super-packet: UDP_SEGMENT from a local sender, or GRO (UDP or
+ * fraglist) on a forwarding path, several RTP or RTCP packets of one
+ * flow in one skb.  It is segmented, as nf_queue does, each segment is
+ * transformed on its own, and the segments that pass go through the hooks
+ * after ours (NAT, filter, conntrack confirmation) and on to the
+ * okfn, as if each had come alone; the super-packet is consumed.  The
+ * segments are allocated here, which is what GSO costs whoever has to
+ * look into the packets; packets that come one by one allocate nothing.
+ */
+static unsigned int nf_srtp_segment(struct sk_buff *skb,
+				    struct nf_srtp_net *nsn,
+				    const struct nf_srtp_node *n,
+				    const struct nf_srtp_pkt *p)
+{
+	struct nf_hook_state state = *p->state;
+	const struct nf_hook_entries *e;
+	struct sk_buff *segs, *seg, *next;
+	int pos;
+
+	pos = nf_srtp_hook_pos(&state, nsn, &e);
+	if (WARN_ON_ONCE(pos < 0))
+		return nf_srtp_drop(n->stream, NF_SRTP_DROP_GSO);
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return nf_srtp_drop(n->stream, NF_SRTP_DROP_GSO);
+	consume_skb(skb);
+	local_bh_disable();
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (nf_srtp_transform(seg, nsn, n, p) != NF_ACCEPT) {
+			kfree_skb(seg);
+			continue;
+		}
+		if (nf_hook_slow(seg, &state, e, pos + 1) == 1)
+			state.okfn(state.net, state.sk, seg);
+	}
+	local_bh_enable();
+	return NF_STOLEN;
+}
+
+/*
  * A stream's packet that arrived as IP fragments, before the namespace
  * reassembles them: only the first fragment has the UDP ports, and it is
  * dropped and counted.  The rest cannot be told from unrelated traffic
@@ -236,6 +300,8 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 	/* An offloaded flow would bypass the stream (conntrack.c). */
 	if (unlikely(!nf_srtp_ct_hold(skb)))
 		return nf_srtp_drop(n->stream, NF_SRTP_DROP_NOMEM);
+	if (unlikely(skb_is_gso(skb)))
+		return nf_srtp_segment(skb, nsn, n, p);
 	return nf_srtp_transform(skb, nsn, n, p);
 }
 
@@ -280,7 +346,8 @@ static const struct udphdr *nf_srtp_udp_header(struct sk_buff *skb,
 /* An IPv4 packet the port filter let through: the lookup and the rest. */
 static noinline unsigned int nf_srtp_match4(struct sk_buff *skb,
 					    struct nf_srtp_net *nsn, u8 op,
-					    unsigned int l4off)
+					    unsigned int l4off,
+					    const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct udphdr *uh;
@@ -288,6 +355,7 @@ static noinline unsigned int nf_srtp_match4(struct sk_buff *skb,
 	struct udphdr _uh;
 
 	p.l4off = l4off;
+	p.state = state;
 	uh = nf_srtp_udp_header(skb, nsn, op, l4off, &_uh);
 	if (!uh)
 		return NF_ACCEPT;
@@ -305,7 +373,8 @@ static noinline unsigned int nf_srtp_match4(struct sk_buff *skb,
  */
 static __always_inline unsigned int nf_srtp_hook4(struct sk_buff *skb,
 						  struct nf_srtp_net *nsn,
-						  u8 op)
+						  u8 op,
+						  const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int l4off;
@@ -315,7 +384,7 @@ static __always_inline unsigned int nf_srtp_hook4(struct sk_buff *skb,
 	l4off = skb_network_offset(skb) + ip_hdrlen(skb);
 	if (likely(!nf_srtp_port_wanted(skb, nsn, op, l4off)))
 		return NF_ACCEPT;
-	return nf_srtp_match4(skb, nsn, op, l4off);
+	return nf_srtp_match4(skb, nsn, op, l4off, state);
 }
 
 /*
@@ -340,7 +409,8 @@ static bool nf_srtp_udp6_exthdr(struct sk_buff *skb, unsigned int *off,
  * headers, which the filter has not seen yet.
  */
 static noinline unsigned int nf_srtp_match6(struct sk_buff *skb,
-					    struct nf_srtp_net *nsn, u8 op)
+					    struct nf_srtp_net *nsn, u8 op,
+					    const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct udphdr *uh;
@@ -348,6 +418,7 @@ static noinline unsigned int nf_srtp_match6(struct sk_buff *skb,
 	struct nf_srtp_pkt p;
 	struct udphdr _uh;
 
+	p.state = state;
 	if (ip6h->nexthdr == IPPROTO_UDP)
 		p.l4off = skb_network_offset(skb) + sizeof(*ip6h);
 	else if (!nf_srtp_udp6_exthdr(skb, &p.l4off, &fragment))
@@ -368,11 +439,12 @@ static noinline unsigned int nf_srtp_match6(struct sk_buff *skb,
  */
 static noinline unsigned int nf_srtp_exthdr6(struct sk_buff *skb,
 					     struct nf_srtp_net *nsn, u8 op,
-					     u8 nexthdr)
+					     u8 nexthdr,
+					     const struct nf_hook_state *state)
 {
 	if (!ipv6_ext_hdr(nexthdr))
 		return NF_ACCEPT;
-	return nf_srtp_match6(skb, nsn, op);
+	return nf_srtp_match6(skb, nsn, op, state);
 }
 
 /*
@@ -381,7 +453,8 @@ static noinline unsigned int nf_srtp_exthdr6(struct sk_buff *skb,
  */
 static __always_inline unsigned int nf_srtp_hook6(struct sk_buff *skb,
 						  struct nf_srtp_net *nsn,
-						  u8 op)
+						  u8 op,
+						  const struct nf_hook_state *state)
 {
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 	unsigned int l4off;
@@ -390,33 +463,33 @@ static __always_inline unsigned int nf_srtp_hook6(struct sk_buff *skb,
 		l4off = skb_network_offset(skb) + sizeof(struct ipv6hdr);
 		if (likely(!nf_srtp_port_wanted(skb, nsn, op, l4off)))
 			return NF_ACCEPT;
-		return nf_srtp_match6(skb, nsn, op);
+		return nf_srtp_match6(skb, nsn, op, state);
 	}
-	return nf_srtp_exthdr6(skb, nsn, op, nexthdr);
+	return nf_srtp_exthdr6(skb, nsn, op, nexthdr, state);
 }
 
 static unsigned int nf_srtp_in4(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	return nf_srtp_hook4(skb, priv, NF_SRTP_OP_UNPROTECT);
+	return nf_srtp_hook4(skb, priv, NF_SRTP_OP_UNPROTECT, state);
 }
 
 static unsigned int nf_srtp_out4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	return nf_srtp_hook4(skb, priv, NF_SRTP_OP_PROTECT);
+	return nf_srtp_hook4(skb, priv, NF_SRTP_OP_PROTECT, state);
 }
 
 static unsigned int nf_srtp_in6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	return nf_srtp_hook6(skb, priv, NF_SRTP_OP_UNPROTECT);
+	return nf_srtp_hook6(skb, priv, NF_SRTP_OP_UNPROTECT, state);
 }
 
 static unsigned int nf_srtp_out6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	return nf_srtp_hook6(skb, priv, NF_SRTP_OP_PROTECT);
+	return nf_srtp_hook6(skb, priv, NF_SRTP_OP_PROTECT, state);
 }
 
 /*
