@@ -28,12 +28,12 @@ static void usage(FILE *f)
 		"  srtpctl stream add {protect|unprotect} [src ADDR[:PORT]] dst ADDR:PORT\n"
 		"                     suite SUITE key inline:KEY_SALT[|LIFETIME][|MKI:LEN] [key ...]\n"
 		"                     [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
-		"                     [window N] [rtcp-mux] [rtcp-port SPORT:DPORT]\n"
+		"                     [window N] [rtcp-mux] [rtcp-port SPORT:DPORT] [reassemble]\n"
 		"  srtpctl stream del ID\n"
 		"  srtpctl stream show [ID]\n"
 		"  srtpctl stream flush\n"
 		"  srtpctl stream set ID [key KEY_PARAMS ...] [active N]\n"
-		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
+		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp] [reassemble]\n"
 		"                     [window N] key KEY_PARAMS [key ...] [active N]\n"
 		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D] [...]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
@@ -298,6 +298,9 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 		} else if (!strcmp(kw, "rtcp-mux")) {
 			s->flags |= NF_SRTP_F_RTCP_MUX;
 			continue;
+		} else if (!strcmp(kw, "reassemble")) {
+			s->flags |= NF_SRTP_F_REASSEMBLE;
+			continue;
 		}
 		if (!val)
 			return fail("\"%s\" needs a value", kw);
@@ -423,6 +426,7 @@ static void format_mki(const struct nfsrtp_key *k, char *out, size_t size)
 
 static const char *flag_names[] = {
 	"no-encrypt-rtp", "no-encrypt-rtcp", "no-auth", "rtcp-mux",
+	"reassemble",
 };
 
 static void print_text(const struct nfsrtp_stream *s)
@@ -438,7 +442,7 @@ static void print_text(const struct nfsrtp_stream *s)
 	       nfsrtp_suite_name(s->suite), s->window);
 	if (!(s->flags & NF_SRTP_F_RTCP_MUX))
 		printf(" rtcp-port %u:%u", s->rtcp_sport, s->rtcp_dport);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (s->flags & (1u << i))
 			printf(" %s", flag_names[i]);
 	printf("\n");
@@ -479,7 +483,7 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 	}
 	printf("\"dst\":\"%s\",\"suite\":\"%s\",\"window\":%u,\"flags\":[",
 	       dst, nfsrtp_suite_name(s->suite), s->window);
-	for (i = 0, first = 1; i < 4; i++)
+	for (i = 0, first = 1; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (s->flags & (1u << i)) {
 			printf("%s\"%s\"", first ? "" : ",", flag_names[i]);
 			first = 0;
@@ -565,13 +569,16 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 
 		if (!strcmp(kw, "replace")) {
 			u->set_params = true;
-			u->flags = cur->flags & NF_SRTP_F_RTCP_MUX;
+			u->flags = cur->flags & (NF_SRTP_F_RTCP_MUX |
+						 NF_SRTP_F_REASSEMBLE);
 		} else if (!strcmp(kw, "no-auth") && u->set_params) {
 			u->flags |= NF_SRTP_F_UNAUTHENTICATED_SRTP;
 		} else if (!strcmp(kw, "no-encrypt-rtp") && u->set_params) {
 			u->flags |= NF_SRTP_F_UNENCRYPTED_SRTP;
 		} else if (!strcmp(kw, "no-encrypt-rtcp") && u->set_params) {
 			u->flags |= NF_SRTP_F_UNENCRYPTED_SRTCP;
+		} else if (!strcmp(kw, "reassemble") && u->set_params) {
+			u->flags |= NF_SRTP_F_REASSEMBLE;
 		} else if (i + 1 >= argc) {
 			return fail("stream set: \"%s\" needs a value, or \"replace\" first", kw);
 		} else if (!strcmp(kw, "key")) {

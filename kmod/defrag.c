@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nf_srtp: IP defragmentation, turned on when media needs it.
+ * nf_srtp: IP defragmentation, turned on when a stream asks for it.
  *
  * Media packets are far smaller than any MTU, and reassembling every
  * fragmented packet a router forwards (a hook on every packet, and
  * unrelated traffic reassembled and fragmented again) is not something
- * loading nf_srtp should do by itself.  So a namespace's reassembly is
- * enabled only once a fragment of a stream's flow has been seen: that
- * first fragment is dropped and counted (hook.c), a work item enables
- * nf_defrag_ipv4 or nf_defrag_ipv6 for the family, and from then on the
- * hooks see whole packets.  A router that runs conntrack reassembles
- * anyway, and never gets there.  Reassembly stays on until the namespace
- * goes.
+ * loading nf_srtp should do by itself, nor something a packet from
+ * outside should be able to turn on.  So a namespace reassembles a family
+ * only once a stream with NF_SRTP_F_REASSEMBLE is installed for it (its
+ * media is known to come in fragments: video, or a path with a small
+ * MTU).  Until then a fragment of a stream's flow is dropped and counted
+ * (hook.c).  A router that runs conntrack reassembles anyway.  Reassembly
+ * stays on until the namespace goes: turning it off again when the last
+ * such stream goes would rebuild the hook list for every call.
  */
 
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
@@ -21,60 +22,24 @@
 
 static_assert(NF_SRTP_DEFRAG_IPV4 == BIT(0) && NF_SRTP_DEFRAG_IPV6 == BIT(1));
 
-/* @family's bit number in defrag_wanted; BIT(nr) is its NF_SRTP_DEFRAG_*. */
-static unsigned int nf_srtp_defrag_nr(u8 family)
+/*
+ * Turns on reassembly of @family (NFPROTO_IPV4 or NFPROTO_IPV6) for the
+ * namespace, once.  Process context, nsn->lock held: the
+ * nf_defrag_ipv{4,6}_enable() calls take a mutex.
+ */
+int nf_srtp_defrag_need(struct net *net, struct nf_srtp_net *nsn, u8 family)
 {
-	return family == NFPROTO_IPV6 ? 1 : 0;
-}
-
-static int nf_srtp_defrag_enable(struct net *net, u8 family)
-{
-	return family == NFPROTO_IPV6 ? nf_defrag_ipv6_enable(net) :
-					nf_defrag_ipv4_enable(net);
-}
-
-/* Process context: nf_defrag_ipv{4,6}_enable() take a mutex. */
-static void nf_srtp_defrag_work(struct work_struct *work)
-{
-	struct nf_srtp_net *nsn = container_of(work, struct nf_srtp_net,
-					       defrag_work);
-	struct net *net = read_pnet(&nsn->net);
-	unsigned int nr;
-	u8 family;
+	u32 bit = family == NFPROTO_IPV6 ? NF_SRTP_DEFRAG_IPV6 :
+					   NF_SRTP_DEFRAG_IPV4;
 	int err;
 
-	mutex_lock(&nsn->lock);
-	for (nr = 0; nr < 2; nr++) {
-		if (!test_bit(nr, &nsn->defrag_wanted) ||
-		    (nsn->defrag_on & BIT(nr)))
-			continue;
-		family = nr ? NFPROTO_IPV6 : NFPROTO_IPV4;
-		err = nf_srtp_defrag_enable(net, family);
-		if (err) {
-			/* Fragments of streams stay dropped and counted. */
-			pr_warn("nf_srtp: cannot enable IPv%d defragmentation: %d\n",
-				nr ? 6 : 4, err);
-			continue;
-		}
-		WRITE_ONCE(nsn->defrag_on, nsn->defrag_on | BIT(nr));
-	}
-	mutex_unlock(&nsn->lock);
-}
-
-void nf_srtp_defrag_init(struct net *net, struct nf_srtp_net *nsn)
-{
-	write_pnet(&nsn->net, net);
-	INIT_WORK(&nsn->defrag_work, nf_srtp_defrag_work);
-}
-
-/*
- * Datapath: a stream's packet came as fragments of @family.  Asks once;
- * a failure to enable is reported once, by the work item.
- */
-void nf_srtp_defrag_request(struct nf_srtp_net *nsn, u8 family)
-{
-	if (!test_and_set_bit(nf_srtp_defrag_nr(family), &nsn->defrag_wanted))
-		queue_work(nf_srtp_wq, &nsn->defrag_work);
+	if (nsn->defrag_on & bit)
+		return 0;
+	err = family == NFPROTO_IPV6 ? nf_defrag_ipv6_enable(net) :
+				       nf_defrag_ipv4_enable(net);
+	if (!err)
+		WRITE_ONCE(nsn->defrag_on, nsn->defrag_on | bit);
+	return err;
 }
 
 /* The families reassembled for nf_srtp, NF_SRTP_DEFRAG_* bits. */
@@ -83,13 +48,9 @@ u32 nf_srtp_defrag_families(const struct nf_srtp_net *nsn)
 	return READ_ONCE(nsn->defrag_on);
 }
 
-/*
- * Namespace exit, a grace period after the hooks were unregistered
- * (main.c): no packet is left to ask any more.
- */
+/* Namespace exit, once the hooks are unregistered (main.c). */
 void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn)
 {
-	cancel_work_sync(&nsn->defrag_work);
 	if (nsn->defrag_on & NF_SRTP_DEFRAG_IPV4)
 		nf_defrag_ipv4_disable(net);
 	if (nsn->defrag_on & NF_SRTP_DEFRAG_IPV6)

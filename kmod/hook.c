@@ -267,20 +267,6 @@ static unsigned int nf_srtp_segment(struct sk_buff *skb,
 }
 
 /*
- * A stream's packet that arrived as IP fragments, before the namespace
- * reassembles them: only the first fragment has the UDP ports, and it is
- * dropped and counted.  The rest cannot be told from unrelated traffic
- * and go on, to be discarded by the receiver's reassembly.  Reassembly is
- * turned on for the family, so that the following packets arrive whole.
- */
-static unsigned int nf_srtp_fragment(struct nf_srtp_net *nsn,
-				     struct nf_srtp_stream *s, u8 family)
-{
-	nf_srtp_defrag_request(nsn, family);
-	return nf_srtp_drop(s, NF_SRTP_DROP_FRAGMENT);
-}
-
-/*
  * The tail of every hook, for a packet whose destination port a stream
  * uses: the table lookup and the transform.
  */
@@ -295,8 +281,15 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (unlikely(n->guard))
 		return nf_srtp_drop(n->stream, NF_SRTP_DROP_SOURCE);
+	/*
+	 * A stream's packet in IP fragments, in a namespace that does not
+	 * reassemble them (no stream asked for it, defrag.c): only the
+	 * first fragment has the ports; it is dropped and counted.  The
+	 * rest cannot be told from unrelated traffic and go on, to be
+	 * discarded by the receiver's reassembly.
+	 */
 	if (unlikely(fragment))
-		return nf_srtp_fragment(nsn, n->stream, p->t.family);
+		return nf_srtp_drop(n->stream, NF_SRTP_DROP_FRAGMENT);
 	/* An offloaded flow would bypass the stream (conntrack.c). */
 	if (unlikely(!nf_srtp_ct_hold(skb)))
 		return nf_srtp_drop(n->stream, NF_SRTP_DROP_NOMEM);

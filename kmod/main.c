@@ -21,15 +21,14 @@ static int __net_init nf_srtp_net_init(struct net *net)
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 
 	/* The hooks come with the namespace's streams (table.c). */
-	nf_srtp_defrag_init(net, nsn);
 	return nf_srtp_table_init(nsn);
 }
 
 /*
  * Unregistering a hook does not wait for the packets inside it; the core
  * runs synchronize_rcu() between .pre_exit and .exit (namespace exit and
- * module unload alike), so by .exit no packet is left in our hooks, none
- * can ask for reassembly, and the tables can go.
+ * module unload alike), so by .exit no packet is left in our hooks and
+ * the tables can go.
  */
 static void __net_exit nf_srtp_net_pre_exit(struct net *net)
 {

@@ -984,6 +984,17 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	n = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
 	if (n < 0)
 		return n;
+	if ((flags & ~s->flags) & NF_SRTP_F_REASSEMBLE) {
+		struct net *net = read_pnet(&s->net);
+
+		n = nf_srtp_defrag_need(net, nf_srtp_pernet(net),
+					s->node[s->cur][NF_SRTP_NODE_RTP].key.family);
+		if (n) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS],
+					    "cannot turn on IP reassembly");
+			return n;
+		}
+	}
 	ctx = nf_srtp_new_ctx(s, flags, window, keys,
 			      tb[NF_SRTP_A_STREAM_KEYS], extack);
 	if (IS_ERR(ctx))

@@ -126,13 +126,10 @@ struct nf_srtp_net {
 	 */
 	u32 __rcu *dport_refs;
 	struct nf_srtp_pcpu_stats __percpu *stats;
-	possible_net_t net;
 	u8 hooks;			/* registered: BIT(enum nf_srtp_hook) */
 	struct nf_hook_ops hook_ops[NF_SRTP_HOOKS];	/* priv: this */
-	/* Reassembly (defrag.c): asked for by the datapath, then enabled. */
-	unsigned long defrag_wanted;	/* bit 0 IPv4, bit 1 IPv6 */
+	/* Reassembly (defrag.c), turned on by streams that ask for it. */
 	u32 defrag_on;			/* NF_SRTP_DEFRAG_*, under @lock */
-	struct work_struct defrag_work;
 };
 
 extern unsigned int nf_srtp_net_id;
@@ -210,8 +207,7 @@ bool nf_srtp_ct_hold(struct sk_buff *skb);
 void nf_srtp_ct_flush(struct net *net, struct nf_srtp_stream *s);
 
 /* defrag.c */
-void nf_srtp_defrag_init(struct net *net, struct nf_srtp_net *nsn);
-void nf_srtp_defrag_request(struct nf_srtp_net *nsn, u8 family);
+int nf_srtp_defrag_need(struct net *net, struct nf_srtp_net *nsn, u8 family);
 u32 nf_srtp_defrag_families(const struct nf_srtp_net *nsn);
 void nf_srtp_defrag_release(struct net *net, struct nf_srtp_net *nsn);
 

@@ -312,6 +312,31 @@ int nf_srtp_stream_rematch(struct net *net, struct nf_srtp_stream *s,
 }
 
 /*
+ * What a stream of @family needs from the namespace before it is hashed:
+ * the hook of its family and operation, and reassembly of its family if
+ * it asks for it.  nsn->lock held.
+ */
+static int nf_srtp_stream_needs(struct net *net, struct nf_srtp_net *nsn,
+				const struct nf_srtp_stream *s, u8 family,
+				struct netlink_ext_ack *extack)
+{
+	int err;
+
+	/* A namespace pays only for the hooks its streams need. */
+	err = nf_srtp_hook_need(net, nsn, family, s->op);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+		return err;
+	}
+	if (!(s->flags & NF_SRTP_F_REASSEMBLE))
+		return 0;
+	err = nf_srtp_defrag_need(net, nsn, family);
+	if (err)
+		NL_SET_ERR_MSG(extack, "cannot turn on IP reassembly");
+	return err;
+}
+
+/*
  * Whether @s's spare node set can be hashed (see nf_srtp_hash_check()),
  * with the hooks of its family registered: what can fail is done before
  * STREAM_SET changes anything.
@@ -322,13 +347,11 @@ int nf_srtp_stream_rematch_check(struct net *net, struct nf_srtp_stream *s,
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
 	int spare = !s->cur, err;
 
-	err = nf_srtp_hook_need(net, nsn,
-				s->node[spare][NF_SRTP_NODE_RTP].key.family,
-				s->op);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+	err = nf_srtp_stream_needs(net, nsn, s,
+				   s->node[spare][NF_SRTP_NODE_RTP].key.family,
+				   extack);
+	if (err)
 		return err;
-	}
 	return nf_srtp_hash_check(nsn, s, spare, extack);
 }
 
@@ -350,12 +373,10 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 		NL_SET_ERR_MSG(extack, "no memory for the port filter");
 		goto out;
 	}
-	/* A namespace pays only for the hooks its streams need. */
-	err = nf_srtp_hook_need(net, nsn, s->node[0][0].key.family, s->op);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+	err = nf_srtp_stream_needs(net, nsn, s, s->node[0][0].key.family,
+				   extack);
+	if (err)
 		goto out;
-	}
 	if (atomic_read(&nsn->nr_streams) >= READ_ONCE(max_streams)) {
 		NL_SET_ERR_MSG(extack,
 			       "the namespace has as many streams as it may (max_streams)");

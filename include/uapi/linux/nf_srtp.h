@@ -76,9 +76,9 @@
  *        NF_SRTP_A_STATS_DEFRAG: NLA_U32, the IP families whose
  *                                defragmentation nf_srtp has enabled in
  *                                this namespace: NF_SRTP_DEFRAG_IPV4,
- *                                NF_SRTP_DEFRAG_IPV6 (a fragmented packet
- *                                of a stream's flow turns it on; see
- *                                NF_SRTP_DROP_FRAGMENT)
+ *                                NF_SRTP_DEFRAG_IPV6 (a stream with
+ *                                NF_SRTP_F_REASSEMBLE turns it on for its
+ *                                family; see NF_SRTP_DROP_FRAGMENT)
  *
  * NF_SRTP_CMD_STREAM_ADD
  * ----------------------
@@ -96,7 +96,14 @@
  *    NF_SRTP_A_STREAM_RTCP_SRC_PORT: NLA_U16, optional (see above)
  *    NF_SRTP_A_STREAM_RTCP_DST_PORT: NLA_U16, optional (see above)
  *    NF_SRTP_A_STREAM_SUITE: NLA_U32, enum nf_srtp_suite, required
- *    NF_SRTP_A_STREAM_FLAGS: NLA_U32, NF_SRTP_F_* bits, optional
+ *    NF_SRTP_A_STREAM_FLAGS: NLA_U32, NF_SRTP_F_* bits, optional.
+ *        NF_SRTP_F_REASSEMBLE: the stream's media may come in IP
+ *        fragments (video, a small MTU): adding the stream turns on IP
+ *        reassembly of its family for the namespace (nf_defrag_ipv4 or
+ *        nf_defrag_ipv6), which stays on until the namespace goes.
+ *        Without any such stream a fragmented packet of a stream's flow
+ *        is dropped and counted (NF_SRTP_DROP_FRAGMENT) and nothing a
+ *        packet does turns reassembly on.
  *    NF_SRTP_A_STREAM_WINDOW: NLA_U32, replay window in packets, 64-1024,
  *                             optional (default 128; RFC 4568 WSH)
  *    NF_SRTP_A_STREAM_KDR: NLA_U32, key derivation rate, optional; only 0
@@ -197,7 +204,9 @@
  *                           which takes over the old one's SSRC state:
  *                           ROC, replay windows and SRTCP indices go on,
  *                           so no index is sent or accepted twice.
- *                           NF_SRTP_F_RTCP_MUX cannot change.
+ *                           NF_SRTP_F_RTCP_MUX cannot change;
+ *                           NF_SRTP_F_REASSEMBLE newly set turns
+ *                           reassembly on as STREAM_ADD does.
  *    NF_SRTP_A_STREAM_FAMILY, NF_SRTP_A_STREAM_SRC_ADDR,
  *    NF_SRTP_A_STREAM_DST_ADDR, NF_SRTP_A_STREAM_SRC_PORT,
  *    NF_SRTP_A_STREAM_DST_PORT, NF_SRTP_A_STREAM_RTCP_SRC_PORT,
@@ -365,7 +374,8 @@ enum nf_srtp_suite {
 #define NF_SRTP_F_UNENCRYPTED_SRTCP	0x2
 #define NF_SRTP_F_UNAUTHENTICATED_SRTP	0x4
 #define NF_SRTP_F_RTCP_MUX		0x8
-#define NF_SRTP_F_ALL			0xf
+#define NF_SRTP_F_REASSEMBLE		0x10
+#define NF_SRTP_F_ALL			0x1f
 
 /*
  * Why a packet of a stream was dropped: the attribute types inside
@@ -384,8 +394,9 @@ enum nf_srtp_drop {
 	NF_SRTP_DROP_NOMEM,		/* the skb could not be made writable */
 	NF_SRTP_DROP_GSO,		/* a GSO/UDP_SEGMENT super-packet */
 	NF_SRTP_DROP_CRYPTO,		/* the crypto API failed */
-	NF_SRTP_DROP_FRAGMENT,		/* an IP fragment, met before the
-					 * namespace reassembled them
+	NF_SRTP_DROP_FRAGMENT,		/* an IP fragment, in a namespace
+					 * that does not reassemble them
+					 * (NF_SRTP_F_REASSEMBLE)
 					 */
 	NF_SRTP_DROP_TX_REPLAY,		/* protect: the index was already
 					 * sent (or is left of the window)
