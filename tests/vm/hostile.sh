@@ -8,7 +8,8 @@
 # R) and forges packets from its own address or from the legitimate
 # sender's.  A packet socket on A's link checks, with libsrtp2, every
 # packet that reaches A's media port for the whole call: nothing in clear,
-# no index twice, the legitimate media complete and intact.  Each attack
+# no index twice, the legitimate media complete and intact; GSO
+# super-packets are segmented and every segment transformed.  Each attack
 # prints its outcome and the counter that shows it.
 . "$(dirname "$0")/lib.bash"
 
@@ -231,6 +232,38 @@ report "stream $out_id: packets, drops" "$(packets "$out_id"), $(json_get \
 	"$(r -j stream show "$out_id")" "sorted(d[0]['drops'].items())")" \
 	"2647, [('source', 6), ('ssrc-limit', 33), ('tx-replay', 4)]"
 expect_match "src 10.0.2.1:5002 dst 10.0.1.1:4002" "$(r stream show "$out_id")"
+
+step "GSO super-packets through R, both ways (UDP_SEGMENT senders)"
+# Ten packets a super-packet, as a sender using GSO sends them: R must
+# segment each and transform every segment, never drop the lot or pass it
+# on in clear.  A's wire and B's socket check every packet.
+rx_start nfsrtp-a "$tmp/gso-a" --sniff veth-a --bind 10.0.1.1 --port 4002 \
+	--count 40 --seq 3400 --suite $S --key "$KR" --timeout 120
+ip netns exec nfsrtp-b "$RTPWIRE" recv --bind 10.0.2.1 --port 5000 --count 40 \
+	--seq 1400 --timeout 120 >"$tmp/gso-b" 2>&1 &
+gsob=$!
+wait_for 20 grep -q listening "$tmp/gso-b"
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
+	--count 40 --seq 3400 --gso 8 >/dev/null
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.2.1:5000 --src-port 4000 \
+	--count 40 --seq 1400 --gso 8 --suite $S --key "$KA" >/dev/null
+rx_wait "$tmp/gso-a"
+wait "$gsob" || fail "B's receiver: $(tail -n 1 "$tmp/gso-b")"
+report "A's wire, B's RTP in 5 super-packets" "$(tail -n 1 "$tmp/gso-a" | cut -d' ' -f1-7)" \
+	"received rtp 40/40 rtcp 0/0 bad 0"
+report "B's socket, A's SRTP in 5 super-packets" "$(tail -n 1 "$tmp/gso-b" | cut -d' ' -f1-7)" \
+	"received rtp 40/40 rtcp 0/0 bad 0"
+report "gso drops" "$(drop gso "$out_id"), $(drop gso "$in_id")" "0, 0"
+
+step "fragments from outside: XB's fragmented RTP toward A's media port"
+# The first fragment of each is dropped at the guard (the rest carry no
+# ports and die in A's reassembly); R reassembles nothing, since no
+# stream asked for it: no packet from outside turns reassembly on.
+ip netns exec nfsrtp-xb "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
+	--count 5 --payload 1600 >/dev/null 2>&1 || true
+wait_for 30 drop_is source "$out_id" 11
+report "source drops" "$(drop source "$out_id")" 11
+report "reassembly on R" "[$(json_get "$(r -j stats)" '",".join(d["defrag"])')]" "[]"
 
 step "an unprivileged user fills the module from a namespace of its own"
 # Any local user may own a network namespace (in a user namespace of its
