@@ -31,7 +31,9 @@
  * unless --mux), IPv4 or IPv6, as they were on the wire.  A packet socket
  * sees them before netfilter does, so in a namespace where nf_srtp
  * unprotects them the sniffer still gets the SRTP, which it checks with
- * --suite/--key as a socket receiver would.
+ * --suite/--key as a socket receiver would.  It also checks each packet's
+ * UDP checksum as it is or will be on the wire: one left to the device
+ * (CHECKSUM_PARTIAL, which packet sockets flag) is completed first.
  *
  * A receiver with --other-ssrc counts packets of other SSRCs that
  * unprotect (or, without a key, any) apart ("other N"), instead of as
@@ -408,6 +410,8 @@ struct rx {
 	unsigned int cur;	/* the session tried first */
 	unsigned int switches;	/* moves to the next key (no MKI) */
 	unsigned long sniffed;	/* --sniff: packets of the flow seen */
+	unsigned long csum_bad;	/* --sniff: wrong UDP checksum */
+	unsigned long csum_partial;	/* --sniff: left to the device */
 };
 
 static bool is_rtcp(const uint8_t *b, int len)
@@ -530,7 +534,59 @@ static int open_sniffer(const char *ifname)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
 		die(strerror(errno));
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &(int){ 1 },
+		       sizeof(int)))
+		die(strerror(errno));
 	return fd;
+}
+
+static uint32_t sum16(uint32_t sum, const uint8_t *b, int len)
+{
+	int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold16(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * Whether the UDP checksum of IP packet @p, UDP header at @udp, is right
+ * as it will be on the wire.  A packet the sender left to the device
+ * (CHECKSUM_PARTIAL: @partial) carries the pseudo-header sum, which the
+ * device completes over the UDP header and payload: it is completed here
+ * the same way and then checked.  IPv4 allows no checksum (0).
+ */
+static bool udp_csum_ok(const uint8_t *p, int udp, bool partial)
+{
+	bool v4 = p[0] >> 4 == 4;
+	int ulen = p[udp + 4] << 8 | p[udp + 5];
+	static uint8_t u[65536];
+	uint32_t sum;
+	uint16_t c;
+
+	memcpy(u, p + udp, (size_t)ulen);
+	if (partial) {
+		c = (uint16_t)~fold16(sum16(0, u, ulen));
+		if (!c)
+			c = 0xffff;
+		u[6] = (uint8_t)(c >> 8);
+		u[7] = (uint8_t)c;
+	} else if (v4 && !u[6] && !u[7]) {
+		return true;
+	}
+	/* pseudo header: addresses, protocol, UDP length */
+	sum = v4 ? sum16(0, p + 12, 8) : sum16(0, p + 8, 32);
+	sum += IPPROTO_UDP + (uint32_t)ulen;
+	return fold16(sum16(sum, u, ulen)) == 0xffff;
 }
 
 /*
@@ -584,16 +640,29 @@ static void sniff_one(const struct opts *o, int fd, struct rx *rx)
 {
 	static uint8_t p[65536];
 	struct sockaddr_ll from;
-	socklen_t fl = sizeof(from);
+	union {
+		struct cmsghdr c;
+		uint8_t b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctl;
+	struct iovec iov = { p, sizeof(p) };
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
+	struct tpacket_auxdata aux = { 0 };
+	struct cmsghdr *c;
 	uint16_t dport;
 	int len, off, plen;
-	bool rtcp;
+	bool rtcp, partial;
 
-	len = (int)recvfrom(fd, p, sizeof(p), MSG_TRUNC,
-			    (struct sockaddr *)&from, &fl);
+	len = (int)recvmsg(fd, &mh, MSG_TRUNC);
 	if (len < 0 || len > (int)sizeof(p) ||
 	    from.sll_pkttype == PACKET_OUTGOING)
 		return;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_PACKET &&
+		    c->cmsg_type == PACKET_AUXDATA)
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+	partial = aux.tp_status & TP_STATUS_CSUMNOTREADY;
 	off = udp_payload(o, p, len, &dport, &plen);
 	if (off < 0)
 		return;
@@ -604,6 +673,11 @@ static void sniff_one(const struct opts *o, int fd, struct rx *rx)
 	else
 		return;
 	rx->sniffed++;
+	rx->csum_partial += partial;
+	if (!udp_csum_ok(p, off - 8, partial)) {
+		rx->csum_bad++;
+		return;
+	}
 	check_packet(o, p + off, plen, rtcp, rx);
 }
 
@@ -681,14 +755,15 @@ static int do_recv(const struct opts *o)
 		if (getsockopt(pfd[0].fd, SOL_PACKET, PACKET_STATISTICS, &ts,
 			       &tl))
 			ts.tp_drops = 0;
-		printf(" sniffed %lu on %s, socket drops %u", rx.sniffed,
-		       o->sniff, ts.tp_drops);
+		printf(" sniffed %lu on %s, socket drops %u, udp checksum bad %lu (left to the device %lu)",
+		       rx.sniffed, o->sniff, ts.tp_drops, rx.csum_bad,
+		       rx.csum_partial);
 	}
 	printf("\n");
 	for (i = 0; i < (int)rx.nsess; i++)
 		srtp_dealloc(rx.s[i]);
 	return rx.rtp_ok == want_rtp && rx.rtcp_ok == want_rtcp && !rx.bad &&
-	       !rx.auth_fail ? 0 : 1;
+	       !rx.auth_fail && !rx.csum_bad ? 0 : 1;
 }
 
 static void parse_addr(struct opts *o, const char *text, bool with_port)
