@@ -54,17 +54,38 @@ static void nf_srtp_tuple_ports(struct nf_srtp_pkt *p, u8 family, u8 op,
 	p->t.dport = uh->dest;
 }
 
-/* Rewrites IP and UDP lengths and the UDP checksum after a transform. */
+/*
+ * Whether the UDP checksum of a transformed packet can be left to the
+ * device: a protect stream's packet (POST_ROUTING), leaving by a device
+ * that checksums UDP of its family.  Received packets (unprotect) go on
+ * to a socket or a forwarding path that would only have to verify it.
+ */
+static bool nf_srtp_csum_offload(const struct sk_buff *skb,
+				 const struct nf_srtp_pkt *p)
+{
+	const struct net_device *out = p->state->out;
+
+	return p->t.dir == NF_SRTP_OP_PROTECT && out &&
+	       can_checksum_protocol(out->features, skb->protocol);
+}
+
+/*
+ * Rewrites IP and UDP lengths and the UDP checksum after a transform: in
+ * software (CHECKSUM_NONE), or, where the device offloads, as the
+ * pseudo-header sum for the device to complete (CHECKSUM_PARTIAL).
+ */
 static void nf_srtp_fix_headers(struct sk_buff *skb,
 				const struct nf_srtp_pkt *p,
 				unsigned int udplen)
 {
 	struct udphdr *uh = (struct udphdr *)(skb->data + p->l4off);
-	__wsum csum;
+	bool offload = nf_srtp_csum_offload(skb, p);
+	__wsum csum = 0;
 
 	uh->len = htons(udplen);
 	uh->check = 0;
-	csum = skb_checksum(skb, p->l4off, udplen, 0);
+	if (!offload)
+		csum = skb_checksum(skb, p->l4off, udplen, 0);
 	if (p->t.family == NFPROTO_IPV4) {
 		struct iphdr *iph = ip_hdr(skb);
 
@@ -80,9 +101,16 @@ static void nf_srtp_fix_headers(struct sk_buff *skb,
 		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, udplen,
 					    IPPROTO_UDP, csum);
 	}
+	if (offload) {
+		/* The device adds the sum of the UDP header and payload. */
+		uh->check = ~uh->check;
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = (unsigned char *)uh - skb->head;
+		skb->csum_offset = offsetof(struct udphdr, check);
+		return;
+	}
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
-	/* The checksum is now right in software; nothing left to offload. */
 	skb->ip_summed = CHECKSUM_NONE;
 }
 

@@ -100,6 +100,29 @@ expect_match '^received rtp 10/10 rtcp 0/0 bad 0' "$(tail -n 1 "$tmp/rx")"
 [ "$(drops_of "$id")" = '{}' ] || fail "drop counters: $(drops_of "$id")"
 echo "GSO: 10 packets in super-packets of 4, each way: all delivered, none dropped"
 
+step "UDP checksums of protected packets: left to the device where it offloads, else computed"
+# A's sender leaves by veth-a: with its checksum offload on, the module
+# leaves the UDP checksum to the device (CHECKSUM_PARTIAL); with it off,
+# it computes it.  B's sniffer checks every checksum as on the wire.
+id=$(json_get "$(a -j stream add protect src 10.0.1.1:4016 dst 10.0.1.2:5016 \
+	suite $S key "$K")" 'd["id"]')
+rx_start nfsrtp-b "$tmp/rx" --sniff veth-b --bind 10.0.1.2 --port 5016 --count 20 \
+	--suite $S --key "$K"
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5016 --src-port 4016 \
+	--count 20 >/dev/null
+rx_wait "$tmp/rx"
+echo "offload on: $(tail -n 1 "$tmp/rx")"
+expect_match 'udp checksum bad 0 \(left to the device 20\)' "$(tail -n 1 "$tmp/rx")"
+ip netns exec nfsrtp-a ethtool -K veth-a tx off >/dev/null
+rx_start nfsrtp-b "$tmp/rx" --sniff veth-b --bind 10.0.1.2 --port 5016 --count 40 \
+	--skip 20 --suite $S --key "$K"
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5016 --src-port 4016 \
+	--count 20 --offset 20 >/dev/null
+rx_wait "$tmp/rx"
+ip netns exec nfsrtp-a ethtool -K veth-a tx on >/dev/null
+echo "offload off: $(tail -n 1 "$tmp/rx")"
+expect_match 'udp checksum bad 0 \(left to the device 0\)' "$(tail -n 1 "$tmp/rx")"
+
 step "SRTP without authentication: a bad UDP checksum is dropped, never repaired"
 id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5012 dst 10.0.1.1:4012 \
 	suite $S key "$K" no-auth)" 'd["id"]')
