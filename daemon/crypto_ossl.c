@@ -38,6 +38,11 @@
 #include "srtp_crypto.h"
 
 u32 srtp_clock_skew;
+/*
+ * Tests set this to make a failed GCM decrypt overwrite the buffer, as
+ * srtp_crypto.h allows a backend to.
+ */
+bool srtp_ossl_gcm_scramble;
 
 /* The coarse clock is read from the vDSO, without a system call. */
 u32 srtp_now(void)
@@ -361,9 +366,24 @@ int srtp_gcm_decrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 	if (g->err)
 		return -EIO;
 	/* Constant-time compare (CRYPTO_memcmp) of the 16 byte tag. */
-	if (CRYPTO_gcm128_finish(g->gcm, tag, 16))
+	if (CRYPTO_gcm128_finish(g->gcm, tag, 16)) {
+		/* The tests check that nobody relies on @buf after this. */
+		if (srtp_ossl_gcm_scramble)
+			memset(buf, 0xa5, len);
 		return -EBADMSG;
+	}
 	return 0;
+}
+
+/*
+ * One buffer per thread, in static TLS: nothing to allocate, and every
+ * thread that runs the core has its own (kmod/srtp_crypto.h).
+ */
+u8 *srtp_scratch(unsigned int len)
+{
+	static __thread u8 scratch[SRTP_SCRATCH_SIZE];
+
+	return len <= sizeof(scratch) ? scratch : NULL;
 }
 
 void srtp_gcm_free(struct srtp_gcm *g)

@@ -43,6 +43,9 @@
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/vmalloc.h>
 #include <asm/simd.h>
 #include <crypto/aead.h>
 #include <crypto/aes.h>
@@ -336,6 +339,71 @@ int srtp_hmac_sha1(struct srtp_hmac *h, const u8 *a, unsigned int alen,
 	return err;
 }
 
+/* ---------------------------------------------------------------- scratch */
+
+/*
+ * srtp_scratch(): one SRTP_SCRATCH_SIZE buffer per possible CPU, as
+ * IPComp keeps its per-CPU scratch.  The core copies a GCM packet there
+ * when a second key may have to be tried on it (kmod/srtp.c,
+ * srtp_rx_keep()).  Allocated with the first GCM key object, so that a
+ * module without GCM streams does not pay for it, and freed at module
+ * exit.  The per-packet functions run under spin_lock_bh(): nothing
+ * else on the CPU can use the buffer meanwhile.
+ */
+static DEFINE_PER_CPU(u8 *, nf_srtp_scratch);
+static DEFINE_MUTEX(nf_srtp_scratch_lock);
+static bool nf_srtp_scratch_ready;
+
+static int nf_srtp_scratch_alloc(void)
+{
+	int cpu, err = 0;
+
+	mutex_lock(&nf_srtp_scratch_lock);
+	if (nf_srtp_scratch_ready)
+		goto out;
+	for_each_possible_cpu(cpu) {
+		u8 **p = per_cpu_ptr(&nf_srtp_scratch, cpu);
+
+		if (*p)
+			continue;
+		*p = vmalloc_node(SRTP_SCRATCH_SIZE, cpu_to_node(cpu));
+		if (!*p) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	/* Pairs with the smp_load_acquire() in srtp_scratch(). */
+	smp_store_release(&nf_srtp_scratch_ready, true);
+out:
+	mutex_unlock(&nf_srtp_scratch_lock);
+	return err;
+}
+
+static void nf_srtp_scratch_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		u8 **p = per_cpu_ptr(&nf_srtp_scratch, cpu);
+
+		vfree(*p);
+		*p = NULL;
+	}
+	nf_srtp_scratch_ready = false;
+}
+
+u8 *srtp_scratch(unsigned int len)
+{
+	/* Only with bottom halves disabled is this CPU's buffer ours. */
+	if (WARN_ON_ONCE(!in_softirq()))
+		return NULL;
+	/* Pairs with the smp_store_release() in nf_srtp_scratch_alloc(). */
+	if (!smp_load_acquire(&nf_srtp_scratch_ready) ||
+	    len > SRTP_SCRATCH_SIZE)
+		return NULL;
+	return this_cpu_read(nf_srtp_scratch);
+}
+
 /* ---------------------------------------------------------------- AES-GCM */
 
 struct srtp_gcm {
@@ -397,6 +465,9 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 		return -ENODEV;
 	if (keylen != AES_KEYSIZE_128 && keylen != AES_KEYSIZE_256)
 		return -EINVAL;
+	err = nf_srtp_scratch_alloc();
+	if (err)
+		return err;
 	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return -ENOMEM;
@@ -555,4 +626,5 @@ void nf_srtp_crypto_exit(void)
 	crypto_free_sync_skcipher(nf_srtp_crypto.ctr_generic);
 	crypto_free_shash(nf_srtp_crypto.sha1);
 	memset(&nf_srtp_crypto, 0, sizeof(nf_srtp_crypto));
+	nf_srtp_scratch_free();
 }

@@ -21,6 +21,7 @@
 
 #define pr_fmt(fmt) "nf_srtp: " fmt
 
+#include <linux/bottom_half.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <crypto/hash.h>
@@ -843,10 +844,12 @@ static int kat_protect_one(struct kat *t, const struct protect_vec *v)
 
 /*
  * Re-key without MKI through this backend: packets of key 1 go through a
- * receiver whose active key is 0.  For GCM the failed first try must be
- * undone in place (srtp_gcm_undo()), whatever path the driver takes:
- * short, across a page boundary, and long enough for the AVX paths.  A
- * garbled packet first fails with both keys and moves nothing.
+ * receiver whose active key is 0.  For GCM the packet is kept in the
+ * per-CPU scratch buffer before the first try and put back for the
+ * second (srtp_rx_keep()), whatever path the driver takes: short, across
+ * a page boundary, and long enough for the AVX paths.  A garbled packet
+ * first fails with both keys and moves nothing.  Unprotect runs with
+ * bottom halves disabled, as under the hook's spin_lock_bh().
  */
 static struct srtp_ctx *kat_rk_ctx(enum srtp_suite suite, unsigned int salt_len,
 				   enum srtp_dir dir)
@@ -913,8 +916,10 @@ static int kat_rk_one(struct kat *t, enum srtp_suite suite,
 		}
 		if (round == 0)
 			buf[20] ^= 0x01;
+		local_bh_disable();
 		n = rtcp ? srtp_rtcp_unprotect(in, buf, n, &why) :
 			   srtp_rtp_unprotect(in, buf, n, &why);
+		local_bh_enable();
 		ret = -EPROTO;
 		if (round == 0 && (n >= 0 || why != SRTP_R_AUTH_FAIL ||
 				   srtp_ctx_drops(in, SRTP_R_AUTH_FAIL) != 1 ||

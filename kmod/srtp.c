@@ -690,9 +690,9 @@ static void srtp_key_use(struct srtp_ctx *ctx, struct srtp_key *k)
  * key.  So a packet that fails authentication with the active key is
  * tried once more with the key after it, if one is installed and not
  * spent: the only key a re-key can have moved to.  Returns that key or
- * NULL.  The second try costs one more authentication (for GCM, after
- * srtp_gcm_undo()), only for packets that fail with the active key while
- * a next key is installed.
+ * NULL.  The second try costs one more authentication, only for packets
+ * that fail with the active key while a next key is installed; for GCM,
+ * every packet then also costs a copy (srtp_rx_keep()).
  */
 static struct srtp_key *srtp_rx_next_key(struct srtp_ctx *ctx)
 {
@@ -1191,24 +1191,29 @@ static enum srtp_reason srtp_rtp_open_gcm(struct srtp_key *k, u8 *buf,
 }
 
 /*
- * Puts back the ciphertext of a GCM packet that failed authentication
- * with @k, so that another key can be tried on it.  GCM computes the tag
- * over the ciphertext, but the AEAD interfaces of both backends (the
- * kernel's gcm template and AES-NI drivers, OpenSSL's CRYPTO_gcm128)
- * decrypt in place and compare the tag at the end: after -EBADMSG the
- * payload is ciphertext ^ keystream(@k, IV), and nothing else (AAD, tag)
- * was written.  Encrypting it with the same key and IV XORs the same
- * keystream again, which gives back the ciphertext without a copy.  The
- * AAD only feeds the tag, which goes to scratch, so none is passed.
+ * Keeps the packet for a second try.  Without MKI, a packet that fails
+ * authentication with the active key is tried with the next key
+ * (srtp_rx_next_key()).  AES-CM verifies the HMAC before it decrypts, so
+ * a failed try has only read the packet.  GCM decrypts in place, and
+ * after -EBADMSG srtp_crypto.h promises nothing about the buffer: so
+ * when a second try is possible, the whole packet (header or AAD,
+ * payload, tag, SRTCP trailer: everything a try is given) is copied to
+ * the backend's scratch buffer first, and copied back before the second
+ * try.  The copy is ciphertext, public, and needs no wipe.  Returns
+ * SRTP_R_CRYPTO if the backend has no scratch buffer for @len bytes.
  */
-static enum srtp_reason srtp_gcm_undo(struct srtp_ctx *ctx,
-				      struct srtp_gcm *g, const u8 iv[12],
-				      u8 *buf, unsigned int len)
+static enum srtp_reason srtp_rx_keep(struct srtp_ctx *ctx,
+				     const struct srtp_key *next,
+				     const u8 *buf, unsigned int len,
+				     u8 **copy)
 {
-	if (!len)
+	*copy = NULL;
+	if (!next || !ctx->si->aead)
 		return SRTP_R_OK;
-	if (srtp_gcm_encrypt(g, iv, NULL, 0, buf, len, ctx->tag))
+	*copy = srtp_scratch(len);
+	if (!*copy)
 		return SRTP_R_CRYPTO;
+	memcpy(*copy, buf, len);
 	return SRTP_R_OK;
 }
 
@@ -1225,35 +1230,29 @@ static enum srtp_reason srtp_rtp_open(struct srtp_ctx *ctx,
 /*
  * srtp_rtp_open() with the active key *@k and, without MKI, when that
  * fails authentication, with the next key (srtp_rx_next_key()); *@k is
- * then the key that opened the packet.  CM verifies the tag before it
- * decrypts, so a failed try leaves the packet as it was; GCM is undone
- * first (srtp_gcm_undo()).  Without a tag (UNAUTHENTICATED_SRTP) nothing
- * can fail, so there is no second try.  A packet that fails with both
- * keys is one AUTH_FAIL for the caller.
+ * then the key that opened the packet.  For GCM the packet (@len bytes:
+ * all of it) is kept before the first try and put back before the second
+ * (srtp_rx_keep()).  Without a tag (UNAUTHENTICATED_SRTP) nothing can
+ * fail, so there is no second try.  A packet that fails with both keys
+ * is one AUTH_FAIL for the caller.
  */
 static enum srtp_reason srtp_rtp_open_rx(struct srtp_ctx *ctx,
 					 struct srtp_key **k, u8 *buf,
-					 unsigned int plen, unsigned int hdr,
-					 u32 ssrc, u64 idx)
+					 unsigned int len, unsigned int plen,
+					 unsigned int hdr, u32 ssrc, u64 idx)
 {
+	struct srtp_key *next = srtp_rx_next_key(ctx);
 	enum srtp_reason r;
-	struct srtp_key *next;
-	u8 iv[12];
+	u8 *copy;
 
+	r = srtp_rx_keep(ctx, next, buf, len, &copy);
+	if (r)
+		return r;
 	r = srtp_rtp_open(ctx, *k, buf, plen, hdr, ssrc, idx);
-	if (r != SRTP_R_AUTH_FAIL)
+	if (r != SRTP_R_AUTH_FAIL || !next)
 		return r;
-	next = srtp_rx_next_key(ctx);
-	if (!next)
-		return r;
-	if (ctx->si->aead) {
-		srtp_gcm_rtp_iv(iv, (*k)->rtp_salt, ssrc, idx >> 16,
-				idx & 0xffff);
-		r = srtp_gcm_undo(ctx, (*k)->rtp_gcm, iv, buf + hdr,
-				  plen - hdr);
-		if (r)
-			return r;
-	}
+	if (copy)
+		memcpy(buf, copy, len);
 	r = srtp_rtp_open(ctx, next, buf, plen, hdr, ssrc, idx);
 	if (!r)
 		*k = next;
@@ -1318,7 +1317,7 @@ int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	r = srtp_replay_check(&st->rtp, ctx->p.window, idx);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	r = srtp_rtp_open_rx(ctx, &k, buf, plen, hdr, ssrc, idx);
+	r = srtp_rtp_open_rx(ctx, &k, buf, len, plen, hdr, ssrc, idx);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
 	if (!srtp_rtp_padding_ok(buf, plen, hdr))
@@ -1504,32 +1503,27 @@ static enum srtp_reason srtp_rtcp_open(struct srtp_ctx *ctx,
 }
 
 /*
- * As srtp_rtp_open_rx(), for SRTCP, which is always authenticated.  With
- * E=0, srtp_rtcp_open_gcm() decrypts nothing and has already put the tag
- * back, so only an encrypted GCM packet needs undoing.
+ * As srtp_rtp_open_rx(), for SRTCP, which is always authenticated.  The
+ * packet is kept for GCM with E=0 too: that try decrypts nothing, but it
+ * is given the whole packet as AAD.
  */
 static enum srtp_reason srtp_rtcp_open_rx(struct srtp_ctx *ctx,
 					  struct srtp_key **k, u8 *buf,
-					  unsigned int plen, u32 ssrc,
-					  u32 word)
+					  unsigned int len, unsigned int plen,
+					  u32 ssrc, u32 word)
 {
+	struct srtp_key *next = srtp_rx_next_key(ctx);
 	enum srtp_reason r;
-	struct srtp_key *next;
-	u8 iv[12];
+	u8 *copy;
 
+	r = srtp_rx_keep(ctx, next, buf, len, &copy);
+	if (r)
+		return r;
 	r = srtp_rtcp_open(ctx, *k, buf, plen, ssrc, word);
-	if (r != SRTP_R_AUTH_FAIL)
+	if (r != SRTP_R_AUTH_FAIL || !next)
 		return r;
-	next = srtp_rx_next_key(ctx);
-	if (!next)
-		return r;
-	if (ctx->si->aead && (word & SRTCP_E_FLAG)) {
-		srtp_gcm_rtcp_iv(iv, (*k)->rtcp_salt, ssrc, word);
-		r = srtp_gcm_undo(ctx, (*k)->rtcp_gcm, iv, buf + RTCP_HDR,
-				  plen - RTCP_HDR);
-		if (r)
-			return r;
-	}
+	if (copy)
+		memcpy(buf, copy, len);
 	r = srtp_rtcp_open(ctx, next, buf, plen, ssrc, word);
 	if (!r)
 		*k = next;
@@ -1569,7 +1563,7 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 			      word & SRTP_CORE_SRTCP_INDEX_MAX);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	r = srtp_rtcp_open_rx(ctx, &k, buf, plen, ssrc, word);
+	r = srtp_rtcp_open_rx(ctx, &k, buf, len, plen, ssrc, word);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
 	r = srtp_rtcp_parse(buf, plen);

@@ -12,7 +12,9 @@
  * Locking: a context is not internally locked.  The caller serializes
  * every call on one context (protect, unprotect, srtp_ctx_add_key,
  * srtp_ctx_set_active_key, srtp_ctx_take_events, reading the counters),
- * e.g. with a per-context spinlock taken in softirq.  Nothing here
+ * e.g. with a per-context spinlock taken in softirq; in the kernel the
+ * per-packet calls run with bottom halves disabled (the backend's
+ * per-CPU scratch buffer, srtp_scratch()).  Nothing here
  * sleeps except srtp_ctx_new() and srtp_key_new(), which must be called
  * without that lock held; the mutable state lives in struct srtp_ctx
  * fields marked "mutable" in srtp.c and in the key's usage counters.

@@ -51,14 +51,27 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen);
 int srtp_gcm_encrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len, u8 *tag);
 /*
- * Decrypts @buf in place; -EBADMSG when the tag does not verify.  Either
- * way @buf then holds its input XOR the GCM keystream of @iv and nothing
- * else is written: the core undoes a failed try by encrypting again
- * (a receiver trying the next key without MKI relies on it).
+ * Decrypts @buf in place; -EBADMSG when the tag does not verify.  After
+ * a failure the content of @buf is unspecified (the kernel's AEAD API
+ * promises nothing else): a caller that needs the ciphertext again keeps
+ * a copy (srtp_scratch()).
  */
 int srtp_gcm_decrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len,
 		     const u8 *tag);
 void srtp_gcm_free(struct srtp_gcm *g);
+
+/*
+ * A buffer of at least @len bytes where the core keeps a copy of a
+ * packet during one per-packet call, or NULL if there is none that
+ * large.  Exists once an srtp_gcm key object does; valid until the
+ * per-packet call returns, and used by nothing else meanwhile (kernel:
+ * one per CPU, and the per-packet functions run with bottom halves
+ * disabled, under the caller's lock).  It holds public data only
+ * (ciphertext) and is not wiped.  SRTP_SCRATCH_SIZE covers any UDP
+ * payload.
+ */
+#define SRTP_SCRATCH_SIZE	65536
+u8 *srtp_scratch(unsigned int len);
 
 #endif /* _SRTP_CRYPTO_H */

@@ -76,6 +76,9 @@ static inline void *srtp_zalloc(size_t size)
 extern u32 srtp_clock_skew;
 u32 srtp_now(void);
 
+/* Makes a failed GCM decrypt scramble its buffer (tests). */
+extern bool srtp_ossl_gcm_scramble;
+
 static inline void srtp_zfree(void *p, size_t size)
 {
 	if (!p)
