@@ -37,6 +37,37 @@
  * The drivers are resolved once at module load and pinned there; key
  * objects allocate their transforms by driver name, so the self-test has
  * exercised exactly the drivers the datapath uses.
+ *
+ * The internal algorithms are not a public contract (issue 12, point 9).
+ * The public options, measured in instructions per 172-byte packet in a
+ * QEMU -icount guest (Documentation/performance.md, "Crypto API
+ * layering"), against these internal ones:
+ *  (b) public synchronous algorithms only: 13 FPU sections per AES-CM
+ *      packet instead of 4 (one per CTR block), 11 per GCM packet
+ *      instead of 3 (6.1) or 1 (6.12), and GHASH by the table-driven
+ *      ghash-generic (not constant time): +1 570 to 1 590 instructions
+ *      per AES-CM packet (-6% of the forwarding capacity), +7 060 to
+ *      7 620 per GCM packet (-25 to -27%).  Out of the 3% budget.
+ *  (c) library interfaces: 6.1 has no AES-GCM library, and the lib/crypto
+ *      AES and 6.12 AES-GCM are generic C without AES-NI or PCLMULQDQ.
+ *  (a) the public asynchronous "ctr(aes)" and "gcm(aes)", which resolve
+ *      to the simd wrappers (ctr-aes-aesni, generic-gcm-aesni[-avx]),
+ *      called only when crypto_simd_usable(), with the generic one as
+ *      the fallback: the same FPU sections, +77 to 134 instructions per
+ *      packet (-0.3 to -0.6%).  Within budget, but an asynchronous
+ *      transform may answer any request with -EINPROGRESS (the wrapper
+ *      does when the FPU is busy or its cryptd queue is not empty, and an
+ *      accelerator that outranks it may always), and the request then
+ *      still owns the packet and the key's preallocated request (one in
+ *      flight per request object).  Fail-closed then means the hook hands
+ *      its skb reference to the request (NF_STOLEN; the completion
+ *      callback frees it and counts the drop), and the key neither
+ *      reuses nor frees that request until the callback ran.  The core
+ *      has no way to tell the hook that yet; until it does, (a) is not
+ *      used and this backend stays on the internal algorithms.
+ * Whatever the driver, nothing relies on the content of a buffer after
+ * a failed decrypt: the core keeps a copy when it needs one
+ * (srtp_scratch() below).
  */
 
 #include <linux/kernel.h>
