@@ -26,9 +26,10 @@ static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] =
 	[NF_SRTP_A_STREAM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[NF_SRTP_A_STREAM_OP] = NLA_POLICY_RANGE(NLA_U8, NF_SRTP_OP_PROTECT,
 						 NF_SRTP_OP_UNPROTECT),
-	[NF_SRTP_A_STREAM_FAMILY] = { .type = NLA_U16 },
-	[NF_SRTP_A_STREAM_SRC_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[NF_SRTP_A_STREAM_DST_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[NF_SRTP_A_STREAM_SRC_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[NF_SRTP_A_STREAM_SRC_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[NF_SRTP_A_STREAM_DST_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[NF_SRTP_A_STREAM_DST_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[NF_SRTP_A_STREAM_SRC_PORT] = { .type = NLA_U16 },
 	[NF_SRTP_A_STREAM_DST_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[NF_SRTP_A_STREAM_RTCP_SRC_PORT] = { .type = NLA_U16 },
@@ -203,20 +204,50 @@ static void nf_srtp_wipe_request(struct genl_info *info)
 			nf_srtp_wipe_keys(a);
 }
 
-static int nf_srtp_parse_addr(const struct nlattr *a, u16 family,
-			      union nf_inet_addr *out,
-			      struct netlink_ext_ack *extack)
+/*
+ * The addresses of a match.  The destination attribute, IPv4 or IPv6,
+ * gives the family; a source address must be of the same family.
+ */
+static int nf_srtp_parse_addrs(struct nlattr **tb, struct nlattr *nest,
+			       struct nf_srtp_tuple *t,
+			       struct netlink_ext_ack *extack)
 {
-	unsigned int len = family == AF_INET ? 4 : 16;
+	struct nlattr *d4 = tb[NF_SRTP_A_STREAM_DST_IPV4];
+	struct nlattr *d6 = tb[NF_SRTP_A_STREAM_DST_IPV6];
+	struct nlattr *s4 = tb[NF_SRTP_A_STREAM_SRC_IPV4];
+	struct nlattr *s6 = tb[NF_SRTP_A_STREAM_SRC_IPV6];
 
-	if (!a)
-		return 0;
-	if (nla_len(a) != len) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "address length does not match NF_SRTP_A_STREAM_FAMILY");
+	if (!d4 && !d6) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a destination address is required (NF_SRTP_A_STREAM_DST_IPV4 or NF_SRTP_A_STREAM_DST_IPV6)");
 		return -EINVAL;
 	}
-	memcpy(out, nla_data(a), len);
+	if (d4 && d6) {
+		NL_SET_ERR_MSG_ATTR(extack, d6,
+				    "one destination address: IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if (s4 && s6) {
+		NL_SET_ERR_MSG_ATTR(extack, s6,
+				    "one source address: IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if ((d4 && s6) || (d6 && s4)) {
+		NL_SET_ERR_MSG_ATTR(extack, s4 ?: s6,
+				    "source and destination addresses of different families");
+		return -EINVAL;
+	}
+	if (d4) {
+		t->family = NFPROTO_IPV4;
+		t->daddr.ip = nla_get_in_addr(d4);
+		if (s4)
+			t->saddr.ip = nla_get_in_addr(s4);
+	} else {
+		t->family = NFPROTO_IPV6;
+		t->daddr.in6 = nla_get_in6_addr(d6);
+		if (s6)
+			t->saddr.in6 = nla_get_in6_addr(s6);
+	}
 	return 0;
 }
 
@@ -232,24 +263,13 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
 {
 	struct nf_srtp_tuple *rtp = &s->node[set][NF_SRTP_NODE_RTP].key;
 	struct nf_srtp_tuple *rtcp = &s->node[set][NF_SRTP_NODE_RTCP].key;
-	u16 family, sport, dport;
+	u16 sport, dport;
 	bool any_src;
 	int err;
 
 	memset(rtp, 0, sizeof(*rtp));
-	family = nla_get_u16(tb[NF_SRTP_A_STREAM_FAMILY]);
-	if (family != AF_INET && family != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FAMILY],
-				    "family must be AF_INET or AF_INET6");
-		return -EINVAL;
-	}
-	rtp->family = family;	/* AF_INET == NFPROTO_IPV4, same for v6 */
 	rtp->dir = s->op;
-	err = nf_srtp_parse_addr(tb[NF_SRTP_A_STREAM_SRC_ADDR], family,
-				 &rtp->saddr, extack);
-	if (!err)
-		err = nf_srtp_parse_addr(tb[NF_SRTP_A_STREAM_DST_ADDR], family,
-					 &rtp->daddr, extack);
+	err = nf_srtp_parse_addrs(tb, nest, rtp, extack);
 	if (err)
 		return err;
 	any_src = !memchr_inv(&rtp->saddr, 0, sizeof(rtp->saddr));
@@ -545,8 +565,6 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 	if (err)
 		return ERR_PTR(err);
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_OP) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_DST_ADDR) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_DST_PORT) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_SUITE) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_KEYS))
@@ -689,11 +707,14 @@ static int nf_srtp_stream_flush_cmd(struct sk_buff *skb,
 	return 0;
 }
 
-static int nf_srtp_put_addr(struct sk_buff *msg, int type,
+/* The attribute of @a's family: @v4 or the IPv6 one that follows it. */
+static int nf_srtp_put_addr(struct sk_buff *msg, int v4,
 			    const struct nf_srtp_tuple *t,
 			    const union nf_inet_addr *a)
 {
-	return nla_put(msg, type, t->family == AF_INET ? 4 : 16, a);
+	if (t->family == NFPROTO_IPV4)
+		return nla_put_in_addr(msg, v4, a->ip);
+	return nla_put_in6_addr(msg, v4 + 1, &a->in6);
 }
 
 static int nf_srtp_put_match(struct sk_buff *msg,
@@ -702,12 +723,11 @@ static int nf_srtp_put_match(struct sk_buff *msg,
 	const struct nf_srtp_tuple *rtp = &s->node[s->cur][NF_SRTP_NODE_RTP].key;
 	const struct nf_srtp_tuple *rtcp = &s->node[s->cur][NF_SRTP_NODE_RTCP].key;
 
-	if (nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, rtp->family) ||
-	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_DST_ADDR, rtp, &rtp->daddr) ||
+	if (nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_DST_IPV4, rtp, &rtp->daddr) ||
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, ntohs(rtp->dport)))
 		return -EMSGSIZE;
 	if (!ipv6_addr_any(&rtp->saddr.in6) &&
-	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_SRC_ADDR, rtp, &rtp->saddr))
+	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_SRC_IPV4, rtp, &rtp->saddr))
 		return -EMSGSIZE;
 	if (rtp->sport &&
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_SRC_PORT, ntohs(rtp->sport)))
@@ -1018,8 +1038,9 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 static bool nf_srtp_has_match(struct nlattr **tb)
 {
 	static const int match[] = {
-		NF_SRTP_A_STREAM_FAMILY, NF_SRTP_A_STREAM_SRC_ADDR,
-		NF_SRTP_A_STREAM_DST_ADDR, NF_SRTP_A_STREAM_SRC_PORT,
+		NF_SRTP_A_STREAM_SRC_IPV4, NF_SRTP_A_STREAM_SRC_IPV6,
+		NF_SRTP_A_STREAM_DST_IPV4, NF_SRTP_A_STREAM_DST_IPV6,
+		NF_SRTP_A_STREAM_SRC_PORT,
 		NF_SRTP_A_STREAM_DST_PORT, NF_SRTP_A_STREAM_RTCP_SRC_PORT,
 		NF_SRTP_A_STREAM_RTCP_DST_PORT,
 	};
@@ -1053,11 +1074,8 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	rematch = nf_srtp_has_match(tb);
+	/* (the destination address is checked with the match) */
 	if (rematch && NL_REQ_ATTR_CHECK(extack, nest, tb,
-					 NF_SRTP_A_STREAM_FAMILY) |
-		       NL_REQ_ATTR_CHECK(extack, nest, tb,
-					 NF_SRTP_A_STREAM_DST_ADDR) |
-		       NL_REQ_ATTR_CHECK(extack, nest, tb,
 					 NF_SRTP_A_STREAM_DST_PORT))
 		goto out;
 

@@ -326,17 +326,22 @@ static int put_keys(struct nl_msg *msg, const struct nfsrtp_key *keys,
 	return 0;
 }
 
-/* The match of @s: family, addresses, ports. */
+/*
+ * The match of @s: addresses in the attributes of their family (which
+ * is all the kernel learns of it), ports.
+ */
 static int put_match(struct nl_msg *msg, const struct nfsrtp_stream *s)
 {
-	int alen = s->family == AF_INET ? 4 : 16;
+	bool v4 = s->family == AF_INET;
+	int alen = v4 ? 4 : 16;
 
-	if (nla_put_u16(msg, NF_SRTP_A_STREAM_FAMILY, (uint16_t)s->family) ||
-	    nla_put(msg, NF_SRTP_A_STREAM_DST_ADDR, alen, s->daddr) ||
+	if (nla_put(msg, v4 ? NF_SRTP_A_STREAM_DST_IPV4 :
+			      NF_SRTP_A_STREAM_DST_IPV6, alen, s->daddr) ||
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, s->dport))
 		return -EMSGSIZE;
 	if (s->has_saddr &&
-	    nla_put(msg, NF_SRTP_A_STREAM_SRC_ADDR, alen, s->saddr))
+	    nla_put(msg, v4 ? NF_SRTP_A_STREAM_SRC_IPV4 :
+			      NF_SRTP_A_STREAM_SRC_IPV6, alen, s->saddr))
 		return -EMSGSIZE;
 	if (s->sport && nla_put_u16(msg, NF_SRTP_A_STREAM_SRC_PORT, s->sport))
 		return -EMSGSIZE;
@@ -487,12 +492,30 @@ static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 		get_drops(ct[NF_SRTP_A_CNT_DROPS], s->drops);
 }
 
-static void get_addr(struct nlattr *a, int family, uint8_t *out)
+/* An address attribute of @len bytes into @out; false if it is not one. */
+static bool get_addr(struct nlattr *a, int len, uint8_t *out)
 {
-	int len = family == AF_INET ? 4 : 16;
+	if (!a || nla_len(a) != len)
+		return false;
+	memcpy(out, nla_data(a), (size_t)len);
+	return true;
+}
 
-	if (nla_len(a) == len)
-		memcpy(out, nla_data(a), (size_t)len);
+/* The family comes from the destination address attribute's type. */
+static int get_match_addrs(struct nlattr **st, struct nfsrtp_stream *s)
+{
+	if (get_addr(st[NF_SRTP_A_STREAM_DST_IPV4], 4, s->daddr)) {
+		s->family = AF_INET;
+		s->has_saddr = get_addr(st[NF_SRTP_A_STREAM_SRC_IPV4], 4,
+					s->saddr);
+	} else if (get_addr(st[NF_SRTP_A_STREAM_DST_IPV6], 16, s->daddr)) {
+		s->family = AF_INET6;
+		s->has_saddr = get_addr(st[NF_SRTP_A_STREAM_SRC_IPV6], 16,
+					s->saddr);
+	} else {
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_stream(struct nl_msg *msg, struct nfsrtp_stream *s)
@@ -505,10 +528,9 @@ static int parse_stream(struct nl_msg *msg, struct nfsrtp_stream *s)
 	    !tb[NF_SRTP_A_STREAM] ||
 	    nla_parse_nested(st, NF_SRTP_A_STREAM_MAX, tb[NF_SRTP_A_STREAM],
 			     NULL) < 0 || !st[NF_SRTP_A_STREAM_ID] ||
-	    !st[NF_SRTP_A_STREAM_FAMILY])
+	    get_match_addrs(st, s))
 		return -1;
 	s->id = nla_get_u32(st[NF_SRTP_A_STREAM_ID]);
-	s->family = nla_get_u16(st[NF_SRTP_A_STREAM_FAMILY]);
 	if (st[NF_SRTP_A_STREAM_OP])
 		s->op = nla_get_u8(st[NF_SRTP_A_STREAM_OP]);
 	if (st[NF_SRTP_A_STREAM_SUITE])
@@ -517,12 +539,6 @@ static int parse_stream(struct nl_msg *msg, struct nfsrtp_stream *s)
 		s->flags = nla_get_u32(st[NF_SRTP_A_STREAM_FLAGS]);
 	if (st[NF_SRTP_A_STREAM_WINDOW])
 		s->window = nla_get_u32(st[NF_SRTP_A_STREAM_WINDOW]);
-	if (st[NF_SRTP_A_STREAM_SRC_ADDR]) {
-		s->has_saddr = true;
-		get_addr(st[NF_SRTP_A_STREAM_SRC_ADDR], s->family, s->saddr);
-	}
-	if (st[NF_SRTP_A_STREAM_DST_ADDR])
-		get_addr(st[NF_SRTP_A_STREAM_DST_ADDR], s->family, s->daddr);
 	if (st[NF_SRTP_A_STREAM_SRC_PORT])
 		s->sport = nla_get_u16(st[NF_SRTP_A_STREAM_SRC_PORT]);
 	if (st[NF_SRTP_A_STREAM_DST_PORT])
@@ -606,9 +622,13 @@ int nfsrtp_stream_get(struct nfsrtp *h, uint32_t id,
 
 int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(16384);
+	struct nl_msg *msg;
 	struct nlattr *nest;
 
+	if (u->match && u->match->family != AF_INET &&
+	    u->match->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	msg = nlmsg_alloc_size(16384);
 	if (!msg)
 		return -ENOMEM;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,

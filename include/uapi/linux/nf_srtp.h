@@ -23,7 +23,7 @@
  * -------
  *
  * A stream is one direction of one media flow: a match on UDP packets
- * (address family, source and destination address and port), an
+ * (source and destination address and port, all IPv4 or all IPv6), an
  * operation (protect: RTP in, SRTP out; unprotect: SRTP in, RTP out) and a
  * crypto context (suite, session parameters, replay window, one or more
  * master keys).  Protect streams act on packets leaving the box (sent or
@@ -86,11 +86,16 @@
  * Installs a stream.  The request carries NF_SRTP_A_STREAM, a nest of:
  *
  *    NF_SRTP_A_STREAM_OP: NLA_U8, enum nf_srtp_op, required
- *    NF_SRTP_A_STREAM_FAMILY: NLA_U16, AF_INET or AF_INET6, required
- *    NF_SRTP_A_STREAM_SRC_ADDR: binary, 4 or 16 bytes as the family says;
- *                               absent or all zero: any source address
- *                               (unprotect only; required for protect)
- *    NF_SRTP_A_STREAM_DST_ADDR: binary, 4 or 16 bytes, required
+ *    NF_SRTP_A_STREAM_DST_IPV4: binary, exactly 4 bytes, network order
+ *    NF_SRTP_A_STREAM_DST_IPV6: binary, exactly 16 bytes, network order
+ *                               One of the two is required, not both:
+ *                               it gives the stream's address family.
+ *    NF_SRTP_A_STREAM_SRC_IPV4: binary, exactly 4 bytes
+ *    NF_SRTP_A_STREAM_SRC_IPV6: binary, exactly 16 bytes
+ *                               At most one, of the destination's
+ *                               family (-EINVAL otherwise); absent or
+ *                               all zero: any source address (unprotect
+ *                               only; required for protect)
  *    NF_SRTP_A_STREAM_SRC_PORT: NLA_U16, host order; absent or 0: any
  *    NF_SRTP_A_STREAM_DST_PORT: NLA_U16, host order, 1-65535, required
  *    NF_SRTP_A_STREAM_RTCP_SRC_PORT: NLA_U16, optional (see above)
@@ -207,11 +212,13 @@
  *                           NF_SRTP_F_RTCP_MUX cannot change;
  *                           NF_SRTP_F_REASSEMBLE newly set turns
  *                           reassembly on as STREAM_ADD does.
- *    NF_SRTP_A_STREAM_FAMILY, NF_SRTP_A_STREAM_SRC_ADDR,
- *    NF_SRTP_A_STREAM_DST_ADDR, NF_SRTP_A_STREAM_SRC_PORT,
- *    NF_SRTP_A_STREAM_DST_PORT, NF_SRTP_A_STREAM_RTCP_SRC_PORT,
+ *    NF_SRTP_A_STREAM_SRC_IPV4, NF_SRTP_A_STREAM_SRC_IPV6,
+ *    NF_SRTP_A_STREAM_DST_IPV4, NF_SRTP_A_STREAM_DST_IPV6,
+ *    NF_SRTP_A_STREAM_SRC_PORT, NF_SRTP_A_STREAM_DST_PORT,
+ *    NF_SRTP_A_STREAM_RTCP_SRC_PORT,
  *    NF_SRTP_A_STREAM_RTCP_DST_PORT: a new match, as for STREAM_ADD
- *                           (FAMILY, DST_ADDR and DST_PORT required),
+ *                           (a destination address and DST_PORT
+ *                           required; the family may change),
  *                           for a re-INVITE that moves the media.  The
  *                           stream takes it over atomically: the new
  *                           match is checked first (-EEXIST if another
@@ -300,9 +307,10 @@ enum nf_srtp_stream_attr {
 	NF_SRTP_A_STREAM_UNSPEC,
 	NF_SRTP_A_STREAM_ID,
 	NF_SRTP_A_STREAM_OP,
-	NF_SRTP_A_STREAM_FAMILY,
-	NF_SRTP_A_STREAM_SRC_ADDR,
-	NF_SRTP_A_STREAM_DST_ADDR,
+	NF_SRTP_A_STREAM_SRC_IPV4,
+	NF_SRTP_A_STREAM_SRC_IPV6,
+	NF_SRTP_A_STREAM_DST_IPV4,
+	NF_SRTP_A_STREAM_DST_IPV6,
 	NF_SRTP_A_STREAM_SRC_PORT,
 	NF_SRTP_A_STREAM_DST_PORT,
 	NF_SRTP_A_STREAM_RTCP_SRC_PORT,
