@@ -11,12 +11,19 @@
 
 #include "nf_srtp.h"
 
+/* A key protects or unprotects at most 2^48 packets (RFC 3711 9.2). */
+static struct netlink_range_validation nf_srtp_lifetime_range = {
+	.min = 1,
+	.max = SRTP_CORE_LIFETIME_MAX,
+};
+
 static const struct nla_policy nf_srtp_key_policy[NF_SRTP_A_KEY_MAX + 1] = {
 	[NF_SRTP_A_KEY_MASTER_KEY] = NLA_POLICY_RANGE(NLA_BINARY, 16, 32),
 	[NF_SRTP_A_KEY_MASTER_SALT] = NLA_POLICY_RANGE(NLA_BINARY, 12, 14),
 	[NF_SRTP_A_KEY_MKI] = NLA_POLICY_RANGE(NLA_BINARY, 1,
 					       SRTP_CORE_MKI_MAX),
-	[NF_SRTP_A_KEY_LIFETIME] = NLA_POLICY_MIN(NLA_U64, 1),
+	[NF_SRTP_A_KEY_LIFETIME] = NLA_POLICY_FULL_RANGE(NLA_U64,
+							 &nf_srtp_lifetime_range),
 	[NF_SRTP_A_KEY_INDEX] = { .type = NLA_REJECT },
 	[NF_SRTP_A_KEY_PACKETS] = { .type = NLA_REJECT },
 	[NF_SRTP_A_KEY_ACTIVE] = { .type = NLA_REJECT },

@@ -123,7 +123,8 @@
  *                           key of the stream has one, all of one length,
  *                           or none has
  *        NF_SRTP_A_KEY_LIFETIME: NLA_U64, packets the key may protect or
- *                                unprotect, optional (default 2^48)
+ *                                unprotect, 1 to 2^48, optional (default
+ *                                2^48); the policy refuses other values
  *      The first key is the active one: protect uses it until it is spent
  *      and then the next one.  Unprotect with MKI uses the key the packet
  *      names (and makes it the active one if it is newer); without MKI it
