@@ -27,6 +27,7 @@ static const struct nla_policy nf_srtp_key_policy[NF_SRTP_A_KEY_MAX + 1] = {
 	[NF_SRTP_A_KEY_INDEX] = { .type = NLA_REJECT },
 	[NF_SRTP_A_KEY_PACKETS] = { .type = NLA_REJECT },
 	[NF_SRTP_A_KEY_ACTIVE] = { .type = NLA_REJECT },
+	[NF_SRTP_A_KEY_PAD] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] = {
@@ -91,9 +92,9 @@ static int nf_srtp_put_drops(struct sk_buff *skb, int type, const u64 *drops)
 
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 1; i <= NF_SRTP_DROP_MAX; i++) {
+	for (i = NF_SRTP_DROP_PAD + 1; i <= NF_SRTP_DROP_MAX; i++) {
 		if (drops[i] &&
-		    nla_put_u64_64bit(skb, i, drops[i], NF_SRTP_DROP_UNSPEC))
+		    nla_put_u64_64bit(skb, i, drops[i], NF_SRTP_DROP_PAD))
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
@@ -775,12 +776,12 @@ static int nf_srtp_put_keys(struct sk_buff *msg, struct nf_srtp_stream *s)
 		k = nla_nest_start(msg, NF_SRTP_A_KEY);
 		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, first + i) ||
 		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_PACKETS, info.used,
-				      NF_SRTP_A_KEY_UNSPEC))
+				      NF_SRTP_A_KEY_PAD))
 			return -EMSGSIZE;
 		/* The default, 2^48, goes without saying. */
 		if (info.lifetime < SRTP_CORE_LIFETIME_MAX &&
 		    nla_put_u64_64bit(msg, NF_SRTP_A_KEY_LIFETIME,
-				      info.lifetime, NF_SRTP_A_KEY_UNSPEC))
+				      info.lifetime, NF_SRTP_A_KEY_PAD))
 			return -EMSGSIZE;
 		if (info.active && nla_put_flag(msg, NF_SRTP_A_KEY_ACTIVE))
 			return -EMSGSIZE;
@@ -814,9 +815,9 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 	cnt = nla_nest_start(msg, NF_SRTP_A_STREAM_COUNTERS);
 	if (!cnt ||
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_PACKETS, c.packets,
-			      NF_SRTP_A_CNT_UNSPEC) ||
+			      NF_SRTP_A_CNT_PAD) ||
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_BYTES, c.bytes,
-			      NF_SRTP_A_CNT_UNSPEC))
+			      NF_SRTP_A_CNT_PAD))
 		return -EMSGSIZE;
 	if (nf_srtp_put_drops(msg, NF_SRTP_A_CNT_DROPS, c.drops))
 		return -EMSGSIZE;

@@ -76,7 +76,7 @@ void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(read_pnet(&s->net));
 
-	if (why <= NF_SRTP_DROP_UNSPEC || why > NF_SRTP_DROP_MAX)
+	if (why <= NF_SRTP_DROP_PAD || why > NF_SRTP_DROP_MAX)
 		why = NF_SRTP_DROP_MALFORMED;
 	s->drops[why]++;
 	this_cpu_inc(nsn->stats->drops[why]);

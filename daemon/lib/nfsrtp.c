@@ -192,8 +192,11 @@ static void get_drops(struct nlattr *nest, uint64_t *drops)
 	struct nlattr *d;
 	int rem;
 
+	/* (NF_SRTP_DROP_PAD, padding, carries nothing) */
 	nla_for_each_nested(d, nest, rem) {
-		if (nla_type(d) <= NF_SRTP_DROP_MAX)
+		if (nla_type(d) > NF_SRTP_DROP_PAD &&
+		    nla_type(d) <= NF_SRTP_DROP_MAX &&
+		    nla_len(d) == sizeof(uint64_t))
 			drops[nla_type(d)] = nla_get_u64(d);
 	}
 }

@@ -16,8 +16,15 @@
  * reserved field is not zero, nlmsg_flags other than NLM_F_REQUEST,
  * NLM_F_ACK, NLM_F_ECHO (and NLM_F_DUMP for a dump), an unknown
  * attribute, a wrong type or a wrong length are refused with -EINVAL and
- * an extended ACK message (naming the attribute).  In replies, dumps and events, userspace
- * must ignore attributes it does not know: later versions add some.
+ * an extended ACK message (naming the attribute).  In replies, dumps and
+ * events, userspace must ignore attributes it does not know: later
+ * versions add some.
+ *
+ * A nest that holds NLA_U64 attributes has a padding attribute of its
+ * own (NF_SRTP_A_STATS_PAD, NF_SRTP_A_KEY_PAD, NF_SRTP_A_CNT_PAD,
+ * NF_SRTP_DROP_PAD), which the kernel may insert before a u64 so that it
+ * is 8-byte aligned on architectures that need it (nla_put_u64_64bit()).
+ * It carries nothing and must be skipped; requests must not carry it.
  *
  * Streams
  * -------
@@ -339,6 +346,7 @@ enum nf_srtp_key_attr {
 	NF_SRTP_A_KEY_INDEX,
 	NF_SRTP_A_KEY_PACKETS,
 	NF_SRTP_A_KEY_ACTIVE,
+	NF_SRTP_A_KEY_PAD,
 
 	__NF_SRTP_A_KEY_MAX
 };
@@ -353,6 +361,7 @@ enum nf_srtp_counter_attr {
 	NF_SRTP_A_CNT_PACKETS,
 	NF_SRTP_A_CNT_BYTES,
 	NF_SRTP_A_CNT_DROPS,
+	NF_SRTP_A_CNT_PAD,
 
 	__NF_SRTP_A_CNT_MAX
 };
@@ -392,6 +401,7 @@ enum nf_srtp_suite {
  */
 enum nf_srtp_drop {
 	NF_SRTP_DROP_UNSPEC,
+	NF_SRTP_DROP_PAD,		/* not a reason: padding (see above) */
 	NF_SRTP_DROP_MALFORMED,		/* RTP/RTCP header or length invalid */
 	NF_SRTP_DROP_AUTH,		/* authentication tag mismatch */
 	NF_SRTP_DROP_REPLAY,		/* index already received */
