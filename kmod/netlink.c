@@ -825,8 +825,10 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 	return 0;
 }
 
+/* One stream; @cb is the dump's (which sets cb->seq), NULL for a GET. */
 static int nf_srtp_fill_stream(struct sk_buff *msg, u32 portid, u32 seq,
-			       int flags, struct nf_srtp_stream *s)
+			       int flags, struct nf_srtp_stream *s,
+			       struct netlink_callback *cb)
 {
 	struct nlattr *nest;
 	void *hdr;
@@ -835,6 +837,8 @@ static int nf_srtp_fill_stream(struct sk_buff *msg, u32 portid, u32 seq,
 			  NF_SRTP_CMD_STREAM_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
 	if (!nest ||
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_ID, s->id) ||
@@ -870,7 +874,7 @@ static int nf_srtp_stream_get(struct sk_buff *skb, struct genl_info *info)
 	s = xa_load(&nsn->streams, id);
 	if (s)
 		err = nf_srtp_fill_stream(msg, info->snd_portid, info->snd_seq,
-					  0, s);
+					  0, s, NULL);
 	else
 		err = -ENOENT;
 	mutex_unlock(&nsn->lock);
@@ -883,7 +887,11 @@ static int nf_srtp_stream_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: the id to continue from. */
+/*
+ * cb->args[0]: the id to continue from.  cb->seq: the generation of the
+ * streams when this part was filled; the core compares it with the last
+ * part's and flags the messages NLM_F_DUMP_INTR if a change came between.
+ */
 static int nf_srtp_stream_dump(struct sk_buff *skb,
 			       struct netlink_callback *cb)
 {
@@ -893,9 +901,11 @@ static int nf_srtp_stream_dump(struct sk_buff *skb,
 	int err = 0;
 
 	mutex_lock(&nsn->lock);
+	cb->seq = nsn->gen;
 	xa_for_each_start(&nsn->streams, id, s, cb->args[0]) {
 		err = nf_srtp_fill_stream(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, NLM_F_MULTI, s);
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI, s,
+					  cb);
 		if (err)
 			break;
 		cb->args[0] = id + 1;
@@ -1121,6 +1131,8 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 		else
 			nf_srtp_reap_keys(s);
 	}
+	/* (a failed request may have changed something: keys before match) */
+	nf_srtp_changed(nsn);
 unlock:
 	mutex_unlock(&nsn->lock);
 out:

@@ -111,6 +111,12 @@ struct nf_srtp_net {
 	struct mutex lock;		/* serializes changes to the tables */
 	struct xarray streams;		/* id -> stream */
 	u32 next_id;
+	/*
+	 * Changed by every change of the streams (add, remove, set), under
+	 * @lock, never 0: a dump compares it across its parts (cb->seq) and
+	 * flags a dump that straddles a change NLM_F_DUMP_INTR.
+	 */
+	u32 gen;
 	struct rhashtable table;	/* tuple -> node, read under RCU */
 	atomic_t nr_streams;
 	atomic_t nr_wild_port;		/* streams with any source port */
@@ -164,6 +170,13 @@ static inline bool nf_srtp_dport_used(const struct nf_srtp_net *nsn, u8 op,
 	const u32 *refs = rcu_dereference(nsn->dport_refs);
 
 	return refs && READ_ONCE(refs[nf_srtp_dport_slot(op, dport)]);
+}
+
+/* A change of the streams, for dumps in progress.  nsn->lock held. */
+static inline void nf_srtp_changed(struct nf_srtp_net *nsn)
+{
+	if (!++nsn->gen)
+		nsn->gen = 1;
 }
 
 /* netlink.c */

@@ -37,6 +37,7 @@ int nf_srtp_table_init(struct nf_srtp_net *nsn)
 	int err;
 
 	mutex_init(&nsn->lock);
+	nsn->gen = 1;
 	xa_init_flags(&nsn->streams, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	nsn->stats = alloc_percpu(struct nf_srtp_pcpu_stats);
 	if (!nsn->stats)
@@ -306,6 +307,7 @@ int nf_srtp_stream_rematch(struct net *net, struct nf_srtp_stream *s,
 	s->spare_gp = get_state_synchronize_rcu();
 	nf_srtp_count_wild(nsn, s, s->node[s->cur], -1);
 	s->cur = spare;
+	nf_srtp_changed(nsn);
 	/* Flows of the new match offloaded before now would bypass it. */
 	nf_srtp_ct_flush(net, s);
 	return 0;
@@ -396,6 +398,7 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 		goto out;
 	}
 	nf_srtp_count(nsn, s, 1);
+	nf_srtp_changed(nsn);
 	/* Flows offloaded before now would bypass the stream. */
 	nf_srtp_ct_flush(net, s);
 	*id = s->id;
@@ -416,6 +419,7 @@ static void nf_srtp_stream_unlink(struct net *net, struct nf_srtp_net *nsn,
 	nf_srtp_unhash(nsn, s);
 	xa_erase(&nsn->streams, s->id);
 	nf_srtp_count(nsn, s, -1);
+	nf_srtp_changed(nsn);
 	spin_lock_bh(&s->lock);
 	s->dead = true;
 	spin_unlock_bh(&s->lock);

@@ -28,6 +28,7 @@ struct nfsrtp {
 	int family;
 	int kernel_err;		/* negative errno from the last NLMSG_ERROR */
 	bool done;		/* the transaction's ACK, error or DONE came */
+	bool dump_intr;		/* a message had NLM_F_DUMP_INTR */
 	char errmsg[256];
 };
 
@@ -113,6 +114,19 @@ const char *nfsrtp_last_error(const struct nfsrtp *h)
 	return h->errmsg[0] ? h->errmsg : "no error";
 }
 
+/*
+ * The streams changed while the kernel dumped them: note it, and read the
+ * dump to its end (the transaction fails with -EINTR then).
+ */
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct nfsrtp *h = arg;
+
+	(void)msg;
+	h->dump_intr = true;
+	return NL_OK;
+}
+
 static int on_done(struct nl_msg *msg, void *arg)
 {
 	struct nfsrtp *h = arg;
@@ -134,6 +148,7 @@ static int transact(struct nfsrtp *h, struct nl_msg *msg,
 
 	h->kernel_err = 0;
 	h->done = false;
+	h->dump_intr = false;
 	h->errmsg[0] = '\0';
 	cb = nl_cb_clone(nl_socket_get_cb(h->sock));
 	if (!cb) {
@@ -145,6 +160,7 @@ static int transact(struct nfsrtp *h, struct nl_msg *msg,
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, h);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, h);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, h);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, h);
 
 	err = nl_send_auto(h->sock, msg);
 	/* Requests may carry keys: leave nothing behind in freed memory. */
@@ -162,11 +178,16 @@ static int transact(struct nfsrtp *h, struct nl_msg *msg,
 	do {
 		err = nl_recvmsgs(h->sock, cb);
 	} while (err >= 0 && !h->done);
-	if (h->kernel_err)
+	if (h->kernel_err) {
 		err = h->kernel_err;
-	else if (err < 0) {
+	} else if (err < 0) {
 		err = -EIO;
 		set_error(h, err, "netlink receive");
+	} else if (h->dump_intr) {
+		err = -EINTR;
+		snprintf(h->errmsg, sizeof(h->errmsg),
+			 "nf_srtp: the streams changed during the dump, which may have missed some: run it again (%s)",
+			 strerror(-err));
 	}
 out:
 	nl_cb_put(cb);

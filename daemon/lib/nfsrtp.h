@@ -80,7 +80,12 @@ int nfsrtp_stream_add(struct nfsrtp *h, const struct nfsrtp_stream *s,
 int nfsrtp_stream_del(struct nfsrtp *h, uint32_t id);
 int nfsrtp_stream_get(struct nfsrtp *h, uint32_t id,
 		      struct nfsrtp_stream *out);
-/* Calls @cb for every stream of the namespace; a non-zero return stops. */
+/*
+ * Calls @cb for every stream of the namespace; a non-zero return stops.
+ * -EINTR: streams were added, removed or changed while the kernel dumped
+ * them (NLM_F_DUMP_INTR), so @cb may have missed a stream or seen an old
+ * state of one; the dump is worth running again.
+ */
 int nfsrtp_stream_dump(struct nfsrtp *h,
 		       int (*cb)(const struct nfsrtp_stream *s, void *arg),
 		       void *arg);

@@ -4,7 +4,7 @@
 # The generic netlink API: every command needs CAP_NET_ADMIN over the
 # namespace; bad requests get a clear error naming the problem; no reply
 # or dump carries key material (checked on the raw netlink bytes); streams
-# are per namespace.
+# are per namespace; a dump that straddles a change is flagged.
 . "$(dirname "$0")/lib.bash"
 trap topo_cleanup EXIT
 topo_pair
@@ -111,4 +111,52 @@ done
 expect_match '"streams":3' "$(a -j stats)"
 a stream flush
 expect_match '"streams":0' "$(a -j stats)"
+
+step "a dump that straddles a change is flagged NLM_F_DUMP_INTR"
+for p in $(seq 1 40); do
+	a stream add unprotect dst 10.0.1.1:$((7000 + 2 * p)) suite $S key "$K" >/dev/null
+done
+# A raw dump on a fresh socket, whose first part (filled when the request
+# is sent) holds a few streams only; between it and the rest, the command
+# given runs.  Prints the streams seen and whether a message was flagged.
+dump_with() {
+	ip netns exec nfsrtp-a python3 - "$@" <<'EOF'
+import socket, struct, subprocess, sys
+def sock():
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+    s.bind((0, 0))
+    return s
+c = sock()
+name = b"nf_srtp\0"
+attr = struct.pack("HH", 4 + len(name), 2) + name
+msg = struct.pack("BBH", 3, 1, 0) + attr
+c.send(struct.pack("IHHII", 16 + len(msg), 0x10, 1, 1, 0) + msg)
+r = c.recv(65536)
+fid = struct.unpack("H", r[r.index(struct.pack("HH", 6, 1)) + 4:][:2])[0]
+s = sock()
+msg = struct.pack("BBH", 4, 1, 0)       # NF_SRTP_CMD_STREAM_GET
+s.send(struct.pack("IHHII", 16 + len(msg), fid, 0x301, 1, 0) + msg)
+if sys.argv[1:]:
+    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+streams, intr = 0, False
+while True:
+    data, off = s.recv(1 << 20), 0
+    while off < len(data):
+        ln, typ, flags = struct.unpack_from("IHH", data, off)
+        intr |= bool(flags & 0x10)      # NLM_F_DUMP_INTR
+        if typ == 2:
+            sys.exit("dump error %d" % struct.unpack_from("i", data, off + 16)[0])
+        if typ == 3:                    # NLMSG_DONE
+            print(streams, intr)
+            sys.exit(0)
+        streams += 1
+        off += (ln + 3) & ~3
+EOF
+}
+out=$(dump_with)
+[ "$out" = "40 False" ] || fail "quiet dump: $out"
+last=$(json_get "$(a -j stream show)" 'd[-1]["id"]')
+out=$(dump_with "$SRTPCTL" stream del "$last")
+[ "$out" = "39 True" ] || fail "dump across a removal (streams seen, flagged): $out"
+a stream flush
 echo "PASS $TEST"

@@ -160,7 +160,10 @@
  * With NF_SRTP_A_STREAM holding NF_SRTP_A_STREAM_ID: that stream.  As a
  * dump (NLM_F_DUMP, no attribute): every stream of the namespace, one
  * message each.  The dump of a namespace with many streams spans several
- * reads; streams added or removed meanwhile may or may not appear.  A
+ * reads.  If streams are added, removed or changed (STREAM_SET) between
+ * two of them, the messages after the change and the final NLMSG_DONE
+ * carry NLM_F_DUMP_INTR: the dump may have missed a stream or shown an
+ * old state, and should be run again.  A
  * stream is described by NF_SRTP_A_STREAM, a nest of the attributes of
  * NF_SRTP_CMD_STREAM_ADD (keys without their master key and salt) plus:
  *
