@@ -667,12 +667,19 @@ struct monitor_opts {
 static int print_event(const struct nfsrtp_event *ev, void *arg)
 {
 	struct monitor_opts *mo = arg;
+	char mki[2 * NFSRTP_MKI_MAX + 1];
+	unsigned int i;
 
+	for (i = 0; i < ev->mki_len; i++)
+		snprintf(mki + 2 * i, 3, "%02x", ev->mki[i]);
+	mki[2 * ev->mki_len] = '\0';
 	if (json_output) {
 		printf("{\"event\":\"%s\",\"stream\":%u", nfsrtp_event_name(ev->type),
 		       ev->stream);
 		if (ev->key_index >= 0)
 			printf(",\"key\":%d", ev->key_index);
+		if (ev->mki_len)
+			printf(",\"mki\":\"%s\"", mki);
 		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
 			printf(",\"ssrc\":%u", ev->ssrc);
 		printf("}\n");
@@ -680,6 +687,8 @@ static int print_event(const struct nfsrtp_event *ev, void *arg)
 		printf("stream %u %s", ev->stream, nfsrtp_event_name(ev->type));
 		if (ev->key_index >= 0)
 			printf(" key %d", ev->key_index);
+		if (ev->mki_len)
+			printf(" mki 0x%s", mki);
 		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
 			printf(" ssrc 0x%08x", ev->ssrc);
 		printf("\n");

@@ -1141,12 +1141,12 @@ out:
 }
 
 /*
- * Tells the namespace's listeners about an event of stream @id: the key
- * at @key_index (if >= 0), or @ssrc for NF_SRTP_EVENT_NEW_SSRC.  Process
- * context; a failure only loses the event for listeners.
+ * Tells the namespace's listeners about an event of stream @id: @key (if
+ * not NULL) by index and MKI, or @ssrc for NF_SRTP_EVENT_NEW_SSRC.
+ * Process context; a failure only loses the event for listeners.
  */
-void nf_srtp_notify(struct net *net, u8 event, u32 id, int key_index,
-		    u32 ssrc)
+void nf_srtp_notify(struct net *net, u8 event, u32 id,
+		    const struct nf_srtp_event_key *key, u32 ssrc)
 {
 	struct nlattr *nest, *keys, *k;
 	struct sk_buff *msg;
@@ -1168,10 +1168,13 @@ void nf_srtp_notify(struct net *net, u8 event, u32 id, int key_index,
 	if (event == NF_SRTP_EVENT_NEW_SSRC &&
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_SSRC, ssrc))
 		goto nospace;
-	if (key_index >= 0) {
+	if (key) {
 		keys = nla_nest_start(msg, NF_SRTP_A_STREAM_KEYS);
 		k = keys ? nla_nest_start(msg, NF_SRTP_A_KEY) : NULL;
-		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, key_index))
+		if (!k || nla_put_u32(msg, NF_SRTP_A_KEY_INDEX, key->index))
+			goto nospace;
+		if (key->mki_len &&
+		    nla_put(msg, NF_SRTP_A_KEY_MKI, key->mki_len, key->mki))
 			goto nospace;
 		nla_nest_end(msg, k);
 		nla_nest_end(msg, keys);

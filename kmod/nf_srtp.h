@@ -179,11 +179,18 @@ static inline void nf_srtp_changed(struct nf_srtp_net *nsn)
 		nsn->gen = 1;
 }
 
+/* The key an event names: its index and MKI (never key material). */
+struct nf_srtp_event_key {
+	unsigned int index;
+	unsigned int mki_len;		/* 0: the stream has no MKI */
+	u8 mki[SRTP_CORE_MKI_MAX];
+};
+
 /* netlink.c */
 int nf_srtp_genl_init(void);
 void nf_srtp_genl_exit(void);
-void nf_srtp_notify(struct net *net, u8 event, u32 id, int key_index,
-		    u32 ssrc);
+void nf_srtp_notify(struct net *net, u8 event, u32 id,
+		    const struct nf_srtp_event_key *key, u32 ssrc);
 
 /* table.c */
 int nf_srtp_table_init(struct nf_srtp_net *nsn);

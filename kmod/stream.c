@@ -105,8 +105,26 @@ void nf_srtp_stream_events(struct nf_srtp_stream *s)
 		queue_work(nf_srtp_wq, &s->event_work);
 }
 
+/*
+ * Caller holds s->lock: the key of index @index of the stream's context
+ * (no MKI if it was reaped meanwhile).
+ */
+static void nf_srtp_event_key(struct nf_srtp_stream *s, u32 index,
+			      struct nf_srtp_event_key *k)
+{
+	struct srtp_key_info info;
+
+	k->index = index;
+	k->mki_len = 0;
+	if (!srtp_ctx_key_info(s->ctx, index, &info)) {
+		k->mki_len = info.mki_len;
+		memcpy(k->mki, info.mki, info.mki_len);
+	}
+}
+
 static void nf_srtp_event_work(struct work_struct *work)
 {
+	struct nf_srtp_event_key soft, active, hard;
 	struct nf_srtp_stream *s;
 	struct srtp_events ev;
 	struct net *net;
@@ -115,21 +133,26 @@ static void nf_srtp_event_work(struct work_struct *work)
 	spin_lock_bh(&s->lock);
 	ev = s->pending;
 	memset(&s->pending, 0, sizeof(s->pending));
+	/* The MKIs, not the key material, for the listeners. */
+	if (ev.mask & SRTP_EV_SOFT_LIMIT)
+		nf_srtp_event_key(s, ev.soft_key, &soft);
+	if (ev.mask & SRTP_EV_KEY_SWITCH)
+		nf_srtp_event_key(s, ev.active_key, &active);
+	if (ev.mask & SRTP_EV_HARD_LIMIT)
+		nf_srtp_event_key(s, ev.hard_key, &hard);
 	spin_unlock_bh(&s->lock);
 
 	net = read_pnet(&s->net);
 	if (ev.mask & SRTP_EV_NEW_SSRC)
-		nf_srtp_notify(net, NF_SRTP_EVENT_NEW_SSRC, s->id, -1,
+		nf_srtp_notify(net, NF_SRTP_EVENT_NEW_SSRC, s->id, NULL,
 			       ev.new_ssrc);
 	if (ev.mask & SRTP_EV_SOFT_LIMIT)
-		nf_srtp_notify(net, NF_SRTP_EVENT_SOFT_LIMIT, s->id,
-			       ev.soft_key, 0);
+		nf_srtp_notify(net, NF_SRTP_EVENT_SOFT_LIMIT, s->id, &soft, 0);
 	if (ev.mask & SRTP_EV_KEY_SWITCH)
-		nf_srtp_notify(net, NF_SRTP_EVENT_KEY_SWITCH, s->id,
-			       ev.active_key, 0);
+		nf_srtp_notify(net, NF_SRTP_EVENT_KEY_SWITCH, s->id, &active,
+			       0);
 	if (ev.mask & SRTP_EV_HARD_LIMIT)
-		nf_srtp_notify(net, NF_SRTP_EVENT_HARD_LIMIT, s->id,
-			       ev.hard_key, 0);
+		nf_srtp_notify(net, NF_SRTP_EVENT_HARD_LIMIT, s->id, &hard, 0);
 }
 
 /* The core's reason for refusing a packet, as counted in the API. */

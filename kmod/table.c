@@ -425,7 +425,7 @@ static void nf_srtp_stream_unlink(struct net *net, struct nf_srtp_net *nsn,
 	spin_unlock_bh(&s->lock);
 	cancel_work_sync(&s->event_work);
 	if (notify)
-		nf_srtp_notify(net, NF_SRTP_EVENT_STREAM_DEL, s->id, -1, 0);
+		nf_srtp_notify(net, NF_SRTP_EVENT_STREAM_DEL, s->id, NULL, 0);
 	nf_srtp_stream_free_rcu(s);
 }
 

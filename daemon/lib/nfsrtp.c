@@ -719,8 +719,15 @@ static int on_event(struct nl_msg *msg, void *arg)
 
 		if (nla_len(st[NF_SRTP_A_STREAM_KEYS]) >= (int)sizeof(*k) &&
 		    nla_parse_nested(kt, NF_SRTP_A_KEY_MAX, k, NULL) == 0 &&
-		    kt[NF_SRTP_A_KEY_INDEX])
+		    kt[NF_SRTP_A_KEY_INDEX]) {
 			ev.key_index = (int)nla_get_u32(kt[NF_SRTP_A_KEY_INDEX]);
+			if (kt[NF_SRTP_A_KEY_MKI] &&
+			    nla_len(kt[NF_SRTP_A_KEY_MKI]) <= NFSRTP_MKI_MAX) {
+				ev.mki_len = (unsigned int)nla_len(kt[NF_SRTP_A_KEY_MKI]);
+				memcpy(ev.mki, nla_data(kt[NF_SRTP_A_KEY_MKI]),
+				       ev.mki_len);
+			}
+		}
 	}
 	if (!m->stop)
 		m->stop = m->cb(&ev, m->arg);

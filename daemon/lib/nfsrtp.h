@@ -116,6 +116,8 @@ struct nfsrtp_event {
 	uint8_t type;			/* enum nf_srtp_event */
 	uint32_t stream;
 	int key_index;			/* -1 when the event names no key */
+	unsigned int mki_len;		/* that key's MKI, if it has one */
+	uint8_t mki[NFSRTP_MKI_MAX];
 	uint32_t ssrc;			/* NF_SRTP_EVENT_NEW_SSRC */
 };
 

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Events and re-keying: srtpctl monitor sees a new SSRC, the soft limit at
-# half a key's lifetime, the hard limit, the switch to the next key, and
-# a stream's removal; a key installed on the soft-limit event takes over
-# at the hard limit without losing a packet (libsrtp2 checks every one);
-# session parameters replaced on a live stream; 24 re-keys of one stream
-# (keys older than the active one are freed); namespace totals.
+# half a key's lifetime, the hard limit, the switch to the next key (keys
+# named by index and MKI), and a stream's removal; a key installed on the
+# soft-limit event takes over at the hard limit without losing a packet
+# (libsrtp2 checks every one); session parameters replaced on a live
+# stream; 24 re-keys of one stream (keys older than the active one are
+# freed); namespace totals.
 . "$(dirname "$0")/lib.bash"
 trap 'kill $MON 2>/dev/null; topo_cleanup' EXIT
 topo_pair
@@ -45,12 +46,12 @@ rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5002 --count 600 --rtcp \
 	--suite $S --key "$K1|1:4" --key "$K2|2:4"
 ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
 	--count 300 --rtcp >/dev/null
-wait_for 20 has_event "{\"event\":\"soft-limit\",\"stream\":$id,\"key\":0}"
+wait_for 20 has_event "{\"event\":\"soft-limit\",\"stream\":$id,\"key\":0,\"mki\":\"00000001\"}"
 a stream set "$id" key "$K2|2:4"
 ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
 	--count 300 --rtcp --offset 300 >/dev/null
 rx_wait "$tmp/rx"
-wait_for 20 has_event "{\"event\":\"key-switch\",\"stream\":$id,\"key\":1}"
+wait_for 20 has_event "{\"event\":\"key-switch\",\"stream\":$id,\"key\":1,\"mki\":\"00000002\"}"
 out=$(a -j stream show "$id")
 [ "$(json_get "$out" '[k["packets"] for k in d[0]["keys"]]')" = "[400, 260]" ] ||
 	fail "key usage: $out"

@@ -255,7 +255,11 @@
  *    NF_SRTP_A_EVENT: NLA_U8, enum nf_srtp_event
  *    NF_SRTP_A_STREAM: NLA_NESTED with NF_SRTP_A_STREAM_ID and, by event:
  *        SOFT_LIMIT, HARD_LIMIT, KEY_SWITCH: NF_SRTP_A_STREAM_KEYS with one
- *            NF_SRTP_A_KEY (NF_SRTP_A_KEY_INDEX and NF_SRTP_A_KEY_MKI)
+ *            NF_SRTP_A_KEY: NF_SRTP_A_KEY_INDEX and, if the stream's keys
+ *            have MKIs, NF_SRTP_A_KEY_MKI; never key material.  The index
+ *            is the key's position in the stream's keys when the work
+ *            item sends the event (a STREAM_SET that replaced the keys
+ *            in between makes it name the new key at that position).
  *        NEW_SSRC: NF_SRTP_A_STREAM_SSRC
  *
  * Events of one stream are coalesced while one is pending: a listener
