@@ -114,6 +114,22 @@ static void nf_srtp_fix_headers(struct sk_buff *skb,
 	skb->ip_summed = CHECKSUM_NONE;
 }
 
+/* Caller holds s->lock (BHs off): a packet of @len bytes transformed. */
+static void nf_srtp_count_packet(struct nf_srtp_stream *s,
+				 struct nf_srtp_net *nsn, unsigned int len)
+{
+	struct nf_srtp_pcpu_stats *st = this_cpu_ptr(nsn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->packets);
+	u64_stats_add(&s->bytes, len);
+	u64_stats_update_end(&s->syncp);
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(s->op == NF_SRTP_OP_PROTECT ? &st->protected :
+						    &st->unprotected);
+	u64_stats_update_end(&st->syncp);
+}
+
 /*
  * Runs the core on the UDP payload under the stream's lock.  Returns the
  * new payload length or a negative errno with *why set.
@@ -132,16 +148,10 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 	else
 		ret = rtcp ? srtp_rtcp_unprotect(s->ctx, data, len, why) :
 			     srtp_rtp_unprotect(s->ctx, data, len, why);
-	if (ret >= 0) {
-		s->packets++;
-		s->bytes += len;
-		if (protect)
-			this_cpu_inc(nsn->stats->protected);
-		else
-			this_cpu_inc(nsn->stats->unprotected);
-	} else {
+	if (ret >= 0)
+		nf_srtp_count_packet(s, nsn, len);
+	else
 		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why));
-	}
 	nf_srtp_stream_events(s);
 	spin_unlock_bh(&s->lock);
 	return ret;

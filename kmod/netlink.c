@@ -101,27 +101,41 @@ static int nf_srtp_put_drops(struct sk_buff *skb, int type, const u64 *drops)
 	return 0;
 }
 
+struct nf_srtp_totals {
+	u64 protected;
+	u64 unprotected;
+	u64 drops[__NF_SRTP_DROP_MAX];
+};
+
 static void nf_srtp_sum_stats(struct nf_srtp_net *nsn,
-			      struct nf_srtp_pcpu_stats *sum)
+			      struct nf_srtp_totals *sum)
 {
+	struct nf_srtp_totals one;
+	unsigned int start;
 	int cpu, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct nf_srtp_pcpu_stats *st = per_cpu_ptr(nsn->stats, cpu);
 
-		/* u64 loads are atomic on 64-bit; a torn 32-bit read only skews */
-		sum->protected += READ_ONCE(st->protected);
-		sum->unprotected += READ_ONCE(st->unprotected);
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			one.protected = u64_stats_read(&st->protected);
+			one.unprotected = u64_stats_read(&st->unprotected);
+			for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
+				one.drops[i] = u64_stats_read(&st->drops[i]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		sum->protected += one.protected;
+		sum->unprotected += one.unprotected;
 		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
-			sum->drops[i] += READ_ONCE(st->drops[i]);
+			sum->drops[i] += one.drops[i];
 	}
 }
 
 static int nf_srtp_fill_stats(struct sk_buff *skb, struct net *net)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(net);
-	struct nf_srtp_pcpu_stats sum;
+	struct nf_srtp_totals sum;
 	struct nlattr *stats;
 
 	if (nla_put_u32(skb, NF_SRTP_A_VERSION, NF_SRTP_GENL_VERSION))
@@ -805,12 +819,17 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 {
 	struct nf_srtp_counters c;
 	struct nlattr *cnt;
+	unsigned int start;
+	int i;
 
-	spin_lock_bh(&s->lock);
-	c.packets = s->packets;
-	c.bytes = s->bytes;
-	memcpy(c.drops, s->drops, sizeof(c.drops));
-	spin_unlock_bh(&s->lock);
+	/* Without the stream's lock: the datapath does not wait for dumps. */
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		c.packets = u64_stats_read(&s->packets);
+		c.bytes = u64_stats_read(&s->bytes);
+		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
+			c.drops[i] = u64_stats_read(&s->drops[i]);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
 
 	cnt = nla_nest_start(msg, NF_SRTP_A_STREAM_COUNTERS);
 	if (!cnt ||

@@ -11,6 +11,7 @@
 #include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
@@ -77,12 +78,18 @@ struct nf_srtp_stream {
 	u8 cur;
 	unsigned long spare_gp;		/* RCU state when the spare set left */
 
-	/* The crypto context and counters, under @lock in the datapath. */
+	/* The crypto context, under @lock in the datapath. */
 	spinlock_t lock;
 	struct srtp_ctx *ctx;
-	u64 packets;
-	u64 bytes;
-	u64 drops[__NF_SRTP_DROP_MAX];
+	/*
+	 * Counters: written by the datapath under @lock, read by dumps
+	 * without it through @syncp (nothing on 64-bit, a sequence count on
+	 * 32-bit, where a u64 load can tear).
+	 */
+	struct u64_stats_sync syncp;
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t drops[__NF_SRTP_DROP_MAX];
 	bool dead;			/* unhashed: queue no more events */
 	struct srtp_events pending;	/* events not yet sent */
 
@@ -90,11 +97,16 @@ struct nf_srtp_stream {
 	struct rcu_work free_work;
 };
 
-/* Namespace totals, per CPU, updated under a stream's lock. */
+/*
+ * Namespace totals, per CPU: written by the datapath with BHs off (under
+ * a stream's lock), so one writer a CPU; summed by GET_STATS through
+ * @syncp.
+ */
 struct nf_srtp_pcpu_stats {
-	u64 protected;
-	u64 unprotected;
-	u64 drops[__NF_SRTP_DROP_MAX];
+	struct u64_stats_sync syncp;
+	u64_stats_t protected;
+	u64_stats_t unprotected;
+	u64_stats_t drops[__NF_SRTP_DROP_MAX];
 };
 
 /* The hooks, one per family and operation (hook.c). */

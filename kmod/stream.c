@@ -26,6 +26,7 @@ struct nf_srtp_stream *nf_srtp_stream_alloc(void)
 	if (!s)
 		return NULL;
 	spin_lock_init(&s->lock);
+	u64_stats_init(&s->syncp);
 	INIT_WORK(&s->event_work, nf_srtp_event_work);
 	for (set = 0; set < ARRAY_SIZE(s->node); set++) {
 		struct nf_srtp_node *n = s->node[set];
@@ -75,11 +76,16 @@ void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
 			       enum nf_srtp_drop why)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(read_pnet(&s->net));
+	struct nf_srtp_pcpu_stats *st = this_cpu_ptr(nsn->stats);
 
 	if (why <= NF_SRTP_DROP_PAD || why > NF_SRTP_DROP_MAX)
 		why = NF_SRTP_DROP_MALFORMED;
-	s->drops[why]++;
-	this_cpu_inc(nsn->stats->drops[why]);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[why]);
+	u64_stats_update_end(&s->syncp);
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->drops[why]);
+	u64_stats_update_end(&st->syncp);
 }
 
 /*

@@ -34,7 +34,7 @@ static const struct rhashtable_params nf_srtp_rht_params = {
 
 int nf_srtp_table_init(struct nf_srtp_net *nsn)
 {
-	int err;
+	int cpu, err;
 
 	mutex_init(&nsn->lock);
 	nsn->gen = 1;
@@ -42,6 +42,8 @@ int nf_srtp_table_init(struct nf_srtp_net *nsn)
 	nsn->stats = alloc_percpu(struct nf_srtp_pcpu_stats);
 	if (!nsn->stats)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(nsn->stats, cpu)->syncp);
 	err = rhashtable_init(&nsn->table, &nf_srtp_rht_params);
 	if (err)
 		free_percpu(nsn->stats);
