@@ -190,6 +190,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	unsigned int hdr = p->l4off + sizeof(struct udphdr);
 	unsigned int len, room = 0;
 	enum srtp_reason why;
+	u32 flags;
 	bool rtcp;
 	u8 *data;
 	int ret;
@@ -202,13 +203,15 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	    skb->len - p->l4off)
 		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
 	len = skb->len - hdr;
+	/* STREAM_SET may change the flags meanwhile: one read of them. */
+	flags = READ_ONCE(s->flags);
 	/*
 	 * SRTP without authentication has no tag to catch a damaged packet,
 	 * and the checksum is rewritten after the transform: a corrupted
 	 * datagram would leave with a valid one.  So it is checked first.
 	 */
 	if (s->op == NF_SRTP_OP_UNPROTECT &&
-	    (READ_ONCE(s->flags) & NF_SRTP_F_UNAUTHENTICATED_SRTP) &&
+	    (flags & NF_SRTP_F_UNAUTHENTICATED_SRTP) &&
 	    nf_srtp_bad_csum(skb, p))
 		return nf_srtp_drop(s, NF_SRTP_DROP_CHECKSUM);
 
@@ -223,7 +226,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	}
 	data = skb->data + hdr;
 	rtcp = n->rtcp ||
-	       ((s->flags & NF_SRTP_F_RTCP_MUX) && srtp_is_rtcp(data, len));
+	       ((flags & NF_SRTP_F_RTCP_MUX) && srtp_is_rtcp(data, len));
 
 	ret = nf_srtp_run(s, nsn, rtcp, data, len, room, &why);
 	if (ret < 0)

@@ -1061,7 +1061,8 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	/* ROC, replay windows and SRTCP indices go on (srtp.h). */
 	srtp_ctx_inherit(ctx, old_ctx);
 	s->ctx = ctx;
-	s->flags = flags;
+	/* the datapath reads the flags without the lock */
+	WRITE_ONCE(s->flags, flags);
 	s->window = window;
 	spin_unlock_bh(&s->lock);
 	s->mki_len = nf_srtp_first_mki_len(keys);

@@ -64,7 +64,7 @@ struct nf_srtp_stream {
 	possible_net_t net;
 	u8 op;			/* enum nf_srtp_op */
 	u32 suite;		/* enum nf_srtp_suite */
-	u32 flags;		/* NF_SRTP_F_* */
+	u32 flags;		/* NF_SRTP_F_*; datapath: READ_ONCE */
 	u32 window;
 	u16 grow;		/* the most protect adds to a packet */
 	u8 mki_len;		/* of every key of the stream */
