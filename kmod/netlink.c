@@ -161,35 +161,6 @@ static int nf_srtp_fill_stats(struct sk_buff *skb, struct net *net)
 	return 0;
 }
 
-static int nf_srtp_get_stats(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &nf_srtp_genl_family, 0,
-				NF_SRTP_CMD_GET_STATS);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-
-	err = nf_srtp_fill_stats(msg, genl_info_net(info));
-	if (err)
-		goto err_free;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
-}
-
 /* Overwrites the master keys and salts in one NF_SRTP_A_STREAM nest. */
 static void nf_srtp_wipe_keys(struct nlattr *nest)
 {
@@ -224,6 +195,36 @@ static void nf_srtp_wipe_request(struct genl_info *info)
 			  nlmsg_attrlen(info->nlhdr, GENL_HDRLEN), rem)
 		if (nla_type(a) == NF_SRTP_A_STREAM)
 			nf_srtp_wipe_keys(a);
+}
+
+static int nf_srtp_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	nf_srtp_wipe_request(info);	/* (keys where none belong) */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &nf_srtp_genl_family, 0,
+				NF_SRTP_CMD_GET_STATS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+
+	err = nf_srtp_fill_stats(msg, genl_info_net(info));
+	if (err)
+		goto err_free;
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
 }
 
 /*
@@ -689,11 +690,16 @@ static int nf_srtp_stream_add(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * The stream id of a DEL or GET request.  The policy lets such a request
+ * carry keys too, unused: they are wiped all the same.
+ */
 static int nf_srtp_get_id(struct genl_info *info, u32 *id)
 {
 	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
 	int err;
 
+	nf_srtp_wipe_request(info);
 	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
 		return -EINVAL;
 	err = nla_parse_nested(tb, NF_SRTP_A_STREAM_MAX,
@@ -725,6 +731,7 @@ static int nf_srtp_stream_del(struct sk_buff *skb, struct genl_info *info)
 static int nf_srtp_stream_flush_cmd(struct sk_buff *skb,
 				    struct genl_info *info)
 {
+	nf_srtp_wipe_request(info);	/* (keys where none belong) */
 	nf_srtp_stream_flush(genl_info_net(info), true);
 	return 0;
 }
