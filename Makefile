@@ -9,6 +9,8 @@
 #   make style         checkpatch --strict over kmod/ and include/
 #   make unit          only the unit tests; make vmtest KVER=..; one VM test:
 #                      scripts/vm-tests -k 6.1 tests/vm/genl-family.sh
+#   make ynl           the kernel's YNL tool into build/ynl (tests/vm/ynl.sh),
+#                      and the YNL spec checked against its schema
 
 KVER ?= 6.1
 KREL = $(shell scripts/kver $(KVER))
@@ -45,7 +47,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
-.PHONY: all module userspace unit vmtest check style demo deps clean
+.PHONY: all module userspace unit vmtest check style demo deps clean ynl
 
 all: module userspace
 
@@ -100,8 +102,11 @@ $(B)/unit/test_srtpctl_sdp: UNIT_CFLAGS += -DSRTPCTL_PATH='"$(CURDIR)/$(B)/bin/s
 unit: $(UNIT_TESTS)
 	@scripts/run-unit $(UNIT_TESTS)
 
-vmtest: module userspace
+vmtest: module userspace ynl
 	@scripts/vm-tests -k $(KVER) tests/vm/*.sh
+
+ynl:
+	@scripts/ynl-tool
 
 style:
 	@scripts/style

@@ -6,7 +6,9 @@
  * =============
  *
  * The module is driven over generic netlink.  The family is
- * NF_SRTP_GENL_NAME ("nf_srtp"), version NF_SRTP_GENL_VERSION.  State is
+ * NF_SRTP_GENL_NAME ("nf_srtp"), version NF_SRTP_GENL_VERSION.
+ * Documentation/netlink/specs/nf_srtp.yaml describes it for the kernel's
+ * YNL tools (tools/net/ynl/cli.py) and must follow this header.  State is
  * kept per network namespace: every command acts on the namespace of the
  * socket that sends it, and the family is usable in every namespace.
  *
