@@ -41,6 +41,18 @@ module_loaded() {
 	[ -d /sys/module/nf_srtp ]
 }
 
+# reload_with_simd: reload nf_srtp with the x86 SIMD crypto drivers a host
+# would have loaded before it (the guest has no udev to load them)
+reload_with_simd() {
+	local m
+	rmmod nf_srtp
+	wait_for 10 bash -c '! [ -d /sys/module/nf_srtp ]'
+	for m in aesni_intel ghash_clmulni_intel sha1_ssse3; do
+		modprobe -q "$m" 2>/dev/null || echo "($m not usable on this CPU)"
+	done
+	insmod "$NFSRTP_KO"
+}
+
 RTPWIRE=$NFSRTP_TOP/build/bin/rtpwire
 
 # Two hosts on one link: namespaces nfsrtp-a (10.0.1.1, fd00:1::1) and

@@ -70,12 +70,7 @@ run_all
 
 step "again with the accelerated drivers a host would have"
 topo_cleanup
-rmmod nf_srtp
-wait_for 10 bash -c '! [ -d /sys/module/nf_srtp ]'
-for m in aesni_intel ghash_clmulni_intel sha1_ssse3; do
-	modprobe -q "$m" 2>/dev/null || echo "($m not usable on this CPU)"
-done
-insmod "$NFSRTP_KO"
+reload_with_simd
 dmesg | grep 'nf_srtp: self-tests passed' | tail -n 1
 topo_pair
 run_all

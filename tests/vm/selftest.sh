@@ -32,12 +32,7 @@ module_loaded || fail "nf_srtp not loaded by the harness"
 check_loads 1
 
 step "again with the accelerated drivers a host would have"
-rmmod nf_srtp
-wait_for 10 bash -c '! [ -d /sys/module/nf_srtp ]'
-for m in aesni_intel ghash_clmulni_intel sha1_ssse3; do
-	modprobe -q "$m" 2>/dev/null || echo "($m not usable on this CPU)"
-done
-insmod "$NFSRTP_KO"
+reload_with_simd
 check_loads 2
 
 step "unload"
