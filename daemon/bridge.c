@@ -149,6 +149,7 @@ static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 	bool plain = open_line(&b->a_offer, g->plain);
 
 	*pb = b->pa;
+	pb->lifetime = 0;
 	switch (o->transport) {
 	case BRIDGE_RTP:
 		pb->offer = false;
@@ -280,6 +281,7 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 
 	memset(b, 0, sizeof(*b));
 	b->pa = *p;
+	b->pa.lifetime = 0;	/* see bridge.h: no re-key without a re-INVITE */
 	b->opts = *o;
 	*out = NULL;
 	sdp_init(&b->a_offer);

@@ -17,6 +17,9 @@
  *     does to the packets it forwards: unprotect with the sender's key,
  *     protect with our key toward the receiver, or both (SRTP on both legs
  *     with different keys or session parameters).
+ *   - Our keys carry no lifetime (unless the proxy asks for SDES-lifetime,
+ *     2^31 packets): the proxy, not srtpd, decides when a re-INVITE is
+ *     sent, so srtpd could not re-key a leg before its key runs out.
  * Syntax is sdp.c's and sdes.c's, acceptability policy.c's; no netlink.
  */
 

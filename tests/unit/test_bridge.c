@@ -479,6 +479,31 @@ START_TEST(caller_policy_plain)
 }
 END_TEST
 
+/*
+ * sec.srtp.key.lifetime is not offered on either leg: only the proxy
+ * sends re-INVITEs, so srtpd could not re-key before the key ran out and
+ * the call's media would stop.  The proxy's SDES-lifetime asks for 2^31.
+ */
+START_TEST(no_lifetime_on_bridged_legs)
+{
+	struct bridge_opts o = { .transport = BRIDGE_KEEP };
+	struct sdp fwd, back;
+	struct sdes_crypto ours, theirs;
+
+	set_policy("sec.srtp.enable=\"1\" sec.srtp.offer=\"1\" sec.srtp.key.lifetime=\"1024\"");
+	ck_assert(pol.lifetime == 1024);
+	offer(offer_savp, &o, &fwd);
+	crypto_of(&fwd.media[0], 0, &theirs);
+	ck_assert(theirs.keys[0].lifetime == 0);
+	answer(answer_savp_b, &back);
+	crypto_of(&back.media[0], 0, &ours);
+	ck_assert(ours.keys[0].lifetime == 0);
+	ck_assert(plan.flows[1].out.keys[0].lifetime == 0);
+	sdp_free(&fwd);
+	sdp_free(&back);
+}
+END_TEST
+
 static Suite *bridge_suite(void)
 {
 	Suite *s = suite_create("bridge");
@@ -486,6 +511,7 @@ static Suite *bridge_suite(void)
 
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, phone_to_plain_gateway);
+	tcase_add_test(t, no_lifetime_on_bridged_legs);
 	tcase_add_test(t, crypto_line_position);
 	tcase_add_test(t, srtp_both_legs);
 	tcase_add_test(t, plain_caller_srtp_callee);
