@@ -223,6 +223,7 @@ oom:
 
 /* A's leg: the policy's answer to A's offer (its SDP is not used). */
 static int decide_a(struct bridge *b, const struct sdp *ans,
+		    const struct sdes_crypto *const *keep,
 		    struct neg_result *ra, char *err, size_t errlen)
 {
 	/* @ans: the description whose address stands in for ours */
@@ -233,6 +234,7 @@ static int decide_a(struct bridge *b, const struct sdp *ans,
 
 	memset(&l, 0, sizeof(l));
 	l.port = 9;
+	l.keep = keep;
 	for (i = 0; i < ans->nmedia; i++)
 		if (!sdp_media_conn(ans, &ans->media[i], &l.conn))
 			break;
@@ -263,7 +265,7 @@ static int check_a(struct bridge *b, char *err, size_t errlen)
 		errmsg_set(err, errlen, "out of memory");
 		return -1;
 	}
-	rc = decide_a(b, &b->a_offer, ra, err, errlen);
+	rc = decide_a(b, &b->a_offer, NULL, ra, err, errlen);
 	negotiate_result_wipe(ra);
 	free(ra);
 	return rc;
@@ -361,13 +363,14 @@ static const struct neg_stream *a_stream(const struct neg_result *ra,
 }
 
 static void add_flow(struct bridge_plan *plan, unsigned int index,
-		     bool a_to_b, const struct neg_stream *src,
-		     const struct neg_stream *dst)
+		     unsigned int a_line, bool a_to_b,
+		     const struct neg_stream *src, const struct neg_stream *dst)
 {
 	struct bridge_flow *f = &plan->flows[plan->nflows++];
 
 	memset(f, 0, sizeof(*f));
 	f->index = index;
+	f->a_line = a_line;
 	f->a_to_b = a_to_b;
 	f->from = src->remote_conn;
 	f->to = dst->remote_conn;
@@ -437,8 +440,8 @@ static int answer_group(struct answer_state *st, unsigned int gi,
 		}
 	}
 	if (take && (sa->srtp || sb->srtp)) {
-		add_flow(st->plan, gi, true, sa, sb);
-		add_flow(st->plan, gi, false, sb, sa);
+		add_flow(st->plan, gi, sa->index, true, sa, sb);
+		add_flow(st->plan, gi, sa->index, false, sb, sa);
 	}
 	if (take) {
 		st->plan->secure_a &= sa->srtp && policy_crypto_secure(&sa->local);
@@ -495,7 +498,8 @@ static int answer_groups(struct answer_state *st)
 	return 0;
 }
 
-int bridge_answer(struct bridge *b, const char *sdp, size_t len, char **out,
+int bridge_answer(struct bridge *b, const char *sdp, size_t len,
+		  const struct sdes_crypto *const *keep_a, char **out,
 		  struct bridge_plan *plan, char *err, size_t errlen)
 {
 	struct neg_result *ra = calloc(2, sizeof(*ra));
@@ -529,7 +533,7 @@ int bridge_answer(struct bridge *b, const char *sdp, size_t len, char **out,
 		rc = BRIDGE_REJECTED;
 		goto out;
 	}
-	rc = decide_a(b, &ans, ra, err, errlen);
+	rc = decide_a(b, &ans, keep_a, ra, err, errlen);
 	if (rc)
 		goto out;
 	if (copy_session(&fwd, &ans)) {

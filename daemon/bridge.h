@@ -74,6 +74,7 @@ struct bridge {
 /* What the router does to one direction of one media stream. */
 struct bridge_flow {
 	unsigned int index;		/* media stream (group) number */
+	unsigned int a_line;		/* its m-line in A's offer */
 	bool a_to_b;			/* direction */
 	struct sdp_conn from;		/* the sender's address (any port) */
 	struct sdp_conn to;		/* the receiver's address and ports */
@@ -107,10 +108,13 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 
 /*
  * B's answer to the offer bridge_offer() made: *@out is the answer to
- * forward to A, @plan what to install (bridge_plan_wipe() it).  Return
- * values as for bridge_offer().
+ * forward to A, @plan what to install (bridge_plan_wipe() it).  @keep_a
+ * (NULL, or per m-line of A's offer) holds our crypto lines of an earlier
+ * answer toward A to answer with again (the 200 after a 183 of the same
+ * branch): A's keys then stay.  Return values as for bridge_offer().
  */
-int bridge_answer(struct bridge *b, const char *sdp, size_t len, char **out,
+int bridge_answer(struct bridge *b, const char *sdp, size_t len,
+		  const struct sdes_crypto *const *keep_a, char **out,
 		  struct bridge_plan *plan, char *err, size_t errlen);
 
 void bridge_free(struct bridge *b);

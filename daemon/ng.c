@@ -5,10 +5,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +28,23 @@ void ng_init(struct ng *n, const struct ng_ops *ops,
 	n->ops = *ops;
 	n->cfg = cfg;
 	n->model = model;
+	n->trust.port_min = NG_PORT_MIN;
+	n->trust.port_max = 65535;
+	/* no entropy: digests still tell keys apart, only predictably */
+	if (getrandom(n->sum_key, sizeof(n->sum_key), 0) !=
+	    sizeof(n->sum_key))
+		memset(n->sum_key, 0, sizeof(n->sum_key));
+}
+
+/* The first branch's to-tag (the answered callee of an unforked call). */
+static const char *first_tag(const struct ng_call *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < NG_BRANCHES_MAX; i++)
+		if (c->branches[i].used)
+			return c->branches[i].to_tag;
+	return "";
 }
 
 /* ---- calls ---- */
@@ -40,14 +59,91 @@ struct ng_call *ng_find(struct ng *n, const char *id)
 	return NULL;
 }
 
+static void ng_log(struct ng *n, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ng_log(struct ng *n, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+
+	if (!n->ops.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	n->ops.log(n->ops.arg, line);
+}
+
+static void remove_stream(struct ng *n, struct ng_call *c, unsigned int i)
+{
+	n->ops.del(n->ops.arg, c->streams[i].id);
+	memmove(&c->streams[i], &c->streams[i + 1],
+		(c->nstreams - i - 1) * sizeof(c->streams[0]));
+	c->nstreams--;
+	n->generation++;
+}
+
 static void remove_streams(struct ng *n, struct ng_call *c)
+{
+	while (c->nstreams)
+		remove_stream(n, c, c->nstreams - 1);
+	c->answered = false;
+}
+
+static void branch_free(struct ng_branch *b)
 {
 	unsigned int i;
 
-	for (i = 0; i < c->nstreams; i++)
-		n->ops.del(n->ops.arg, c->streams[i].id);
-	c->nstreams = 0;
-	c->answered = false;
+	for (i = 0; i < NEG_MEDIA_MAX; i++) {
+		if (b->a_keys[i]) {
+			sdes_crypto_wipe(b->a_keys[i]);
+			free(b->a_keys[i]);
+		}
+	}
+	explicit_bzero(b, sizeof(*b));
+}
+
+/* Branch @bi and its streams go; the call's other branches stay. */
+static void branch_remove(struct ng *n, struct ng_call *c, unsigned int bi)
+{
+	unsigned int i = c->nstreams;
+
+	while (i--)
+		if (c->streams[i].branch == bi)
+			remove_stream(n, c, i);
+	branch_free(&c->branches[bi]);
+}
+
+static unsigned int branch_count(const struct ng_call *c)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < NG_BRANCHES_MAX; i++)
+		k += c->branches[i].used;
+	return k;
+}
+
+/* The branch with to-tag @tag, or -1. */
+static int branch_find(const struct ng_call *c, const char *tag)
+{
+	int i;
+
+	for (i = 0; i < NG_BRANCHES_MAX; i++)
+		if (c->branches[i].used && !strcmp(c->branches[i].to_tag, tag))
+			return i;
+	return -1;
+}
+
+static int branch_by_via(const struct ng_call *c, const char *via)
+{
+	int i;
+
+	for (i = 0; via[0] && i < NG_BRANCHES_MAX; i++)
+		if (c->branches[i].used &&
+		    !strcmp(c->branches[i].via_branch, via))
+			return i;
+	return -1;
 }
 
 static void drop_bridge(struct ng_call *c)
@@ -62,6 +158,7 @@ static void drop_bridge(struct ng_call *c)
 static void call_free(struct ng *n, struct ng_call *c)
 {
 	struct ng_call **pp;
+	unsigned int i;
 
 	for (pp = &n->calls; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
@@ -70,11 +167,274 @@ static void call_free(struct ng *n, struct ng_call *c)
 			break;
 		}
 	}
-	if (c->nstreams)
-		n->generation++;
 	remove_streams(n, c);
+	for (i = 0; i < NG_BRANCHES_MAX; i++)
+		branch_free(&c->branches[i]);
 	drop_bridge(c);
 	free(c);
+}
+
+time_t ng_expire(struct ng *n, time_t now)
+{
+	struct ng_call *c, *next;
+	time_t due = 0;
+
+	for (c = n->calls; c; c = next) {
+		next = c->next;
+		if (!c->delete_at)
+			continue;
+		if (c->delete_at <= now) {
+			ng_log(n, "call %s: deleted after its delete-delay (%u streams)",
+			       c->id, c->nstreams);
+			call_free(n, c);
+		} else if (!due || c->delete_at < due) {
+			due = c->delete_at;
+		}
+	}
+	return due;
+}
+
+/* ---- digests of installed crypto ---- */
+
+#define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1]; v[1] = ROTL64(v[1], 13); v[1] ^= v[0];
+	v[0] = ROTL64(v[0], 32);
+	v[2] += v[3]; v[3] = ROTL64(v[3], 16); v[3] ^= v[2];
+	v[0] += v[3]; v[3] = ROTL64(v[3], 21); v[3] ^= v[0];
+	v[2] += v[1]; v[1] = ROTL64(v[1], 17); v[1] ^= v[2];
+	v[2] = ROTL64(v[2], 32);
+}
+
+/*
+ * SipHash-2-4 of @len bytes under @key: whether a stream's crypto changed
+ * is decided on this digest, so that srtpd keeps no copy of keys it has
+ * handed to the kernel, and no peer can choose keys that collide.
+ */
+static uint64_t siphash24(const uint64_t key[2], const uint8_t *p, size_t len)
+{
+	uint64_t v[4] = {
+		key[0] ^ 0x736f6d6570736575ULL, key[1] ^ 0x646f72616e646f6dULL,
+		key[0] ^ 0x6c7967656e657261ULL, key[1] ^ 0x7465646279746573ULL,
+	};
+	uint64_t m, b = (uint64_t)len << 56;
+	size_t i, k;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		for (m = 0, k = 0; k < 8; k++)
+			m |= (uint64_t)p[i + k] << (8 * k);
+		v[3] ^= m;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= m;
+	}
+	for (k = 0; i + k < len; k++)
+		b |= (uint64_t)p[i + k] << (8 * k);
+	v[3] ^= b;
+	sip_round(v);
+	sip_round(v);
+	v[0] ^= b;
+	v[2] ^= 0xff;
+	for (k = 0; k < 4; k++)
+		sip_round(v);
+	m = v[0] ^ v[1] ^ v[2] ^ v[3];
+	explicit_bzero(v, sizeof(v));
+	return m;
+}
+
+static uint64_t crypto_sum(const struct ng *n, const struct nfsrtp_stream *s)
+{
+	struct {
+		uint32_t suite, flags, window, nkeys;
+		struct {
+			uint8_t key[32], salt[14], mki[NFSRTP_MKI_MAX];
+			uint32_t key_len, salt_len, mki_len;
+			uint64_t lifetime;
+		} k[NFSRTP_KEYS_MAX];
+	} *buf = calloc(1, sizeof(*buf));
+	uint64_t sum;
+	unsigned int i;
+
+	if (!buf)
+		return 0;	/* never equal to a real digest: rewritten */
+	buf->suite = s->suite;
+	buf->flags = s->flags;
+	buf->window = s->window;
+	buf->nkeys = s->nkeys;
+	for (i = 0; i < s->nkeys && i < NFSRTP_KEYS_MAX; i++) {
+		memcpy(buf->k[i].key, s->keys[i].key, sizeof(buf->k[i].key));
+		memcpy(buf->k[i].salt, s->keys[i].salt, sizeof(buf->k[i].salt));
+		memcpy(buf->k[i].mki, s->keys[i].mki, sizeof(buf->k[i].mki));
+		buf->k[i].key_len = s->keys[i].key_len;
+		buf->k[i].salt_len = s->keys[i].salt_len;
+		buf->k[i].mki_len = s->keys[i].mki_len;
+		buf->k[i].lifetime = s->keys[i].lifetime;
+	}
+	sum = siphash24(n->sum_key, (const uint8_t *)buf, sizeof(*buf));
+	explicit_bzero(buf, sizeof(*buf));
+	free(buf);
+	return sum | 1;
+}
+
+/* ---- media networks and ports ---- */
+
+static unsigned int addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+int ng_parse_net(const char *s, struct ng_net *out, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long prefix;
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (len >= sizeof(addr))
+		goto bad;
+	memcpy(addr, s, len);
+	addr[len] = '\0';
+	out->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(out->family, addr, out->addr) != 1)
+		goto bad;
+	out->prefix = 8 * addr_len(out->family);
+	if (slash) {
+		errno = 0;
+		prefix = strtoul(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || prefix > out->prefix)
+			goto bad;
+		out->prefix = (unsigned int)prefix;
+	}
+	return 0;
+bad:
+	errmsg_set(err, errlen,
+		"\"%s\": not an IPv4 or IPv6 address with an optional /PREFIX",
+		s);
+	return -1;
+}
+
+int ng_parse_ports(const char *s, struct ng_trust *t, char *err,
+		   size_t errlen)
+{
+	unsigned int lo, hi;
+	char tail;
+
+	if (sscanf(s, "%u-%u%c", &lo, &hi, &tail) != 2 || !lo || lo > hi ||
+	    hi > 65535) {
+		errmsg_set(err, errlen,
+			"\"%s\": not a port range MIN-MAX within 1-65535", s);
+		return -1;
+	}
+	t->port_min = lo;
+	t->port_max = hi;
+	return 0;
+}
+
+static bool net_has(const struct ng_net *net, int family, const uint8_t *a)
+{
+	unsigned int full = net->prefix / 8, rest = net->prefix % 8;
+
+	if (net->family != family || memcmp(net->addr, a, full))
+		return false;
+	return !rest || !((net->addr[full] ^ a[full]) & (0xff << (8 - rest)));
+}
+
+static bool addr_unspecified(int family, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, addr_len(family));
+}
+
+/*
+ * Whether media address @a may go into a kernel match: the address the
+ * SDP's SIP message came from (@src), or one in a media network.
+ */
+static bool addr_trusted(const struct ng *n, const struct sdp_conn *src,
+			 int family, const uint8_t *a)
+{
+	uint8_t s[16];
+	unsigned int i;
+
+	if (src->family == family && inet_pton(family, src->addr, s) == 1 &&
+	    !memcmp(s, a, addr_len(family)))
+		return true;
+	for (i = 0; i < n->trust.nnets; i++)
+		if (net_has(&n->trust.nets[i], family, a))
+			return true;
+	return false;
+}
+
+static bool port_trusted(const struct ng *n, unsigned int port)
+{
+	return port >= n->trust.port_min && port <= n->trust.port_max;
+}
+
+/*
+ * Media address @conn, port @port and RTCP port @rtcp (0: not matched)
+ * of a description signalled from @src, as the kernel would match them:
+ * 0, or -1 with the reason.  The unspecified address (hold, RFC 3264 8.4)
+ * is no match at all and passes.
+ */
+static int check_media(const struct ng *n, const struct sdp_conn *src,
+		       const struct sdp_conn *conn, unsigned int port,
+		       unsigned int rtcp, const char *who, char *err)
+{
+	uint8_t a[16];
+
+	if ((conn->family != AF_INET && conn->family != AF_INET6) ||
+	    inet_pton(conn->family, conn->addr, a) != 1) {
+		errmsg_set(err, ERR_MAX,
+			"%s media address \"%s\" is not a literal address",
+			who, conn->addr);
+		return -1;
+	}
+	if (addr_unspecified(conn->family, a))
+		return 0;
+	if (!addr_trusted(n, src, conn->family, a)) {
+		errmsg_set(err, ERR_MAX,
+			"%s media address %s is neither the address the SDP came from (%s) nor in a media network (--media-net)",
+			who, conn->addr, src->family ? src->addr : "no received-from");
+		return -1;
+	}
+	if (port && (!port_trusted(n, port) || (rtcp && !port_trusted(n, rtcp)))) {
+		errmsg_set(err, ERR_MAX,
+			"%s media port %u (RTCP %u) is outside the media port range %u-%u (--media-ports)",
+			who, port, rtcp, n->trust.port_min, n->trust.port_max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every open RTP m-line of @d, signalled from @src. */
+static int check_sdp(const struct ng *n, const struct sdp *d,
+		     const struct sdp_conn *src, const char *who, char *err)
+{
+	struct sdp_conn conn, rconn;
+	unsigned int rtcp;
+	size_t i;
+
+	for (i = 0; i < d->nmedia; i++) {
+		const struct sdp_media *m = &d->media[i];
+
+		if (!m->port || strncmp(m->proto, "RTP/", 4))
+			continue;
+		if (sdp_media_conn(d, m, &conn) ||
+		    sdp_media_rtcp(d, m, &rtcp, &rconn) < 0) {
+			errmsg_set(err, ERR_MAX, "%s SDP: m=%s without a usable c= or a=rtcp",
+				who, m->media);
+			return -1;
+		}
+		if (check_media(n, src, &conn, m->port,
+				sdp_media_has_attr(m, "rtcp-mux") ? 0 : rtcp, who,
+				err))
+			return -1;
+	}
+	return 0;
 }
 
 void ng_free(struct ng *n)
@@ -296,6 +656,38 @@ static const struct benc_node *get_sdp(struct req *q)
 
 /* ---- offer and answer ---- */
 
+/* "received-from": [ "IP4" or "IP6", address ], the SIP message's source. */
+static int request_source(struct req *q, struct sdp_conn *src)
+{
+	const struct benc_node *l = benc_get(q->d, "received-from");
+	const struct benc_node *fam, *addr;
+	uint8_t a[16];
+
+	memset(src, 0, sizeof(*src));
+	if (!l)
+		l = benc_get(q->d, "received from");
+	if (!l)
+		return 0;
+	fam = l->type == BENC_LIST ? l->first : NULL;
+	addr = fam ? fam->next : NULL;
+	if (!addr || fam->type != BENC_STR || addr->type != BENC_STR ||
+	    !addr->len || addr->len >= sizeof(src->addr)) {
+		errmsg_set(q->err, ERR_MAX,
+			"\"received-from\": not a list of a family and an address");
+		return -1;
+	}
+	src->family = benc_is(fam, "IP4") ? AF_INET :
+		      benc_is(fam, "IP6") ? AF_INET6 : 0;
+	memcpy(src->addr, addr->s, addr->len);
+	src->addr[addr->len] = '\0';
+	if (!src->family || inet_pton(src->family, src->addr, a) != 1) {
+		errmsg_set(q->err, ERR_MAX,
+			"\"received-from\": not IP4 or IP6 and a literal address");
+		return -1;
+	}
+	return 0;
+}
+
 static struct ng_call *new_call(struct req *q, const char *id)
 {
 	struct ng_call *c;
@@ -323,6 +715,7 @@ static int cmd_offer(struct req *q)
 	const struct benc_node *sdp;
 	struct bridge_opts opts;
 	struct srtp_policy p;
+	struct sdp_conn src;
 	struct bridge *br;
 	struct ng_call *c;
 	char *fwd;
@@ -331,7 +724,8 @@ static int cmd_offer(struct req *q)
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
 	    !(sdp = get_sdp(q)) || parse_options(q, &opts) ||
-	    request_model(q, model, sizeof(model)))
+	    request_model(q, model, sizeof(model)) ||
+	    request_source(q, &src))
 		return -1;
 	if (policy_build(q->n->cfg, model[0] ? model : NULL, &p, q->err,
 			 ERR_MAX))
@@ -343,6 +737,11 @@ static int cmd_offer(struct req *q)
 	}
 	rc = bridge_offer(br, &p, &opts, sdp->s, sdp->len, &fwd, q->err,
 			  ERR_MAX);
+	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
+		explicit_bzero(fwd, strlen(fwd));
+		free(fwd);
+		rc = -1;
+	}
 	if (rc) {
 		bridge_free(br);
 		free(br);
@@ -358,10 +757,20 @@ static int cmd_offer(struct req *q)
 		free(fwd);
 		return -1;
 	}
-	/* a re-offer replaces the pending one; installed streams stay */
+	/*
+	 * A re-offer replaces the pending one; installed streams stay until
+	 * its answer changes them in place.
+	 */
+	ng_log(q->n, "call %s: %s from-tag %s, model %s, %zu media, %s",
+	       id, c->br ? "re-offer" : "offer", tag, p.model->name,
+	       br->ngroups, opts.transport == BRIDGE_RTP ? "RTP toward the callee" :
+	       opts.transport == BRIDGE_SRTP ? "SRTP toward the callee" :
+	       "the callee's leg as offered");
 	drop_bridge(c);
 	c->br = br;
 	c->offered = true;
+	c->delete_at = 0;
+	c->a_src = src;
 	snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
 	snprintf(c->model, sizeof(c->model), "%s", p.model->name);
 	benc_cstr(q->out, "sdp");
@@ -371,93 +780,396 @@ static int cmd_offer(struct req *q)
 	return 0;
 }
 
-static int kernel_stream(const struct bridge_flow *f, bool protect,
-			 struct nfsrtp_stream *s, char *err)
-{
-	const struct sdes_crypto *c = protect ? &f->out : &f->in;
+/* ---- the plan into kernel streams ---- */
 
-	memset(s, 0, sizeof(*s));
-	s->op = protect ? NF_SRTP_OP_PROTECT : NF_SRTP_OP_UNPROTECT;
-	s->family = f->to.family;
-	s->has_saddr = true;
-	if (inet_pton(s->family, f->from.addr, s->saddr) != 1 ||
-	    inet_pton(s->family, f->to.addr, s->daddr) != 1) {
+static int flow_match(const struct bridge_flow *f, struct ng_match *m,
+		      char *err)
+{
+	memset(m, 0, sizeof(*m));
+	m->family = (uint8_t)f->to.family;
+	if (f->from.family != f->to.family ||
+	    inet_pton(f->to.family, f->from.addr, m->saddr) != 1 ||
+	    inet_pton(f->to.family, f->to.addr, m->daddr) != 1) {
 		errmsg_set(err, ERR_MAX,
 			"media address %s or %s is not a literal address",
 			f->from.addr, f->to.addr);
 		return -1;
 	}
-	s->dport = (uint16_t)f->to_port;
-	s->rtcp_dport = (uint16_t)(f->rtcp_mux ? 0 : f->to_rtcp_port);
-	call_stream_crypto(s, c, f->rtcp_mux);
+	m->dport = (uint16_t)f->to_port;
+	m->rtcp_dport = (uint16_t)(f->rtcp_mux ? 0 : f->to_rtcp_port);
 	return 0;
 }
 
+/*
+ * A side on hold (c=0.0.0.0) keeps the address the stream has: never a
+ * wildcard match.  1 when there is none to keep (no stream then).
+ */
+static int hold_keep(struct ng_match *m, const struct ng_stream *st)
+{
+	if (addr_unspecified(m->family, m->saddr)) {
+		if (!st || st->match.family != m->family)
+			return 1;
+		memcpy(m->saddr, st->match.saddr, sizeof(m->saddr));
+	}
+	if (addr_unspecified(m->family, m->daddr)) {
+		if (!st || st->match.family != m->family)
+			return 1;
+		memcpy(m->daddr, st->match.daddr, sizeof(m->daddr));
+		m->dport = st->match.dport;
+		m->rtcp_dport = st->match.rtcp_dport;
+	}
+	return 0;
+}
+
+/* Whether both ends of flow @f may be matched. */
+static int check_flow(const struct ng *n, const struct ng_call *c,
+		      const struct ng_branch *b, const struct bridge_flow *f,
+		      char *err)
+{
+	const struct sdp_conn *from_src = f->a_to_b ? &c->a_src : &b->src;
+	const struct sdp_conn *to_src = f->a_to_b ? &b->src : &c->a_src;
+	const char *from_who = f->a_to_b ? "the caller's" : "the callee's";
+	const char *to_who = f->a_to_b ? "the callee's" : "the caller's";
+
+	return check_media(n, from_src, &f->from, 0, 0, from_who, err) ||
+	       check_media(n, to_src, &f->to, f->to_port,
+			   f->rtcp_mux ? 0 : f->to_rtcp_port, to_who, err);
+}
+
+static struct ng_stream *slot_of(struct ng_call *c, unsigned int bi,
+				 const struct bridge_flow *f, uint8_t op)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nstreams; i++) {
+		struct ng_stream *st = &c->streams[i];
+
+		if (st->branch == bi && st->group == f->index &&
+		    st->a_to_b == f->a_to_b && st->op == op)
+			return st;
+	}
+	return NULL;
+}
+
+/*
+ * A stream of the call the kernel would refuse to duplicate, that this
+ * answer has not claimed: one with the same match, or for protect one
+ * toward the same destination (a protect stream guards its destination
+ * against every other source).  Another branch's, when two forks answer
+ * (the later answer takes the caller's direction over), or the other
+ * direction's after a re-INVITE from the callee turned the roles round.
+ * It is changed in place, never duplicated.
+ */
+static struct ng_stream *same_match(struct ng_call *c, unsigned int bi,
+				    const struct ng_match *m, uint8_t op)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nstreams; i++) {
+		struct ng_stream *st = &c->streams[i];
+		const struct ng_match *o = &st->match;
+
+		if (st->op != op || (st->branch == bi && st->seen) ||
+		    o->family != m->family || o->dport != m->dport ||
+		    memcmp(o->daddr, m->daddr, sizeof(o->daddr)))
+			continue;
+		if (op == NF_SRTP_OP_PROTECT ||
+		    !memcmp(o->saddr, m->saddr, sizeof(o->saddr)))
+			return st;
+	}
+	return NULL;
+}
+
+static void stream_of_match(const struct ng_match *m, struct nfsrtp_stream *s)
+{
+	s->family = m->family;
+	s->has_saddr = true;
+	memcpy(s->saddr, m->saddr, sizeof(m->saddr));
+	memcpy(s->daddr, m->daddr, sizeof(m->daddr));
+	s->dport = m->dport;
+	s->rtcp_dport = m->rtcp_dport;
+}
+
 static int add_stream(struct req *q, struct ng_call *c,
-		      const struct bridge_flow *f, bool protect,
-		      struct nfsrtp_stream *s)
+		      const struct nfsrtp_stream *s, struct ng_stream *st)
 {
 	char kerr[256];
 	uint32_t id = 0;
 	int rc;
 
-	if (kernel_stream(f, protect, s, q->err))
+	if (c->nstreams >= NG_STREAMS_MAX) {
+		errmsg_set(q->err, ERR_MAX, "too many streams in one call (%d)",
+			NG_STREAMS_MAX);
 		return -1;
+	}
 	rc = q->n->ops.add(q->n->ops.arg, s, &id, kerr, sizeof(kerr));
-	explicit_bzero(s, sizeof(*s));
 	if (rc) {
 		errmsg_set(q->err, ERR_MAX, "the kernel refused a stream: %s",
 			kerr);
 		return -1;
 	}
-	c->streams[c->nstreams].id = id;
-	c->streams[c->nstreams].a_to_b = f->a_to_b;
-	c->streams[c->nstreams].op = protect ? NF_SRTP_OP_PROTECT :
-				     NF_SRTP_OP_UNPROTECT;
-	c->nstreams++;
+	st->id = id;
+	c->streams[c->nstreams++] = *st;
+	q->n->generation++;
 	return 0;
 }
 
-static int install(struct req *q, struct ng_call *c,
-		   const struct bridge_plan *plan)
+/*
+ * Stream @st becomes @s (match @m, crypto digest @sum) in one STREAM_SET:
+ * the kernel hashes the new match before the old one leaves and carries
+ * ROC and replay state over into new keys, so no packet meets a moment
+ * without its transform.
+ */
+static int change_stream(struct req *q, struct ng_stream *st,
+			 const struct ng_match *m, uint64_t sum,
+			 const struct nfsrtp_stream *s)
+{
+	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
+	char kerr[256];
+	int rc;
+
+	if (!u) {
+		errmsg_set(q->err, ERR_MAX, "out of memory");
+		return -1;
+	}
+	u->id = st->id;
+	if (sum != st->crypto_sum) {
+		u->set_params = true;
+		u->flags = s->flags;
+		u->window = s->window;
+		u->nkeys = s->nkeys;
+		memcpy(u->keys, s->keys, sizeof(u->keys));
+	}
+	if (memcmp(&st->match, m, sizeof(*m)))
+		u->match = s;
+	rc = q->n->ops.update(q->n->ops.arg, u, kerr, sizeof(kerr));
+	explicit_bzero(u, sizeof(*u));
+	free(u);
+	if (rc) {
+		errmsg_set(q->err, ERR_MAX, "the kernel refused to change stream %u: %s",
+			st->id, kerr);
+		return -1;
+	}
+	st->match = *m;
+	st->crypto_sum = sum;
+	q->n->generation++;
+	return 0;
+}
+
+/* One direction of flow @f through the router, for branch @bi. */
+static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
+			const struct bridge_flow *f, bool protect,
+			struct nfsrtp_stream *s)
+{
+	uint8_t op = protect ? NF_SRTP_OP_PROTECT : NF_SRTP_OP_UNPROTECT;
+	struct ng_stream *st = slot_of(c, bi, f, op), fresh;
+	struct ng_match m;
+	uint64_t sum;
+	int rc = 0;
+
+	if (flow_match(f, &m, q->err))
+		return -1;
+	if (hold_keep(&m, st)) {
+		ng_log(q->n, "call %s: m-line %u on hold before any address was known: no stream",
+		       c->id, f->index);
+		return 0;
+	}
+	memset(s, 0, sizeof(*s));
+	s->op = op;
+	stream_of_match(&m, s);
+	call_stream_crypto(s, protect ? &f->out : &f->in, f->rtcp_mux);
+	sum = crypto_sum(q->n, s);
+	if (!st)
+		st = same_match(c, bi, &m, op);
+	if (st && st->mux != f->rtcp_mux) {
+		/* the kernel cannot change RTCP multiplexing in place */
+		remove_stream(q->n, c, (unsigned int)(st - c->streams));
+		st = NULL;
+	}
+	if (!st) {
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.a_to_b = f->a_to_b;
+		fresh.op = op;
+		fresh.group = (uint8_t)f->index;
+		fresh.branch = (uint8_t)bi;
+		fresh.seen = true;
+		fresh.mux = f->rtcp_mux;
+		fresh.match = m;
+		fresh.crypto_sum = sum;
+		rc = add_stream(q, c, s, &fresh);
+	} else {
+		st->branch = (uint8_t)bi;
+		st->group = (uint8_t)f->index;
+		st->a_to_b = f->a_to_b;
+		st->seen = true;
+		if (sum != st->crypto_sum || memcmp(&st->match, &m, sizeof(m)))
+			rc = change_stream(q, st, &m, sum, s);
+	}
+	explicit_bzero(s, sizeof(*s));
+	return rc;
+}
+
+/*
+ * Plan @plan for branch @bi: streams kept as they are when unchanged,
+ * changed in place when their match or keys change, added when new;
+ * then the branch's streams the plan no longer has are removed.
+ */
+static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
+		      const struct bridge_plan *plan)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	size_t i;
+	unsigned int i;
 	int rc = 0;
 
 	if (!s) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
+	for (i = 0; i < c->nstreams; i++)
+		c->streams[i].seen = false;
 	for (i = 0; i < plan->nflows && !rc; i++) {
 		const struct bridge_flow *f = &plan->flows[i];
 
 		if (f->unprotect)
-			rc = add_stream(q, c, f, false, s);
+			rc = apply_stream(q, c, bi, f, false, s);
 		if (!rc && f->protect)
-			rc = add_stream(q, c, f, true, s);
+			rc = apply_stream(q, c, bi, f, true, s);
 	}
 	free(s);
 	if (rc)
-		remove_streams(q->n, c);
-	else
-		c->answered = true;
-	q->n->generation++;
-	return rc;
+		return rc;
+	i = c->nstreams;
+	while (i--)
+		if (c->streams[i].branch == bi && !c->streams[i].seen)
+			remove_stream(q->n, c, i);
+	return 0;
+}
+
+/* Our keys toward A in this answer: the branch's next answer keeps them. */
+static int keep_a_keys(struct ng_branch *b, const struct bridge_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nflows; i++) {
+		const struct bridge_flow *f = &plan->flows[i];
+
+		if (f->a_to_b || !f->protect || f->a_line >= NEG_MEDIA_MAX)
+			continue;
+		if (!b->a_keys[f->a_line])
+			b->a_keys[f->a_line] = malloc(sizeof(struct sdes_crypto));
+		if (!b->a_keys[f->a_line])
+			return -1;
+		*b->a_keys[f->a_line] = f->out;
+	}
+	return 0;
+}
+
+static int new_branch(struct req *q, struct ng_call *c, const char *tag)
+{
+	int i;
+
+	for (i = 0; i < NG_BRANCHES_MAX; i++) {
+		if (!c->branches[i].used) {
+			memset(&c->branches[i], 0, sizeof(c->branches[i]));
+			c->branches[i].used = true;
+			snprintf(c->branches[i].to_tag,
+				 sizeof(c->branches[i].to_tag), "%s", tag);
+			return i;
+		}
+	}
+	errmsg_set(q->err, ERR_MAX,
+		"too many answers with different to-tags (%d branches)",
+		NG_BRANCHES_MAX);
+	return -1;
+}
+
+static int check_plan(struct req *q, const struct ng_call *c,
+		      const struct ng_branch *b, const struct bridge_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nflows; i++)
+		if (check_flow(q->n, c, b, &plan->flows[i], q->err))
+			return -1;
+	return 0;
+}
+
+static unsigned int branch_streams(const struct ng_call *c, int bi)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < c->nstreams; i++)
+		k += c->streams[i].branch == bi;
+	return k;
+}
+
+/* A leg's transport and suite, for the log (never a key). */
+static const char *leg_name(const struct bridge_plan *plan, bool a)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nflows; i++) {
+		const struct bridge_flow *f = &plan->flows[i];
+
+		/* the flow toward a leg protects with that leg's suite */
+		if (f->a_to_b != a && f->protect)
+			return f->out.suite_name;
+	}
+	return "RTP";
+}
+
+static int answer_branch(struct req *q, struct ng_call *c, int bi,
+			 bool fresh, const struct benc_node *sdp, char **fwd)
+{
+	struct ng_branch *b = &c->branches[bi];
+	struct bridge_plan *plan = calloc(1, sizeof(*plan));
+	int rc;
+
+	if (!plan) {
+		errmsg_set(q->err, ERR_MAX, "out of memory");
+		return -1;
+	}
+	rc = bridge_answer(c->br, sdp->s, sdp->len,
+			   (const struct sdes_crypto *const *)b->a_keys, fwd,
+			   plan, q->err, ERR_MAX);
+	if (!rc)
+		rc = check_plan(q, c, b, plan);
+	if (!rc)
+		rc = apply_plan(q, c, (unsigned int)bi, plan);
+	if (!rc && keep_a_keys(b, plan)) {
+		errmsg_set(q->err, ERR_MAX, "out of memory");
+		rc = -1;
+	}
+	if (!rc)
+		ng_log(q->n, "call %s: answer to-tag %s: caller's leg %s, callee's leg %s, %u kernel streams",
+		       c->id, b->to_tag, leg_name(plan, true),
+		       leg_name(plan, false), branch_streams(c, bi));
+	bridge_plan_wipe(plan);
+	free(plan);
+	if (rc && *fwd) {
+		explicit_bzero(*fwd, strlen(*fwd));
+		free(*fwd);
+		*fwd = NULL;
+	}
+	if (rc && fresh)
+		branch_remove(q->n, c, (unsigned int)bi);
+	return rc ? -1 : 0;
 }
 
 static int cmd_answer(struct req *q)
 {
-	char id[sizeof(((struct ng_call *)0)->id)], tag[128];
+	char id[sizeof(((struct ng_call *)0)->id)], tag[128], via[128];
 	const struct benc_node *sdp;
-	struct bridge_plan *plan;
+	struct sdp_conn src;
 	struct ng_call *c;
-	char *fwd;
-	int rc;
+	char *fwd = NULL;
+	bool fresh;
+	int bi;
 
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "to-tag", tag, sizeof(tag), false) ||
-	    !(sdp = get_sdp(q)))
+	    get_str(q, "via-branch", via, sizeof(via), false) ||
+	    !(sdp = get_sdp(q)) || request_source(q, &src))
 		return -1;
 	c = ng_find(q->n, id);
 	if (!c || !c->br) {
@@ -465,29 +1177,20 @@ static int cmd_answer(struct req *q)
 			"Unknown call-id");
 		return -1;
 	}
-	plan = calloc(1, sizeof(*plan));
-	if (!plan) {
-		errmsg_set(q->err, ERR_MAX, "out of memory");
+	bi = branch_find(c, tag);
+	fresh = bi < 0;
+	if (fresh)
+		bi = new_branch(q, c, tag);
+	if (bi < 0)
 		return -1;
-	}
-	rc = bridge_answer(c->br, sdp->s, sdp->len, &fwd, plan, q->err,
-			   ERR_MAX);
-	if (!rc) {
-		/* a re-negotiation replaces the streams of the last one */
-		remove_streams(q->n, c);
-		rc = install(q, c, plan);
-		if (rc) {
-			explicit_bzero(fwd, strlen(fwd));
-			free(fwd);
-		}
-	}
-	bridge_plan_wipe(plan);
-	free(plan);
-	if (rc)
+	c->branches[bi].src = src;
+	if (via[0])
+		snprintf(c->branches[bi].via_branch,
+			 sizeof(c->branches[bi].via_branch), "%s", via);
+	if (answer_branch(q, c, bi, fresh, sdp, &fwd))
 		return -1;
-	if (tag[0])
-		snprintf(c->to_tag, sizeof(c->to_tag), "%s", tag);
-	drop_bridge(c);
+	c->answered = true;
+	c->delete_at = 0;
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
 	explicit_bzero(fwd, strlen(fwd));
@@ -581,9 +1284,9 @@ static int cmd_query(struct req *q)
 	benc_int(q->out, (int64_t)c->created);
 	benc_cstr(q->out, "from-tag");
 	benc_cstr(q->out, c->from_tag);
-	if (c->to_tag[0]) {
+	if (first_tag(c)[0]) {
 		benc_cstr(q->out, "to-tag");
-		benc_cstr(q->out, c->to_tag);
+		benc_cstr(q->out, first_tag(c));
 	}
 	benc_cstr(q->out, "model");
 	benc_cstr(q->out, c->model);
@@ -619,10 +1322,20 @@ static int cmd_query(struct req *q)
 /*
  * Deleting a call that is not there succeeds with a warning: the proxy
  * wants it gone, and Kamailio sends two deletes for a CANCELled call.
+ * A delete whose to-tag (or from-tag, for a BYE from the callee) or
+ * via-branch names one branch of several removes that branch: a fork
+ * that lost, or early media of a callee that then refused.  Otherwise
+ * the whole call goes, at once or after its delete-delay, during which
+ * its streams go on transforming and a late answer (a 200 crossing a
+ * CANCEL) still finds it.
  */
 static int cmd_delete(struct req *q)
 {
+	const struct benc_node *dd = benc_get(q->d, "delete-delay");
 	struct ng_call *c = request_call(q);
+	char from[128], to[128], via[128];
+	int64_t delay = q->n->trust.delete_delay;
+	int bi;
 
 	if (!c) {
 		if (strcmp(q->err, "Unknown call-id"))
@@ -632,6 +1345,36 @@ static int cmd_delete(struct req *q)
 		q->err[0] = '\0';
 		return 0;
 	}
+	if (get_str(q, "from-tag", from, sizeof(from), false) ||
+	    get_str(q, "to-tag", to, sizeof(to), false) ||
+	    get_str(q, "via-branch", via, sizeof(via), false))
+		return -1;
+	if (dd) {
+		if (dd->type != BENC_INT || dd->i < 0 || dd->i > 86400) {
+			errmsg_set(q->err, ERR_MAX,
+				"\"delete-delay\": not a number of seconds (0 to 86400)");
+			return -1;
+		}
+		delay = dd->i;
+	}
+	bi = branch_find(c, to);
+	if (bi < 0)
+		bi = branch_find(c, from);
+	if (bi < 0 && !to[0])
+		bi = branch_by_via(c, via);
+	if (bi >= 0 && branch_count(c) > 1) {
+		ng_log(q->n, "call %s: branch to-tag %s deleted",
+		       c->id, c->branches[bi].to_tag);
+		branch_remove(q->n, c, (unsigned int)bi);
+		return 0;
+	}
+	if (delay) {
+		c->delete_at = q->now + delay;
+		ng_log(q->n, "call %s: deleted in %lld s", c->id,
+		       (long long)delay);
+		return 0;
+	}
+	ng_log(q->n, "call %s: deleted (%u streams)", c->id, c->nstreams);
 	call_free(q->n, c);
 	return 0;
 }
@@ -887,7 +1630,7 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 		fputs("call ", f);
 		put_escaped(f, c->id);
 		put_escaped(f, c->from_tag[0] ? c->from_tag : "-");
-		put_escaped(f, c->to_tag[0] ? c->to_tag : "-");
+		put_escaped(f, first_tag(c)[0] ? first_tag(c) : "-");
 		put_escaped(f, c->model[0] ? c->model : "-");
 		fprintf(f, "%lld", (long long)c->created);
 		for (i = 0; i < c->nstreams; i++)
@@ -953,12 +1696,15 @@ static int restore_line(struct ng *n, char *line,
 		return -1;
 	if (unescape(tok[0], c->id, sizeof(c->id)) ||
 	    unescape(tok[1], c->from_tag, sizeof(c->from_tag)) ||
-	    unescape(tok[2], c->to_tag, sizeof(c->to_tag)) ||
+	    unescape(tok[2], c->branches[0].to_tag,
+		     sizeof(c->branches[0].to_tag)) ||
 	    unescape(tok[3], c->model, sizeof(c->model)) ||
 	    sscanf(tok[4], "%lld", &created) != 1 || ng_find(n, c->id))
 		goto bad;
-	if (!strcmp(c->to_tag, "-"))
-		c->to_tag[0] = '\0';
+	/* one branch, the answered one: its streams' slots are unknown */
+	c->branches[0].used = true;
+	if (!strcmp(c->branches[0].to_tag, "-"))
+		c->branches[0].to_tag[0] = '\0';
 	c->created = (time_t)created;
 	while ((s = strtok_r(NULL, " \n", &save))) {
 		unsigned int id, op;

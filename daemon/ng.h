@@ -5,8 +5,13 @@
  * cookie, a space and a bencoded dictionary; the reply carries the same
  * cookie.  Commands: ping, offer, answer, delete, query, list.  Offer and
  * answer go through bridge.c (the policy and the proxy's options); the
- * streams are installed through struct ng_ops.  Documentation/srtpd.8
- * lists every key read and every option ignored.
+ * streams are installed through struct ng_ops, and changed in place
+ * (STREAM_SET) when a later answer or re-offer changes them, so that
+ * media never meets a moment without its transform.  A media address
+ * reaches the kernel only if it is the address the SDP was signalled
+ * from ("received-from") or in a configured media network, and a port
+ * only within the configured range.  Documentation/srtpd.8 lists every
+ * key read and every option ignored.
  */
 
 #ifndef NFSRTP_NG_H
@@ -29,6 +34,7 @@
 #define NG_CACHE_TTL	30	/* seconds */
 #define NG_CALLS_MAX	10000
 #define NG_STREAMS_MAX	(4 * NEG_MEDIA_MAX)	/* per call */
+#define NG_PORT_MIN	1024	/* default lowest media port */
 
 /* What ng asks of the kernel; 0 or a negative errno. */
 struct ng_ops {
@@ -36,7 +42,21 @@ struct ng_ops {
 		   char *err, size_t errlen);
 	int (*del)(void *arg, uint32_t id);
 	int (*get)(void *arg, uint32_t id, struct nfsrtp_stream *out);
+	/* STREAM_SET: a new match and/or new crypto, atomically */
+	int (*update)(void *arg, const struct nfsrtp_stream_update *u,
+		      char *err, size_t errlen);
+	/* a line for srtpd's log (calls created, answered, deleted) */
+	void (*log)(void *arg, const char *line);
 	void *arg;
+};
+
+/* What a kernel stream matches (no secret: compared as it is). */
+struct ng_match {
+	uint8_t family;
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t dport;
+	uint16_t rtcp_dport;
 };
 
 /* One kernel stream of a call, and what it is for. */
@@ -44,20 +64,60 @@ struct ng_stream {
 	uint32_t id;
 	bool a_to_b;
 	uint8_t op;		/* NF_SRTP_OP_* */
+	uint8_t group;		/* media stream of the offer */
+	uint8_t branch;		/* index in ng_call.branches */
+	bool seen;		/* in the plan being applied */
+	bool mux;		/* RTCP multiplexed (cannot change in place) */
+	struct ng_match match;
+	uint64_t crypto_sum;	/* keyed digest of suite, flags and keys */
 };
+
+/*
+ * A callee's answer, by its to-tag: early media (183) and the 200 of the
+ * same branch, or the branches of a forked call.  Each branch has its own
+ * keys toward the caller, kept from one answer of the branch to the next.
+ */
+struct ng_branch {
+	bool used;
+	char to_tag[128];
+	char via_branch[128];
+	struct sdp_conn src;		/* where its answer came from */
+	struct sdes_crypto *a_keys[NEG_MEDIA_MAX];	/* per A m-line */
+};
+
+#define NG_BRANCHES_MAX	8
 
 struct ng_call {
 	char id[256];
 	char from_tag[128];
-	char to_tag[128];
 	char model[32];
 	time_t created;
+	time_t delete_at;	/* a delete with delete-delay; 0: none */
 	bool offered;		/* a bridge (offer) is pending or done */
 	bool answered;		/* streams installed */
+	struct sdp_conn a_src;	/* where the offer came from */
 	struct bridge *br;
+	struct ng_branch branches[NG_BRANCHES_MAX];
 	struct ng_stream streams[NG_STREAMS_MAX];
 	unsigned int nstreams;
 	struct ng_call *next;
+};
+
+/* A network media addresses may be in (besides the signalling source). */
+struct ng_net {
+	int family;
+	uint8_t addr[16];
+	unsigned int prefix;
+};
+
+#define NG_NETS_MAX	32
+
+/* What srtpd lets an SDP put into a kernel match. */
+struct ng_trust {
+	struct ng_net nets[NG_NETS_MAX];
+	unsigned int nnets;
+	unsigned int port_min, port_max;
+	unsigned int delete_delay;	/* seconds, when a delete names none */
 };
 
 struct ng_cached {
@@ -69,6 +129,7 @@ struct ng_cached {
 
 struct ng {
 	struct ng_ops ops;
+	struct ng_trust trust;
 	const struct srtp_config *cfg;	/* srtpd's current configuration */
 	const char *model;		/* default phone model, or NULL */
 	struct ng_call *calls;
@@ -78,6 +139,7 @@ struct ng {
 	unsigned long requests;
 	unsigned long retransmits;
 	unsigned long generation;	/* changes when streams do: save */
+	uint64_t sum_key[2];		/* SipHash key of crypto_sum */
 	/* the last request's error ("" when it succeeded), for the log */
 	char last_error[640];
 };
@@ -96,6 +158,18 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 	      char **reply, size_t *rlen);
 
 struct ng_call *ng_find(struct ng *n, const char *id);
+
+/*
+ * Removes the calls whose delete-delay ran out by @now; returns the time
+ * of the next one due (0: none), for the caller's poll timeout.
+ */
+time_t ng_expire(struct ng *n, time_t now);
+
+/* "ADDR[/PREFIX]" into @out; 0, or -1 with @err. */
+int ng_parse_net(const char *s, struct ng_net *out, char *err, size_t errlen);
+/* "MIN-MAX" into the trust's port range; 0, or -1 with @err. */
+int ng_parse_ports(const char *s, struct ng_trust *t, char *err,
+		   size_t errlen);
 
 /*
  * The phone model named by a User-Agent (Polycom's "SPIP_601",

@@ -56,6 +56,7 @@ struct srtpd {
 	struct nfsrtp *ev;	/* the events group */
 	struct call_table calls;
 	struct ng ng;
+	struct ng_trust trust;	/* from the command line */
 	unsigned long ng_saved;	/* ng.generation last written */
 	int ng_fd;
 	int listen_fd;
@@ -156,6 +157,12 @@ static int k_update(void *arg, const struct nfsrtp_stream_update *u,
 	if (rc)
 		snprintf(err, errlen, "%s", nfsrtp_last_error(d->nl));
 	return rc;
+}
+
+static void ng_logline(void *arg, const char *line)
+{
+	(void)arg;
+	logmsg(LOG_INFO, "ng %s", line);
 }
 
 static int k_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
@@ -599,12 +606,28 @@ static void handle_signal(struct srtpd *d)
 	}
 }
 
+/* Calls whose delete-delay ran out go; the ms until the next is due. */
+static int expire_calls(struct srtpd *d)
+{
+	time_t now = time(NULL), due;
+
+	if (d->ng_fd < 0)
+		return -1;
+	due = ng_expire(&d->ng, now);
+	save_state(d);
+	if (!due)
+		return -1;
+	return due <= now ? 0 : (int)(due - now) * 1000;
+}
+
 static int run(struct srtpd *d)
 {
 	struct pollfd pfd[FIRST_CLIENT + MAX_CLIENTS];
 	unsigned int i, n;
+	int timeout;
 
 	while (!d->stop) {
+		timeout = expire_calls(d);
 		pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = d->events_fd, .events = POLLIN };
@@ -615,7 +638,7 @@ static int run(struct srtpd *d)
 				(struct pollfd){ .fd = d->clients[i].fd,
 						 .events = POLLIN };
 		n = FIRST_CLIENT + d->nclients;
-		if (poll(pfd, n, -1) < 0) {
+		if (poll(pfd, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			logmsg(LOG_ERR, "poll: %s", strerror(errno));
@@ -649,16 +672,58 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: srtpd --config FILE [--config FILE ...] [--model MODEL]\n"
 		"             [--socket PATH] [--ng [ADDR:]PORT] [--state PATH]\n"
-		"             [--syslog]\n"
+		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
+		"             [--delete-delay SECONDS] [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
 		"  --socket PATH   the control socket (%s), mode 0600\n"
 		"  --ng [ADDR:]PORT  serve rtpengine's ng protocol on UDP (ADDR\n"
 		"                  defaults to %s; IPv6 as [ADDR]:PORT)\n"
 		"  --state PATH    the ng calls' state file (%s)\n"
+		"  --media-net ADDR[/PREFIX]  media addresses an SDP may name\n"
+		"                  besides its signalling source (repeatable)\n"
+		"  --media-ports MIN-MAX  the media ports an SDP may name\n"
+		"                  (%d-65535)\n"
+		"  --delete-delay SECONDS  keep a deleted ng call this long\n"
+		"                  unless the delete says (0)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
-		DEFAULT_STATE);
+		DEFAULT_STATE, NG_PORT_MIN);
+}
+
+static int trust_option(struct ng_trust *t, int o, const char *arg)
+{
+	char err[256];
+	unsigned long v;
+	char *end;
+
+	if (o == 'N') {
+		if (t->nnets == NG_NETS_MAX) {
+			fprintf(stderr, "srtpd: at most %d --media-net\n",
+				NG_NETS_MAX);
+			return -1;
+		}
+		if (ng_parse_net(arg, &t->nets[t->nnets], err, sizeof(err)))
+			goto bad;
+		t->nnets++;
+	} else if (o == 'P') {
+		if (ng_parse_ports(arg, t, err, sizeof(err)))
+			goto bad;
+	} else {
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || v > 86400) {
+			snprintf(err, sizeof(err),
+				 "\"%s\": not a number of seconds (0 to 86400)",
+				 arg);
+			goto bad;
+		}
+		t->delete_delay = (unsigned int)v;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "srtpd: %s\n", err);
+	return -1;
 }
 
 static int parse_args(struct srtpd *d, int argc, char **argv)
@@ -670,13 +735,25 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "ng", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 'S' },
 		{ "syslog", no_argument, NULL, 'l' },
+		{ "media-net", required_argument, NULL, 'N' },
+		{ "media-ports", required_argument, NULL, 'P' },
+		{ "delete-delay", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lh", opts, NULL)) != -1) {
+	d->trust.port_min = NG_PORT_MIN;
+	d->trust.port_max = 65535;
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:", opts,
+				NULL)) != -1) {
 		switch (o) {
+		case 'N':
+		case 'P':
+		case 'D':
+			if (trust_option(&d->trust, o, optarg))
+				return -1;
+			break;
 		case 'c':
 			if (d->nconfigs == MAX_CONFIGS) {
 				fprintf(stderr, "srtpd: too many --config\n");
@@ -739,7 +816,8 @@ static int setup(struct srtpd *d)
 		.add = k_add, .del = k_del, .update = k_update, .arg = d,
 	};
 	struct ng_ops ng_ops = {
-		.add = k_add, .del = k_del, .get = k_get, .arg = d,
+		.add = k_add, .del = k_del, .get = k_get, .update = k_update,
+		.log = ng_logline, .arg = d,
 	};
 	sigset_t set;
 	int rc;
@@ -769,6 +847,7 @@ static int setup(struct srtpd *d)
 	}
 	call_table_init(&d->calls, &ops);
 	ng_init(&d->ng, &ng_ops, &d->cfg, d->model);
+	d->ng.trust = d->trust;
 	if (d->ng_listen && (open_ng(d) || restore_state(d)))
 		return -1;
 	return open_socket(d);

@@ -5,6 +5,8 @@
  * kernel.  Every input that has a cookie must get a reply that starts
  * with that cookie and is one bencoded dictionary with a "result"; the
  * calls an input creates are deleted again and every stream with them.
+ * Requests may follow one another (NUL-separated): re-offers, answers of
+ * several branches, hold, deletes of one branch or with a delay.
  */
 
 #include <stdint.h>
@@ -58,11 +60,23 @@ static int f_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
 	return 0;
 }
 
+static int f_update(void *arg, const struct nfsrtp_stream_update *u,
+		    char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	if (u->id >= SLOTS || !used[u->id] || (!u->set_params && !u->match) ||
+	    (u->set_params && !u->nkeys))
+		abort();	/* a change of no stream, or of nothing */
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char xml[] =
 		"<sip><sec sec.srtp.enable=\"1\" sec.srtp.offer=\"1\"/></sip>";
-	struct ng_ops ops = { f_add, f_del, f_get, NULL };
+	struct ng_ops ops = { f_add, f_del, f_get, f_update, NULL, NULL };
 	static struct srtp_config cfg;
 	static bool loaded;
 	static struct ng ng;
@@ -78,6 +92,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		loaded = true;
 	}
 	ng_init(&ng, &ops, &cfg, NULL);
+	/* every address and port trusted: the fuzzer reaches the answers */
+	if (ng_parse_net("0.0.0.0/0", &ng.trust.nets[0], err, sizeof(err)) ||
+	    ng_parse_net("::/0", &ng.trust.nets[1], err, sizeof(err)))
+		abort();
+	ng.trust.nnets = 2;
+	ng.trust.port_min = 1;
 	/* the input may hold several requests, separated by NUL bytes */
 	while (size) {
 		const uint8_t *nl = memchr(data, '\0', size);
@@ -97,6 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += n + (nl != NULL);
 		size -= n + (nl != NULL);
 	}
+	if (ng_expire(&ng, 1000 + 86401))
+		abort();	/* a delete-delay outlived its bound */
 	ng_free(&ng);
 	if (live)
 		abort();	/* a stream outlived its call */

@@ -144,7 +144,7 @@ static void answer(const char *sdp, struct sdp *back)
 {
 	char *out;
 
-	ck_assert_msg(!bridge_answer(&br, sdp, strlen(sdp), &out, &plan, err,
+	ck_assert_msg(!bridge_answer(&br, sdp, strlen(sdp), NULL, &out, &plan, err,
 				     sizeof(err)), "%s", err);
 	parse(out, back);
 	free(out);
@@ -379,11 +379,11 @@ START_TEST(callee_answer_wrong)
 	char *out;
 
 	offer(offer_savp, &o, &fwd);
-	ck_assert_int_eq(bridge_answer(&br, wrong_tag, strlen(wrong_tag), &out,
+	ck_assert_int_eq(bridge_answer(&br, wrong_tag, strlen(wrong_tag), NULL, &out,
 				       &plan, err, sizeof(err)),
 			 BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "tag 7 was not offered"));
-	ck_assert_int_eq(bridge_answer(&br, two, strlen(two), &out, &plan, err,
+	ck_assert_int_eq(bridge_answer(&br, two, strlen(two), NULL, &out, &plan, err,
 				       sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "RFC 3264"));
 	{
@@ -394,12 +394,13 @@ START_TEST(callee_answer_wrong)
 
 		/* the kernel sends RTCP to the RTP address: refused, not bent */
 		ck_assert_int_eq(bridge_answer(&br, rtcp_away, strlen(rtcp_away),
-					       &out, &plan, err, sizeof(err)),
+					       NULL, &out, &plan, err,
+					       sizeof(err)),
 				 BRIDGE_REJECTED);
 		ck_assert_ptr_nonnull(strstr(err, "RTCP to another address (10.0.9.9)"));
 		ck_assert_uint_eq(plan.nflows, 0);
 	}
-	ck_assert_int_eq(bridge_answer(&br, "v=1\r\n", 5, &out, &plan, err,
+	ck_assert_int_eq(bridge_answer(&br, "v=1\r\n", 5, NULL, &out, &plan, err,
 				       sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "answer SDP"));
 	sdp_free(&fwd);

@@ -29,6 +29,10 @@ static const char answer_sdp[] =
 	"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
 	"m=audio 6000 RTP/AVP 0\r\n";
 
+/* where Kamailio saw the offer and the answer come from */
+#define FROM_A	"received-from", "\x01l3:IP48:10.0.1.2e"
+#define FROM_B	"received-from", "\x01l3:IP48:10.0.3.2e"
+
 /* ---- the kernel stand-in ---- */
 
 #define FAKE_MAX 64
@@ -36,11 +40,33 @@ static const char answer_sdp[] =
 struct fake {
 	struct nfsrtp_stream s[FAKE_MAX];
 	bool used[FAKE_MAX];
-	unsigned int adds, dels;
+	unsigned int adds, dels, updates, rekeys, rematches;
 	bool refuse;
 };
 
 static struct fake fake;
+
+/*
+ * As the kernel refuses: a second stream with the same match, or a second
+ * protect stream toward the same destination (its guard).
+ */
+static bool taken(const struct fake *f, const struct nfsrtp_stream *s,
+		  unsigned int self)
+{
+	unsigned int i;
+
+	for (i = 1; i < FAKE_MAX; i++) {
+		const struct nfsrtp_stream *o = &f->s[i];
+
+		if (!f->used[i] || i == self || o->family != s->family ||
+		    o->dport != s->dport || memcmp(o->daddr, s->daddr, 16))
+			continue;
+		if ((o->op == NF_SRTP_OP_PROTECT && s->op == NF_SRTP_OP_PROTECT) ||
+		    (o->op == s->op && !memcmp(o->saddr, s->saddr, 16)))
+			return true;
+	}
+	return false;
+}
 
 static int f_add(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
 		 char *err, size_t errlen)
@@ -51,6 +77,10 @@ static int f_add(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
 	if (f->refuse) {
 		snprintf(err, errlen, "no room (test)");
 		return -28;
+	}
+	if (taken(f, s, 0)) {
+		snprintf(err, errlen, "match taken (test)");
+		return -17;
 	}
 	for (i = 1; i < FAKE_MAX && f->used[i]; i++)
 		;
@@ -74,6 +104,53 @@ static int f_del(void *arg, uint32_t id)
 	f->used[id] = false;
 	f->dels++;
 	return 0;
+}
+
+/* STREAM_SET: the match and the keys change in place */
+static int f_update(void *arg, const struct nfsrtp_stream_update *u,
+		    char *err, size_t errlen)
+{
+	struct fake *f = arg;
+	struct nfsrtp_stream *s;
+
+	ck_assert_msg(u->id < FAKE_MAX && f->used[u->id], "set of unknown %u",
+		      u->id);
+	s = &f->s[u->id];
+	if (u->set_params) {
+		ck_assert_uint_gt(u->nkeys, 0);
+		s->flags = u->flags;
+		s->nkeys = u->nkeys;
+		memcpy(s->keys, u->keys, sizeof(s->keys));
+		f->rekeys++;
+	}
+	if (u->match) {
+		struct nfsrtp_stream m = *u->match;
+
+		m.op = s->op;
+		if (taken(f, &m, u->id)) {
+			snprintf(err, errlen, "match taken (test)");
+			return -17;
+		}
+		s->family = u->match->family;
+		memcpy(s->saddr, u->match->saddr, sizeof(s->saddr));
+		memcpy(s->daddr, u->match->daddr, sizeof(s->daddr));
+		s->dport = u->match->dport;
+		s->rtcp_dport = u->match->rtcp_dport;
+		f->rematches++;
+	}
+	ck_assert(u->set_params || u->match);
+	f->updates++;
+	return 0;
+}
+
+static char log_text[8192];
+
+static void f_log(void *arg, const char *line)
+{
+	size_t n = strlen(log_text);
+
+	(void)arg;
+	snprintf(log_text + n, sizeof(log_text) - n, "%s\n", line);
 }
 
 /* a process killed removes nothing */
@@ -122,10 +199,11 @@ static void setup(void)
 {
 	static const char xml[] =
 		"<sip><sec sec.srtp.enable=\"1\" sec.srtp.offer=\"1\"/></sip>";
-	struct ng_ops ops = { f_add, f_del, f_get, &fake };
+	struct ng_ops ops = { f_add, f_del, f_get, f_update, f_log, &fake };
 	char err[256];
 
 	memset(&fake, 0, sizeof(fake));
+	log_text[0] = '\0';
 	config_init(&cfg);
 	ck_assert(!config_load_buffer(&cfg, "t.cfg", xml, strlen(xml), err,
 				      sizeof(err)));
@@ -228,22 +306,33 @@ static bool str_has(const struct benc_node *n, const char *text)
 }
 
 static char last_answer_cookie[64];
+static char last_answer_sdp[256];
 
+/* A call with media ports of its own (two calls never share a match). */
 static void offer_answer(const char *id)
 {
 	const struct benc_node *r;
 	static unsigned int seq;
-	char c1[64], c2[64];
+	char c1[64], c2[64], o[512], a[256];
 
 	/* cookies have no space: the call id may */
 	snprintf(c1, sizeof(c1), "o-%u", ++seq);
 	snprintf(c2, sizeof(c2), "a-%u", seq);
-	r = send_req(c1, "command", "offer", "call-id", id, "from-tag", "ft",
-		     "sdp", offer_sdp, "transport-protocol", "RTP/AVP", NULL);
+	snprintf(o, sizeof(o),
+		 "v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		 "m=audio %u RTP/SAVP 0\r\n"
+		 "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		 "m=audio %u RTP/AVP 0\r\n", 4000 + 2 * seq, 4000 + 2 * seq);
+	snprintf(a, sizeof(a),
+		 "v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		 "m=audio %u RTP/AVP 0\r\n", 6000 + 2 * seq);
+	r = send_req(c1, "command", "offer", FROM_A, "call-id", id, "from-tag", "ft",
+		     "sdp", o, "transport-protocol", "RTP/AVP", NULL);
 	result_is(r, "ok");
 	snprintf(last_answer_cookie, sizeof(last_answer_cookie), "%s", c2);
-	r = send_req(c2, "command", "answer", "call-id", id, "from-tag", "ft",
-		     "to-tag", "tt", "sdp", answer_sdp, NULL);
+	snprintf(last_answer_sdp, sizeof(last_answer_sdp), "%s", a);
+	r = send_req(c2, "command", "answer", FROM_B, "call-id", id, "from-tag", "ft",
+		     "to-tag", "tt", "sdp", a, NULL);
 	result_is(r, "ok");
 }
 
@@ -264,7 +353,7 @@ START_TEST(mixed_call)
 	const struct benc_node *r, *s;
 	char daddr[INET_ADDRSTRLEN];
 
-	r = send_req("c1", "command", "offer", "call-id", "call1",
+	r = send_req("c1", "command", "offer", FROM_A, "call-id", "call1",
 		     "from-tag", "ft", "sdp", offer_sdp,
 		     "flags", "\x01l13:trust-address7:RTP/AVPe", NULL);
 	result_is(r, "ok");
@@ -273,7 +362,7 @@ START_TEST(mixed_call)
 	ck_assert(!str_has(s, "a=crypto"));
 	ck_assert_uint_eq(fake.adds, 0);	/* nothing before the answer */
 
-	r = send_req("c2", "command", "answer", "call-id", "call1",
+	r = send_req("c2", "command", "answer", FROM_B, "call-id", "call1",
 		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp, NULL);
 	result_is(r, "ok");
 	s = benc_get(r, "sdp");
@@ -341,8 +430,8 @@ START_TEST(retransmission)
 	/* a retransmitted answer does not install twice */
 	offer_answer("y");
 	ck_assert_uint_eq(fake.adds, 4);
-	r = send_req(last_answer_cookie, "command", "answer", "call-id", "y", "sdp",
-		     answer_sdp, NULL);
+	r = send_req(last_answer_cookie, "command", "answer", FROM_B, "call-id", "y", "sdp",
+		     last_answer_sdp, NULL);
 	result_is(r, "ok");
 	ck_assert_uint_eq(fake.adds, 4);
 }
@@ -365,34 +454,34 @@ START_TEST(bad_requests)
 	error_has(send_raw("k4 d7:commandi1ee", 17), "\"command\": not a string");
 	error_has(send_req("k5", "command", "frobnicate", NULL),
 		  "Unrecognized command");
-	error_has(send_req("k6", "command", "offer", "from-tag", "f", "sdp",
+	error_has(send_req("k6", "command", "offer", FROM_A, "from-tag", "f", "sdp",
 			   offer_sdp, NULL), "missing \"call-id\"");
-	error_has(send_req("k7", "command", "offer", "call-id", "c",
+	error_has(send_req("k7", "command", "offer", FROM_A, "call-id", "c",
 			   "from-tag", "f", NULL), "missing \"sdp\"");
-	error_has(send_req("k8", "command", "offer", "call-id", "c",
+	error_has(send_req("k8", "command", "offer", FROM_A, "call-id", "c",
 			   "from-tag", "f", "sdp", "\x01i5e", NULL),
 		  "\"sdp\": not a string");
-	error_has(send_req("k9", "command", "offer", "call-id", "c",
+	error_has(send_req("k9", "command", "offer", FROM_A, "call-id", "c",
 			   "from-tag", "f", "sdp", "garbage", NULL),
 		  "offer SDP");
-	error_has(send_req("k10", "command", "answer", "call-id", "nope",
+	error_has(send_req("k10", "command", "answer", FROM_B, "call-id", "nope",
 			   "sdp", answer_sdp, NULL), "Unknown call-id");
 	ck_assert_str_eq(ng.last_error, "answer nope: Unknown call-id");
 	error_has(send_req("k11", "command", "query", "call-id", "nope", NULL),
 		  "Unknown call-id");
-	error_has(send_req("k12", "command", "offer", "call-id", "c",
+	error_has(send_req("k12", "command", "offer", FROM_A, "call-id", "c",
 			   "from-tag", "f", "sdp", offer_sdp,
 			   "transport-protocol", "UDP/TLS/RTP/SAVPF", NULL),
 		  "not supported");
-	error_has(send_req("k13", "command", "offer", "call-id", "c",
+	error_has(send_req("k13", "command", "offer", FROM_A, "call-id", "c",
 			   "from-tag", "f", "sdp", offer_sdp,
 			   "SDES", "\x01l7:only-XYe", NULL), "unknown suite");
-	error_has(send_req("k14", "command", "offer", "call-id", "c",
+	error_has(send_req("k14", "command", "offer", FROM_A, "call-id", "c",
 			   "from-tag", "f", "sdp", offer_sdp,
 			   "model", "IP_999", NULL), "unknown phone model");
 	error_has(send_req("k15", "command", "list", "limit", "x", NULL),
 		  "not a count");
-	error_has(send_req("k16", "command", "offer", "call-id", "a\nb",
+	error_has(send_req("k16", "command", "offer", FROM_A, "call-id", "a\nb",
 			   "from-tag", "f", "sdp", offer_sdp, NULL),
 		  "control characters");
 	/* unknown keys are ignored */
@@ -409,11 +498,11 @@ START_TEST(kernel_refuses)
 {
 	const struct benc_node *r;
 
-	r = send_req("o", "command", "offer", "call-id", "k", "from-tag", "f",
+	r = send_req("o", "command", "offer", FROM_A, "call-id", "k", "from-tag", "f",
 		     "sdp", offer_sdp, "transport-protocol", "RTP/AVP", NULL);
 	result_is(r, "ok");
 	fake.refuse = true;
-	r = send_req("a", "command", "answer", "call-id", "k", "sdp",
+	r = send_req("a", "command", "answer", FROM_B, "call-id", "k", "sdp",
 		     answer_sdp, NULL);
 	error_has(r, "the kernel refused a stream: no room");
 	ck_assert_uint_eq(live(), 0);
@@ -437,11 +526,11 @@ START_TEST(phone_model)
 	ck_assert(!ng_model_from_ua("x-SPIP_9999999-", 15, m, sizeof(m)));
 
 	/* an IP_300 has no SRTP: the phone gets the plain alternative */
-	r = send_req("o", "command", "offer", "call-id", "m", "from-tag", "f",
+	r = send_req("o", "command", "offer", FROM_A, "call-id", "m", "from-tag", "f",
 		     "sdp", offer_sdp, "transport-protocol", "RTP/AVP",
 		     "user-agent", "PolycomSoundPointIP-SPIP_300-UA/2.0", NULL);
 	result_is(r, "ok");
-	r = send_req("a", "command", "answer", "call-id", "m", "sdp",
+	r = send_req("a", "command", "answer", FROM_B, "call-id", "m", "sdp",
 		     answer_sdp, NULL);
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 0 RTP/SAVP 0\r\n"));
@@ -457,7 +546,7 @@ START_TEST(state_file)
 {
 	char path[] = "/tmp/ng-state-XXXXXX", err[256];
 	const struct benc_node *r;
-	struct ng_ops ops = { f_add, f_del, f_get, &fake };
+	struct ng_ops ops = { f_add, f_del, f_get, f_update, f_log, &fake };
 	struct ng again;
 	FILE *f;
 	int fd = mkstemp(path);
@@ -513,6 +602,280 @@ START_TEST(state_file)
 }
 END_TEST
 
+/* The crypto line of SDP reply @r (its first a=crypto), into @out. */
+static void crypto_of(const struct benc_node *r, char *out, size_t size)
+{
+	const struct benc_node *sdp = benc_get(r, "sdp");
+	char *text, *p, *e;
+
+	ck_assert_ptr_nonnull(sdp);
+	text = strndup(sdp->s, sdp->len);
+	p = strstr(text, "a=crypto:");
+	ck_assert_ptr_nonnull(p);
+	e = strstr(p, "\r\n");
+	ck_assert_ptr_nonnull(e);
+	*e = '\0';
+	snprintf(out, size, "%s", p);
+	free(text);
+}
+
+static const struct benc_node *offer_from_a(const char *cookie, const char *id,
+					    const char *sdp)
+{
+	return send_req(cookie, "command", "offer", FROM_A, "call-id", id,
+			"from-tag", "ft", "sdp", sdp, "transport-protocol",
+			"RTP/AVP", NULL);
+}
+
+static const struct benc_node *answer_from(const char *cookie, const char *id,
+					   const char *tag, const char *from,
+					   const char *sdp)
+{
+	return send_req(cookie, "command", "answer", "received-from", from,
+			"call-id", id, "from-tag", "ft", "to-tag", tag,
+			"sdp", sdp, NULL);
+}
+
+static unsigned int count_op(uint8_t op)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_MAX; i++)
+		n += fake.used[i] && fake.s[i].op == op;
+	return n;
+}
+
+/*
+ * Early media: the 183's answer and then the 200's, same to-tag.  The
+ * second keeps every stream and the caller's key; a 200 that moves the
+ * callee's port changes the streams in place, never remove-then-add.
+ */
+START_TEST(early_media_then_200)
+{
+	static const char moved[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6100 RTP/AVP 0\r\n";
+	char k183[256], k200[256], kmoved[256];
+	const struct benc_node *r;
+	char daddr[INET_ADDRSTRLEN];
+
+	result_is(offer_from_a("o", "em", offer_sdp), "ok");
+	r = answer_from("a183", "em", "tt", "\x01l3:IP48:10.0.3.2e", answer_sdp);
+	result_is(r, "ok");
+	crypto_of(r, k183, sizeof(k183));
+	ck_assert_uint_eq(live(), 2);
+	r = answer_from("a200", "em", "tt", "\x01l3:IP48:10.0.3.2e", answer_sdp);
+	result_is(r, "ok");
+	crypto_of(r, k200, sizeof(k200));
+	ck_assert_str_eq(k183, k200);		/* the caller's key stays */
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(fake.updates, 0);	/* nothing changed */
+
+	r = answer_from("a200b", "em", "tt", "\x01l3:IP48:10.0.3.2e", moved);
+	result_is(r, "ok");
+	crypto_of(r, kmoved, sizeof(kmoved));
+	ck_assert_str_eq(k183, kmoved);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(fake.rematches, 1);	/* the unprotect stream */
+	ck_assert_uint_eq(fake.rekeys, 0);
+	inet_ntop(AF_INET, fake.s[1].daddr, daddr, sizeof(daddr));
+	ck_assert_str_eq(daddr, "10.0.3.2");
+	ck_assert_uint_eq(fake.s[1].dport, 6100);
+	ck_assert_ptr_nonnull(strstr(log_text, "call em: answer to-tag tt"));
+	ck_assert_ptr_null(strstr(log_text, "inline"));
+}
+END_TEST
+
+/*
+ * A forked call: two callees answer with their own to-tags.  Each branch
+ * gets its own key toward the caller (one key for two forks would let
+ * one callee make the router reuse keystream toward the caller).  The
+ * losing fork's delete removes its branch only; the BYE the whole call.
+ */
+START_TEST(forked_call)
+{
+	static const char b2_sdp[] =
+		"v=0\r\no=gw2 5 5 IN IP4 10.0.3.3\r\ns=-\r\nc=IN IP4 10.0.3.3\r\nt=0 0\r\n"
+		"m=audio 7000 RTP/AVP 0\r\n";
+	char k1[256], k2[256];
+	const struct benc_node *r;
+
+	result_is(offer_from_a("o", "fork", offer_sdp), "ok");
+	r = answer_from("a1", "fork", "t1", "\x01l3:IP48:10.0.3.2e", answer_sdp);
+	result_is(r, "ok");
+	crypto_of(r, k1, sizeof(k1));
+	r = answer_from("a2", "fork", "t2", "\x01l3:IP48:10.0.3.3e", b2_sdp);
+	result_is(r, "ok");
+	crypto_of(r, k2, sizeof(k2));
+	ck_assert_str_ne(k1, k2);
+	/*
+	 * The caller's direction is taken over by the later answer (one
+	 * protect stream per destination: its guard): new source, new key.
+	 */
+	ck_assert_uint_eq(live(), 3);
+	ck_assert_uint_eq(count_op(NF_SRTP_OP_PROTECT), 1);
+	ck_assert_uint_eq(fake.rematches, 1);
+	ck_assert_uint_eq(fake.rekeys, 1);
+	ck_assert_uint_eq(fake.dels, 0);
+
+	/* the first fork is CANCELled: its 487 deletes its branch */
+	r = send_req("d1", "command", "delete", "call-id", "fork",
+		     "from-tag", "ft", "to-tag", "t1", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_ptr_nonnull(ng_find(&ng, "fork"));
+	ck_assert_uint_eq(fake.s[3].dport, 7000);	/* t2's stay */
+	ck_assert(fake.used[2] && fake.used[3]);
+	/* the BYE from the callee: its tag is the from-tag then */
+	r = send_req("d2", "command", "delete", "call-id", "fork",
+		     "from-tag", "t2", "to-tag", "ft", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_ptr_null(ng_find(&ng, "fork"));
+}
+END_TEST
+
+/*
+ * Hold by c=0.0.0.0 (RFC 2543 style, Polycom's and many gateways'): the
+ * streams keep the addresses they had; none becomes a wildcard match.
+ */
+START_TEST(hold_keeps_addresses)
+{
+	static const char hold_offer[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=sendonly\r\n"
+		"m=audio 4000 RTP/AVP 0\r\n";
+	static const uint8_t zero[16];
+	unsigned int i;
+
+	result_is(offer_from_a("o", "hold", offer_sdp), "ok");
+	result_is(answer_from("a", "hold", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+	result_is(offer_from_a("o2", "hold", hold_offer), "ok");
+	result_is(answer_from("a2", "hold", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	for (i = 0; i < FAKE_MAX; i++) {
+		if (!fake.used[i])
+			continue;
+		ck_assert_msg(memcmp(fake.s[i].saddr, zero, 4) &&
+			      memcmp(fake.s[i].daddr, zero, 4),
+			      "stream %u matches 0.0.0.0", i);
+	}
+	/* a call that starts on hold has no address to match: nothing */
+	result_is(offer_from_a("o3", "held", hold_offer), "ok");
+	result_is(answer_from("a3", "held", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+}
+END_TEST
+
+/*
+ * A caller's SDP names a third party's address and port (a DNS server):
+ * refused before anything is forwarded or installed.  So are a callee's
+ * answer from elsewhere than its signalling source and a port below the
+ * media range; a configured media network lets a gateway's media address
+ * differ from its signalling address.
+ */
+START_TEST(hostile_media_addresses)
+{
+	static const char dns_offer[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 192.0.2.53\r\nt=0 0\r\n"
+		"m=audio 53 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	static const char low_port[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 53 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	static const char elsewhere[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.9.9\r\ns=-\r\nc=IN IP4 10.0.9.9\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\n";
+	const struct benc_node *r;
+	char err[128];
+
+	error_has(offer_from_a("o1", "h", dns_offer),
+		  "media address 192.0.2.53 is neither the address the SDP came from (10.0.1.2)");
+	ck_assert_ptr_null(ng_find(&ng, "h"));
+	error_has(offer_from_a("o2", "h", low_port),
+		  "media port 53 (RTCP 54) is outside the media port range 1024-65535");
+	/* no received-from: only media networks are trusted */
+	error_has(send_req("o3", "command", "offer", "call-id", "h",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL),
+		  "no received-from");
+	error_has(send_req("o4", "command", "offer", "call-id", "h",
+			   "from-tag", "ft", "sdp", offer_sdp,
+			   "received-from", "\x01l3:IP44:nopee", NULL),
+		  "\"received-from\"");
+
+	result_is(offer_from_a("o5", "h", offer_sdp), "ok");
+	r = answer_from("a1", "h", "tt", "\x01l3:IP48:10.0.3.2e", elsewhere);
+	error_has(r, "the callee's media address 10.0.9.9 is neither");
+	ck_assert_uint_eq(fake.adds, 0);
+	ck_assert_uint_eq(live(), 0);
+
+	ck_assert(!ng_parse_net("10.0.9.0/24", &ng.trust.nets[0], err,
+				sizeof(err)));
+	ng.trust.nnets = 1;
+	r = answer_from("a2", "h", "tt", "\x01l3:IP48:10.0.3.2e", elsewhere);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 2);
+
+	ck_assert_int_eq(ng_parse_net("10.0.9.0/33", &ng.trust.nets[1], err,
+				      sizeof(err)), -1);
+	ck_assert_int_eq(ng_parse_net("example.com", &ng.trust.nets[1], err,
+				      sizeof(err)), -1);
+	ck_assert(!ng_parse_net("fd00::/8", &ng.trust.nets[1], err,
+				sizeof(err)));
+	ck_assert_int_eq(ng_parse_ports("2000-1000", &ng.trust, err,
+					sizeof(err)), -1);
+	ck_assert_int_eq(ng_parse_ports("0-100", &ng.trust, err,
+					sizeof(err)), -1);
+	ck_assert(!ng_parse_ports("10000-20000", &ng.trust, err, sizeof(err)));
+	error_has(offer_from_a("o6", "h2", offer_sdp), "10000-20000");
+}
+END_TEST
+
+/*
+ * A CANCEL crossing the 200: the delete with delete-delay leaves the call
+ * (and its streams, transforming) until the delay runs out, so the
+ * answer that follows still finds it.
+ */
+START_TEST(delete_delay)
+{
+	const struct benc_node *r;
+
+	result_is(offer_from_a("o", "dd", offer_sdp), "ok");
+	r = send_req("d", "command", "delete", "call-id", "dd", "from-tag", "ft",
+		     "delete-delay", "\x01i5e", NULL);
+	result_is(r, "ok");
+	ck_assert_int_eq(ng_expire(&ng, now), now + 5);
+	result_is(answer_from("a", "dd", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+	/* the answer made the call live again; its BYE deletes it later */
+	ck_assert_int_eq(ng_expire(&ng, now + 10), 0);
+	ck_assert_uint_eq(live(), 2);
+	r = send_req("d2", "command", "delete", "call-id", "dd",
+		     "delete-delay", "\x01i5e", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_int_eq(ng_expire(&ng, now + 4), now + 5);
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_int_eq(ng_expire(&ng, now + 5), 0);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_ptr_null(ng_find(&ng, "dd"));
+	result_is(offer_from_a("o2", "dd2", offer_sdp), "ok");
+	error_has(send_req("d4", "command", "delete", "call-id", "dd2",
+			   "delete-delay", "\x01i-1e", NULL), "delete-delay");
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -526,6 +889,11 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, kernel_refuses);
 	tcase_add_test(t, phone_model);
 	tcase_add_test(t, state_file);
+	tcase_add_test(t, early_media_then_200);
+	tcase_add_test(t, forked_call);
+	tcase_add_test(t, hold_keeps_addresses);
+	tcase_add_test(t, hostile_media_addresses);
+	tcase_add_test(t, delete_delay);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -102,7 +102,7 @@ expect_match 'ng offer c: offer SDP: line 1' "$(cat "$tmp/r.log")"
 step "mixed call: phone A offers SRTP, gateway B answers plain RTP"
 offer_sdp 10.0.1.1 IP4 4000 "$KA" avp >"$tmp/a.offer"
 out=$(ng command=offer call-id=mixed-1 from-tag=a1 sdp=@"$tmp/a.offer" \
-	'flags:=["trust-address"]' transport-protocol=RTP/AVP \
+	'received-from:=["IP4","10.0.1.1"]' 'flags:=["trust-address"]' transport-protocol=RTP/AVP \
 	'SDES:=["no-AES_CM_128_HMAC_SHA1_32"]' user-agent=PolycomSoundPointIP-SPIP_601-UA/3.1)
 [ "$(result "$out")" = ok ] || fail "offer: $out"
 sdp_of "$out" "$tmp/b.offer"
@@ -110,7 +110,8 @@ grep -q '^m=audio 4000 RTP/AVP 0 101' "$tmp/b.offer" || fail "offer to B: $(cat 
 ! grep -q 'a=crypto' "$tmp/b.offer" || fail "crypto toward the gateway"
 grep -c '^m=' "$tmp/b.offer" | grep -qx 1 || fail "one m-line toward B expected"
 answer_sdp 10.0.2.1 IP4 5000 >"$tmp/b.answer"
-out=$(ng command=answer call-id=mixed-1 from-tag=a1 to-tag=b1 sdp=@"$tmp/b.answer")
+out=$(ng command=answer call-id=mixed-1 from-tag=a1 to-tag=b1 sdp=@"$tmp/b.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
 [ "$(result "$out")" = ok ] || fail "answer: $out"
 sdp_of "$out" "$tmp/a.answer"
 grep -q '^m=audio 5000 RTP/SAVP 0 101' "$tmp/a.answer" || fail "answer to A: $(cat "$tmp/a.answer")"
@@ -144,16 +145,64 @@ out=$(ng command=query call-id=mixed-1)
 [ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
 ! grep -q mixed-1 "$tmp/ng.state" || fail "deleted call still in the state file"
 
+step "early media, then a fork: streams changed in place, never re-added"
+ids() { r -j stream show | python3 -c 'import json,sys; print(" ".join(sorted(str(s["id"]) for s in json.load(sys.stdin))))'; }
+offer_sdp 10.0.1.1 IP4 4020 "$KA" avp >"$tmp/a.offer"
+out=$(ng command=offer call-id=em-3 from-tag=a3 sdp=@"$tmp/a.offer" \
+	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+answer_sdp 10.0.2.1 IP4 5020 >"$tmp/b.answer"
+# the 183's answer, then the 200's of the same branch (same to-tag)
+out=$(ng command=answer call-id=em-3 from-tag=a3 to-tag=b3 sdp=@"$tmp/b.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
+[ "$(result "$out")" = ok ] || fail "183 answer: $out"
+sdp_of "$out" "$tmp/a.answer183"
+K183=$(key_of "$tmp/a.answer183")
+before=$(ids)
+out=$(ng command=answer call-id=em-3 from-tag=a3 to-tag=b3 sdp=@"$tmp/b.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
+[ "$(result "$out")" = ok ] || fail "200 answer: $out"
+sdp_of "$out" "$tmp/a.answer200"
+[ "$(key_of "$tmp/a.answer200")" = "$K183" ] || fail "the 200 changed A's key"
+[ "$(ids)" = "$before" ] || fail "streams re-added: $before -> $(ids)"
+echo "    183 and 200: one key toward A, streams $before kept"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4020 5020 50 - "$K183" 0x0a0b0c01
+# a second fork answers from the same gateway on another port: the
+# direction toward A moves to it in place (new source port, new key)
+answer_sdp 10.0.2.1 IP4 5022 >"$tmp/b2.answer"
+out=$(ng command=answer call-id=em-3 from-tag=a3 to-tag=b4 sdp=@"$tmp/b2.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
+[ "$(result "$out")" = ok ] || fail "fork answer: $out"
+sdp_of "$out" "$tmp/a.answer2"
+K2=$(key_of "$tmp/a.answer2")
+[ -n "$K2" ] && [ "$K2" != "$K183" ] || fail "the fork shares A's key"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4020 5022 50 - "$K2" 0x0a0b0c02
+flow nfsrtp-a nfsrtp-b 10.0.2.1 5022 4020 50 "$KA" - 0x0a0b0c03
+# the losing fork's 487: its branch goes, the winner's streams stay
+[ "$(result "$(ng command=delete call-id=em-3 from-tag=a3 to-tag=b3)")" = ok ] || fail "delete b3"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4020 5022 50 - "$K2" 0x0a0b0c04
+[ "$(result "$(ng command=delete call-id=em-3 from-tag=a3 to-tag=b4)")" = ok ] || fail "delete b4"
+[ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
+
+step "a hostile offer aims media at a third party: refused, nothing installed"
+offer_sdp 10.0.2.1 IP4 53 "$KA" >"$tmp/evil.offer"
+out=$(ng command=offer call-id=evil from-tag=e sdp=@"$tmp/evil.offer" \
+	'received-from:=["IP4","10.0.1.1"]')
+expect_match 'media address 10.0.2.1 is neither the address the SDP came from' "$(result "$out")"
+[ "$(r -j stream show)" = "[]" ] || fail "streams: $(r stream show)"
+
 step "SRTP on both legs (IPv6): each leg its own keys, R re-encrypts"
 offer_sdp fd00:1::1 IP6 4010 "$KA2" >"$tmp/a.offer"
-out=$(ng command=offer call-id=srtp-2 from-tag=a2 sdp=@"$tmp/a.offer")
+out=$(ng command=offer call-id=srtp-2 from-tag=a2 sdp=@"$tmp/a.offer" \
+	'received-from:=["IP6","fd00:1::1"]')
 [ "$(result "$out")" = ok ] || fail "offer: $out"
 sdp_of "$out" "$tmp/b.offer"
 grep -q '^m=audio 4010 RTP/SAVP 0 101' "$tmp/b.offer" || fail "offer to B: $(cat "$tmp/b.offer")"
 KRB=$(key_of "$tmp/b.offer")
 [ -n "$KRB" ] && [ "$KRB" != "$KA2" ] || fail "no key of our own toward B"
 answer_sdp fd00:2::1 IP6 5010 "$KB" >"$tmp/b.answer"
-out=$(ng command=answer call-id=srtp-2 from-tag=a2 to-tag=b2 sdp=@"$tmp/b.answer")
+out=$(ng command=answer call-id=srtp-2 from-tag=a2 to-tag=b2 sdp=@"$tmp/b.answer" \
+	'received-from:=["IP6","fd00:2::1"]')
 [ "$(result "$out")" = ok ] || fail "answer: $out"
 sdp_of "$out" "$tmp/a.answer"
 KRA=$(key_of "$tmp/a.answer")
@@ -168,8 +217,10 @@ flow nfsrtp-b nfsrtp-a fd00:1::1 4010 5010 200 "$KB" "$KRA"
 step "a retransmitted delete is answered from the cache; SIGTERM leaves nothing"
 expect_match '"result": "ok"' "$(ng --cookie dup1 command=delete call-id=srtp-2)"
 expect_match '"result": "ok"' "$(ng --cookie dup1 command=delete call-id=srtp-2)"
-out=$(ng command=offer call-id=left from-tag=l sdp=@"$tmp/a.offer")
-out=$(ng command=answer call-id=left to-tag=l sdp=@"$tmp/b.answer")
+out=$(ng command=offer call-id=left from-tag=l sdp=@"$tmp/a.offer" \
+	'received-from:=["IP6","fd00:1::1"]')
+out=$(ng command=answer call-id=left to-tag=l sdp=@"$tmp/b.answer" \
+	'received-from:=["IP6","fd00:2::1"]')
 [ "$(result "$out")" = ok ] || fail "answer: $out"
 kill -TERM "$RPID"
 rc=0
