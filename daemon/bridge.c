@@ -254,21 +254,51 @@ static int decide_a(struct bridge *b, const struct sdp *ans,
 
 /*
  * Whether A's leg can be answered at all: found out now, so that the
- * proxy can refuse the call (488) before it is forwarded.
+ * proxy can refuse the call (488) before it is forwarded.  *@out (free
+ * it, negotiate_result_wipe() first) says how.
  */
-static int check_a(struct bridge *b, char *err, size_t errlen)
+static int check_a(struct bridge *b, struct neg_result **out, char *err,
+		   size_t errlen)
 {
 	struct neg_result *ra = calloc(1, sizeof(*ra));
 	int rc;
 
+	*out = NULL;
 	if (!ra) {
 		errmsg_set(err, errlen, "out of memory");
 		return -1;
 	}
 	rc = decide_a(b, &b->a_offer, NULL, ra, err, errlen);
-	negotiate_result_wipe(ra);
-	free(ra);
-	return rc;
+	if (rc) {
+		negotiate_result_wipe(ra);
+		free(ra);
+		return rc;
+	}
+	*out = ra;
+	return 0;
+}
+
+/* What A's leg of each RTP group will be, for guards from the offer on. */
+static void note_a_legs(struct bridge *b, const struct neg_result *ra)
+{
+	size_t i, k;
+
+	for (i = 0; i < ra->nstreams; i++) {
+		const struct neg_stream *s = &ra->streams[i];
+
+		for (k = 0; k < b->ngroups; k++) {
+			struct bridge_group *g = &b->groups[k];
+
+			if ((int)s->index != g->a.secure &&
+			    (int)s->index != g->a.plain)
+				continue;
+			g->a_srtp = s->srtp;
+			g->a_conn = s->remote_conn;
+			g->a_port = s->remote_port;
+			g->a_rtcp_port = s->remote_rtcp_port;
+			g->a_mux = s->rtcp_mux;
+		}
+	}
 }
 
 int bridge_offer(struct bridge *b, const struct srtp_policy *p,
@@ -276,6 +306,7 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		 char **out, char *err, size_t errlen)
 {
 	struct neg_group groups[NEG_MEDIA_MAX];
+	struct neg_result *ra = NULL;
 	char why[256];
 	struct sdp fwd;
 	size_t i;
@@ -297,7 +328,7 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 			b->a_offer.nmedia, NEG_MEDIA_MAX);
 		return -1;
 	}
-	rc = check_a(b, err, errlen);
+	rc = check_a(b, &ra, err, errlen);
 	if (rc)
 		return rc;
 	if (copy_session(&fwd, &b->a_offer))
@@ -314,7 +345,7 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		if (g->rtp) {
 			rc = offer_group(b, g, &fwd, err, errlen);
 			if (rc)
-				goto fail;
+				goto out;
 		} else {
 			for (k = 0; k < (int)b->a_offer.nmedia; k++)
 				if ((k == g->a.secure || k == g->a.plain) &&
@@ -324,15 +355,18 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		g->b_count = (unsigned int)fwd.nmedia - g->b_first;
 	}
 	b->b_nmedia = fwd.nmedia;
+	note_a_legs(b, ra);
 	*out = sdp_format(&fwd);
 	if (!*out)
 		goto oom;
-	sdp_free(&fwd);
-	return 0;
+	rc = 0;
+	goto out;
 oom:
 	errmsg_set(err, errlen, "out of memory");
 	rc = -1;
-fail:
+out:
+	negotiate_result_wipe(ra);
+	free(ra);
 	sdp_free(&fwd);
 	return rc;
 }

@@ -60,6 +60,12 @@ struct bridge_group {
 	unsigned int b_count;
 	struct srtp_policy pb;		/* B's leg: policy and options */
 	struct neg_offer offer;		/* our offer toward B for it */
+	/* A's leg as A's policy answers it, known from the offer on */
+	bool a_srtp;
+	struct sdp_conn a_conn;
+	unsigned int a_port;
+	unsigned int a_rtcp_port;
+	bool a_mux;
 };
 
 struct bridge {

@@ -21,6 +21,14 @@
 #define ERR_MAX		512
 #define DEFAULT_LIFETIME_BITS	31
 
+void ng_trust_defaults(struct ng_trust *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->port_min = NG_PORT_MIN;
+	t->port_max = 65535;
+	t->guard_tail = NG_GUARD_TAIL;
+}
+
 void ng_init(struct ng *n, const struct ng_ops *ops,
 	     const struct srtp_config *cfg, const char *model)
 {
@@ -28,8 +36,7 @@ void ng_init(struct ng *n, const struct ng_ops *ops,
 	n->ops = *ops;
 	n->cfg = cfg;
 	n->model = model;
-	n->trust.port_min = NG_PORT_MIN;
-	n->trust.port_max = 65535;
+	ng_trust_defaults(&n->trust);
 	/* no entropy: digests still tell keys apart, only predictably */
 	if (getrandom(n->sum_key, sizeof(n->sum_key), 0) !=
 	    sizeof(n->sum_key))
@@ -174,6 +181,8 @@ static void call_free(struct ng *n, struct ng_call *c)
 	free(c);
 }
 
+static bool call_close(struct ng *n, struct ng_call *c, time_t now);
+
 time_t ng_expire(struct ng *n, time_t now)
 {
 	struct ng_call *c, *next;
@@ -181,15 +190,19 @@ time_t ng_expire(struct ng *n, time_t now)
 
 	for (c = n->calls; c; c = next) {
 		next = c->next;
-		if (!c->delete_at)
-			continue;
-		if (c->delete_at <= now) {
+		if (c->delete_at && c->delete_at <= now) {
+			if (c->closing) {
+				ng_log(n, "call %s: its guards removed", c->id);
+				call_free(n, c);
+				continue;
+			}
 			ng_log(n, "call %s: deleted after its delete-delay (%u streams)",
 			       c->id, c->nstreams);
-			call_free(n, c);
-		} else if (!due || c->delete_at < due) {
-			due = c->delete_at;
+			if (!call_close(n, c, now))
+				continue;	/* freed */
 		}
+		if (c->delete_at && (!due || c->delete_at < due))
+			due = c->delete_at;
 	}
 	return due;
 }
@@ -709,77 +722,6 @@ static struct ng_call *new_call(struct req *q, const char *id)
 	return c;
 }
 
-static int cmd_offer(struct req *q)
-{
-	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
-	const struct benc_node *sdp;
-	struct bridge_opts opts;
-	struct srtp_policy p;
-	struct sdp_conn src;
-	struct bridge *br;
-	struct ng_call *c;
-	char *fwd;
-	int rc;
-
-	if (get_str(q, "call-id", id, sizeof(id), true) ||
-	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
-	    !(sdp = get_sdp(q)) || parse_options(q, &opts) ||
-	    request_model(q, model, sizeof(model)) ||
-	    request_source(q, &src))
-		return -1;
-	if (policy_build(q->n->cfg, model[0] ? model : NULL, &p, q->err,
-			 ERR_MAX))
-		return -1;
-	br = calloc(1, sizeof(*br));
-	if (!br) {
-		errmsg_set(q->err, ERR_MAX, "out of memory");
-		return -1;
-	}
-	rc = bridge_offer(br, &p, &opts, sdp->s, sdp->len, &fwd, q->err,
-			  ERR_MAX);
-	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
-		explicit_bzero(fwd, strlen(fwd));
-		free(fwd);
-		rc = -1;
-	}
-	if (rc) {
-		bridge_free(br);
-		free(br);
-		return -1;
-	}
-	c = ng_find(q->n, id);
-	if (!c)
-		c = new_call(q, id);
-	if (!c) {
-		bridge_free(br);
-		free(br);
-		explicit_bzero(fwd, strlen(fwd));
-		free(fwd);
-		return -1;
-	}
-	/*
-	 * A re-offer replaces the pending one; installed streams stay until
-	 * its answer changes them in place.
-	 */
-	ng_log(q->n, "call %s: %s from-tag %s, model %s, %zu media, %s",
-	       id, c->br ? "re-offer" : "offer", tag, p.model->name,
-	       br->ngroups, opts.transport == BRIDGE_RTP ? "RTP toward the callee" :
-	       opts.transport == BRIDGE_SRTP ? "SRTP toward the callee" :
-	       "the callee's leg as offered");
-	drop_bridge(c);
-	c->br = br;
-	c->offered = true;
-	c->delete_at = 0;
-	c->a_src = src;
-	snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
-	snprintf(c->model, sizeof(c->model), "%s", p.model->name);
-	benc_cstr(q->out, "sdp");
-	benc_cstr(q->out, fwd);
-	explicit_bzero(fwd, strlen(fwd));
-	free(fwd);
-	return 0;
-}
-
 /* ---- the plan into kernel streams ---- */
 
 static int flow_match(const struct bridge_flow *f, struct ng_match *m,
@@ -953,6 +895,240 @@ static int change_stream(struct req *q, struct ng_stream *st,
 	st->match = *m;
 	st->crypto_sum = sum;
 	q->n->generation++;
+	return 0;
+}
+
+/* ---- guards: no media in clear toward an SRTP leg, at either end ---- */
+
+/* A guard toward @m's destination: its own source, a key nobody has. */
+static int guard_stream(const struct ng_match *m, bool mux,
+			struct nfsrtp_stream *s)
+{
+	struct sdes_key k;
+
+	memset(s, 0, sizeof(*s));
+	s->op = NF_SRTP_OP_PROTECT;
+	stream_of_match(m, s);
+	memcpy(s->saddr, m->daddr, sizeof(s->saddr));
+	s->suite = (uint32_t)SDES_AES_CM_128_HMAC_SHA1_80;
+	s->flags = mux ? NF_SRTP_F_RTCP_MUX : 0;
+	if (negotiate_new_key(SDES_AES_CM_128_HMAC_SHA1_80, &k))
+		return -1;
+	s->nkeys = 1;
+	memcpy(s->keys[0].key, k.key, k.key_len);
+	memcpy(s->keys[0].salt, k.salt, k.salt_len);
+	s->keys[0].key_len = k.key_len;
+	s->keys[0].salt_len = k.salt_len;
+	sdes_key_wipe(&k);
+	return 0;
+}
+
+/* Whether a stream of @c already protects toward @m's destination. */
+static bool guarded(const struct ng_call *c, const struct ng_match *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nstreams; i++) {
+		const struct ng_match *o = &c->streams[i].match;
+
+		if (c->streams[i].op == NF_SRTP_OP_PROTECT &&
+		    o->family == m->family && o->dport == m->dport &&
+		    !memcmp(o->daddr, m->daddr, sizeof(o->daddr)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * From the offer on, media toward a caller whose leg is to be SRTP is
+ * guarded: the callee knows the caller's address from the offer and may
+ * send before its answer reaches us (a gateway's first packets after its
+ * 200), and they must not cross in clear.  The answer's protect stream
+ * takes the guard over in place.
+ */
+static int install_guards(struct req *q, struct ng_call *c,
+			  const struct bridge *br)
+{
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	struct ng_stream st;
+	size_t k;
+	int rc = 0;
+
+	if (!s) {
+		errmsg_set(q->err, ERR_MAX, "out of memory");
+		return -1;
+	}
+	for (k = 0; k < br->ngroups && !rc; k++) {
+		const struct bridge_group *g = &br->groups[k];
+
+		if (!g->rtp || !g->a_srtp)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.match.family = (uint8_t)g->a_conn.family;
+		if (inet_pton(g->a_conn.family, g->a_conn.addr,
+			      st.match.daddr) != 1 ||
+		    addr_unspecified(g->a_conn.family, st.match.daddr))
+			continue;	/* on hold: nothing can be sent there */
+		memcpy(st.match.saddr, st.match.daddr, sizeof(st.match.saddr));
+		st.match.dport = (uint16_t)g->a_port;
+		st.match.rtcp_dport = (uint16_t)(g->a_mux ? 0 : g->a_rtcp_port);
+		if (guarded(c, &st.match))
+			continue;
+		st.op = NF_SRTP_OP_PROTECT;
+		st.group = (uint8_t)k;
+		st.branch = NG_GUARD;
+		st.mux = g->a_mux;
+		if (guard_stream(&st.match, st.mux, s)) {
+			errmsg_set(q->err, ERR_MAX, "no entropy for a guard key");
+			rc = -1;
+			break;
+		}
+		st.crypto_sum = crypto_sum(q->n, s);
+		rc = add_stream(q, c, s, &st);
+		explicit_bzero(s, sizeof(*s));
+	}
+	free(s);
+	return rc;
+}
+
+/* Protect stream @st becomes a guard of its destination, in place. */
+static int to_guard(struct ng *n, struct ng_stream *st)
+{
+	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	struct ng_match m = st->match;
+	char kerr[256];
+	int rc = -1;
+
+	memcpy(m.saddr, m.daddr, sizeof(m.saddr));
+	/* a stream recovered from the state file: its match is not known */
+	if (u && s && m.family && !guard_stream(&m, st->mux, s)) {
+		u->id = st->id;
+		u->set_params = true;
+		u->flags = s->flags;
+		u->nkeys = s->nkeys;
+		memcpy(u->keys, s->keys, sizeof(u->keys));
+		u->match = s;
+		rc = n->ops.update(n->ops.arg, u, kerr, sizeof(kerr));
+		if (!rc) {
+			st->match = m;
+			st->crypto_sum = crypto_sum(n, s);
+			st->branch = NG_GUARD;
+			n->generation++;
+		}
+	}
+	if (u)
+		explicit_bzero(u, sizeof(*u));
+	if (s)
+		explicit_bzero(s, sizeof(*s));
+	free(u);
+	free(s);
+	return rc;
+}
+
+/*
+ * The call is deleted.  Its protect streams become guards for
+ * --guard-tail seconds, so that the packets a peer still sends after the
+ * BYE do not cross in clear toward an SRTP leg; everything else goes now.
+ * Returns false when the call is freed (no guard, or none wanted).
+ */
+static bool call_close(struct ng *n, struct ng_call *c, time_t now)
+{
+	unsigned int i;
+
+	if (n->trust.guard_tail) {
+		i = c->nstreams;
+		while (i--)
+			if (c->streams[i].op != NF_SRTP_OP_PROTECT ||
+			    to_guard(n, &c->streams[i]))
+				remove_stream(n, c, i);
+	}
+	if (!c->nstreams) {
+		call_free(n, c);
+		return false;
+	}
+	for (i = 0; i < NG_BRANCHES_MAX; i++)
+		branch_free(&c->branches[i]);
+	drop_bridge(c);
+	c->closing = true;
+	c->answered = false;
+	c->delete_at = now + n->trust.guard_tail;
+	return true;
+}
+
+static int cmd_offer(struct req *q)
+{
+	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
+	const struct benc_node *sdp;
+	struct bridge_opts opts;
+	struct srtp_policy p;
+	struct sdp_conn src;
+	struct bridge *br;
+	struct ng_call *c;
+	bool fresh;
+	char *fwd;
+	int rc;
+
+	if (get_str(q, "call-id", id, sizeof(id), true) ||
+	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
+	    !(sdp = get_sdp(q)) || parse_options(q, &opts) ||
+	    request_model(q, model, sizeof(model)) ||
+	    request_source(q, &src))
+		return -1;
+	if (policy_build(q->n->cfg, model[0] ? model : NULL, &p, q->err,
+			 ERR_MAX))
+		return -1;
+	br = calloc(1, sizeof(*br));
+	if (!br) {
+		errmsg_set(q->err, ERR_MAX, "out of memory");
+		return -1;
+	}
+	rc = bridge_offer(br, &p, &opts, sdp->s, sdp->len, &fwd, q->err,
+			  ERR_MAX);
+	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
+		explicit_bzero(fwd, strlen(fwd));
+		free(fwd);
+		rc = -1;
+	}
+	if (rc) {
+		bridge_free(br);
+		free(br);
+		return -1;
+	}
+	c = ng_find(q->n, id);
+	fresh = !c;
+	if (!c)
+		c = new_call(q, id);
+	if (!c || install_guards(q, c, br)) {
+		if (c && fresh)
+			call_free(q->n, c);
+		bridge_free(br);
+		free(br);
+		explicit_bzero(fwd, strlen(fwd));
+		free(fwd);
+		return -1;
+	}
+	/*
+	 * A re-offer replaces the pending one; installed streams stay until
+	 * its answer changes them in place.
+	 */
+	ng_log(q->n, "call %s: %s from-tag %s, model %s, %zu media, %s",
+	       id, c->br ? "re-offer" : "offer", tag, p.model->name,
+	       br->ngroups, opts.transport == BRIDGE_RTP ? "RTP toward the callee" :
+	       opts.transport == BRIDGE_SRTP ? "SRTP toward the callee" :
+	       "the callee's leg as offered");
+	drop_bridge(c);
+	c->br = br;
+	c->offered = true;
+	c->closing = false;	/* its guards are the new offer's */
+	c->delete_at = 0;
+	c->a_src = src;
+	snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
+	snprintf(c->model, sizeof(c->model), "%s", p.model->name);
+	benc_cstr(q->out, "sdp");
+	benc_cstr(q->out, fwd);
+	explicit_bzero(fwd, strlen(fwd));
+	free(fwd);
 	return 0;
 }
 
@@ -1337,8 +1513,8 @@ static int cmd_delete(struct req *q)
 	int64_t delay = q->n->trust.delete_delay;
 	int bi;
 
-	if (!c) {
-		if (strcmp(q->err, "Unknown call-id"))
+	if (!c || c->closing) {
+		if (!c && strcmp(q->err, "Unknown call-id"))
 			return -1;
 		benc_cstr(q->out, "warning");
 		benc_cstr(q->out, "Unknown call-id (already deleted)");
@@ -1375,7 +1551,7 @@ static int cmd_delete(struct req *q)
 		return 0;
 	}
 	ng_log(q->n, "call %s: deleted (%u streams)", c->id, c->nstreams);
-	call_free(q->n, c);
+	call_close(q->n, c, q->now);
 	return 0;
 }
 
@@ -1394,8 +1570,12 @@ static int cmd_list(struct req *q)
 	}
 	benc_cstr(q->out, "calls");
 	benc_list(q->out);
-	for (c = q->n->calls; c && limit > 0; c = c->next, limit--)
+	for (c = q->n->calls; c && limit > 0; c = c->next) {
+		if (c->closing)
+			continue;	/* deleted; only its guards are left */
 		benc_cstr(q->out, c->id);
+		limit--;
+	}
 	benc_end(q->out);
 	return 0;
 }
@@ -1622,11 +1802,19 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 		errmsg_set(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	fputs("# srtpd state: call id, tags, model, created, streams (id:dir:op)\n",
-	      f);
+	fputs("# srtpd state: call id, tags, model, created, streams (id:dir:op);\n"
+	      "# guards: the stream ids of deleted calls' guards\n", f);
 	for (c = n->calls; c; c = c->next) {
-		if (!c->answered)
+		if (!c->nstreams)
 			continue;
+		if (c->closing) {
+			/* a restarted srtpd removes these at once */
+			fputs("guards", f);
+			for (i = 0; i < c->nstreams; i++)
+				fprintf(f, " %u", c->streams[i].id);
+			fputc('\n', f);
+			continue;
+		}
 		fputs("call ", f);
 		put_escaped(f, c->id);
 		put_escaped(f, c->from_tag[0] ? c->from_tag : "-");
@@ -1676,6 +1864,25 @@ static int unescape(const char *in, char *out, size_t size)
 	return 0;
 }
 
+/* The guards of a call deleted before the restart: removed now. */
+static int remove_guards(struct ng *n, char *ids,
+			 bool (*exists)(void *arg, uint32_t id), void *arg)
+{
+	char *save = NULL, *tok;
+	unsigned int id;
+	char tail;
+
+	for (tok = strtok_r(ids, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (sscanf(tok, "%u%c", &id, &tail) != 1 || !id)
+			return -1;
+		if (exists(arg, id))
+			n->ops.del(n->ops.arg, id);
+	}
+	return 0;
+}
+
+/* 1: a call adopted; 0: guards removed; -1: a malformed line. */
 static int restore_line(struct ng *n, char *line,
 			bool (*exists)(void *arg, uint32_t id), void *arg)
 {
@@ -1684,6 +1891,8 @@ static int restore_line(struct ng *n, char *line,
 	unsigned int i;
 	long long created;
 
+	if (!strncmp(line, "guards", 6) && (line[6] == ' ' || line[6] == '\n'))
+		return remove_guards(n, line + 6, exists, arg);
 	if (strncmp(line, "call ", 5))
 		return -1;
 	for (i = 0; i < 5; i++) {
@@ -1726,7 +1935,7 @@ static int restore_line(struct ng *n, char *line,
 	c->next = n->calls;
 	n->calls = c;
 	n->ncalls++;
-	return 0;
+	return 1;
 bad:
 	free(c);
 	return -1;
@@ -1738,7 +1947,7 @@ int ng_restore(struct ng *n, const char *path,
 {
 	char line[8192];
 	unsigned int lineno = 0;
-	int count = 0;
+	int count = 0, rc;
 	FILE *f = fopen(path, "re");
 
 	if (!f) {
@@ -1751,13 +1960,14 @@ int ng_restore(struct ng *n, const char *path,
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (restore_line(n, line, exists, arg)) {
+		rc = restore_line(n, line, exists, arg);
+		if (rc < 0) {
 			errmsg_set(err, errlen, "%s:%u: malformed call line",
 				path, lineno);
 			fclose(f);
 			return -1;
 		}
-		count++;
+		count += rc;
 	}
 	fclose(f);
 	return count;

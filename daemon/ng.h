@@ -65,7 +65,7 @@ struct ng_stream {
 	bool a_to_b;
 	uint8_t op;		/* NF_SRTP_OP_* */
 	uint8_t group;		/* media stream of the offer */
-	uint8_t branch;		/* index in ng_call.branches */
+	uint8_t branch;		/* index in ng_call.branches; NG_GUARD */
 	bool seen;		/* in the plan being applied */
 	bool mux;		/* RTCP multiplexed (cannot change in place) */
 	struct ng_match match;
@@ -86,6 +86,16 @@ struct ng_branch {
 };
 
 #define NG_BRANCHES_MAX	8
+/*
+ * The branch of a guard: a protect stream toward a leg that is to be
+ * SRTP, before its answer or after its call, whose only source is that
+ * leg's own address (no packet comes from there through the router) and
+ * whose key nobody has.  Its destination guard drops every packet toward
+ * the leg, so no media reaches it in clear; an answer's protect stream
+ * takes it over in place.
+ */
+#define NG_GUARD	0xff
+#define NG_GUARD_TAIL	5	/* default seconds of guard after a call */
 
 struct ng_call {
 	char id[256];
@@ -95,6 +105,7 @@ struct ng_call {
 	time_t delete_at;	/* a delete with delete-delay; 0: none */
 	bool offered;		/* a bridge (offer) is pending or done */
 	bool answered;		/* streams installed */
+	bool closing;		/* deleted: only guards left, till delete_at */
 	struct sdp_conn a_src;	/* where the offer came from */
 	struct bridge *br;
 	struct ng_branch branches[NG_BRANCHES_MAX];
@@ -118,6 +129,7 @@ struct ng_trust {
 	unsigned int nnets;
 	unsigned int port_min, port_max;
 	unsigned int delete_delay;	/* seconds, when a delete names none */
+	unsigned int guard_tail;	/* seconds of guards after a call */
 };
 
 struct ng_cached {
@@ -165,6 +177,9 @@ struct ng_call *ng_find(struct ng *n, const char *id);
  */
 time_t ng_expire(struct ng *n, time_t now);
 
+/* The defaults: ports from NG_PORT_MIN, NG_GUARD_TAIL, no networks. */
+void ng_trust_defaults(struct ng_trust *t);
+
 /* "ADDR[/PREFIX]" into @out; 0, or -1 with @err. */
 int ng_parse_net(const char *s, struct ng_net *out, char *err, size_t errlen);
 /* "MIN-MAX" into the trust's port range; 0, or -1 with @err. */
@@ -180,7 +195,8 @@ bool ng_model_from_ua(const char *ua, size_t len, char *out, size_t size);
 /*
  * The state file: one line per installed call (its id, tags, model and
  * kernel stream ids; never a key), so that a restarted srtpd can delete
- * and query the calls it had.  ng_save() writes @path atomically;
+ * and query the calls it had, and one per deleted call's guards, which
+ * the restarted srtpd removes.  ng_save() writes @path atomically;
  * ng_restore() adopts the calls of @path whose streams the kernel still
  * has (@exists says) and returns how many, or -1 with @err.
  */

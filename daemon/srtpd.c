@@ -673,7 +673,8 @@ static void usage(FILE *f)
 		"Usage: srtpd --config FILE [--config FILE ...] [--model MODEL]\n"
 		"             [--socket PATH] [--ng [ADDR:]PORT] [--state PATH]\n"
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
-		"             [--delete-delay SECONDS] [--syslog]\n"
+		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
+		"             [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
 		"  --socket PATH   the control socket (%s), mode 0600\n"
@@ -686,9 +687,11 @@ static void usage(FILE *f)
 		"                  (%d-65535)\n"
 		"  --delete-delay SECONDS  keep a deleted ng call this long\n"
 		"                  unless the delete says (0)\n"
+		"  --guard-tail SECONDS  drop media toward a deleted call's SRTP\n"
+		"                  legs this long (%d)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
-		DEFAULT_STATE, NG_PORT_MIN);
+		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL);
 }
 
 static int trust_option(struct ng_trust *t, int o, const char *arg)
@@ -718,7 +721,10 @@ static int trust_option(struct ng_trust *t, int o, const char *arg)
 				 arg);
 			goto bad;
 		}
-		t->delete_delay = (unsigned int)v;
+		if (o == 'D')
+			t->delete_delay = (unsigned int)v;
+		else
+			t->guard_tail = (unsigned int)v;
 	}
 	return 0;
 bad:
@@ -738,19 +744,20 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "media-net", required_argument, NULL, 'N' },
 		{ "media-ports", required_argument, NULL, 'P' },
 		{ "delete-delay", required_argument, NULL, 'D' },
+		{ "guard-tail", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
-	d->trust.port_min = NG_PORT_MIN;
-	d->trust.port_max = 65535;
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:", opts,
+	ng_trust_defaults(&d->trust);
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:G:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
 		case 'P':
 		case 'D':
+		case 'G':
 			if (trust_option(&d->trust, o, optarg))
 				return -1;
 			break;

@@ -347,11 +347,23 @@ START_TEST(ping)
 }
 END_TEST
 
-/* The mixed call, as Kamailio drives it: offer, answer, query, delete. */
+static void addr_is(const uint8_t *a, const char *want)
+{
+	char text[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, a, text, sizeof(text));
+	ck_assert_str_eq(text, want);
+}
+
+/*
+ * The mixed call, as Kamailio drives it: offer, answer, query, delete.
+ * From the offer on, a guard keeps the gateway's media from reaching the
+ * SRTP phone in clear; the answer's protect stream is that guard, changed
+ * in place; after the delete it is a guard again for the guard tail.
+ */
 START_TEST(mixed_call)
 {
 	const struct benc_node *r, *s;
-	char daddr[INET_ADDRSTRLEN];
 
 	r = send_req("c1", "command", "offer", FROM_A, "call-id", "call1",
 		     "from-tag", "ft", "sdp", offer_sdp,
@@ -360,7 +372,15 @@ START_TEST(mixed_call)
 	s = benc_get(r, "sdp");
 	ck_assert(str_has(s, "m=audio 4000 RTP/AVP 0\r\n"));
 	ck_assert(!str_has(s, "a=crypto"));
-	ck_assert_uint_eq(fake.adds, 0);	/* nothing before the answer */
+	/* the guard: toward the phone, from the phone itself only */
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_uint_eq(fake.s[1].op, NF_SRTP_OP_PROTECT);
+	addr_is(fake.s[1].daddr, "10.0.1.2");
+	addr_is(fake.s[1].saddr, "10.0.1.2");
+	ck_assert(fake.s[1].has_saddr);
+	ck_assert_uint_eq(fake.s[1].dport, 4000);
+	ck_assert_uint_eq(fake.s[1].rtcp_dport, 4001);
+	ck_assert_uint_eq(fake.s[1].nkeys, 1);
 
 	r = send_req("c2", "command", "answer", FROM_B, "call-id", "call1",
 		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp, NULL);
@@ -369,22 +389,25 @@ START_TEST(mixed_call)
 	ck_assert(str_has(s, "m=audio 6000 RTP/SAVP 0\r\n"));
 	ck_assert(str_has(s, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"));
 	ck_assert(str_has(s, "m=audio 0 RTP/AVP 0\r\n"));
-	/* unprotect phone -> gateway, protect gateway -> phone */
+	/* protect gateway -> phone (the guard, in place), unprotect back */
 	ck_assert_uint_eq(live(), 2);
-	ck_assert_uint_eq(fake.s[1].op, NF_SRTP_OP_UNPROTECT);
-	inet_ntop(AF_INET, fake.s[1].daddr, daddr, sizeof(daddr));
-	ck_assert_str_eq(daddr, "10.0.3.2");
-	ck_assert_uint_eq(fake.s[1].dport, 6000);
-	ck_assert_uint_eq(fake.s[1].rtcp_dport, 6001);
-	ck_assert_uint_eq(fake.s[1].sport, 0);
-	ck_assert_uint_eq(fake.s[2].op, NF_SRTP_OP_PROTECT);
-	ck_assert_uint_eq(fake.s[2].dport, 4000);
-	ck_assert_uint_eq(fake.s[2].suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.rematches, 1);
+	ck_assert_uint_eq(fake.rekeys, 1);
+	ck_assert_uint_eq(fake.s[1].op, NF_SRTP_OP_PROTECT);
+	addr_is(fake.s[1].saddr, "10.0.3.2");
+	ck_assert_uint_eq(fake.s[1].dport, 4000);
+	ck_assert_uint_eq(fake.s[1].suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	ck_assert_uint_eq(fake.s[2].op, NF_SRTP_OP_UNPROTECT);
+	addr_is(fake.s[2].daddr, "10.0.3.2");
+	ck_assert_uint_eq(fake.s[2].dport, 6000);
+	ck_assert_uint_eq(fake.s[2].rtcp_dport, 6001);
+	ck_assert_uint_eq(fake.s[2].sport, 0);
 
 	r = send_req("c3", "command", "query", "call-id", "call1", NULL);
 	result_is(r, "ok");
 	s = benc_get(benc_get(r, "totals"), "RTP");
-	/* each direction counted once: unprotect 101, protect 102 */
+	/* each direction counted once: protect 101, unprotect 102 */
 	ck_assert_int_eq(benc_get(s, "packets")->i, 101 + 102);
 	ck_assert_int_eq(benc_get(s, "errors")->i, 1 + 2);
 	s = benc_get(benc_get(r, "totals"), "SRTP");
@@ -399,11 +422,25 @@ START_TEST(mixed_call)
 	r = send_req("c5", "command", "delete", "call-id", "call1",
 		     "from-tag", "ft", NULL);
 	result_is(r, "ok");
-	ck_assert_uint_eq(live(), 0);
+	/* the protect stream is a guard again; the unprotect one is gone */
+	ck_assert_uint_eq(live(), 1);
+	ck_assert(fake.used[1]);
+	addr_is(fake.s[1].saddr, "10.0.1.2");
+	addr_is(fake.s[1].daddr, "10.0.1.2");
+	ck_assert_uint_eq(fake.rekeys, 2);
+	r = send_req("c4b", "command", "list", NULL);
+	ck_assert_uint_eq(benc_get(r, "calls")->len, 0);
 	/* again (Kamailio deletes a CANCELled call twice): ok, warned */
 	r = send_req("c6", "command", "delete", "call-id", "call1", NULL);
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "warning"), "Unknown call-id"));
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_int_eq(ng_expire(&ng, now + NG_GUARD_TAIL - 1),
+			 now + NG_GUARD_TAIL);
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_int_eq(ng_expire(&ng, now + NG_GUARD_TAIL), 0);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_ptr_null(ng_find(&ng, "call1"));
 }
 END_TEST
 
@@ -505,7 +542,10 @@ START_TEST(kernel_refuses)
 	r = send_req("a", "command", "answer", FROM_B, "call-id", "k", "sdp",
 		     answer_sdp, NULL);
 	error_has(r, "the kernel refused a stream: no room");
-	ck_assert_uint_eq(live(), 0);
+	/* the offer's guard stays: nothing reaches the phone in clear */
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_uint_eq(fake.s[1].op, NF_SRTP_OP_PROTECT);
+	ck_assert_mem_eq(fake.s[1].saddr, fake.s[1].daddr, 4);
 }
 END_TEST
 
@@ -585,6 +625,7 @@ START_TEST(state_file)
 	result_is(r, "ok");
 	r = send_req("d2", "command", "delete", "call-id", "two", NULL);
 	result_is(r, "ok");
+	/* restored streams have no known match: no guard is made of them */
 	ck_assert_uint_eq(live(), 0);
 
 	/* a damaged file is refused with its line */
@@ -664,13 +705,15 @@ START_TEST(early_media_then_200)
 	result_is(r, "ok");
 	crypto_of(r, k183, sizeof(k183));
 	ck_assert_uint_eq(live(), 2);
+	/* the offer's guard became the protect stream toward the caller */
+	ck_assert_uint_eq(fake.updates, 1);
 	r = answer_from("a200", "em", "tt", "\x01l3:IP48:10.0.3.2e", answer_sdp);
 	result_is(r, "ok");
 	crypto_of(r, k200, sizeof(k200));
 	ck_assert_str_eq(k183, k200);		/* the caller's key stays */
 	ck_assert_uint_eq(fake.adds, 2);
 	ck_assert_uint_eq(fake.dels, 0);
-	ck_assert_uint_eq(fake.updates, 0);	/* nothing changed */
+	ck_assert_uint_eq(fake.updates, 1);	/* nothing changed */
 
 	r = answer_from("a200b", "em", "tt", "\x01l3:IP48:10.0.3.2e", moved);
 	result_is(r, "ok");
@@ -678,11 +721,11 @@ START_TEST(early_media_then_200)
 	ck_assert_str_eq(k183, kmoved);
 	ck_assert_uint_eq(fake.adds, 2);
 	ck_assert_uint_eq(fake.dels, 0);
-	ck_assert_uint_eq(fake.rematches, 1);	/* the unprotect stream */
-	ck_assert_uint_eq(fake.rekeys, 0);
-	inet_ntop(AF_INET, fake.s[1].daddr, daddr, sizeof(daddr));
+	ck_assert_uint_eq(fake.rematches, 2);	/* + the unprotect stream */
+	ck_assert_uint_eq(fake.rekeys, 1);
+	inet_ntop(AF_INET, fake.s[2].daddr, daddr, sizeof(daddr));
 	ck_assert_str_eq(daddr, "10.0.3.2");
-	ck_assert_uint_eq(fake.s[1].dport, 6100);
+	ck_assert_uint_eq(fake.s[2].dport, 6100);
 	ck_assert_ptr_nonnull(strstr(log_text, "call em: answer to-tag tt"));
 	ck_assert_ptr_null(strstr(log_text, "inline"));
 }
@@ -716,8 +759,8 @@ START_TEST(forked_call)
 	 */
 	ck_assert_uint_eq(live(), 3);
 	ck_assert_uint_eq(count_op(NF_SRTP_OP_PROTECT), 1);
-	ck_assert_uint_eq(fake.rematches, 1);
-	ck_assert_uint_eq(fake.rekeys, 1);
+	ck_assert_uint_eq(fake.rematches, 2);	/* guard -> t1 -> t2 */
+	ck_assert_uint_eq(fake.rekeys, 2);
 	ck_assert_uint_eq(fake.dels, 0);
 
 	/* the first fork is CANCELled: its 487 deletes its branch */
@@ -727,11 +770,13 @@ START_TEST(forked_call)
 	ck_assert_uint_eq(live(), 2);
 	ck_assert_ptr_nonnull(ng_find(&ng, "fork"));
 	ck_assert_uint_eq(fake.s[3].dport, 7000);	/* t2's stay */
-	ck_assert(fake.used[2] && fake.used[3]);
+	ck_assert(fake.used[1] && !fake.used[2] && fake.used[3]);
 	/* the BYE from the callee: its tag is the from-tag then */
 	r = send_req("d2", "command", "delete", "call-id", "fork",
 		     "from-tag", "t2", "to-tag", "ft", NULL);
 	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 1);		/* the guard tail */
+	ng_expire(&ng, now + NG_GUARD_TAIL);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_ptr_null(ng_find(&ng, "fork"));
 }
@@ -816,8 +861,8 @@ START_TEST(hostile_media_addresses)
 	result_is(offer_from_a("o5", "h", offer_sdp), "ok");
 	r = answer_from("a1", "h", "tt", "\x01l3:IP48:10.0.3.2e", elsewhere);
 	error_has(r, "the callee's media address 10.0.9.9 is neither");
-	ck_assert_uint_eq(fake.adds, 0);
-	ck_assert_uint_eq(live(), 0);
+	ck_assert_uint_eq(fake.adds, 1);	/* the offer's guard only */
+	ck_assert_uint_eq(live(), 1);
 
 	ck_assert(!ng_parse_net("10.0.9.0/24", &ng.trust.nets[0], err,
 				sizeof(err)));
@@ -867,12 +912,55 @@ START_TEST(delete_delay)
 	ck_assert_uint_eq(live(), 2);
 	ck_assert_int_eq(ng_expire(&ng, now + 4), now + 5);
 	ck_assert_uint_eq(live(), 2);
-	ck_assert_int_eq(ng_expire(&ng, now + 5), 0);
+	/* the delay is over: the guard tail begins */
+	ck_assert_int_eq(ng_expire(&ng, now + 5), now + 5 + NG_GUARD_TAIL);
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_int_eq(ng_expire(&ng, now + 5 + NG_GUARD_TAIL), 0);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_ptr_null(ng_find(&ng, "dd"));
 	result_is(offer_from_a("o2", "dd2", offer_sdp), "ok");
 	error_has(send_req("d4", "command", "delete", "call-id", "dd2",
 			   "delete-delay", "\x01i-1e", NULL), "delete-delay");
+}
+END_TEST
+
+/*
+ * srtpd killed during a guard tail: the state file lists the guards and
+ * the restarted srtpd removes them (nothing else would).  A call on hold
+ * from its offer gets no guard: there is no address to guard.
+ */
+START_TEST(guards_after_restart)
+{
+	char path[] = "/tmp/ng-guards-XXXXXX", err[256], text[2048];
+	struct ng_ops ops = { f_add, f_del, f_get, f_update, f_log, &fake };
+	const struct benc_node *r;
+	FILE *f;
+	size_t n;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	offer_answer("g");
+	r = send_req("d", "command", "delete", "call-id", "g", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_msg(!ng_save(&ng, path, err, sizeof(err)), "%s", err);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "\nguards 1\n"));
+	ck_assert_ptr_null(strstr(text, "call g "));
+
+	ng.ops.del = f_del_none;	/* SIGKILL */
+	ng_free(&ng);
+	ng_init(&ng, &ops, &cfg, NULL);
+	ck_assert_int_eq(ng_restore(&ng, path, f_exists, &fake, err,
+				    sizeof(err)), 0);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_uint_eq(ng.ncalls, 0);
+	unlink(path);
 }
 END_TEST
 
@@ -894,6 +982,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, hold_keeps_addresses);
 	tcase_add_test(t, hostile_media_addresses);
 	tcase_add_test(t, delete_delay);
+	tcase_add_test(t, guards_after_restart);
 	suite_add_tcase(s, t);
 	return s;
 }

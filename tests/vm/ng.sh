@@ -32,13 +32,25 @@ ng() { ip netns exec nfsrtp-r python3 "$NFSRTP_TOP/tests/tools/ngc.py" "$@"; }
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
 
 # router_start: srtpd in R with ng on loopback; waits until it answers.
+# A deleted call's guards stay $GUARD_TAIL seconds.
+GUARD_TAIL=2
 router_start() {
 	ip netns exec nfsrtp-r "$SRTPD" --config "$tmp/r.cfg" \
 		--socket "$tmp/r.sock" --ng 127.0.0.1:2223 \
-		--state "$tmp/ng.state" >>"$tmp/r.log" 2>&1 &
+		--state "$tmp/ng.state" --guard-tail "$GUARD_TAIL" >>"$tmp/r.log" 2>&1 &
 	RPID=$!
 	wait_for 20 test -S "$tmp/r.sock"
 	expect_match '"result": "pong"' "$(ng command=ping)"
+}
+
+# router_stop: SIGTERM; srtpd removes every stream and exits 0.
+router_stop() {
+	local rc=0
+
+	kill -TERM "$RPID"
+	wait "$RPID" || rc=$?
+	RPID=
+	[ "$rc" = 0 ] || fail "srtpd exited $rc: $(cat "$tmp/r.log")"
 }
 
 # result JSON: the reply's result, with the error's reason.
@@ -89,6 +101,11 @@ $(r -j stream show 2>&1)"
 	echo "    $(tail -n 1 "$tmp/rx")"
 }
 bracket() { case "$1" in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+
+# no_streams: R has no stream left within 20 s (a deleted call's guards
+# stay for the guard tail, 2 s here).
+streams_empty() { [ "$(r -j stream show)" = "[]" ]; }
+no_streams() { wait_for 20 streams_empty; }
 
 step "ping; bad requests get an error reply"
 router_start
@@ -142,7 +159,7 @@ out=$(ng command=list)
 out=$(ng command=query call-id=mixed-1)
 [ "$(json_get "$out" 'd["totals"]["RTP"]["packets"]')" = 550 ] || fail "query: $out"
 [ "$(result "$(ng command=delete call-id=mixed-1 from-tag=a1)")" = ok ] || fail "delete"
-[ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
+no_streams	# after the guard tail
 ! grep -q mixed-1 "$tmp/ng.state" || fail "deleted call still in the state file"
 
 step "early media, then a fork: streams changed in place, never re-added"
@@ -182,7 +199,7 @@ flow nfsrtp-a nfsrtp-b 10.0.2.1 5022 4020 50 "$KA" - 0x0a0b0c03
 [ "$(result "$(ng command=delete call-id=em-3 from-tag=a3 to-tag=b3)")" = ok ] || fail "delete b3"
 flow nfsrtp-b nfsrtp-a 10.0.1.1 4020 5022 50 - "$K2" 0x0a0b0c04
 [ "$(result "$(ng command=delete call-id=em-3 from-tag=a3 to-tag=b4)")" = ok ] || fail "delete b4"
-[ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
+no_streams	# after the guard tail
 
 step "a hostile offer aims media at a third party: refused, nothing installed"
 offer_sdp 10.0.2.1 IP4 53 "$KA" >"$tmp/evil.offer"
@@ -190,6 +207,73 @@ out=$(ng command=offer call-id=evil from-tag=e sdp=@"$tmp/evil.offer" \
 	'received-from:=["IP4","10.0.1.1"]')
 expect_match 'media address 10.0.2.1 is neither the address the SDP came from' "$(result "$out")"
 [ "$(r -j stream show)" = "[]" ] || fail "streams: $(r stream show)"
+
+step "fail closed: from the offer on and after the BYE, nothing reaches A in clear"
+src_drops() { json_get "$(r -j stats)" 'd["drops"].get("source", 0)'; }
+drops_at_least() { [ "$(src_drops)" -ge "$1" ]; }
+# listen_count NS ADDR PORT FILE: counts the datagrams to ADDR:PORT, until
+# FILE.stop appears, into FILE.
+listen_count() {
+	rm -f "$4" "$4.stop" "$4.ready"
+	ip netns exec "$1" python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.settimeout(0.05)
+open(sys.argv[3] + ".ready", "w").close()
+n = 0
+while not os.path.exists(sys.argv[3] + ".stop"):
+    try:
+        s.recv(2048)
+        n += 1
+    except socket.timeout:
+        pass
+open(sys.argv[3], "w").write("%d\n" % n)' "$2" "$3" "$4" &
+	wait_for 20 test -e "$4.ready"
+}
+listen_stop() { touch "$1.stop"; wait_for 20 test -s "$1"; cat "$1"; }
+# plain_burst SSRC: the gateway sends 20 plain RTP packets toward A
+plain_burst() {
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4030 \
+		--src-port 5030 --count 20 --ssrc "$1" >/dev/null
+}
+# a guard tail long enough for the slow guest to send after the BYE
+router_stop
+GUARD_TAIL=60
+router_start
+offer_sdp 10.0.1.1 IP4 4030 "$KA" avp >"$tmp/a.offer"
+out=$(ng command=offer call-id=fc-4 from-tag=a4 sdp=@"$tmp/a.offer" \
+	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+# the gateway knows A's address from the offer and sends before its answer
+base=$(src_drops)
+listen_count nfsrtp-a 10.0.1.1 4030 "$tmp/early"
+plain_burst 0x0d0e0f01
+wait_for 20 drops_at_least $((base + 20))
+[ "$(listen_stop "$tmp/early")" = 0 ] || fail "plain RTP reached A before the answer"
+echo "    before the answer: 20 plain packets toward A dropped by the guard, 0 arrived"
+answer_sdp 10.0.2.1 IP4 5030 >"$tmp/b.answer"
+out=$(ng command=answer call-id=fc-4 from-tag=a4 to-tag=b4 sdp=@"$tmp/b.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+sdp_of "$out" "$tmp/a.answer"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4030 5030 50 - "$(key_of "$tmp/a.answer")" 0x0d0e0f02
+[ "$(result "$(ng command=delete call-id=fc-4 from-tag=a4 to-tag=b4)")" = ok ] || fail "delete"
+# the BYE is out, the gateway still sends for a moment
+base=$(src_drops)
+listen_count nfsrtp-a 10.0.1.1 4030 "$tmp/late"
+plain_burst 0x0d0e0f03
+wait_for 20 drops_at_least $((base + 20))
+[ "$(listen_stop "$tmp/late")" = 0 ] || fail "plain RTP reached A after the BYE"
+echo "    after the BYE: 20 plain packets toward A dropped by the guard, 0 arrived"
+[ "$(r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] ||
+	fail "expected the guard alone: $(r stream show)"
+expect_match '"calls": \[\]' "$(ng command=list)"
+# a clean stop removes the guards too; the 2 s tail is seen to end above
+router_stop
+[ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
+GUARD_TAIL=2
+router_start
 
 step "SRTP on both legs (IPv6): each leg its own keys, R re-encrypts"
 offer_sdp fd00:1::1 IP6 4010 "$KA2" >"$tmp/a.offer"
