@@ -209,6 +209,22 @@ bool srtp_is_rtcp(const u8 *buf, unsigned int len)
 	return len >= 2 && buf[1] >= 192 && buf[1] <= 223;
 }
 
+/* A datagram whose first byte is not RTP's (srtp_demux()). */
+enum srtp_demux srtp_demux_other(const u8 *buf, unsigned int len)
+{
+	unsigned int mlen;
+
+	if (!len || (buf[0] & 0xc0) == 0x80)
+		return SRTP_DEMUX_RTP;
+	if (buf[0] > 3 || len < SRTP_STUN_HDR ||
+	    srtp_be32(buf + 4) != SRTP_STUN_COOKIE)
+		return SRTP_DEMUX_OTHER;
+	mlen = srtp_be16(buf + 2);
+	if ((mlen & 3) || mlen != len - SRTP_STUN_HDR)
+		return SRTP_DEMUX_OTHER;
+	return SRTP_DEMUX_STUN;
+}
+
 void srtp_cm_iv(u8 iv[16], const u8 salt[14], u32 ssrc, u64 index)
 {
 	unsigned int i;

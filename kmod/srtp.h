@@ -290,6 +290,51 @@ u64 srtp_ctx_drops(const struct srtp_ctx *ctx, enum srtp_reason why);
 bool srtp_is_rtcp(const u8 *buf, unsigned int len);
 
 /*
+ * What a datagram on a media port is: RFC 7983 section 7 (updating
+ * RFC 5764 5.1.2) tells them apart by the first byte: 0..3 STUN, 16..19
+ * ZRTP, 20..63 DTLS, 64..79 TURN channel, 128..191 RTP and RTCP.
+ *
+ * SRTP_DEMUX_RTP: first byte 128..191, for the transforms, which check
+ * the rest.  An empty datagram is counted here too: it has no first
+ * byte, and the transforms refuse it (SRTP_R_TOO_SHORT).
+ * SRTP_DEMUX_STUN: a whole RFC 5389 STUN message: first byte 0..3, the
+ * magic cookie 0x2112A442 at offset 4, a message length that is a
+ * multiple of 4 and, with the 20-byte header, the datagram's length.
+ * Classic RFC 3489 STUN (no cookie) is not: ICE uses RFC 5389, whose
+ * servers echo the cookie, and a whole header keeps what passes
+ * untransformed to STUN messages, not whatever starts with 0..3.
+ * SRTP_DEMUX_OTHER: anything else (ZRTP, DTLS, TURN channel data,
+ * unassigned first bytes, broken STUN).
+ *
+ * RTP's first byte is never STUN's, so nothing a transform would see
+ * (RTP or RTCP of version 2) is ever classified STUN.
+ */
+enum srtp_demux {
+	SRTP_DEMUX_RTP,
+	SRTP_DEMUX_STUN,
+	SRTP_DEMUX_OTHER,
+};
+
+#define SRTP_STUN_HDR		20
+#define SRTP_STUN_COOKIE	0x2112a442U
+/* The bytes srtp_demux() reads at most: type, length, cookie. */
+#define SRTP_DEMUX_HEAD		8
+
+/*
+ * @buf holds the first min(@len, SRTP_DEMUX_HEAD) bytes of a datagram
+ * of @len bytes: a caller that has the packet in pieces copies out no
+ * more.  Inline for RTP, the common case: one compare.
+ */
+enum srtp_demux srtp_demux_other(const u8 *buf, unsigned int len);
+
+static inline enum srtp_demux srtp_demux(const u8 *buf, unsigned int len)
+{
+	if (!len || (buf[0] & 0xc0) == 0x80)
+		return SRTP_DEMUX_RTP;
+	return srtp_demux_other(buf, len);
+}
+
+/*
  * Building blocks, exported for the known-answer tests.
  * srtp_kdf(): RFC 3711 4.3 AES-CM PRF with key derivation rate 0 (and
  * RFC 6188 / RFC 7714 key sizes; a 12 byte salt is zero-padded on the
