@@ -166,6 +166,24 @@ static unsigned int nf_srtp_drop(struct nf_srtp_stream *s,
 	return NF_DROP;
 }
 
+/* A STUN message on a stream's ports: it goes on as it is, counted. */
+static unsigned int nf_srtp_pass_stun(struct nf_srtp_stream *s,
+				      struct nf_srtp_net *nsn)
+{
+	struct nf_srtp_pcpu_stats *st;
+
+	spin_lock_bh(&s->lock);
+	st = this_cpu_ptr(nsn->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->stun);
+	u64_stats_update_end(&s->syncp);
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->stun);
+	u64_stats_update_end(&st->syncp);
+	spin_unlock_bh(&s->lock);
+	return NF_ACCEPT;
+}
+
 /*
  * Whether the UDP checksum of a received packet is wrong.  An IPv4
  * datagram may carry none (0); CHECKSUM_UNNECESSARY and CHECKSUM_PARTIAL
@@ -189,20 +207,42 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	struct nf_srtp_stream *s = n->stream;
 	unsigned int hdr = p->l4off + sizeof(struct udphdr);
 	unsigned int len, room = 0;
+	u8 _head[SRTP_DEMUX_HEAD];
+	const struct udphdr *uh;
 	enum srtp_reason why;
+	struct udphdr _uh;
+	const u8 *head;
 	u32 flags;
 	bool rtcp;
 	u8 *data;
 	int ret;
 
+	uh = skb_header_pointer(skb, p->l4off, sizeof(_uh), &_uh);
+	if (!uh || ntohs(uh->len) != skb->len - p->l4off)
+		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
+	len = skb->len - hdr;
+	/*
+	 * RFC 7983: RTP and RTCP go on to the transform; a STUN message (ICE
+	 * checks and keepalives on the media ports) passes as it is, before
+	 * anything is copied or unshared; anything else is dropped.  The
+	 * first bytes are read in place when linear, as they usually are.
+	 */
+	head = skb_header_pointer(skb, hdr, min_t(unsigned int, len,
+						  sizeof(_head)), _head);
+	if (unlikely(!head))
+		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
+	switch (srtp_demux(head, len)) {
+	case SRTP_DEMUX_RTP:
+		break;
+	case SRTP_DEMUX_STUN:
+		return nf_srtp_pass_stun(s, nsn);
+	default:
+		return nf_srtp_drop(s, NF_SRTP_DROP_NOT_RTP);
+	}
+
 	/* Linear, private data: unclones and pulls in fragments if needed. */
 	if (skb_ensure_writable(skb, skb->len))
 		return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
-	if (skb->len < hdr ||
-	    ntohs(((struct udphdr *)(skb->data + p->l4off))->len) !=
-	    skb->len - p->l4off)
-		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
-	len = skb->len - hdr;
 	/* STREAM_SET may change the flags meanwhile: one read of them. */
 	flags = READ_ONCE(s->flags);
 	/*

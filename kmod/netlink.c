@@ -104,6 +104,7 @@ static int nf_srtp_put_drops(struct sk_buff *skb, int type, const u64 *drops)
 struct nf_srtp_totals {
 	u64 protected;
 	u64 unprotected;
+	u64 stun;
 	u64 drops[__NF_SRTP_DROP_MAX];
 };
 
@@ -122,11 +123,13 @@ static void nf_srtp_sum_stats(struct nf_srtp_net *nsn,
 			start = u64_stats_fetch_begin(&st->syncp);
 			one.protected = u64_stats_read(&st->protected);
 			one.unprotected = u64_stats_read(&st->unprotected);
+			one.stun = u64_stats_read(&st->stun);
 			for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
 				one.drops[i] = u64_stats_read(&st->drops[i]);
 		} while (u64_stats_fetch_retry(&st->syncp, start));
 		sum->protected += one.protected;
 		sum->unprotected += one.unprotected;
+		sum->stun += one.stun;
 		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
 			sum->drops[i] += one.drops[i];
 	}
@@ -153,7 +156,9 @@ static int nf_srtp_fill_stats(struct sk_buff *skb, struct net *net)
 			      NF_SRTP_A_STATS_PAD) ||
 	    nf_srtp_put_drops(skb, NF_SRTP_A_STATS_DROPS, sum.drops) ||
 	    nla_put_u32(skb, NF_SRTP_A_STATS_DEFRAG,
-			nf_srtp_defrag_families(nsn))) {
+			nf_srtp_defrag_families(nsn)) ||
+	    nla_put_u64_64bit(skb, NF_SRTP_A_STATS_STUN, sum.stun,
+			      NF_SRTP_A_STATS_PAD)) {
 		nla_nest_cancel(skb, stats);
 		return -EMSGSIZE;
 	}
@@ -818,6 +823,7 @@ static int nf_srtp_put_keys(struct sk_buff *msg, struct nf_srtp_stream *s)
 struct nf_srtp_counters {
 	u64 packets;
 	u64 bytes;
+	u64 stun;
 	u64 drops[__NF_SRTP_DROP_MAX];
 };
 
@@ -834,6 +840,7 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 		start = u64_stats_fetch_begin(&s->syncp);
 		c.packets = u64_stats_read(&s->packets);
 		c.bytes = u64_stats_read(&s->bytes);
+		c.stun = u64_stats_read(&s->stun);
 		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
 			c.drops[i] = u64_stats_read(&s->drops[i]);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -843,6 +850,8 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_PACKETS, c.packets,
 			      NF_SRTP_A_CNT_PAD) ||
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_BYTES, c.bytes,
+			      NF_SRTP_A_CNT_PAD) ||
+	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_STUN, c.stun,
 			      NF_SRTP_A_CNT_PAD))
 		return -EMSGSIZE;
 	if (nf_srtp_put_drops(msg, NF_SRTP_A_CNT_DROPS, c.drops))

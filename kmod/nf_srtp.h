@@ -89,6 +89,7 @@ struct nf_srtp_stream {
 	struct u64_stats_sync syncp;
 	u64_stats_t packets;
 	u64_stats_t bytes;
+	u64_stats_t stun;		/* let through untransformed */
 	u64_stats_t drops[__NF_SRTP_DROP_MAX];
 	bool dead;			/* unhashed: queue no more events */
 	struct srtp_events pending;	/* events not yet sent */
@@ -106,6 +107,7 @@ struct nf_srtp_pcpu_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t protected;
 	u64_stats_t unprotected;
+	u64_stats_t stun;
 	u64_stats_t drops[__NF_SRTP_DROP_MAX];
 };
 

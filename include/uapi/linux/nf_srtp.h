@@ -60,6 +60,31 @@
  * RTP source port gives a zero RTCP source port), or the RTP ports with
  * NF_SRTP_F_RTCP_MUX (RFC 5761: RTCP is told apart by its packet type).
  *
+ * What a stream matches is told apart by the first byte of the UDP
+ * payload, as RFC 7983 section 7 does for the protocols that share a
+ * media port:
+ *
+ *    128..191 (RTP and RTCP): transformed; refused ones are dropped and
+ *        counted by reason (enum nf_srtp_drop).
+ *    0..3 (STUN), when the datagram is a whole RFC 5389 STUN message:
+ *        the magic cookie 0x2112A442 at offset 4 and a message length
+ *        that is a multiple of 4 and, with the 20-byte header, the UDP
+ *        payload's length.  Such a message (ICE connectivity checks and
+ *        keepalives, which phones send to the address and port of their
+ *        RTP and RTCP) is let through untransformed and counted
+ *        (NF_SRTP_A_CNT_STUN, NF_SRTP_A_STATS_STUN), never as a drop.
+ *        Classic RFC 3489 STUN (no cookie) is not: ICE uses RFC 5389,
+ *        and a whole STUN header keeps what passes to STUN messages.
+ *    anything else (ZRTP, DTLS, TURN channel data, unassigned first
+ *        bytes, broken STUN): dropped and counted (NF_SRTP_DROP_NOT_RTP).
+ *
+ * No RTP or RTCP packet is let through this way: their first byte is
+ * never STUN's, so a protect stream sends none in the clear and an
+ * unprotect stream delivers none it has not authenticated.  (A STUN
+ * message carries its own integrity, which its receiver checks.)  An
+ * empty UDP payload is malformed (NF_SRTP_DROP_MALFORMED).  A protect
+ * stream's guard (see above) drops STUN from other sources too.
+ *
  * Key material is write-only: no reply, dump or event ever carries a
  * master key or salt, and the kernel wipes the request's key attributes
  * after use.
@@ -88,6 +113,11 @@
  *                                NF_SRTP_DEFRAG_IPV6 (a stream with
  *                                NF_SRTP_F_REASSEMBLE turns it on for its
  *                                family; see NF_SRTP_DROP_FRAGMENT)
+ *        NF_SRTP_A_STATS_STUN: NLA_U64, STUN messages streams of this
+ *                              namespace let through untransformed
+ *                              (see Streams), protect and unprotect;
+ *                              counted in neither PROTECTED nor
+ *                              UNPROTECTED, nor as drops
  *
  * NF_SRTP_CMD_STREAM_ADD
  * ----------------------
@@ -184,6 +214,9 @@
  *        NF_SRTP_A_CNT_DROPS: NLA_NESTED, one NLA_U64 per reason with a
  *                             non-zero count; the attribute type is the
  *                             enum nf_srtp_drop reason
+ *        NF_SRTP_A_CNT_STUN: NLA_U64, STUN messages the stream let
+ *                            through untransformed (see Streams); not
+ *                            in PACKETS or BYTES, not a drop
  *
  * NF_SRTP_CMD_STREAM_SET
  * ----------------------
@@ -310,6 +343,7 @@ enum nf_srtp_stats_attr {
 	NF_SRTP_A_STATS_UNPROTECTED,
 	NF_SRTP_A_STATS_DROPS,
 	NF_SRTP_A_STATS_DEFRAG,
+	NF_SRTP_A_STATS_STUN,
 
 	__NF_SRTP_A_STATS_MAX
 };
@@ -371,6 +405,7 @@ enum nf_srtp_counter_attr {
 	NF_SRTP_A_CNT_BYTES,
 	NF_SRTP_A_CNT_DROPS,
 	NF_SRTP_A_CNT_PAD,
+	NF_SRTP_A_CNT_STUN,
 
 	__NF_SRTP_A_CNT_MAX
 };
@@ -436,6 +471,11 @@ enum nf_srtp_drop {
 					 */
 	NF_SRTP_DROP_CHECKSUM,		/* unprotect without authentication:
 					 * the UDP checksum is wrong
+					 */
+	NF_SRTP_DROP_NOT_RTP,		/* neither RTP/RTCP (first byte
+					 * 128..191) nor a STUN message: ZRTP,
+					 * DTLS, TURN channel data, ...
+					 * (RFC 7983)
 					 */
 
 	__NF_SRTP_DROP_MAX
