@@ -134,9 +134,10 @@ static int cmd_stats(int argc, char **argv)
 
 	if (json_output) {
 		printf("{\"version\":%u,\"streams\":%u,\"protected\":%llu,"
-		       "\"unprotected\":%llu,\"drops\":{", st.version,
-		       st.streams, (unsigned long long)st.protected,
-		       (unsigned long long)st.unprotected);
+		       "\"unprotected\":%llu,\"stun\":%llu,\"drops\":{",
+		       st.version, st.streams, (unsigned long long)st.protected,
+		       (unsigned long long)st.unprotected,
+		       (unsigned long long)st.stun);
 		print_drops_json(st.drops);
 		printf("},\"defrag\":[%s%s%s]}\n",
 		       st.defrag & NF_SRTP_DEFRAG_IPV4 ? "\"ipv4\"" : "",
@@ -146,9 +147,10 @@ static int cmd_stats(int argc, char **argv)
 	} else {
 		printf("nf_srtp API version %u\nstreams %u\n", st.version,
 		       st.streams);
-		printf("protected %llu unprotected %llu\n",
+		printf("protected %llu unprotected %llu stun %llu\n",
 		       (unsigned long long)st.protected,
-		       (unsigned long long)st.unprotected);
+		       (unsigned long long)st.unprotected,
+		       (unsigned long long)st.stun);
 		print_drops_text(st.drops, "drops");
 		printf("defragmentation%s%s%s\n",
 		       st.defrag & NF_SRTP_DEFRAG_IPV4 ? " ipv4" : "",
@@ -462,8 +464,9 @@ static void print_text(const struct nfsrtp_stream *s)
 	}
 	if (!show_stats)
 		return;
-	printf("    packets %llu bytes %llu\n", (unsigned long long)s->packets,
-	       (unsigned long long)s->bytes);
+	printf("    packets %llu bytes %llu stun %llu\n",
+	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
+	       (unsigned long long)s->stun);
 	print_drops_text(s->drops, "    drops");
 }
 
@@ -505,8 +508,9 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 		       (unsigned long long)k->packets,
 		       k->active ? "true" : "false");
 	}
-	printf("],\"packets\":%llu,\"bytes\":%llu,\"drops\":{",
-	       (unsigned long long)s->packets, (unsigned long long)s->bytes);
+	printf("],\"packets\":%llu,\"bytes\":%llu,\"stun\":%llu,\"drops\":{",
+	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
+	       (unsigned long long)s->stun);
 	print_drops_json(s->drops);
 	printf("}}");
 }

@@ -246,6 +246,8 @@ static int parse_stats(struct nl_msg *msg, void *arg)
 		get_drops(st[NF_SRTP_A_STATS_DROPS], stats->drops);
 	if (st[NF_SRTP_A_STATS_DEFRAG])
 		stats->defrag = nla_get_u32(st[NF_SRTP_A_STATS_DEFRAG]);
+	if (st[NF_SRTP_A_STATS_STUN])
+		stats->stun = nla_get_u64(st[NF_SRTP_A_STATS_STUN]);
 	return NL_OK;
 }
 
@@ -303,6 +305,7 @@ static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
 	[NF_SRTP_DROP_TX_REPLAY] = "tx-replay",
 	[NF_SRTP_DROP_SOURCE] = "source",
 	[NF_SRTP_DROP_CHECKSUM] = "checksum",
+	[NF_SRTP_DROP_NOT_RTP] = "not-rtp",
 };
 
 const char *nfsrtp_drop_name(unsigned int reason)
@@ -514,6 +517,8 @@ static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 		s->bytes = nla_get_u64(ct[NF_SRTP_A_CNT_BYTES]);
 	if (ct[NF_SRTP_A_CNT_DROPS])
 		get_drops(ct[NF_SRTP_A_CNT_DROPS], s->drops);
+	if (ct[NF_SRTP_A_CNT_STUN])
+		s->stun = nla_get_u64(ct[NF_SRTP_A_CNT_STUN]);
 }
 
 /* An address attribute of @len bytes into @out; false if it is not one. */

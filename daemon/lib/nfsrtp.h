@@ -54,6 +54,7 @@ struct nfsrtp_stream {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t drops[NF_SRTP_DROP_MAX + 1];
+	uint64_t stun;			/* STUN let through (RFC 7983) */
 };
 
 struct nfsrtp_stats {
@@ -63,6 +64,7 @@ struct nfsrtp_stats {
 	uint64_t unprotected;	/* packets unprotected */
 	uint64_t drops[NF_SRTP_DROP_MAX + 1];	/* by enum nf_srtp_drop */
 	uint32_t defrag;	/* NF_SRTP_DEFRAG_IPV4 | NF_SRTP_DEFRAG_IPV6 */
+	uint64_t stun;		/* STUN messages streams let through */
 };
 
 /*

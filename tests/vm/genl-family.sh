@@ -12,7 +12,7 @@ module_loaded || fail "nf_srtp not loaded by the harness"
 out=$($SRTPCTL stats)
 expect_match '^nf_srtp API version 1$' "$out"
 expect_match '^streams 0$' "$out"
-expect_match '^\{"version":1,"streams":0,"protected":0,"unprotected":0,"drops":\{\},"defrag":\[\]\}$' "$($SRTPCTL -j stats)"
+expect_match '^\{"version":1,"streams":0,"protected":0,"unprotected":0,"stun":0,"drops":\{\},"defrag":\[\]\}$' "$($SRTPCTL -j stats)"
 genl ctrl list 2>/dev/null | grep -q 'Name: nf_srtp' || fail "genl ctrl list does not show nf_srtp"
 
 step "the genetlink header is checked: reserved field, nlmsg_flags"
