@@ -140,7 +140,7 @@ static int leg_b_suites(const struct bridge_opts *o, struct srtp_policy *pb,
 	return 0;
 }
 
-/* B's leg of group @g: A's policy shaped by the proxy's options. */
+/* B's leg of group @g: B's policy shaped by the proxy's options. */
 static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 			struct srtp_policy *pb, char *err, size_t errlen)
 {
@@ -148,7 +148,7 @@ static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 	bool secure = open_line(&b->a_offer, g->secure);
 	bool plain = open_line(&b->a_offer, g->plain);
 
-	*pb = b->pa;
+	*pb = b->pb_base;
 	pb->lifetime = 0;
 	switch (o->transport) {
 	case BRIDGE_RTP:
@@ -159,8 +159,14 @@ static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 		pb->srtp = pb->offer = pb->require = true;
 		break;
 	case BRIDGE_KEEP:
-		pb->srtp = pb->offer = secure;
-		pb->require = secure && !plain;
+		if (!pb->srtp) {		/* B's model has no SRTP */
+			pb->offer = pb->require = false;
+		} else if (pb->require) {	/* B's policy: SRTP only */
+			pb->offer = true;
+		} else {			/* as A offered it */
+			pb->offer = secure;
+			pb->require = secure && !plain;
+		}
 		break;
 	}
 	if (o->sdes_off) {
@@ -302,8 +308,9 @@ static void note_a_legs(struct bridge *b, const struct neg_result *ra)
 }
 
 int bridge_offer(struct bridge *b, const struct srtp_policy *p,
-		 const struct bridge_opts *o, const char *sdp, size_t len,
-		 char **out, char *err, size_t errlen)
+		 const struct srtp_policy *pb, const struct bridge_opts *o,
+		 const char *sdp, size_t len, char **out, char *err,
+		 size_t errlen)
 {
 	struct neg_group groups[NEG_MEDIA_MAX];
 	struct neg_result *ra = NULL;
@@ -315,6 +322,7 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 	memset(b, 0, sizeof(*b));
 	b->pa = *p;
 	b->pa.lifetime = 0;	/* see bridge.h: no re-key without a re-INVITE */
+	b->pb_base = *pb;
 	b->opts = *o;
 	*out = NULL;
 	sdp_init(&b->a_offer);

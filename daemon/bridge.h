@@ -7,8 +7,10 @@
  * comes first, and the callee B.  Each leg is SRTP or plain RTP on its
  * own:
  *   - A's offer is forwarded to B with B's leg as the proxy asks: our own
- *     crypto lines (fresh keys, under the policy and the SDES options) in
- *     place of A's, or no crypto and RTP/AVP.  Every other line of A's
+ *     crypto lines (fresh keys, under B's policy and the SDES options) in
+ *     place of A's, or no crypto and RTP/AVP.  Unless the proxy names the
+ *     profile, B's leg is as A offered it, raised to SRTP only where B's
+ *     policy requires it and lowered to RTP where B's model has no SRTP.  Every other line of A's
  *     offer is kept; addresses are not rewritten.
  *   - B's answer goes back to A with A's leg decided by the policy, as
  *     negotiate_answer() decides for a phone: A's first acceptable crypto
@@ -70,6 +72,7 @@ struct bridge_group {
 
 struct bridge {
 	struct srtp_policy pa;		/* A's leg: the phone's policy */
+	struct srtp_policy pb_base;	/* B's leg: its phone's policy */
 	struct bridge_opts opts;
 	struct sdp a_offer;
 	struct bridge_group groups[NEG_MEDIA_MAX];
@@ -103,14 +106,16 @@ struct bridge_plan {
 #define BRIDGE_REJECTED	NEG_REJECTED	/* the call cannot go on: reason */
 
 /*
- * A's offer: fills @b (bridge_free() it) and *@out, the offer to forward
- * to B (malloc'd).  0; BRIDGE_REJECTED with the reason in @err when the
+ * A's offer under A's policy @p, B's leg under B's policy @pb (its phone
+ * model's; the proxy's options shape it further): fills @b (bridge_free()
+ * it) and *@out, the offer to forward to B (malloc'd).  0; BRIDGE_REJECTED with the reason in @err when the
  * policy or the options leave nothing to offer; -1 with @err when the SDP
  * is malformed or memory or entropy ran out.
  */
 int bridge_offer(struct bridge *b, const struct srtp_policy *p,
-		 const struct bridge_opts *o, const char *sdp, size_t len,
-		 char **out, char *err, size_t errlen);
+		 const struct srtp_policy *pb, const struct bridge_opts *o,
+		 const char *sdp, size_t len, char **out, char *err,
+		 size_t errlen);
 
 /*
  * B's answer to the offer bridge_offer() made: *@out is the answer to

@@ -631,27 +631,79 @@ bool ng_model_from_ua(const char *ua, size_t len, char *out, size_t size)
 	return false;
 }
 
-/* The phone model of the request: "model", else the User-Agent. */
-static int request_model(struct req *q, char *model, size_t size)
+/* "plain": a peer without SRTP (a gateway), on no phone model's policy. */
+#define PLAIN_PEER	"plain"
+
+static int check_model(struct req *q, const char *key, const char *model)
 {
+	if (strcasecmp(model, PLAIN_PEER) && !policy_model_by_name(model)) {
+		errmsg_set(q->err, ERR_MAX, "\"%s\": unknown phone model \"%s\"",
+			key, model);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The caller's phone model: "model", else the User-Agent, else srtpd's
+ * default; the callee's: "callee-model", else the default.
+ */
+static int request_model(struct req *q, bool callee, char *model,
+			 size_t size)
+{
+	const char *key = callee ? "callee-model" : "model";
 	char ua[256];
 
-	if (get_str(q, "model", model, size, false))
+	if (get_str(q, key, model, size, false))
 		return -1;
-	if (model[0]) {
-		if (!policy_model_by_name(model)) {
-			errmsg_set(q->err, ERR_MAX, "unknown phone model \"%s\"",
-				model);
-			return -1;
-		}
-		return 0;
-	}
+	if (model[0])
+		return check_model(q, key, model);
 	/* Kamailio passes a "ua=$ua" flag as "ua" */
-	if (get_str(q, "user-agent", ua, sizeof(ua), false) ||
-	    (!ua[0] && get_str(q, "ua", ua, sizeof(ua), false)))
+	if (!callee &&
+	    (get_str(q, "user-agent", ua, sizeof(ua), false) ||
+	     (!ua[0] && get_str(q, "ua", ua, sizeof(ua), false))))
 		return -1;
-	if (!ua[0] || !ng_model_from_ua(ua, strlen(ua), model, size))
+	if (callee || !ua[0] ||
+	    !ng_model_from_ua(ua, strlen(ua), model, size))
 		snprintf(model, size, "%s", q->n->model ? q->n->model : "");
+	return 0;
+}
+
+static bool in_nets(const struct ng_net *nets, unsigned int n,
+		    const struct sdp_conn *src)
+{
+	uint8_t a[16];
+	unsigned int i;
+
+	if (!src->family || inet_pton(src->family, src->addr, a) != 1)
+		return false;
+	for (i = 0; i < n; i++)
+		if (net_has(&nets[i], src->family, a))
+			return true;
+	return false;
+}
+
+/*
+ * The policy of one leg: its phone model's, or, for a plain peer (model
+ * "plain", or signalling from a --plain-peer network), no SRTP at all:
+ * whatever the phones' configuration requires, a gateway that has no
+ * SRTP is answered and offered plain RTP on its own leg.
+ */
+static int leg_policy(struct req *q, const char *model,
+		      const struct sdp_conn *src, struct srtp_policy *p,
+		      const char **name)
+{
+	bool plain = !strcasecmp(model, PLAIN_PEER) ||
+		     in_nets(q->n->trust.plain, q->n->trust.nplain, src);
+
+	if (policy_build(q->n->cfg, plain || !model[0] ? NULL : model, p,
+			 q->err, ERR_MAX))
+		return -1;
+	if (plain) {
+		p->srtp = p->offer = p->require = false;
+		p->offer_80 = p->offer_32 = false;
+	}
+	*name = plain ? PLAIN_PEER : p->model->name;
 	return 0;
 }
 
@@ -1059,10 +1111,12 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 static int cmd_offer(struct req *q)
 {
 	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
+	char bmodel[32];
 	const struct benc_node *sdp;
 	struct bridge_opts opts;
-	struct srtp_policy p;
-	struct sdp_conn src;
+	struct srtp_policy p, pb;
+	struct sdp_conn src, none;
+	const char *aname, *bname;
 	struct bridge *br;
 	struct ng_call *c;
 	bool fresh;
@@ -1072,18 +1126,20 @@ static int cmd_offer(struct req *q)
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
 	    !(sdp = get_sdp(q)) || parse_options(q, &opts) ||
-	    request_model(q, model, sizeof(model)) ||
+	    request_model(q, false, model, sizeof(model)) ||
+	    request_model(q, true, bmodel, sizeof(bmodel)) ||
 	    request_source(q, &src))
 		return -1;
-	if (policy_build(q->n->cfg, model[0] ? model : NULL, &p, q->err,
-			 ERR_MAX))
+	none.family = 0;
+	if (leg_policy(q, model, &src, &p, &aname) ||
+	    leg_policy(q, bmodel, &none, &pb, &bname))
 		return -1;
 	br = calloc(1, sizeof(*br));
 	if (!br) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
-	rc = bridge_offer(br, &p, &opts, sdp->s, sdp->len, &fwd, q->err,
+	rc = bridge_offer(br, &p, &pb, &opts, sdp->s, sdp->len, &fwd, q->err,
 			  ERR_MAX);
 	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
 		explicit_bzero(fwd, strlen(fwd));
@@ -1112,9 +1168,9 @@ static int cmd_offer(struct req *q)
 	 * A re-offer replaces the pending one; installed streams stay until
 	 * its answer changes them in place.
 	 */
-	ng_log(q->n, "call %s: %s from-tag %s, model %s, %zu media, %s",
-	       id, c->br ? "re-offer" : "offer", tag, p.model->name,
-	       br->ngroups, opts.transport == BRIDGE_RTP ? "RTP toward the callee" :
+	ng_log(q->n, "call %s: %s from-tag %s, model %s, callee %s, %zu media, %s",
+	       id, c->br ? "re-offer" : "offer", tag, aname,
+	       bname, br->ngroups, opts.transport == BRIDGE_RTP ? "RTP toward the callee" :
 	       opts.transport == BRIDGE_SRTP ? "SRTP toward the callee" :
 	       "the callee's leg as offered");
 	drop_bridge(c);
@@ -1124,7 +1180,7 @@ static int cmd_offer(struct req *q)
 	c->delete_at = 0;
 	c->a_src = src;
 	snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
-	snprintf(c->model, sizeof(c->model), "%s", p.model->name);
+	snprintf(c->model, sizeof(c->model), "%s", aname);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
 	explicit_bzero(fwd, strlen(fwd));

@@ -130,6 +130,8 @@ struct ng_trust {
 	unsigned int port_min, port_max;
 	unsigned int delete_delay;	/* seconds, when a delete names none */
 	unsigned int guard_tail;	/* seconds of guards after a call */
+	struct ng_net plain[NG_NETS_MAX];	/* --plain-peer: no SRTP */
+	unsigned int nplain;
 };
 
 struct ng_cached {

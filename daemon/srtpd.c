@@ -674,6 +674,7 @@ static void usage(FILE *f)
 		"             [--socket PATH] [--ng [ADDR:]PORT] [--state PATH]\n"
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
 		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
+		"             [--plain-peer ADDR[/PREFIX] ...]\n"
 		"             [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
@@ -689,6 +690,8 @@ static void usage(FILE *f)
 		"                  unless the delete says (0)\n"
 		"  --guard-tail SECONDS  drop media toward a deleted call's SRTP\n"
 		"                  legs this long (%d)\n"
+		"  --plain-peer ADDR[/PREFIX]  callers signalling from here have\n"
+		"                  no SRTP (a gateway): plain RTP on their leg\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
 		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL);
@@ -700,15 +703,18 @@ static int trust_option(struct ng_trust *t, int o, const char *arg)
 	unsigned long v;
 	char *end;
 
-	if (o == 'N') {
-		if (t->nnets == NG_NETS_MAX) {
-			fprintf(stderr, "srtpd: at most %d --media-net\n",
-				NG_NETS_MAX);
+	if (o == 'N' || o == 'L') {
+		struct ng_net *nets = o == 'N' ? t->nets : t->plain;
+		unsigned int *n = o == 'N' ? &t->nnets : &t->nplain;
+
+		if (*n == NG_NETS_MAX) {
+			fprintf(stderr, "srtpd: at most %d --%s\n", NG_NETS_MAX,
+				o == 'N' ? "media-net" : "plain-peer");
 			return -1;
 		}
-		if (ng_parse_net(arg, &t->nets[t->nnets], err, sizeof(err)))
+		if (ng_parse_net(arg, &nets[*n], err, sizeof(err)))
 			goto bad;
-		t->nnets++;
+		(*n)++;
 	} else if (o == 'P') {
 		if (ng_parse_ports(arg, t, err, sizeof(err)))
 			goto bad;
@@ -745,19 +751,21 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "media-ports", required_argument, NULL, 'P' },
 		{ "delete-delay", required_argument, NULL, 'D' },
 		{ "guard-tail", required_argument, NULL, 'G' },
+		{ "plain-peer", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
 	ng_trust_defaults(&d->trust);
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:G:", opts,
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:G:L:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
 		case 'P':
 		case 'D':
 		case 'G':
+		case 'L':
 			if (trust_option(&d->trust, o, optarg))
 				return -1;
 			break;

@@ -134,7 +134,7 @@ static void offer(const char *sdp, const struct bridge_opts *o,
 {
 	char *out;
 
-	ck_assert_msg(!bridge_offer(&br, &pol, o, sdp, strlen(sdp), &out, err,
+	ck_assert_msg(!bridge_offer(&br, &pol, &pol, o, sdp, strlen(sdp), &out, err,
 				    sizeof(err)), "%s", err);
 	parse(out, fwd);
 	free(out);
@@ -323,7 +323,7 @@ START_TEST(sdes_options)
 	o.only_suites = 0;
 	o.no_suites = (1u << SDES_AES_CM_128_HMAC_SHA1_32) |
 		      (1u << SDES_AES_CM_128_HMAC_SHA1_80);
-	ck_assert_int_eq(bridge_offer(&br, &pol, &o, offer_mixed,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, offer_mixed,
 				      strlen(offer_mixed), &out, err,
 				      sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "no suite"));
@@ -333,7 +333,7 @@ START_TEST(sdes_options)
 	memset(&o, 0, sizeof(o));
 	o.transport = BRIDGE_SRTP;
 	o.sdes_off = true;
-	ck_assert_int_eq(bridge_offer(&br, &pol, &o, offer_mixed,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, offer_mixed,
 				      strlen(offer_mixed), &out, err,
 				      sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "SDES-off"));
@@ -358,7 +358,7 @@ START_TEST(caller_unacceptable)
 	char *out;
 
 	/* refused at the offer: the proxy answers 488, nothing forwarded */
-	ck_assert_int_eq(bridge_offer(&br, &pol, &o, bad, strlen(bad), &out,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, bad, strlen(bad), &out,
 				      err, sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "the caller's offer"));
 	ck_assert_ptr_nonnull(strstr(err, "F8_128_HMAC_SHA1_80"));
@@ -456,7 +456,7 @@ START_TEST(malformed_offer)
 	struct bridge_opts o = { 0 };
 	char *out;
 
-	ck_assert_int_eq(bridge_offer(&br, &pol, &o, "v=0\r\nx", 6, &out, err,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, "v=0\r\nx", 6, &out, err,
 				      sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "offer SDP: line"));
 	ck_assert_ptr_null(out);
@@ -505,6 +505,53 @@ START_TEST(no_lifetime_on_bridged_legs)
 }
 END_TEST
 
+/*
+ * B's leg follows B's policy, not A's: SRTP only toward a callee whose
+ * policy requires it, plain RTP toward one whose model has no SRTP,
+ * whatever A offered; as A offered it otherwise.
+ */
+START_TEST(callee_policy_shapes_its_leg)
+{
+	struct bridge_opts o = { .transport = BRIDGE_KEEP };
+	struct srtp_policy pb = pol;
+	struct sdp fwd;
+	char *out;
+
+	pb.require = true;
+	ck_assert_msg(!bridge_offer(&br, &pol, &pb, &o, offer_mixed,
+				    strlen(offer_mixed), &out, err, sizeof(err)),
+		      "%s", err);
+	parse(out, &fwd);
+	free(out);
+	ck_assert_uint_eq(fwd.nmedia, 1);
+	ck_assert_str_eq(fwd.media[0].proto, "RTP/SAVP");
+	ck_assert_uint_eq(ncrypto(&fwd.media[0]), 1);
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	pb = pol;
+	pb.srtp = pb.offer = false;
+	ck_assert_msg(!bridge_offer(&br, &pol, &pb, &o, offer_mixed,
+				    strlen(offer_mixed), &out, err, sizeof(err)),
+		      "%s", err);
+	parse(out, &fwd);
+	free(out);
+	ck_assert_uint_eq(fwd.nmedia, 1);
+	ck_assert_str_eq(fwd.media[0].proto, "RTP/AVP");
+	crypto_of(&fwd.media[0], -1, NULL);
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	ck_assert_msg(!bridge_offer(&br, &pol, &pol, &o, offer_mixed,
+				    strlen(offer_mixed), &out, err, sizeof(err)),
+		      "%s", err);
+	parse(out, &fwd);
+	free(out);
+	ck_assert_uint_eq(fwd.nmedia, 2);	/* as A offered: SAVP + AVP */
+	sdp_free(&fwd);
+}
+END_TEST
+
 static Suite *bridge_suite(void)
 {
 	Suite *s = suite_create("bridge");
@@ -513,6 +560,7 @@ static Suite *bridge_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, phone_to_plain_gateway);
 	tcase_add_test(t, no_lifetime_on_bridged_legs);
+	tcase_add_test(t, callee_policy_shapes_its_leg);
 	tcase_add_test(t, crypto_line_position);
 	tcase_add_test(t, srtp_both_legs);
 	tcase_add_test(t, plain_caller_srtp_callee);

@@ -964,6 +964,81 @@ START_TEST(guards_after_restart)
 }
 END_TEST
 
+/*
+ * The bulletin's Scenario Two (require=1) with a plain PSTN gateway: a
+ * call from the gateway was refused, as the caller's leg got the phones'
+ * policy.  A caller from a --plain-peer network (or "model" plain) has a
+ * plain leg; the phone's leg follows the phones' policy: SRTP only.
+ */
+START_TEST(scenario_two_from_gateway)
+{
+	static const char xml[] =
+		"<sip><sec sec.srtp.enable=\"1\" sec.srtp.leg.enable=\"1\" "
+		"sec.srtp.offer=\"1\" sec.srtp.require=\"1\"/></sip>";
+	static const char gw_offer[] =
+		"v=0\r\no=gw 1 1 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\n";
+	static const char phone_answer[] =
+		"v=0\r\no=- 7 7 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	const struct benc_node *r;
+	char err[256];
+	unsigned int i;
+
+	config_free(&cfg);
+	config_init(&cfg);
+	ck_assert(!config_load_buffer(&cfg, "s2.cfg", xml, strlen(xml), err,
+				      sizeof(err)));
+	/* the phones' policy for the gateway: refused, as before */
+	error_has(send_req("o1", "command", "offer", FROM_B, "call-id", "s2",
+			   "from-tag", "gw", "sdp", gw_offer, NULL),
+		  "the caller's offer");
+	ck_assert_ptr_null(ng_find(&ng, "s2"));
+
+	ck_assert(!ng_parse_net("10.0.3.0/24", &ng.trust.plain[0], err,
+				sizeof(err)));
+	ng.trust.nplain = 1;
+	r = send_req("o2", "command", "offer", FROM_B, "call-id", "s2",
+		     "from-tag", "gw", "sdp", gw_offer, NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
+	ck_assert(str_has(benc_get(r, "sdp"), "a=crypto:1 AES_CM_128_HMAC_SHA1_80"));
+	ck_assert(!str_has(benc_get(r, "sdp"), "RTP/AVP"));
+	ck_assert_uint_eq(live(), 0);	/* the gateway's leg needs no guard */
+	r = send_req("a2", "command", "answer", FROM_A, "call-id", "s2",
+		     "from-tag", "gw", "to-tag", "ph", "sdp", phone_answer, NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
+	ck_assert(!str_has(benc_get(r, "sdp"), "a=crypto"));
+	/* protect gateway -> phone, unprotect phone -> gateway */
+	ck_assert_uint_eq(live(), 2);
+	for (i = 1; i <= 2; i++) {
+		if (fake.s[i].op == NF_SRTP_OP_PROTECT) {
+			addr_is(fake.s[i].daddr, "10.0.1.2");
+			ck_assert_uint_eq(fake.s[i].dport, 4000);
+		} else {
+			addr_is(fake.s[i].saddr, "10.0.1.2");
+			ck_assert_uint_eq(fake.s[i].dport, 6000);
+		}
+	}
+	r = send_req("q", "command", "query", "call-id", "s2", NULL);
+	ck_assert(benc_is(benc_get(r, "model"), "plain"));
+	ck_assert_ptr_nonnull(strstr(log_text, "model plain, callee IP_650"));
+
+	/* the same by the proxy's word, from anywhere */
+	ng.trust.nplain = 0;
+	r = send_req("o3", "command", "offer", FROM_B, "call-id", "s3",
+		     "from-tag", "gw", "sdp", gw_offer, "model", "plain", NULL);
+	result_is(r, "ok");
+	ck_assert(!str_has(benc_get(r, "sdp"), "RTP/AVP"));
+	error_has(send_req("o4", "command", "offer", FROM_B, "call-id", "s4",
+			   "from-tag", "gw", "sdp", gw_offer,
+			   "callee-model", "IP_999", NULL),
+		  "\"callee-model\": unknown phone model");
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -983,6 +1058,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, hostile_media_addresses);
 	tcase_add_test(t, delete_delay);
 	tcase_add_test(t, guards_after_restart);
+	tcase_add_test(t, scenario_two_from_gateway);
 	suite_add_tcase(s, t);
 	return s;
 }
