@@ -98,7 +98,7 @@ static void remove_streams(struct ng *n, struct ng_call *c)
 	c->answered = false;
 }
 
-static void branch_free(struct ng_branch *b)
+static void forget_a_keys(struct ng_branch *b)
 {
 	unsigned int i;
 
@@ -106,8 +106,14 @@ static void branch_free(struct ng_branch *b)
 		if (b->a_keys[i]) {
 			sdes_crypto_wipe(b->a_keys[i]);
 			free(b->a_keys[i]);
+			b->a_keys[i] = NULL;
 		}
 	}
+}
+
+static void branch_free(struct ng_branch *b)
+{
+	forget_a_keys(b);
 	explicit_bzero(b, sizeof(*b));
 }
 
@@ -1121,7 +1127,7 @@ static int cmd_offer(struct req *q)
 	struct ng_call *c;
 	bool fresh;
 	char *fwd;
-	int rc;
+	int rc, rb;
 
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
@@ -1179,7 +1185,16 @@ static int cmd_offer(struct req *q)
 	c->closing = false;	/* its guards are the new offer's */
 	c->delete_at = 0;
 	c->a_src = src;
-	snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
+	/*
+	 * A re-INVITE from a callee carries its own tag as the from-tag:
+	 * the answer (to-tag: the caller's) belongs to that callee's branch,
+	 * and the call keeps its caller's tag.
+	 */
+	rb = fresh ? -1 : branch_find(c, tag);
+	c->by_callee = rb >= 0;
+	c->callee_branch = rb >= 0 ? (uint8_t)rb : 0;
+	if (rb < 0)
+		snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
 	snprintf(c->model, sizeof(c->model), "%s", aname);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
@@ -1361,6 +1376,13 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
+	/*
+	 * Our keys toward the caller stay from one answer of the branch to
+	 * the next; after a callee's re-offer the "caller" is the callee,
+	 * whose keys are no caller's to keep: the next answer makes new ones.
+	 */
+	if (c->by_callee)
+		forget_a_keys(b);
 	rc = bridge_answer(c->br, sdp->s, sdp->len,
 			   (const struct sdes_crypto *const *)b->a_keys, fwd,
 			   plan, q->err, ERR_MAX);
@@ -1368,7 +1390,7 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 		rc = check_plan(q, c, b, plan);
 	if (!rc)
 		rc = apply_plan(q, c, (unsigned int)bi, plan);
-	if (!rc && keep_a_keys(b, plan)) {
+	if (!rc && !c->by_callee && keep_a_keys(b, plan)) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		rc = -1;
 	}
@@ -1409,7 +1431,10 @@ static int cmd_answer(struct req *q)
 			"Unknown call-id");
 		return -1;
 	}
-	bi = branch_find(c, tag);
+	if (c->by_callee && (!tag[0] || !strcmp(tag, c->from_tag)))
+		bi = c->callee_branch;	/* the caller answers the callee */
+	else
+		bi = branch_find(c, tag);
 	fresh = bi < 0;
 	if (fresh)
 		bi = new_branch(q, c, tag);

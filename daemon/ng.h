@@ -106,6 +106,8 @@ struct ng_call {
 	bool offered;		/* a bridge (offer) is pending or done */
 	bool answered;		/* streams installed */
 	bool closing;		/* deleted: only guards left, till delete_at */
+	bool by_callee;		/* the pending offer is a callee's re-offer */
+	uint8_t callee_branch;	/* ... within this branch's dialog */
 	struct sdp_conn a_src;	/* where the offer came from */
 	struct bridge *br;
 	struct ng_branch branches[NG_BRANCHES_MAX];

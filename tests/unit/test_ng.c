@@ -1039,6 +1039,55 @@ START_TEST(scenario_two_from_gateway)
 }
 END_TEST
 
+/*
+ * A re-INVITE from the callee (the gateway puts the phone on hold and
+ * back): its from-tag is the callee's, its answer's to-tag the caller's.
+ * It stays one dialog: the streams are changed in place (the phone's
+ * unchanged key keeps its stream), and the BYE removes the whole call.
+ */
+START_TEST(reinvite_from_callee)
+{
+	static const char gw_reoffer[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\na=sendonly\r\n";
+	static const char phone_reanswer[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=recvonly\r\n";
+	const struct benc_node *r;
+
+	result_is(offer_from_a("o", "ri", offer_sdp), "ok");
+	result_is(answer_from("a", "ri", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+	r = send_req("o2", "command", "offer", FROM_B, "call-id", "ri",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", gw_reoffer,
+		     "transport-protocol", "RTP/SAVP", NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
+	r = send_req("a2", "command", "answer", FROM_A, "call-id", "ri",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", phone_reanswer,
+		     NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
+	/* the same two streams: the protect one re-keyed, none added */
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(count_op(NF_SRTP_OP_PROTECT), 1);
+	r = send_req("q", "command", "query", "call-id", "ri", NULL);
+	ck_assert(benc_is(benc_get(r, "from-tag"), "ft"));
+	/* the BYE: the dialog's only branch, so the whole call */
+	r = send_req("d", "command", "delete", "call-id", "ri",
+		     "from-tag", "ft", "to-tag", "tt", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 1);	/* its guard, for the tail */
+	ck_assert_int_eq(ng_expire(&ng, now + NG_GUARD_TAIL), 0);
+	ck_assert_uint_eq(live(), 0);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1059,6 +1108,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, delete_delay);
 	tcase_add_test(t, guards_after_restart);
 	tcase_add_test(t, scenario_two_from_gateway);
+	tcase_add_test(t, reinvite_from_callee);
 	suite_add_tcase(s, t);
 	return s;
 }
