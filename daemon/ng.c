@@ -1577,12 +1577,39 @@ static int cmd_query(struct req *q)
 }
 
 /*
+ * "delete-delay": an integer, or digits in a string (Kamailio passes its
+ * delete-delay=N flag so), 0 to 86400 seconds.
+ */
+static int delete_delay(const struct benc_node *v, int64_t *out)
+{
+	int64_t n = 0;
+	size_t i;
+
+	if (v->type == BENC_INT) {
+		n = v->i;
+	} else if (v->type == BENC_STR && v->len && v->len <= 5) {
+		for (i = 0; i < v->len; i++) {
+			if (v->s[i] < '0' || v->s[i] > '9')
+				return -1;
+			n = 10 * n + (v->s[i] - '0');
+		}
+	} else {
+		return -1;
+	}
+	if (n < 0 || n > 86400)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/*
  * Deleting a call that is not there succeeds with a warning: the proxy
  * wants it gone, and Kamailio sends two deletes for a CANCELled call.
  * A delete whose to-tag (or from-tag, for a BYE from the callee) or
  * via-branch names one branch of several removes that branch: a fork
- * that lost, or early media of a callee that then refused.  Otherwise
- * the whole call goes, at once or after its delete-delay, during which
+ * that lost, or early media of a callee that then refused.  A to-tag
+ * that is neither a branch nor the caller's is a fork that refused
+ * without answering: nothing goes.  Otherwise the whole call goes, at once or after its delete-delay, during which
  * its streams go on transforming and a late answer (a 200 crossing a
  * CANCEL) still finds it.
  */
@@ -1606,19 +1633,22 @@ static int cmd_delete(struct req *q)
 	    get_str(q, "to-tag", to, sizeof(to), false) ||
 	    get_str(q, "via-branch", via, sizeof(via), false))
 		return -1;
-	if (dd) {
-		if (dd->type != BENC_INT || dd->i < 0 || dd->i > 86400) {
-			errmsg_set(q->err, ERR_MAX,
-				"\"delete-delay\": not a number of seconds (0 to 86400)");
-			return -1;
-		}
-		delay = dd->i;
+	if (dd && delete_delay(dd, &delay)) {
+		errmsg_set(q->err, ERR_MAX,
+			"\"delete-delay\": not a number of seconds (0 to 86400)");
+		return -1;
 	}
 	bi = branch_find(c, to);
 	if (bi < 0)
 		bi = branch_find(c, from);
 	if (bi < 0 && !to[0])
 		bi = branch_by_via(c, via);
+	if (bi < 0 && to[0] && strcmp(to, c->from_tag)) {
+		/* a fork that never answered refused: the others go on */
+		benc_cstr(q->out, "warning");
+		benc_cstr(q->out, "Unknown to-tag (no answer came from it)");
+		return 0;
+	}
 	if (bi >= 0 && branch_count(c) > 1) {
 		ng_log(q->n, "call %s: branch to-tag %s deleted",
 		       c->id, c->branches[bi].to_tag);

@@ -763,6 +763,12 @@ START_TEST(forked_call)
 	ck_assert_uint_eq(fake.rekeys, 2);
 	ck_assert_uint_eq(fake.dels, 0);
 
+	/* a third fork refuses without having answered: nothing goes */
+	r = send_req("d0", "command", "delete", "call-id", "fork",
+		     "from-tag", "ft", "to-tag", "t3", NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "warning"), "Unknown to-tag"));
+	ck_assert_uint_eq(live(), 3);
 	/* the first fork is CANCELled: its 487 deletes its branch */
 	r = send_req("d1", "command", "delete", "call-id", "fork",
 		     "from-tag", "ft", "to-tag", "t1", NULL);
@@ -921,6 +927,12 @@ START_TEST(delete_delay)
 	result_is(offer_from_a("o2", "dd2", offer_sdp), "ok");
 	error_has(send_req("d4", "command", "delete", "call-id", "dd2",
 			   "delete-delay", "\x01i-1e", NULL), "delete-delay");
+	error_has(send_req("d5", "command", "delete", "call-id", "dd2",
+			   "delete-delay", "5s", NULL), "delete-delay");
+	/* Kamailio's delete-delay=N flag comes as a string */
+	result_is(send_req("d6", "command", "delete", "call-id", "dd2",
+			   "delete-delay", "7", NULL), "ok");
+	ck_assert_int_eq(ng_expire(&ng, now), now + 7);
 }
 END_TEST
 
