@@ -11,8 +11,9 @@
 # side saw where its leg is SRTP, as plain RTP where it is not.
 #
 #   call 1, A -> G: A (an IP 601) offers RTP/SAVP with its key; G gets a
-#     plain RTP/AVP offer and answers plain; A gets an RTP/SAVP answer
-#     with R's key.  R has 2 kernel streams: A's SRTP unprotected toward
+#     plain RTP/AVP offer and answers plain, first with early media (a
+#     183 with SDP), then the 200; A gets an RTP/SAVP answer with R's
+#     key, the same in both.  R has 2 kernel streams: A's SRTP unprotected toward
 #     G, G's RTP protected toward A.
 #   call 2, A -> B: SRTP on both legs, each with its own keys (B's offer
 #     carries R's key, not A's; A's answer R's, not B's); R decrypts and
@@ -129,6 +130,15 @@ sdp_has "$E2E_DIR/a-g.sdp" '^m=audio 30000 RTP/SAVP ' || fail "A's answer is not
 KRA=$(e2e_sdp_key "$E2E_DIR/a-g.sdp")
 sdp_has "$E2E_DIR/a-g.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $S a=crypto"
 [ "$KRA" != "$KA" ] || fail "A's answer carries A's own key"
+# early media: G's 183 and its 200 carry one SDP; srtpd answered both, for
+# one branch, with one key toward A and the same two streams
+[ "$(grep -c "answer call-a-g-1: rtpengine_answer" "$E2E_DIR/kamailio.out")" = 2 ] ||
+	fail "Kamailio did not pass both the 183 and the 200 to srtpd"
+[ "$(tr -d '\r' <"$E2E_DIR/a-g.sdp" | grep -c '^a=crypto')" = 2 ] ||
+	fail "A did not get both answers: $(cat "$E2E_DIR/a-g.sdp")"
+[ "$(tr -d '\r' <"$E2E_DIR/a-g.sdp" | grep '^a=crypto' | sort -u | wc -l)" = 1 ] ||
+	fail "the 183 and the 200 gave A different keys"
+echo "    the 183 and the 200: one answer, one key toward A"
 in_call call-a-g-1 2
 e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KA" -
 e2e_flow "G -> A, plain, at A SRTP under the answer's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
