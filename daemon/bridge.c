@@ -342,6 +342,11 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 	if (copy_session(&fwd, &b->a_offer))
 		goto oom;
 	b->ngroups = negotiate_groups(&b->a_offer, groups);
+	b->groups = calloc(b->ngroups, sizeof(*b->groups));
+	if (!b->groups) {
+		b->ngroups = 0;
+		goto oom;
+	}
 	for (i = 0; i < b->ngroups; i++) {
 		struct bridge_group *g = &b->groups[i];
 		int k;
@@ -610,8 +615,11 @@ void bridge_free(struct bridge *b)
 {
 	size_t i;
 
-	for (i = 0; i < NEG_MEDIA_MAX; i++)
+	for (i = 0; b->groups && i < b->ngroups; i++)
 		negotiate_offer_free(&b->groups[i].offer);
+	if (b->groups)
+		explicit_bzero(b->groups, b->ngroups * sizeof(*b->groups));
+	free(b->groups);
 	sdp_free(&b->a_offer);
 	explicit_bzero(b, sizeof(*b));
 }

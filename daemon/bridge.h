@@ -75,7 +75,8 @@ struct bridge {
 	struct srtp_policy pb_base;	/* B's leg: its phone's policy */
 	struct bridge_opts opts;
 	struct sdp a_offer;
-	struct bridge_group groups[NEG_MEDIA_MAX];
+	struct bridge_group *groups;	/* ngroups of them (a pending
+					 * offer costs what it has) */
 	size_t ngroups;
 	size_t b_nmedia;
 };

@@ -27,6 +27,11 @@ void ng_trust_defaults(struct ng_trust *t)
 	t->port_min = NG_PORT_MIN;
 	t->port_max = 65535;
 	t->guard_tail = NG_GUARD_TAIL;
+	t->max_calls = NG_CALLS_MAX;
+	t->max_per_source = NG_PER_SOURCE;
+	t->max_memory = (size_t)NG_MEMORY_MAX << 20;
+	t->no_answer = NG_NO_ANSWER;
+	t->idle = NG_IDLE;
 }
 
 void ng_init(struct ng *n, const struct ng_ops *ops,
@@ -184,31 +189,94 @@ static void call_free(struct ng *n, struct ng_call *c)
 	for (i = 0; i < NG_BRANCHES_MAX; i++)
 		branch_free(&c->branches[i]);
 	drop_bridge(c);
+	n->memory -= c->cost;
 	free(c);
 }
 
 static bool call_close(struct ng *n, struct ng_call *c, time_t now);
 
+/* The packets the call's streams have transformed, as the kernel says. */
+static uint64_t call_packets(struct ng *n, const struct ng_call *c)
+{
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; s && i < c->nstreams; i++) {
+		if (!n->ops.get(n->ops.arg, c->streams[i].id, s))
+			sum += s->packets;
+		explicit_bzero(s, sizeof(*s));
+	}
+	free(s);
+	return sum;
+}
+
+/* Why call @c has to go at @now ("" if it need not), and when to look. */
+static const char *call_timer(struct ng *n, struct ng_call *c, time_t now,
+			      time_t *next)
+{
+	const struct ng_trust *t = &n->trust;
+	uint64_t packets;
+
+	*next = 0;
+	if (c->delete_at) {
+		*next = c->delete_at;
+		return c->delete_at <= now ? "its delete-delay ran out" : "";
+	}
+	if (t->session && now - c->created >= (time_t)t->session)
+		return "its session timeout ran out";
+	if (t->session)
+		*next = c->created + t->session;
+	if (!c->answered) {
+		if (now - c->offered_at >= (time_t)t->no_answer)
+			return "no answer came";
+		if (!*next || c->offered_at + (time_t)t->no_answer < *next)
+			*next = c->offered_at + t->no_answer;
+		return "";
+	}
+	if (!t->idle || !c->nstreams)
+		return "";
+	if (now >= c->next_check) {
+		packets = call_packets(n, c);
+		if (packets != c->last_packets || !c->active_at) {
+			c->last_packets = packets;
+			c->active_at = now;
+		}
+		if (now - c->active_at >= (time_t)t->idle)
+			return "no packet for the idle timeout";
+		/* at least every quarter of the timeout, and when it ends */
+		c->next_check = now + (t->idle >= 4 ? t->idle / 4 : 1);
+		if (c->active_at + (time_t)t->idle < c->next_check)
+			c->next_check = c->active_at + t->idle;
+	}
+	if (!*next || c->next_check < *next)
+		*next = c->next_check;
+	return "";
+}
+
 time_t ng_expire(struct ng *n, time_t now)
 {
 	struct ng_call *c, *next;
-	time_t due = 0;
+	const char *why;
+	time_t due = 0, at;
 
 	for (c = n->calls; c; c = next) {
 		next = c->next;
-		if (c->delete_at && c->delete_at <= now) {
+		why = call_timer(n, c, now, &at);
+		if (why[0]) {
 			if (c->closing) {
 				ng_log(n, "call %s: its guards removed", c->id);
 				call_free(n, c);
 				continue;
 			}
-			ng_log(n, "call %s: deleted after its delete-delay (%u streams)",
-			       c->id, c->nstreams);
+			ng_log(n, "call %s: deleted, %s (%u streams)", c->id,
+			       why, c->nstreams);
 			if (!call_close(n, c, now))
 				continue;	/* freed */
+			at = c->delete_at;
 		}
-		if (c->delete_at && (!due || c->delete_at < due))
-			due = c->delete_at;
+		if (at && (!due || at < due))
+			due = at;
 	}
 	return due;
 }
@@ -759,12 +827,32 @@ static int request_source(struct req *q, struct sdp_conn *src)
 	return 0;
 }
 
-static struct ng_call *new_call(struct req *q, const char *id)
+static unsigned int calls_from(const struct ng *n, const struct sdp_conn *src)
 {
+	const struct ng_call *c;
+	unsigned int k = 0;
+
+	for (c = n->calls; c; c = c->next)
+		k += !c->closing && c->origin.family == src->family &&
+		     !strcmp(c->origin.addr, src->addr);
+	return k;
+}
+
+static struct ng_call *new_call(struct req *q, const char *id,
+				const struct sdp_conn *src)
+{
+	const struct ng_trust *t = &q->n->trust;
 	struct ng_call *c;
 
-	if (q->n->ncalls >= NG_CALLS_MAX) {
-		errmsg_set(q->err, ERR_MAX, "too many calls (%d)", NG_CALLS_MAX);
+	if (q->n->ncalls >= t->max_calls) {
+		errmsg_set(q->err, ERR_MAX, "too many calls (%u, --max-calls)",
+			t->max_calls);
+		return NULL;
+	}
+	if (src->family && calls_from(q->n, src) >= t->max_per_source) {
+		errmsg_set(q->err, ERR_MAX,
+			"too many calls from %s (%u, --max-calls-per-source)",
+			src->addr, t->max_per_source);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -774,6 +862,7 @@ static struct ng_call *new_call(struct req *q, const char *id)
 	}
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->created = q->now;
+	c->origin = *src;
 	c->next = q->n->calls;
 	q->n->calls = c;
 	q->n->ncalls++;
@@ -1114,6 +1203,29 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 	return true;
 }
 
+/*
+ * What a call with bridge @br holds, reckoned from the sizes of its parts
+ * and of the offer's SDP (parsed, kept, and forwarded: measured at about
+ * 5 times its length), against --max-memory for all calls together.
+ */
+static int charge(struct req *q, struct ng_call *c, const struct bridge *br,
+		  size_t sdp_len)
+{
+	size_t cost = sizeof(*c) + sizeof(*br) +
+		      br->ngroups * sizeof(br->groups[0]) + 6 * sdp_len;
+	struct ng *n = q->n;
+
+	if (n->memory - c->cost + cost > n->trust.max_memory) {
+		errmsg_set(q->err, ERR_MAX,
+			"the calls' memory is spent (%zu of %zu MiB, --max-memory)",
+			n->memory >> 20, n->trust.max_memory >> 20);
+		return -1;
+	}
+	n->memory = n->memory - c->cost + cost;
+	c->cost = cost;
+	return 0;
+}
+
 static int cmd_offer(struct req *q)
 {
 	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
@@ -1160,7 +1272,12 @@ static int cmd_offer(struct req *q)
 	c = ng_find(q->n, id);
 	fresh = !c;
 	if (!c)
-		c = new_call(q, id);
+		c = new_call(q, id, &src);
+	if (c && charge(q, c, br, sdp->len)) {
+		if (fresh)
+			call_free(q->n, c);
+		c = NULL;
+	}
 	if (!c || install_guards(q, c, br)) {
 		if (c && fresh)
 			call_free(q->n, c);
@@ -1182,6 +1299,7 @@ static int cmd_offer(struct req *q)
 	drop_bridge(c);
 	c->br = br;
 	c->offered = true;
+	c->offered_at = q->now;
 	c->closing = false;	/* its guards are the new offer's */
 	c->delete_at = 0;
 	c->a_src = src;

@@ -32,7 +32,11 @@
 #define NG_COOKIE_MAX	64
 #define NG_CACHE_SIZE	1024	/* replies kept for retransmissions */
 #define NG_CACHE_TTL	30	/* seconds */
-#define NG_CALLS_MAX	10000
+#define NG_CALLS_MAX	10000	/* default --max-calls */
+#define NG_PER_SOURCE	1000	/* default --max-calls-per-source */
+#define NG_MEMORY_MAX	256	/* default --max-memory, MiB */
+#define NG_NO_ANSWER	180	/* default --no-answer-timeout, s */
+#define NG_IDLE		300	/* default --idle-timeout, s */
 #define NG_STREAMS_MAX	(4 * NEG_MEDIA_MAX)	/* per call */
 #define NG_PORT_MIN	1024	/* default lowest media port */
 
@@ -109,6 +113,12 @@ struct ng_call {
 	bool by_callee;		/* the pending offer is a callee's re-offer */
 	uint8_t callee_branch;	/* ... within this branch's dialog */
 	struct sdp_conn a_src;	/* where the offer came from */
+	struct sdp_conn origin;	/* where the first offer came from */
+	time_t offered_at;	/* the last offer */
+	time_t active_at;	/* its packet counters last moved */
+	time_t next_check;	/* of the counters */
+	uint64_t last_packets;
+	size_t cost;		/* bytes it is reckoned to hold */
 	struct bridge *br;
 	struct ng_branch branches[NG_BRANCHES_MAX];
 	struct ng_stream streams[NG_STREAMS_MAX];
@@ -134,6 +144,13 @@ struct ng_trust {
 	unsigned int guard_tail;	/* seconds of guards after a call */
 	struct ng_net plain[NG_NETS_MAX];	/* --plain-peer: no SRTP */
 	unsigned int nplain;
+	/* what a call may hold, and for how long */
+	unsigned int max_calls;
+	unsigned int max_per_source;	/* calls offered from one address */
+	size_t max_memory;		/* bytes, for all calls together */
+	unsigned int no_answer;		/* s an offer waits for an answer */
+	unsigned int idle;		/* s without a packet; 0: never */
+	unsigned int session;		/* s a call may last; 0: for ever */
 };
 
 struct ng_cached {
@@ -155,6 +172,7 @@ struct ng {
 	unsigned long requests;
 	unsigned long retransmits;
 	unsigned long generation;	/* changes when streams do: save */
+	size_t memory;			/* the calls' cost, together */
 	uint64_t sum_key[2];		/* SipHash key of crypto_sum */
 	/* the last request's error ("" when it succeeded), for the log */
 	char last_error[640];
@@ -176,8 +194,10 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 struct ng_call *ng_find(struct ng *n, const char *id);
 
 /*
- * Removes the calls whose delete-delay ran out by @now; returns the time
- * of the next one due (0: none), for the caller's poll timeout.
+ * The calls' timers at @now: a delete-delay or guard tail that ran out,
+ * an offer without answer, a call whose kernel counters have not moved
+ * for the idle timeout (read through ops.get), a session too long.
+ * Returns the time the next is due (0: none), for a poll timeout.
  */
 time_t ng_expire(struct ng *n, time_t now);
 

@@ -674,7 +674,7 @@ static void usage(FILE *f)
 		"             [--socket PATH] [--ng [ADDR:]PORT] [--state PATH]\n"
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
 		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
-		"             [--plain-peer ADDR[/PREFIX] ...]\n"
+		"             [--plain-peer ADDR[/PREFIX] ...] [LIMITS]\n"
 		"             [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
@@ -692,9 +692,85 @@ static void usage(FILE *f)
 		"                  legs this long (%d)\n"
 		"  --plain-peer ADDR[/PREFIX]  callers signalling from here have\n"
 		"                  no SRTP (a gateway): plain RTP on their leg\n"
+		"  --max-calls N, --max-calls-per-source N, --max-memory MIB\n"
+		"                  ng calls in all (%d), from one address (%d),\n"
+		"                  their memory together (%d MiB)\n"
+		"  --no-answer-timeout S, --idle-timeout S, --session-timeout S\n"
+		"                  an offer's wait for its answer (%d s), a call\n"
+		"                  without packets (%d s), any call (0: no limit)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
-		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL);
+		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, NG_CALLS_MAX,
+		NG_PER_SOURCE, NG_MEMORY_MAX, NG_NO_ANSWER, NG_IDLE);
+}
+
+/* The numeric options of ng's limits and timers. */
+static void set_delete_delay(struct ng_trust *t, unsigned long v)
+{
+	t->delete_delay = (unsigned int)v;
+}
+
+static void set_guard_tail(struct ng_trust *t, unsigned long v)
+{
+	t->guard_tail = (unsigned int)v;
+}
+
+static void set_max_calls(struct ng_trust *t, unsigned long v)
+{
+	t->max_calls = (unsigned int)v;
+}
+
+static void set_per_source(struct ng_trust *t, unsigned long v)
+{
+	t->max_per_source = (unsigned int)v;
+}
+
+static void set_max_memory(struct ng_trust *t, unsigned long v)
+{
+	t->max_memory = (size_t)v << 20;
+}
+
+static void set_no_answer(struct ng_trust *t, unsigned long v)
+{
+	t->no_answer = (unsigned int)v;
+}
+
+static void set_idle(struct ng_trust *t, unsigned long v)
+{
+	t->idle = (unsigned int)v;
+}
+
+static void set_session(struct ng_trust *t, unsigned long v)
+{
+	t->session = (unsigned int)v;
+}
+
+struct number_option {
+	int opt;
+	const char *name;
+	unsigned long min, max;
+	void (*set)(struct ng_trust *t, unsigned long v);
+};
+
+static const struct number_option number_options[] = {
+	{ 'D', "delete-delay", 0, 86400, set_delete_delay },
+	{ 'G', "guard-tail", 0, 86400, set_guard_tail },
+	{ 'C', "max-calls", 1, 1000000, set_max_calls },
+	{ 'E', "max-calls-per-source", 1, 1000000, set_per_source },
+	{ 'M', "max-memory", 1, 1048576, set_max_memory },
+	{ 'A', "no-answer-timeout", 1, 86400, set_no_answer },
+	{ 'I', "idle-timeout", 0, 86400, set_idle },
+	{ 'T', "session-timeout", 0, 604800, set_session },
+};
+
+static const struct number_option *number_option(int o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(number_options) / sizeof(number_options[0]); i++)
+		if (number_options[i].opt == o)
+			return &number_options[i];
+	return NULL;
 }
 
 static int trust_option(struct ng_trust *t, int o, const char *arg)
@@ -719,18 +795,17 @@ static int trust_option(struct ng_trust *t, int o, const char *arg)
 		if (ng_parse_ports(arg, t, err, sizeof(err)))
 			goto bad;
 	} else {
+		const struct number_option *no = number_option(o);
+
 		errno = 0;
 		v = strtoul(arg, &end, 10);
-		if (errno || end == arg || *end || v > 86400) {
+		if (errno || end == arg || *end || v < no->min || v > no->max) {
 			snprintf(err, sizeof(err),
-				 "\"%s\": not a number of seconds (0 to 86400)",
-				 arg);
+				 "--%s \"%s\": not a number from %lu to %lu",
+				 no->name, arg, no->min, no->max);
 			goto bad;
 		}
-		if (o == 'D')
-			t->delete_delay = (unsigned int)v;
-		else
-			t->guard_tail = (unsigned int)v;
+		no->set(t, v);
 	}
 	return 0;
 bad:
@@ -752,13 +827,19 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "delete-delay", required_argument, NULL, 'D' },
 		{ "guard-tail", required_argument, NULL, 'G' },
 		{ "plain-peer", required_argument, NULL, 'L' },
+		{ "max-calls", required_argument, NULL, 'C' },
+		{ "max-calls-per-source", required_argument, NULL, 'E' },
+		{ "max-memory", required_argument, NULL, 'M' },
+		{ "no-answer-timeout", required_argument, NULL, 'A' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "session-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
 	ng_trust_defaults(&d->trust);
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:G:L:", opts,
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
@@ -766,6 +847,12 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		case 'D':
 		case 'G':
 		case 'L':
+		case 'C':
+		case 'E':
+		case 'M':
+		case 'A':
+		case 'I':
+		case 'T':
 			if (trust_option(&d->trust, o, optarg))
 				return -1;
 			break;

@@ -910,7 +910,7 @@ START_TEST(delete_delay)
 			      answer_sdp), "ok");
 	ck_assert_uint_eq(live(), 2);
 	/* the answer made the call live again; its BYE deletes it later */
-	ck_assert_int_eq(ng_expire(&ng, now + 10), 0);
+	ck_assert_int_gt(ng_expire(&ng, now + 10), now + 10);	/* idle check */
 	ck_assert_uint_eq(live(), 2);
 	r = send_req("d2", "command", "delete", "call-id", "dd",
 		     "delete-delay", "\x01i5e", NULL);
@@ -1100,6 +1100,121 @@ START_TEST(reinvite_from_callee)
 }
 END_TEST
 
+/*
+ * Timers: an offer no answer follows goes after the no-answer timeout; a
+ * call whose kernel counters stop moving goes after the idle timeout,
+ * and one whose counters move stays.  Each leaves its guard for the tail.
+ */
+START_TEST(timers)
+{
+	time_t t;
+
+	result_is(offer_from_a("o", "na", offer_sdp), "ok");
+	ck_assert_int_eq(ng_expire(&ng, now), now + NG_NO_ANSWER);
+	ck_assert_int_eq(ng_expire(&ng, now + NG_NO_ANSWER - 1),
+			 now + NG_NO_ANSWER);
+	ck_assert_ptr_nonnull(ng_find(&ng, "na"));
+	ng_expire(&ng, now + NG_NO_ANSWER);
+	ck_assert_ptr_nonnull(strstr(log_text, "call na: deleted, no answer came"));
+	ng_expire(&ng, now + NG_NO_ANSWER + NG_GUARD_TAIL);
+	ck_assert_ptr_null(ng_find(&ng, "na"));
+	ck_assert_uint_eq(live(), 0);
+
+	result_is(offer_from_a("o2", "idle", offer_sdp), "ok");
+	result_is(answer_from("a2", "idle", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+	/* packets flow: the counters move at every check */
+	for (t = now; t < now + 3 * NG_IDLE; t += NG_IDLE / 4) {
+		fake.s[1].packets += 50;
+		ng_expire(&ng, t);
+		ck_assert_ptr_nonnull(ng_find(&ng, "idle"));
+	}
+	/* then nothing for the idle timeout, from the last check that saw
+	 * the counters move */
+	t -= NG_IDLE / 4;
+	ng_expire(&ng, t + NG_IDLE - 1);
+	ck_assert(!ng_find(&ng, "idle")->closing);
+	ng_expire(&ng, t + NG_IDLE);
+	ck_assert(ng_find(&ng, "idle")->closing);
+	ck_assert_ptr_nonnull(strstr(log_text,
+				     "call idle: deleted, no packet for the idle timeout"));
+	ng_expire(&ng, t + NG_IDLE + NG_GUARD_TAIL);
+	ck_assert_uint_eq(live(), 0);
+}
+END_TEST
+
+/*
+ * Limits: calls from one address, calls in all, and the memory all
+ * calls hold.  10 000 offers that are never answered stay within them
+ * and all expire.
+ */
+START_TEST(limits)
+{
+	static const char plain_offer[] =
+		"v=0\r\no=gw 1 1 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\n";
+	char id[32], cookie[32];
+	unsigned int i;
+
+	ng.trust.max_per_source = 3;
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof(id), "ps%u", i);
+		result_is(send_req(id, "command", "offer", FROM_B, "call-id", id,
+				   "from-tag", "f", "sdp", plain_offer,
+				   "model", "plain", NULL), "ok");
+	}
+	error_has(send_req("ps3", "command", "offer", FROM_B, "call-id", "ps3",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "too many calls from 10.0.3.2 (3, --max-calls-per-source)");
+	/* a re-offer of a call it has is no new call */
+	result_is(send_req("ps0b", "command", "offer", FROM_B, "call-id", "ps0",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "ok");
+
+	ng.trust.max_per_source = 100000;
+	ng.trust.max_memory = 5 * 1024 * 1024;
+	for (i = 3; i < 1000; i++) {
+		const struct benc_node *r;
+
+		snprintf(id, sizeof(id), "m%u", i);
+		r = send_req(id, "command", "offer", FROM_B, "call-id", id,
+			     "from-tag", "f", "sdp", plain_offer, "model",
+			     "plain", NULL);
+		if (benc_is(benc_get(r, "result"), "error"))
+			break;
+	}
+	error_has(send_req("mx", "command", "offer", FROM_B, "call-id", "mx",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "the calls' memory is spent");
+	ck_assert_uint_lt(i, 1000);
+	ck_assert_uint_le(ng.memory, ng.trust.max_memory);
+	ng_expire(&ng, now + NG_NO_ANSWER);
+	ck_assert_uint_eq(ng.ncalls, 0);
+	ck_assert_uint_eq(ng.memory, 0);
+
+	/* 10 000 offers never answered: the call cap, then all expire */
+	ng.trust.max_memory = (size_t)NG_MEMORY_MAX << 20;
+	for (i = 0; i < NG_CALLS_MAX; i++) {
+		snprintf(id, sizeof(id), "u%u", i);
+		snprintf(cookie, sizeof(cookie), "k%u", i);
+		result_is(send_req(cookie, "command", "offer", FROM_B, "call-id",
+				   id, "from-tag", "f", "sdp", plain_offer,
+				   "model", "plain", NULL), "ok");
+	}
+	error_has(send_req("k-last", "command", "offer", FROM_B, "call-id",
+			   "u-last", "from-tag", "f", "sdp", plain_offer,
+			   "model", "plain", NULL), "too many calls (10000, --max-calls)");
+	ck_assert_uint_le(ng.memory, ng.trust.max_memory);
+	ck_assert_int_eq(ng_expire(&ng, now + NG_NO_ANSWER - 1),
+			 now + NG_NO_ANSWER);
+	ck_assert_uint_eq(ng.ncalls, NG_CALLS_MAX);
+	ng_expire(&ng, now + NG_NO_ANSWER);
+	ck_assert_uint_eq(ng.ncalls, 0);
+	ck_assert_uint_eq(ng.memory, 0);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1121,6 +1236,14 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, guards_after_restart);
 	tcase_add_test(t, scenario_two_from_gateway);
 	tcase_add_test(t, reinvite_from_callee);
+	tcase_add_test(t, timers);
+
+	suite_add_tcase(s, t);
+	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
+	t = tcase_create("load");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, limits);
 	suite_add_tcase(s, t);
 	return s;
 }
