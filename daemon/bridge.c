@@ -33,6 +33,31 @@ static bool is_crypto(const struct sdp_line *ln)
 	return ln->type == 'a' && !strncmp(ln->value, "crypto:", 7);
 }
 
+/*
+ * ICE (RFC 8445) lines are not forwarded: srtpd does no ICE, and a
+ * candidate left in (a TURN relay, a reflexive address) would let the
+ * media take a path around the router, and around its transform.
+ */
+static bool is_ice(const struct sdp_line *ln)
+{
+	static const char *const names[] = {
+		"candidate", "remote-candidates", "end-of-candidates",
+		"ice-ufrag", "ice-pwd", "ice-options", "ice-lite",
+		"ice-mismatch", "ice-pacing",
+	};
+	size_t i, len;
+
+	if (ln->type != 'a')
+		return false;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		len = strlen(names[i]);
+		if (!strncmp(ln->value, names[i], len) &&
+		    (ln->value[len] == ':' || !ln->value[len]))
+			return true;
+	}
+	return false;
+}
+
 static int add_crypto(struct sdp_media *m, const struct sdes_crypto *c)
 {
 	char line[1024] = "crypto:";
@@ -73,6 +98,8 @@ static int emit_media(struct sdp *out, const struct sdp_media *t,
 			done = true;
 			continue;
 		}
+		if (is_ice(ln))
+			continue;
 		if (sdp_media_add_line(m, ln->type, ln->value))
 			return -1;
 	}
@@ -93,7 +120,8 @@ static int copy_media(struct sdp *out, const struct sdp_media *t)
 		return -1;
 	m->nports = t->nports;
 	for (k = 0; k < t->lines.n; k++)
-		if (sdp_media_add_line(m, t->lines.v[k].type,
+		if (!is_ice(&t->lines.v[k]) &&
+		    sdp_media_add_line(m, t->lines.v[k].type,
 				       t->lines.v[k].value))
 			return -1;
 	return 0;
@@ -104,7 +132,8 @@ static int copy_session(struct sdp *out, const struct sdp *in)
 	size_t k;
 
 	for (k = 0; k < in->lines.n; k++)
-		if (sdp_add_line(out, in->lines.v[k].type, in->lines.v[k].value))
+		if (!is_ice(&in->lines.v[k]) &&
+		    sdp_add_line(out, in->lines.v[k].type, in->lines.v[k].value))
 			return -1;
 	return 0;
 }

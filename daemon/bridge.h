@@ -19,6 +19,9 @@
  *     does to the packets it forwards: unprotect with the sender's key,
  *     protect with our key toward the receiver, or both (SRTP on both legs
  *     with different keys or session parameters).
+ *   - ICE lines (candidates, credentials) are never forwarded: srtpd does
+ *     no ICE, and a candidate would let media take a path around the
+ *     router and its transform.
  *   - Our keys carry no lifetime (unless the proxy asks for SDES-lifetime,
  *     2^31 packets): the proxy, not srtpd, decides when a re-INVITE is
  *     sent, so srtpd could not re-key a leg before its key runs out.

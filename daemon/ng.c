@@ -547,7 +547,30 @@ struct req {
 	struct strbuf *out;		/* reply members after "result" */
 	char *err;
 	time_t now;
+	char ignored[256];		/* options not acted on, for a warning */
 };
+
+/* Option @s (@len bytes) is read and not acted on: the reply says so. */
+static void ignore_option(struct req *q, const char *prefix, const char *s,
+			  size_t len)
+{
+	size_t n = strlen(q->ignored);
+
+	snprintf(q->ignored + n, sizeof(q->ignored) - n, "%s%s%.*s",
+		 n ? ", " : "", prefix, (int)(len > 48 ? 48 : len), s);
+}
+
+/* The reply's warning for what was ignored; on offer and answer. */
+static void warn_ignored(struct req *q)
+{
+	char text[300];
+
+	if (!q->ignored[0])
+		return;
+	snprintf(text, sizeof(text), "ignored: %s", q->ignored);
+	benc_cstr(q->out, "warning");
+	benc_cstr(q->out, text);
+}
 
 /* String member @key into @dst; -1 (with the error) if it is no string. */
 static int get_str(struct req *q, const char *key, char *dst, size_t size,
@@ -581,8 +604,14 @@ static int get_str(struct req *q, const char *key, char *dst, size_t size,
 }
 
 /* One SDES option ("off", "no-SUITE", ...); unknown ones are ignored. */
-static int sdes_option(struct bridge_opts *o, const char *s, size_t len,
-		       char *err)
+/*
+ * One SDES option.  "no-" of a suite srtpd does not know is met already
+ * (it is never offered); "only-" of one is refused (it cannot be
+ * offered); static, nonew, prefer-, order: and the like are read and
+ * ignored, with a warning.
+ */
+static int sdes_option(struct req *q, struct bridge_opts *o, const char *s,
+		       size_t len)
 {
 	enum sdes_suite suite;
 
@@ -603,16 +632,21 @@ static int sdes_option(struct bridge_opts *o, const char *s, size_t len,
 		size_t skip = only ? 5 : 3;
 
 		suite = sdes_suite_by_name(s + skip, len - skip);
-		if (suite == SDES_SUITE_UNKNOWN) {
-			errmsg_set(err, ERR_MAX, "SDES: unknown suite \"%.*s\"",
+		if (suite == SDES_SUITE_UNKNOWN && only) {
+			errmsg_set(q->err, ERR_MAX,
+				"SDES-only-%.*s: an unknown suite, which srtpd cannot offer",
 				(int)(len - skip > 64 ? 64 : len - skip),
 				s + skip);
 			return -1;
 		}
+		if (suite == SDES_SUITE_UNKNOWN)
+			return 0;	/* never offered: nothing to take out */
 		if (only)
 			o->only_suites |= 1u << suite;
 		else
 			o->no_suites |= 1u << suite;
+	} else {
+		ignore_option(q, "SDES-", s, len);
 	}
 	return 0;
 }
@@ -623,7 +657,7 @@ static int list_options(struct req *q, const struct benc_node *l,
 	const struct benc_node *e;
 
 	if (l->type == BENC_STR)
-		return flags ? 0 : sdes_option(o, l->s, l->len, q->err);
+		return flags ? 0 : sdes_option(q, o, l->s, l->len);
 	if (l->type != BENC_LIST) {
 		errmsg_set(q->err, ERR_MAX, "\"%s\": not a list",
 			flags ? "flags" : "SDES");
@@ -634,13 +668,13 @@ static int list_options(struct req *q, const struct benc_node *l,
 			continue;
 		/* Kamailio passes unknown flags through: SDES-x in "flags" */
 		if (flags && e->len > 5 && !memcmp(e->s, "SDES-", 5)) {
-			if (sdes_option(o, e->s + 5, e->len - 5, q->err))
+			if (sdes_option(q, o, e->s + 5, e->len - 5))
 				return -1;
 		} else if (flags && e->len == 8 && !memcmp(e->s, "RTP/SAVP", 8)) {
 			o->transport = BRIDGE_SRTP;
 		} else if (flags && e->len == 7 && !memcmp(e->s, "RTP/AVP", 7)) {
 			o->transport = BRIDGE_RTP;
-		} else if (!flags && sdes_option(o, e->s, e->len, q->err)) {
+		} else if (!flags && sdes_option(q, o, e->s, e->len)) {
 			return -1;
 		}
 	}
@@ -668,6 +702,28 @@ static int transport_option(struct req *q, struct bridge_opts *o)
 	return 0;
 }
 
+/*
+ * Keys rtpengine acts on that srtpd does not: the reply's warning says
+ * they were ignored.  ICE lines are always removed (bridge.c), so
+ * ICE=remove is met and any other ICE mode ignored.
+ */
+static void other_options(struct req *q)
+{
+	static const char *const keys[] = {
+		"rtcp-mux", "DTLS", "replace", "direction", "codec",
+		"media-address", "address-family", "record-call", "TOS",
+	};
+	const struct benc_node *v = benc_get(q->d, "ICE");
+	size_t i;
+
+	if (v && !(v->type == BENC_STR && benc_is(v, "remove")))
+		ignore_option(q, "ICE=", v->type == BENC_STR ? v->s : "?",
+			      v->type == BENC_STR ? v->len : 1);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (benc_get(q->d, keys[i]))
+			ignore_option(q, "", keys[i], strlen(keys[i]));
+}
+
 static int parse_options(struct req *q, struct bridge_opts *o)
 {
 	const struct benc_node *v;
@@ -679,6 +735,7 @@ static int parse_options(struct req *q, struct bridge_opts *o)
 	v = benc_get(q->d, "SDES");
 	if (v && list_options(q, v, o, false))
 		return -1;
+	other_options(q);
 	return transport_option(q, o);
 }
 
@@ -1314,6 +1371,7 @@ static int cmd_offer(struct req *q)
 	if (rb < 0)
 		snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
 	snprintf(c->model, sizeof(c->model), "%s", aname);
+	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
 	explicit_bzero(fwd, strlen(fwd));
@@ -1566,6 +1624,8 @@ static int cmd_answer(struct req *q)
 		return -1;
 	c->answered = true;
 	c->delete_at = 0;
+	other_options(q);
+	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
 	explicit_bzero(fwd, strlen(fwd));
@@ -1639,6 +1699,42 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	free(s);
 }
 
+/* "tags": the caller's and each branch's, as rtpengine lists them. */
+static void query_tags(struct req *q, const struct ng_call *c)
+{
+	unsigned int i, k, n;
+
+	benc_cstr(q->out, "tags");
+	benc_dict(q->out);
+	benc_cstr(q->out, c->from_tag);
+	benc_dict(q->out);
+	benc_cstr(q->out, "tag");
+	benc_cstr(q->out, c->from_tag);
+	benc_cstr(q->out, "role");
+	benc_cstr(q->out, "caller");
+	benc_end(q->out);
+	for (i = 0; i < NG_BRANCHES_MAX; i++) {
+		const struct ng_branch *b = &c->branches[i];
+
+		if (!b->used || !b->to_tag[0] || !strcmp(b->to_tag, c->from_tag))
+			continue;
+		for (k = 0, n = 0; k < c->nstreams; k++)
+			n += c->streams[k].branch == i;
+		benc_cstr(q->out, b->to_tag);
+		benc_dict(q->out);
+		benc_cstr(q->out, "tag");
+		benc_cstr(q->out, b->to_tag);
+		benc_cstr(q->out, "role");
+		benc_cstr(q->out, "callee");
+		benc_cstr(q->out, "in dialogue with");
+		benc_cstr(q->out, c->from_tag);
+		benc_cstr(q->out, "streams");
+		benc_int(q->out, n);
+		benc_end(q->out);
+	}
+	benc_end(q->out);
+}
+
 static int cmd_query(struct req *q)
 {
 	struct ng_call *c = request_call(q);
@@ -1665,6 +1761,7 @@ static int cmd_query(struct req *q)
 	}
 	benc_cstr(q->out, "model");
 	benc_cstr(q->out, c->model);
+	query_tags(q, c);
 	benc_cstr(q->out, "streams");
 	benc_list(q->out);
 	for (i = 0; i < c->nstreams; i++)
@@ -1809,6 +1906,37 @@ static int cmd_list(struct req *q)
 	return 0;
 }
 
+/* srtpd's own figures (rtpengine's "statistics" has more; see srtpd.8). */
+static int cmd_statistics(struct req *q)
+{
+	const struct ng_call *c;
+	unsigned int streams = 0, pending = 0, closing = 0;
+
+	for (c = q->n->calls; c; c = c->next) {
+		streams += c->nstreams;
+		pending += !c->answered && !c->closing;
+		closing += c->closing;
+	}
+	benc_cstr(q->out, "statistics");
+	benc_dict(q->out);
+	benc_cstr(q->out, "calls");
+	benc_int(q->out, q->n->ncalls - closing);
+	benc_cstr(q->out, "unanswered");
+	benc_int(q->out, pending);
+	benc_cstr(q->out, "closing");
+	benc_int(q->out, closing);
+	benc_cstr(q->out, "kernel-streams");
+	benc_int(q->out, streams);
+	benc_cstr(q->out, "memory");
+	benc_int(q->out, (int64_t)q->n->memory);
+	benc_cstr(q->out, "requests");
+	benc_int(q->out, (int64_t)q->n->requests);
+	benc_cstr(q->out, "retransmits");
+	benc_int(q->out, (int64_t)q->n->retransmits);
+	benc_end(q->out);
+	return 0;
+}
+
 /* ---- the message ---- */
 
 static const struct {
@@ -1820,6 +1948,7 @@ static const struct {
 	{ "delete", cmd_delete },
 	{ "query", cmd_query },
 	{ "list", cmd_list },
+	{ "statistics", cmd_statistics },
 };
 
 static int dispatch(struct req *q, const char **result)

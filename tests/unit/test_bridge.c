@@ -552,6 +552,55 @@ START_TEST(callee_policy_shapes_its_leg)
 }
 END_TEST
 
+/* Whether any line of @d (session or media) is an ICE line. */
+static bool has_ice(const struct sdp *d)
+{
+	size_t i, k;
+
+	for (k = 0; k < d->lines.n; k++)
+		if (!strncmp(d->lines.v[k].value, "ice-", 4))
+			return true;
+	for (i = 0; i < d->nmedia; i++)
+		for (k = 0; k < d->media[i].lines.n; k++)
+			if (!strncmp(d->media[i].lines.v[k].value, "candidate", 9) ||
+			    !strncmp(d->media[i].lines.v[k].value, "ice-", 4) ||
+			    !strncmp(d->media[i].lines.v[k].value, "end-of-candidates", 17))
+				return true;
+	return false;
+}
+
+/*
+ * ICE lines are not forwarded either way: a TURN relay candidate would
+ * let the callee send around the router, in clear, to the SRTP phone.
+ */
+START_TEST(ice_lines_not_forwarded)
+{
+	static const char ice_offer[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"a=ice-ufrag:F7gI\r\na=ice-pwd:x9cml/YzichV2+XlhiMu8g\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=candidate:1 1 UDP 2130706431 10.0.1.2 4000 typ host\r\n"
+		"a=candidate:2 1 UDP 16777215 198.51.100.7 61000 typ relay raddr 10.0.1.2 rport 4000\r\n"
+		"a=end-of-candidates\r\n" RTPMAPS;
+	static const char ice_answer[] = SESSION_B "a=ice-lite\r\n"
+		"m=audio 6000 RTP/AVP 0\r\n"
+		"a=ice-ufrag:8hhY\r\na=ice-pwd:asd88fgpdd777uzjYhagZg\r\n"
+		"a=candidate:1 1 UDP 2130706431 10.0.3.2 6000 typ host\r\n" RTPMAPS;
+	struct bridge_opts o = { .transport = BRIDGE_RTP };
+	struct sdp fwd, back;
+
+	offer(ice_offer, &o, &fwd);
+	ck_assert(!has_ice(&fwd));
+	ck_assert(sdp_media_attr(&fwd.media[0], "rtpmap", &(size_t){ 0 }));
+	answer(ice_answer, &back);
+	ck_assert(!has_ice(&back));
+	ck_assert(sdp_media_attr(&back.media[0], "rtpmap", &(size_t){ 0 }));
+	sdp_free(&fwd);
+	sdp_free(&back);
+}
+END_TEST
+
 static Suite *bridge_suite(void)
 {
 	Suite *s = suite_create("bridge");
@@ -561,6 +610,7 @@ static Suite *bridge_suite(void)
 	tcase_add_test(t, phone_to_plain_gateway);
 	tcase_add_test(t, no_lifetime_on_bridged_legs);
 	tcase_add_test(t, callee_policy_shapes_its_leg);
+	tcase_add_test(t, ice_lines_not_forwarded);
 	tcase_add_test(t, crypto_line_position);
 	tcase_add_test(t, srtp_both_legs);
 	tcase_add_test(t, plain_caller_srtp_callee);

@@ -1215,6 +1215,47 @@ START_TEST(limits)
 }
 END_TEST
 
+/*
+ * Options srtpd does not act on are answered with a warning, never
+ * silently; "no-" of a suite srtpd never offers is met; query lists the
+ * tags; statistics counts calls.
+ */
+START_TEST(options_and_reports)
+{
+	const struct benc_node *r, *st, *tags;
+
+	r = send_req("o", "command", "offer", FROM_A, "call-id", "op",
+		     "from-tag", "ft", "sdp", offer_sdp, "transport-protocol",
+		     "RTP/AVP", "SDES",
+		     "\x01l20:no-NULL_HMAC_SHA1_8022:no-F8_128_HMAC_SHA1_806:static5:nonewe",
+		     "ICE", "force", "rtcp-mux", "\x01l5:demuxe", NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "warning"),
+			  "ignored: SDES-static, SDES-nonew, ICE=force, rtcp-mux"));
+	ck_assert_ptr_nonnull(strstr(log_text, "call op: offer"));
+	result_is(answer_from("a", "op", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	r = send_req("q", "command", "query", "call-id", "op", NULL);
+	tags = benc_get(r, "tags");
+	ck_assert_ptr_nonnull(tags);
+	ck_assert(benc_is(benc_get(benc_get(tags, "ft"), "role"), "caller"));
+	ck_assert(benc_is(benc_get(benc_get(tags, "tt"), "role"), "callee"));
+	ck_assert_int_eq(benc_get(benc_get(tags, "tt"), "streams")->i, 2);
+	result_is(offer_from_a("o2", "op2",
+			       "v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+			       "m=audio 4100 RTP/SAVP 0\r\n"
+			       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"),
+		  "ok");
+	r = send_req("s", "command", "statistics", NULL);
+	result_is(r, "ok");
+	st = benc_get(r, "statistics");
+	ck_assert_int_eq(benc_get(st, "calls")->i, 2);
+	ck_assert_int_eq(benc_get(st, "unanswered")->i, 1);
+	ck_assert_int_eq(benc_get(st, "kernel-streams")->i, 3);
+	ck_assert_int_gt(benc_get(st, "memory")->i, 0);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1237,6 +1278,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, scenario_two_from_gateway);
 	tcase_add_test(t, reinvite_from_callee);
 	tcase_add_test(t, timers);
+	tcase_add_test(t, options_and_reports);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
