@@ -87,6 +87,24 @@ static void logmsg(int prio, const char *fmt, ...)
 /* ---- configuration ---- */
 
 /*
+ * Every other model the configuration cannot run for (require=1 where a
+ * model has no SRTP, ...): a call naming it will be refused, which the
+ * operator learns now rather than from the first such call.
+ */
+static void note_models(const struct srtp_config *c)
+{
+	const struct policy_model *m;
+	struct srtp_policy p;
+	char why[512];
+	size_t i;
+
+	for (i = 0; (m = policy_model_at(i)); i++)
+		if (policy_build(c, m->name, &p, why, sizeof(why)))
+			logmsg(LOG_NOTICE, "note: no call of the %s (%s) can go under this configuration: %s",
+			       m->product, m->name, why);
+}
+
+/*
  * Loads every file into a new configuration and checks that the default
  * model's policy can run; the old one stays on any error.
  */
@@ -109,6 +127,7 @@ static int load_config(struct srtpd *d, bool initial)
 		logmsg(LOG_WARNING, "warning: %s", c.warnings[w]);
 	if (p.note[0])
 		logmsg(LOG_NOTICE, "note: %s", p.note);
+	note_models(&c);
 	if (!initial)
 		config_free(&d->cfg);
 	d->cfg = c;
