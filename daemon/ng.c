@@ -46,6 +46,7 @@ void ng_init(struct ng *n, const struct ng_ops *ops,
 	if (getrandom(n->sum_key, sizeof(n->sum_key), 0) !=
 	    sizeof(n->sum_key))
 		memset(n->sum_key, 0, sizeof(n->sum_key));
+	n->cache_limit = NG_CACHE_BYTES;
 }
 
 /* The first branch's to-tag (the answered callee of an unforked call). */
@@ -524,18 +525,16 @@ static int check_sdp(const struct ng *n, const struct sdp *d,
 	return 0;
 }
 
+static void cache_drop(struct ng *n, struct ng_cached *e);
+
 void ng_free(struct ng *n)
 {
 	unsigned int i;
 
 	while (n->calls)
 		call_free(n, n->calls);
-	for (i = 0; i < NG_CACHE_SIZE; i++) {
-		if (n->cache[i].reply) {
-			explicit_bzero(n->cache[i].reply, n->cache[i].len);
-			free(n->cache[i].reply);
-		}
-	}
+	for (i = 0; i < NG_CACHE_SIZE; i++)
+		cache_drop(n, &n->cache[i]);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -1974,39 +1973,126 @@ static int dispatch(struct req *q, const char **result)
 	return -1;
 }
 
+/* ---- the reply cache ---- */
+
+/* Wipes a kept reply (keys in its SDP) and frees it. */
+static void cache_drop(struct ng *n, struct ng_cached *e)
+{
+	if (!e->reply)
+		return;
+	explicit_bzero(e->reply, e->len);
+	free(e->reply);
+	n->cache_count--;
+	n->cache_bytes -= e->len;
+	explicit_bzero(e, sizeof(*e));
+}
+
+static bool cache_expired(const struct ng_cached *e, time_t now)
+{
+	/* a clock stepped back expires it too: better than keeping it */
+	return now - e->when > NG_CACHE_TTL || now < e->when;
+}
+
+void ng_cache_expire(struct ng *n, time_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < NG_CACHE_SIZE; i++)
+		if (n->cache[i].reply && cache_expired(&n->cache[i], now))
+			cache_drop(n, &n->cache[i]);
+}
+
+int ng_cache_next_expiry(const struct ng *n, time_t now)
+{
+	time_t next = -1, t;
+	unsigned int i;
+
+	for (i = 0; i < NG_CACHE_SIZE; i++) {
+		if (!n->cache[i].reply)
+			continue;
+		/* expired once now - when > TTL: in whole seconds */
+		t = n->cache[i].when + NG_CACHE_TTL + 1 - now;
+		if (t < 0)
+			t = 0;
+		if (next < 0 || t < next)
+			next = t;
+	}
+	return (int)next;
+}
+
+/* The sender, comparable with memcmp. */
+static void peer_of(const struct sockaddr *sa, socklen_t len,
+		    struct ng_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		p->family = AF_INET;
+		p->port = s4->sin_port;
+		memcpy(p->addr, &s4->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6 &&
+		   len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		p->family = AF_INET6;
+		p->port = s6->sin6_port;
+		p->scope = s6->sin6_scope_id;
+		memcpy(p->addr, &s6->sin6_addr, 16);
+	}
+}
+
+/* The reply kept for @cookie from @peer: a retransmission. */
 static struct ng_cached *cache_find(struct ng *n, const char *cookie,
-				    time_t now)
+				    const struct ng_peer *peer, time_t now)
 {
 	unsigned int i;
 
 	for (i = 0; i < NG_CACHE_SIZE; i++) {
 		struct ng_cached *e = &n->cache[i];
 
-		if (e->reply && now - e->when <= NG_CACHE_TTL &&
+		if (e->reply && !cache_expired(e, now) &&
+		    !memcmp(&e->peer, peer, sizeof(*peer)) &&
 		    !strcmp(e->cookie, cookie))
 			return e;
 	}
 	return NULL;
 }
 
-static void cache_put(struct ng *n, const char *cookie, const char *reply,
+/*
+ * Keeps a reply, evicting the oldest ones beyond NG_CACHE_SIZE replies or
+ * n->cache_limit bytes.  The slots fill in turn, so from cache_next on
+ * they are in the order they were filled.
+ */
+static void cache_put(struct ng *n, const char *cookie,
+		      const struct ng_peer *peer, const char *reply,
 		      size_t len, time_t now)
 {
-	struct ng_cached *e = &n->cache[n->cache_next];
-	char *copy = malloc(len + 1);
+	struct ng_cached *e;
+	unsigned int i;
+	char *copy;
 
-	if (!copy)
+	if (len > n->cache_limit)
 		return;	/* a retransmission would run again: harmless */
+	for (i = 0; i < NG_CACHE_SIZE &&
+	     n->cache_bytes + len > n->cache_limit; i++)
+		cache_drop(n, &n->cache[(n->cache_next + i) % NG_CACHE_SIZE]);
+	copy = malloc(len + 1);
+	if (!copy)
+		return;
+	e = &n->cache[n->cache_next];
+	cache_drop(n, e);
 	n->cache_next = (n->cache_next + 1) % NG_CACHE_SIZE;
-	if (e->reply) {
-		explicit_bzero(e->reply, e->len);
-		free(e->reply);
-	}
 	memcpy(copy, reply, len + 1);
 	snprintf(e->cookie, sizeof(e->cookie), "%s", cookie);
+	e->peer = *peer;
 	e->reply = copy;
 	e->len = len;
 	e->when = now;
+	n->cache_count++;
+	n->cache_bytes += len;
 }
 
 /* The cookie: 1 to NG_COOKIE_MAX printable bytes before the space. */
@@ -2068,12 +2154,14 @@ static void note_error(struct ng *n, const struct benc_node *d,
 		 cmd[0] ? cmd : "request", id[0] ? " " : "", id, err);
 }
 
-int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
+int ng_handle(struct ng *n, const char *msg, size_t len,
+	      const struct sockaddr *from, socklen_t fromlen, time_t now,
 	      char **reply, size_t *rlen)
 {
 	char cookie[NG_COOKIE_MAX + 1], err[ERR_MAX] = "";
 	struct strbuf out = { 0 }, r = { 0 };
 	struct ng_cached *hit;
+	struct ng_peer peer;
 	struct benc_doc doc = { 0 };
 	const char *result = "error";
 	size_t body;
@@ -2085,7 +2173,9 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 	if (len > NG_MSG_MAX || split_cookie(msg, len, cookie, &body))
 		return -1;
 	n->requests++;
-	hit = cache_find(n, cookie, now);
+	ng_cache_expire(n, now);
+	peer_of(from, fromlen, &peer);
+	hit = cache_find(n, cookie, &peer, now);
 	if (hit) {
 		n->retransmits++;
 		*reply = malloc(hit->len + 1);
@@ -2127,7 +2217,7 @@ int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
 	benc_doc_free(&doc);
 	if (finish(&r, reply, rlen))
 		return -1;
-	cache_put(n, cookie, *reply, *rlen, now);
+	cache_put(n, cookie, &peer, *reply, *rlen, now);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "bencode.h"
@@ -31,6 +32,7 @@
 #define NG_MSG_MAX	65535	/* a UDP datagram */
 #define NG_COOKIE_MAX	64
 #define NG_CACHE_SIZE	1024	/* replies kept for retransmissions */
+#define NG_CACHE_BYTES	(4 << 20)	/* and at most this many bytes of them */
 #define NG_CACHE_TTL	30	/* seconds */
 #define NG_CALLS_MAX	10000	/* default --max-calls */
 #define NG_PER_SOURCE	1000	/* default --max-calls-per-source */
@@ -153,8 +155,18 @@ struct ng_trust {
 	unsigned int session;		/* s a call may last; 0: for ever */
 };
 
+/* Who sent a request: a proxy retransmits from the same socket. */
+struct ng_peer {
+	uint16_t family;	/* AF_INET, AF_INET6; AF_UNSPEC: unknown */
+	uint16_t port;		/* network order */
+	uint32_t scope;
+	uint8_t addr[16];
+};
+
+/* A reply, with keys in its SDP: wiped when it expires or is evicted. */
 struct ng_cached {
 	char cookie[NG_COOKIE_MAX + 1];
+	struct ng_peer peer;
 	char *reply;
 	size_t len;
 	time_t when;
@@ -168,7 +180,10 @@ struct ng {
 	struct ng_call *calls;
 	unsigned int ncalls;
 	struct ng_cached cache[NG_CACHE_SIZE];
-	unsigned int cache_next;
+	unsigned int cache_next;	/* the oldest entry's slot, or free */
+	unsigned int cache_count;
+	size_t cache_bytes;
+	size_t cache_limit;		/* NG_CACHE_BYTES; tests lower it */
 	unsigned long requests;
 	unsigned long retransmits;
 	unsigned long generation;	/* changes when streams do: save */
@@ -184,12 +199,23 @@ void ng_init(struct ng *n, const struct ng_ops *ops,
 void ng_free(struct ng *n);
 
 /*
- * Handles one request of @len bytes received at @now.  *@reply (malloc'd,
- * @rlen bytes) is what to send back.  Returns 0, or -1 when the request
- * has no usable cookie and gets no reply.
+ * Handles one request of @len bytes from @from (NULL: unknown) received
+ * at @now.  *@reply (malloc'd, @rlen bytes) is what to send back.  A
+ * request whose cookie the same sender used within NG_CACHE_TTL seconds
+ * gets the kept reply; from another sender it is a new request.  Returns
+ * 0, or -1 when the request has no usable cookie and gets no reply.
  */
-int ng_handle(struct ng *n, const char *msg, size_t len, time_t now,
+int ng_handle(struct ng *n, const char *msg, size_t len,
+	      const struct sockaddr *from, socklen_t fromlen, time_t now,
 	      char **reply, size_t *rlen);
+
+/*
+ * Wipes and frees the kept replies older than NG_CACHE_TTL at @now
+ * (ng_handle does it too).  ng_cache_next_expiry() is the number of
+ * seconds until the next one expires, or -1 when none is kept.
+ */
+void ng_cache_expire(struct ng *n, time_t now);
+int ng_cache_next_expiry(const struct ng *n, time_t now);
 
 struct ng_call *ng_find(struct ng *n, const char *id);
 

@@ -298,7 +298,8 @@ static void read_ng(struct srtpd *d)
 		explicit_bzero(buf, sizeof(buf));	/* may hold SDP keys */
 		return;
 	}
-	if (ng_handle(&d->ng, buf, (size_t)n, time(NULL), &out, &olen)) {
+	if (ng_handle(&d->ng, buf, (size_t)n, (struct sockaddr *)&from, flen,
+		      time(NULL), &out, &olen)) {
 		logmsg(LOG_WARNING, "ng: a request without a cookie dropped");
 	} else {
 		if (sendto(d->ng_fd, out, olen, MSG_DONTWAIT,
@@ -639,6 +640,22 @@ static int expire_calls(struct srtpd *d)
 	return due <= now ? 0 : (int)(due - now) * 1000;
 }
 
+/*
+ * Kept ng replies older than their TTL are wiped (keys and all); the ms
+ * until the next one expires, or -1: none.
+ */
+static int expire_replies(struct srtpd *d)
+{
+	time_t now = time(NULL);
+	int secs;
+
+	if (d->ng_fd < 0)
+		return -1;
+	ng_cache_expire(&d->ng, now);
+	secs = ng_cache_next_expiry(&d->ng, now);
+	return secs < 0 ? -1 : secs * 1000;
+}
+
 static int run(struct srtpd *d)
 {
 	struct pollfd pfd[FIRST_CLIENT + MAX_CLIENTS];
@@ -646,7 +663,11 @@ static int run(struct srtpd *d)
 	int timeout;
 
 	while (!d->stop) {
+		int replies = expire_replies(d);
+
 		timeout = expire_calls(d);
+		if (replies >= 0 && (timeout < 0 || replies < timeout))
+			timeout = replies;
 		pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = d->events_fd, .events = POLLIN };

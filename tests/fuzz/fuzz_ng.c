@@ -106,7 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *nl = memchr(data, '\0', size);
 		size_t n = nl ? (size_t)(nl - data) : size;
 
-		if (!ng_handle(&ng, (const char *)data, n, 1000, &reply, &len)) {
+		if (!ng_handle(&ng, (const char *)data, n, NULL, 0, 1000,
+			       &reply, &len)) {
 			sp = strcspn(reply, " ");
 			if (sp >= len || memcmp(reply, data, sp) ||
 			    benc_parse(reply + sp + 1, len - sp - 1, &d, err,

@@ -5,6 +5,9 @@
   ngc.py [--server ADDR:PORT] [--cookie C] KEY=VALUE ... prints the reply
   ngc.py [--server ADDR:PORT] --raw TEXT                 sends TEXT as is
 
+--src-port PORT sends from that UDP port (srtpd answers a repeated cookie
+from its kept reply only to the same address and port).
+
 KEY=VALUE sends a string, KEY=@FILE the file's contents, KEY:=JSON a list
 or an integer.  The reply's dictionary is printed as JSON (strings
 decoded as UTF-8).  Like a proxy, it sends the request again with the
@@ -61,6 +64,7 @@ def main(argv):
     server = ("127.0.0.1", 2223)
     cookie = "%d_%d" % (os.getpid(), int.from_bytes(os.urandom(3), "big"))
     raw = None
+    src_port = 0
     req = {}
     args = list(argv)
     while args:
@@ -70,6 +74,8 @@ def main(argv):
             server = (host.strip("[]"), int(port))
         elif a == "--cookie":
             cookie = args.pop(0)
+        elif a == "--src-port":
+            src_port = int(args.pop(0))
         elif a == "--raw":
             raw = args.pop(0).encode()
         elif ":=" in a:
@@ -87,6 +93,8 @@ def main(argv):
     msg = raw if raw is not None else cookie.encode() + b" " + benc(req)
     fam = socket.AF_INET6 if ":" in server[0] else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
+    if src_port:
+        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", src_port))
     s.settimeout(1.0)
     for _ in range(5):
         s.sendto(msg, server)

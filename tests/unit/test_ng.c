@@ -194,6 +194,7 @@ static struct ng ng;
 static time_t now = 1000;
 static struct benc_doc reply_doc;
 static char *reply_text;
+static struct sockaddr_in sender;	/* the proxy's socket */
 
 static void setup(void)
 {
@@ -210,6 +211,9 @@ static void setup(void)
 	ng_init(&ng, &ops, &cfg, NULL);
 	memset(&reply_doc, 0, sizeof(reply_doc));
 	reply_text = NULL;
+	sender = (struct sockaddr_in){ .sin_family = AF_INET,
+				       .sin_port = htons(40000),
+				       .sin_addr.s_addr = htonl(0x7f000001) };
 }
 
 static void teardown(void)
@@ -230,7 +234,8 @@ static const struct benc_node *send_raw(const char *msg, size_t len)
 	benc_doc_free(&reply_doc);
 	free(reply_text);
 	reply_text = NULL;
-	if (ng_handle(&ng, msg, len, now, &reply_text, &rlen))
+	if (ng_handle(&ng, msg, len, (struct sockaddr *)&sender,
+		      sizeof(sender), now, &reply_text, &rlen))
 		return NULL;
 	ck_assert_ptr_nonnull(reply_text);
 	for (sp = 0; sp < rlen && reply_text[sp] != ' '; sp++)
@@ -471,6 +476,121 @@ START_TEST(retransmission)
 		     last_answer_sdp, NULL);
 	result_is(r, "ok");
 	ck_assert_uint_eq(fake.adds, 4);
+}
+END_TEST
+
+/* The cache forgets a reply at its time: wiped, freed, not returned. */
+START_TEST(cache_expiry)
+{
+	static const struct ng_cached zero;
+	const struct benc_node *r;
+	unsigned int i;
+
+	offer_answer("x");
+	ck_assert_uint_eq(ng.cache_count, 2);
+	ck_assert_int_eq(ng_cache_next_expiry(&ng, now), NG_CACHE_TTL + 1);
+	now += 10;
+	r = send_req("d1", "command", "delete", "call-id", "x", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(ng.cache_count, 3);
+	ck_assert_int_eq(ng_cache_next_expiry(&ng, now), NG_CACHE_TTL + 1 - 10);
+	/* at the TTL they are kept, a second later they are gone */
+	now += NG_CACHE_TTL - 10;
+	ng_cache_expire(&ng, now);
+	ck_assert_uint_eq(ng.cache_count, 3);
+	now += 1;
+	ng_cache_expire(&ng, now);
+	ck_assert_uint_eq(ng.cache_count, 1);
+	ck_assert_int_eq(ng_cache_next_expiry(&ng, now), 10);
+	now += 10;
+	ng_cache_expire(&ng, now);
+	ck_assert_uint_eq(ng.cache_count, 0);
+	ck_assert_uint_eq(ng.cache_bytes, 0);
+	ck_assert_int_eq(ng_cache_next_expiry(&ng, now), -1);
+	for (i = 0; i < NG_CACHE_SIZE; i++)
+		ck_assert(!memcmp(&ng.cache[i], &zero, sizeof(zero)));
+	/* a request purges too, and an expired reply is not returned */
+	r = send_req("d1", "command", "delete", "call-id", "x", NULL);
+	ck_assert(str_has(benc_get(r, "warning"), "Unknown call-id"));
+	now += NG_CACHE_TTL + 1;
+	send_req("p", "command", "ping", NULL);
+	ck_assert_uint_eq(ng.cache_count, 1);
+	/* a clock stepped back expires them too */
+	now -= 5;
+	ng_cache_expire(&ng, now);
+	ck_assert_uint_eq(ng.cache_count, 0);
+	ck_assert_uint_eq(ng.retransmits, 0);
+}
+END_TEST
+
+/* A kept reply goes back only to the socket that asked. */
+START_TEST(cache_per_sender)
+{
+	const struct benc_node *r;
+	char *first;
+
+	offer_answer("x");
+	r = send_req("d1", "command", "delete", "call-id", "x", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));
+	first = strdup(reply_text);
+	/* the same cookie from another port: a new request */
+	sender.sin_port = htons(40001);
+	r = send_req("d1", "command", "delete", "call-id", "x", NULL);
+	ck_assert(str_has(benc_get(r, "warning"), "Unknown call-id"));
+	ck_assert_uint_eq(ng.retransmits, 0);
+	/* ... and from another address */
+	sender.sin_port = htons(40000);
+	sender.sin_addr.s_addr = htonl(0x7f000002);
+	r = send_req("d1", "command", "delete", "call-id", "x", NULL);
+	ck_assert(str_has(benc_get(r, "warning"), "Unknown call-id"));
+	ck_assert_uint_eq(ng.retransmits, 0);
+	/* the first sender's retransmission still gets its own reply */
+	sender.sin_addr.s_addr = htonl(0x7f000001);
+	send_req("d1", "command", "delete", "call-id", "x", NULL);
+	ck_assert_str_eq(reply_text, first);
+	ck_assert_uint_eq(ng.retransmits, 1);
+	free(first);
+}
+END_TEST
+
+/* The cache holds at most NG_CACHE_SIZE replies and cache_limit bytes. */
+START_TEST(cache_bounds)
+{
+	char cookie[32];
+	size_t one;
+	unsigned int i;
+
+	for (i = 0; i < NG_CACHE_SIZE + 10; i++) {
+		snprintf(cookie, sizeof(cookie), "p%05u", i);
+		send_req(cookie, "command", "ping", NULL);
+	}
+	ck_assert_uint_eq(ng.cache_count, NG_CACHE_SIZE);
+	one = strlen(reply_text);
+	ck_assert_uint_eq(ng.cache_bytes, NG_CACHE_SIZE * one);
+	/* the oldest went first: p00000 runs again, p00010 is kept */
+	send_req("p00010", "command", "ping", NULL);
+	ck_assert_uint_eq(ng.retransmits, 1);
+	send_req("p00000", "command", "ping", NULL);
+	ck_assert_uint_eq(ng.retransmits, 1);
+
+	ng_free(&ng);
+	ng_init(&ng, &(struct ng_ops){ f_add, f_del, f_get, f_update, f_log,
+				       &fake }, &cfg, NULL);
+	ng.cache_limit = 3 * one;
+	for (i = 0; i < 5; i++) {
+		snprintf(cookie, sizeof(cookie), "p%05u", i);
+		send_req(cookie, "command", "ping", NULL);
+		ck_assert_uint_le(ng.cache_bytes, ng.cache_limit);
+	}
+	ck_assert_uint_eq(ng.cache_count, 3);
+	send_req("p00001", "command", "ping", NULL);	/* evicted */
+	send_req("p00004", "command", "ping", NULL);	/* kept */
+	ck_assert_uint_eq(ng.retransmits, 1);
+	/* a reply larger than the whole cache is not kept */
+	ng.cache_limit = one - 1;
+	send_req("big", "command", "ping", NULL);
+	ck_assert_uint_le(ng.cache_bytes, ng.cache_limit);
 }
 END_TEST
 
@@ -1265,6 +1385,9 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, ping);
 	tcase_add_test(t, mixed_call);
 	tcase_add_test(t, retransmission);
+	tcase_add_test(t, cache_expiry);
+	tcase_add_test(t, cache_per_sender);
+	tcase_add_test(t, cache_bounds);
 	tcase_add_test(t, bad_requests);
 	tcase_add_test(t, kernel_refuses);
 	tcase_add_test(t, phone_model);
