@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "call.h"
@@ -2240,14 +2242,25 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 	const struct ng_call *c;
 	unsigned int i;
 	FILE *f;
+	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		errmsg_set(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	f = fopen(tmp, "we");
-	if (!f) {
+	/*
+	 * 0600 whatever the umask; a new file (O_EXCL), never one left over
+	 * with another owner or mode, nor what a symlink points at.
+	 */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0 || fchmod(fd, 0600) || !(f = fdopen(fd, "w"))) {
 		errmsg_set(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return -1;
 	}
 	fputs("# srtpd state: call id, tags, model, created, streams (id:dir:op);\n"

@@ -8,10 +8,12 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -1376,6 +1378,31 @@ START_TEST(options_and_reports)
 }
 END_TEST
 
+/* The state file is 0600 whatever the umask, even over an old .tmp. */
+START_TEST(state_file_mode)
+{
+	char path[] = "/tmp/ng-state-XXXXXX", tmp[64], err[256];
+	struct stat st;
+	mode_t old = umask(022);
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	chmod(path, 0644);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);	/* a leftover */
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	offer_answer("x");
+	ck_assert_msg(!ng_save(&ng, path, err, sizeof(err)), "%s", err);
+	umask(old);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+	unlink(path);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1402,6 +1429,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, reinvite_from_callee);
 	tcase_add_test(t, timers);
 	tcase_add_test(t, options_and_reports);
+	tcase_add_test(t, state_file_mode);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
