@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -612,6 +614,25 @@ static int on_event(const struct nfsrtp_event *ev, void *arg)
 	return 0;
 }
 
+/* ---- the process ---- */
+
+/*
+ * Keys live in srtpd's memory (the SDP it writes and reads, the reply
+ * cache): no core dump may hold them.  Not dumpable also keeps other
+ * processes of the same uid from ptrace and /proc/PID/mem.  Again after
+ * a change of uid, which resets it to fs.suid_dumpable.
+ */
+static int no_core_dumps(void)
+{
+	static const struct rlimit zero = { 0, 0 };
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) || setrlimit(RLIMIT_CORE, &zero)) {
+		logmsg(LOG_ERR, "cannot disable core dumps: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- main loop ---- */
 
 static void handle_signal(struct srtpd *d)
@@ -1008,6 +1029,8 @@ int main(int argc, char **argv)
 	log_to_syslog = d.use_syslog;
 	if (log_to_syslog)
 		openlog("srtpd", LOG_PID, LOG_DAEMON);
+	if (no_core_dumps())
+		return 1;
 	if (load_config(&d, true))
 		return 2;
 	if (!setup(&d)) {
