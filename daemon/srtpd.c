@@ -38,6 +38,8 @@
 #define DEFAULT_STATE	"/run/srtpd.ng-state"
 #define MAX_CLIENTS	64
 #define MAX_CONFIGS	16
+#define MAX_NG_ALLOW	32
+#define NG_REFUSED_LOG_SECS	10	/* at most one line per that many s */
 #define FIRST_CLIENT	4	/* poll slots: signals, listen, events, ng */
 
 struct client {
@@ -52,6 +54,11 @@ struct srtpd {
 	const char *socket_path;
 	const char *ng_listen;	/* [ADDR:]PORT, or NULL: no ng */
 	const char *state_path;
+	struct ng_net ng_allow[MAX_NG_ALLOW];	/* who may send ng requests */
+	unsigned int nng_allow;			/* 0: loopback only */
+	unsigned long ng_refused;		/* requests from others */
+	unsigned long ng_refused_logged;
+	time_t ng_refused_when;			/* CLOCK_MONOTONIC */
 	bool use_syslog;
 	struct srtp_config cfg;
 	struct nfsrtp *nl;	/* requests */
@@ -248,6 +255,100 @@ static int ng_address(const char *text, struct sockaddr_storage *ss,
 	return -1;
 }
 
+static bool prefix_match(const uint8_t *a, const uint8_t *b,
+			 unsigned int bits)
+{
+	unsigned int whole = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, whole))
+		return false;
+	return !rest || !((a[whole] ^ b[whole]) & (0xff00 >> rest));
+}
+
+/* The default of --ng-allow. */
+static const struct ng_net loopback_nets[] = {
+	{ .family = AF_INET, .addr = { 127 }, .prefix = 8 },
+	{ .family = AF_INET6, .addr = { [15] = 1 }, .prefix = 128 },
+};
+
+/* Whether @ss is in @nets; an IPv4-mapped IPv6 address is IPv4. */
+static bool in_nets(const struct ng_net *nets, unsigned int count,
+		    const struct sockaddr_storage *ss)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const uint8_t *a;
+	int family = ss->ss_family;
+	unsigned int i;
+
+	if (family == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+	} else if (family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+		if (!memcmp(a, mapped, sizeof(mapped))) {
+			family = AF_INET;
+			a += 12;
+		}
+	} else {
+		return false;
+	}
+	for (i = 0; i < count; i++)
+		if (nets[i].family == family &&
+		    prefix_match(nets[i].addr, a, nets[i].prefix))
+			return true;
+	return false;
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	return in_nets(loopback_nets, 2, ss);
+}
+
+/* Whether @ss may send ng requests: --ng-allow, or loopback. */
+static bool ng_allowed(const struct srtpd *d,
+		       const struct sockaddr_storage *ss)
+{
+	return d->nng_allow ? in_nets(d->ng_allow, d->nng_allow, ss) :
+	       is_loopback(ss);
+}
+
+static void peer_text(const struct sockaddr_storage *ss, char *out,
+		      size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(out, size, "%s:%u", a, ntohs(s4->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(out, size, "[%s]:%u", a, ntohs(s6->sin6_port));
+	} else {
+		snprintf(out, size, "%s", a);
+	}
+}
+
+/* A request from a sender not allowed: counted, logged now and then. */
+static void ng_refuse(struct srtpd *d, const struct sockaddr_storage *from)
+{
+	struct timespec ts;
+	char who[INET6_ADDRSTRLEN + 16];
+
+	d->ng_refused++;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (d->ng_refused_logged &&
+	    ts.tv_sec - d->ng_refused_when < NG_REFUSED_LOG_SECS)
+		return;
+	peer_text(from, who, sizeof(who));
+	logmsg(LOG_WARNING, "ng: request from %s dropped: not an --ng-allow address (%lu dropped, %lu since the last report)",
+	       who, d->ng_refused, d->ng_refused - d->ng_refused_logged);
+	d->ng_refused_logged = d->ng_refused;
+	d->ng_refused_when = ts.tv_sec;
+}
+
 static int open_ng(struct srtpd *d)
 {
 	struct sockaddr_storage ss;
@@ -256,6 +357,11 @@ static int open_ng(struct srtpd *d)
 
 	if (ng_address(d->ng_listen, &ss, &len)) {
 		logmsg(LOG_ERR, "--ng %s: not [ADDR:]PORT", d->ng_listen);
+		return -1;
+	}
+	if (!d->nng_allow && !is_loopback(&ss)) {
+		logmsg(LOG_ERR, "--ng %s is not a loopback address: name the proxies that may send requests with --ng-allow",
+		       d->ng_listen);
 		return -1;
 	}
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -294,6 +400,12 @@ static void read_ng(struct srtpd *d)
 		     (struct sockaddr *)&from, &flen);
 	if (n <= 0)
 		return;
+	if (!ng_allowed(d, &from)) {
+		ng_refuse(d, &from);
+		explicit_bzero(buf, (size_t)n < sizeof(buf) ? (size_t)n :
+			       sizeof(buf));
+		return;
+	}
 	if ((size_t)n > NG_MSG_MAX) {
 		logmsg(LOG_WARNING, "ng: a %zd-byte request dropped (at most %d)",
 		       n, NG_MSG_MAX);
@@ -733,6 +845,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: srtpd --config FILE [--config FILE ...] [--model MODEL]\n"
 		"             [--socket PATH] [--ng [ADDR:]PORT] [--state PATH]\n"
+		"             [--ng-allow ADDR[/PREFIX] ...]\n"
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
 		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
 		"             [--plain-peer ADDR[/PREFIX] ...] [LIMITS]\n"
@@ -742,6 +855,8 @@ static void usage(FILE *f)
 		"  --socket PATH   the control socket (%s), mode 0600\n"
 		"  --ng [ADDR:]PORT  serve rtpengine's ng protocol on UDP (ADDR\n"
 		"                  defaults to %s; IPv6 as [ADDR]:PORT)\n"
+		"  --ng-allow ADDR[/PREFIX]  take ng requests from there (repeat;\n"
+		"                  default: loopback only)\n"
 		"  --state PATH    the ng calls' state file (%s)\n"
 		"  --media-net ADDR[/PREFIX]  media addresses an SDP may name\n"
 		"                  besides its signalling source (repeatable)\n"
@@ -882,6 +997,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "ng", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 'S' },
+		{ "ng-allow", required_argument, NULL, 'a' },
 		{ "syslog", no_argument, NULL, 'l' },
 		{ "media-net", required_argument, NULL, 'N' },
 		{ "media-ports", required_argument, NULL, 'P' },
@@ -897,10 +1013,11 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char err[256];
 	int o;
 
 	ng_trust_defaults(&d->trust);
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
@@ -935,6 +1052,19 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 			break;
 		case 'S':
 			d->state_path = optarg;
+			break;
+		case 'a':
+			if (d->nng_allow == MAX_NG_ALLOW) {
+				fprintf(stderr, "srtpd: too many --ng-allow (at most %d)\n",
+					MAX_NG_ALLOW);
+				return -1;
+			}
+			if (ng_parse_net(optarg, &d->ng_allow[d->nng_allow], err,
+					 sizeof(err))) {
+				fprintf(stderr, "srtpd: --ng-allow %s\n", err);
+				return -1;
+			}
+			d->nng_allow++;
 			break;
 		case 'l':
 			d->use_syslog = true;
@@ -1040,6 +1170,9 @@ int main(int argc, char **argv)
 		rc = run(&d) ? 1 : 0;
 		logmsg(LOG_INFO, "stopping: removing the streams of %u call(s)",
 		       d.calls.count + d.ng.ncalls);
+		if (d.ng_refused)
+			logmsg(LOG_NOTICE, "ng: %lu request(s) from senders not allowed were dropped",
+			       d.ng_refused);
 	}
 	call_table_free(&d.calls);
 	if (d.ng_fd >= 0) {
