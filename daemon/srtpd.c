@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
@@ -60,6 +64,10 @@ struct srtpd {
 	unsigned long ng_refused_logged;
 	time_t ng_refused_when;			/* CLOCK_MONOTONIC */
 	bool use_syslog;
+	const char *user;	/* --user: NAME or UID:GID, or NULL */
+	uid_t uid;
+	gid_t gid;
+	bool started;		/* set up, state saved: a stop cleans up */
 	struct srtp_config cfg;
 	struct nfsrtp *nl;	/* requests */
 	struct nfsrtp *ev;	/* the events group */
@@ -198,6 +206,14 @@ static int k_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
 	struct srtpd *d = arg;
 
 	return nfsrtp_stream_get(d->nl, id, out);
+}
+
+/* A failed start leaves the recovered calls' streams in place. */
+static int k_keep(void *arg, uint32_t id)
+{
+	(void)arg;
+	(void)id;
+	return 0;
 }
 
 static bool k_exists(void *arg, uint32_t id)
@@ -745,6 +761,124 @@ static int no_core_dumps(void)
 	return 0;
 }
 
+/* --user NAME, or UID:GID */
+static int resolve_user(struct srtpd *d)
+{
+	const struct passwd *pw = NULL;
+	unsigned long u, g;
+	char *end;
+
+	errno = 0;
+	u = strtoul(d->user, &end, 10);
+	if (end != d->user && *end == ':' && !errno) {
+		const char *gs = end + 1;
+
+		g = strtoul(gs, &end, 10);
+		if (errno || end == gs || *end || *gs == '-' ||
+		    u > 0xfffffffe || g > 0xfffffffe) {
+			logmsg(LOG_ERR, "--user %s: not NAME or UID:GID", d->user);
+			return -1;
+		}
+		d->uid = (uid_t)u;
+		d->gid = (gid_t)g;
+	} else {
+		pw = getpwnam(d->user);
+		if (!pw) {
+			logmsg(LOG_ERR, "--user %s: no such user", d->user);
+			return -1;
+		}
+		d->uid = pw->pw_uid;
+		d->gid = pw->pw_gid;
+	}
+	if (!d->uid || !d->gid) {
+		logmsg(LOG_ERR, "--user %s: is root or of group root", d->user);
+		return -1;
+	}
+	return 0;
+}
+
+static int capabilities(struct __user_cap_data_struct data[2], bool set)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+
+	return (int)syscall(set ? SYS_capset : SYS_capget, &h, data);
+}
+
+/*
+ * Everything that needs root is open (netlink, the ng and control sockets,
+ * the state read): become --user, keeping only CAP_NET_ADMIN, which the
+ * kernel checks on every stream request (GENL_UNS_ADMIN_PERM).  The
+ * bounding set and the ambient set keep nothing else either, and no
+ * exec can gain privileges (srtpd runs no program anyway).
+ */
+static int drop_privileges(struct srtpd *d)
+{
+	struct __user_cap_data_struct cap[2] = { 0 };
+	const uint32_t keep = 1U << CAP_NET_ADMIN;
+	bool name = !strchr(d->user, ':');
+	int c;
+
+	for (c = 0; c <= 63; c++) {
+		if (c == CAP_NET_ADMIN)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL) {
+			logmsg(LOG_ERR, "--user: dropping capability %d: %s", c,
+			       strerror(errno));
+			return -1;
+		}
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
+	    (name ? initgroups(d->user, d->gid) : setgroups(0, NULL)) ||
+	    setresgid(d->gid, d->gid, d->gid) ||
+	    setresuid(d->uid, d->uid, d->uid)) {
+		logmsg(LOG_ERR, "--user %s: %s", d->user, strerror(errno));
+		return -1;
+	}
+	cap[0].permitted = keep;
+	cap[0].effective = keep;
+	if (capabilities(cap, true) || prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		logmsg(LOG_ERR, "--user %s: capabilities: %s", d->user,
+		       strerror(errno));
+		return -1;
+	}
+	/* no ambient capabilities before Linux 4.3: EINVAL, nothing to clear */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
+	    errno != EINVAL) {
+		logmsg(LOG_ERR, "--user: ambient capabilities: %s",
+		       strerror(errno));
+		return -1;
+	}
+	/* the change of uid made srtpd dumpable again (fs.suid_dumpable) */
+	if (no_core_dumps())
+		return -1;
+	/* and check: no way back, nothing but CAP_NET_ADMIN */
+	memset(cap, 0, sizeof(cap));
+	if (!setuid(0) || capabilities(cap, false) ||
+	    cap[0].effective != keep || cap[0].permitted != keep ||
+	    cap[0].inheritable || cap[1].effective || cap[1].permitted ||
+	    cap[1].inheritable) {
+		logmsg(LOG_ERR, "--user %s: privileges not dropped", d->user);
+		return -1;
+	}
+	logmsg(LOG_INFO, "running as uid %u gid %u with CAP_NET_ADMIN only",
+	       (unsigned int)d->uid, (unsigned int)d->gid);
+	return 0;
+}
+
+/* SIGHUP reads the configuration files again: as --user. */
+static void check_readable(struct srtpd *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nconfigs; i++)
+		if (access(d->configs[i], R_OK))
+			logmsg(LOG_WARNING, "warning: --config %s: %s as --user %s; SIGHUP cannot reload it",
+			       d->configs[i], strerror(errno), d->user);
+}
+
 /* ---- main loop ---- */
 
 static void handle_signal(struct srtpd *d)
@@ -849,7 +983,7 @@ static void usage(FILE *f)
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
 		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
 		"             [--plain-peer ADDR[/PREFIX] ...] [LIMITS]\n"
-		"             [--syslog]\n"
+		"             [--user NAME|UID:GID] [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
 		"  --socket PATH   the control socket (%s), mode 0600\n"
@@ -874,6 +1008,8 @@ static void usage(FILE *f)
 		"  --no-answer-timeout S, --idle-timeout S, --session-timeout S\n"
 		"                  an offer's wait for its answer (%d s), a call\n"
 		"                  without packets (%d s), any call (0: no limit)\n"
+		"  --user NAME|UID:GID  once the sockets are open, run as this user\n"
+		"                  with CAP_NET_ADMIN only (default: stay root)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
 		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, NG_CALLS_MAX,
@@ -998,6 +1134,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "ng", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 'S' },
 		{ "ng-allow", required_argument, NULL, 'a' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "syslog", no_argument, NULL, 'l' },
 		{ "media-net", required_argument, NULL, 'N' },
 		{ "media-ports", required_argument, NULL, 'P' },
@@ -1017,7 +1154,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 	int o;
 
 	ng_trust_defaults(&d->trust);
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:u:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
@@ -1066,6 +1203,9 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 			}
 			d->nng_allow++;
 			break;
+		case 'u':
+			d->user = optarg;
+			break;
 		case 'l':
 			d->use_syslog = true;
 			break;
@@ -1098,8 +1238,23 @@ static int restore_state(struct srtpd *d)
 	if (n)
 		logmsg(LOG_NOTICE, "recovered %d call(s) from %s", n,
 		       d->state_path);
-	d->ng.generation++;	/* rewrite it without what is gone */
-	save_state(d);
+	return 0;
+}
+
+/*
+ * The state file rewritten without what is gone, as srtpd's final user:
+ * if it cannot write it now, it could not later either.
+ */
+static int first_save(struct srtpd *d)
+{
+	char err[512];
+
+	if (ng_save(&d->ng, d->state_path, err, sizeof(err))) {
+		logmsg(LOG_ERR, "state file: %s%s", err, d->user ?
+		       " (its directory must be writable by --user)" : "");
+		return -1;
+	}
+	d->ng_saved = d->ng.generation;
 	return 0;
 }
 
@@ -1143,7 +1298,17 @@ static int setup(struct srtpd *d)
 	d->ng.trust = d->trust;
 	if (d->ng_listen && (open_ng(d) || restore_state(d)))
 		return -1;
-	return open_socket(d);
+	if (open_socket(d))
+		return -1;
+	if (d->user) {
+		if (drop_privileges(d))
+			return -1;
+		check_readable(d);
+	}
+	if (d->ng_listen && first_save(d))
+		return -1;
+	d->started = true;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -1161,6 +1326,8 @@ int main(int argc, char **argv)
 		openlog("srtpd", LOG_PID, LOG_DAEMON);
 	if (no_core_dumps())
 		return 1;
+	if (d.user && resolve_user(&d))
+		return 2;
 	if (load_config(&d, true))
 		return 2;
 	if (!setup(&d)) {
@@ -1176,17 +1343,27 @@ int main(int argc, char **argv)
 	}
 	call_table_free(&d.calls);
 	if (d.ng_fd >= 0) {
-		/* a clean stop removes the streams: nothing to recover */
+		/*
+		 * A clean stop removes the streams: nothing to recover.  A
+		 * failed start leaves the recovered calls and the state
+		 * file to the next start.
+		 */
+		if (!d.started)
+			d.ng.ops.del = k_keep;
 		ng_free(&d.ng);
 		d.ng.generation = d.ng_saved + 1;
-		save_state(&d);
+		if (d.started)
+			save_state(&d);
 		close(d.ng_fd);
 	}
 	while (d.nclients)
 		drop_client(&d, 0);
 	if (d.listen_fd >= 0) {
 		close(d.listen_fd);
-		unlink(d.socket_path);
+		/* as --user, the socket's directory may not be ours */
+		if (unlink(d.socket_path) && errno != ENOENT)
+			logmsg(LOG_NOTICE, "%s left in place (%s); the next start replaces it",
+			       d.socket_path, strerror(errno));
 	}
 	nfsrtp_close(d.nl);
 	nfsrtp_close(d.ev);
