@@ -16,6 +16,8 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1016,63 +1018,29 @@ static void usage(FILE *f)
 		NG_PER_SOURCE, NG_MEMORY_MAX, NG_NO_ANSWER, NG_IDLE);
 }
 
-/* The numeric options of ng's limits and timers. */
-static void set_delete_delay(struct ng_trust *t, unsigned long v)
-{
-	t->delete_delay = (unsigned int)v;
-}
-
-static void set_guard_tail(struct ng_trust *t, unsigned long v)
-{
-	t->guard_tail = (unsigned int)v;
-}
-
-static void set_max_calls(struct ng_trust *t, unsigned long v)
-{
-	t->max_calls = (unsigned int)v;
-}
-
-static void set_per_source(struct ng_trust *t, unsigned long v)
-{
-	t->max_per_source = (unsigned int)v;
-}
-
-static void set_max_memory(struct ng_trust *t, unsigned long v)
-{
-	t->max_memory = (size_t)v << 20;
-}
-
-static void set_no_answer(struct ng_trust *t, unsigned long v)
-{
-	t->no_answer = (unsigned int)v;
-}
-
-static void set_idle(struct ng_trust *t, unsigned long v)
-{
-	t->idle = (unsigned int)v;
-}
-
-static void set_session(struct ng_trust *t, unsigned long v)
-{
-	t->session = (unsigned int)v;
-}
+/*
+ * The numeric options of ng's limits and timers: an unsigned int of
+ * struct ng_trust each, but --max-memory (MiB into bytes).
+ */
+#define MEMORY_FIELD	SIZE_MAX
 
 struct number_option {
 	int opt;
 	const char *name;
 	unsigned long min, max;
-	void (*set)(struct ng_trust *t, unsigned long v);
+	size_t field;		/* offsetof in struct ng_trust */
 };
 
 static const struct number_option number_options[] = {
-	{ 'D', "delete-delay", 0, 86400, set_delete_delay },
-	{ 'G', "guard-tail", 0, 86400, set_guard_tail },
-	{ 'C', "max-calls", 1, 1000000, set_max_calls },
-	{ 'E', "max-calls-per-source", 1, 1000000, set_per_source },
-	{ 'M', "max-memory", 1, 1048576, set_max_memory },
-	{ 'A', "no-answer-timeout", 1, 86400, set_no_answer },
-	{ 'I', "idle-timeout", 0, 86400, set_idle },
-	{ 'T', "session-timeout", 0, 604800, set_session },
+	{ 'D', "delete-delay", 0, 86400, offsetof(struct ng_trust, delete_delay) },
+	{ 'G', "guard-tail", 0, 86400, offsetof(struct ng_trust, guard_tail) },
+	{ 'C', "max-calls", 1, 1000000, offsetof(struct ng_trust, max_calls) },
+	{ 'E', "max-calls-per-source", 1, 1000000,
+	  offsetof(struct ng_trust, max_per_source) },
+	{ 'M', "max-memory", 1, 1048576, MEMORY_FIELD },
+	{ 'A', "no-answer-timeout", 1, 86400, offsetof(struct ng_trust, no_answer) },
+	{ 'I', "idle-timeout", 0, 86400, offsetof(struct ng_trust, idle) },
+	{ 'T', "session-timeout", 0, 604800, offsetof(struct ng_trust, session) },
 };
 
 static const struct number_option *number_option(int o)
@@ -1117,7 +1085,11 @@ static int trust_option(struct ng_trust *t, int o, const char *arg)
 				 no->name, arg, no->min, no->max);
 			goto bad;
 		}
-		no->set(t, v);
+		if (no->field == MEMORY_FIELD)
+			t->max_memory = (size_t)v << 20;
+		else
+			*(unsigned int *)((char *)t + no->field) =
+				(unsigned int)v;
 	}
 	return 0;
 bad:
