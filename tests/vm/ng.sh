@@ -310,11 +310,7 @@ out=$(ng command=offer call-id=left from-tag=l sdp=@"$tmp/a.offer" \
 out=$(ng command=answer call-id=left to-tag=l sdp=@"$tmp/b.answer" \
 	'received-from:=["IP6","fd00:2::1"]')
 [ "$(result "$out")" = ok ] || fail "answer: $out"
-kill -TERM "$RPID"
-rc=0
-wait "$RPID" || rc=$?
-RPID=
-[ "$rc" = 0 ] || fail "srtpd exited $rc: $(cat "$tmp/r.log")"
+router_stop
 expect_match 'stopping: removing the streams of 1 call' "$(cat "$tmp/r.log")"
 [ "$(r -j stream show)" = "[]" ] || fail "streams left: $(r stream show)"
 ! grep -q '^call ' "$tmp/ng.state" || fail "calls left in the state file"
