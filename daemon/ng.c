@@ -1145,6 +1145,45 @@ static bool guarded(const struct ng_call *c, const struct ng_match *m)
 }
 
 /*
+ * A deleted call's guard toward @m's destination, moved to call @c: a
+ * phone reuses its media port from one call to the next, and its new
+ * call must not be refused (-EEXIST) for the guard tail of the last.
+ * NULL when there is none.
+ */
+static struct ng_stream *adopt_guard(struct ng *n, struct ng_call *c,
+				     const struct ng_match *m)
+{
+	struct ng_call *o;
+	unsigned int i;
+
+	if (c->nstreams >= NG_STREAMS_MAX)
+		return NULL;
+	for (o = n->calls; o; o = o->next) {
+		if (!o->closing || o == c)
+			continue;
+		for (i = 0; i < o->nstreams; i++) {
+			struct ng_stream *st = &o->streams[i];
+
+			if (st->op != NF_SRTP_OP_PROTECT ||
+			    st->match.family != m->family ||
+			    st->match.dport != m->dport ||
+			    memcmp(st->match.daddr, m->daddr, sizeof(m->daddr)))
+				continue;
+			c->streams[c->nstreams] = *st;
+			c->streams[c->nstreams].branch = NG_GUARD;
+			c->streams[c->nstreams].seen = false;
+			memmove(st, st + 1,
+				(o->nstreams - i - 1) * sizeof(*st));
+			o->nstreams--;
+			if (!o->nstreams)
+				call_free(n, o);
+			return &c->streams[c->nstreams++];
+		}
+	}
+	return NULL;
+}
+
+/*
  * From the offer on, media toward a caller whose leg is to be SRTP is
  * guarded: the callee knows the caller's address from the offer and may
  * send before its answer reaches us (a gateway's first packets after its
@@ -1177,7 +1216,7 @@ static int install_guards(struct req *q, struct ng_call *c,
 		memcpy(st.match.saddr, st.match.daddr, sizeof(st.match.saddr));
 		st.match.dport = (uint16_t)g->a_port;
 		st.match.rtcp_dport = (uint16_t)(g->a_mux ? 0 : g->a_rtcp_port);
-		if (guarded(c, &st.match))
+		if (guarded(c, &st.match) || adopt_guard(q->n, c, &st.match))
 			continue;
 		st.op = NF_SRTP_OP_PROTECT;
 		st.group = (uint8_t)k;
@@ -1405,6 +1444,8 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 	sum = crypto_sum(q->n, s);
 	if (!st)
 		st = same_match(c, bi, &m, op);
+	if (!st && op == NF_SRTP_OP_PROTECT)
+		st = adopt_guard(q->n, c, &m);
 	if (st && st->mux != f->rtcp_mux) {
 		/* the kernel cannot change RTCP multiplexing in place */
 		remove_stream(q->n, c, (unsigned int)(st - c->streams));

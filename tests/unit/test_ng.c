@@ -1403,6 +1403,36 @@ START_TEST(state_file_mode)
 }
 END_TEST
 
+/*
+ * A phone reuses its media port: its next call, within the guard tail of
+ * the last, takes that call's guard over instead of being refused.
+ */
+START_TEST(next_call_takes_the_guard)
+{
+	const struct benc_node *r;
+
+	result_is(offer_from_a("o", "c1", offer_sdp), "ok");
+	result_is(answer_from("a", "c1", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	r = send_req("d", "command", "delete", "call-id", "c1", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 1);		/* c1's guard */
+	result_is(offer_from_a("o2", "c2", offer_sdp), "ok");
+	ck_assert_uint_eq(live(), 1);		/* the same guard, c2's now */
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_ptr_null(ng_find(&ng, "c1"));
+	result_is(answer_from("a2", "c2", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 2);
+	/* a deleted call's guard toward the callee is taken over the same way */
+	r = send_req("d2", "command", "delete", "call-id", "c2", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 1);
+	result_is(offer_from_a("o3", "c3", offer_sdp), "ok");
+	ck_assert_uint_eq(live(), 1);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1430,6 +1460,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, timers);
 	tcase_add_test(t, options_and_reports);
 	tcase_add_test(t, state_file_mode);
+	tcase_add_test(t, next_call_takes_the_guard);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
