@@ -200,12 +200,14 @@ int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
 	o->local.keep = NULL;
 	o->secure = p->srtp && p->offer;
 	o->plain = !p->require;
+	o->osrtp = o->secure && o->plain && p->osrtp;
 	if (add_session_lines(&o->sdp, l))
 		goto fail;
 	if (o->secure) {
 		if (offer_crypto_lines(p, l, o))
 			goto fail;
-		m = sdp_add_media(&o->sdp, "audio", l->port, "RTP/SAVP", fmts);
+		m = sdp_add_media(&o->sdp, "audio", l->port,
+				  o->osrtp ? "RTP/AVP" : "RTP/SAVP", fmts);
 		if (!m || sdp_media_add_line(m, 'a', "sendrecv"))
 			goto fail;
 		for (i = 0; i < o->ncrypto; i++)
@@ -215,7 +217,9 @@ int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
 			goto fail;
 		o->secure_index = n++;
 	}
-	if (o->plain) {
+	if (o->osrtp) {
+		o->plain_index = o->secure_index;
+	} else if (o->plain) {
 		m = sdp_add_media(&o->sdp, "audio", l->port, "RTP/AVP", fmts);
 		if (!m)
 			goto fail;
@@ -471,38 +475,57 @@ struct answer_ctx {
 	char first_reason[256];
 };
 
+static bool open_rtp(const struct sdp *d, int i)
+{
+	return i >= 0 && d->media[i].port && proto_is_rtp(d->media[i].proto);
+}
+
+/* RFC 8643: SRTP offered in an RTP/AVP m-line that has no SAVP sibling. */
+static bool opportunistic(const struct sdp *offer, const struct neg_group *g)
+{
+	size_t pos = 0;
+
+	return g->secure < 0 && open_rtp(offer, g->plain) &&
+	       sdp_media_attr(&offer->media[g->plain], "crypto", &pos);
+}
+
 /* Decides one group; adds its m-lines to the answer in offer order. */
 static int answer_group(struct answer_ctx *a, const struct neg_group *g)
 {
 	const struct sdp *offer = a->offer;
 	int idx[2] = { g->secure, g->plain }, take = -1, i;
 	struct neg_stream *s = &a->r->streams[a->r->nstreams];
+	bool osrtp = opportunistic(offer, g);
+	int srtp_line = osrtp ? g->plain : g->secure;
+	bool keyed = false;	/* a crypto line of the offer is taken */
 	char why[256] = "";
 
 	memset(s, 0, sizeof(*s));
-	if (g->secure >= 0 && offer->media[g->secure].port &&
-	    proto_is_rtp(offer->media[g->secure].proto)) {
+	if (open_rtp(offer, srtp_line)) {
 		if (!a->p->srtp)
 			snprintf(why, sizeof(why),
 				 "SRTP is off on this phone (sec.srtp.enable)");
-		else if (!choose_crypto(a->p, &offer->media[g->secure],
+		else if (!choose_crypto(a->p, &offer->media[srtp_line],
 					&s->remote, why, sizeof(why)))
-			take = g->secure;
+			keyed = true;
 	}
-	if (take < 0 && g->plain >= 0 && offer->media[g->plain].port &&
-	    proto_is_rtp(offer->media[g->plain].proto)) {
+	if (keyed)
+		take = srtp_line;
+	if (take < 0 && open_rtp(offer, g->plain)) {
 		if (a->p->require) {
 			char srtp_why[sizeof(why)];
 
 			memcpy(srtp_why, why, sizeof(why));
-			if (g->secure >= 0)
+			if (g->secure >= 0 || osrtp)
 				errmsg_set(why, sizeof(why),
-					"secure media is required (sec.srtp.require=1) and the SRTP offer is not acceptable: %s",
-					srtp_why);
+					"secure media is required (sec.srtp.require=1) and the %s offer is not acceptable: %s",
+					osrtp ? "opportunistic SRTP (RFC 8643)" :
+					"SRTP", srtp_why);
 			else
 				snprintf(why, sizeof(why),
 					 "secure media is required (sec.srtp.require=1) and only RTP/AVP is offered");
 		} else {
+			/* RFC 8643 3.2: unacceptable crypto, plain RTP */
 			take = g->plain;
 		}
 	}
@@ -514,7 +537,7 @@ static int answer_group(struct answer_ctx *a, const struct neg_group *g)
 
 		s->index = (unsigned int)take;
 		snprintf(s->media, sizeof(s->media), "%s", om->media);
-		s->srtp = take == g->secure;
+		s->srtp = keyed;
 		s->local_conn = a->l->conn;
 		s->local_port = a->next_port;
 		a->next_port += 2;
@@ -617,7 +640,8 @@ static int complete_secure(const struct neg_offer *o,
 
 	if (!v || sdp_media_attr(am, "crypto", &pos)) {
 		snprintf(r->reason, sizeof(r->reason),
-			 "the answer's RTP/SAVP m-line must carry exactly one a=crypto");
+			 "the answer's %s m-line must carry exactly one a=crypto",
+			 am->proto);
 		return NEG_REJECTED;
 	}
 	if (sdes_parse_crypto(v, strlen(v), &s->remote, why, sizeof(why))) {
@@ -672,8 +696,27 @@ int negotiate_complete(const struct srtp_policy *p, const struct neg_offer *o,
 			 answer->nmedia, o->sdp.nmedia);
 		return NEG_REJECTED;
 	}
-	/* Both alternatives accepted: the secure one is the stream. */
-	if (o->secure && answer->media[o->secure_index].port) {
+	if (o->osrtp && answer->media[o->secure_index].port) {
+		size_t pos = 0;
+
+		am = &answer->media[o->secure_index];
+		s->index = o->secure_index;
+		if (sdp_proto_is_secure(am->proto)) {
+			/* RFC 8643 3.2: the answer keeps the offer's profile */
+			snprintf(r->reason, sizeof(r->reason),
+				 "the answer turns our opportunistic RTP/AVP m-line (RFC 8643) into %s",
+				 am->proto);
+			return NEG_REJECTED;
+		}
+		s->srtp = sdp_media_attr(am, "crypto", &pos) != NULL;
+		if (s->srtp) {
+			rc = complete_secure(o, am, s, r);
+			if (rc)
+				goto reject;
+		}
+	} else if (o->secure && !o->osrtp &&
+		   answer->media[o->secure_index].port) {
+		/* Both alternatives accepted: the secure one is the stream. */
 		am = &answer->media[o->secure_index];
 		s->index = o->secure_index;
 		s->srtp = true;
@@ -686,7 +729,8 @@ int negotiate_complete(const struct srtp_policy *p, const struct neg_offer *o,
 		rc = complete_secure(o, am, s, r);
 		if (rc)
 			goto reject;
-	} else if (o->plain && answer->media[o->plain_index].port) {
+	} else if (o->plain && !o->osrtp &&
+		   answer->media[o->plain_index].port) {
 		am = &answer->media[o->plain_index];
 		s->index = o->plain_index;
 		if (p->require) {

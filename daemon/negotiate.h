@@ -69,6 +69,9 @@ struct neg_offer {
 	unsigned int plain_index;	/* m-line of the AVP offer */
 	bool secure;			/* an SAVP m-line was offered */
 	bool plain;			/* an AVP m-line was offered */
+	bool osrtp;			/* both in one: RTP/AVP with a=crypto
+					 * (RFC 8643); secure_index ==
+					 * plain_index */
 	struct neg_local local;
 };
 
@@ -76,6 +79,8 @@ struct neg_offer {
  * Builds our offer under @p into @o (free with negotiate_offer_free()):
  * an SAVP m-line when SRTP is offered, followed on the same port by an AVP
  * one unless it is required, or AVP alone; as in the bulletin's scenarios.
+ * With p->osrtp, SRTP offered but not required is one RTP/AVP m-line
+ * with the a=crypto lines instead (RFC 8643 opportunistic SRTP).
  * 0, or -1 with @err (no entropy, no memory).
  */
 int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
@@ -86,6 +91,9 @@ void negotiate_offer_free(struct neg_offer *o);
  * Answers @offer under @p: per media stream, the first acceptable crypto
  * line of its SAVP m-line (our own new key, its tag, suite and session
  * parameters), else its AVP alternative unless secure media is required;
+ * an AVP m-line alone that carries a=crypto lines (RFC 8643 opportunistic
+ * SRTP) is answered in RTP/AVP with our crypto line when SRTP is enabled
+ * and one is acceptable (it then satisfies sec.srtp.require), else plain;
  * the m-lines not taken get port 0.  Returns 0 with @answer and @r filled
  * (sdp_free and negotiate_result_wipe them), NEG_REJECTED with the reason
  * in r->reason when no stream is acceptable, or -1 with @err when the
@@ -98,7 +106,9 @@ int negotiate_answer(const struct srtp_policy *p, const struct sdp *offer,
 /*
  * Completes our offer @o with the peer's @answer: which of our m-lines it
  * took, and, for SAVP, its crypto line (one of our tags and suites, with
- * our session parameters).  0, or NEG_REJECTED with r->reason.
+ * our session parameters).  An answer to an opportunistic offer (o->osrtp)
+ * is SRTP when it carries a crypto line, plain RTP when it carries none.
+ * 0, or NEG_REJECTED with r->reason.
  */
 int negotiate_complete(const struct srtp_policy *p, const struct neg_offer *o,
 		       const struct sdp *answer, struct neg_result *r);

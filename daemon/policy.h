@@ -56,6 +56,11 @@ struct srtp_policy {
 	bool mki;		/* a 4-byte MKI in our key-params */
 	struct policy_sp sp[CFG_SP_COUNT];
 	bool local_conference;	/* a local conference is allowed */
+	bool osrtp;		/* offer SRTP as RFC 8643 opportunistic SRTP:
+				 * one RTP/AVP m-line with a=crypto instead of
+				 * the bulletin's SAVP + AVP pair (offer
+				 * without require only; set by srtpd's ng
+				 * OSRTP option, never by the configuration) */
 	char note[256];		/* why an offer= was ignored, or "" */
 };
 

@@ -687,6 +687,138 @@ START_TEST(complete_rejects)
 }
 END_TEST
 
+/* RFC 8643: SRTP offered in an RTP/AVP m-line. */
+START_TEST(osrtp_answer)
+{
+	static const char os80[] =
+		"m=audio 4000 RTP/AVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:KEY\r\n"
+		"a=rtpmap:0 PCMU/8000\r\n";
+	static const char osf8[] =
+		"m=audio 4000 RTP/AVP 0\r\n"
+		"a=crypto:1 F8_128_HMAC_SHA1_80 inline:KEY\r\n";
+	char *offer = full_offer(os80), *bad = full_offer(osf8);
+	struct outcome o;
+
+	/* SRTP enabled: encrypted, answered in RTP/AVP with our key */
+	answer("sec.srtp.enable=\"1\"", NULL, offer, &o);
+	ck_assert_int_eq(o.rc, 0);
+	ck_assert_uint_eq(o.r.nstreams, 1);
+	ck_assert(o.r.streams[0].srtp);
+	ck_assert_str_eq(o.r.streams[0].remote.suite_name,
+			 "AES_CM_128_HMAC_SHA1_80");
+	ck_assert_ptr_nonnull(strstr(o.text, "m=audio 7000 RTP/AVP 0\r\n"
+					     "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"));
+	ck_assert_ptr_null(strstr(o.text, KEY_A));
+	ck_assert_ptr_null(strstr(o.text, "SAVP"));
+	outcome_free(&o);
+
+	/* it satisfies sec.srtp.require: the media is SRTP */
+	answer(CFG_TWO, NULL, offer, &o);
+	ck_assert_int_eq(o.rc, 0);
+	ck_assert(o.r.streams[0].srtp);
+	outcome_free(&o);
+
+	/* SRTP off: plain, and no crypto line in the answer */
+	answer("sec.srtp.enable=\"0\"", NULL, offer, &o);
+	ck_assert_int_eq(o.rc, 0);
+	ck_assert(!o.r.streams[0].srtp);
+	ck_assert_ptr_null(strstr(o.text, "crypto"));
+	outcome_free(&o);
+
+	/* nothing acceptable: plain (RFC 8643 3.2), refused under require */
+	answer("sec.srtp.enable=\"1\"", NULL, bad, &o);
+	ck_assert_int_eq(o.rc, 0);
+	ck_assert(!o.r.streams[0].srtp);
+	ck_assert_ptr_null(strstr(o.text, "crypto"));
+	outcome_free(&o);
+	answer(CFG_TWO, NULL, bad, &o);
+	ck_assert_int_eq(o.rc, NEG_REJECTED);
+	ck_assert_msg(strstr(o.r.reason, "opportunistic SRTP (RFC 8643) offer is not acceptable"),
+		      "%s", o.r.reason);
+	outcome_free(&o);
+	free(offer);
+	free(bad);
+}
+END_TEST
+
+/* Our opportunistic offer, answered with and without SRTP. */
+START_TEST(osrtp_offer_round_trip)
+{
+	struct srtp_policy pa = policy(CFG_ONE, NULL);
+	struct srtp_policy on = policy("sec.srtp.enable=\"1\"", NULL);
+	struct srtp_policy off = policy("sec.srtp.enable=\"0\"", NULL);
+	struct srtp_policy req = policy(CFG_TWO, NULL);
+	const struct srtp_policy *answerers[] = { &on, &off };
+	struct neg_local la = local("192.0.2.10", 2230);
+	struct neg_local lb = local("192.0.2.20", 7000);
+	struct neg_offer o;
+	char err[512], *text;
+	size_t i;
+
+	pa.osrtp = true;
+	ck_assert(!negotiate_offer(&pa, &la, &o, err, sizeof(err)));
+	ck_assert(o.osrtp);
+	ck_assert_uint_eq(o.sdp.nmedia, 1);
+	ck_assert_str_eq(o.sdp.media[0].proto, "RTP/AVP");
+	text = sdp_format(&o.sdp);
+	ck_assert_ptr_nonnull(strstr(text, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"));
+	for (i = 0; i < 2; i++) {
+		struct neg_result rb, ra;
+		struct sdp offer, ans, ans2;
+		char *t2;
+
+		ck_assert(!sdp_parse(text, strlen(text), &offer, err, sizeof(err)));
+		ck_assert_int_eq(negotiate_answer(answerers[i], &offer, &lb, &ans,
+						  &rb, err, sizeof(err)), 0);
+		t2 = sdp_format(&ans);
+		ck_assert(!sdp_parse(t2, strlen(t2), &ans2, err, sizeof(err)));
+		free(t2);
+		ck_assert_msg(negotiate_complete(&pa, &o, &ans2, &ra) == 0, "%s",
+			      ra.reason);
+		ck_assert_int_eq(ra.streams[0].srtp, i == 0);
+		ck_assert_int_eq(rb.streams[0].srtp, i == 0);
+		if (i == 0) {
+			ck_assert_mem_eq(ra.streams[0].local.keys[0].key,
+					 rb.streams[0].remote.keys[0].key, 16);
+			ck_assert_mem_eq(rb.streams[0].local.keys[0].key,
+					 ra.streams[0].remote.keys[0].key, 16);
+		}
+		ck_assert_uint_eq(ra.streams[0].remote_port, 7000);
+		negotiate_result_wipe(&ra);
+		negotiate_result_wipe(&rb);
+		sdp_free(&offer);
+		sdp_free(&ans);
+		sdp_free(&ans2);
+	}
+	free(text);
+
+	/* an answer must keep RTP/AVP */
+	{
+		char *t = full_offer("m=audio 7000 RTP/SAVP 0\r\n"
+				     "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:KEY\r\n");
+		struct neg_result r;
+		struct sdp ans;
+
+		ck_assert(!sdp_parse(t, strlen(t), &ans, err, sizeof(err)));
+		ck_assert_int_eq(negotiate_complete(&pa, &o, &ans, &r), NEG_REJECTED);
+		ck_assert_msg(strstr(r.reason, "opportunistic"), "%s", r.reason);
+		negotiate_result_wipe(&r);
+		sdp_free(&ans);
+		free(t);
+	}
+	negotiate_offer_free(&o);
+
+	/* required SRTP is never opportunistic: RTP/SAVP alone */
+	req.osrtp = true;
+	ck_assert(!negotiate_offer(&req, &la, &o, err, sizeof(err)));
+	ck_assert(!o.osrtp);
+	ck_assert_uint_eq(o.sdp.nmedia, 1);
+	ck_assert_str_eq(o.sdp.media[0].proto, "RTP/SAVP");
+	negotiate_offer_free(&o);
+}
+END_TEST
+
 static Suite *negotiate_suite(void)
 {
 	Suite *s = suite_create("negotiate");
@@ -706,6 +838,8 @@ static Suite *negotiate_suite(void)
 	tcase_add_test(tc, answer_two_streams);
 	tcase_add_test(tc, complete_round_trip);
 	tcase_add_test(tc, complete_rejects);
+	tcase_add_test(tc, osrtp_answer);
+	tcase_add_test(tc, osrtp_offer_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
