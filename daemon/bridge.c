@@ -169,12 +169,22 @@ static int leg_b_suites(const struct bridge_opts *o, struct srtp_policy *pb,
 	return 0;
 }
 
+/* RFC 8643: A offered SRTP in an RTP/AVP m-line with no SAVP sibling. */
+static bool a_osrtp(const struct bridge *b, const struct neg_group *g)
+{
+	size_t pos = 0;
+
+	return g->secure < 0 && open_line(&b->a_offer, g->plain) &&
+	       sdp_media_attr(&b->a_offer.media[g->plain], "crypto", &pos);
+}
+
 /* B's leg of group @g: B's policy shaped by the proxy's options. */
 static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 			struct srtp_policy *pb, char *err, size_t errlen)
 {
 	const struct bridge_opts *o = &b->opts;
-	bool secure = open_line(&b->a_offer, g->secure);
+	bool osrtp = a_osrtp(b, g);
+	bool secure = open_line(&b->a_offer, g->secure) || osrtp;
 	bool plain = open_line(&b->a_offer, g->plain);
 
 	*pb = b->pb_base;
@@ -195,9 +205,11 @@ static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 		} else {			/* as A offered it */
 			pb->offer = secure;
 			pb->require = secure && !plain;
+			pb->osrtp = osrtp;
 		}
 		break;
 	}
+	pb->osrtp |= o->osrtp_offer;
 	if (o->sdes_off) {
 		if (pb->require) {
 			errmsg_set(err, errlen,
@@ -243,10 +255,11 @@ static int offer_group(struct bridge *b, struct bridge_group *g,
 	if (negotiate_offer(&g->pb, &l, &g->offer, err, errlen))
 		return -1;
 	if (g->offer.secure &&
-	    emit_media(out, t, t->media, t->port, proto_as(t->proto, true),
-		       t->fmts, g->offer.crypto, g->offer.ncrypto))
+	    emit_media(out, t, t->media, t->port,
+		       proto_as(t->proto, !g->offer.osrtp), t->fmts,
+		       g->offer.crypto, g->offer.ncrypto))
 		goto oom;
-	if (g->offer.plain &&
+	if (g->offer.plain && !g->offer.osrtp &&
 	    emit_media(out, tp, tp->media, t->port, proto_as(tp->proto, false),
 		       tp->fmts, NULL, 0))
 		goto oom;

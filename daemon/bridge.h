@@ -55,6 +55,8 @@ struct bridge_opts {
 	bool unencrypted_srtcp;		/* offer UNENCRYPTED_SRTCP */
 	bool unauthenticated_srtp;	/* offer UNAUTHENTICATED_SRTP */
 	bool lifetime;			/* offer a key lifetime (2^31) */
+	bool osrtp_offer;		/* SRTP not required toward B goes as
+					 * RFC 8643 OSRTP, not SAVP + AVP */
 };
 
 /* One media stream of A's offer and what went to B for it. */

@@ -652,6 +652,47 @@ static int sdes_option(struct req *q, struct bridge_opts *o, const char *s,
 	return 0;
 }
 
+/*
+ * One OSRTP option (rtpengine's names).  srtpd accepts opportunistic
+ * SRTP in either form whenever SRTP is enabled, so accept, accept-RFC
+ * and accept-legacy are met already; offer-legacy is the bulletin's
+ * SAVP + AVP pair, srtpd's default.
+ */
+static void osrtp_option(struct req *q, struct bridge_opts *o, const char *s,
+			 size_t len)
+{
+	if ((len == 5 && !memcmp(s, "offer", 5)) ||
+	    (len == 9 && !memcmp(s, "offer-RFC", 9)))
+		o->osrtp_offer = true;
+	else if (len == 12 && !memcmp(s, "offer-legacy", 12))
+		o->osrtp_offer = false;
+	else if (!(len == 6 && !memcmp(s, "accept", 6)) &&
+		 !(len == 10 && !memcmp(s, "accept-RFC", 10)) &&
+		 !(len == 13 && !memcmp(s, "accept-legacy", 13)))
+		ignore_option(q, "OSRTP=", s, len);
+}
+
+/* "OSRTP": a string or a list of them. */
+static int osrtp_key(struct req *q, struct bridge_opts *o)
+{
+	const struct benc_node *v = benc_get(q->d, "OSRTP"), *e;
+
+	if (!v)
+		return 0;
+	if (v->type == BENC_STR) {
+		osrtp_option(q, o, v->s, v->len);
+		return 0;
+	}
+	if (v->type != BENC_LIST) {
+		errmsg_set(q->err, ERR_MAX, "\"OSRTP\": not a string or a list");
+		return -1;
+	}
+	for (e = v->first; e; e = e->next)
+		if (e->type == BENC_STR)
+			osrtp_option(q, o, e->s, e->len);
+	return 0;
+}
+
 static int list_options(struct req *q, const struct benc_node *l,
 			struct bridge_opts *o, bool flags)
 {
@@ -671,6 +712,8 @@ static int list_options(struct req *q, const struct benc_node *l,
 		if (flags && e->len > 5 && !memcmp(e->s, "SDES-", 5)) {
 			if (sdes_option(q, o, e->s + 5, e->len - 5))
 				return -1;
+		} else if (flags && e->len > 6 && !memcmp(e->s, "OSRTP-", 6)) {
+			osrtp_option(q, o, e->s + 6, e->len - 6);
 		} else if (flags && e->len == 8 && !memcmp(e->s, "RTP/SAVP", 8)) {
 			o->transport = BRIDGE_SRTP;
 		} else if (flags && e->len == 7 && !memcmp(e->s, "RTP/AVP", 7)) {
@@ -735,6 +778,8 @@ static int parse_options(struct req *q, struct bridge_opts *o)
 		return -1;
 	v = benc_get(q->d, "SDES");
 	if (v && list_options(q, v, o, false))
+		return -1;
+	if (osrtp_key(q, o))
 		return -1;
 	other_options(q);
 	return transport_option(q, o);

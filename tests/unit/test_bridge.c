@@ -601,6 +601,99 @@ START_TEST(ice_lines_not_forwarded)
 }
 END_TEST
 
+/* RFC 8643: an opportunistic caller, mirrored toward the callee. */
+static const char offer_osrtp[] = SESSION_A
+	"m=audio 4000 RTP/AVP 0 101\r\n"
+	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+	RTPMAPS;
+
+static const char answer_osrtp_b[] = SESSION_B
+	"m=audio 6000 RTP/AVP 0\r\n"
+	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B "\r\n";
+
+START_TEST(osrtp_caller_mirrored)
+{
+	struct bridge_opts o = { .transport = BRIDGE_KEEP };
+	struct sdp fwd, back;
+	struct sdes_crypto to_b, to_a;
+
+	offer(offer_osrtp, &o, &fwd);
+	/* one RTP/AVP m-line toward B with our key, no SAVP */
+	ck_assert_uint_eq(fwd.nmedia, 1);
+	ck_assert_str_eq(fwd.media[0].proto, "RTP/AVP");
+	crypto_of(&fwd.media[0], 0, &to_b);
+	ck_assert(!same_key(&to_b, &(struct sdes_crypto){ 0 }));
+
+	answer(answer_osrtp_b, &back);
+	/* A's answer keeps RTP/AVP and carries our crypto line */
+	ck_assert_uint_eq(back.nmedia, 1);
+	ck_assert_str_eq(back.media[0].proto, "RTP/AVP");
+	crypto_of(&back.media[0], 0, &to_a);
+	ck_assert(!same_key(&to_a, &to_b));
+	ck_assert_uint_eq(plan.nflows, 2);
+	ck_assert(plan.flows[0].unprotect && plan.flows[0].protect);
+	key_is(&plan.flows[0].in, KEY_A);
+	ck_assert(same_key(&plan.flows[0].out, &to_b));
+	ck_assert(plan.flows[1].unprotect && plan.flows[1].protect);
+	key_is(&plan.flows[1].in, KEY_B);
+	ck_assert(same_key(&plan.flows[1].out, &to_a));
+	sdp_free(&fwd);
+	sdp_free(&back);
+}
+END_TEST
+
+/* The callee ignores the crypto line: its leg is plain, A's stays SRTP. */
+START_TEST(osrtp_callee_plain)
+{
+	struct bridge_opts o = { .transport = BRIDGE_KEEP };
+	struct sdp fwd, back;
+
+	offer(offer_osrtp, &o, &fwd);
+	answer(answer_gw, &back);
+	ck_assert_str_eq(back.media[0].proto, "RTP/AVP");
+	crypto_of(&back.media[0], 0, &(struct sdes_crypto){ 0 });
+	ck_assert_uint_eq(plan.nflows, 2);
+	ck_assert(plan.flows[0].unprotect && !plan.flows[0].protect);
+	ck_assert(!plan.flows[1].unprotect && plan.flows[1].protect);
+	ck_assert(plan.secure_a && !plan.secure_b);
+	sdp_free(&fwd);
+	sdp_free(&back);
+}
+END_TEST
+
+/* OSRTP=offer: the bulletin's SAVP + AVP pair goes to B as one m-line. */
+START_TEST(osrtp_offer_option)
+{
+	struct bridge_opts o = { .transport = BRIDGE_KEEP, .osrtp_offer = true };
+	struct bridge_opts srtp = { .transport = BRIDGE_SRTP, .osrtp_offer = true };
+	struct sdp fwd, back;
+	struct sdes_crypto to_b;
+
+	offer(offer_mixed, &o, &fwd);
+	ck_assert_uint_eq(fwd.nmedia, 1);
+	ck_assert_str_eq(fwd.media[0].proto, "RTP/AVP");
+	ck_assert_uint_eq(fwd.media[0].port, 4000);
+	crypto_of(&fwd.media[0], 0, &to_b);
+	answer(answer_osrtp_b, &back);
+	/* A offered the pair: its answer takes the SAVP line */
+	ck_assert_uint_eq(back.nmedia, 2);
+	ck_assert_str_eq(back.media[0].proto, "RTP/SAVP");
+	ck_assert_uint_eq(back.media[1].port, 0);
+	ck_assert(plan.flows[0].protect && same_key(&plan.flows[0].out, &to_b));
+	key_is(&plan.flows[1].in, KEY_B);
+	sdp_free(&fwd);
+	sdp_free(&back);
+	bridge_free(&br);
+	bridge_plan_wipe(&plan);
+
+	/* required SRTP toward B is never opportunistic */
+	offer(offer_mixed, &srtp, &fwd);
+	ck_assert_uint_eq(fwd.nmedia, 1);
+	ck_assert_str_eq(fwd.media[0].proto, "RTP/SAVP");
+	sdp_free(&fwd);
+}
+END_TEST
+
 static Suite *bridge_suite(void)
 {
 	Suite *s = suite_create("bridge");
@@ -611,6 +704,9 @@ static Suite *bridge_suite(void)
 	tcase_add_test(t, no_lifetime_on_bridged_legs);
 	tcase_add_test(t, callee_policy_shapes_its_leg);
 	tcase_add_test(t, ice_lines_not_forwarded);
+	tcase_add_test(t, osrtp_caller_mirrored);
+	tcase_add_test(t, osrtp_callee_plain);
+	tcase_add_test(t, osrtp_offer_option);
 	tcase_add_test(t, crypto_line_position);
 	tcase_add_test(t, srtp_both_legs);
 	tcase_add_test(t, plain_caller_srtp_callee);

@@ -1433,6 +1433,68 @@ START_TEST(next_call_takes_the_guard)
 }
 END_TEST
 
+/*
+ * RFC 8643: OSRTP=offer (key or flag) sends the caller's SAVP + AVP pair
+ * to the callee as one RTP/AVP m-line with a=crypto; accept is met
+ * already; an unknown value is a warning; a caller's opportunistic offer
+ * makes its leg SRTP.
+ */
+START_TEST(osrtp_options)
+{
+	static const char osrtp_a[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/AVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	const struct benc_node *r, *sdp;
+	char line[256];
+
+	r = send_req("o1", "command", "offer", FROM_A, "call-id", "os1",
+		     "from-tag", "ft", "sdp", offer_sdp, "OSRTP", "offer", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));
+	sdp = benc_get(r, "sdp");
+	ck_assert_ptr_nonnull(sdp);
+	ck_assert_ptr_nonnull(memmem(sdp->s, sdp->len, "m=audio 4000 RTP/AVP 0\r\n", 24));
+	ck_assert_ptr_null(memmem(sdp->s, sdp->len, "SAVP", 4));
+	crypto_of(r, line, sizeof(line));
+	ck_assert_ptr_null(strstr(line, KEY_A));
+	result_is(send_req("d1", "command", "delete", "call-id", "os1", NULL), "ok");
+
+	r = send_req("o2", "command", "offer", FROM_A, "call-id", "os2",
+		     "from-tag", "ft", "sdp", offer_sdp, "flags",
+		     "\x01l11:OSRTP-offer12:OSRTP-accepte", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));
+	sdp = benc_get(r, "sdp");
+	ck_assert_ptr_null(memmem(sdp->s, sdp->len, "SAVP", 4));
+	result_is(send_req("d2", "command", "delete", "call-id", "os2", NULL), "ok");
+
+	/* without it, the bulletin's pair */
+	r = send_req("o3", "command", "offer", FROM_A, "call-id", "os3",
+		     "from-tag", "ft", "sdp", offer_sdp, "OSRTP",
+		     "\x01l12:offer-legacy5:boguse", NULL);
+	result_is(r, "ok");
+	sdp = benc_get(r, "sdp");
+	ck_assert_ptr_nonnull(memmem(sdp->s, sdp->len, "RTP/SAVP", 8));
+	ck_assert(str_has(benc_get(r, "warning"), "ignored: OSRTP=bogus"));
+	result_is(send_req("d3", "command", "delete", "call-id", "os3", NULL), "ok");
+	error_has(send_req("o4", "command", "offer", FROM_A, "call-id", "os4",
+			   "from-tag", "ft", "sdp", offer_sdp, "OSRTP",
+			   "\x01i1e", NULL), "\"OSRTP\": not a string or a list");
+
+	/* an opportunistic caller, a plain gateway: A's leg is SRTP */
+	result_is(send_req("o5", "command", "offer", FROM_A, "call-id", "os5",
+			   "from-tag", "ft", "sdp", osrtp_a,
+			   "transport-protocol", "RTP/AVP", NULL), "ok");
+	r = answer_from("a5", "os5", "tt", "\x01l3:IP48:10.0.3.2e", answer_sdp);
+	result_is(r, "ok");
+	sdp = benc_get(r, "sdp");
+	ck_assert_ptr_nonnull(memmem(sdp->s, sdp->len, "m=audio 6000 RTP/AVP 0\r\na=crypto:1 ", 35));
+	ck_assert_uint_eq(count_op(NF_SRTP_OP_UNPROTECT), 1);
+	ck_assert_uint_eq(count_op(NF_SRTP_OP_PROTECT), 1);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1461,6 +1523,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, options_and_reports);
 	tcase_add_test(t, state_file_mode);
 	tcase_add_test(t, next_call_takes_the_guard);
+	tcase_add_test(t, osrtp_options);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
