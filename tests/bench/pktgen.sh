@@ -182,6 +182,14 @@ trap cleanup EXIT
 modprobe pktgen
 modprobe dummy
 modprobe veth
+# BENCH_SIMD=1: the SIMD crypto drivers a real host's udev loads before
+# nf_srtp (the guest has no udev); without them the generic C drivers.
+if [ "${BENCH_SIMD:-0}" = 1 ]; then
+	for m in aesni_intel sha1_ssse3 ghash_clmulni_intel; do
+		modprobe "$m" || { echo "BENCH_SIMD: $m did not load" >&2; exit 1; }
+	done
+fi
+info "crypto modules loaded: $(lsmod | awk '/^(aesni_intel|sha1_ssse3|ghash_clmulni_intel) / {print $1}' | xargs echo) (BENCH_SIMD=${BENCH_SIMD:-0})"
 # The chain's second hop (veth) goes through CPU 0's backlog: normally
 # drained at once by the P thread's own local_bh_enable(), but when a
 # softirq run is cut short ksoftirqd/0 takes over, and until it runs the
