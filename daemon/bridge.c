@@ -233,7 +233,8 @@ static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 
 /* Our m-lines toward B for RTP group @g of A's offer. */
 static int offer_group(struct bridge *b, struct bridge_group *g,
-		       struct sdp *out, char *err, size_t errlen)
+		       const struct sdes_crypto *again, struct sdp *out,
+		       char *err, size_t errlen)
 {
 	const struct sdp *a = &b->a_offer;
 	const struct sdp_media *t = &a->media[g->a.secure >= 0 &&
@@ -252,6 +253,7 @@ static int offer_group(struct bridge *b, struct bridge_group *g,
 	}
 	l.port = t->port;
 	l.fmts = t->fmts;
+	l.again = again;
 	if (negotiate_offer(&g->pb, &l, &g->offer, err, errlen))
 		return -1;
 	if (g->offer.secure &&
@@ -351,8 +353,8 @@ static void note_a_legs(struct bridge *b, const struct neg_result *ra)
 
 int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		 const struct srtp_policy *pb, const struct bridge_opts *o,
-		 const char *sdp, size_t len, char **out, char *err,
-		 size_t errlen)
+		 const struct sdes_crypto *const *again, const char *sdp,
+		 size_t len, char **out, char *err, size_t errlen)
 {
 	struct neg_group groups[NEG_MEDIA_MAX];
 	struct neg_result *ra = NULL;
@@ -398,7 +400,8 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		g->rtp = open_line(&b->a_offer, g->a.secure) ||
 			 open_line(&b->a_offer, g->a.plain);
 		if (g->rtp) {
-			rc = offer_group(b, g, &fwd, err, errlen);
+			rc = offer_group(b, g, again && i < NEG_MEDIA_MAX ?
+					 again[i] : NULL, &fwd, err, errlen);
 			if (rc)
 				goto out;
 		} else {

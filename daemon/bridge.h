@@ -114,14 +114,18 @@ struct bridge_plan {
 /*
  * A's offer under A's policy @p, B's leg under B's policy @pb (its phone
  * model's; the proxy's options shape it further): fills @b (bridge_free()
- * it) and *@out, the offer to forward to B (malloc'd).  0; BRIDGE_REJECTED with the reason in @err when the
- * policy or the options leave nothing to offer; -1 with @err when the SDP
- * is malformed or memory or entropy ran out.
+ * it) and *@out, the offer to forward to B (malloc'd).  @again (NULL, or
+ * per media stream, in order) holds our crypto lines toward B of the
+ * offer B last answered (a re-offer): B is offered those keys again, so
+ * its crypto contexts and rollover counters go on.  0; BRIDGE_REJECTED
+ * with the reason in @err when the policy or the options leave nothing
+ * to offer; -1 with @err when the SDP is malformed or memory or entropy
+ * ran out.
  */
 int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 		 const struct srtp_policy *pb, const struct bridge_opts *o,
-		 const char *sdp, size_t len, char **out, char *err,
-		 size_t errlen);
+		 const struct sdes_crypto *const *again, const char *sdp,
+		 size_t len, char **out, char *err, size_t errlen);
 
 /*
  * B's answer to the offer bridge_offer() made: *@out is the answer to

@@ -154,6 +154,14 @@ static int add_rtpmaps(struct sdp_media *m, const char *fmts)
 	return 0;
 }
 
+static bool same_session_params(const struct sdes_crypto *a,
+				const struct sdes_crypto *b)
+{
+	return a->unencrypted_srtp == b->unencrypted_srtp &&
+	       a->unencrypted_srtcp == b->unencrypted_srtcp &&
+	       a->unauthenticated_srtp == b->unauthenticated_srtp;
+}
+
 static int offer_crypto_lines(const struct srtp_policy *p,
 			      const struct neg_local *l, struct neg_offer *o)
 {
@@ -168,10 +176,8 @@ static int offer_crypto_lines(const struct srtp_policy *p,
 				SDES_AES_CM_128_HMAC_SHA1_32);
 	for (unsigned int i = 0; i < o->ncrypto; i++) {
 		struct sdes_crypto *c = &o->crypto[i];
+		const struct sdes_crypto *again = l->again;
 
-		if (our_key(p, l, c->suite, &c->keys[0]))
-			return -1;
-		c->nkeys = 1;
 		for (sp = 0; sp < CFG_SP_COUNT; sp++) {
 			if (!p->sp[sp].offer)
 				continue;
@@ -182,6 +188,13 @@ static int offer_crypto_lines(const struct srtp_policy *p,
 			else
 				c->unencrypted_srtp = true;
 		}
+		c->nkeys = 1;
+		/* a key is kept only for the same transform it had */
+		if (again && again->suite == c->suite && again->nkeys &&
+		    same_session_params(again, c))
+			c->keys[0] = again->keys[again->nkeys - 1];
+		else if (our_key(p, l, c->suite, &c->keys[0]))
+			return -1;
 	}
 	return 0;
 }
@@ -198,6 +211,7 @@ int negotiate_offer(const struct srtp_policy *p, const struct neg_local *l,
 	o->local = *l;
 	o->local.fmts = NULL;	/* not kept: the caller's pointers */
 	o->local.keep = NULL;
+	o->local.again = NULL;
 	o->secure = p->srtp && p->offer;
 	o->plain = !p->require;
 	o->osrtp = o->secure && o->plain && p->osrtp;
@@ -620,14 +634,6 @@ fail:
 }
 
 /* ---- completing our offer ---- */
-
-static bool same_session_params(const struct sdes_crypto *a,
-				const struct sdes_crypto *b)
-{
-	return a->unencrypted_srtp == b->unencrypted_srtp &&
-	       a->unencrypted_srtcp == b->unencrypted_srtcp &&
-	       a->unauthenticated_srtp == b->unauthenticated_srtp;
-}
 
 static int complete_secure(const struct neg_offer *o,
 			   const struct sdp_media *am, struct neg_stream *s,

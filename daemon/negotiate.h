@@ -35,6 +35,13 @@ struct neg_local {
 	 * direction); NULL entries, or no array: fresh keys.
 	 */
 	const struct sdes_crypto *const *keep;
+	/*
+	 * Offers only: our crypto line toward this peer for this stream in
+	 * the last offer it answered; its suite's line offers that key
+	 * again (RFC 4568 7.1.4: the peer keeps its crypto context, and its
+	 * rollover counter).  NULL: fresh keys.
+	 */
+	const struct sdes_crypto *again;
 };
 
 /* One negotiated media stream. */

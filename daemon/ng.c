@@ -106,22 +106,23 @@ static void remove_streams(struct ng *n, struct ng_call *c)
 	c->answered = false;
 }
 
-static void forget_a_keys(struct ng_branch *b)
+static void forget_keys(struct sdes_crypto **keys)
 {
 	unsigned int i;
 
 	for (i = 0; i < NEG_MEDIA_MAX; i++) {
-		if (b->a_keys[i]) {
-			sdes_crypto_wipe(b->a_keys[i]);
-			free(b->a_keys[i]);
-			b->a_keys[i] = NULL;
+		if (keys[i]) {
+			sdes_crypto_wipe(keys[i]);
+			free(keys[i]);
+			keys[i] = NULL;
 		}
 	}
 }
 
 static void branch_free(struct ng_branch *b)
 {
-	forget_a_keys(b);
+	forget_keys(b->a_keys);
+	forget_keys(b->b_keys);
 	explicit_bzero(b, sizeof(*b));
 }
 
@@ -1368,6 +1369,29 @@ static int charge(struct req *q, struct ng_call *c, const struct bridge *br,
 	return 0;
 }
 
+/*
+ * The keys to offer again in a caller's re-offer: those of the one
+ * branch of an answered call (its confirmed dialog).  None for a first
+ * offer, a callee's re-offer, or while several forks are up.
+ */
+static const struct sdes_crypto *const *offer_again(const struct ng_call *c,
+						    const char *from_tag)
+{
+	const struct ng_branch *one = NULL;
+	int i;
+
+	if (!c || !c->answered || strcmp(from_tag, c->from_tag))
+		return NULL;
+	for (i = 0; i < NG_BRANCHES_MAX; i++) {
+		if (!c->branches[i].used)
+			continue;
+		if (one)
+			return NULL;
+		one = &c->branches[i];
+	}
+	return one ? (const struct sdes_crypto *const *)one->b_keys : NULL;
+}
+
 static int cmd_offer(struct req *q)
 {
 	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
@@ -1399,8 +1423,8 @@ static int cmd_offer(struct req *q)
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
-	rc = bridge_offer(br, &p, &pb, &opts, sdp->s, sdp->len, &fwd, q->err,
-			  ERR_MAX);
+	rc = bridge_offer(br, &p, &pb, &opts, offer_again(ng_find(q->n, id), tag),
+			  sdp->s, sdp->len, &fwd, q->err, ERR_MAX);
 	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
 		explicit_bzero(fwd, strlen(fwd));
 		free(fwd);
@@ -1555,21 +1579,36 @@ static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 	return 0;
 }
 
-/* Our keys toward A in this answer: the branch's next answer keeps them. */
-static int keep_a_keys(struct ng_branch *b, const struct bridge_plan *plan)
+static int keep_key(struct sdes_crypto **slot, const struct sdes_crypto *c)
+{
+	if (!*slot)
+		*slot = malloc(sizeof(**slot));
+	if (!*slot)
+		return -1;
+	**slot = *c;
+	return 0;
+}
+
+/*
+ * Our keys in this answer's plan: toward A (per A m-line) the branch's
+ * next answer keeps, toward B (per media stream) the caller's next
+ * re-offer offers again.
+ */
+static int keep_keys(struct ng_branch *b, const struct bridge_plan *plan)
 {
 	size_t i;
 
 	for (i = 0; i < plan->nflows; i++) {
 		const struct bridge_flow *f = &plan->flows[i];
 
-		if (f->a_to_b || !f->protect || f->a_line >= NEG_MEDIA_MAX)
+		if (!f->protect)
 			continue;
-		if (!b->a_keys[f->a_line])
-			b->a_keys[f->a_line] = malloc(sizeof(struct sdes_crypto));
-		if (!b->a_keys[f->a_line])
+		if (!f->a_to_b && f->a_line < NEG_MEDIA_MAX &&
+		    keep_key(&b->a_keys[f->a_line], &f->out))
 			return -1;
-		*b->a_keys[f->a_line] = f->out;
+		if (f->a_to_b && f->index < NEG_MEDIA_MAX &&
+		    keep_key(&b->b_keys[f->index], &f->out))
+			return -1;
 	}
 	return 0;
 }
@@ -1644,8 +1683,10 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 	 * the next; after a callee's re-offer the "caller" is the callee,
 	 * whose keys are no caller's to keep: the next answer makes new ones.
 	 */
-	if (c->by_callee)
-		forget_a_keys(b);
+	if (c->by_callee) {
+		forget_keys(b->a_keys);
+		forget_keys(b->b_keys);
+	}
 	rc = bridge_answer(c->br, sdp->s, sdp->len,
 			   (const struct sdes_crypto *const *)b->a_keys, fwd,
 			   plan, q->err, ERR_MAX);
@@ -1653,7 +1694,7 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 		rc = check_plan(q, c, b, plan);
 	if (!rc)
 		rc = apply_plan(q, c, (unsigned int)bi, plan);
-	if (!rc && !c->by_callee && keep_a_keys(b, plan)) {
+	if (!rc && !c->by_callee && keep_keys(b, plan)) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		rc = -1;
 	}

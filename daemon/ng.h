@@ -89,6 +89,8 @@ struct ng_branch {
 	char via_branch[128];
 	struct sdp_conn src;		/* where its answer came from */
 	struct sdes_crypto *a_keys[NEG_MEDIA_MAX];	/* per A m-line */
+	/* our keys toward the callee, per media stream: a re-offer's */
+	struct sdes_crypto *b_keys[NEG_MEDIA_MAX];
 };
 
 #define NG_BRANCHES_MAX	8

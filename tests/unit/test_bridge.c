@@ -134,7 +134,7 @@ static void offer(const char *sdp, const struct bridge_opts *o,
 {
 	char *out;
 
-	ck_assert_msg(!bridge_offer(&br, &pol, &pol, o, sdp, strlen(sdp), &out, err,
+	ck_assert_msg(!bridge_offer(&br, &pol, &pol, o, NULL, sdp, strlen(sdp), &out, err,
 				    sizeof(err)), "%s", err);
 	parse(out, fwd);
 	free(out);
@@ -323,7 +323,7 @@ START_TEST(sdes_options)
 	o.only_suites = 0;
 	o.no_suites = (1u << SDES_AES_CM_128_HMAC_SHA1_32) |
 		      (1u << SDES_AES_CM_128_HMAC_SHA1_80);
-	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, offer_mixed,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, offer_mixed,
 				      strlen(offer_mixed), &out, err,
 				      sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "no suite"));
@@ -333,7 +333,7 @@ START_TEST(sdes_options)
 	memset(&o, 0, sizeof(o));
 	o.transport = BRIDGE_SRTP;
 	o.sdes_off = true;
-	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, offer_mixed,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, offer_mixed,
 				      strlen(offer_mixed), &out, err,
 				      sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "SDES-off"));
@@ -358,7 +358,7 @@ START_TEST(caller_unacceptable)
 	char *out;
 
 	/* refused at the offer: the proxy answers 488, nothing forwarded */
-	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, bad, strlen(bad), &out,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, bad, strlen(bad), &out,
 				      err, sizeof(err)), BRIDGE_REJECTED);
 	ck_assert_ptr_nonnull(strstr(err, "the caller's offer"));
 	ck_assert_ptr_nonnull(strstr(err, "F8_128_HMAC_SHA1_80"));
@@ -456,7 +456,7 @@ START_TEST(malformed_offer)
 	struct bridge_opts o = { 0 };
 	char *out;
 
-	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, "v=0\r\nx", 6, &out, err,
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, "v=0\r\nx", 6, &out, err,
 				      sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "offer SDP: line"));
 	ck_assert_ptr_null(out);
@@ -518,7 +518,7 @@ START_TEST(callee_policy_shapes_its_leg)
 	char *out;
 
 	pb.require = true;
-	ck_assert_msg(!bridge_offer(&br, &pol, &pb, &o, offer_mixed,
+	ck_assert_msg(!bridge_offer(&br, &pol, &pb, &o, NULL, offer_mixed,
 				    strlen(offer_mixed), &out, err, sizeof(err)),
 		      "%s", err);
 	parse(out, &fwd);
@@ -531,7 +531,7 @@ START_TEST(callee_policy_shapes_its_leg)
 
 	pb = pol;
 	pb.srtp = pb.offer = false;
-	ck_assert_msg(!bridge_offer(&br, &pol, &pb, &o, offer_mixed,
+	ck_assert_msg(!bridge_offer(&br, &pol, &pb, &o, NULL, offer_mixed,
 				    strlen(offer_mixed), &out, err, sizeof(err)),
 		      "%s", err);
 	parse(out, &fwd);
@@ -542,7 +542,7 @@ START_TEST(callee_policy_shapes_its_leg)
 	sdp_free(&fwd);
 	bridge_free(&br);
 
-	ck_assert_msg(!bridge_offer(&br, &pol, &pol, &o, offer_mixed,
+	ck_assert_msg(!bridge_offer(&br, &pol, &pol, &o, NULL, offer_mixed,
 				    strlen(offer_mixed), &out, err, sizeof(err)),
 		      "%s", err);
 	parse(out, &fwd);

@@ -1495,6 +1495,60 @@ START_TEST(osrtp_options)
 }
 END_TEST
 
+/*
+ * A caller's re-offer (a session refresh) offers the callee our key of
+ * the last offer again: the callee keeps its crypto context and rollover
+ * counter, and nothing in the kernel changes.  A new key from the
+ * callee re-keys its direction only.
+ */
+START_TEST(reoffer_keeps_keys_toward_callee)
+{
+	static const char b_srtp[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw\r\n"
+		"m=audio 0 RTP/AVP 0\r\n";
+	static const char b_rekey[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2\r\n"
+		"m=audio 0 RTP/AVP 0\r\n";
+	char k1[256], k2[256], k3[256];
+	unsigned int rekeys;
+
+	crypto_of(send_req("o1", "command", "offer", FROM_A, "call-id", "rk",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), k1,
+		  sizeof(k1));
+	result_is(answer_from("a1", "rk", "tt", "\x01l3:IP48:10.0.3.2e", b_srtp),
+		  "ok");
+	rekeys = fake.rekeys;
+	crypto_of(send_req("o2", "command", "offer", FROM_A, "call-id", "rk",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), k2,
+		  sizeof(k2));
+	ck_assert_str_eq(k1, k2);
+	result_is(answer_from("a2", "rk", "tt", "\x01l3:IP48:10.0.3.2e", b_srtp),
+		  "ok");
+	ck_assert_uint_eq(fake.rekeys, rekeys);
+	ck_assert_uint_eq(fake.dels, 0);
+	/* the callee changes its key: one stream re-keyed, ours stays */
+	crypto_of(send_req("o3", "command", "offer", FROM_A, "call-id", "rk",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), k3,
+		  sizeof(k3));
+	ck_assert_str_eq(k1, k3);
+	result_is(answer_from("a3", "rk", "tt", "\x01l3:IP48:10.0.3.2e", b_rekey),
+		  "ok");
+	ck_assert_uint_eq(fake.rekeys, rekeys + 1);
+	/* a first offer of another call gets a key of its own */
+	crypto_of(send_req("o4", "command", "offer", FROM_B, "call-id", "rk2",
+			   "from-tag", "f2", "sdp",
+			   "v=0\r\no=- 1 1 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+			   "m=audio 4400 RTP/SAVP 0\r\n"
+			   "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n",
+			   NULL), k2, sizeof(k2));
+	ck_assert_str_ne(k1, k2);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1524,6 +1578,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, state_file_mode);
 	tcase_add_test(t, next_call_takes_the_guard);
 	tcase_add_test(t, osrtp_options);
+	tcase_add_test(t, reoffer_keeps_keys_toward_callee);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
