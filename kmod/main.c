@@ -117,3 +117,9 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("SRTP/SRTCP (RFC 3711) in place on UDP media flows");
 MODULE_AUTHOR("The nf-srtp developers");
 MODULE_ALIAS_GENL_FAMILY(NF_SRTP_GENL_NAME);
+/*
+ * The crypto templates nf_srtp_crypto_init() instantiates.  Without them
+ * loaded, the crypto API runs modprobe from inside our init and gives up
+ * after 60 s (-ETIMEDOUT), which a slow root file system can reach.
+ */
+MODULE_SOFTDEP("pre: ctr gcm ghash_generic");

@@ -617,7 +617,8 @@ CFG[unprotect-1]="PU RU 5002"
 CFG[nft2]="R3 R3 7000"
 
 # --- 1. module: R0, R2 and REF; base (rmmod) / loaded (insmod), A B B A ---
-for dep in $(modinfo -F depends "$NFSRTP_KO" | tr , ' '); do
+for dep in $(modinfo -F depends "$NFSRTP_KO" | tr , ' ') \
+	   $(modinfo -F softdep "$NFSRTP_KO" | sed -n 's/^pre: *//p'); do
 	modprobe "$dep"
 done
 t_ins=
