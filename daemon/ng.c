@@ -823,28 +823,55 @@ static int check_model(struct req *q, const char *key, const char *model)
 }
 
 /*
- * The caller's phone model: "model", else the User-Agent, else srtpd's
- * default; the callee's: "callee-model", else the default.
+ * A phone model from the request: key @key, else (with @ua) the
+ * User-Agent the proxy passes, else @fallback (NULL: srtpd's default).
  */
-static int request_model(struct req *q, bool callee, char *model,
-			 size_t size)
+static int request_model(struct req *q, const char *key, bool ua,
+			 const char *fallback, char *model, size_t size)
 {
-	const char *key = callee ? "callee-model" : "model";
-	char ua[256];
+	char agent[256];
 
 	if (get_str(q, key, model, size, false))
 		return -1;
 	if (model[0])
 		return check_model(q, key, model);
 	/* Kamailio passes a "ua=$ua" flag as "ua" */
-	if (!callee &&
-	    (get_str(q, "user-agent", ua, sizeof(ua), false) ||
-	     (!ua[0] && get_str(q, "ua", ua, sizeof(ua), false))))
+	if (ua &&
+	    (get_str(q, "user-agent", agent, sizeof(agent), false) ||
+	     (!agent[0] && get_str(q, "ua", agent, sizeof(agent), false))))
 		return -1;
-	if (callee || !ua[0] ||
-	    !ng_model_from_ua(ua, strlen(ua), model, size))
-		snprintf(model, size, "%s", q->n->model ? q->n->model : "");
+	if (ua && agent[0] &&
+	    ng_model_from_ua(agent, strlen(agent), model, size))
+		return 0;
+	if (!fallback)
+		fallback = q->n->model ? q->n->model : "";
+	snprintf(model, size, "%s", fallback);
 	return 0;
+}
+
+/*
+ * The callee's model for an offer: "callee-model", else what the answer
+ * of the call's one answered branch said (a re-offer to a known phone),
+ * else the default.
+ */
+static int callee_model(struct req *q, const struct ng_call *c,
+			const char *from_tag, char *model, size_t size)
+{
+	const char *known = NULL;
+	int i;
+
+	for (i = 0; c && c->answered && !strcmp(from_tag, c->from_tag) &&
+	     i < NG_BRANCHES_MAX; i++) {
+		if (!c->branches[i].used)
+			continue;
+		if (known) {
+			known = NULL;	/* forks: no one callee */
+			break;
+		}
+		known = c->branches[i].model;
+	}
+	return request_model(q, "callee-model", false,
+			     known && known[0] ? known : NULL, model, size);
 }
 
 static bool in_nets(const struct ng_net *nets, unsigned int n,
@@ -1410,8 +1437,8 @@ static int cmd_offer(struct req *q)
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
 	    !(sdp = get_sdp(q)) || parse_options(q, &opts) ||
-	    request_model(q, false, model, sizeof(model)) ||
-	    request_model(q, true, bmodel, sizeof(bmodel)) ||
+	    request_model(q, "model", true, NULL, model, sizeof(model)) ||
+	    callee_model(q, ng_find(q->n, id), tag, bmodel, sizeof(bmodel)) ||
 	    request_source(q, &src))
 		return -1;
 	none.family = 0;
@@ -1480,6 +1507,7 @@ static int cmd_offer(struct req *q)
 	if (rb < 0)
 		snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
 	snprintf(c->model, sizeof(c->model), "%s", aname);
+	snprintf(c->callee_model, sizeof(c->callee_model), "%s", bname);
 	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
@@ -1699,9 +1727,10 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 		rc = -1;
 	}
 	if (!rc)
-		ng_log(q->n, "call %s: answer to-tag %s: caller's leg %s, callee's leg %s, %u kernel streams",
+		ng_log(q->n, "call %s: answer to-tag %s: caller's leg %s, callee's leg %s (model %s), %u kernel streams",
 		       c->id, b->to_tag, leg_name(plan, true),
-		       leg_name(plan, false), branch_streams(c, bi));
+		       leg_name(plan, false), b->model[0] ? b->model : "default",
+		       branch_streams(c, bi));
 	bridge_plan_wipe(plan);
 	free(plan);
 	if (rc && *fwd) {
@@ -1717,6 +1746,7 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 static int cmd_answer(struct req *q)
 {
 	char id[sizeof(((struct ng_call *)0)->id)], tag[128], via[128];
+	char model[sizeof(((struct ng_branch *)0)->model)];
 	const struct benc_node *sdp;
 	struct sdp_conn src;
 	struct ng_call *c;
@@ -1745,6 +1775,23 @@ static int cmd_answer(struct req *q)
 	if (bi < 0)
 		return -1;
 	c->branches[bi].src = src;
+	/*
+	 * The callee's phone model: "callee-model", or the User-Agent of its
+	 * answer, else the offer's; the caller's re-offers to it use it.  A
+	 * caller answering a callee's re-offer says nothing about the callee.
+	 */
+	if (!c->by_callee) {
+		if (request_model(q, "callee-model", true,
+				  fresh || !c->branches[bi].model[0] ?
+				  c->callee_model : c->branches[bi].model,
+				  model, sizeof(model))) {
+			if (fresh)
+				branch_remove(q->n, c, (unsigned int)bi);
+			return -1;
+		}
+		snprintf(c->branches[bi].model, sizeof(c->branches[bi].model),
+			 "%s", model);
+	}
 	if (via[0])
 		snprintf(c->branches[bi].via_branch,
 			 sizeof(c->branches[bi].via_branch), "%s", via);
@@ -1840,6 +1887,8 @@ static void query_tags(struct req *q, const struct ng_call *c)
 	benc_cstr(q->out, c->from_tag);
 	benc_cstr(q->out, "role");
 	benc_cstr(q->out, "caller");
+	benc_cstr(q->out, "model");
+	benc_cstr(q->out, c->model);
 	benc_end(q->out);
 	for (i = 0; i < NG_BRANCHES_MAX; i++) {
 		const struct ng_branch *b = &c->branches[i];
@@ -1858,6 +1907,10 @@ static void query_tags(struct req *q, const struct ng_call *c)
 		benc_cstr(q->out, c->from_tag);
 		benc_cstr(q->out, "streams");
 		benc_int(q->out, n);
+		if (b->model[0]) {
+			benc_cstr(q->out, "model");
+			benc_cstr(q->out, b->model);
+		}
 		benc_end(q->out);
 	}
 	benc_end(q->out);

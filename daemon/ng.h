@@ -91,6 +91,7 @@ struct ng_branch {
 	struct sdes_crypto *a_keys[NEG_MEDIA_MAX];	/* per A m-line */
 	/* our keys toward the callee, per media stream: a re-offer's */
 	struct sdes_crypto *b_keys[NEG_MEDIA_MAX];
+	char model[32];			/* the callee's phone model */
 };
 
 #define NG_BRANCHES_MAX	8
@@ -109,6 +110,7 @@ struct ng_call {
 	char id[256];
 	char from_tag[128];
 	char model[32];
+	char callee_model[32];	/* of the last offer, for its answers */
 	time_t created;
 	time_t delete_at;	/* a delete with delete-delay; 0: none */
 	bool offered;		/* a bridge (offer) is pending or done */

@@ -1549,6 +1549,42 @@ START_TEST(reoffer_keeps_keys_toward_callee)
 }
 END_TEST
 
+/*
+ * The callee's model from its answer (callee-model, or the User-Agent
+ * the proxy passes), shown by query and used for the caller's re-offers
+ * to it: a callee found to be an IP 300 (no SRTP) gets plain RTP.
+ */
+START_TEST(callee_model_from_answer)
+{
+	const struct benc_node *r, *tags, *sdp;
+
+	result_is(send_req("o", "command", "offer", FROM_A, "call-id", "cm",
+			   "from-tag", "ft", "sdp", offer_sdp,
+			   "transport-protocol", "RTP/AVP", NULL), "ok");
+	r = send_req("a", "command", "answer", "received-from",
+		     "\x01l3:IP48:10.0.3.2e", "call-id", "cm", "from-tag", "ft",
+		     "to-tag", "tt", "sdp", answer_sdp, "ua",
+		     "PolycomSoundPointIP-SPIP_300-UA/3.1.0", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_nonnull(strstr(log_text, "(model IP_300)"));
+	tags = benc_get(send_req("q", "command", "query", "call-id", "cm", NULL),
+			"tags");
+	ck_assert(benc_is(benc_get(benc_get(tags, "tt"), "model"), "IP_300"));
+	/* the re-offer to it, as A offered it: plain RTP for an IP 300 */
+	r = send_req("o2", "command", "offer", FROM_A, "call-id", "cm",
+		     "from-tag", "ft", "sdp", offer_sdp, NULL);
+	result_is(r, "ok");
+	sdp = benc_get(r, "sdp");
+	ck_assert_ptr_null(memmem(sdp->s, sdp->len, "crypto", 6));
+	ck_assert_ptr_null(memmem(sdp->s, sdp->len, "SAVP", 4));
+	/* an unknown model in the answer is an error, nothing changes */
+	error_has(send_req("a2", "command", "answer", "received-from",
+			   "\x01l3:IP48:10.0.3.2e", "call-id", "cm", "from-tag",
+			   "ft", "to-tag", "tt", "sdp", answer_sdp,
+			   "callee-model", "IP_99", NULL), "unknown phone model");
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1579,6 +1615,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, next_call_takes_the_guard);
 	tcase_add_test(t, osrtp_options);
 	tcase_add_test(t, reoffer_keeps_keys_toward_callee);
+	tcase_add_test(t, callee_model_from_answer);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
