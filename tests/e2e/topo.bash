@@ -27,6 +27,7 @@
 #   e2e_call_up NAME-UAC NAME-UAS  wait until the UAC has the answer and the
 #                                  UAS the ACK
 #   e2e_hangup NS IP CALLID        tell the UAC on IP:5060 to send its BYE
+#   e2e_refresh NS IP CALLID       ... to re-INVITE with the same SDP once
 #   e2e_sipp_wait NAME [SECONDS]   wait (bounded) for a SIPp to exit 0
 #   e2e_stop NAME [SECONDS]        SIGTERM a program, its exit status in E2E_RC
 #   e2e_flow WHAT FROM-NS TO-NS DST-IP DST-PORT SRC-PORT SEND-KEY RECV-KEY
@@ -222,20 +223,32 @@ e2e_acked() {
 # e2e_hangup NS IP CALLID: the hang-up signal of phone-uac.xml, an INFO
 # of the call's Call-ID to IP:5060, sent once from NS (loopback there).
 e2e_hangup() {
-	ip netns exec "$1" python3 - "$2" "$3" <<'EOF'
+	e2e_signal "$1" "$2" "$3" hangup
+}
+
+# e2e_refresh NS IP CALLID: phone-uac.xml's refresh signal (an INFO with
+# "Subject: refresh"): it re-INVITEs with the same SDP.
+e2e_refresh() {
+	e2e_signal "$1" "$2" "$3" refresh
+}
+
+e2e_signal() {
+	ip netns exec "$1" python3 - "$2" "$3" "$4" <<'EOF'
 import socket, sys
-ip, callid = sys.argv[1], sys.argv[2]
+ip, callid, what = sys.argv[1], sys.argv[2], sys.argv[3]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((ip, 0))
 port = s.getsockname()[1]
 msg = ("INFO sip:%s:5060 SIP/2.0\r\n"
-       "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-hangup\r\n"
-       "From: <sip:test@%s>;tag=hangup\r\n"
+       "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-%s\r\n"
+       "From: <sip:test@%s>;tag=%s\r\n"
        "To: <sip:%s>\r\n"
        "Call-ID: %s\r\n"
        "CSeq: 1 INFO\r\n"
+       "Subject: %s\r\n"
        "Max-Forwards: 1\r\n"
-       "Content-Length: 0\r\n\r\n") % (ip, ip, port, ip, ip, callid)
+       "Content-Length: 0\r\n\r\n") % (ip, ip, port, what, ip, what, ip,
+                                          callid, what)
 s.sendto(msg.encode(), (ip, 5060))
 EOF
 }
@@ -286,6 +299,11 @@ e2e_flow() {
 	local what=$1 from=$2 to=$3 ip=$4 port=$5 sport=$6 tx=() rx=()
 	[ "$7" = - ] || tx=(--suite "$E2E_SUITE" --key "$7")
 	[ "$8" = - ] || rx=(--suite "$E2E_SUITE" --key "$8")
+	# a flow after another of the same keys needs an SSRC of its own
+	[ -z "${E2E_FLOW_SSRC:-}" ] || {
+		tx+=(--ssrc "$E2E_FLOW_SSRC")
+		rx+=(--ssrc "$E2E_FLOW_SSRC")
+	}
 	rx_start "$to" "$E2E_DIR/rx.out" --bind "$ip" --port "$port" \
 		--count "$E2E_FLOW_COUNT" --rtcp --timeout 60 "${rx[@]}"
 	E2E_PID[rx]=$RX_PID

@@ -17,7 +17,11 @@
 #     G, G's RTP protected toward A.
 #   call 2, A -> B: SRTP on both legs, each with its own keys (B's offer
 #     carries R's key, not A's; A's answer R's, not B's); R decrypts and
-#     re-encrypts both ways with 4 kernel streams.
+#     re-encrypts both ways with 4 kernel streams.  Then A refreshes the
+#     session (a re-INVITE with the same SDP, through Kamailio): B is
+#     offered R's key again and A answered with R's key again, so both
+#     phones keep their crypto contexts, R's streams are untouched (no
+#     re-key, no re-match), and media flows on.
 #
 # Each call ends with A's BYE, which leaves no stream in R and no call in
 # srtpd.  Neither srtpd nor Kamailio may log a warning or an error, and
@@ -51,6 +55,8 @@ no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 key() { head -c 30 /dev/urandom | base64; }
 # sdp_has FILE REGEX: a line of the SDP in FILE matches REGEX
 sdp_has() { tr -d '\r' <"$1" | grep -Eq -- "$2"; }
+# crypto_lines FILE N: FILE (SDPs a SIPp logged) has N a=crypto lines
+crypto_lines() { [ "$(tr -d '\r' <"$1" | grep -c '^a=crypto')" = "$2" ]; }
 # result JSON: an ng reply's result, with the error's reason
 result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
 
@@ -162,6 +168,20 @@ in_call call-a-b-1 4
 e2e_flow "A -> B, under A's key, at B under the offer's key" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
 e2e_flow "B -> A, under B's key, at A under the answer's key" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 counted call-a-b-1
+step "call 2: A refreshes the session: a re-INVITE with the same SDP"
+before=$(r -j stream show)
+e2e_refresh nfsrtp-a 10.0.1.2 call-a-b-1
+wait_for 30 crypto_lines "$E2E_DIR/b.sdp" 2
+wait_for 30 crypto_lines "$E2E_DIR/a-b.sdp" 2
+[ "$(tr -d '\r' <"$E2E_DIR/b.sdp" | grep '^a=crypto' | sort -u | wc -l)" = 1 ] ||
+	fail "the re-offer gave B a new key: $(e2e_short "$(grep a=crypto "$E2E_DIR/b.sdp")")"
+[ "$(tr -d '\r' <"$E2E_DIR/a-b.sdp" | grep '^a=crypto' | sort -u | wc -l)" = 1 ] ||
+	fail "the re-answer gave A a new key"
+after=$(r -j stream show)
+[ "$after" = "$before" ] || fail "the refresh changed R's streams: $before -> $after"
+echo "    B was offered R's key again, A answered with R's key again; R's 4 streams unchanged"
+E2E_FLOW_SSRC=0x55667788 e2e_flow "A -> B after the refresh" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
+E2E_FLOW_SSRC=0x55667788 e2e_flow "B -> A after the refresh" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 step "call 2: A hangs up"
 hangup call-a-b-1 b
 
