@@ -19,6 +19,7 @@
 #define SRTCP_E_FLAG		0x80000000U
 #define RTP_MIN_HDR		12
 #define RTCP_HDR		8
+#define SRTP_PIN_ON		0x100000000ULL	/* above any u32 SSRC */
 
 /*
  * Replay state of one direction of one SSRC.  For SRTP, @top is the
@@ -80,6 +81,12 @@ struct srtp_key {
 struct srtp_ctx {
 	const struct srtp_suite_info *si;
 	struct srtp_params p;
+	/*
+	 * SRTP_PIN_ON | the pinned SSRC, or 0 for no pin: one load and one
+	 * branch for an unpinned context (srtp_pin_refuses()).  Changed by
+	 * srtp_ctx_set_pin() only, under the caller's per-context lock.
+	 */
+	u64 pin;
 	/*
 	 * The live keys: index first .. first + nkeys - 1, the key of index
 	 * i in keys[i % SRTP_CORE_KEYS_MAX] (srtp_ctx_key()).  A key leaves
@@ -161,6 +168,7 @@ static const char * const srtp_reason_names[SRTP_R_COUNT] = {
 	[SRTP_R_SSRC_LIMIT] = "ssrc_limit",
 	[SRTP_R_KEY_LIMIT] = "key_limit",
 	[SRTP_R_TX_REPLAY] = "tx_replay",
+	[SRTP_R_SSRC_PIN] = "ssrc_pin",
 };
 
 const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite)
@@ -583,7 +591,28 @@ int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src)
 	}
 	for (i = 0; i < SRTP_CORE_SSRC_RETIRED_MAX; i++)
 		dst->retired[i].key_gen = gen;
+	dst->pin = src->pin;
 	return 0;
+}
+
+void srtp_ctx_set_pin(struct srtp_ctx *ctx, bool pinned, u32 ssrc)
+{
+	ctx->pin = pinned ? SRTP_PIN_ON | ssrc : 0;
+}
+
+bool srtp_ctx_pin(const struct srtp_ctx *ctx, u32 *ssrc)
+{
+	*ssrc = (u32)ctx->pin;
+	return ctx->pin != 0;
+}
+
+/*
+ * Whether a pinned context refuses a packet of @ssrc: the first thing
+ * the transforms check once they have the SSRC (srtp_ctx_set_pin()).
+ */
+static bool srtp_pin_refuses(const struct srtp_ctx *ctx, u32 ssrc)
+{
+	return ctx->pin && (u32)ctx->pin != ssrc;
 }
 
 int srtp_ctx_set_active_key(struct srtp_ctx *ctx, u32 index)
@@ -1136,6 +1165,8 @@ int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	if (!srtp_rtp_padding_ok(buf, len, hdr))
 		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
 	ssrc = srtp_be32(buf + 8);
+	if (srtp_pin_refuses(ctx, ssrc))
+		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
 	st = srtp_ssrc_get(ctx, ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, -ENOBUFS);
@@ -1292,6 +1323,8 @@ static int srtp_errno(enum srtp_reason r)
 		return -EOVERFLOW;
 	case SRTP_R_SSRC_LIMIT:
 		return -ENOBUFS;
+	case SRTP_R_SSRC_PIN:
+		return -EPERM;
 	case SRTP_R_CRYPTO:
 		return -EIO;
 	default:
@@ -1318,12 +1351,15 @@ int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	r = srtp_rtp_parse(buf, plen, &hdr);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
+	/* Before the key: srtp_rx_key() may move past a spent one. */
+	ssrc = srtp_be32(buf + 8);
+	if (srtp_pin_refuses(ctx, ssrc))
+		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
 	/* CM: packet | MKI | tag.  GCM: packet+tag | MKI. */
 	k = srtp_rx_key(ctx, buf + (ctx->si->aead ? plen + tag_len : plen),
 			&r);
 	if (!k)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	ssrc = srtp_be32(buf + 8);
 	st = srtp_ssrc_get(ctx, ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
@@ -1434,6 +1470,8 @@ int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
 	ssrc = srtp_be32(buf + 4);
+	if (srtp_pin_refuses(ctx, ssrc))
+		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
 	st = srtp_ssrc_get(ctx, ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, -ENOBUFS);
@@ -1563,6 +1601,10 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	r = srtp_rtcp_head(buf, plen);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
+	/* The sender SSRC is in the clear, in the first 8 bytes. */
+	ssrc = srtp_be32(buf + 4);
+	if (srtp_pin_refuses(ctx, ssrc))
+		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
 	/* CM: packet | E||index | MKI | tag.  GCM: packet | tag | E||index | MKI. */
 	word_off = plen + (ctx->si->aead ? SRTP_GCM_TAG_LEN : 0);
 	word = srtp_be32(buf + word_off);
@@ -1571,7 +1613,6 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	k = srtp_rx_key(ctx, buf + word_off + 4, &r);
 	if (!k)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	ssrc = srtp_be32(buf + 4);
 	st = srtp_ssrc_get(ctx, ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, srtp_errno(r));

@@ -70,7 +70,8 @@ const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite);
  * back it goes on where it stopped and no index it used is accepted or
  * sent again.  A retired SSRC is forgotten only when every key it used is
  * spent; with no idle SSRC or no room to retire one, the new SSRC is
- * refused (SRTP_R_SSRC_LIMIT).
+ * refused (SRTP_R_SSRC_LIMIT).  A context pinned to one SSRC
+ * (srtp_ctx_set_pin()) tracks that one only.
  */
 #define SRTP_CORE_SSRC_MAX		8
 #define SRTP_CORE_SSRC_RETIRED_MAX	32
@@ -125,6 +126,7 @@ enum srtp_reason {
 	 * window) for its SSRC; sending it would reuse a keystream.
 	 */
 	SRTP_R_TX_REPLAY,
+	SRTP_R_SSRC_PIN,	/* not the SSRC the context is pinned to */
 	SRTP_R_COUNT
 };
 
@@ -219,6 +221,27 @@ int srtp_ctx_key_info(const struct srtp_ctx *ctx, u32 index,
 int srtp_ctx_set_active_key(struct srtp_ctx *ctx, u32 index);
 
 /*
+ * SSRC pinning.  A pinned context transforms the packets of one SSRC
+ * only: for RTP the header's SSRC, for RTCP the sender SSRC of the
+ * compound packet (its first header, readable in SRTCP too).  A packet
+ * of any other SSRC is refused with SRTP_R_SSRC_PIN as soon as its
+ * header is parsed: before any crypto, before a key is chosen (no
+ * spent key is passed over), before an SSRC slot is looked for; only
+ * the drop is counted.  So a pinned context holds state for its one
+ * SSRC at most, and packets of other SSRCs, forged or not, cost it a
+ * header parse.  Without a pin (the default) every SSRC is taken, up to
+ * SRTP_CORE_SSRC_MAX at once.  @pinned false removes the pin and @ssrc
+ * is ignored; any u32, 0 included, is an SSRC.  Changing the pin keeps
+ * the SSRC state: an SSRC tracked before it was pinned out goes on
+ * where it stopped when it is let in again.  Serialized with the
+ * transforms like every call here: a packet meets the old pin or the
+ * new one.
+ */
+void srtp_ctx_set_pin(struct srtp_ctx *ctx, bool pinned, u32 ssrc);
+/* Whether @ctx is pinned; if so, its SSRC in *@ssrc. */
+bool srtp_ctx_pin(const struct srtp_ctx *ctx, u32 *ssrc);
+
+/*
  * Packet transforms, in place on @buf.  @len is the packet length and
  * @room the writable size of @buf (protect appends the SRTCP index, the
  * MKI and the tag).  They return the new length, or a negative errno
@@ -248,7 +271,8 @@ int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
  * retired SSRCs.  So a sender goes on with its ROC and SRTCP index and
  * never repeats an index, and a receiver refuses replays of packets it
  * took before.  The SSRCs count as having used @dst's first key.  Call
- * before @dst processes a packet, with both contexts serialized.
+ * before @dst processes a packet, with both contexts serialized.  The
+ * SSRC pin (srtp_ctx_set_pin()) goes over too.
  * Returns -EINVAL (and copies nothing) when the directions differ.
  */
 int srtp_ctx_inherit(struct srtp_ctx *dst, const struct srtp_ctx *src);
