@@ -53,6 +53,8 @@ static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] =
 	[NF_SRTP_A_STREAM_COUNTERS] = { .type = NLA_REJECT },
 	[NF_SRTP_A_STREAM_ACTIVE_KEY] = { .type = NLA_U32 },
 	[NF_SRTP_A_STREAM_SSRC] = { .type = NLA_REJECT },
+	[NF_SRTP_A_STREAM_PIN_SSRC] = { .type = NLA_U32 },
+	[NF_SRTP_A_STREAM_UNPIN] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy nf_srtp_policy[NF_SRTP_A_MAX + 1] = {
@@ -602,6 +604,11 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 				    "the kernel chooses the stream id");
 		return ERR_PTR(-EINVAL);
 	}
+	if (tb[NF_SRTP_A_STREAM_UNPIN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_UNPIN],
+				    "a new stream has no pin to remove");
+		return ERR_PTR(-EINVAL);
+	}
 	if (tb[NF_SRTP_A_STREAM_KDR] && nla_get_u32(tb[NF_SRTP_A_STREAM_KDR])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_KDR],
 				    "only a key derivation rate of 0 is supported");
@@ -635,6 +642,10 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 		s->ctx = NULL;
 		goto fail;
 	}
+	/* Not in the table yet: no packet sees it, no lock needed. */
+	if (tb[NF_SRTP_A_STREAM_PIN_SSRC])
+		srtp_ctx_set_pin(s->ctx, true,
+				 nla_get_u32(tb[NF_SRTP_A_STREAM_PIN_SSRC]));
 	nf_srtp_set_grow(s);
 	return s;
 
@@ -820,6 +831,20 @@ static int nf_srtp_put_keys(struct sk_buff *msg, struct nf_srtp_stream *s)
 	return 0;
 }
 
+/* The SSRC the stream is pinned to, if it is. */
+static int nf_srtp_put_pin(struct sk_buff *msg, struct nf_srtp_stream *s)
+{
+	bool pinned;
+	u32 ssrc;
+
+	spin_lock_bh(&s->lock);
+	pinned = srtp_ctx_pin(s->ctx, &ssrc);
+	spin_unlock_bh(&s->lock);
+	if (pinned && nla_put_u32(msg, NF_SRTP_A_STREAM_PIN_SSRC, ssrc))
+		return -EMSGSIZE;
+	return 0;
+}
+
 struct nf_srtp_counters {
 	u64 packets;
 	u64 bytes;
@@ -881,7 +906,8 @@ static int nf_srtp_fill_stream(struct sk_buff *msg, u32 portid, u32 seq,
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_SUITE, s->suite) ||
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, s->flags) ||
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, s->window) ||
-	    nf_srtp_put_match(msg, s) || nf_srtp_put_keys(msg, s) ||
+	    nf_srtp_put_match(msg, s) || nf_srtp_put_pin(msg, s) ||
+	    nf_srtp_put_keys(msg, s) ||
 	    nf_srtp_put_counters(msg, s)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
@@ -1127,6 +1153,12 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_ID))
 		goto out;
 
+	if (tb[NF_SRTP_A_STREAM_PIN_SSRC] && tb[NF_SRTP_A_STREAM_UNPIN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_UNPIN],
+				    "a pin or no pin: not both");
+		goto out;
+	}
+
 	rematch = nf_srtp_has_match(tb);
 	/* (the destination address is checked with the match) */
 	if (rematch && NL_REQ_ATTR_CHECK(extack, nest, tb,
@@ -1166,6 +1198,19 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 					    "the stream has no live key with this index");
 		else
 			nf_srtp_reap_keys(s);
+	}
+	/*
+	 * The pin last, once nothing else can fail, under the lock the
+	 * datapath holds around the core: a packet meets the old pin or
+	 * the new one.
+	 */
+	if (!err && (tb[NF_SRTP_A_STREAM_PIN_SSRC] ||
+		     tb[NF_SRTP_A_STREAM_UNPIN])) {
+		struct nlattr *pin = tb[NF_SRTP_A_STREAM_PIN_SSRC];
+
+		spin_lock_bh(&s->lock);
+		srtp_ctx_set_pin(s->ctx, !!pin, pin ? nla_get_u32(pin) : 0);
+		spin_unlock_bh(&s->lock);
 	}
 	/* (a failed request may have changed something: keys before match) */
 	nf_srtp_changed(nsn);

@@ -181,6 +181,8 @@ enum nf_srtp_drop nf_srtp_drop_reason(enum srtp_reason why)
 		return NF_SRTP_DROP_SSRC_LIMIT;
 	case SRTP_R_TX_REPLAY:
 		return NF_SRTP_DROP_TX_REPLAY;
+	case SRTP_R_SSRC_PIN:
+		return NF_SRTP_DROP_SSRC_PIN;
 	case SRTP_R_NO_ROOM:
 		return NF_SRTP_DROP_NO_ROOM;
 	case SRTP_R_CRYPTO:

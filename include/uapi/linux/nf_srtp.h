@@ -150,6 +150,19 @@
  *        packet does turns reassembly on.
  *    NF_SRTP_A_STREAM_WINDOW: NLA_U32, replay window in packets, 64-1024,
  *                             optional (default 128; RFC 4568 WSH)
+ *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, host order, optional: pins the
+ *                             stream to this SSRC (any value, 0 too).
+ *        A pinned stream transforms only the packets of that SSRC: RTP
+ *        whose header carries it, RTCP whose compound packet's sender
+ *        SSRC (the first header's, in the clear in SRTCP too) is it.
+ *        Any other SSRC is dropped and counted (NF_SRTP_DROP_SSRC_PIN)
+ *        as soon as its header is parsed: before any crypto and before
+ *        the stream's SSRC or key state is touched.  So a pinned stream
+ *        holds the state of one SSRC at most, and a flood of other
+ *        SSRCs costs it nothing but the drops.  Absent: not pinned, the
+ *        stream takes up to 8 live SSRCs at once
+ *        (Documentation/datapath.md, "SSRCs and pinning").  STUN (see
+ *        Streams) has no SSRC and is not affected.
  *    NF_SRTP_A_STREAM_KDR: NLA_U32, key derivation rate, optional; only 0
  *                          is supported, anything else is refused with
  *                          -EOPNOTSUPP
@@ -217,6 +230,8 @@
  *        NF_SRTP_A_CNT_STUN: NLA_U64, STUN messages the stream let
  *                            through untransformed (see Streams); not
  *                            in PACKETS or BYTES, not a drop
+ *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, present only while the stream
+ *                               is pinned: the SSRC it is pinned to
  *
  * NF_SRTP_CMD_STREAM_SET
  * ----------------------
@@ -274,6 +289,21 @@
  *                           of either match meets the stream at every
  *                           moment.  With KEYS (and FLAGS or WINDOW) in
  *                           the same request, the keys change first.
+ *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, pins the stream to this SSRC
+ *                           (as for STREAM_ADD), or moves the pin to it.
+ *    NF_SRTP_A_STREAM_UNPIN: NLA_FLAG, removes the pin: the stream
+ *                           takes any SSRC again.  Not with PIN_SSRC
+ *                           (-EINVAL); not in STREAM_ADD (-EINVAL).
+ *                           Either changes the pin atomically, between
+ *                           two packets of the stream: each packet meets
+ *                           the old pin or the new one.  The SSRC state
+ *                           stays: an SSRC the stream tracked before it
+ *                           was pinned out goes on with its ROC and
+ *                           replay window when it is let in again.  The
+ *                           pin changes last, once everything else in
+ *                           the request has succeeded, so a request
+ *                           that fails leaves the pin as it was.  A new
+ *                           crypto context (FLAGS, WINDOW) keeps it.
  *
  * NF_SRTP_CMD_STREAM_FLUSH
  * ------------------------
@@ -374,6 +404,8 @@ enum nf_srtp_stream_attr {
 	NF_SRTP_A_STREAM_COUNTERS,
 	NF_SRTP_A_STREAM_ACTIVE_KEY,
 	NF_SRTP_A_STREAM_SSRC,
+	NF_SRTP_A_STREAM_PIN_SSRC,
+	NF_SRTP_A_STREAM_UNPIN,
 
 	__NF_SRTP_A_STREAM_MAX
 };
@@ -476,6 +508,10 @@ enum nf_srtp_drop {
 					 * 128..191) nor a STUN message: ZRTP,
 					 * DTLS, TURN channel data, ...
 					 * (RFC 7983)
+					 */
+	NF_SRTP_DROP_SSRC_PIN,		/* an SSRC other than the one the
+					 * stream is pinned to
+					 * (NF_SRTP_A_STREAM_PIN_SSRC)
 					 */
 
 	__NF_SRTP_DROP_MAX
