@@ -306,6 +306,7 @@ static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
 	[NF_SRTP_DROP_SOURCE] = "source",
 	[NF_SRTP_DROP_CHECKSUM] = "checksum",
 	[NF_SRTP_DROP_NOT_RTP] = "not-rtp",
+	[NF_SRTP_DROP_SSRC_PIN] = "ssrc-pin",
 };
 
 const char *nfsrtp_drop_name(unsigned int reason)
@@ -394,6 +395,9 @@ static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
 	if (s->flags && nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, s->flags))
 		return -EMSGSIZE;
 	if (s->window && nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, s->window))
+		return -EMSGSIZE;
+	if (s->pinned &&
+	    nla_put_u32(msg, NF_SRTP_A_STREAM_PIN_SSRC, s->pin_ssrc))
 		return -EMSGSIZE;
 	if (put_keys(msg, s->keys, s->nkeys))
 		return -EMSGSIZE;
@@ -568,6 +572,10 @@ static int parse_stream(struct nl_msg *msg, struct nfsrtp_stream *s)
 		s->flags = nla_get_u32(st[NF_SRTP_A_STREAM_FLAGS]);
 	if (st[NF_SRTP_A_STREAM_WINDOW])
 		s->window = nla_get_u32(st[NF_SRTP_A_STREAM_WINDOW]);
+	if (st[NF_SRTP_A_STREAM_PIN_SSRC]) {
+		s->pinned = true;
+		s->pin_ssrc = nla_get_u32(st[NF_SRTP_A_STREAM_PIN_SSRC]);
+	}
 	if (st[NF_SRTP_A_STREAM_SRC_PORT])
 		s->sport = nla_get_u16(st[NF_SRTP_A_STREAM_SRC_PORT]);
 	if (st[NF_SRTP_A_STREAM_DST_PORT])
@@ -672,7 +680,11 @@ int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u)
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, u->flags)) ||
 	    (u->set_params && u->window &&
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, u->window)) ||
-	    (u->match && put_match(msg, u->match))) {
+	    (u->match && put_match(msg, u->match)) ||
+	    (u->set_pin && u->pinned &&
+	     nla_put_u32(msg, NF_SRTP_A_STREAM_PIN_SSRC, u->pin_ssrc)) ||
+	    (u->set_pin && !u->pinned &&
+	     nla_put_flag(msg, NF_SRTP_A_STREAM_UNPIN))) {
 		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 		nlmsg_free(msg);
 		return -EMSGSIZE;

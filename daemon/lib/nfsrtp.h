@@ -48,6 +48,15 @@ struct nfsrtp_stream {
 	uint32_t suite;			/* enum nf_srtp_suite */
 	uint32_t flags;			/* NF_SRTP_F_* */
 	uint32_t window;		/* 0: the default */
+	/*
+	 * SSRC pinning: with @pinned, the stream transforms only packets of
+	 * SSRC @pin_ssrc (RTP SSRC; RTCP sender SSRC) and drops any other
+	 * SSRC (NF_SRTP_DROP_SSRC_PIN) before any crypto or state change.
+	 * Without it (the default), the stream takes up to 8 live SSRCs.
+	 * Any value is an SSRC, 0 too.  Dumps: the stream's pin.
+	 */
+	bool pinned;
+	uint32_t pin_ssrc;
 	unsigned int nkeys;
 	struct nfsrtp_key keys[NFSRTP_KEYS_MAX];
 	/* Dumps only. */
@@ -109,6 +118,15 @@ struct nfsrtp_stream_update {
 	 * the stream meanwhile.  NULL: keep.
 	 */
 	const struct nfsrtp_stream *match;
+	/*
+	 * With @set_pin, a new pin: pinned to @pin_ssrc if @pinned, else
+	 * none (see struct nfsrtp_stream).  Atomic: each packet meets the
+	 * old pin or the new one; the SSRC state stays.  The kernel changes
+	 * it last, only if the rest of the request succeeds.
+	 */
+	bool set_pin;
+	bool pinned;
+	uint32_t pin_ssrc;
 };
 
 int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u);
