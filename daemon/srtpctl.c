@@ -5,6 +5,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 		"                     suite SUITE key inline:KEY_SALT[|LIFETIME][|MKI:LEN] [key ...]\n"
 		"                     [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
 		"                     [window N] [rtcp-mux] [rtcp-port SPORT:DPORT] [reassemble]\n"
+		"                     [ssrc SSRC]\n"
 		"  srtpctl stream del ID\n"
 		"  srtpctl stream show [ID]\n"
 		"  srtpctl stream flush\n"
@@ -36,6 +38,7 @@ static void usage(FILE *f)
 		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp] [reassemble]\n"
 		"                     [window N] key KEY_PARAMS [key ...] [active N]\n"
 		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D] [...]\n"
+		"  srtpctl stream set ID ssrc {SSRC|none} [...]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
 		"  srtpctl pcap {decrypt|encrypt} IN.pcap OUT.pcap suite SUITE key KEY_PARAMS\n"
 		"               [key ...] [filter BPF] [no-auth] [no-encrypt-rtp]\n"
@@ -46,7 +49,8 @@ static void usage(FILE *f)
 		"  srtpctl call {offer|answer} CALL-ID media ADDR:PORT [model MODEL]\n"
 		"  srtpctl call {complete|delete} CALL-ID; srtpctl call {list|ping}\n"
 		"  srtpctl call watch [count N] [timeout SECONDS]   (socket PATH)\n"
-		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name.\n"
+		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name;\n"
+		"SSRC is 0-4294967295 or 0x0-0xffffffff (the stream's one SSRC).\n"
 		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
 		"         (\"-\": standard input), -h this text.\n");
 }
@@ -229,6 +233,47 @@ static int parse_u32(const char *text, uint32_t *out)
 	return 0;
 }
 
+/* An SSRC: decimal, or hexadecimal after 0x; no sign, no blanks. */
+static int parse_ssrc(const char *text, uint32_t *out)
+{
+	const char *digits = text;
+	unsigned long v;
+	int base = 10;
+	char *end;
+
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+		digits = text + 2;
+		base = 16;
+	}
+	if (!isxdigit((unsigned char)digits[0]))
+		return -1;
+	errno = 0;
+	v = strtoul(digits, &end, base);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * The value of "ssrc": an SSRC to pin the stream to, or (@none_ok, for
+ * "stream set") "none" for no pin.
+ */
+static int parse_pin(const char *text, int none_ok, bool *pinned,
+		     uint32_t *ssrc)
+{
+	if (none_ok && !strcmp(text, "none")) {
+		*pinned = false;
+		*ssrc = 0;
+		return 0;
+	}
+	if (parse_ssrc(text, ssrc))
+		return fail("ssrc: \"%s\" is not an SSRC (0-4294967295 or 0x0-0xffffffff%s)",
+			    text, none_ok ? ", or \"none\"" : "");
+	*pinned = true;
+	return 0;
+}
+
 /* Parses RFC 4568 key-params into keys[*nkeys] for @suite. */
 static int parse_key(uint32_t suite, const char *text, struct nfsrtp_key *keys,
 		     unsigned int *nkeys)
@@ -330,6 +375,10 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 		} else if (!strcmp(kw, "rtcp-port")) {
 			if (parse_rtcp_ports(val, s))
 				return fail("rtcp-port: \"%s\" is not SPORT:DPORT", val);
+		} else if (!strcmp(kw, "ssrc")) {
+			rc = parse_pin(val, 0, &s->pinned, &s->pin_ssrc);
+			if (rc)
+				return rc;
 		} else {
 			return fail("stream add: unknown keyword \"%s\"", kw);
 		}
@@ -447,6 +496,8 @@ static void print_text(const struct nfsrtp_stream *s)
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (s->flags & (1u << i))
 			printf(" %s", flag_names[i]);
+	if (s->pinned)
+		printf(" ssrc 0x%08x", s->pin_ssrc);
 	printf("\n");
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nfsrtp_key *k = &s->keys[i];
@@ -495,6 +546,10 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 	if (!(s->flags & NF_SRTP_F_RTCP_MUX))
 		printf(",\"rtcp_src_port\":%u,\"rtcp_dst_port\":%u",
 		       s->rtcp_sport, s->rtcp_dport);
+	if (s->pinned)
+		printf(",\"ssrc\":%u", s->pin_ssrc);
+	else
+		printf(",\"ssrc\":null");
 	printf(",\"keys\":[");
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nfsrtp_key *k = &s->keys[i];
@@ -562,6 +617,7 @@ static int cmd_stream_show(int argc, char **argv)
  *                       [window N] key K [key K ...] [active N]
  * and, with either or alone, a new match:
  *               [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port SPORT:DPORT]
+ * and a new SSRC pin: ssrc {SSRC|none}
  */
 static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur,
 			  struct nfsrtp_stream_update *u, struct nfsrtp_stream *m)
@@ -612,13 +668,18 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 			if (parse_rtcp_ports(argv[++i], m))
 				return fail("rtcp-port: \"%s\" is not SPORT:DPORT", argv[i]);
 			u->match = m;
+		} else if (!strcmp(kw, "ssrc")) {
+			rc = parse_pin(argv[++i], 1, &u->pinned, &u->pin_ssrc);
+			if (rc)
+				return rc;
+			u->set_pin = true;
 		} else {
 			return fail("stream set: unknown keyword \"%s\"", kw);
 		}
 	}
 	if (u->match && !m->dport)
 		return fail("stream set: a new match needs dst ADDR:PORT");
-	if (!u->nkeys && !u->set_active && !u->match)
+	if (!u->nkeys && !u->set_active && !u->match && !u->set_pin)
 		return fail("stream set: nothing to change");
 	if (u->set_params && !u->nkeys)
 		return fail("stream set: \"replace\" needs new keys");
@@ -631,7 +692,7 @@ static int cmd_stream_set(int argc, char **argv)
 	struct nfsrtp_stream *cur = calloc(1, sizeof(*cur));
 	struct nfsrtp_stream *m = calloc(1, sizeof(*m));
 	struct nfsrtp *h;
-	int rc = 1;
+	int rc = 1, i;
 
 	if (!u || !cur || !m) {
 		rc = fail("out of memory");
@@ -641,6 +702,15 @@ static int cmd_stream_set(int argc, char **argv)
 		rc = fail("stream set: expected a stream ID");
 		goto out;
 	}
+	/* A bad pin is told before the module is asked, as for "add". */
+	for (i = 1; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "ssrc"))
+			continue;
+		rc = parse_pin(argv[++i], 1, &u->pinned, &u->pin_ssrc);
+		if (rc)
+			goto out;
+	}
+	rc = 1;
 	if (open_module(&h))
 		goto out;
 	/* The stream's suite says how long its keys are. */
