@@ -590,6 +590,131 @@ START_TEST(test_ssrc_retired_bound)
 }
 END_TEST
 
+/* ---- SSRC pinning ---- */
+
+/*
+ * A pinned context transforms its SSRC byte for byte as an unpinned one
+ * does, and refuses every other SSRC, RTP and RTCP, protect and
+ * unprotect, forged or validly protected, before any state changes: no
+ * SSRC slot, no event, no key use.  Loop: every suite, pinned to SSRC 0
+ * (a valid SSRC, not "no pin") and to 0xdeadbeef.
+ */
+START_TEST(test_ssrc_pin)
+{
+	const unsigned int ns = ARRAY_SIZE(all_suites);
+	struct opts o = { .suite = all_suites[_i % ns] };
+	const u32 pin = _i < (int)ns ? 0 : 0xdeadbeef;
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *ptx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *prx = ctx_of(&o, SRTP_DIR_INBOUND);
+	struct srtp_ctx *next = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	u8 a[ROOM], b[ROOM], plain[ROOM];
+	u64 tx_used, rx_used;
+	enum srtp_reason why;
+	unsigned int i;
+	int na, nb, n;
+	u32 got = 1;
+	u16 seq;
+
+	ck_assert(!srtp_ctx_pin(ptx, &got));
+	srtp_ctx_set_pin(ptx, true, pin);
+	srtp_ctx_set_pin(prx, true, pin);
+	ck_assert(srtp_ctx_pin(ptx, &got));
+	ck_assert_uint_eq(got, pin);
+
+	/* The pinned SSRC: the same bytes as without a pin, both ways. */
+	for (seq = 1; seq <= 4; seq++) {
+		na = prot(tx, a, rtp(a, pin, seq, 40));
+		nb = prot(ptx, b, rtp(b, pin, seq, 40));
+		ck_assert_int_eq(na, nb);
+		ck_assert(!memcmp(a, b, (size_t)na));
+		n = srtp_rtp_unprotect(prx, b, (unsigned int)nb, &why);
+		ck_assert_int_eq(n, (int)rtp(plain, pin, seq, 40));
+		ck_assert(!memcmp(b, plain, (size_t)n));
+		na = prot_rtcp(tx, a, rtcp(a, pin));
+		nb = prot_rtcp(ptx, b, rtcp(b, pin));
+		ck_assert_int_eq(na, nb);
+		ck_assert(!memcmp(a, b, (size_t)na));
+		n = srtp_rtcp_unprotect(prx, b, (unsigned int)nb, &why);
+		ck_assert_int_eq(n, (int)rtcp(plain, pin));
+		ck_assert(!memcmp(b, plain, (size_t)n));
+	}
+	srtp_ctx_take_events(ptx, NULL);
+	srtp_ctx_take_events(prx, NULL);
+	tx_used = srtp_ctx_key_used(ptx, 0);
+	rx_used = srtp_ctx_key_used(prx, 0);
+
+	/* A flood of other SSRCs, plain and forged: refused, counted. */
+	for (i = 0; i < 3 * SRTP_CORE_SSRC_MAX; i++) {
+		na = (int)rtp(a, pin + 1 + i, 1, 40);
+		ck_assert_int_eq(srtp_rtp_protect(ptx, a, (unsigned int)na,
+						  ROOM, &why), -EPERM);
+		ck_assert_int_eq(why, SRTP_R_SSRC_PIN);
+		na = (int)rtcp(a, pin + 1 + i);
+		ck_assert_int_eq(srtp_rtcp_protect(ptx, a, (unsigned int)na,
+						   ROOM, &why), -EPERM);
+		ck_assert_int_eq(why, SRTP_R_SSRC_PIN);
+		na = (int)rtp(a, pin + 1 + i, 1, 40);
+		expect_rtp(prx, a, na, SRTP_R_SSRC_PIN);
+		na = (int)rtcp(a, pin + 1 + i);
+		memset(a + na, 0x55, 40);	/* a forged SRTCP trailer */
+		expect_rtcp(prx, a, na + 40, SRTP_R_SSRC_PIN);
+	}
+	/* Validly protected by an unpinned sender: refused all the same. */
+	for (i = 0; i < SRTP_CORE_SSRC_MAX - 1; i++) {
+		na = prot(tx, a, rtp(a, pin + 1 + i, 1, 40));
+		expect_rtp(prx, a, na, SRTP_R_SSRC_PIN);
+		na = prot_rtcp(tx, a, rtcp(a, pin + 1 + i));
+		expect_rtcp(prx, a, na, SRTP_R_SSRC_PIN);
+	}
+	ck_assert_uint_eq(srtp_ctx_drops(ptx, SRTP_R_SSRC_PIN),
+			  6 * SRTP_CORE_SSRC_MAX);
+	ck_assert_uint_eq(srtp_ctx_drops(prx, SRTP_R_SSRC_PIN),
+			  6 * SRTP_CORE_SSRC_MAX + 2 * (SRTP_CORE_SSRC_MAX - 1));
+	/* Nothing moved: no new SSRC, no key use, no other reason. */
+	ck_assert_uint_eq(srtp_ctx_take_events(ptx, NULL), 0);
+	ck_assert_uint_eq(srtp_ctx_take_events(prx, NULL), 0);
+	ck_assert_uint_eq(srtp_ctx_key_used(ptx, 0), tx_used);
+	ck_assert_uint_eq(srtp_ctx_key_used(prx, 0), rx_used);
+	ck_assert_uint_eq(srtp_ctx_drops(prx, SRTP_R_AUTH_FAIL), 0);
+	ck_assert_uint_eq(srtp_ctx_drops(prx, SRTP_R_SSRC_LIMIT), 0);
+
+	/* The pinned flow goes on as if nothing had come. */
+	na = prot(tx, a, rtp(a, pin, 5, 40));
+	nb = prot(ptx, b, rtp(b, pin, 5, 40));
+	ck_assert_int_eq(na, nb);
+	ck_assert(!memcmp(a, b, (size_t)na));
+	expect_rtp(prx, b, nb, SRTP_R_OK);
+
+	/* A new context (STREAM_SET with new parameters) keeps the pin. */
+	ck_assert_int_eq(srtp_ctx_inherit(next, ptx), 0);
+	got = 1;
+	ck_assert(srtp_ctx_pin(next, &got));
+	ck_assert_uint_eq(got, pin);
+	expect_prot_fail(next, pin + 1, 1, SRTP_R_SSRC_PIN);
+
+	/*
+	 * Unpinned: the flood took no slot.  The pinned SSRC holds one; the
+	 * others fill the rest and the one after is over the bound.
+	 */
+	srtp_ctx_set_pin(ptx, false, pin);
+	srtp_ctx_set_pin(prx, false, pin);
+	ck_assert(!srtp_ctx_pin(prx, &got));
+	for (i = 1; i < SRTP_CORE_SSRC_MAX; i++)
+		send_one(ptx, prx, pin + 1 + i, 1, NULL, NULL);
+	expect_prot_fail(ptx, pin + 100, 1, SRTP_R_SSRC_LIMIT);
+	/* Pinned again to one of them: the rest are out, it goes on. */
+	srtp_ctx_set_pin(ptx, true, pin + 2);
+	srtp_ctx_set_pin(prx, true, pin + 2);
+	expect_prot_fail(ptx, pin, 6, SRTP_R_SSRC_PIN);
+	send_one(ptx, prx, pin + 2, 2, NULL, NULL);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(ptx);
+	srtp_ctx_free(prx);
+	srtp_ctx_free(next);
+}
+END_TEST
+
 /*
  * A context replaced by one with new keys or parameters (STREAM_SET)
  * keeps its SSRCs' ROC, replay windows and SRTCP indices.
@@ -1453,6 +1578,7 @@ static Suite *negative_suite(void)
 	tcase_add_loop_test(tc, test_tx_index_never_twice, 0, ns);
 	tcase_add_loop_test(tc, test_ssrc_aging, 0, ns);
 	tcase_add_test(tc, test_ssrc_retired_bound);
+	tcase_add_loop_test(tc, test_ssrc_pin, 0, 2 * ns);
 	tcase_add_loop_test(tc, test_ctx_inherit, 0, ns);
 	tcase_add_test(tc, test_ctx_inherit_wider_window);
 	tcase_add_test(tc, test_malformed_rtp);
