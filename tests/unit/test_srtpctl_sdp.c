@@ -226,6 +226,52 @@ START_TEST(conference)
 }
 END_TEST
 
+#define ADD "stream add protect src 192.0.2.1 dst 192.0.2.2:5000 " \
+	"suite AES_CM_128_HMAC_SHA1_80 "
+
+/*
+ * "ssrc" of stream add and stream set: every value is checked before the
+ * module is asked (exit 2, the value named), so no kernel is needed.
+ */
+START_TEST(stream_ssrc_syntax)
+{
+	static const char *const bad[] = {
+		"-1", "+1", "4294967296", "0x100000000", "0x", "0xg", "12ab",
+		"1.5", "' 7'", "''", "0x-1", "none",
+	};
+	char args[256];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(args, sizeof(args), ADD "ssrc %s", bad[i]);
+		ck_assert_int_eq(run(args, NULL), 2);
+		expect("err", "is not an SSRC (0-4294967295 or 0x0-0xffffffff)");
+		if (!strcmp(bad[i], "none"))
+			continue;	/* only stream set removes a pin */
+		snprintf(args, sizeof(args), "stream set 7 ssrc %s", bad[i]);
+		ck_assert_int_eq(run(args, NULL), 2);
+		expect("err", "is not an SSRC (0-4294967295 or 0x0-0xffffffff, or \"none\")");
+	}
+	ck_assert_int_eq(run(ADD "ssrc", NULL), 2);
+	expect("err", "\"ssrc\" needs a value");
+	/* Good values get past the SSRC: the next complaint is the key. */
+	ck_assert_int_eq(run(ADD "ssrc 0", NULL), 2);
+	expect("err", "at least one \"key\" is required");
+	ck_assert_int_eq(run(ADD "ssrc 4294967295", NULL), 2);
+	expect("err", "at least one \"key\" is required");
+	ck_assert_int_eq(run(ADD "ssrc 0xDEADbeef", NULL), 2);
+	expect("err", "at least one \"key\" is required");
+	expect_not("err", "SSRC");
+	/* ... and for stream set, the module (absent here, or no stream 1e9). */
+	ck_assert_int_ne(run("stream set 1000000000 ssrc 0x12345678", NULL), 2);
+	expect_not("err", "SSRC");
+	ck_assert_int_ne(run("stream set 1000000000 ssrc none", NULL), 2);
+	expect_not("err", "SSRC");
+	ck_assert_int_eq(run("-h", NULL), 0);
+	expect("out", "srtpctl stream set ID ssrc {SSRC|none}");
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("srtpctl_sdp");
@@ -239,6 +285,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, layering_and_notes);
 	tcase_add_test(tc, json_and_keys);
 	tcase_add_test(tc, conference);
+	tcase_add_test(tc, stream_ssrc_syntax);
 	suite_add_tcase(s, tc);
 	return s;
 }
