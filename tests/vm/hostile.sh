@@ -9,8 +9,10 @@
 # sender's.  A packet socket on A's link checks, with libsrtp2, every
 # packet that reaches A's media port for the whole call: nothing in clear,
 # no index twice, the legitimate media complete and intact; GSO
-# super-packets are segmented and every segment transformed.  Each attack
-# prints its outcome and the counter that shows it.
+# super-packets are segmented and every segment transformed.  A stream
+# pinned to B's SSRC admits no other under a flood, and its pin changes
+# under traffic without a packet lost.  Each attack prints its outcome and
+# the counter that shows it.
 . "$(dirname "$0")/lib.bash"
 
 FORGE=$NFSRTP_TOP/tests/tools/forge.py
@@ -264,6 +266,78 @@ ip netns exec nfsrtp-xb "$RTPWIRE" send --dst 10.0.1.1:4002 --src-port 5002 \
 wait_for 30 drop_is source "$out_id" 11
 report "source drops" "$(drop source "$out_id")" 11
 report "reassembly on R" "[$(json_get "$(r -j stats)" '",".join(d["defrag"])')]" "[]"
+
+step "a protect stream pinned to B's SSRC: a flood of spoofed SSRCs, then unpinned"
+# A second leg, B 10.0.2.1:5010 to A 10.0.1.1:4010, pinned at STREAM_ADD
+# to B's SSRC.  XB, as B, floods it with 40 SSRCs of RTP and 40 of RTCP
+# while B sends (unpinned, 7 would take the free slots, as above): none
+# is admitted or reaches A, each is counted as ssrc-pin, and A's wire
+# sees B's flow complete and intact.
+pin_id=$(json_get "$(r -j stream add protect src 10.0.2.1:5010 dst 10.0.1.1:4010 \
+	suite $S key "$KR" ssrc $SSRC)" 'd["id"]')
+report "pin shown by show -j" "$(json_get "$(r -j stream show "$pin_id")" \
+	'hex(d[0]["ssrc"])')" 0x11223344
+expect_match ' ssrc 0x11223344$' "$(r stream show "$pin_id" | head -n 1)"
+pin_send() { # pin_send SEQ COUNT INTERVAL_US: B's flow on the pinned leg
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4010 --src-port 5010 \
+		--seq "$1" --count "$2" --rtcp --interval-us "$3" >/dev/null
+}
+rx_start nfsrtp-a "$tmp/pin1" --sniff veth-a --bind 10.0.1.1 --port 4010 \
+	--count 100 --seq 1000 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 120
+pin_send 1000 100 10000 &
+bsend=$!
+wait_for 30 packets_over "$pin_id" 5
+xb --src 10.0.2.1:5010 --dst 10.0.1.1:4010 --ssrc 0x7000-0x7027 --seq 1 >/dev/null
+xb --src 10.0.2.1:5011 --dst 10.0.1.1:4011 --ssrc 0x7100-0x7127 --rtcp >/dev/null
+wait "$bsend" || fail "B's sender"
+rx_wait "$tmp/pin1"
+wait_for 30 drop_is ssrc-pin "$pin_id" 80
+echo "    A's wire: $(tail -n 1 "$tmp/pin1")"
+expect_match '^received rtp 100/100 rtcp 10/10 bad 0 unprotect-failed 0 other 0 ' \
+	"$(tail -n 1 "$tmp/pin1")"
+report "pinned: ssrc-pin drops" "$(drop ssrc-pin "$pin_id")" 80
+report "pinned: ssrc-limit drops" "$(drop ssrc-limit "$pin_id")" 0
+report "pinned: B's 110 packets protected, none of another SSRC" "$(packets "$pin_id")" 110
+report "namespace ssrc-pin drops" "$(json_get "$(r -j stats)" 'd["drops"]["ssrc-pin"]')" 80
+# Unpinned: another SSRC is admitted (protected, and on A's wire).
+r stream set "$pin_id" ssrc none
+report "pin after ssrc none" "$(json_get "$(r -j stream show "$pin_id")" 'd[0]["ssrc"]')" None
+rx_start nfsrtp-a "$tmp/pin2" --sniff veth-a --bind 10.0.1.1 --port 4010 \
+	--count 50 --seq 1100 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 120
+xb --src 10.0.2.1:5010 --dst 10.0.1.1:4010 --ssrc 0x7200 --seq 1 >/dev/null
+pin_send 1100 50 1000
+rx_wait "$tmp/pin2"
+echo "    A's wire: $(tail -n 1 "$tmp/pin2")"
+expect_match '^received rtp 50/50 rtcp 5/5 bad 0 unprotect-failed 0 other 1 ' \
+	"$(tail -n 1 "$tmp/pin2")"
+report "unpinned: packets protected, ssrc-pin drops" \
+	"$(packets "$pin_id"), $(drop ssrc-pin "$pin_id")" "166, 80"
+
+step "the pin changes again and again while B sends on the pinned leg"
+# stream set alternates "ssrc B" and "ssrc none" for as long as a paced
+# flow of B (10 s) lasts: each packet meets the old pin or the new one,
+# both of which admit B, so A's wire must see every packet and no
+# ssrc-pin drop may be counted.
+rx_start nfsrtp-a "$tmp/pin3" --sniff veth-a --bind 10.0.1.1 --port 4010 \
+	--count 500 --seq 1200 --rtcp --suite $S --key "$KR" --timeout 240
+pin_send 1200 500 20000 &
+bsend=$!
+changes=0
+while kill -0 "$bsend" 2>/dev/null; do
+	r stream set "$pin_id" ssrc $SSRC
+	r stream set "$pin_id" ssrc none
+	changes=$((changes + 2))
+done
+echo "    $changes pin changes during B's flow of 10 s"
+[ "$changes" -ge 10 ] || fail "only $changes pin changes under traffic"
+wait "$bsend" || fail "B's sender"
+rx_wait "$tmp/pin3"
+echo "    A's wire: $(tail -n 1 "$tmp/pin3")"
+expect_match '^received rtp 500/500 rtcp 50/50 bad 0 unprotect-failed 0 ' \
+	"$(tail -n 1 "$tmp/pin3")"
+report "packets protected, ssrc-pin drops" \
+	"$(packets "$pin_id"), $(drop ssrc-pin "$pin_id")" "716, 80"
+r stream del "$pin_id"
 
 step "an unprivileged user fills the module from a namespace of its own"
 # Any local user may own a network namespace (in a user namespace of its

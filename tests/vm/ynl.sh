@@ -113,6 +113,32 @@ expect_match 'size out of range' "$ERR"
 [ "$(json_get "$(ynl --do get-stats)" 'd["stats"]["streams"]')" = 2 ] ||
 	fail "a refused request left a stream"
 
+step "stream-set pins a stream to an SSRC, moves the pin and removes it"
+# pin-ssrc comes back while the stream is pinned, SSRC 0 included
+pin() { json_get "$(ynl --do stream-get --json '{"stream":{"id":'"$id"'}}')" \
+	'd["stream"].get("pin-ssrc")'; }
+[ "$(pin)" = None ] || fail "a new stream is pinned: $(pin)"
+ynl --do stream-set --json '{"stream":{"id":'"$id"',"pin-ssrc":287454020}}' >/dev/null
+[ "$(pin)" = 287454020 ] || fail "pin: $(pin)"
+ynl --do stream-set --json '{"stream":{"id":'"$id"',"pin-ssrc":0}}' >/dev/null
+[ "$(pin)" = 0 ] || fail "pin 0: $(pin)"
+ynl_fails --do stream-set --json '{"stream":{"id":'"$id"',"pin-ssrc":5,"unpin":true}}'
+expect_match 'a pin or no pin: not both' "$ERR"
+[ "$(pin)" = 0 ] || fail "a refused request moved the pin: $(pin)"
+ynl --do stream-set --json '{"stream":{"id":'"$id"',"unpin":true}}' >/dev/null
+[ "$(pin)" = None ] || fail "still pinned: $(pin)"
+ynl_fails --do stream-add --json '{"stream":{"op":"protect",
+	"src-ipv4":"0a000101","dst-ipv4":"0a000102","dst-port":5008,"unpin":true,
+	"suite":"aes-cm-128-hmac-sha1-80","keys":{"key":['"$(key 00000005)"']}}}'
+expect_match 'a new stream has no pin to remove' "$ERR"
+out=$(ynl --do stream-add --json '{"stream":{"op":"unprotect",
+	"dst-ipv4":"0a000102","dst-port":5010,"pin-ssrc":4294967295,
+	"suite":"aes-cm-128-hmac-sha1-80","keys":{"key":['"$(key 00000006)"']}}}')
+idp=$(json_get "$out" 'd["stream"]["id"]')
+[ "$(json_get "$(ynl --do stream-get --json '{"stream":{"id":'"$idp"'}}')" \
+	'd["stream"]["pin-ssrc"]')" = 4294967295 ] || fail "pin at stream-add"
+ynl --do stream-del --json '{"stream":{"id":'"$idp"'}}' >/dev/null
+
 step "stream-del; the stream is gone"
 ynl --do stream-del --json '{"stream":{"id":'"$id"'}}' >/dev/null
 [ "$(json_get "$(ynl --dump stream-get)" '[m["stream"]["id"] for m in d]')" = "[$id6]" ] ||
