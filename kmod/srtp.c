@@ -169,6 +169,7 @@ static const char * const srtp_reason_names[SRTP_R_COUNT] = {
 	[SRTP_R_KEY_LIMIT] = "key_limit",
 	[SRTP_R_TX_REPLAY] = "tx_replay",
 	[SRTP_R_SSRC_PIN] = "ssrc_pin",
+	[SRTP_R_ASYNC] = "async",
 };
 
 const struct srtp_suite_info *srtp_suite_get(enum srtp_suite suite)
@@ -202,6 +203,12 @@ static void srtp_put_be32(u8 *p, u32 v)
 	p[1] = v >> 16;
 	p[2] = v >> 8;
 	p[3] = v;
+}
+
+/* A crypto backend's error: -EINPROGRESS means the packet is gone. */
+static enum srtp_reason srtp_crypto_reason(int err)
+{
+	return err == -EINPROGRESS ? SRTP_R_ASYNC : SRTP_R_CRYPTO;
 }
 
 static int srtp_fail(struct srtp_ctx *ctx, enum srtp_reason *why,
@@ -1187,11 +1194,17 @@ int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		ret = srtp_rtp_seal_gcm(k, buf, len, hdr, ssrc, idx);
 	else
 		ret = srtp_rtp_seal_cm(ctx, k, buf, len, hdr, ssrc, idx);
-	if (ret)
+	if (ret && ret != -EINPROGRESS)
 		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
+	/*
+	 * Queued (-EINPROGRESS): the packet is lost, but its index was
+	 * used with the key, and is spent like a sent one.
+	 */
 	st = srtp_ssrc_commit(ctx, st, k);
 	srtp_replay_add(&st->rtp, idx, ctx->p.window);
 	srtp_key_use(ctx, k);
+	if (ret)
+		return srtp_fail(ctx, why, SRTP_R_ASYNC, ret);
 	*why = SRTP_R_OK;
 	return len + trailer;
 }
@@ -1205,6 +1218,7 @@ static enum srtp_reason srtp_rtp_open_cm(struct srtp_ctx *ctx,
 	unsigned int tag_len = srtp_rtp_tag_len(ctx);
 	const u8 *tag = buf + plen + ctx->p.mki_len;
 	u8 iv[16];
+	int ret;
 
 	if (tag_len) {
 		srtp_put_be32(ctx->roc, idx >> 16);
@@ -1216,8 +1230,9 @@ static enum srtp_reason srtp_rtp_open_cm(struct srtp_ctx *ctx,
 	}
 	if (!(ctx->p.flags & SRTP_F_UNENCRYPTED_SRTP)) {
 		srtp_cm_iv(iv, k->rtp_salt, ssrc, idx);
-		if (srtp_aes_ctr(k->rtp_aes, iv, buf + hdr, plen - hdr))
-			return SRTP_R_CRYPTO;
+		ret = srtp_aes_ctr(k->rtp_aes, iv, buf + hdr, plen - hdr);
+		if (ret)
+			return srtp_crypto_reason(ret);
 	}
 	return SRTP_R_OK;
 }
@@ -1234,7 +1249,7 @@ static enum srtp_reason srtp_rtp_open_gcm(struct srtp_key *k, u8 *buf,
 			       plen - hdr, buf + plen);
 	if (ret == -EBADMSG)
 		return SRTP_R_AUTH_FAIL;
-	return ret ? SRTP_R_CRYPTO : SRTP_R_OK;
+	return ret ? srtp_crypto_reason(ret) : SRTP_R_OK;
 }
 
 /*
@@ -1327,6 +1342,8 @@ static int srtp_errno(enum srtp_reason r)
 		return -EPERM;
 	case SRTP_R_CRYPTO:
 		return -EIO;
+	case SRTP_R_ASYNC:
+		return -EINPROGRESS;
 	default:
 		return -EINVAL;
 	}
@@ -1487,11 +1504,14 @@ int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		ret = srtp_rtcp_seal_gcm(ctx, k, buf, len, ssrc, idx);
 	else
 		ret = srtp_rtcp_seal_cm(ctx, k, buf, len, ssrc, idx);
-	if (ret)
+	if (ret && ret != -EINPROGRESS)
 		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
+	/* Queued: the index is spent (see srtp_rtp_protect()). */
 	st = srtp_ssrc_commit(ctx, st, k);
 	st->rtcp_next = idx + 1;
 	srtp_key_use(ctx, k);
+	if (ret)
+		return srtp_fail(ctx, why, SRTP_R_ASYNC, ret);
 	*why = SRTP_R_OK;
 	return len + trailer;
 }
@@ -1503,6 +1523,7 @@ static enum srtp_reason srtp_rtcp_open_cm(struct srtp_ctx *ctx,
 {
 	const u8 *tag = buf + plen + 4 + ctx->p.mki_len;
 	u8 iv[16];
+	int ret;
 
 	if (srtp_hmac_sha1(k->rtcp_hmac, buf, plen + 4, NULL, 0, ctx->mac))
 		return SRTP_R_CRYPTO;
@@ -1511,9 +1532,10 @@ static enum srtp_reason srtp_rtcp_open_cm(struct srtp_ctx *ctx,
 	if (word & SRTCP_E_FLAG) {
 		srtp_cm_iv(iv, k->rtcp_salt, ssrc,
 			   word & SRTP_CORE_SRTCP_INDEX_MAX);
-		if (srtp_aes_ctr(k->rtcp_aes, iv, buf + RTCP_HDR,
-				 plen - RTCP_HDR))
-			return SRTP_R_CRYPTO;
+		ret = srtp_aes_ctr(k->rtcp_aes, iv, buf + RTCP_HDR,
+				   plen - RTCP_HDR);
+		if (ret)
+			return srtp_crypto_reason(ret);
 	}
 	return SRTP_R_OK;
 }
@@ -1540,11 +1562,14 @@ static enum srtp_reason srtp_rtcp_open_gcm(struct srtp_ctx *ctx,
 		srtp_put_be32(buf + plen, word);
 		ret = srtp_gcm_decrypt(k->rtcp_gcm, iv, buf, plen + 4,
 				       buf + plen + 4, 0, ctx->tag);
+		/* Queued: the packet is the request's now. */
+		if (ret == -EINPROGRESS)
+			return SRTP_R_ASYNC;
 		memcpy(tag, ctx->tag, SRTP_GCM_TAG_LEN);
 	}
 	if (ret == -EBADMSG)
 		return SRTP_R_AUTH_FAIL;
-	return ret ? SRTP_R_CRYPTO : SRTP_R_OK;
+	return ret ? srtp_crypto_reason(ret) : SRTP_R_OK;
 }
 
 static enum srtp_reason srtp_rtcp_open(struct srtp_ctx *ctx,

@@ -127,6 +127,11 @@ enum srtp_reason {
 	 */
 	SRTP_R_TX_REPLAY,
 	SRTP_R_SSRC_PIN,	/* not the SSRC the context is pinned to */
+	/*
+	 * The crypto backend queued the request (-EINPROGRESS): it owns
+	 * the packet now, and the packet is lost.  Kernel backend only.
+	 */
+	SRTP_R_ASYNC,
 	SRTP_R_COUNT
 };
 

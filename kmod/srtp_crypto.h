@@ -16,7 +16,15 @@
  * @tag, and the HMAC inputs and output) points into the packet or into
  * heap memory owned by the core, never into a stack frame.
  *
- * All functions return 0 or a negative errno.
+ * All functions return 0 or a negative errno.  The kernel backend's
+ * srtp_aes_ctr(), srtp_gcm_encrypt() and srtp_gcm_decrypt() may return
+ * -EINPROGRESS, when the hook handed them the packet's owner and an
+ * asynchronous transform queued the request (kmod/crypto.c): the request
+ * then owns the packet, and the caller must return at once without
+ * touching the packet again (SRTP_R_ASYNC).  For that case @buf, and a
+ * GCM @aad longer than 16 bytes, must be in the packet; the backend
+ * copies @iv, the GCM @tag and a shorter @aad.  Called without an owner
+ * (key derivation), they never return -EINPROGRESS.
  */
 
 #ifndef _SRTP_CRYPTO_H
