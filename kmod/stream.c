@@ -188,6 +188,8 @@ enum nf_srtp_drop nf_srtp_drop_reason(enum srtp_reason why)
 	case SRTP_R_CRYPTO:
 	case SRTP_R_NOMEM:
 		return NF_SRTP_DROP_CRYPTO;
+	case SRTP_R_ASYNC:
+		return NF_SRTP_DROP_ASYNC;
 	default:
 		return NF_SRTP_DROP_MALFORMED;
 	}

@@ -513,6 +513,12 @@ enum nf_srtp_drop {
 					 * stream is pinned to
 					 * (NF_SRTP_A_STREAM_PIN_SSRC)
 					 */
+	NF_SRTP_DROP_ASYNC,		/* the crypto driver queued the
+					 * request (-EINPROGRESS) instead of
+					 * running it: the packet is freed
+					 * when it completes; that key uses
+					 * the synchronous driver from then on
+					 */
 
 	__NF_SRTP_DROP_MAX
 };
