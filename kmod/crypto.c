@@ -4,32 +4,36 @@
  *
  * The per-packet functions run in softirq under the caller's per-context
  * spinlock: they must neither sleep nor allocate, and a netfilter hook
- * cannot wait for an asynchronous request.  Every transform is therefore
- * synchronous (CRYPTO_ALG_ASYNC in the mask) and every request either
- * lives on the stack (sync skcipher) or is preallocated in the key object
- * (AEAD).
+ * cannot wait for an asynchronous request.  Only public algorithms are
+ * used (issue 12, point 9): no CRYPTO_ALG_INTERNAL, no crypto/internal/.
  *
- * Driver choice.  On x86 the fast AES-NI skcipher and AEAD algorithms are
- * registered twice: an internal synchronous one ("__ctr-aes-aesni",
- * "__generic-gcm-aesni", CRYPTO_ALG_INTERNAL) that uses the FPU
- * unconditionally, and an asynchronous simd wrapper around it that defers
- * to cryptd when the FPU is busy.  A synchronous "ctr(aes)" is thus the
+ * Driver choice.  On x86 the fast AES-NI skcipher and AEAD algorithms
+ * are registered as an internal synchronous algorithm that uses the FPU
+ * unconditionally and a public asynchronous simd wrapper around it
+ * ("ctr-aes-aesni", "generic-gcm-aesni[-avx]"), which runs its child
+ * inline when crypto_simd_usable() (and its cryptd queue is empty) and
+ * otherwise hands the request to cryptd.  A synchronous "ctr(aes)" is the
  * generic ctr template over the one-block "aes-aesni" cipher (one FPU
  * section per 16 bytes), and a synchronous "gcm(aes)" is the generic gcm
- * template with the table-driven "ghash-generic".  Like the simd wrapper
- * does, we call the internal algorithm directly when crypto_simd_usable()
- * says the FPU may be used, and otherwise (softirq that interrupted a
- * kernel FPU section, rare) the generic synchronous one.  Both are checked
- * by the self-test.  Where no internal algorithm exists (another arch, or
- * aesni-intel not loaded) only the generic one is used.
+ * template with the table-driven "ghash-generic".  Each key object
+ * therefore holds two transforms: the public "ctr(aes)"/"gcm(aes)" that
+ * may be asynchronous (the "public" path), called only when
+ * may_use_simd() (what the wrapper's crypto_simd_usable(), in
+ * crypto/internal/simd.h, tests outside the crypto manager's extra
+ * tests) and when the caller has handed us the packet's owner (below),
+ * and the synchronous generic one for everything else
+ * (softirq that interrupted a kernel FPU section; the key derivation in
+ * process context).  Both are checked by the self-test.  Where the public
+ * algorithm is the synchronous one (another arch, aesni-intel not
+ * loaded) only that one is used.
  *
  * Driver names observed (Debian amd64 kernels under QEMU TCG -cpu max,
  * after loading aesni_intel, ghash_clmulni_intel and sha1_ssse3 as udev
- * does on a real host), SIMD / generic:
- *   6.1:  aes-ctr __ctr-aes-aesni / ctr(aes-aesni), sha1 sha1-avx2,
- *         gcm __generic-gcm-aesni / gcm_base(ctr(aes-aesni),ghash-generic)
- *   6.12: aes-ctr __ctr-aes-aesni / ctr(aes-aesni), sha1 sha1-avx2,
- *         gcm __generic-gcm-aesni-avx / gcm_base(ctr(aes-aesni),ghash-generic)
+ * does on a real host), public / generic:
+ *   6.1:  aes-ctr ctr-aes-aesni / ctr(aes-aesni), sha1 sha1-avx2,
+ *         gcm generic-gcm-aesni / gcm_base(ctr(aes-aesni),ghash-generic)
+ *   6.12: aes-ctr ctr-aes-aesni / ctr(aes-aesni), sha1 sha1-avx2,
+ *         gcm generic-gcm-aesni-avx / gcm_base(ctr(aes-aesni),ghash-generic)
  * Without those modules: ctr(aes-generic), sha1-generic and
  * gcm_base(ctr(aes-generic),ghash-generic) only.  The asynchronous
  * "ghash-clmulni" cannot back a synchronous gcm, hence ghash-generic.
@@ -38,33 +42,37 @@
  * objects allocate their transforms by driver name, so the self-test has
  * exercised exactly the drivers the datapath uses.
  *
- * The internal algorithms are not a public contract (issue 12, point 9).
- * The public options, measured in instructions per 172-byte packet in a
- * QEMU -icount guest (Documentation/performance.md, "Crypto API
- * layering"), against these internal ones:
- *  (b) public synchronous algorithms only: 13 FPU sections per AES-CM
- *      packet instead of 4 (one per CTR block), 11 per GCM packet
- *      instead of 3 (6.1) or 1 (6.12), and GHASH by the table-driven
- *      ghash-generic (not constant time): +1 570 to 1 590 instructions
- *      per AES-CM packet (-6% of the forwarding capacity), +7 060 to
- *      7 620 per GCM packet (-25 to -27%).  Out of the 3% budget.
- *  (c) library interfaces: 6.1 has no AES-GCM library, and the lib/crypto
- *      AES and 6.12 AES-GCM are generic C without AES-NI or PCLMULQDQ.
- *  (a) the public asynchronous "ctr(aes)" and "gcm(aes)", which resolve
- *      to the simd wrappers (ctr-aes-aesni, generic-gcm-aesni[-avx]),
- *      called only when crypto_simd_usable(), with the generic one as
- *      the fallback: the same FPU sections, +77 to 134 instructions per
- *      packet (-0.3 to -0.6%).  Within budget, but an asynchronous
- *      transform may answer any request with -EINPROGRESS (the wrapper
- *      does when the FPU is busy or its cryptd queue is not empty, and an
- *      accelerator that outranks it may always), and the request then
- *      still owns the packet and the key's preallocated request (one in
- *      flight per request object).  Fail-closed then means the hook hands
- *      its skb reference to the request (NF_STOLEN; the completion
- *      callback frees it and counts the drop), and the key neither
- *      reuses nor frees that request until the callback ran.  The core
- *      has no way to tell the hook that yet; until it does, (a) is not
- *      used and this backend stays on the internal algorithms.
+ * Cost (Documentation/performance.md, "Crypto API layering"): the simd
+ * wrapper adds 77 to 134 instructions per packet to calling its internal
+ * child directly, with the same FPU sections; the public synchronous
+ * algorithms alone would cost 13 FPU sections per AES-CM packet instead
+ * of 4 and 11 per GCM packet instead of 3 (6.1) or 1 (6.12), and the
+ * lib/crypto interfaces have no AES-NI (and 6.1 no AES-GCM).
+ *
+ * -EINPROGRESS.  An asynchronous transform may answer any request with
+ * -EINPROGRESS (the wrapper does when its cryptd queue is not empty; an
+ * accelerator that outranks it may always).  The request then still
+ * uses the packet and the key object's preallocated request, so:
+ *  - the public path runs only with an owner: the hook puts the skb in a
+ *    per-CPU slot (nf_srtp_crypto_set_owner(), BHs off) before it calls
+ *    the core, and the request takes it along.  On -EINPROGRESS the core
+ *    returns at once without touching the packet (SRTP_R_ASYNC), the
+ *    hook counts an "async" drop and returns NF_STOLEN, and the
+ *    completion frees the skb, and nothing else;
+ *  - what the request reads besides the packet is in the key object:
+ *    the IV, a bounced CTR block, the GCM tag and an AAD of up to
+ *    SRTP_GCM_AAD_COPY bytes are copied there (an async-only copy, not
+ *    shared with the generic path);
+ *  - the key object never uses its public transform again (one packet
+ *    lost per key rather than all of them, and the request is never
+ *    reused): the generic one from then on, with a warning, once;
+ *  - freeing a key object whose request is in flight leaves the free to
+ *    the completion (srtp_async.state), which defers it to a workqueue;
+ *    module exit waits for every completion and deferred free
+ *    (nf_srtp_crypto_drain()).
+ * No request sets CRYPTO_TFM_REQ_MAY_BACKLOG: -EBUSY (or -ENOSPC) means
+ * not queued, a plain error.
+ *
  * Whatever the driver, nothing relies on the content of a buffer after
  * a failed decrypt: the core keeps a copy when it needs one
  * (srtp_scratch() below).
@@ -76,49 +84,207 @@
 #include <linux/slab.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/skbuff.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <asm/simd.h>
 #include <crypto/aead.h>
 #include <crypto/aes.h>
 #include <crypto/hash.h>
 #include <crypto/sha1.h>
 #include <crypto/skcipher.h>
-#include <crypto/internal/simd.h>
 
 #include "crypto.h"
 #include "srtp_crypto.h"
 
 #define GCM_IV_SIZE	12
 #define GCM_TAG_SIZE	16
+/* An AAD up to this long is copied for the public path (SRTCP: 12). */
+#define SRTP_GCM_AAD_COPY	16
 
 /* The shared transforms: they pin the drivers the key objects use. */
 static struct {
 	struct crypto_shash *sha1;
-	struct crypto_sync_skcipher *ctr_simd;	/* NULL if none */
+	struct crypto_skcipher *ctr_public;	/* NULL if = generic */
 	struct crypto_sync_skcipher *ctr_generic;
-	struct crypto_aead *gcm_simd;		/* NULL if none */
+	struct crypto_aead *gcm_public;		/* NULL if = generic */
 	struct crypto_aead *gcm_generic;
-	bool generic_only;			/* self-test hook */
+	bool generic_only;			/* self-test hooks */
+	bool public_always;
+	bool public_ownerless;
 } nf_srtp_crypto;
 
-/* The internal SIMD algorithms are reached only with this type and mask. */
-#define SIMD_TYPE	CRYPTO_ALG_INTERNAL
-#define SIMD_MASK	(CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC)
+/* ---------------------------------------------------- asynchronous requests */
 
-static bool srtp_use_simd(const void *simd_tfm)
+/*
+ * The packet's owner for the public path: set by the hook around one
+ * per-packet call, with bottom halves disabled (same CPU throughout).
+ */
+static DEFINE_PER_CPU(struct sk_buff *, nf_srtp_owner);
+
+/* Requests in flight and deferred frees; module exit waits for zero. */
+static atomic_t nf_srtp_async_pending = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(nf_srtp_async_wq);
+static struct workqueue_struct *nf_srtp_free_wq;
+
+enum {
+	SRTP_ASYNC_IDLE,
+	SRTP_ASYNC_INFLIGHT,
+	SRTP_ASYNC_FREEING,
+};
+
+/* The asynchronous side of a key object. */
+struct srtp_async {
+	atomic_t state;
+	bool dead;		/* saw -EINPROGRESS: public path never again */
+	struct sk_buff *owner;	/* of the request in flight */
+	const char *driver;	/* for the log */
+	void (*destroy)(struct srtp_async *a);
+	struct work_struct free_work;
+};
+
+void nf_srtp_crypto_set_owner(struct sk_buff *skb)
 {
-	return simd_tfm && !READ_ONCE(nf_srtp_crypto.generic_only) &&
-	       crypto_simd_usable();
+	this_cpu_write(nf_srtp_owner, skb);
+}
+
+static void srtp_async_put(void)
+{
+	if (atomic_dec_return(&nf_srtp_async_pending) == 0)
+		wake_up_all(&nf_srtp_async_wq);
+}
+
+static void srtp_async_free_work(struct work_struct *work)
+{
+	struct srtp_async *a = container_of(work, struct srtp_async,
+					    free_work);
+
+	a->destroy(a);
+	srtp_async_put();
+}
+
+/*
+ * The completion of a request that answered -EINPROGRESS.  Runs in the
+ * driver's completion context (cryptd: a worker with BHs disabled): it
+ * drops the packet, and finishes the key object's free if one came
+ * meanwhile, from a workqueue since crypto_free_*() may sleep.
+ */
+static void srtp_async_complete(struct srtp_async *a, int err)
+{
+	struct sk_buff *skb = a->owner;
+
+	/* Backlog notification: cannot happen without MAY_BACKLOG. */
+	if (err == -EINPROGRESS)
+		return;
+	a->owner = NULL;
+	kfree_skb(skb);
+	if (atomic_cmpxchg(&a->state, SRTP_ASYNC_INFLIGHT,
+			   SRTP_ASYNC_IDLE) == SRTP_ASYNC_FREEING) {
+		/* The pending count now covers the deferred free. */
+		queue_work(nf_srtp_free_wq, &a->free_work);
+		return;
+	}
+	srtp_async_put();
+}
+
+/*
+ * The completion callback's type changed in 6.3, from the request's
+ * struct crypto_async_request to its data pointer: both forms are here,
+ * and the kernel's crypto_completion_t picks one.
+ */
+static void srtp_async_done_data(void *data, int err)
+{
+	srtp_async_complete(data, err);
+}
+
+static void srtp_async_done_areq(struct crypto_async_request *areq, int err)
+{
+	srtp_async_complete(areq->data, err);
+}
+
+#define srtp_async_done							\
+	__builtin_choose_expr(__builtin_types_compatible_p(crypto_completion_t, \
+			typeof(srtp_async_done_data) *),		\
+		srtp_async_done_data, srtp_async_done_areq)
+
+static void srtp_async_init(struct srtp_async *a, const char *driver,
+			    void (*destroy)(struct srtp_async *a))
+{
+	atomic_set(&a->state, SRTP_ASYNC_IDLE);
+	a->driver = driver;
+	a->destroy = destroy;
+	INIT_WORK(&a->free_work, srtp_async_free_work);
+}
+
+/*
+ * Whether a call on @a goes to its public transform @tfm; *@owner is then
+ * the packet's owner the request takes along (NULL only for the
+ * self-test's calls from process context, public_ownerless).
+ */
+static bool srtp_use_public(struct srtp_async *a, const void *tfm,
+			    struct sk_buff **owner)
+{
+	if (!tfm || a->dead || READ_ONCE(nf_srtp_crypto.generic_only))
+		return false;
+	*owner = this_cpu_read(nf_srtp_owner);
+	if (!*owner && !READ_ONCE(nf_srtp_crypto.public_ownerless))
+		return false;
+	return may_use_simd() || READ_ONCE(nf_srtp_crypto.public_always);
+}
+
+/* Before a call on the public transform. */
+static void srtp_async_start(struct srtp_async *a, struct sk_buff *owner)
+{
+	a->owner = owner;
+	atomic_set(&a->state, SRTP_ASYNC_INFLIGHT);
+}
+
+/*
+ * After it: on -EINPROGRESS the request owns the packet (and the owner
+ * slot is emptied), else the call is over.
+ */
+static int srtp_async_end(struct srtp_async *a, int err)
+{
+	if (err != -EINPROGRESS) {
+		a->owner = NULL;
+		atomic_set(&a->state, SRTP_ASYNC_IDLE);
+		return err;
+	}
+	/*
+	 * The completion may have run already and put its count: then this
+	 * brings the count back to zero.
+	 */
+	if (atomic_inc_return(&nf_srtp_async_pending) == 0)
+		wake_up_all(&nf_srtp_async_wq);
+	this_cpu_write(nf_srtp_owner, NULL);
+	a->dead = true;
+	pr_warn_once("%s answered asynchronously: packet dropped, that key now uses the generic driver\n",
+		     a->driver);
+	return err;
+}
+
+/* The key object's free: now, or by the completion if one is pending. */
+static void srtp_async_release(struct srtp_async *a)
+{
+	if (atomic_xchg(&a->state, SRTP_ASYNC_FREEING) == SRTP_ASYNC_INFLIGHT)
+		return;
+	a->destroy(a);
 }
 
 /* ---------------------------------------------------------------- AES-CTR */
 
 struct srtp_aes {
-	struct crypto_sync_skcipher *simd;	/* NULL if none */
+	struct crypto_skcipher *pub;		/* NULL if none */
+	struct skcipher_request *pub_req;
 	struct crypto_sync_skcipher *generic;
+	struct srtp_async async;
+	struct scatterlist pub_sg;	/* of pub_req */
 	u8 ctr[AES_BLOCK_SIZE];		/* counter of the next block */
 	u8 iv[AES_BLOCK_SIZE];		/* copy handed to (and bumped by) a request */
 	u8 bounce[AES_BLOCK_SIZE];	/* a block that straddles two pages */
+	u8 pub_iv[AES_BLOCK_SIZE];	/* the same, for pub_req only */
+	u8 pub_bounce[AES_BLOCK_SIZE];
 };
 
 static const char *sync_skcipher_driver(struct crypto_sync_skcipher *tfm)
@@ -126,37 +292,50 @@ static const char *sync_skcipher_driver(struct crypto_sync_skcipher *tfm)
 	return crypto_tfm_alg_driver_name(crypto_skcipher_tfm(&tfm->base));
 }
 
-static struct crypto_sync_skcipher *srtp_aes_alloc(struct crypto_sync_skcipher *ref,
-						   u32 type, const u8 *key,
-						   unsigned int keylen)
+static void srtp_aes_destroy(struct srtp_async *a)
 {
-	struct crypto_sync_skcipher *tfm;
-	int err;
+	struct srtp_aes *aes = container_of(a, struct srtp_aes, async);
 
-	tfm = crypto_alloc_sync_skcipher(sync_skcipher_driver(ref), type,
-					 type ? SIMD_MASK : 0);
-	if (IS_ERR(tfm))
-		return tfm;
-	err = crypto_sync_skcipher_setkey(tfm, key, keylen);
-	if (err) {
-		crypto_free_sync_skcipher(tfm);
-		return ERR_PTR(err);
-	}
-	return tfm;
+	/* crypto_free_*() wipes the expanded key with the tfm context. */
+	skcipher_request_free(aes->pub_req);
+	crypto_free_skcipher(aes->pub);
+	crypto_free_sync_skcipher(aes->generic);
+	kfree_sensitive(aes);
 }
 
 void srtp_aes_free(struct srtp_aes *aes)
 {
 	if (!aes)
 		return;
-	/* crypto_free_*() wipes the expanded key with the tfm context. */
-	crypto_free_sync_skcipher(aes->simd);
-	crypto_free_sync_skcipher(aes->generic);
-	kfree_sensitive(aes);
+	srtp_async_release(&aes->async);
+}
+
+static int srtp_aes_new_public(struct srtp_aes *aes, const u8 *key,
+			       unsigned int keylen)
+{
+	struct crypto_skcipher *tfm;
+	int err;
+
+	tfm = crypto_alloc_skcipher(crypto_skcipher_driver_name(nf_srtp_crypto.ctr_public),
+				    0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	aes->pub = tfm;
+	err = crypto_skcipher_setkey(tfm, key, keylen);
+	if (err)
+		return err;
+	aes->pub_req = skcipher_request_alloc(tfm, GFP_KERNEL_ACCOUNT);
+	if (!aes->pub_req)
+		return -ENOMEM;
+	/* No CRYPTO_TFM_REQ_MAY_BACKLOG: -EBUSY is an error. */
+	skcipher_request_set_callback(aes->pub_req, 0, srtp_async_done,
+				      &aes->async);
+	return 0;
 }
 
 int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 {
+	struct crypto_sync_skcipher *tfm;
 	struct srtp_aes *aes;
 	int err;
 
@@ -169,28 +348,26 @@ int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 	aes = kzalloc(sizeof(*aes), GFP_KERNEL_ACCOUNT);
 	if (!aes)
 		return -ENOMEM;
+	srtp_async_init(&aes->async, nf_srtp_crypto_ctr_driver(false),
+			srtp_aes_destroy);
 
-	aes->generic = srtp_aes_alloc(nf_srtp_crypto.ctr_generic, 0, key,
-				      keylen);
-	if (IS_ERR(aes->generic)) {
-		err = PTR_ERR(aes->generic);
-		aes->generic = NULL;
+	tfm = crypto_alloc_sync_skcipher(sync_skcipher_driver(nf_srtp_crypto.ctr_generic),
+					 0, 0);
+	if (IS_ERR(tfm)) {
+		err = PTR_ERR(tfm);
 		goto fail;
 	}
-	if (nf_srtp_crypto.ctr_simd) {
-		aes->simd = srtp_aes_alloc(nf_srtp_crypto.ctr_simd, SIMD_TYPE,
-					   key, keylen);
-		if (IS_ERR(aes->simd)) {
-			err = PTR_ERR(aes->simd);
-			aes->simd = NULL;
-			goto fail;
-		}
-	}
+	aes->generic = tfm;
+	err = crypto_sync_skcipher_setkey(tfm, key, keylen);
+	if (!err && nf_srtp_crypto.ctr_public)
+		err = srtp_aes_new_public(aes, key, keylen);
+	if (err)
+		goto fail;
 	*out = aes;
 	return 0;
 
 fail:
-	srtp_aes_free(aes);
+	srtp_aes_destroy(&aes->async);
 	return err;
 }
 
@@ -208,17 +385,16 @@ static void ctr_add(u8 ctr[AES_BLOCK_SIZE], unsigned int blocks)
 }
 
 /* XORs keystream from aes->ctr into @data; does not advance aes->ctr. */
-static int srtp_ctr_run(struct srtp_aes *aes, struct crypto_sync_skcipher *tfm,
-			u8 *data, unsigned int len)
+static int srtp_ctr_generic(struct srtp_aes *aes, u8 *data, unsigned int len)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, tfm);
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, aes->generic);
 	struct scatterlist sg;
 	int err;
 
 	/* The request advances its IV: hand it a copy. */
 	memcpy(aes->iv, aes->ctr, AES_BLOCK_SIZE);
 	sg_init_one(&sg, data, len);
-	skcipher_request_set_sync_tfm(req, tfm);
+	skcipher_request_set_sync_tfm(req, aes->generic);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, len, aes->iv);
 	err = crypto_skcipher_encrypt(req);
@@ -226,43 +402,74 @@ static int srtp_ctr_run(struct srtp_aes *aes, struct crypto_sync_skcipher *tfm,
 	return err;
 }
 
+/* The same on the public transform; may answer -EINPROGRESS. */
+static int srtp_ctr_public(struct srtp_aes *aes, struct sk_buff *owner,
+			   u8 *data, unsigned int len)
+{
+	struct skcipher_request *req = aes->pub_req;
+
+	memcpy(aes->pub_iv, aes->ctr, AES_BLOCK_SIZE);
+	sg_init_one(&aes->pub_sg, data, len);
+	skcipher_request_set_crypt(req, &aes->pub_sg, &aes->pub_sg, len,
+				   aes->pub_iv);
+	srtp_async_start(&aes->async, owner);
+	return srtp_async_end(&aes->async, crypto_skcipher_encrypt(req));
+}
+
+static int srtp_ctr_run(struct srtp_aes *aes, struct sk_buff *owner,
+			bool pub, u8 *data, unsigned int len)
+{
+	if (pub)
+		return srtp_ctr_public(aes, owner, data, len);
+	return srtp_ctr_generic(aes, data, len);
+}
+
 /*
  * The skcipher walk hands a driver at most the rest of a page at a time;
  * when a 16-byte block straddles a page boundary it kmallocs a bounce
  * buffer (GFP_ATOMIC) for it.  To never allocate, we cut the buffer at
  * page boundaries ourselves: whole blocks up to the boundary go in place,
- * and the straddling block goes through aes->bounce.
+ * and the straddling block goes through a bounce block in the key object
+ * (one per transform: an asynchronous request may still be using its
+ * own).  On -EINPROGRESS nothing more is done: the request owns @buf.
  */
 int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
 		 unsigned int len)
 {
-	struct crypto_sync_skcipher *tfm;
+	struct sk_buff *owner = NULL;
 	bool bounced = false;
 	unsigned int n;
+	u8 *bounce;
+	bool pub;
 	int err = 0;
 
-	tfm = srtp_use_simd(aes->simd) ? aes->simd : aes->generic;
+	pub = srtp_use_public(&aes->async, aes->pub, &owner);
+	bounce = pub ? aes->pub_bounce : aes->bounce;
 	memcpy(aes->ctr, iv, AES_BLOCK_SIZE);
 	while (len && !err) {
 		n = min_t(unsigned int, len, PAGE_SIZE - offset_in_page(buf));
 		if (n == len) {
-			err = srtp_ctr_run(aes, tfm, buf, n);
+			err = srtp_ctr_run(aes, owner, pub, buf, n);
 		} else if (n >= AES_BLOCK_SIZE) {
 			n = round_down(n, AES_BLOCK_SIZE);
-			err = srtp_ctr_run(aes, tfm, buf, n);
+			err = srtp_ctr_run(aes, owner, pub, buf, n);
 		} else {
 			n = min_t(unsigned int, len, AES_BLOCK_SIZE);
-			memcpy(aes->bounce, buf, n);
-			err = srtp_ctr_run(aes, tfm, aes->bounce, n);
-			memcpy(buf, aes->bounce, n);
+			memcpy(bounce, buf, n);
+			err = srtp_ctr_run(aes, owner, pub, bounce, n);
+			if (err == -EINPROGRESS)
+				return err;
+			memcpy(buf, bounce, n);
 			bounced = true;
 		}
 		ctr_add(aes->ctr, n / AES_BLOCK_SIZE);
 		buf += n;
 		len -= n;
 	}
+	if (err == -EINPROGRESS)
+		return err;
 	if (bounced)
-		memzero_explicit(aes->bounce, sizeof(aes->bounce));
+		memzero_explicit(bounce, AES_BLOCK_SIZE);
 	return err;
 }
 
@@ -438,14 +645,20 @@ u8 *srtp_scratch(unsigned int len)
 /* ---------------------------------------------------------------- AES-GCM */
 
 struct srtp_gcm {
-	struct crypto_aead *simd;		/* NULL if none */
+	struct crypto_aead *pub;		/* NULL if none */
 	struct crypto_aead *generic;
-	struct aead_request *simd_req;		/* one per tfm: reqsize differs */
+	struct aead_request *pub_req;		/* one per tfm: reqsize differs */
 	struct aead_request *generic_req;
+	struct srtp_async async;
+	struct scatterlist sg[3];		/* of pub_req */
 	u8 iv[GCM_IV_SIZE];
+	/* What pub_req reads besides the packet: see srtp_gcm_crypt(). */
+	u8 pub_iv[GCM_IV_SIZE];
+	u8 pub_aad[SRTP_GCM_AAD_COPY];
+	u8 pub_tag[GCM_TAG_SIZE];
 };
 
-static struct crypto_aead *srtp_gcm_alloc(struct crypto_aead *ref, u32 type,
+static struct crypto_aead *srtp_gcm_alloc(struct crypto_aead *ref, u32 mask,
 					  const u8 *key, unsigned int keylen,
 					  struct aead_request **reqp)
 {
@@ -453,8 +666,7 @@ static struct crypto_aead *srtp_gcm_alloc(struct crypto_aead *ref, u32 type,
 	struct crypto_aead *tfm;
 	int err;
 
-	tfm = crypto_alloc_aead(crypto_aead_driver_name(ref), type,
-				type ? SIMD_MASK : CRYPTO_ALG_ASYNC);
+	tfm = crypto_alloc_aead(crypto_aead_driver_name(ref), 0, mask);
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_aead_setkey(tfm, key, keylen) ?:
@@ -468,26 +680,32 @@ static struct crypto_aead *srtp_gcm_alloc(struct crypto_aead *ref, u32 type,
 		crypto_free_aead(tfm);
 		return ERR_PTR(err);
 	}
-	/* No callback: the transform is synchronous, requests never queue. */
-	aead_request_set_callback(req, 0, NULL, NULL);
 	*reqp = req;
 	return tfm;
+}
+
+static void srtp_gcm_destroy(struct srtp_async *a)
+{
+	struct srtp_gcm *g = container_of(a, struct srtp_gcm, async);
+
+	/* aead_request_free() is kfree_sensitive(). */
+	aead_request_free(g->pub_req);
+	aead_request_free(g->generic_req);
+	crypto_free_aead(g->pub);
+	crypto_free_aead(g->generic);
+	kfree_sensitive(g);
 }
 
 void srtp_gcm_free(struct srtp_gcm *g)
 {
 	if (!g)
 		return;
-	/* aead_request_free() is kfree_sensitive(). */
-	aead_request_free(g->simd_req);
-	aead_request_free(g->generic_req);
-	crypto_free_aead(g->simd);
-	crypto_free_aead(g->generic);
-	kfree_sensitive(g);
+	srtp_async_release(&g->async);
 }
 
 int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 {
+	struct crypto_aead *tfm;
 	struct srtp_gcm *g;
 	int err;
 
@@ -502,28 +720,85 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return -ENOMEM;
+	srtp_async_init(&g->async, nf_srtp_crypto_gcm_driver(false),
+			srtp_gcm_destroy);
 
-	g->generic = srtp_gcm_alloc(nf_srtp_crypto.gcm_generic, 0, key, keylen,
-				    &g->generic_req);
-	if (IS_ERR(g->generic)) {
-		err = PTR_ERR(g->generic);
-		g->generic = NULL;
+	tfm = srtp_gcm_alloc(nf_srtp_crypto.gcm_generic, CRYPTO_ALG_ASYNC, key,
+			     keylen, &g->generic_req);
+	if (IS_ERR(tfm)) {
+		err = PTR_ERR(tfm);
 		goto fail;
 	}
-	if (nf_srtp_crypto.gcm_simd) {
-		g->simd = srtp_gcm_alloc(nf_srtp_crypto.gcm_simd, SIMD_TYPE,
-					 key, keylen, &g->simd_req);
-		if (IS_ERR(g->simd)) {
-			err = PTR_ERR(g->simd);
-			g->simd = NULL;
+	g->generic = tfm;
+	/* Synchronous: no callback, requests never queue. */
+	aead_request_set_callback(g->generic_req, 0, NULL, NULL);
+	if (nf_srtp_crypto.gcm_public) {
+		tfm = srtp_gcm_alloc(nf_srtp_crypto.gcm_public, 0, key, keylen,
+				     &g->pub_req);
+		if (IS_ERR(tfm)) {
+			err = PTR_ERR(tfm);
 			goto fail;
 		}
+		g->pub = tfm;
+		/* No CRYPTO_TFM_REQ_MAY_BACKLOG: -EBUSY is an error. */
+		aead_request_set_callback(g->pub_req, 0, srtp_async_done,
+					  &g->async);
 	}
 	*out = g;
 	return 0;
 
 fail:
-	srtp_gcm_free(g);
+	srtp_gcm_destroy(&g->async);
+	return err;
+}
+
+/* AAD || data || tag as up to three scatterlist entries. */
+static void srtp_gcm_sg(struct scatterlist *sg, const u8 *aad,
+			unsigned int aadlen, u8 *buf, unsigned int len,
+			const u8 *tag)
+{
+	unsigned int n = 1;
+
+	n += !!aadlen + !!len;
+	sg_init_table(sg, n);
+	n = 0;
+	if (aadlen)
+		sg_set_buf(&sg[n++], aad, aadlen);
+	if (len)
+		sg_set_buf(&sg[n++], buf, len);
+	sg_set_buf(&sg[n], tag, GCM_TAG_SIZE);
+}
+
+/*
+ * The public transform may answer -EINPROGRESS, and its request may then
+ * outlive the caller's buffers other than the packet: it gets its own
+ * copies of the IV, the tag and a short AAD (srtp_crypto.h), and its
+ * scatterlist lives in the key object.  A longer AAD is in the packet.
+ */
+static int srtp_gcm_public(struct srtp_gcm *g, struct sk_buff *owner,
+			   const u8 iv[GCM_IV_SIZE], const u8 *aad,
+			   unsigned int aadlen, u8 *buf, unsigned int len,
+			   u8 *tag, bool enc)
+{
+	struct aead_request *req = g->pub_req;
+	int err;
+
+	if (aadlen <= SRTP_GCM_AAD_COPY) {
+		memcpy(g->pub_aad, aad, aadlen);
+		aad = g->pub_aad;
+	}
+	if (!enc)
+		memcpy(g->pub_tag, tag, GCM_TAG_SIZE);
+	srtp_gcm_sg(g->sg, aad, aadlen, buf, len, g->pub_tag);
+	memcpy(g->pub_iv, iv, GCM_IV_SIZE);
+	aead_request_set_ad(req, aadlen);
+	aead_request_set_crypt(req, g->sg, g->sg,
+			       enc ? len : len + GCM_TAG_SIZE, g->pub_iv);
+	srtp_async_start(&g->async, owner);
+	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	err = srtp_async_end(&g->async, err);
+	if (!err && enc)
+		memcpy(tag, g->pub_tag, GCM_TAG_SIZE);
 	return err;
 }
 
@@ -541,22 +816,16 @@ fail:
  */
 static int srtp_gcm_crypt(struct srtp_gcm *g, const u8 iv[GCM_IV_SIZE],
 			  const u8 *aad, unsigned int aadlen, u8 *buf,
-			  unsigned int len, const u8 *tag, bool enc)
+			  unsigned int len, u8 *tag, bool enc)
 {
+	struct aead_request *req = g->generic_req;
+	struct sk_buff *owner = NULL;
 	struct scatterlist sg[3];
-	struct aead_request *req;
-	unsigned int n = 1;
 
-	req = srtp_use_simd(g->simd) ? g->simd_req : g->generic_req;
-	n += !!aadlen + !!len;
-	sg_init_table(sg, n);
-	n = 0;
-	if (aadlen)
-		sg_set_buf(&sg[n++], aad, aadlen);
-	if (len)
-		sg_set_buf(&sg[n++], buf, len);
-	sg_set_buf(&sg[n], tag, GCM_TAG_SIZE);
-
+	if (srtp_use_public(&g->async, g->pub, &owner))
+		return srtp_gcm_public(g, owner, iv, aad, aadlen, buf, len,
+				       tag, enc);
+	srtp_gcm_sg(sg, aad, aadlen, buf, len, tag);
 	memcpy(g->iv, iv, GCM_IV_SIZE);
 	aead_request_set_ad(req, aadlen);
 	aead_request_set_crypt(req, sg, sg, enc ? len : len + GCM_TAG_SIZE,
@@ -574,23 +843,24 @@ int srtp_gcm_decrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,
 		     unsigned int aadlen, u8 *buf, unsigned int len,
 		     const u8 *tag)
 {
-	return srtp_gcm_crypt(g, iv, aad, aadlen, buf, len, tag, false);
+	return srtp_gcm_crypt(g, iv, aad, aadlen, buf, len, (u8 *)tag, false);
 }
 
 /* ------------------------------------------------------------ module-wide */
 
 const char *nf_srtp_crypto_ctr_driver(bool generic)
 {
-	struct crypto_sync_skcipher *tfm = generic ? nf_srtp_crypto.ctr_generic :
-						     nf_srtp_crypto.ctr_simd;
-
-	return tfm ? sync_skcipher_driver(tfm) : NULL;
+	if (generic)
+		return nf_srtp_crypto.ctr_generic ?
+		       sync_skcipher_driver(nf_srtp_crypto.ctr_generic) : NULL;
+	return nf_srtp_crypto.ctr_public ?
+	       crypto_skcipher_driver_name(nf_srtp_crypto.ctr_public) : NULL;
 }
 
 const char *nf_srtp_crypto_gcm_driver(bool generic)
 {
 	struct crypto_aead *tfm = generic ? nf_srtp_crypto.gcm_generic :
-					    nf_srtp_crypto.gcm_simd;
+					    nf_srtp_crypto.gcm_public;
 
 	return tfm ? crypto_aead_driver_name(tfm) : NULL;
 }
@@ -606,10 +876,47 @@ void nf_srtp_crypto_force_generic(bool on)
 	WRITE_ONCE(nf_srtp_crypto.generic_only, on);
 }
 
-/* An internal algorithm is optional: a missing one is no error. */
-static void *optional(void *tfm)
+void nf_srtp_crypto_force_public(bool always, bool ownerless)
 {
-	return IS_ERR(tfm) ? NULL : tfm;
+	WRITE_ONCE(nf_srtp_crypto.public_always, always);
+	WRITE_ONCE(nf_srtp_crypto.public_ownerless, ownerless);
+}
+
+long nf_srtp_crypto_drain(long timeout)
+{
+	return wait_event_timeout(nf_srtp_async_wq,
+				  !atomic_read(&nf_srtp_async_pending),
+				  timeout);
+}
+
+/*
+ * The public algorithm, kept only if it is another driver than the
+ * synchronous one (else there is nothing to gain).
+ */
+static struct crypto_skcipher *ctr_public(const char *generic)
+{
+	struct crypto_skcipher *tfm = crypto_alloc_skcipher("ctr(aes)", 0, 0);
+
+	if (IS_ERR(tfm))
+		return NULL;
+	if (!strcmp(crypto_skcipher_driver_name(tfm), generic)) {
+		crypto_free_skcipher(tfm);
+		return NULL;
+	}
+	return tfm;
+}
+
+static struct crypto_aead *gcm_public(const char *generic)
+{
+	struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+
+	if (IS_ERR(tfm))
+		return NULL;
+	if (!strcmp(crypto_aead_driver_name(tfm), generic)) {
+		crypto_free_aead(tfm);
+		return NULL;
+	}
+	return tfm;
 }
 
 int nf_srtp_crypto_init(void)
@@ -618,9 +925,15 @@ int nf_srtp_crypto_init(void)
 	struct crypto_shash *sha1;
 	struct crypto_aead *gcm;
 
+	nf_srtp_free_wq = alloc_workqueue("nf_srtp_crypto", 0, 0);
+	if (!nf_srtp_free_wq)
+		return -ENOMEM;
+
 	sha1 = crypto_alloc_shash("sha1", 0, 0);
-	if (IS_ERR(sha1))
+	if (IS_ERR(sha1)) {
+		nf_srtp_crypto_exit();
 		return PTR_ERR(sha1);
+	}
 	nf_srtp_crypto.sha1 = sha1;
 
 	ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
@@ -633,11 +946,8 @@ int nf_srtp_crypto_init(void)
 		goto fail_gcm;
 	nf_srtp_crypto.gcm_generic = gcm;
 
-	nf_srtp_crypto.ctr_simd =
-		optional(crypto_alloc_sync_skcipher("__ctr(aes)", SIMD_TYPE,
-						    SIMD_MASK));
-	nf_srtp_crypto.gcm_simd =
-		optional(crypto_alloc_aead("__gcm(aes)", SIMD_TYPE, SIMD_MASK));
+	nf_srtp_crypto.ctr_public = ctr_public(sync_skcipher_driver(ctr));
+	nf_srtp_crypto.gcm_public = gcm_public(crypto_aead_driver_name(gcm));
 	return 0;
 
 fail_gcm:
@@ -648,12 +958,23 @@ fail_ctr:
 	return PTR_ERR(ctr);
 }
 
+/*
+ * After every key object was freed: waits for the completions still due
+ * and the frees they deferred, then for the completion callbacks and the
+ * free work to have returned (the callbacks run with BHs or IRQs off,
+ * hence synchronize_rcu()), before the transforms and the module go.
+ */
 void nf_srtp_crypto_exit(void)
 {
+	wait_event(nf_srtp_async_wq, !atomic_read(&nf_srtp_async_pending));
+	synchronize_rcu();
+	if (nf_srtp_free_wq)
+		destroy_workqueue(nf_srtp_free_wq);
+	nf_srtp_free_wq = NULL;
 	/* The crypto_free_*() functions accept NULL. */
-	crypto_free_aead(nf_srtp_crypto.gcm_simd);
+	crypto_free_aead(nf_srtp_crypto.gcm_public);
 	crypto_free_aead(nf_srtp_crypto.gcm_generic);
-	crypto_free_sync_skcipher(nf_srtp_crypto.ctr_simd);
+	crypto_free_skcipher(nf_srtp_crypto.ctr_public);
 	crypto_free_sync_skcipher(nf_srtp_crypto.ctr_generic);
 	crypto_free_shash(nf_srtp_crypto.sha1);
 	memset(&nf_srtp_crypto, 0, sizeof(nf_srtp_crypto));

@@ -12,6 +12,7 @@
 
 #include <linux/types.h>
 
+struct sk_buff;
 struct srtp_aes;
 struct srtp_gcm;
 
@@ -34,5 +35,29 @@ const char *nf_srtp_crypto_sha1_driver(void);
  * init, before any key exists.
  */
 void nf_srtp_crypto_force_generic(bool on);
+
+/*
+ * The owner of the packet the next per-packet calls on this CPU work on,
+ * or NULL: set with bottom halves disabled around them.  Only with an
+ * owner do the per-packet functions use the public, possibly
+ * asynchronous transforms; when one answers -EINPROGRESS the request
+ * takes the owner along, the function returns -EINPROGRESS, the slot is
+ * emptied, and the completion frees the skb (kfree_skb()).
+ */
+void nf_srtp_crypto_set_owner(struct sk_buff *skb);
+
+/*
+ * Self-test hooks.  @always: the public transforms even when the FPU is
+ * not usable (the simd wrapper then queues to cryptd: -EINPROGRESS).
+ * @ownerless: the public transforms without an owner (known-answer tests
+ * from process context, where the wrapper runs synchronously).
+ */
+void nf_srtp_crypto_force_public(bool always, bool ownerless);
+
+/*
+ * Waits up to @timeout jiffies until no request is in flight and no key
+ * object's free is deferred; returns 0 on timeout (wait_event_timeout()).
+ */
+long nf_srtp_crypto_drain(long timeout);
 
 #endif /* _NF_SRTP_CRYPTO_H */

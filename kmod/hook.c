@@ -28,6 +28,7 @@
 #include <net/ipv6.h>
 #include <net/udp.h>
 
+#include "crypto.h"
 #include "nf_srtp.h"
 
 #define NF_SRTP_PRI_IN	NF_IP_PRI_MANGLE	/* -150 */
@@ -131,23 +132,27 @@ static void nf_srtp_count_packet(struct nf_srtp_stream *s,
 }
 
 /*
- * Runs the core on the UDP payload under the stream's lock.  Returns the
- * new payload length or a negative errno with *why set.
+ * Runs the core on the UDP payload of @skb under the stream's lock.
+ * Returns the new payload length or a negative errno with *why set;
+ * -EINPROGRESS: a crypto request owns @skb now and will free it.
  */
 static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
-		       bool rtcp, u8 *data, unsigned int len,
+		       struct sk_buff *skb, bool rtcp, u8 *data, unsigned int len,
 		       unsigned int room, enum srtp_reason *why)
 {
 	bool protect = s->op == NF_SRTP_OP_PROTECT;
 	int ret;
 
 	spin_lock_bh(&s->lock);
+	/* An asynchronous crypto request takes the skb along (crypto.h). */
+	nf_srtp_crypto_set_owner(skb);
 	if (protect)
 		ret = rtcp ? srtp_rtcp_protect(s->ctx, data, len, room, why) :
 			     srtp_rtp_protect(s->ctx, data, len, room, why);
 	else
 		ret = rtcp ? srtp_rtcp_unprotect(s->ctx, data, len, why) :
 			     srtp_rtp_unprotect(s->ctx, data, len, why);
+	nf_srtp_crypto_set_owner(NULL);
 	if (ret >= 0)
 		nf_srtp_count_packet(s, nsn, len);
 	else
@@ -268,7 +273,10 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	rtcp = n->rtcp ||
 	       ((flags & NF_SRTP_F_RTCP_MUX) && srtp_is_rtcp(data, len));
 
-	ret = nf_srtp_run(s, nsn, rtcp, data, len, room, &why);
+	ret = nf_srtp_run(s, nsn, skb, rtcp, data, len, room, &why);
+	/* Counted as an async drop; the request frees the skb. */
+	if (ret == -EINPROGRESS)
+		return NF_STOLEN;
 	if (ret < 0)
 		return NF_DROP;
 
@@ -336,7 +344,12 @@ static unsigned int nf_srtp_segment(struct sk_buff *skb,
 	local_bh_disable();
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		if (nf_srtp_transform(seg, nsn, n, p) != NF_ACCEPT) {
+		switch (nf_srtp_transform(seg, nsn, n, p)) {
+		case NF_ACCEPT:
+			break;
+		case NF_STOLEN:		/* a crypto request owns it */
+			continue;
+		default:
 			kfree_skb(seg);
 			continue;
 		}
