@@ -18,15 +18,26 @@
  * the generic ones the datapath falls back to when the FPU is busy, and
  * the buffers are placed across page boundaries, where the CTR code
  * splits requests.  All data is kmalloc'd: it goes into scatterlists.
-
+ *
+ * Then the -EINPROGRESS path, for real (kat_async()): on x86 a call on
+ * the public transform inside a kernel FPU section makes the simd
+ * wrapper queue the request to cryptd.  Checked: the call answers
+ * -EINPROGRESS, the completion frees the owner (an skb), the key then
+ * runs the generic driver and gives the known answer, and a key freed
+ * while its request is in flight is freed by the completion.
  */
 
 #define pr_fmt(fmt) "nf_srtp: " fmt
 
 #include <linux/bottom_half.h>
+#include <linux/completion.h>
 #include <linux/kernel.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <crypto/hash.h>
+#ifdef CONFIG_X86
+#include <asm/fpu/api.h>
+#endif
 
 #include "crypto.h"
 #include "selftest.h"
@@ -993,6 +1004,243 @@ static int kat_core(struct kat *t)
 	return 0;
 }
 
+/* ---------------------------------------------------------- -EINPROGRESS */
+
+#ifdef CONFIG_X86
+
+static void kat_owner_freed(struct sk_buff *skb)
+{
+	complete(*(struct completion **)skb->cb);
+}
+
+/* An skb to hand over as a packet's owner; @freed completes when freed. */
+static struct sk_buff *kat_owner(struct completion *freed)
+{
+	struct sk_buff *skb = alloc_skb(0, GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	init_completion(freed);
+	*(struct completion **)skb->cb = freed;
+	skb->destructor = kat_owner_freed;
+	return skb;
+}
+
+/*
+ * A kernel FPU section, with @owner handed over as the hook does: the
+ * simd wrapper cannot run its child and queues the request to cryptd,
+ * whose worker for this CPU cannot run before kernel_fpu_end().
+ */
+static void kat_fpu_enter(struct sk_buff *owner)
+{
+	local_bh_disable();
+	nf_srtp_crypto_set_owner(owner);
+	kernel_fpu_begin();
+}
+
+static void kat_fpu_leave(void)
+{
+	kernel_fpu_end();
+	nf_srtp_crypto_set_owner(NULL);
+	local_bh_enable();
+}
+
+#define KAT_ASYNC_WAIT	(10 * HZ)
+
+/* One operation on a CTR or GCM key object, for kat_async_one(). */
+struct async_op {
+	const char *name;
+	int (*new)(struct kat *t, void **key);
+	int (*run)(struct kat *t, void *key);	/* on the known input */
+	int (*check)(struct kat *t);		/* the known answer */
+	void (*free)(void *key);
+};
+
+/*
+ * -EINPROGRESS with the FPU busy; the owner freed by the completion; the
+ * key then generic (synchronous with the FPU busy) and right; a key freed
+ * in flight.  1: not provoked (the reason is logged), 0: passed.
+ */
+static int kat_async_one(struct kat *t, const struct async_op *op)
+{
+	struct completion freed;
+	struct sk_buff *skb;
+	void *key;
+	int err;
+
+	err = op->new(t, &key);
+	if (err)
+		return kat_fail(t, op->name, err);
+	skb = kat_owner(&freed);
+	if (!skb) {
+		op->free(key);
+		return kat_fail(t, op->name, -ENOMEM);
+	}
+	kat_fpu_enter(skb);
+	err = op->run(t, key);
+	kat_fpu_leave();
+	if (err != -EINPROGRESS) {
+		kfree_skb(skb);
+		op->free(key);
+		if (!err && !op->check(t)) {
+			pr_info("self-test %s skipped: the public driver answered synchronously with the FPU busy\n",
+				op->name);
+			return 1;
+		}
+		return kat_fail(t, op->name, err ?: -EPROTO);
+	}
+	if (!wait_for_completion_timeout(&freed, KAT_ASYNC_WAIT)) {
+		/* The key and its buffers stay: the request may still run. */
+		pr_err("self-test %s: the completion did not free the packet\n",
+		       op->name);
+		return kat_fail(t, op->name, -ETIMEDOUT);
+	}
+
+	/* That key now uses the generic driver, FPU busy or not. */
+	skb = kat_owner(&freed);
+	if (!skb) {
+		op->free(key);
+		return kat_fail(t, op->name, -ENOMEM);
+	}
+	kat_fpu_enter(skb);
+	err = op->run(t, key);
+	kat_fpu_leave();
+	if (err == -EINPROGRESS) {
+		wait_for_completion_timeout(&freed, KAT_ASYNC_WAIT);
+		pr_err("self-test %s: the key went asynchronous again\n",
+		       op->name);
+		return kat_fail(t, op->name, -EPROTO);
+	}
+	kfree_skb(skb);
+	op->free(key);
+	if (!err)
+		err = op->check(t);
+	if (err)
+		return kat_fail(t, op->name, err);
+
+	/* Freed with its request in flight: the completion frees it. */
+	err = op->new(t, &key);
+	if (err)
+		return kat_fail(t, op->name, err);
+	skb = kat_owner(&freed);
+	if (!skb) {
+		op->free(key);
+		return kat_fail(t, op->name, -ENOMEM);
+	}
+	kat_fpu_enter(skb);
+	err = op->run(t, key);
+	if (err == -EINPROGRESS)
+		op->free(key);
+	kat_fpu_leave();
+	if (err != -EINPROGRESS) {
+		kfree_skb(skb);
+		op->free(key);
+		return kat_fail(t, op->name, err ?: -EPROTO);
+	}
+	if (!wait_for_completion_timeout(&freed, KAT_ASYNC_WAIT) ||
+	    !nf_srtp_crypto_drain(KAT_ASYNC_WAIT)) {
+		pr_err("self-test %s: the free in flight did not finish\n",
+		       op->name);
+		return kat_fail(t, op->name, -ETIMEDOUT);
+	}
+	return 0;
+}
+
+/* RFC 3711 B.2: the keystream, written over zeros. */
+static int async_ctr_new(struct kat *t, void **key)
+{
+	return srtp_aes_new((struct srtp_aes **)key, b2_key, sizeof(b2_key));
+}
+
+static int async_ctr_run(struct kat *t, void *key)
+{
+	memset(t->page + 256, 0, sizeof(b2_keystream));
+	return srtp_aes_ctr(key, b2_iv, t->page + 256, sizeof(b2_keystream));
+}
+
+static int async_ctr_check(struct kat *t)
+{
+	return memcmp(t->page + 256, b2_keystream, sizeof(b2_keystream)) ?
+	       -EINVAL : 0;
+}
+
+static void async_ctr_free(void *key)
+{
+	srtp_aes_free(key);
+}
+
+/* GCM test case 4: 20 bytes of AAD (in the packet), 60 of data. */
+static int async_gcm_new(struct kat *t, void **key)
+{
+	return srtp_gcm_new((struct srtp_gcm **)key, gcm_key128,
+			    sizeof(gcm_key128));
+}
+
+static int async_gcm_run(struct kat *t, void *key)
+{
+	memcpy(t->aux + AUX_AAD, gcm_aad, sizeof(gcm_aad));
+	memcpy(t->page + 256, gcm_pt, 60);
+	return srtp_gcm_encrypt(key, gcm_iv, t->aux + AUX_AAD,
+				sizeof(gcm_aad), t->page + 256, 60,
+				t->aux + AUX_TAG);
+}
+
+static int async_gcm_check(struct kat *t)
+{
+	return memcmp(t->page + 256, gcm_tc3_ct, 60) ||
+	       memcmp(t->aux + AUX_TAG, gcm_tc4_tag, 16) ? -EINVAL : 0;
+}
+
+static void async_gcm_free(void *key)
+{
+	srtp_gcm_free(key);
+}
+
+static const struct async_op async_ops[] = {
+	{ "async-ctr", async_ctr_new, async_ctr_run, async_ctr_check,
+	  async_ctr_free },
+	{ "async-gcm", async_gcm_new, async_gcm_run, async_gcm_check,
+	  async_gcm_free },
+};
+
+static int kat_async(struct kat *t)
+{
+	const char *drv[ARRAY_SIZE(async_ops)];
+	unsigned int i;
+	int err = 0;
+
+	drv[0] = nf_srtp_crypto_ctr_driver(false);
+	drv[1] = nf_srtp_crypto_gcm_driver(false);
+
+	t->path = "public";
+	nf_srtp_crypto_force_public(true, false);
+	for (i = 0; i < ARRAY_SIZE(async_ops) && !err; i++) {
+		if (!drv[i]) {
+			pr_info("self-test %s skipped: no public driver other than the generic one\n",
+				async_ops[i].name);
+			continue;
+		}
+		err = kat_async_one(t, &async_ops[i]);
+		if (!err)
+			pr_info("self-test %s passed (%s: -EINPROGRESS with the FPU busy, packet freed by the completion, then generic; freed in flight)\n",
+				async_ops[i].name, drv[i]);
+		else if (err > 0)
+			err = 0;
+	}
+	nf_srtp_crypto_force_public(false, false);
+	return err;
+}
+
+#else /* !CONFIG_X86 */
+
+static int kat_async(struct kat *t)
+{
+	pr_info("self-test async skipped: no way to make the FPU busy on this architecture\n");
+	return 0;
+}
+
+#endif /* CONFIG_X86 */
+
 /* ---------------------------------------------------------------- main */
 
 static int kat_run(struct kat *t, bool generic)
@@ -1057,7 +1305,7 @@ int nf_srtp_selftest(void)
 		t.sha1 = NULL;
 		goto out;
 	}
-	err = kat_run_all(&t);
+	err = kat_run_all(&t) ?: kat_async(&t);
 	/* A request that went astray may still use the buffers. */
 	if (!nf_srtp_crypto_drain(KAT_DRAIN_WAIT)) {
 		pr_err("self-test: crypto requests still in flight\n");
