@@ -78,6 +78,8 @@
  * (srtp_scratch() below).
  */
 
+#define pr_fmt(fmt) "nf_srtp: " fmt
+
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
@@ -113,6 +115,8 @@ static struct {
 	bool generic_only;			/* self-test hooks */
 	bool public_always;
 	bool public_ownerless;
+	bool ctr_warned;			/* the -EINPROGRESS warning */
+	bool gcm_warned;
 } nf_srtp_crypto;
 
 /* ---------------------------------------------------- asynchronous requests */
@@ -140,6 +144,7 @@ struct srtp_async {
 	bool dead;		/* saw -EINPROGRESS: public path never again */
 	struct sk_buff *owner;	/* of the request in flight */
 	const char *driver;	/* for the log */
+	bool *warned;		/* once per driver and module load */
 	void (*destroy)(struct srtp_async *a);
 	struct work_struct free_work;
 };
@@ -209,10 +214,11 @@ static void srtp_async_done_areq(struct crypto_async_request *areq, int err)
 		srtp_async_done_data, srtp_async_done_areq)
 
 static void srtp_async_init(struct srtp_async *a, const char *driver,
-			    void (*destroy)(struct srtp_async *a))
+			    bool *warned, void (*destroy)(struct srtp_async *a))
 {
 	atomic_set(&a->state, SRTP_ASYNC_IDLE);
 	a->driver = driver;
+	a->warned = warned;
 	a->destroy = destroy;
 	INIT_WORK(&a->free_work, srtp_async_free_work);
 }
@@ -259,8 +265,9 @@ static int srtp_async_end(struct srtp_async *a, int err)
 		wake_up_all(&nf_srtp_async_wq);
 	this_cpu_write(nf_srtp_owner, NULL);
 	a->dead = true;
-	pr_warn_once("%s answered asynchronously: packet dropped, that key now uses the generic driver\n",
-		     a->driver);
+	if (!xchg(a->warned, true))
+		pr_warn("%s answered asynchronously: packet dropped, that key now uses the synchronous driver\n",
+			a->driver);
 	return err;
 }
 
@@ -349,7 +356,7 @@ int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 	if (!aes)
 		return -ENOMEM;
 	srtp_async_init(&aes->async, nf_srtp_crypto_ctr_driver(false),
-			srtp_aes_destroy);
+			&nf_srtp_crypto.ctr_warned, srtp_aes_destroy);
 
 	tfm = crypto_alloc_sync_skcipher(sync_skcipher_driver(nf_srtp_crypto.ctr_generic),
 					 0, 0);
@@ -721,7 +728,7 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 	if (!g)
 		return -ENOMEM;
 	srtp_async_init(&g->async, nf_srtp_crypto_gcm_driver(false),
-			srtp_gcm_destroy);
+			&nf_srtp_crypto.gcm_warned, srtp_gcm_destroy);
 
 	tfm = srtp_gcm_alloc(nf_srtp_crypto.gcm_generic, CRYPTO_ALG_ASYNC, key,
 			     keylen, &g->generic_req);
