@@ -46,6 +46,18 @@ for op in ctr gcm; do
 	*) fail "async-$op did not pass with the SIMD drivers: $line" ;;
 	esac
 done
+for v in libsrtp2-aes-cm-128-hmac-sha1-80 libsrtp2-aead-aes-128-gcm; do
+	line=$(dmesg | grep "nf_srtp: self-test async-core $v " | tail -n 1)
+	echo "$line"
+	case $line in
+	*"async-core $v passed"*) ;;
+	*) fail "async-core $v did not pass with the SIMD drivers: $line" ;;
+	esac
+done
+# The driver that answered asynchronously is named, once per load.
+line=$(dmesg | grep 'nf_srtp: .* answered asynchronously')
+echo "$line"
+[ -n "$line" ] || fail "no warning names the asynchronous driver"
 # The bare guest's first load has no public driver but the generic one.
 dmesg | grep -q 'nf_srtp: self-test async-ctr skipped: ' ||
 	fail "the first load did not say why async-ctr was skipped"
