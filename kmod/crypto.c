@@ -265,7 +265,11 @@ static int srtp_async_end(struct srtp_async *a, int err)
 		wake_up_all(&nf_srtp_async_wq);
 	this_cpu_write(nf_srtp_owner, NULL);
 	a->dead = true;
-	if (!xchg(a->warned, true))
+	/*
+	 * The self-test provokes this at every load (public_always): only
+	 * a real packet's -EINPROGRESS is worth an operator's attention.
+	 */
+	if (!READ_ONCE(nf_srtp_crypto.public_always) && !xchg(a->warned, true))
 		pr_warn("%s answered asynchronously: packet dropped, that key now uses the synchronous driver\n",
 			a->driver);
 	return err;

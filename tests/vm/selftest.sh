@@ -54,10 +54,10 @@ for v in libsrtp2-aes-cm-128-hmac-sha1-80 libsrtp2-aead-aes-128-gcm; do
 	*) fail "async-core $v did not pass with the SIMD drivers: $line" ;;
 	esac
 done
-# The driver that answered asynchronously is named, once per load.
-line=$(dmesg | grep 'nf_srtp: .* answered asynchronously')
-echo "$line"
-[ -n "$line" ] || fail "no warning names the asynchronous driver"
+# The self-test's own -EINPROGRESS, provoked at every load, is no event
+# for the operator: no warning (a real packet's names the driver).
+line=$(dmesg | grep 'nf_srtp: .* answered asynchronously' || true)
+[ -z "$line" ] || fail "the self-test's provoked -EINPROGRESS warned: $line"
 # The bare guest's first load has no public driver but the generic one.
 dmesg | grep -q 'nf_srtp: self-test async-ctr skipped: ' ||
 	fail "the first load did not say why async-ctr was skipped"
