@@ -13,7 +13,8 @@
 # pinned to B's SSRC admits no other under a flood, and its pin changes
 # under traffic without a packet lost.  Each attack prints its outcome and
 # the counter that shows it: among them forge.py's mutated-field matrix, a
-# table of one forged packet a row.
+# table of one forged packet a row.  A second call over IPv6
+# (fd00:1::/64, fd00:2::/64 on the same legs) meets the core attacks again.
 . "$(dirname "$0")/lib.bash"
 
 FORGE=$NFSRTP_TOP/tests/tools/forge.py
@@ -25,9 +26,11 @@ cleanup() {
 trap cleanup EXIT
 
 # hostile_leg SIDE HOST_NS HOST_ADDR ATTACKER_NS ATTACKER_ADDR: a bridge
-# br-SIDE in R (R at 10.0.N.254) with the host and the attacker on it
+# br-SIDE in R (R at 10.0.N.254 and fd00:N::fe) with the host (10.0.N.H,
+# fd00:N::H) and the attacker (10.0.N.X, fd00:N::X) on it
 hostile_leg() {
 	local side=$1 host=$2 haddr=$3 att=$4 aaddr=$5 net=${3%.*}
+	local net6=fd00:${net##*.}:
 	ip -n nfsrtp-r link add "br-$side" type bridge forward_delay 0
 	ip link add "veth-$side" netns "$host" type veth peer name "veth-r$side" netns nfsrtp-r
 	ip link add "veth-x$side" netns "$att" type veth peer name "veth-rx$side" netns nfsrtp-r
@@ -41,6 +44,11 @@ hostile_leg() {
 	ip -n "$att" addr add "$aaddr/24" dev "veth-x$side"
 	ip -n "$att" link set "veth-x$side" up
 	ip -n "$att" route add default via "$net.254"
+	ip -n nfsrtp-r addr add "$net6:fe/64" dev "br-$side" nodad
+	ip -n "$host" addr add "$net6:${haddr##*.}/64" dev "veth-$side" nodad
+	ip -n "$host" -6 route add default via "$net6:fe"
+	ip -n "$att" addr add "$net6:${aaddr##*.}/64" dev "veth-x$side" nodad
+	ip -n "$att" -6 route add default via "$net6:fe"
 }
 
 for ns in nfsrtp-a nfsrtp-b nfsrtp-r nfsrtp-xa nfsrtp-xb; do
@@ -50,6 +58,7 @@ done
 hostile_leg a nfsrtp-a 10.0.1.1 nfsrtp-xa 10.0.1.66
 hostile_leg b nfsrtp-b 10.0.2.1 nfsrtp-xb 10.0.2.66
 ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nfsrtp-r sysctl -qw net.ipv6.conf.all.forwarding=1
 
 KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 KR='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
@@ -361,6 +370,82 @@ expect_match '^received rtp 500/500 rtcp 50/50 bad 0 unprotect-failed 0 ' \
 report "packets protected, ssrc-pin drops" \
 	"$(packets "$pin_id"), $(drop ssrc-pin "$pin_id")" "716, 80"
 r stream del "$pin_id"
+
+step "IPv6: a second call, A's SRTP to B and B's RTP to A over fd00:1:: and fd00:2::"
+# The same attacks again, over IPv6: the attackers forge IPv6 packets
+# (forge.py computes their UDP checksum, mandatory in IPv6).
+in6=$(json_get "$(r -j stream add unprotect src '[fd00:1::1]' \
+	dst '[fd00:2::1]:5100' suite $S key "$KA")" 'd["id"]')
+out6=$(json_get "$(r -j stream add protect src '[fd00:2::1]:5102' \
+	dst '[fd00:1::1]:4102' suite $S key "$KR")" 'd["id"]')
+rx_start nfsrtp-a "$tmp/wire6" --sniff veth-a --bind '[fd00:1::1]' --port 4102 \
+	--count 100 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 240
+ip netns exec nfsrtp-b "$RTPWIRE" recv --bind '[fd00:2::1]' --port 5100 --count 100 \
+	--timeout 240 --other-ssrc >"$tmp/atob6" 2>&1 &
+atob6=$!
+wait_for 20 grep -q listening "$tmp/atob6"
+b6_send() {
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst '[fd00:1::1]:4102' --src-port 5102 \
+		--count "$2" --offset "$1" --rtcp >/dev/null
+}
+a6_send() {
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst '[fd00:2::1]:5100' --src-port 4100 \
+		--count "$2" --offset "$1" --suite $S --key "$KA" >/dev/null
+}
+v6_started=$SECONDS
+b6_send 0 50
+a6_send 0 50
+wait_for 30 packets_are "$out6" 55
+wait_for 30 packets_are "$in6" 50
+report "control: packets protected, unprotected" "$(packets "$out6"), $(packets "$in6")" \
+	"55, 50"
+
+step "IPv6: a flood of spoofed SSRCs on both legs"
+# right after B's packets: B's SSRC is not idle, the flood gets 7 slots
+xb --src '[fd00:2::1]:5102' --dst '[fd00:1::1]:4102' --ssrc 0x5000-0x5027 --seq 1 >/dev/null
+xa --src '[fd00:1::1]:4100' --dst '[fd00:2::1]:5100' --ssrc 0x6000-0x6027 --seq 1 \
+	--tag 10 >/dev/null
+wait_for 30 drop_is ssrc-limit "$out6" 33
+wait_for 30 drop_is auth "$in6" 40
+report "protect: ssrc-limit drops" "$(drop ssrc-limit "$out6")" 33
+report "protect: B's 55 packets and 7 of other SSRCs protected" "$(packets "$out6")" 62
+report "unprotect: auth drops" "$(drop auth "$in6")" 40
+
+step "IPv6: RTP from other sources toward A's SRTP port"
+xb --src '[fd00:2::66]:5102' --dst '[fd00:1::1]:4102' --ssrc $SSRC --seq 1100,1101,1102 \
+	>/dev/null
+xb --src '[fd00:2::1]:6000' --dst '[fd00:1::1]:4102' --ssrc $SSRC --seq 1103,1104 >/dev/null
+wait_for 30 drop_is source "$out6" 5
+report "source drops (not encrypted, not forwarded)" "$(drop source "$out6")" 5
+report "packets protected" "$(packets "$out6")" 62
+
+step "IPv6: mutated packets into both streams (the matrix's rows marked quick)"
+# B's sequence numbers again among them: 3 tx-replay in the protect
+# stream (1049 sent, 921 left of the window, 0).
+matrix unprotect nfsrtp-xa '[fd00:1::1]:4100' '[fd00:2::1]:5100' 1050 "$in6" --quick
+matrix protect nfsrtp-xb '[fd00:2::1]:5102' '[fd00:1::1]:4102' 1050 "$out6" --quick
+
+step "IPv6: fragments from outside: XB's fragmented RTP toward A's media port"
+ip netns exec nfsrtp-xb "$RTPWIRE" send --dst '[fd00:1::1]:4102' --src-port 5102 \
+	--count 5 --payload 1600 >/dev/null 2>&1 || true
+wait_for 30 drop_is source "$out6" 10
+report "source drops" "$(drop source "$out6")" 10
+report "reassembly on R" "[$(json_get "$(r -j stats)" '",".join(d["defrag"])')]" "[]"
+
+step "IPv6: the rest of the call"
+b6_send 50 50
+a6_send 50 50
+rx_wait "$tmp/wire6"
+wait "$atob6" || fail "B's receiver: $(tail -n 1 "$tmp/atob6")"
+echo "    A's wire: $(tail -n 1 "$tmp/wire6")"
+echo "    B's socket: $(tail -n 1 "$tmp/atob6")"
+expect_match '^received rtp 100/100 rtcp 10/10 bad 0 unprotect-failed 0 other 7 ' \
+	"$(tail -n 1 "$tmp/wire6")"
+expect_match '^received rtp 100/100 rtcp 0/0 bad 0 unprotect-failed 0 other 1' \
+	"$(tail -n 1 "$tmp/atob6")"
+r -s stream show "$in6"
+r -s stream show "$out6"
+echo "    (the IPv6 steps took $((SECONDS - v6_started)) s)"
 
 step "an unprivileged user fills the module from a namespace of its own"
 # Any local user may own a network namespace (in a user namespace of its
