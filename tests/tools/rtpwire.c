@@ -403,6 +403,8 @@ static double now(void)
 
 struct rx {
 	unsigned int rtp_ok, rtcp_ok, bad, auth_fail, other;
+	unsigned int clear;	/* of auth_fail: the flow's packet in clear */
+	int first_fail;		/* RTP sequence number of the first, or -1 */
 	uint8_t *seen;		/* RTP packets received, by index */
 	uint8_t *seen_rtcp;
 	srtp_t s[4];		/* libsrtp2 sessions: one, or one per key */
@@ -462,22 +464,51 @@ static uint32_t packet_ssrc(const uint8_t *b, bool rtcp)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/*
+ * Whether @b (@len bytes) is a packet of the flow exactly as it was sent
+ * in clear: a packet that fails to unprotect is told apart as media that
+ * crossed untransformed, not a bad SRTP packet.
+ */
+static bool in_clear(const struct opts *o, const uint8_t *b, int len,
+		     bool rtcp)
+{
+	uint8_t want[MAX_PKT];
+	unsigned int i, wlen;
+
+	if (len < 12)
+		return false;
+	if (rtcp) {
+		i = (unsigned int)(b[8] << 24 | b[9] << 16 | b[10] << 8 | b[11]);
+		wlen = i < o->count ? rtcp_plain(want, o, i) : 0;
+	} else {
+		i = (uint16_t)((b[2] << 8 | b[3]) - o->seq);
+		wlen = i < o->count ? rtp_plain(want, o, i) : 0;
+	}
+	return wlen && (unsigned int)len == wlen && !memcmp(want, b, wlen);
+}
+
 /* Checks one received packet against the flow; returns its verdict. */
 static void check_packet(const struct opts *o, uint8_t *b, int len,
 			 bool rtcp, struct rx *rx)
 {
-	uint8_t want[MAX_PKT];
+	uint8_t want[MAX_PKT], raw[MAX_PKT];
 	unsigned int i, wlen;
 	srtp_err_status_t st = srtp_err_status_ok;
+	int rawlen = len;
 
 	if (len > MAX_PKT - 64) {
 		rx->bad++;
 		return;
 	}
-	if (rx->nsess)
+	if (rx->nsess) {
+		memcpy(raw, b, (size_t)len);
 		st = rx_unprotect(o, rx, rtcp, b, &len);
+	}
 	if (st != srtp_err_status_ok) {
 		rx->auth_fail++;
+		rx->clear += in_clear(o, raw, rawlen, rtcp);
+		if (rx->first_fail < 0 && !rtcp && rawlen >= 4)
+			rx->first_fail = raw[2] << 8 | raw[3];
 		return;
 	}
 	if (o->other_ssrc && len >= 12 && packet_ssrc(b, rtcp) != o->ssrc) {
@@ -688,7 +719,7 @@ static int do_recv(const struct opts *o)
 	struct pollfd pfd[2];
 	double deadline = now() + o->timeout;
 	uint8_t b[MAX_PKT];
-	struct rx rx = { 0 };
+	struct rx rx = { .first_fail = -1 };
 	int nfd = 1, i;
 
 	if (o->nkeys > 1 && !o->keys[0].mki_len) {
@@ -744,6 +775,9 @@ static int do_recv(const struct opts *o)
 	printf("received rtp %u/%u rtcp %u/%u bad %u unprotect-failed %u",
 	       rx.rtp_ok, want_rtp, rx.rtcp_ok, want_rtcp, rx.bad,
 	       rx.auth_fail);
+	if (rx.auth_fail)	/* what failed: media in clear, or bad SRTP */
+		printf(" (in clear %u, first RTP seq %d)", rx.clear,
+		       rx.first_fail);
 	if (rx.nsess > 1)
 		printf(" key-switches %u", rx.switches);
 	if (o->other_ssrc)
