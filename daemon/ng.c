@@ -994,6 +994,7 @@ static struct ng_call *new_call(struct req *q, const char *id,
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->created = q->now;
 	c->origin = *src;
+	c->again_branch = -1;
 	c->next = q->n->calls;
 	q->n->calls = c;
 	q->n->ncalls++;
@@ -1397,26 +1398,24 @@ static int charge(struct req *q, struct ng_call *c, const struct bridge *br,
 }
 
 /*
- * The keys to offer again in a caller's re-offer: those of the one
- * branch of an answered call (its confirmed dialog).  None for a first
- * offer, a callee's re-offer, or while several forks are up.
+ * The branch whose keys a caller's re-offer offers again: the one branch
+ * of an answered call (its confirmed dialog).  -1 for a first offer, a
+ * callee's re-offer, or while several forks are up.
  */
-static const struct sdes_crypto *const *offer_again(const struct ng_call *c,
-						    const char *from_tag)
+static int again_branch(const struct ng_call *c, const char *from_tag)
 {
-	const struct ng_branch *one = NULL;
-	int i;
+	int i, one = -1;
 
 	if (!c || !c->answered || strcmp(from_tag, c->from_tag))
-		return NULL;
+		return -1;
 	for (i = 0; i < NG_BRANCHES_MAX; i++) {
 		if (!c->branches[i].used)
 			continue;
-		if (one)
-			return NULL;
-		one = &c->branches[i];
+		if (one >= 0)
+			return -1;
+		one = i;
 	}
-	return one ? (const struct sdes_crypto *const *)one->b_keys : NULL;
+	return one;
 }
 
 static int cmd_offer(struct req *q)
@@ -1432,7 +1431,7 @@ static int cmd_offer(struct req *q)
 	struct ng_call *c;
 	bool fresh;
 	char *fwd;
-	int rc, rb;
+	int rc, rb, again;
 
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
@@ -1450,7 +1449,10 @@ static int cmd_offer(struct req *q)
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
-	rc = bridge_offer(br, &p, &pb, &opts, offer_again(ng_find(q->n, id), tag),
+	c = ng_find(q->n, id);
+	again = again_branch(c, tag);
+	rc = bridge_offer(br, &p, &pb, &opts, again < 0 ? NULL :
+			  (const struct sdes_crypto *const *)c->branches[again].b_keys,
 			  sdp->s, sdp->len, &fwd, q->err, ERR_MAX);
 	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
 		explicit_bzero(fwd, strlen(fwd));
@@ -1504,6 +1506,7 @@ static int cmd_offer(struct req *q)
 	rb = fresh ? -1 : branch_find(c, tag);
 	c->by_callee = rb >= 0;
 	c->callee_branch = rb >= 0 ? (uint8_t)rb : 0;
+	c->again_branch = again;
 	if (rb < 0)
 		snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
 	snprintf(c->model, sizeof(c->model), "%s", aname);
@@ -1769,6 +1772,17 @@ static int cmd_answer(struct req *q)
 		bi = c->callee_branch;	/* the caller answers the callee */
 	else
 		bi = branch_find(c, tag);
+	/*
+	 * A re-offer that offered the callee its keys again is answered by
+	 * that callee's dialog only: those keys in a new branch would start
+	 * a second crypto context under them, from index 0 again.
+	 */
+	if (c->again_branch >= 0 && bi != c->again_branch) {
+		errmsg_set(q->err, ERR_MAX,
+			"the answer to the re-offer comes from to-tag \"%.64s\", not from the dialog it went to",
+			tag);
+		return -1;
+	}
 	fresh = bi < 0;
 	if (fresh)
 		bi = new_branch(q, c, tag);
@@ -2544,6 +2558,7 @@ static int restore_line(struct ng *n, char *line,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -1;
+	c->again_branch = -1;
 	if (unescape(tok[0], c->id, sizeof(c->id)) ||
 	    unescape(tok[1], c->from_tag, sizeof(c->from_tag)) ||
 	    unescape(tok[2], c->branches[0].to_tag,

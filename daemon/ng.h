@@ -118,6 +118,11 @@ struct ng_call {
 	bool closing;		/* deleted: only guards left, till delete_at */
 	bool by_callee;		/* the pending offer is a callee's re-offer */
 	uint8_t callee_branch;	/* ... within this branch's dialog */
+	/*
+	 * The branch whose keys toward the callee the pending offer offers
+	 * again, or -1: only that branch may answer it.
+	 */
+	int again_branch;
 	struct sdp_conn a_src;	/* where the offer came from */
 	struct sdp_conn origin;	/* where the first offer came from */
 	time_t offered_at;	/* the last offer */

@@ -1514,7 +1514,7 @@ START_TEST(reoffer_keeps_keys_toward_callee)
 		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2\r\n"
 		"m=audio 0 RTP/AVP 0\r\n";
 	char k1[256], k2[256], k3[256];
-	unsigned int rekeys;
+	unsigned int rekeys, adds;
 
 	crypto_of(send_req("o1", "command", "offer", FROM_A, "call-id", "rk",
 			   "from-tag", "ft", "sdp", offer_sdp, NULL), k1,
@@ -1535,6 +1535,14 @@ START_TEST(reoffer_keeps_keys_toward_callee)
 			   "from-tag", "ft", "sdp", offer_sdp, NULL), k3,
 		  sizeof(k3));
 	ck_assert_str_eq(k1, k3);
+	/*
+	 * An answer from another dialog (a callee's forged To-tag) would put
+	 * the kept key into a second crypto context: refused, nothing new.
+	 */
+	adds = fake.adds;
+	error_has(answer_from("a3x", "rk", "other", "\x01l3:IP48:10.0.3.2e",
+			      b_rekey), "not from the dialog it went to");
+	ck_assert_uint_eq(fake.adds, adds);
 	result_is(answer_from("a3", "rk", "tt", "\x01l3:IP48:10.0.3.2e", b_rekey),
 		  "ok");
 	ck_assert_uint_eq(fake.rekeys, rekeys + 1);
