@@ -130,3 +130,24 @@ rx_wait() {
 json_get() {
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# json_checks JSON EXPR=VALUE...: every EXPR (python, over the JSON as d)
+# prints as VALUE; each one that does not is printed, and the call fails.
+# One python for many checks: each start costs seconds in a TCG guest.
+json_checks() {
+	python3 - "$@" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+bad = 0
+for check in sys.argv[2:]:
+    expr, want = check.rsplit("=", 1)
+    try:
+        got = str(eval(expr))
+    except Exception as e:
+        got = repr(e)
+    if got != want:
+        print(f"{expr}: expected {want}, got {got}")
+        bad = 1
+sys.exit(bad)
+EOF
+}
