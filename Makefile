@@ -62,7 +62,7 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) W=1 \
 		KCFLAGS=-Werror modules
 
-userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire
+userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire $(B)/bin/genlfuzz
 
 $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/obj
@@ -88,6 +88,11 @@ $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.
 	@mkdir -p $(B)/bin
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -Itests/lib -o $@ $< tests/lib/ref_srtp.c \
 		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2) $(COMMON_LIBS)
+
+# The generic netlink fuzzer of tests/vm/fuzz-genl.sh.
+$(B)/bin/genlfuzz: tests/tools/genlfuzz.c include/uapi/linux/nf_srtp.h
+	@mkdir -p $(B)/bin
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $<
 
 $(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(TOOL_SRCS) \
 		$(wildcard kmod/*.h daemon/*.h tests/lib/*)
