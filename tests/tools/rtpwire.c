@@ -18,6 +18,10 @@
  * Attacks for the drop tests: --tamper I flips a bit of RTP packet I's
  * tag, --replay I sends packet I twice, --late I sends packet I after all
  * the others, --garbage N ends with N packets too short to be RTP.
+ * --fuzz P mutates P percent of the packets after they are protected
+ * (fuzz_packet(): header fields, lengths, padding, extensions, sequence
+ * numbers, SRTCP index, STUN, junk; --fuzz-seed S reproduces a run); a
+ * local packet netfilter drops is then counted as refused, not fatal.
  * --offset I makes a sender start at packet I of the flow, so one flow
  * can be sent in parts.  --gso N sends N RTP (or SRTP) packets per
  * UDP_SEGMENT super-packet.  --ssrcs N sends the flow N times, with SSRC
@@ -98,7 +102,12 @@ struct opts {
 	const char *sniff;	/* receiver: read this interface (AF_PACKET) */
 	unsigned int payload;	/* RTP payload bytes per packet */
 	bool other_ssrc;	/* receiver: count other SSRCs apart */
+	unsigned int fuzz;	/* sender: mutate this percentage */
 };
+
+/* sender --fuzz: what it did, for its summary line */
+static unsigned int fuzz_mutated, fuzz_stun, fuzz_refused;
+static uint64_t fuzz_state = 1;
 
 static void die(const char *msg)
 {
@@ -263,6 +272,91 @@ static int protect(const struct opts *o, srtp_t s, bool rtcp, uint8_t *b,
 	return len;
 }
 
+static uint32_t fuzz_below(uint32_t n)
+{
+	/* xorshift64*, reproducible from --fuzz-seed */
+	fuzz_state ^= fuzz_state >> 12;
+	fuzz_state ^= fuzz_state << 25;
+	fuzz_state ^= fuzz_state >> 27;
+	return n ? (uint32_t)((fuzz_state * 2685821657736338717ULL) >> 33) % n : 0;
+}
+
+/*
+ * --fuzz: one mutation of the packet about to be sent (after libsrtp2
+ * protected it, if it did): bits flipped, a CSRC count, header extension
+ * or padding that lies, a cut or a tail of junk, another RTP version,
+ * sequence numbers at their edges, bytes near the SRTCP index and tag, a
+ * STUN message, or junk.  Returns the new length (at most 1400).
+ */
+static int fuzz_packet(uint8_t *b, int len)
+{
+	static const uint16_t seqs[] = { 0, 1, 0x7fff, 0x8000, 0xfffe, 0xffff };
+	int i, n, at;
+
+	switch (fuzz_below(10)) {
+	case 0:
+		n = 1 + (int)fuzz_below(3);
+		for (i = 0; i < n && len; i++)
+			b[fuzz_below((uint32_t)len)] ^= 1 << fuzz_below(8);
+		break;
+	case 1:
+		b[0] = (uint8_t)((b[0] & 0xf0) | fuzz_below(16));
+		break;
+	case 2:	/* an extension header whose length may lie */
+		at = 12 + 4 * (b[0] & 0x0f);
+		b[0] |= 0x10;
+		if (at + 4 <= len) {
+			b[at] = 0xbe;
+			b[at + 1] = 0xde;
+			b[at + 2] = (uint8_t)fuzz_below(256);
+			b[at + 3] = (uint8_t)fuzz_below(256);
+		}
+		break;
+	case 3:	/* padding whose count may lie */
+		b[0] |= 0x20;
+		if (len)
+			b[len - 1] = (uint8_t)fuzz_below(256);
+		break;
+	case 4:
+		len = (int)fuzz_below((uint32_t)len + 1);
+		break;
+	case 5:
+		n = 1 + (int)fuzz_below(64);
+		for (i = 0; i < n && len < 1400; i++)
+			b[len++] = (uint8_t)fuzz_below(256);
+		break;
+	case 6:
+		b[0] = (uint8_t)((b[0] & 0x3f) | fuzz_below(4) << 6);
+		break;
+	case 7:	/* RTP: the sequence number; RTCP: near its index and tag */
+		if (len >= 4 && b[1] < 192) {
+			n = seqs[fuzz_below(sizeof(seqs) / sizeof(seqs[0]))];
+			b[2] = (uint8_t)(n >> 8);
+			b[3] = (uint8_t)n;
+		} else if (len > 24) {
+			b[len - 1 - (int)fuzz_below(24)] ^= 0x80;
+		}
+		break;
+	case 8:	/* a STUN Binding request (RFC 5389) */
+		fuzz_stun++;
+		len = 20 + 4 * (int)fuzz_below(8);
+		memset(b, 0, (size_t)len);
+		b[1] = 0x01;
+		b[3] = (uint8_t)(len - 20);
+		b[4] = 0x21;
+		b[5] = 0x12;
+		b[6] = 0xa4;
+		b[7] = 0x42;
+		break;
+	default:
+		len = (int)fuzz_below(200);
+		for (i = 0; i < len; i++)
+			b[i] = (uint8_t)fuzz_below(256);
+		break;
+	}
+	return len;
+}
+
 /* Protects (with a key) and sends @b; returns the length sent. */
 static int send_one(int fd, const struct opts *o, srtp_t s, bool rtcp,
 		    uint8_t *b, int len, uint16_t port, bool tamper)
@@ -273,9 +367,23 @@ static int send_one(int fd, const struct opts *o, srtp_t s, bool rtcp,
 	len = protect(o, s, rtcp, b, len);
 	if (tamper)
 		b[len - 1] ^= 0x01;
+	if (o->fuzz && fuzz_below(100) < o->fuzz) {
+		uint8_t was[MAX_PKT];
+		int was_len = len;
+
+		memcpy(was, b, (size_t)len);
+		len = fuzz_packet(b, len);
+		/* some mutations can leave the packet as it was */
+		if (len != was_len || memcmp(was, b, (size_t)len))
+			fuzz_mutated++;
+	}
 	dest(o, port, &ss, &sl);
-	if (sendto(fd, b, (size_t)len, 0, (struct sockaddr *)&ss, sl) != len)
-		die(strerror(errno));
+	if (sendto(fd, b, (size_t)len, 0, (struct sockaddr *)&ss, sl) != len) {
+		/* a netfilter drop of a local packet reads EPERM */
+		if (!o->fuzz || errno != EPERM)
+			die(strerror(errno));
+		fuzz_refused++;
+	}
 	return len;
 }
 
@@ -384,7 +492,11 @@ static int do_send(const struct opts *o)
 		memcpy(b, junk, sizeof(junk));
 		send_one(fd, o, NULL, false, b, sizeof(junk), o->port, false);
 	}
-	printf("sent rtp %u rtcp %u\n", sent, rtcp);
+	if (o->fuzz)
+		printf("sent rtp %u rtcp %u, mutated %u (stun %u), refused %u\n",
+		       sent, rtcp, fuzz_mutated, fuzz_stun, fuzz_refused);
+	else
+		printf("sent rtp %u rtcp %u\n", sent, rtcp);
 	if (rtcp_fd != fd)
 		close(rtcp_fd);
 	close(fd);
@@ -859,6 +971,7 @@ int main(int argc, char **argv)
 		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
 		{ "other-ssrc", 0, NULL, 'o' }, { "ssrcs", 1, NULL, 'N' },
 		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
+		{ "fuzz", 1, NULL, 'F' }, { "fuzz-seed", 1, NULL, 'X' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
@@ -913,6 +1026,10 @@ int main(int argc, char **argv)
 		case 'N': ssrcs = (unsigned int)atoi(optarg); break;
 		case 'n': o.sniff = optarg; break;
 		case 'y': o.payload = (unsigned int)atoi(optarg); break;
+		case 'F': o.fuzz = (unsigned int)atoi(optarg); break;
+		case 'X':
+			fuzz_state = strtoull(optarg, NULL, 0) ?: 1;
+			break;
 		default: die("bad option");
 		}
 	}
