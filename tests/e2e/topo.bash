@@ -15,8 +15,8 @@
 # (by PID) and removes the namespaces.
 #
 #   e2e_topo                       build the namespaces and links
-#   e2e_srtpd_start                srtpd in R with ng on 127.0.0.1:2223,
-#                                  waits until it answers an ng ping
+#   e2e_srtpd_start [ARGS...]      srtpd in R with ng on 127.0.0.1:2223 (and
+#                                  ARGS), waits until it answers an ng ping
 #   e2e_ng KEY=VALUE...            an ng request to srtpd (tests/tools/ngc.py)
 #   e2e_kamailio_start [ARGS...]   start the proxy in R, wait until it listens
 #   e2e_kamailio_stop              SIGTERM, wait (bounded) until it is gone
@@ -28,6 +28,11 @@
 #                                  UAS the ACK
 #   e2e_hangup NS IP CALLID        tell the UAC on IP:5060 to send its BYE
 #   e2e_refresh NS IP CALLID       ... to re-INVITE with the same SDP once
+#   e2e_rekey NS IP CALLID KEY     ... to re-INVITE with key-params KEY
+#   e2e_signal NS IP CALLID SUBJECT  an INFO with that Subject to a SIPp
+#                                  (gw-uas-wait.xml: answer now)
+#   e2e_invite NAME NS IP CALLID PROXY URI UA SDP-FILE
+#                                  one INVITE, no dialog: its final status
 #   e2e_sipp_wait NAME [SECONDS]   wait (bounded) for a SIPp to exit 0
 #   e2e_stop NAME [SECONDS]        SIGTERM a program, its exit status in E2E_RC
 #   e2e_flow WHAT FROM-NS TO-NS DST-IP DST-PORT SRC-PORT SEND-KEY RECV-KEY
@@ -36,6 +41,14 @@
 #   e2e_sdp_key FILE               the key-params of an SDP's first a=crypto
 #   e2e_sdp_show FILE              its c=, m= and a=crypto lines, keys shortened
 #   e2e_short TEXT                 TEXT with every inline: key shortened
+#   e2e_capture_start NAME NS DEV  tcpdump of DEV's UDP into NAME.pcap
+#   e2e_capture_stop NAME          stop it; fails if it dropped a packet
+#   e2e_capture_check NAME ADDR PORT
+#                                  the media to and from ADDR:PORT (and
+#                                  PORT+1) in NAME.pcap; fails on any in clear
+#   e2e_capture_decrypt NAME FILTER KEY...
+#                                  decrypt what FILTER selects (srtpctl
+#                                  pcap); fails on any packet refused
 #
 # Files of SIPp instance NAME in $E2E_DIR: NAME.sdp (the SDP it received:
 # the offer for a UAS, the answer for the UAC), NAME.messages (every SIP
@@ -124,13 +137,14 @@ e2e_start() {
 # phone models and the legacy IP 601), its control socket, state file and
 # configuration in $E2E_DIR, its log in $E2E_DIR/srtpd.out.  Returns when
 # it answers an ng ping: start it before Kamailio, whose rtpengine module
-# pings its controller at start.
+# pings its controller at start.  Arguments go to srtpd (--plain-peer,
+# --guard-tail, ...); set E2E_SRTPD_CFG for another policy.
 E2E_SRTPD_CFG=${E2E_SRTPD_CFG:-'<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"/></sip>'}
 e2e_srtpd_start() {
 	printf '%s\n' "$E2E_SRTPD_CFG" >"$E2E_DIR/srtpd.cfg"
 	e2e_start srtpd nfsrtp-r "$E2E_TOP/build/bin/srtpd" \
 		--config "$E2E_DIR/srtpd.cfg" --socket "$E2E_DIR/srtpd.sock" \
-		--ng 127.0.0.1:2223 --state "$E2E_DIR/srtpd.state"
+		--ng 127.0.0.1:2223 --state "$E2E_DIR/srtpd.state" "$@"
 	wait_for 60 e2e_ng_pong
 }
 
@@ -232,13 +246,23 @@ e2e_refresh() {
 	e2e_signal "$1" "$2" "$3" refresh
 }
 
+# e2e_rekey NS IP CALLID KEY: phone-uac.xml's rekey signal ("Subject:
+# rekey KEY"): it re-INVITEs with a=crypto:1 ... inline:KEY (KEY: the
+# key-params without "inline:", lifetime or MKI included).
+e2e_rekey() {
+	e2e_signal "$1" "$2" "$3" "rekey $4"
+}
+
+# e2e_signal NS IP CALLID SUBJECT: an INFO of call CALLID with that
+# Subject to the SIPp on IP:5060, sent once from NS (loopback there).
 e2e_signal() {
 	ip netns exec "$1" python3 - "$2" "$3" "$4" <<'EOF'
-import socket, sys
-ip, callid, what = sys.argv[1], sys.argv[2], sys.argv[3]
+import os, socket, sys
+ip, callid, subject = sys.argv[1], sys.argv[2], sys.argv[3]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((ip, 0))
 port = s.getsockname()[1]
+token = os.urandom(6).hex()
 msg = ("INFO sip:%s:5060 SIP/2.0\r\n"
        "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-%s\r\n"
        "From: <sip:test@%s>;tag=%s\r\n"
@@ -247,10 +271,66 @@ msg = ("INFO sip:%s:5060 SIP/2.0\r\n"
        "CSeq: 1 INFO\r\n"
        "Subject: %s\r\n"
        "Max-Forwards: 1\r\n"
-       "Content-Length: 0\r\n\r\n") % (ip, ip, port, what, ip, what, ip,
-                                          callid, what)
+       "Content-Length: 0\r\n\r\n") % (ip, ip, port, token, ip, token, ip,
+                                          callid, subject)
 s.sendto(msg.encode(), (ip, 5060))
 EOF
+}
+
+# e2e_invite NAME NS IP CALLID PROXY URI UA SDP-FILE: one INVITE of call
+# CALLID from IP (an ephemeral port) in NS to the proxy at PROXY
+# (ADDR:PORT) for URI, User-Agent UA, the SDP of SDP-FILE; sent again
+# every 0.5 s until a reply comes, a negative final reply ACKed.  Prints
+# the final status code, or "timeout" after 20 s; the messages go to
+# $E2E_DIR/NAME.messages.  For offers that must be refused: a 2xx fails
+# the test (no dialog is kept to end it).
+e2e_invite() {
+	local status
+	status=$(ip netns exec "$2" python3 - "$3" "$4" "$5" "$6" "$7" "$8" \
+		"$E2E_DIR/$1.messages" <<'EOF'
+import os, socket, sys, time
+ip, callid, proxy, uri, ua, sdpfile, log = sys.argv[1:8]
+host, port = proxy.rsplit(':', 1)
+sdp = open(sdpfile).read().replace('\r\n', '\n').replace('\n', '\r\n')
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((ip, 0))
+lport = s.getsockname()[1]
+branch, tag = 'z9hG4bK-' + os.urandom(6).hex(), os.urandom(6).hex()
+head = ("Via: SIP/2.0/UDP %s:%d;branch=%s\r\n"
+        "From: <sip:x@%s>;tag=%s\r\n") % (ip, lport, branch, ip, tag)
+invite = ("INVITE %s SIP/2.0\r\n%s"
+          "To: <%s>\r\nCall-ID: %s\r\nCSeq: 1 INVITE\r\n"
+          "Contact: <sip:x@%s:%d>\r\nMax-Forwards: 70\r\nUser-Agent: %s\r\n"
+          "Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s") % (
+    uri, head, uri, callid, ip, lport, ua, len(sdp), sdp)
+out = open(log, 'a')
+out.write(invite + '\n')
+s.settimeout(0.5)
+status, to, end = None, None, time.time() + 20
+while status is None and time.time() < end:
+    if to is None:
+        s.sendto(invite.encode(), (host, int(port)))
+    try:
+        reply = s.recv(65535).decode(errors='replace')
+    except socket.timeout:
+        continue
+    out.write(reply + '\n')
+    code = int(reply.split(' ', 2)[1])
+    to = next((l.split(':', 1)[1].strip() for l in reply.split('\r\n')
+               if l.lower().startswith(('to:', 't:'))), '')
+    if code >= 200:
+        status = code
+if status and status >= 300:
+    ack = ("ACK %s SIP/2.0\r\n%sTo: %s\r\nCall-ID: %s\r\nCSeq: 1 ACK\r\n"
+           "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n") % (
+        uri, head, to, callid)
+    s.sendto(ack.encode(), (host, int(port)))
+    out.write(ack + '\n')
+print(status or 'timeout')
+EOF
+) || fail "$1: the INVITE could not be sent"
+	case $status in 2*) fail "$1: the INVITE was accepted ($status)" ;; esac
+	echo "$status"
 }
 
 # e2e_sipp_wait NAME [SECONDS]: wait (bounded, 60 s by default) for SIPp
@@ -313,4 +393,64 @@ e2e_flow() {
 	wait "$RX_PID" || fail "$what: receiver: $(tail -n 2 "$E2E_DIR/rx.out")"
 	unset "E2E_PID[rx]"
 	echo "    $what: $(tail -n 1 "$E2E_DIR/rx.out")"
+}
+
+# e2e_capture_start NAME NS DEV: tcpdump on DEV in NS, every UDP packet
+# into $E2E_DIR/NAME.pcap (classic pcap, each packet written as it
+# comes); returns when it captures.  Start it before the call's INVITE.
+e2e_capture_start() {
+	local name=$1 ns=$2 dev=$3
+	e2e_start "$name" "$ns" tcpdump -i "$dev" -U -Z root -B 8192 -s 0 \
+		-w "$E2E_DIR/$name.pcap" udp
+	wait_for 30 e2e_capturing "$name"
+}
+
+e2e_capturing() {
+	e2e_alive "$1"
+	grep -q '^tcpdump: listening on' "$E2E_DIR/$1.out"
+}
+
+# e2e_capture_stop NAME: stop the capture; it must have kept every
+# packet (none dropped by the kernel).  Prints tcpdump's counts.
+e2e_capture_stop() {
+	local name=$1 got
+	e2e_stop "$name" 20
+	got=$(grep -E 'packets (captured|received|dropped)' "$E2E_DIR/$name.out" |
+		paste -sd, - | sed 's/,/, /g')
+	grep -q '^0 packets dropped by kernel' "$E2E_DIR/$name.out" ||
+		fail "$name: the capture lost packets: $got"
+	echo "    capture $name: $got"
+}
+
+# e2e_capture_check NAME ADDR PORT: the UDP packets of NAME.pcap to and
+# from ADDR:PORT and ADDR:PORT+1 (tests/tools/rtpclear.py): none may be
+# rtpwire's media in clear.  Prints the counts and leaves them in
+# E2E_CAPTURE ("to ADDR:PORT N (RTP n, RTCP n), from it N (...), in
+# clear 0").
+e2e_capture_check() {
+	E2E_CAPTURE=$(python3 "$E2E_TOP/tests/tools/rtpclear.py" \
+		"$E2E_DIR/$1.pcap" "$2" "$3") ||
+		fail "$1: media in clear on the wire: $E2E_CAPTURE"
+	echo "    capture $1: $E2E_CAPTURE"
+}
+
+# e2e_capture_decrypt NAME FILTER KEY...: srtpctl pcap decrypt of what
+# the BPF expression FILTER selects in NAME.pcap, with the keys (several:
+# a re-key without MKI, tried in turn as a receiver does); no packet may
+# be refused.  Prints srtpctl's line ("N packets: N RTP and N RTCP
+# decrypted, 0 refused, N other") and leaves it in E2E_DECRYPTED.
+e2e_capture_decrypt() {
+	local name=$1 filter=$2 args=() k
+	shift 2
+	for k in "$@"; do
+		args+=(key "$k")
+	done
+	E2E_DECRYPTED=$("$E2E_TOP/build/bin/srtpctl" pcap decrypt \
+		"$E2E_DIR/$name.pcap" "$E2E_DIR/$name.plain.pcap" \
+		suite "$E2E_SUITE" "${args[@]}" filter "$filter" \
+		2>"$E2E_DIR/$name.refused") ||
+		fail "$name: srtpctl pcap: $(cat "$E2E_DIR/$name.refused")"
+	[[ $E2E_DECRYPTED == *" 0 refused,"* ]] ||
+		fail "$name ($filter): $E2E_DECRYPTED: $(head -n 5 "$E2E_DIR/$name.refused")"
+	echo "    capture $name, $filter: $E2E_DECRYPTED"
 }
