@@ -1790,12 +1790,15 @@ static int cmd_answer(struct req *q)
 		return -1;
 	c->branches[bi].src = src;
 	/*
-	 * The callee's phone model: "callee-model", or the User-Agent of its
-	 * answer, else the offer's; the caller's re-offers to it use it.  A
-	 * caller answering a callee's re-offer says nothing about the callee.
+	 * The callee's phone model: "callee-model", or "model" (what the
+	 * proxy makes of the answer's User-Agent: Kamailio's configuration
+	 * sends it with answers as with offers), or the User-Agent itself,
+	 * else the offer's; the caller's re-offers to it use it.  A caller
+	 * answering a callee's re-offer says nothing about the callee.
 	 */
 	if (!c->by_callee) {
-		if (request_model(q, "callee-model", true,
+		if (request_model(q, benc_get(q->d, "callee-model") ?
+				  "callee-model" : "model", true,
 				  fresh || !c->branches[bi].model[0] ?
 				  c->callee_model : c->branches[bi].model,
 				  model, sizeof(model))) {

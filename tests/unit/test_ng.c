@@ -1593,6 +1593,39 @@ START_TEST(callee_model_from_answer)
 }
 END_TEST
 
+/*
+ * Kamailio's configuration (tests/e2e/kamailio.cfg) names the phone of
+ * every answer with Polycom's User-Agent as "model", the key it also
+ * sends with offers: in an answer that is the callee's model, unless
+ * "callee-model" says otherwise.
+ */
+START_TEST(callee_model_as_the_proxy_sends_it)
+{
+	const struct benc_node *r, *tags;
+
+	result_is(send_req("o", "command", "offer", FROM_A, "call-id", "km",
+			   "from-tag", "ft", "sdp", offer_sdp,
+			   "transport-protocol", "RTP/AVP", NULL), "ok");
+	r = send_req("a", "command", "answer", "received-from",
+		     "\x01l3:IP48:10.0.3.2e", "call-id", "km", "from-tag", "ft",
+		     "to-tag", "tt", "sdp", answer_sdp, "model", "IP_300", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_nonnull(strstr(log_text, "(model IP_300)"));
+	tags = benc_get(send_req("q", "command", "query", "call-id", "km", NULL),
+			"tags");
+	ck_assert(benc_is(benc_get(benc_get(tags, "tt"), "model"), "IP_300"));
+	/* callee-model, where a proxy sends both, wins */
+	r = send_req("a2", "command", "answer", "received-from",
+		     "\x01l3:IP48:10.0.3.2e", "call-id", "km", "from-tag", "ft",
+		     "to-tag", "tt", "sdp", answer_sdp, "model", "IP_300",
+		     "callee-model", "IP_601", NULL);
+	result_is(r, "ok");
+	tags = benc_get(send_req("q2", "command", "query", "call-id", "km",
+				 NULL), "tags");
+	ck_assert(benc_is(benc_get(benc_get(tags, "tt"), "model"), "IP_601"));
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -1624,6 +1657,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, osrtp_options);
 	tcase_add_test(t, reoffer_keeps_keys_toward_callee);
 	tcase_add_test(t, callee_model_from_answer);
+	tcase_add_test(t, callee_model_as_the_proxy_sends_it);
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
