@@ -24,7 +24,8 @@
 #     re-key, no re-match), and media flows on.
 #
 # Each call ends with A's BYE, which leaves no stream in R and no call in
-# srtpd.  Neither srtpd nor Kamailio may log a warning or an error, and
+# srtpd.  tcpdump on A's link from before the first INVITE to after the
+# last BYE: no media packet to or from A's port is in clear.  Neither srtpd nor Kamailio may log a warning or an error, and
 # srtpd must exit 0 on SIGTERM.
 . "$(dirname "$0")/lib.bash"
 # shellcheck source=tests/e2e/topo.bash
@@ -123,6 +124,7 @@ step "srtpd in R (ng on 127.0.0.1:2223) answers a ping; then Kamailio"
 e2e_srtpd_start
 # shellcheck disable=SC2119
 e2e_kamailio_start
+e2e_capture_start cap nfsrtp-a veth-a
 
 KA=inline:$(key)
 KB=inline:$(key)
@@ -184,6 +186,10 @@ E2E_FLOW_SSRC=0x55667788 e2e_flow "A -> B after the refresh" nfsrtp-a nfsrtp-b 1
 E2E_FLOW_SSRC=0x55667788 e2e_flow "B -> A after the refresh" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 step "call 2: A hangs up"
 hangup call-a-b-1 b
+
+step "A's link from before the first INVITE to after the last BYE: no media in clear"
+e2e_capture_stop cap
+e2e_capture_check cap 10.0.1.2 20000
 
 step "Kamailio and srtpd stop; neither logged a warning or an error"
 e2e_kamailio_stop
