@@ -1218,6 +1218,34 @@ static bool guarded(const struct ng_call *c, const struct ng_match *m)
 	return false;
 }
 
+/* Where @st's counters stand now: query counts from here on. */
+static void stream_base(struct ng *n, struct ng_stream *st)
+{
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	unsigned int r;
+
+	st->base_packets = st->base_bytes = st->base_errors = 0;
+	st->base_auth = st->base_replay = 0;
+	if (s && !n->ops.get(n->ops.arg, st->id, s)) {
+		st->base_packets = s->packets;
+		st->base_bytes = s->bytes;
+		for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
+			st->base_errors += s->drops[r];
+		st->base_auth = s->drops[NF_SRTP_DROP_AUTH];
+		st->base_replay = s->drops[NF_SRTP_DROP_REPLAY] +
+				  s->drops[NF_SRTP_DROP_TOO_OLD];
+	}
+	if (s)
+		explicit_bzero(s, sizeof(*s));
+	free(s);
+}
+
+/* @v less the base @b, never below 0 (a kernel stream's counters only grow) */
+static uint64_t since(uint64_t v, uint64_t b)
+{
+	return v > b ? v - b : 0;
+}
+
 /*
  * A deleted call's guard toward @m's destination, moved to call @c: a
  * phone reuses its media port from one call to the next, and its new
@@ -1246,6 +1274,7 @@ static struct ng_stream *adopt_guard(struct ng *n, struct ng_call *c,
 			c->streams[c->nstreams] = *st;
 			c->streams[c->nstreams].branch = NG_GUARD;
 			c->streams[c->nstreams].seen = false;
+			stream_base(n, &c->streams[c->nstreams]);
 			memmove(st, st + 1,
 				(o->nstreams - i - 1) * sizeof(*st));
 			o->nstreams--;
@@ -1849,7 +1878,7 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 			 bool count, struct totals *t)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	uint64_t drops = 0;
+	uint64_t drops = 0, packets, bytes, auth, replay;
 	unsigned int r;
 
 	benc_dict(q->out);
@@ -1868,25 +1897,31 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	}
 	for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
 		drops += s->drops[r];
+	/* a guard taken over from a deleted call: what this call saw */
+	drops = since(drops, st->base_errors);
+	packets = since(s->packets, st->base_packets);
+	bytes = since(s->bytes, st->base_bytes);
+	auth = since(s->drops[NF_SRTP_DROP_AUTH], st->base_auth);
+	replay = since(s->drops[NF_SRTP_DROP_REPLAY] +
+		       s->drops[NF_SRTP_DROP_TOO_OLD], st->base_replay);
 	benc_cstr(q->out, "packets");
-	benc_int(q->out, (int64_t)s->packets);
+	benc_int(q->out, (int64_t)packets);
 	benc_cstr(q->out, "bytes");
-	benc_int(q->out, (int64_t)s->bytes);
+	benc_int(q->out, (int64_t)bytes);
 	benc_cstr(q->out, "errors");
 	benc_int(q->out, (int64_t)drops);
 	benc_cstr(q->out, "authentication-failures");
-	benc_int(q->out, (int64_t)s->drops[NF_SRTP_DROP_AUTH]);
+	benc_int(q->out, (int64_t)auth);
 	benc_cstr(q->out, "replays");
-	benc_int(q->out, (int64_t)(s->drops[NF_SRTP_DROP_REPLAY] +
-				   s->drops[NF_SRTP_DROP_TOO_OLD]));
+	benc_int(q->out, (int64_t)replay);
 	benc_end(q->out);
 	if (count) {
-		t->packets += s->packets;
-		t->bytes += s->bytes;
+		t->packets += packets;
+		t->bytes += bytes;
 	}
 	t->errors += drops;
-	t->auth += s->drops[NF_SRTP_DROP_AUTH];
-	t->replay += s->drops[NF_SRTP_DROP_REPLAY] + s->drops[NF_SRTP_DROP_TOO_OLD];
+	t->auth += auth;
+	t->replay += replay;
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }

@@ -76,6 +76,12 @@ struct ng_stream {
 	bool mux;		/* RTCP multiplexed (cannot change in place) */
 	struct ng_match match;
 	uint64_t crypto_sum;	/* keyed digest of suite, flags and keys */
+	/*
+	 * The kernel counters a deleted call's guard had when this call
+	 * took it over: its packets, bytes, drops, authentication failures
+	 * and replays are the other call's, left out of query.
+	 */
+	uint64_t base_packets, base_bytes, base_errors, base_auth, base_replay;
 };
 
 /*

@@ -1424,6 +1424,23 @@ START_TEST(next_call_takes_the_guard)
 	result_is(answer_from("a2", "c2", "tt", "\x01l3:IP48:10.0.3.2e",
 			      answer_sdp), "ok");
 	ck_assert_uint_eq(live(), 2);
+	/*
+	 * c2's query counts c2's packets: the guard's kernel counters went
+	 * on from c1 (the fake's stream has 100 + id packets and id auth
+	 * drops from its add, c1's), and c2 has seen none of them.
+	 */
+	r = send_req("q2", "command", "query", "call-id", "c2", NULL);
+	result_is(r, "ok");
+	r = benc_get(r, "streams");
+	ck_assert_ptr_nonnull(r);
+	for (r = r->first; r; r = r->next) {
+		if (!benc_is(benc_get(r, "operation"), "protect"))
+			continue;
+		ck_assert_int_eq(benc_get(r, "packets")->i, 0);
+		ck_assert_int_eq(benc_get(r, "bytes")->i, 0);
+		ck_assert_int_eq(benc_get(r, "authentication-failures")->i, 0);
+		ck_assert_int_eq(benc_get(r, "errors")->i, 0);
+	}
 	/* a deleted call's guard toward the callee is taken over the same way */
 	r = send_req("d2", "command", "delete", "call-id", "c2", NULL);
 	result_is(r, "ok");
