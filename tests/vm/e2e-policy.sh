@@ -1,0 +1,303 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e2e-policy: the router of tests/vm/e2e.sh (Kamailio with
+# tests/e2e/kamailio.cfg, srtpd over ng, SIPp as the phones and the
+# gateway, tests/e2e/topo.bash) under the bulletin's Scenario Two:
+# sec.srtp.require=1 for every phone, the plain-RTP gateway G named with
+# --plain-peer.  Every call's SRTP leg is captured on A's link from
+# before the INVITE to after the BYE.
+#
+#   refusals (R has no stream yet): phone B, not a plain peer, offers A
+#     plain RTP: refused (Kamailio answers 503 when rtpengine_offer
+#     fails), nothing installed, the reason logged.  Two hostile offers
+#     from A, media aimed at B's address and port 53, and at A's own
+#     address port 53: refused, nothing installed, no key in the log.
+#   call 1, G -> A: G offers RTP/AVP; A is offered RTP/SAVP alone with
+#     R's key, answers SRTP; media both ways (plain at G, libsrtp2 at A).
+#     After G's BYE, G's media toward A is dropped by the guard.
+#   call 2, A -> G: A offers SRTP only, its key with a lifetime of 2^10
+#     packets.  G has the offer and sends media before it answers: the
+#     guard drops it.  Then A sends 4 x 900 RTP packets, 3.5 lifetimes,
+#     and re-keys by re-INVITE before each key's 1024th packet: G gets
+#     every packet in clear, libsrtp2 on R's side of A's link follows
+#     A's keys through every one of them, no authentication failure.
+#     After A's BYE, G's media toward A is dropped by the guard.
+#
+# The captures: no media packet to or from A's media ports is
+# rtpwire's media in clear (tests/tools/rtpclear.py), srtpctl pcap
+# decrypts every one of them with the keys of the SDP, and they are
+# exactly the packets of the checked flows: the gateway's media before
+# its answer and after the BYE never reached A's link.
+. "$(dirname "$0")/lib.bash"
+# shellcheck source=tests/e2e/topo.bash
+. "$NFSRTP_TOP/tests/e2e/topo.bash"
+S=AES_CM_128_HMAC_SHA1_80
+UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
+UA_B=PolycomSoundPointIP-SPIP_650-UA/4.0.1.13681
+UA_G=e2e-gateway/1.0
+P=900			# RTP packets per key of call 2 (its lifetime: 1024)
+E2E_SRTPD_CFG='<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1" sec.srtp.require="1"/></sip>'
+
+dump() {
+	local f
+	echo "=== R's streams"
+	ip netns exec nfsrtp-r "$SRTPCTL" -s stream show 2>&1 | tail -n 20
+	for f in "$E2E_DIR"/*; do
+		case "$f" in *.cfg|*.sock|*.pcap) continue ;; esac
+		echo "=== $(basename "$f")"
+		tail -n 40 "$f"
+	done
+}
+# shellcheck disable=SC2154
+trap 'rc=$?; set +e; [ $rc = 0 ] || dump >&2; e2e_cleanup
+      [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
+
+r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+streams() { r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+no_streams() { [ "$(r -j stream show)" = "[]" ]; }
+nstreams() { [ "$(streams)" = "$1" ]; }
+key() { head -c 30 /dev/urandom | base64; }
+sdp_has() { tr -d '\r' <"$1" | grep -Eq -- "$2"; }
+crypto_lines() { [ "$(tr -d '\r' <"$1" | grep -c '^a=crypto')" = "$2" ]; }
+# src_drops: R's packets dropped for their source (guards and protect
+# streams toward a destination from anyone else)
+src_drops() { json_get "$(r -j stats)" 'd["drops"].get("source", 0)'; }
+src_drops_are() { [ "$(src_drops)" = "$1" ]; }
+# stream OP EXPR: EXPR (python, s: the stream) of R's one OP stream
+stream() {
+	r -j stream show | python3 -c '
+import json, sys
+s = [s for s in json.load(sys.stdin) if s["op"] == sys.argv[1]]
+assert len(s) == 1, s
+s = s[0]
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+unprotected() { [ "$(stream unprotect 's["packets"]')" = "$1" ]; }
+
+# refused ID REASON: srtpd logged the refusal of call ID's offer with
+# REASON (an extended regex); R has no stream, srtpd no call.
+refused() {
+	local out
+	wait_for 20 grep -Eq "ng offer $1: .*$2" "$E2E_DIR/srtpd.out"
+	no_streams || fail "$1: streams installed: $(r stream show)"
+	out=$(e2e_ng command=list)
+	[ "$(json_get "$out" 'd["calls"]')" = "[]" ] || fail "$1: ng list: $out"
+	echo "    srtpd: $(grep -E "ng offer $1: " "$E2E_DIR/srtpd.out" | tail -n 1 | sed 's/^.*ng offer/offer/')"
+	echo "    R: no stream, no call"
+}
+
+# guarded WHAT: G sends 50 RTP and 5 RTCP packets in clear toward A's
+# media ports (from G's media port, SSRC 0x0e0e0e0e): R drops all 55 for
+# their source, and A's link never sees them (the capture's counts).
+guarded() {
+	local before
+	before=$(src_drops)
+	ip netns exec nfsrtp-g "$RTPWIRE" send --dst 10.0.1.2:20000 --src-port 30000 \
+		--count 50 --rtcp --ssrc 0x0e0e0e0e >/dev/null
+	wait_for 30 src_drops_are $((before + 55))
+	echo "    $1: G's 50 RTP + 5 RTCP in clear toward A: R dropped them, source drops $before -> $(src_drops)"
+}
+
+# the_guard: R's one stream is a guard toward A's media ports: a protect
+# stream whose only source is A's own address.
+the_guard() {
+	[ "$(stream protect 's["src"] + ">" + s["dst"]')" = "10.0.1.2>10.0.1.2:20000" ] ||
+		fail "no guard toward A: $(r stream show)"
+	echo "    R's one stream, the guard: $(r stream show | head -n 1)"
+}
+
+kamailio_said() {
+	grep -E "(offer|answer) $1: " "$E2E_DIR/kamailio.out" |
+		sed -E 's/^.*(offer|answer) [^:]*: /    Kamailio: /; s/\(" +/("/'
+}
+
+sysctl -qw net.core.rmem_max=$((4 << 20))
+step "topology: A 10.0.1.2, B 10.0.2.2, G 10.0.3.2, router R 10.0.{1,2,3}.1"
+e2e_topo
+
+step "srtpd in R under Scenario Two (sec.srtp.require=1), G a plain peer; then Kamailio"
+# a guard tail long enough for call 2 to take call 1's guard over, always
+e2e_srtpd_start --plain-peer 10.0.3.2 --guard-tail 60
+echo "    sip.cfg: $E2E_SRTPD_CFG; srtpd --plain-peer 10.0.3.2 --guard-tail 60"
+# shellcheck disable=SC2119
+e2e_kamailio_start
+
+step "require=1: phone B (not a plain peer) offers A plain RTP: refused"
+printf 'v=0\no=- 1 1 IN IP4 10.0.2.2\ns=-\nc=IN IP4 10.0.2.2\nt=0 0\nm=audio 40000 RTP/AVP 0\na=rtpmap:0 PCMU/8000\na=sendrecv\n' \
+	>"$E2E_DIR/plain.sdp"
+st=$(e2e_invite b-plain nfsrtp-b 10.0.2.2 call-b-a-plain 10.0.2.1:5060 sip:a@10.0.1.2 "$UA_B" "$E2E_DIR/plain.sdp")
+echo "    B's INVITE (m=audio 40000 RTP/AVP, no crypto): $st from Kamailio"
+[ "$st" = 503 ] || fail "B's plain offer: $st, expected Kamailio's 503"
+refused call-b-a-plain 'secure media is required \(sec\.srtp\.require=1\)'
+
+KH=inline:$(key)
+hostile() {
+	local id=$1 addr=$2 port=$3 why=$4 st
+	printf 'v=0\no=- 1 1 IN IP4 10.0.1.2\ns=-\nc=IN IP4 %s\nt=0 0\nm=audio %s RTP/SAVP 0\na=rtpmap:0 PCMU/8000\na=crypto:1 %s %s\na=sendrecv\n' \
+		"$addr" "$port" "$S" "$KH" >"$E2E_DIR/$id.sdp"
+	st=$(e2e_invite "$id" nfsrtp-a 10.0.1.2 "$id" 10.0.1.1:5060 sip:gw@10.0.3.2 "$UA_A" "$E2E_DIR/$id.sdp")
+	echo "    A's INVITE to G, c=IN IP4 $addr, m=audio $port RTP/SAVP: $st from Kamailio"
+	[ "$st" = 503 ] || fail "$id: $st, expected Kamailio's 503"
+	refused "$id" "$why"
+}
+step "hostile offers from A: media aimed at B's DNS port, and at A's own port 53"
+hostile call-hostile-1 10.0.2.2 53 'media address 10\.0\.2\.2 is neither the address the SDP came from'
+hostile call-hostile-2 10.0.1.2 53 'media port 53 \(RTCP 54\) is outside the media port range'
+
+step "call 1: the plain gateway G calls phone A (SRTP only); A's link captured"
+e2e_capture_start cap1 nfsrtp-a veth-a
+KA=inline:$(key)
+e2e_uas a nfsrtp-a 10.0.1.2 phone-uas -key rtp_port 20000 -key crypto_key "${KA#inline:}" -key ua "$UA_A"
+e2e_uac g-a nfsrtp-g 10.0.3.2 call-g-a-1 10.0.3.1:5060 gw-uac \
+	-s a -key to_host 10.0.1.2 -key rtp_port 30000 -key ua "$UA_G"
+e2e_call_up g-a a
+kamailio_said call-g-a-1
+echo "    the offer A got:"
+e2e_sdp_show "$E2E_DIR/a.sdp"
+echo "    the answer G got:"
+e2e_sdp_show "$E2E_DIR/g-a.sdp"
+sdp_has "$E2E_DIR/a.sdp" '^c=IN IP4 10\.0\.3\.2$' || fail "A's offer: not G's address"
+[ "$(tr -d '\r' <"$E2E_DIR/a.sdp" | grep -c '^m=')" = 1 ] || fail "A's offer has an alternative"
+sdp_has "$E2E_DIR/a.sdp" '^m=audio 30000 RTP/SAVP ' || fail "A's offer is not RTP/SAVP"
+sdp_has "$E2E_DIR/a.sdp" "^a=crypto:1 $S inline:" || fail "A's offer has no $S a=crypto"
+KRA=$(e2e_sdp_key "$E2E_DIR/a.sdp")
+sdp_has "$E2E_DIR/g-a.sdp" '^c=IN IP4 10\.0\.1\.2$' || fail "G's answer: not A's address"
+sdp_has "$E2E_DIR/g-a.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's answer is not RTP/AVP"
+! sdp_has "$E2E_DIR/g-a.sdp" '^a=crypto' || fail "G's answer has a=crypto"
+grep -q 'ng call call-g-a-1: offer .*model plain' "$E2E_DIR/srtpd.out" ||
+	fail "srtpd did not take G for a plain peer"
+# A's answer: Kamailio names A's model from its User-Agent
+grep -q 'ng call call-g-a-1: answer .*(model IP_601)' "$E2E_DIR/srtpd.out" ||
+	fail "srtpd did not take A for an IP 601: $(grep call-g-a-1 "$E2E_DIR/srtpd.out")"
+[ "$(streams)" = 2 ] || fail "call 1: not 2 kernel streams: $(r stream show)"
+echo "    R's kernel streams (2):"
+r stream show | sed 's/^/      /'
+e2e_flow "G -> A, plain, at A SRTP under the offer's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
+e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KA" -
+out=$(e2e_ng command=query call-id=call-g-a-1)
+echo "    ng query: model $(json_get "$out" 'd["model"]'), $(json_get "$out" 'd["totals"]')"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["packets"]')" = 660 ] || fail "query: $out"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"]')" = 0 ] || fail "query: $out"
+step "call 1: G hangs up, then sends on"
+e2e_hangup nfsrtp-g 10.0.3.2 call-g-a-1
+e2e_sipp_wait g-a 90
+e2e_sipp_wait a 90
+wait_for 30 nstreams 1
+the_guard
+guard1=$(stream protect 's["id"]')
+guarded "after the BYE"
+e2e_capture_stop cap1
+e2e_capture_check cap1 10.0.1.2 20000
+[[ $E2E_CAPTURE == "to 10.0.1.2:20000 330 (RTP 300, RTCP 30), from it 330 (RTP 300, RTCP 30), in clear 0" ]] ||
+	fail "cap1: not the flows' packets alone: $E2E_CAPTURE"
+e2e_capture_decrypt cap1 'dst host 10.0.1.2 and (udp dst port 20000 or udp dst port 20001)' "$KRA"
+[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap1: $E2E_DECRYPTED"
+e2e_capture_decrypt cap1 'src host 10.0.1.2 and (udp src port 20000 or udp src port 20001)' "$KA"
+[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap1: $E2E_DECRYPTED"
+
+step "call 2: A calls G, SRTP only, its key's lifetime 2^10; G sends before it answers"
+e2e_capture_start cap2 nfsrtp-a veth-a
+K=("" "inline:$(key)|2^10" "inline:$(key)|2^10" "inline:$(key)|2^10" "inline:$(key)|2^10")
+e2e_uas g nfsrtp-g 10.0.3.2 gw-uas-wait -key rtp_port 30000 -key ua "$UA_G"
+e2e_uac a-g nfsrtp-a 10.0.1.2 call-a-g-2 10.0.1.1:5060 phone-uac \
+	-s gw -key to_host 10.0.3.2 -key from_user a -key rtp_port 20000 \
+	-key crypto_key "${K[1]#inline:}" -key ua "$UA_A"
+wait_for 60 test -s "$E2E_DIR/g.sdp"
+echo "    the offer G got:"
+e2e_sdp_show "$E2E_DIR/g.sdp"
+sdp_has "$E2E_DIR/g.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's offer is not RTP/AVP"
+! sdp_has "$E2E_DIR/g.sdp" '^a=crypto' || fail "G's offer has a=crypto"
+wait_for 30 nstreams 1
+the_guard
+[ "$(stream protect 's["id"]')" = "$guard1" ] || fail "call 2 did not take call 1's guard over"
+echo "    (call 1's guard, stream $guard1, taken over by call 2)"
+guarded "before G's answer"
+e2e_signal nfsrtp-g 10.0.3.2 call-a-g-2 answer
+e2e_call_up a-g g
+kamailio_said call-a-g-2
+echo "    the answer A got:"
+e2e_sdp_show "$E2E_DIR/a-g.sdp"
+sdp_has "$E2E_DIR/a-g.sdp" '^m=audio 30000 RTP/SAVP ' || fail "A's answer is not RTP/SAVP"
+KR=$(e2e_sdp_key "$E2E_DIR/a-g.sdp")
+[[ $KR == inline:* && $KR != *"|"* ]] || fail "A's answer: R's key $(e2e_short "$KR"): none, or with a lifetime"
+[ "$(streams)" = 2 ] || fail "call 2: not 2 kernel streams: $(r stream show)"
+[ "$(stream unprotect '[k["lifetime"] for k in s["keys"]]')" = "[1024]" ] ||
+	fail "R's unprotect stream does not keep A's lifetime: $(r stream show)"
+echo "    R's kernel streams (2), A's key with its lifetime:"
+r stream show | sed 's/^/      /'
+
+step "call 2: $((4 * P)) RTP packets from A, 3 re-keys by re-INVITE, $P packets a key"
+rx_start nfsrtp-g "$E2E_DIR/rx-g.out" --bind 10.0.3.2 --port 30000 --count $((4 * P)) --timeout 240
+E2E_PID[rx-g]=$RX_PID
+rx_start nfsrtp-r "$E2E_DIR/sniff.out" --sniff veth-ra --bind 10.0.3.2 --port 30000 \
+	--count $((4 * P)) --timeout 240 --suite "$S" --key "${K[1]}" --key "${K[2]}" \
+	--key "${K[3]}" --key "${K[4]}"
+E2E_PID[sniff]=$RX_PID
+for i in 1 2 3 4; do
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.3.2:30000 --src-port 20000 \
+		--count $P --offset $(((i - 1) * P)) --suite "$S" --key "${K[$i]}" \
+		>"$E2E_DIR/tx.out" 2>&1 || fail "A's sender: $(cat "$E2E_DIR/tx.out")"
+	wait_for 60 unprotected $((i * P))
+	echo "    key $i ($(e2e_short "${K[$i]}")): $P packets sent; R's unprotect stream: $(stream unprotect '"packets %d, keys %s, drops %s" % (s["packets"], [(k["lifetime"], k["packets"]) for k in s["keys"]], s["drops"])')"
+	[ $i = 4 ] && break
+	e2e_rekey nfsrtp-a 10.0.1.2 call-a-g-2 "${K[$((i + 1))]#inline:}"
+	wait_for 60 crypto_lines "$E2E_DIR/a-g.sdp" $((i + 1))
+	[ "$(tr -d '\r' <"$E2E_DIR/g.sdp" | grep -c '^v=0')" = $((i + 1)) ] ||
+		fail "re-key $i: G did not get the re-INVITE"
+	[ "$(tr -d '\r' <"$E2E_DIR/a-g.sdp" | grep '^a=crypto' | sort -u | wc -l)" = 1 ] ||
+		fail "re-key $i: A's answer changed R's key"
+	echo "    re-key $i: A's re-INVITE with key $((i + 1)); A answered with R's key again"
+done
+wait "${E2E_PID[rx-g]}" || fail "G's receiver: $(tail -n 1 "$E2E_DIR/rx-g.out")"
+unset "E2E_PID[rx-g]"
+echo "    at G, plain: $(tail -n 1 "$E2E_DIR/rx-g.out")"
+wait "${E2E_PID[sniff]}" || fail "libsrtp2 on veth-ra: $(tail -n 1 "$E2E_DIR/sniff.out")"
+unset "E2E_PID[sniff]"
+echo "    on R's side of A's link, libsrtp2 with A's 4 keys: $(tail -n 1 "$E2E_DIR/sniff.out")"
+grep -q ' key-switches 3 ' "$E2E_DIR/sniff.out" || fail "libsrtp2 did not see 3 re-keys"
+[ "$(stream unprotect 's["drops"]')" = "{}" ] || fail "R's unprotect stream dropped: $(r -s stream show)"
+E2E_FLOW_SSRC=0x77665544 e2e_flow "G -> A after the re-keys, at A under R's key" \
+	nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KR"
+out=$(e2e_ng command=query call-id=call-a-g-2)
+echo "    ng query: model $(json_get "$out" 'd["model"]'), $(json_get "$out" 'd["totals"]')"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["packets"]')" = $((4 * P + 330)) ] || fail "query: $out"
+# call 2's alone, though the stream toward A was call 1's: its errors
+# are G's 55 packets before the answer
+[ "$(json_get "$out" 'd["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+	fail "query: authentication failures or replays: $out"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"]')" = 55 ] ||
+	fail "query: errors other than the guard's 55: $out $(r -s stream show)"
+
+step "call 2: A hangs up, G sends on"
+e2e_hangup nfsrtp-a 10.0.1.2 call-a-g-2
+e2e_sipp_wait a-g 90
+e2e_sipp_wait g 90
+wait_for 30 nstreams 1
+the_guard
+guarded "after the BYE"
+e2e_capture_stop cap2
+e2e_capture_check cap2 10.0.1.2 20000
+[[ $E2E_CAPTURE == "to 10.0.1.2:20000 330 (RTP 300, RTCP 30), from it $((4 * P)) (RTP $((4 * P)), RTCP 0), in clear 0" ]] ||
+	fail "cap2: not the flows' packets alone: $E2E_CAPTURE"
+e2e_capture_decrypt cap2 'dst host 10.0.1.2 and (udp dst port 20000 or udp dst port 20001)' "$KR"
+[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap2: $E2E_DECRYPTED"
+e2e_capture_decrypt cap2 'src host 10.0.1.2 and (udp src port 20000 or udp src port 20001)' \
+	"${K[1]}" "${K[2]}" "${K[3]}" "${K[4]}"
+[[ $E2E_DECRYPTED == *": $((4 * P)) RTP and 0 RTCP decrypted, 0 refused"* ]] || fail "cap2: $E2E_DECRYPTED"
+
+step "Kamailio and srtpd stop; srtpd logged no key"
+e2e_kamailio_stop
+! grep -E 'CRITICAL|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
+echo "    Kamailio's errors (the 3 refused offers): $(grep -c ERROR "$E2E_DIR/kamailio.out")"
+e2e_stop srtpd 20
+[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
+no_streams || fail "streams left: $(r stream show)"
+for k in "$KH" "$KA" "$KRA" "$KR" "${K[@]:1}"; do
+	k=${k#inline:}
+	! grep -qF "${k%%|*}" "$E2E_DIR/srtpd.out" || fail "srtpd logged a key"
+done
+! grep -q 'inline:' "$E2E_DIR/srtpd.out" || fail "srtpd logged key-params"
+echo "    none of the run's 9 keys in srtpd's log:"
+sed 's/^/      /' "$E2E_DIR/srtpd.out"
+echo "PASS $TEST"
