@@ -1111,6 +1111,14 @@ static void stream_of_match(const struct ng_match *m, struct nfsrtp_stream *s)
 	s->rtcp_dport = m->rtcp_dport;
 }
 
+/* What @st now has installed, besides its keys: @s's suite and parameters. */
+static void note_params(struct ng_stream *st, const struct nfsrtp_stream *s)
+{
+	st->suite = s->suite;
+	st->flags = s->flags;
+	st->window = s->window;
+}
+
 static int add_stream(struct req *q, struct ng_call *c,
 		      const struct nfsrtp_stream *s, struct ng_stream *st)
 {
@@ -1130,6 +1138,7 @@ static int add_stream(struct req *q, struct ng_call *c,
 		return -1;
 	}
 	st->id = id;
+	note_params(st, s);
 	c->streams[c->nstreams++] = *st;
 	q->n->generation++;
 	return 0;
@@ -1140,12 +1149,23 @@ static int add_stream(struct req *q, struct ng_call *c,
  * the kernel hashes the new match before the old one leaves and carries
  * ROC and replay state over into new keys, so no packet meets a moment
  * without its transform.
+ *
+ * A peer's new key under the same suite and parameters (a phone re-keying
+ * by re-INVITE) is appended to its unprotect stream rather than put in
+ * place of the old one: the phone sends under the old key until the
+ * answer reaches it, after srtpd has handled it, and the kernel moves to
+ * the new key with the first packet that opens under it (by MKI, or by
+ * trying the next key).  Where the kernel refuses the append (an MKI
+ * used again, no free key slot), the keys are replaced.
  */
 static int change_stream(struct req *q, struct ng_stream *st,
 			 const struct ng_match *m, uint64_t sum,
 			 const struct nfsrtp_stream *s)
 {
 	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
+	bool append = sum != st->crypto_sum && st->op == NF_SRTP_OP_UNPROTECT &&
+		      st->suite && st->suite == s->suite &&
+		      st->flags == s->flags && st->window == s->window;
 	char kerr[256];
 	int rc;
 
@@ -1155,7 +1175,7 @@ static int change_stream(struct req *q, struct ng_stream *st,
 	}
 	u->id = st->id;
 	if (sum != st->crypto_sum) {
-		u->set_params = true;
+		u->set_params = !append;
 		u->flags = s->flags;
 		u->window = s->window;
 		u->nkeys = s->nkeys;
@@ -1164,6 +1184,12 @@ static int change_stream(struct req *q, struct ng_stream *st,
 	if (memcmp(&st->match, m, sizeof(*m)))
 		u->match = s;
 	rc = q->n->ops.update(q->n->ops.arg, u, kerr, sizeof(kerr));
+	if (rc && append) {
+		ng_log(q->n, "stream %u: the kernel refused the new key next to the old one (%s): replacing it",
+		       st->id, kerr);
+		u->set_params = true;
+		rc = q->n->ops.update(q->n->ops.arg, u, kerr, sizeof(kerr));
+	}
 	explicit_bzero(u, sizeof(*u));
 	free(u);
 	if (rc) {
@@ -1173,6 +1199,7 @@ static int change_stream(struct req *q, struct ng_stream *st,
 	}
 	st->match = *m;
 	st->crypto_sum = sum;
+	note_params(st, s);
 	q->n->generation++;
 	return 0;
 }
@@ -1360,6 +1387,7 @@ static int to_guard(struct ng *n, struct ng_stream *st)
 		if (!rc) {
 			st->match = m;
 			st->crypto_sum = crypto_sum(n, s);
+			note_params(st, s);
 			st->branch = NG_GUARD;
 			n->generation++;
 		}

@@ -76,6 +76,8 @@ struct ng_stream {
 	bool mux;		/* RTCP multiplexed (cannot change in place) */
 	struct ng_match match;
 	uint64_t crypto_sum;	/* keyed digest of suite, flags and keys */
+	/* the suite and session parameters installed (no secret) */
+	uint32_t suite, flags, window;
 	/*
 	 * The kernel counters a deleted call's guard had when this call
 	 * took it over: its packets, bytes, drops, authentication failures

@@ -42,7 +42,7 @@ static const char answer_sdp[] =
 struct fake {
 	struct nfsrtp_stream s[FAKE_MAX];
 	bool used[FAKE_MAX];
-	unsigned int adds, dels, updates, rekeys, rematches;
+	unsigned int adds, dels, updates, rekeys, rematches, appends;
 	bool refuse;
 };
 
@@ -124,6 +124,15 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 		s->nkeys = u->nkeys;
 		memcpy(s->keys, u->keys, sizeof(s->keys));
 		f->rekeys++;
+	} else if (u->nkeys) {
+		/* appended: the kernel's key slots, as many as libnfsrtp has */
+		if (s->nkeys + u->nkeys > NFSRTP_KEYS_MAX) {
+			snprintf(err, errlen, "no free key slot (test)");
+			return -28;
+		}
+		memcpy(&s->keys[s->nkeys], u->keys, u->nkeys * sizeof(u->keys[0]));
+		s->nkeys += u->nkeys;
+		f->appends++;
 	}
 	if (u->match) {
 		struct nfsrtp_stream m = *u->match;
@@ -140,7 +149,7 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 		s->rtcp_dport = u->match->rtcp_dport;
 		f->rematches++;
 	}
-	ck_assert(u->set_params || u->match);
+	ck_assert(u->set_params || u->match || u->nkeys);
 	f->updates++;
 	return 0;
 }
@@ -806,6 +815,21 @@ static unsigned int count_op(uint8_t op)
 	for (i = 0; i < FAKE_MAX; i++)
 		n += fake.used[i] && fake.s[i].op == op;
 	return n;
+}
+
+/* The live unprotect stream from IPv4 address @src. */
+static unsigned int unprotect_from(const struct fake *f, const char *src)
+{
+	uint8_t a[16] = { 0 };
+	unsigned int i;
+
+	ck_assert_int_eq(inet_pton(AF_INET, src, a), 1);
+	for (i = 0; i < FAKE_MAX; i++)
+		if (f->used[i] && f->s[i].op == NF_SRTP_OP_UNPROTECT &&
+		    !memcmp(f->s[i].saddr, a, 4))
+			return i;
+	ck_abort_msg("no unprotect stream from %s", src);
+	return 0;
 }
 
 /*
@@ -1531,7 +1555,7 @@ START_TEST(reoffer_keeps_keys_toward_callee)
 		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2\r\n"
 		"m=audio 0 RTP/AVP 0\r\n";
 	char k1[256], k2[256], k3[256];
-	unsigned int rekeys, adds;
+	unsigned int rekeys, adds, appends, i;
 
 	crypto_of(send_req("o1", "command", "offer", FROM_A, "call-id", "rk",
 			   "from-tag", "ft", "sdp", offer_sdp, NULL), k1,
@@ -1560,9 +1584,39 @@ START_TEST(reoffer_keeps_keys_toward_callee)
 	error_has(answer_from("a3x", "rk", "other", "\x01l3:IP48:10.0.3.2e",
 			      b_rekey), "not from the dialog it went to");
 	ck_assert_uint_eq(fake.adds, adds);
+	appends = fake.appends;
 	result_is(answer_from("a3", "rk", "tt", "\x01l3:IP48:10.0.3.2e", b_rekey),
 		  "ok");
+	/*
+	 * The callee's new key goes next to its old one, which it may still
+	 * send under until the answer reaches it: appended, not replaced.
+	 */
+	ck_assert_uint_eq(fake.rekeys, rekeys);
+	ck_assert_uint_eq(fake.appends, appends + 1);
+	ck_assert_uint_eq(fake.s[unprotect_from(&fake, "10.0.3.2")].nkeys, 2);
+	/*
+	 * Where the kernel refuses the append (here: no free key slot after
+	 * 14 more), the keys are replaced, and that is logged.
+	 */
+	for (i = 0; i < 15; i++) {
+		char sdp[512], id[16];
+
+		snprintf(sdp, sizeof(sdp),
+			 "v=0\r\no=gw 5 %u IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+			 "m=audio 6000 RTP/SAVP 0\r\n"
+			 "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU%c\r\n"
+			 "m=audio 0 RTP/AVP 0\r\n", 7 + i, 'A' + i);
+		snprintf(id, sizeof(id), "o%u", 10 + i);
+		result_is(send_req(id, "command", "offer", FROM_A, "call-id", "rk",
+				   "from-tag", "ft", "sdp", offer_sdp, NULL), "ok");
+		snprintf(id, sizeof(id), "a%u", 10 + i);
+		result_is(answer_from(id, "rk", "tt", "\x01l3:IP48:10.0.3.2e", sdp),
+			  "ok");
+	}
+	ck_assert_uint_eq(fake.appends, appends + 1 + 14);
 	ck_assert_uint_eq(fake.rekeys, rekeys + 1);
+	ck_assert_uint_eq(fake.s[unprotect_from(&fake, "10.0.3.2")].nkeys, 1);
+	ck_assert_ptr_nonnull(strstr(log_text, "refused the new key next to the old one"));
 	/* a first offer of another call gets a key of its own */
 	crypto_of(send_req("o4", "command", "offer", FROM_B, "call-id", "rk2",
 			   "from-tag", "f2", "sdp",
