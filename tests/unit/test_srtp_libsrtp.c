@@ -725,6 +725,151 @@ START_TEST(test_rekey_without_mki)
 }
 END_TEST
 
+/*
+ * tests/vm/hostile.sh's protect stream, told to libsrtp2: gateway B's
+ * SSRC sends, 7 spoofed SSRCs take the free slots and 33 more are
+ * refused, B's sent and old indices come again (tx-replay), then nothing
+ * for a while, and B goes on.  The pause is shorter than the SSRC aging
+ * time, exactly it, and far longer; in the variants with a retirement, 8
+ * new SSRCs come after it and the last one retires B (7 of them retire
+ * the spoofed SSRCs, idle longer), and B comes back once that one is
+ * idle in turn.  Whatever the pause, every packet of B the core protects
+ * must unprotect in a libsrtp2 receiver that saw all of them (replay
+ * window 128, the one of rtpwire): the aging of an SSRC keeps its ROC,
+ * its sender window and its SRTCP index.  Loop index: the pause, the
+ * retirement, and B's numbers from 1000 (hostile.sh's) or from 65386, so
+ * that B's ROC is 1 when it pauses.
+ */
+#define HP_NCFG 16
+
+/* A sender report of @ssrc, as rtpwire sends (28 bytes). */
+static unsigned int hp_sr(u8 *b, u32 ssrc)
+{
+	b[0] = 0x80;
+	b[1] = 200;
+	b[2] = 0;
+	b[3] = 6;
+	b[4] = ssrc >> 24;
+	b[5] = ssrc >> 16;
+	b[6] = ssrc >> 8;
+	b[7] = ssrc;
+	rnd_fill(b + 8, 20);
+	return 28;
+}
+
+static void hp_send(struct srtp_ctx *tx, srtp_t rx, struct pkt *p, bool rtcp,
+		    u32 ssrc, u16 seq)
+{
+	enum srtp_reason why;
+	int len;
+
+	p->plain_len = rtcp ? hp_sr(p->plain, ssrc) :
+			      gen_rtp(p->plain, ssrc, seq);
+	memcpy(p->ours, p->plain, p->plain_len);
+	p->len = rtcp ? srtp_rtcp_protect(tx, p->ours, p->plain_len, BUF_LEN,
+					  &why) :
+			srtp_rtp_protect(tx, p->ours, p->plain_len, BUF_LEN,
+					 &why);
+	ck_assert_msg(p->len > 0, "protect of 0x%x/%u: %s", ssrc, seq,
+		      srtp_reason_name(why));
+	len = p->len;
+	ck_assert_msg((rtcp ? srtp_unprotect_rtcp(rx, p->ours, &len) :
+			      srtp_unprotect(rx, p->ours, &len)) ==
+		      srtp_err_status_ok,
+		      "libsrtp2 refused %s of 0x%x (seq %u)",
+		      rtcp ? "rtcp" : "rtp", ssrc, seq);
+	ck_assert_int_eq(len, (int)p->plain_len);
+	ck_assert_mem_eq(p->ours, p->plain, p->plain_len);
+}
+
+/* B's RTP from @first, with RTCP after every tenth, as rtpwire sends. */
+static void hp_flow(struct srtp_ctx *tx, srtp_t rx, struct pkt *p, u32 b,
+		    u16 first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		hp_send(tx, rx, p, false, b, (u16)(first + i));
+		if ((first + i + 1) % 10 == 0)
+			hp_send(tx, rx, p, true, b, 0);
+	}
+}
+
+static void hp_refused(struct srtp_ctx *tx, struct pkt *p, u32 ssrc, u16 seq,
+		       enum srtp_reason want)
+{
+	enum srtp_reason why;
+
+	p->plain_len = gen_rtp(p->ours, ssrc, seq);
+	ck_assert_int_lt(srtp_rtp_protect(tx, p->ours, p->plain_len, BUF_LEN,
+					  &why), 0);
+	ck_assert_str_eq(srtp_reason_name(why), srtp_reason_name(want));
+}
+
+START_TEST(test_protect_across_idle_gap)
+{
+	static const u32 gaps[HP_NCFG / 4] = {
+		0, SRTP_CORE_SSRC_IDLE - 1, SRTP_CORE_SSRC_IDLE,
+		10 * SRTP_CORE_SSRC_IDLE,
+	};
+	struct cfg c = { .suite = SRTP_AES_CM_128_HMAC_SHA1_80 };
+	const struct srtp_suite_info *si = srtp_suite_get(c.suite);
+	bool retire = _i & 1;
+	u16 s0 = _i & 2 ? 65386 : 1000;
+	const u32 b = 0x11223344;
+	struct srtp_ctx *tx;
+	struct keys k;
+	struct pkt *p;
+	unsigned int i;
+	srtp_t rx;
+
+	p = calloc(1, sizeof(*p));
+	ck_assert_ptr_nonnull(p);
+	rng_state = 0x4057113ULL + (u64)_i;
+	memset(&k, 0, sizeof(k));
+	rnd_fill(k.material[0], si->key_len + si->salt_len);
+	tx = our_new(&c, &k, SRTP_DIR_OUTBOUND);
+	rx = ls_new(&c, &k, true);
+	srtp_clock_skew = 0;
+
+	hp_flow(tx, rx, p, b, s0, 100);
+	hp_refused(tx, p, b, s0 + 5, SRTP_R_TX_REPLAY);
+	hp_refused(tx, p, b, (u16)(s0 - 100), SRTP_R_TX_REPLAY);
+	hp_flow(tx, rx, p, b, (u16)(s0 + 100), 50);
+	for (i = 0; i < 40; i++) {
+		if (i < SRTP_CORE_SSRC_MAX - 1)
+			hp_send(tx, rx, p, false, 0x5000 + i, 1);
+		else
+			hp_refused(tx, p, 0x5000 + i, 1, SRTP_R_SSRC_LIMIT);
+	}
+	hp_flow(tx, rx, p, b, (u16)(s0 + 150), 50);
+	/* the matrix: sent, at the window's edge, left of it, 0 */
+	hp_refused(tx, p, b, (u16)(s0 + 199), SRTP_R_TX_REPLAY);
+	hp_refused(tx, p, b, (u16)(s0 + 199 - 127), SRTP_R_TX_REPLAY);
+	hp_refused(tx, p, b, (u16)(s0 + 199 - 128), SRTP_R_TX_REPLAY);
+	hp_refused(tx, p, b, 0, SRTP_R_TX_REPLAY);
+
+	srtp_clock_skew += gaps[_i / 4];
+	if (retire) {
+		srtp_clock_skew += SRTP_CORE_SSRC_IDLE;
+		for (i = 0; i < SRTP_CORE_SSRC_MAX; i++)
+			hp_send(tx, rx, p, false, 0x6000 + i, 1);
+		/* B is out: back only once a slot's SSRC is idle. */
+		hp_refused(tx, p, b, (u16)(s0 + 200), SRTP_R_SSRC_LIMIT);
+		srtp_clock_skew += SRTP_CORE_SSRC_IDLE;
+		hp_refused(tx, p, b, (u16)(s0 + 199), SRTP_R_TX_REPLAY);
+	}
+	hp_flow(tx, rx, p, b, (u16)(s0 + 200), 200);
+	ck_assert_uint_eq(srtp_ctx_drops(tx, SRTP_R_TX_REPLAY), retire ? 7 : 6);
+	ck_assert_uint_eq(srtp_ctx_drops(tx, SRTP_R_SSRC_LIMIT),
+			  retire ? 34 : 33);
+	srtp_clock_skew = 0;
+	srtp_ctx_free(tx);
+	ck_assert_int_eq(srtp_dealloc(rx), srtp_err_status_ok);
+	free(p);
+}
+END_TEST
+
 static Suite *libsrtp_suite(void)
 {
 	Suite *s = suite_create("srtp_libsrtp");
@@ -734,6 +879,7 @@ static Suite *libsrtp_suite(void)
 	tcase_add_loop_test(tc, test_differential, 0, NCFG);
 	tcase_add_test(tc, test_gcm_refuses_unencrypted_srtp);
 	tcase_add_loop_test(tc, test_rekey_without_mki, 0, RK_NCFG);
+	tcase_add_loop_test(tc, test_protect_across_idle_gap, 0, HP_NCFG);
 	suite_add_tcase(s, tc);
 	return s;
 }
