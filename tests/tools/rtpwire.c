@@ -43,6 +43,15 @@
  * unprotect (or, without a key, any) apart ("other N"), instead of as
  * bad: for a flow whose sender's address an attacker shares.
  *
+ * When packets fail to unprotect, the summary says how many of them were
+ * the flow's own packets in clear, and libsrtp2's verdict on the rest:
+ * tag wrong ("auth"), index received before ("replayed"), index left of
+ * the replay window ("too old").  It always ends with how many RTP
+ * packets of the flow's SSRC came after one with a higher sequence
+ * number, and how far behind the latest was ("late N (deepest D)"): the
+ * network's reordering, which libsrtp2's replay window of 128 packets
+ * takes up to D = 127.
+ *
  * A receiver given several keys without MKI follows a re-key as RFC 4568
  * receivers must: a packet that fails with the current key is tried with
  * the next one, which becomes current when it authenticates.  It reports
@@ -516,7 +525,13 @@ static double now(void)
 struct rx {
 	unsigned int rtp_ok, rtcp_ok, bad, auth_fail, other;
 	unsigned int clear;	/* of auth_fail: the flow's packet in clear */
+	/* of auth_fail, libsrtp2's verdicts: tag, index seen, left of window */
+	unsigned int tag_fail, replayed, too_old;
 	int first_fail;		/* RTP sequence number of the first, or -1 */
+	/* RTP of the flow's SSRC after a higher sequence number: how many, */
+	unsigned int late;
+	unsigned int deepest;	/* and the most sequence numbers behind */
+	int top;		/* the highest sequence number seen (-1: none) */
 	uint8_t *seen;		/* RTP packets received, by index */
 	uint8_t *seen_rtcp;
 	srtp_t s[4];		/* libsrtp2 sessions: one, or one per key */
@@ -599,6 +614,30 @@ static bool in_clear(const struct opts *o, const uint8_t *b, int len,
 	return wlen && (unsigned int)len == wlen && !memcmp(want, b, wlen);
 }
 
+/*
+ * Notes how late an RTP packet of the flow arrived, by its clear
+ * header: the network may reorder (a router's CPUs each forward part of
+ * a burst), and a receiver's replay window takes only so much of it.
+ */
+static void note_order(const struct opts *o, const uint8_t *b, int len,
+		       struct rx *rx)
+{
+	int i;
+
+	if (len < 12 || packet_ssrc(b, false) != o->ssrc)
+		return;
+	i = (uint16_t)((b[2] << 8 | b[3]) - o->seq);
+	if ((unsigned int)i >= o->count)
+		return;		/* not a packet of the flow */
+	if (i > rx->top) {
+		rx->top = i;
+	} else if (i < rx->top) {
+		rx->late++;
+		if ((unsigned int)(rx->top - i) > rx->deepest)
+			rx->deepest = (unsigned int)(rx->top - i);
+	}
+}
+
 /* Checks one received packet against the flow; returns its verdict. */
 static void check_packet(const struct opts *o, uint8_t *b, int len,
 			 bool rtcp, struct rx *rx)
@@ -612,6 +651,8 @@ static void check_packet(const struct opts *o, uint8_t *b, int len,
 		rx->bad++;
 		return;
 	}
+	if (!rtcp)
+		note_order(o, b, len, rx);
 	if (rx->nsess) {
 		memcpy(raw, b, (size_t)len);
 		st = rx_unprotect(o, rx, rtcp, b, &len);
@@ -619,6 +660,9 @@ static void check_packet(const struct opts *o, uint8_t *b, int len,
 	if (st != srtp_err_status_ok) {
 		rx->auth_fail++;
 		rx->clear += in_clear(o, raw, rawlen, rtcp);
+		rx->tag_fail += st == srtp_err_status_auth_fail;
+		rx->replayed += st == srtp_err_status_replay_fail;
+		rx->too_old += st == srtp_err_status_replay_old;
 		if (rx->first_fail < 0 && !rtcp && rawlen >= 4)
 			rx->first_fail = raw[2] << 8 | raw[3];
 		return;
@@ -831,7 +875,7 @@ static int do_recv(const struct opts *o)
 	struct pollfd pfd[2];
 	double deadline = now() + o->timeout;
 	uint8_t b[MAX_PKT];
-	struct rx rx = { .first_fail = -1 };
+	struct rx rx = { .first_fail = -1, .top = -1 };
 	int nfd = 1, i;
 
 	if (o->nkeys > 1 && !o->keys[0].mki_len) {
@@ -888,7 +932,8 @@ static int do_recv(const struct opts *o)
 	       rx.rtp_ok, want_rtp, rx.rtcp_ok, want_rtcp, rx.bad,
 	       rx.auth_fail);
 	if (rx.auth_fail)	/* what failed: media in clear, or bad SRTP */
-		printf(" (in clear %u, first RTP seq %d)", rx.clear,
+		printf(" (in clear %u, auth %u, replayed %u, too old %u, first RTP seq %d)",
+		       rx.clear, rx.tag_fail, rx.replayed, rx.too_old,
 		       rx.first_fail);
 	if (rx.nsess > 1)
 		printf(" key-switches %u", rx.switches);
@@ -905,7 +950,7 @@ static int do_recv(const struct opts *o)
 		       rx.sniffed, o->sniff, ts.tp_drops, rx.csum_bad,
 		       rx.csum_partial);
 	}
-	printf("\n");
+	printf(" late %u (deepest %u)\n", rx.late, rx.deepest);
 	for (i = 0; i < (int)rx.nsess; i++)
 		srtp_dealloc(rx.s[i]);
 	return rx.rtp_ok == want_rtp && rx.rtcp_ok == want_rtcp && !rx.bad &&
