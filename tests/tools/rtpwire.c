@@ -49,8 +49,8 @@
  * the replay window ("too old").  It always ends with how many RTP
  * packets of the flow's SSRC came after one with a higher sequence
  * number, and how far behind the latest was ("late N (deepest D)"): the
- * network's reordering, which libsrtp2's replay window of 128 packets
- * takes up to D = 127.
+ * network's reordering, which a replay window of --window packets (128,
+ * libsrtp2's default) takes up to D = window - 1.
  *
  * A receiver given several keys without MKI follows a re-key as RFC 4568
  * receivers must: a packet that fails with the current key is tried with
@@ -112,6 +112,7 @@ struct opts {
 	unsigned int payload;	/* RTP payload bytes per packet */
 	bool other_ssrc;	/* receiver: count other SSRCs apart */
 	unsigned int fuzz;	/* sender: mutate this percentage */
+	unsigned int window;	/* receiver: libsrtp2's replay window */
 };
 
 /* sender --fuzz: what it did, for its summary line */
@@ -189,7 +190,7 @@ static srtp_t ref_session(const struct opts *o, bool inbound,
 	if (ref_srtp_policy(o->suite, o->flags, &pol.rtp, &pol.rtcp))
 		die("unknown suite");
 	pol.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
-	pol.window_size = 128;
+	pol.window_size = o->window;
 	for (i = 0; i < o->nkeys; i++) {
 		memcpy(material[i], o->keys[i].key, o->keys[i].key_len);
 		memcpy(material[i] + o->keys[i].key_len, o->keys[i].salt,
@@ -1017,11 +1018,11 @@ int main(int argc, char **argv)
 		{ "other-ssrc", 0, NULL, 'o' }, { "ssrcs", 1, NULL, 'N' },
 		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
 		{ "fuzz", 1, NULL, 'F' }, { "fuzz-seed", 1, NULL, 'X' },
-		{ NULL, 0, NULL, 0 }
+		{ "window", 1, NULL, 'w' }, { NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
 			  .timeout = 30, .tamper = -1, .replay = -1,
-			  .late = -1, .payload = PAYLOAD_LEN };
+			  .late = -1, .payload = PAYLOAD_LEN, .window = 128 };
 	unsigned int ssrcs = 1, i;
 	char err[160];
 	int c, rc = 0;
@@ -1075,6 +1076,7 @@ int main(int argc, char **argv)
 		case 'X':
 			fuzz_state = strtoull(optarg, NULL, 0) ?: 1;
 			break;
+		case 'w': o.window = (unsigned int)atoi(optarg); break;
 		default: die("bad option");
 		}
 	}
@@ -1082,6 +1084,8 @@ int main(int argc, char **argv)
 		die("need an address, a port and a count of 1-200000");
 	if (!o.payload || o.payload > PAYLOAD_MAX)
 		die("--payload takes 1-1800 bytes");
+	if (o.window < 64 || o.window > 32767)
+		die("--window takes 64-32767 packets");
 	if (o.sniff && o.send)
 		die("--sniff is for a receiver");
 	if (o.nkeys && o.key_index >= o.nkeys)
