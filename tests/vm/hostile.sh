@@ -138,9 +138,14 @@ in_id=$(json_get "$(r -j stream add unprotect src 10.0.1.1 dst 10.0.2.1:5000 \
 out_id=$(json_get "$(r -j stream add protect src 10.0.2.1:5002 dst 10.0.1.1:4002 \
 	suite $S key "$KR")" 'd["id"]')
 # Everything that reaches A's port 4002/4003 during the call, off the
-# wire: 400 RTP and 40 RTCP packets of B's flow, nothing else.
+# wire: 400 RTP and 40 RTCP packets of B's flow, nothing else.  A's
+# checks take the widest replay window libsrtp2 has (WIN): an index
+# twice is refused all the same, but a packet that the way from R to A
+# (two veths, a bridge, each CPU of R forwarding part of a burst) let
+# others overtake is not, however many ("late N (deepest D)" shows it).
+WIN=32767
 rx_start nfsrtp-a "$tmp/wire" --sniff veth-a --bind 10.0.1.1 --port 4002 \
-	--count 400 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 240
+	--count 400 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 240 --window $WIN
 # B's receiver of A's flow, plain RTP checked byte for byte.
 ip netns exec nfsrtp-b "$RTPWIRE" recv --bind 10.0.2.1 --port 5000 --count 400 \
 	--timeout 240 --other-ssrc >"$tmp/atob" 2>&1 &
@@ -243,7 +248,7 @@ step "1000 replacements of the protect stream's match and keys under traffic"
 # sends 2000 more packets.  A's wire must see every one, as SRTP that
 # authenticates, never a packet in clear or an index twice.
 rx_start nfsrtp-a "$tmp/wire2" --sniff veth-a --bind 10.0.1.1 --port 4002 \
-	--count 2000 --seq 1400 --rtcp --suite $S --key "$KR" --timeout 400
+	--count 2000 --seq 1400 --rtcp --suite $S --key "$KR" --timeout 400 --window $WIN
 for i in $(seq 1 500); do
 	echo "stream set $out_id src 10.0.2.1 dst 10.0.1.1:4002 replace key $KR"
 	echo "stream set $out_id src 10.0.2.1:5002 dst 10.0.1.1:4002 replace key $KR"
@@ -272,7 +277,7 @@ step "GSO super-packets through R, both ways (UDP_SEGMENT senders)"
 # segment each and transform every segment, never drop the lot or pass it
 # on in clear.  A's wire and B's socket check every packet.
 rx_start nfsrtp-a "$tmp/gso-a" --sniff veth-a --bind 10.0.1.1 --port 4002 \
-	--count 40 --seq 3400 --suite $S --key "$KR" --timeout 120
+	--count 40 --seq 3400 --suite $S --key "$KR" --timeout 120 --window $WIN
 ip netns exec nfsrtp-b "$RTPWIRE" recv --bind 10.0.2.1 --port 5000 --count 40 \
 	--seq 1400 --timeout 120 >"$tmp/gso-b" 2>&1 &
 gsob=$!
@@ -315,7 +320,7 @@ pin_send() { # pin_send SEQ COUNT INTERVAL_US: B's flow on the pinned leg
 		--seq "$1" --count "$2" --rtcp --interval-us "$3" >/dev/null
 }
 rx_start nfsrtp-a "$tmp/pin1" --sniff veth-a --bind 10.0.1.1 --port 4010 \
-	--count 100 --seq 1000 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 120
+	--count 100 --seq 1000 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 120 --window $WIN
 pin_send 1000 100 10000 &
 bsend=$!
 wait_for 30 packets_over "$pin_id" 5
@@ -335,7 +340,7 @@ report "namespace ssrc-pin drops" "$(json_get "$(r -j stats)" 'd["drops"]["ssrc-
 r stream set "$pin_id" ssrc none
 report "pin after ssrc none" "$(json_get "$(r -j stream show "$pin_id")" 'd[0]["ssrc"]')" None
 rx_start nfsrtp-a "$tmp/pin2" --sniff veth-a --bind 10.0.1.1 --port 4010 \
-	--count 50 --seq 1100 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 120
+	--count 50 --seq 1100 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 120 --window $WIN
 xb --src 10.0.2.1:5010 --dst 10.0.1.1:4010 --ssrc 0x7200 --seq 1 >/dev/null
 pin_send 1100 50 1000
 rx_wait "$tmp/pin2"
@@ -351,7 +356,7 @@ step "the pin changes again and again while B sends on the pinned leg"
 # both of which admit B, so A's wire must see every packet and no
 # ssrc-pin drop may be counted.
 rx_start nfsrtp-a "$tmp/pin3" --sniff veth-a --bind 10.0.1.1 --port 4010 \
-	--count 500 --seq 1200 --rtcp --suite $S --key "$KR" --timeout 240
+	--count 500 --seq 1200 --rtcp --suite $S --key "$KR" --timeout 240 --window $WIN
 pin_send 1200 500 20000 &
 bsend=$!
 changes=0
@@ -379,7 +384,7 @@ in6=$(json_get "$(r -j stream add unprotect src '[fd00:1::1]' \
 out6=$(json_get "$(r -j stream add protect src '[fd00:2::1]:5102' \
 	dst '[fd00:1::1]:4102' suite $S key "$KR")" 'd["id"]')
 rx_start nfsrtp-a "$tmp/wire6" --sniff veth-a --bind '[fd00:1::1]' --port 4102 \
-	--count 100 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 240
+	--count 100 --rtcp --suite $S --key "$KR" --other-ssrc --timeout 240 --window $WIN
 ip netns exec nfsrtp-b "$RTPWIRE" recv --bind '[fd00:2::1]' --port 5100 --count 100 \
 	--timeout 240 --other-ssrc >"$tmp/atob6" 2>&1 &
 atob6=$!
