@@ -1057,16 +1057,29 @@ static int check_flow(const struct ng *n, const struct ng_call *c,
 			   f->rtcp_mux ? 0 : f->to_rtcp_port, to_who, err);
 }
 
+/*
+ * Whether flow @f goes from the call's caller to its callee.  A callee's
+ * re-offer turns the bridge round (its "A" is the callee): a stream keeps
+ * the direction between the two parties that it had, so that a side on
+ * hold keeps its own address, not the other side's.
+ */
+static bool caller_to_callee(const struct ng_call *c,
+			     const struct bridge_flow *f)
+{
+	return f->a_to_b != c->by_callee;
+}
+
 static struct ng_stream *slot_of(struct ng_call *c, unsigned int bi,
 				 const struct bridge_flow *f, uint8_t op)
 {
+	bool dir = caller_to_callee(c, f);
 	unsigned int i;
 
 	for (i = 0; i < c->nstreams; i++) {
 		struct ng_stream *st = &c->streams[i];
 
 		if (st->branch == bi && st->group == f->index &&
-		    st->a_to_b == f->a_to_b && st->op == op)
+		    st->a_to_b == dir && st->op == op)
 			return st;
 	}
 	return NULL;
@@ -1610,7 +1623,7 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 	}
 	if (!st) {
 		memset(&fresh, 0, sizeof(fresh));
-		fresh.a_to_b = f->a_to_b;
+		fresh.a_to_b = caller_to_callee(c, f);
 		fresh.op = op;
 		fresh.group = (uint8_t)f->index;
 		fresh.branch = (uint8_t)bi;
@@ -1622,7 +1635,7 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 	} else {
 		st->branch = (uint8_t)bi;
 		st->group = (uint8_t)f->index;
-		st->a_to_b = f->a_to_b;
+		st->a_to_b = caller_to_callee(c, f);
 		st->seen = true;
 		if (sum != st->crypto_sum || memcmp(&st->match, &m, sizeof(m)))
 			rc = change_stream(q, st, &m, sum, s);

@@ -68,7 +68,7 @@ struct ng_match {
 /* One kernel stream of a call, and what it is for. */
 struct ng_stream {
 	uint32_t id;
-	bool a_to_b;
+	bool a_to_b;		/* from the call's caller to its callee */
 	uint8_t op;		/* NF_SRTP_OP_* */
 	uint8_t group;		/* media stream of the offer */
 	uint8_t branch;		/* index in ng_call.branches; NG_GUARD */

@@ -1247,6 +1247,75 @@ START_TEST(reinvite_from_callee)
 END_TEST
 
 /*
+ * The callee holds the caller by c=0.0.0.0 (RFC 2543 style) on a call
+ * with SRTP on both legs: its re-INVITE turns the roles round (the
+ * bridge's caller is the callee), and the streams must keep the
+ * addresses they had, each its own: A's media still matched from A
+ * toward B, B's from B toward A, never 0.0.0.0 and never A toward A.
+ */
+START_TEST(callee_hold_keeps_addresses)
+{
+	static const char b_srtp[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw\r\n"
+		"m=audio 0 RTP/AVP 0\r\n";
+	static const char b_hold[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw\r\n"
+		"a=sendonly\r\n";
+	static const char a_held[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=recvonly\r\n";
+	static const uint8_t a[4] = { 10, 0, 1, 2 }, b[4] = { 10, 0, 3, 2 };
+	struct nfsrtp_stream before[FAKE_MAX];
+	const struct benc_node *r;
+	unsigned int i;
+
+	result_is(send_req("o1", "command", "offer", FROM_A, "call-id", "ch",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), "ok");
+	result_is(answer_from("a1", "ch", "tt", "\x01l3:IP48:10.0.3.2e", b_srtp),
+		  "ok");
+	ck_assert_uint_eq(live(), 4);
+	memcpy(before, fake.s, sizeof(before));
+	r = send_req("o2", "command", "offer", FROM_B, "call-id", "ch",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", b_hold, NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "c=IN IP4 0.0.0.0\r\n"));
+	ck_assert(str_has(benc_get(r, "sdp"), "a=sendonly\r\n"));
+	r = send_req("a2", "command", "answer", FROM_A, "call-id", "ch",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", a_held, NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "a=recvonly\r\n"));
+	ck_assert_uint_eq(live(), 4);
+	ck_assert_uint_eq(fake.dels, 0);
+	for (i = 0; i < FAKE_MAX; i++) {
+		const struct nfsrtp_stream *s = &fake.s[i];
+
+		if (!fake.used[i])
+			continue;
+		/* each stream still matches the direction it matched */
+		ck_assert_msg(!memcmp(s->saddr, before[i].saddr, 4) &&
+			      !memcmp(s->daddr, before[i].daddr, 4) &&
+			      s->dport == before[i].dport,
+			      "stream %u: %u.%u.%u.%u -> %u.%u.%u.%u:%u, was %u.%u.%u.%u -> %u.%u.%u.%u:%u",
+			      i, s->saddr[0], s->saddr[1], s->saddr[2], s->saddr[3],
+			      s->daddr[0], s->daddr[1], s->daddr[2], s->daddr[3], s->dport,
+			      before[i].saddr[0], before[i].saddr[1], before[i].saddr[2],
+			      before[i].saddr[3], before[i].daddr[0], before[i].daddr[1],
+			      before[i].daddr[2], before[i].daddr[3], before[i].dport);
+		ck_assert_msg((!memcmp(s->saddr, a, 4) && !memcmp(s->daddr, b, 4) &&
+			       s->dport == 6000) ||
+			      (!memcmp(s->saddr, b, 4) && !memcmp(s->daddr, a, 4) &&
+			       s->dport == 4000), "stream %u: not between A and B", i);
+	}
+}
+END_TEST
+
+/*
  * Timers: an offer no answer follows goes after the no-answer timeout; a
  * call whose kernel counters stop moving goes after the idle timeout,
  * and one whose counters move stays.  Each leaves its guard for the tail.
@@ -1721,6 +1790,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, guards_after_restart);
 	tcase_add_test(t, scenario_two_from_gateway);
 	tcase_add_test(t, reinvite_from_callee);
+	tcase_add_test(t, callee_hold_keeps_addresses);
 	tcase_add_test(t, timers);
 	tcase_add_test(t, options_and_reports);
 	tcase_add_test(t, state_file_mode);
