@@ -177,6 +177,16 @@ static void drop_bridge(struct ng_call *c)
 	}
 }
 
+/* The pending offer's forwarded SDP goes: its answer came, or its call. */
+static void forget_offer(struct ng_call *c)
+{
+	if (c->offer_fwd) {
+		explicit_bzero(c->offer_fwd, strlen(c->offer_fwd));
+		free(c->offer_fwd);
+		c->offer_fwd = NULL;
+	}
+}
+
 static void call_free(struct ng *n, struct ng_call *c)
 {
 	struct ng_call **pp;
@@ -193,6 +203,7 @@ static void call_free(struct ng *n, struct ng_call *c)
 	for (i = 0; i < NG_BRANCHES_MAX; i++)
 		branch_free(&c->branches[i]);
 	drop_bridge(c);
+	forget_offer(c);
 	n->memory -= c->cost;
 	free(c);
 }
@@ -1438,6 +1449,7 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 	for (i = 0; i < NG_BRANCHES_MAX; i++)
 		branch_free(&c->branches[i]);
 	drop_bridge(c);
+	forget_offer(c);
 	c->closing = true;
 	c->answered = false;
 	c->delete_at = now + n->trust.guard_tail;
@@ -1488,6 +1500,32 @@ static int again_branch(const struct ng_call *c, const char *from_tag)
 	return one;
 }
 
+/*
+ * The digest of an offer: its from-tag, both legs' models, the proxy's
+ * options and the SDP, keyed as the streams' crypto digests are.
+ */
+static uint64_t offer_sum(const struct ng *n, const char *tag,
+			  const char *aname, const char *bname,
+			  const struct bridge_opts *o, const char *sdp,
+			  size_t len)
+{
+	size_t tl = strlen(tag) + 1, al = strlen(aname) + 1,
+	       bl = strlen(bname) + 1;
+	uint8_t *buf = malloc(tl + al + bl + sizeof(*o) + len);
+	uint64_t sum;
+
+	if (!buf)
+		return 0;	/* never a real digest: no repeat found */
+	memcpy(buf, tag, tl);
+	memcpy(buf + tl, aname, al);
+	memcpy(buf + tl + al, bname, bl);
+	memcpy(buf + tl + al + bl, o, sizeof(*o));
+	memcpy(buf + tl + al + bl + sizeof(*o), sdp, len);
+	sum = siphash24(n->sum_key, buf, tl + al + bl + sizeof(*o) + len);
+	free(buf);
+	return sum | 1;
+}
+
 static int cmd_offer(struct req *q)
 {
 	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
@@ -1500,6 +1538,7 @@ static int cmd_offer(struct req *q)
 	struct bridge *br;
 	struct ng_call *c;
 	bool fresh;
+	uint64_t sum;
 	char *fwd;
 	int rc, rb, again;
 
@@ -1520,6 +1559,22 @@ static int cmd_offer(struct req *q)
 		return -1;
 	}
 	c = ng_find(q->n, id);
+	sum = offer_sum(q->n, tag, aname, bname, &opts, sdp->s, sdp->len);
+	/*
+	 * The pending offer again, unanswered (a proxy passes an INVITE and
+	 * its retransmission both when the second comes while the first is
+	 * with us): the same SDP as before, not fresh keys that the callee,
+	 * which got the first, would never see.
+	 */
+	if (c && c->offer_fwd && !c->closing && c->offer_sum == sum) {
+		ng_log(q->n, "call %s: the same offer again from-tag %s: forwarded as before",
+		       id, tag);
+		free(br);
+		warn_ignored(q);
+		benc_cstr(q->out, "sdp");
+		benc_cstr(q->out, c->offer_fwd);
+		return 0;
+	}
 	again = again_branch(c, tag);
 	rc = bridge_offer(br, &p, &pb, &opts, again < 0 ? NULL :
 			  (const struct sdes_crypto *const *)c->branches[again].b_keys,
@@ -1581,6 +1636,9 @@ static int cmd_offer(struct req *q)
 		snprintf(c->from_tag, sizeof(c->from_tag), "%s", tag);
 	snprintf(c->model, sizeof(c->model), "%s", aname);
 	snprintf(c->callee_model, sizeof(c->callee_model), "%s", bname);
+	forget_offer(c);
+	c->offer_sum = sum;
+	c->offer_fwd = strdup(fwd);	/* none: a repeat gets fresh keys */
 	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);
@@ -1884,6 +1942,7 @@ static int cmd_answer(struct req *q)
 			 sizeof(c->branches[bi].via_branch), "%s", via);
 	if (answer_branch(q, c, bi, fresh, sdp, &fwd))
 		return -1;
+	forget_offer(c);	/* answered: the same offer again is a new one */
 	c->answered = true;
 	c->delete_at = 0;
 	other_options(q);

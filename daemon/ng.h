@@ -131,6 +131,14 @@ struct ng_call {
 	 * again, or -1: only that branch may answer it.
 	 */
 	int again_branch;
+	/*
+	 * The pending offer, until its answer: a digest of what made it
+	 * (from-tag, models, options, SDP) and the SDP it forwarded (keys
+	 * in it: wiped), so that the same offer again (a request the proxy
+	 * passed twice) is forwarded the same, under the same keys.
+	 */
+	uint64_t offer_sum;
+	char *offer_fwd;
 	struct sdp_conn a_src;	/* where the offer came from */
 	struct sdp_conn origin;	/* where the first offer came from */
 	time_t offered_at;	/* the last offer */

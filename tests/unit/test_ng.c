@@ -780,7 +780,7 @@ static void crypto_of(const struct benc_node *r, char *out, size_t size)
 	const struct benc_node *sdp = benc_get(r, "sdp");
 	char *text, *p, *e;
 
-	ck_assert_ptr_nonnull(sdp);
+	ck_assert_msg(sdp != NULL, "no sdp: %s", reply_text);
 	text = strndup(sdp->s, sdp->len);
 	p = strstr(text, "a=crypto:");
 	ck_assert_ptr_nonnull(p);
@@ -1316,6 +1316,63 @@ START_TEST(callee_hold_keeps_addresses)
 END_TEST
 
 /*
+ * A proxy passes an INVITE twice when its retransmission comes while the
+ * first copy is still with us (Kamailio's workers, before the first has
+ * made the transaction): the same offer again.  The callee got the
+ * first's SDP, so the second is forwarded the same, under the same keys;
+ * the answer then installs those.  Once answered, the same SDP is a
+ * re-offer again (a session refresh), and a changed one a new offer.
+ */
+START_TEST(same_offer_twice)
+{
+	static const char b_srtp[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw\r\n"
+		"m=audio 0 RTP/AVP 0\r\n";
+	char k1[256], k2[256], k3[256];
+	unsigned int adds;
+
+	crypto_of(send_req("o1", "command", "offer", FROM_A, "call-id", "tw",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), k1,
+		  sizeof(k1));
+	adds = fake.adds;
+	crypto_of(send_req("o1x", "command", "offer", FROM_A, "call-id", "tw",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), k2,
+		  sizeof(k2));
+	ck_assert_str_eq(k1, k2);
+	ck_assert_uint_eq(fake.adds, adds);
+	ck_assert_ptr_nonnull(strstr(log_text,
+				     "call tw: the same offer again from-tag ft"));
+	/* the answer installs the keys the callee has: the offer's */
+	result_is(answer_from("a1", "tw", "tt", "\x01l3:IP48:10.0.3.2e", b_srtp),
+		  "ok");
+	ck_assert_uint_eq(live(), 4);
+	ck_assert_ptr_null(ng_find(&ng, "tw")->offer_fwd);
+	/* answered: the same SDP is a session refresh, its keys kept */
+	crypto_of(send_req("o2", "command", "offer", FROM_A, "call-id", "tw",
+			   "from-tag", "ft", "sdp", offer_sdp, NULL), k3,
+		  sizeof(k3));
+	ck_assert_str_eq(k1, k3);
+	ck_assert_int_eq(ng_find(&ng, "tw")->again_branch, 0);
+	/* another call's first offer, twice with different SDPs: new keys */
+	crypto_of(send_req("o3", "command", "offer", FROM_A, "call-id", "tw2",
+			   "from-tag", "f2", "sdp",
+			   "v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+			   "m=audio 4400 RTP/SAVP 0\r\n"
+			   "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n",
+			   NULL), k1, sizeof(k1));
+	crypto_of(send_req("o3x", "command", "offer", FROM_A, "call-id", "tw2",
+			   "from-tag", "f2", "sdp",
+			   "v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+			   "m=audio 4400 RTP/SAVP 0\r\n"
+			   "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n",
+			   NULL), k2, sizeof(k2));
+	ck_assert_str_ne(k1, k2);
+}
+END_TEST
+
+/*
  * Timers: an offer no answer follows goes after the no-answer timeout; a
  * call whose kernel counters stop moving goes after the idle timeout,
  * and one whose counters move stays.  Each leaves its guard for the tail.
@@ -1791,6 +1848,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, scenario_two_from_gateway);
 	tcase_add_test(t, reinvite_from_callee);
 	tcase_add_test(t, callee_hold_keeps_addresses);
+	tcase_add_test(t, same_offer_twice);
 	tcase_add_test(t, timers);
 	tcase_add_test(t, options_and_reports);
 	tcase_add_test(t, state_file_mode);
