@@ -140,7 +140,8 @@ sdp_has "$E2E_DIR/a-g.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $
 [ "$KRA" != "$KA" ] || fail "A's answer carries A's own key"
 # early media: G's 183 and its 200 carry one SDP; srtpd answered both, for
 # one branch, with one key toward A and the same two streams
-[ "$(grep -c "answer call-a-g-1: rtpengine_answer" "$E2E_DIR/kamailio.out")" = 2 ] ||
+# (a 200 retransmitted before the ACK is passed again)
+[ "$(grep -c "answer call-a-g-1: rtpengine_answer" "$E2E_DIR/kamailio.out")" -ge 2 ] ||
 	fail "Kamailio did not pass both the 183 and the 200 to srtpd"
 [ "$(tr -d '\r' <"$E2E_DIR/a-g.sdp" | grep -c '^a=crypto')" = 2 ] ||
 	fail "A did not get both answers: $(cat "$E2E_DIR/a-g.sdp")"
