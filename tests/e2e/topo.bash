@@ -30,7 +30,9 @@
 #   e2e_refresh NS IP CALLID       ... to re-INVITE with the same SDP once
 #   e2e_rekey NS IP CALLID KEY     ... to re-INVITE with key-params KEY
 #   e2e_signal NS IP CALLID SUBJECT  an INFO with that Subject to a SIPp
-#                                  (gw-uas-wait.xml: answer now)
+#                                  (gw-uas-wait.xml: answer now;
+#                                  phone-uac.xml: hold, resume, update;
+#                                  phone-uas.xml: hold, resume)
 #   e2e_invite NAME NS IP CALLID PROXY URI UA SDP-FILE
 #                                  one INVITE, no dialog: its final status
 #   e2e_sipp_wait NAME [SECONDS]   wait (bounded) for a SIPp to exit 0

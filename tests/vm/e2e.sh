@@ -22,6 +22,18 @@
 #     offered R's key again and A answered with R's key again, so both
 #     phones keep their crypto contexts, R's streams are untouched (no
 #     re-key, no re-match), and media flows on.
+#   hold and resume, call 2: A holds B (a re-INVITE with a=sendonly,
+#     Polycom style): B is offered sendonly, A answered recvonly, both
+#     with R's keys again, R's streams untouched; A resumes (sendrecv)
+#     the same way, and media flows both ways.  A's UPDATE with SDP (RFC
+#     3311): Kamailio passes its offer and its 200's answer to srtpd, the
+#     keys stay.  Then B holds A (its own re-INVITE, through the route
+#     set: c=0.0.0.0, RFC 2543 style, and sendonly): A is offered
+#     c=0.0.0.0 sendonly, B answered recvonly, each with a fresh key of
+#     R's (a callee's re-offer); R's 4 streams keep their matches, none
+#     matches 0.0.0.0, and B's music on hold reaches A under the new
+#     key.  B resumes (sendrecv), new keys again, media both ways.  No
+#     authentication failure, replay or error in R (ng query).
 #
 # Each call ends with A's BYE, which leaves no stream in R and no call in
 # srtpd.  tcpdump on A's link from before the first INVITE to after the
@@ -32,6 +44,10 @@
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
 S=AES_CM_128_HMAC_SHA1_80
 N=$E2E_FLOW_COUNT		# RTP packets per flow, and N/10 RTCP
+NX=100				# ... per flow of the later steps of a call
+# each SIPp's bound on its whole run: call 2 (hold, resume, UPDATE) lasts
+# minutes on a loaded host under TCG
+E2E_SIPP_TIMEOUT=${E2E_SIPP_TIMEOUT:-480}
 UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
 UA_B=PolycomSoundPointIP-SPIP_650-UA/4.0.1.13681
 
@@ -60,6 +76,43 @@ sdp_has() { tr -d '\r' <"$1" | grep -Eq -- "$2"; }
 crypto_lines() { [ "$(tr -d '\r' <"$1" | grep -c '^a=crypto')" = "$2" ]; }
 # result JSON: an ng reply's result, with the error's reason
 result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
+# sdps FILE N: the SIPp log FILE holds N SDPs
+sdps() { [ "$(tr -d '\r' <"$1" | grep -c '^v=0')" = "$2" ]; }
+# last_sdp FILE: the last SDP of the SIPp log FILE, into FILE.last
+last_sdp() { tr -d '\r' <"$1" | awk '/^v=0/ { s = "" } { s = s $0 "\n" } END { printf "%s", s }' >"$1.last"; }
+# direction FILE: the a=sendrecv/sendonly/recvonly/inactive of an SDP
+direction() { grep -Eo '^a=(sendrecv|sendonly|recvonly|inactive)' "$1" || echo "(none)"; }
+# matches: R's kernel streams as "id op src dst:port", no keys
+matches() { r stream show | awk '$1 == "stream" { print $2, $3, $5, $7 }'; }
+# exchange N WHAT-B WHAT-A: wait until B's log and A's hold N SDPs each;
+# print the last of each (c=, m=, a=crypto shortened, direction)
+exchange() {
+	wait_for 30 sdps "$E2E_DIR/b.sdp" "$1"
+	wait_for 30 sdps "$E2E_DIR/a-b.sdp" "$1"
+	last_sdp "$E2E_DIR/b.sdp"
+	last_sdp "$E2E_DIR/a-b.sdp"
+	echo "    $2 ($(direction "$E2E_DIR/b.sdp.last")):"
+	e2e_sdp_show "$E2E_DIR/b.sdp.last"
+	echo "    $3 ($(direction "$E2E_DIR/a-b.sdp.last")):"
+	e2e_sdp_show "$E2E_DIR/a-b.sdp.last"
+}
+# clean ID: srtpd's query of call ID: no authentication failure, replay
+# or error in any of its streams so far
+clean() {
+	local out
+	out=$(e2e_ng command=query call-id="$1")
+	[ "$(result "$out")" = ok ] || fail "query $1: $out"
+	echo "    ng query: $(json_get "$out" 'd["totals"]')"
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+		fail "query $1: errors: $out"
+}
+# engaged ID: how many offers and answers of call ID Kamailio passed to
+# srtpd ("OFFERS ANSWERS"; a request retransmitted while the first copy
+# is with srtpd counts twice)
+engaged() {
+	echo "$(grep -c "offer $1: rtpengine_offer" "$E2E_DIR/kamailio.out" || true)" \
+		"$(grep -c "answer $1: rtpengine_answer" "$E2E_DIR/kamailio.out" || true)"
+}
 
 # call ID UAS-NAME UAS-NS UAS-IP UAS-SCENARIO CALLEE-USER UAS-ARGS...:
 # A places call ID through R to the UAS; returns when it is up.
@@ -185,6 +238,80 @@ after=$(r -j stream show)
 echo "    B was offered R's key again, A answered with R's key again; R's 4 streams unchanged"
 E2E_FLOW_SSRC=0x55667788 e2e_flow "A -> B after the refresh" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
 E2E_FLOW_SSRC=0x55667788 e2e_flow "B -> A after the refresh" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
+step "call 2: A holds B (a=sendonly, Polycom style), B answers recvonly"
+before=$(r -j stream show)
+e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 hold
+exchange 3 "the offer B got" "the answer A got"
+sdp_has "$E2E_DIR/b.sdp.last" '^a=sendonly$' || fail "B's offer is not sendonly"
+sdp_has "$E2E_DIR/b.sdp.last" '^c=IN IP4 10\.0\.1\.2$' || fail "B's offer: not A's address"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^a=recvonly$' || fail "A's answer is not recvonly"
+[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "the hold gave B a new key"
+[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "the hold gave A a new key"
+[ "$(r -j stream show)" = "$before" ] || fail "the hold changed R's streams: $before -> $(r -j stream show)"
+echo "    B was offered R's key again, A answered with R's key again; R's 4 streams unchanged"
+
+step "call 2: A resumes (a=sendrecv), B answers sendrecv"
+e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 resume
+exchange 4 "the offer B got" "the answer A got"
+sdp_has "$E2E_DIR/b.sdp.last" '^a=sendrecv$' || fail "B's offer is not sendrecv"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendrecv$' || fail "A's answer is not sendrecv"
+[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "the resume gave B a new key"
+[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "the resume gave A a new key"
+[ "$(r -j stream show)" = "$before" ] || fail "the resume changed R's streams"
+echo "    keys kept both ways; R's 4 streams unchanged"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x66778899 e2e_flow "A -> B after the resume" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x66778899 e2e_flow "B -> A after the resume" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
+clean call-a-b-1
+
+step "call 2: A sends an UPDATE with SDP (RFC 3311)"
+before=$(r -j stream show)
+read -r o1 a1 <<<"$(engaged call-a-b-1)"
+e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 update
+exchange 5 "the offer B got in the UPDATE" "the answer A got in its 200"
+grep -q '^UPDATE ' "$E2E_DIR/b.messages" || fail "B got no UPDATE"
+[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "the UPDATE gave B a new key"
+[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "the UPDATE gave A a new key"
+[ "$(r -j stream show)" = "$before" ] || fail "the UPDATE changed R's streams"
+read -r o2 a2 <<<"$(engaged call-a-b-1)"
+echo "    Kamailio passed the UPDATE's offer and its 200's answer to srtpd: offers $o1 -> $o2, answers $a1 -> $a2"
+{ [ "$o2" -gt "$o1" ] && [ "$a2" -gt "$a1" ]; } || fail "Kamailio did not engage srtpd for the UPDATE and its 200"
+echo "    keys kept both ways; R's 4 streams unchanged"
+
+step "call 2: B holds A (its re-INVITE: c=0.0.0.0, RFC 2543 style, and sendonly)"
+mbefore=$(matches)
+e2e_signal nfsrtp-b 10.0.2.2 call-a-b-1 hold
+exchange 6 "the answer B got" "the offer A got"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^c=IN IP4 0\.0\.0\.0$' || fail "A's offer is not c=0.0.0.0"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendonly$' || fail "A's offer is not sendonly"
+sdp_has "$E2E_DIR/b.sdp.last" '^a=recvonly$' || fail "B's answer is not recvonly"
+sdp_has "$E2E_DIR/b.sdp.last" '^c=IN IP4 10\.0\.1\.2$' || fail "B's answer: not A's address"
+KRA2=$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")
+KRB2=$(e2e_sdp_key "$E2E_DIR/b.sdp.last")
+{ [ -n "$KRA2" ] && [ -n "$KRB2" ]; } || fail "B's hold: an SDP without a=crypto"
+[ "$KRA2" != "$KB" ] || fail "A's offer carries B's key: R does not terminate SRTP"
+[ "$KRB2" != "$KA" ] || fail "B's answer carries A's key: R does not terminate SRTP"
+{ [ "$KRA2" != "$KRA" ] && [ "$KRB2" != "$KRB" ]; } || fail "a callee's re-offer kept R's keys"
+echo "    a callee's re-offer: R's fresh keys toward both (A $(e2e_short "$KRA2"), B $(e2e_short "$KRB2"))"
+in_call call-a-b-1 4
+mafter=$(matches)
+[ "$mafter" = "$mbefore" ] || fail "the hold moved R's streams: $mbefore -> $mafter"
+! r stream show | grep -q '0\.0\.0\.0' || fail "a stream matches 0.0.0.0"
+echo "    every stream kept its match; none matches 0.0.0.0"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x778899aa e2e_flow "B -> A on hold (music), at A under the new key" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA2"
+
+step "call 2: B resumes (its re-INVITE, sendrecv)"
+e2e_signal nfsrtp-b 10.0.2.2 call-a-b-1 resume
+exchange 7 "the answer B got" "the offer A got"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^c=IN IP4 10\.0\.2\.2$' || fail "A's offer: not B's address"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendrecv$' || fail "A's offer is not sendrecv"
+sdp_has "$E2E_DIR/b.sdp.last" '^a=sendrecv$' || fail "B's answer is not sendrecv"
+KRA3=$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")
+KRB3=$(e2e_sdp_key "$E2E_DIR/b.sdp.last")
+{ [ "$KRA3" != "$KB" ] && [ "$KRB3" != "$KA" ]; } || fail "B's resume: a key of the other leg"
+[ "$(matches)" = "$mbefore" ] || fail "the resume moved R's streams: $(matches)"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x8899aabb e2e_flow "A -> B after B's resume" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB3"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x8899aabb e2e_flow "B -> A after B's resume" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA3"
+clean call-a-b-1
 step "call 2: A hangs up"
 hangup call-a-b-1 b
 
