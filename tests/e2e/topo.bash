@@ -15,6 +15,8 @@
 # (by PID) and removes the namespaces.
 #
 #   e2e_topo                       build the namespaces and links
+#   e2e_exit_trap                  on exit: logs and R's streams if the
+#                                  test failed (e2e_dump), e2e_cleanup
 #   e2e_srtpd_start [ARGS...]      srtpd in R with ng on 127.0.0.1:2223 (and
 #                                  ARGS), waits until it answers an ng ping
 #   e2e_ng KEY=VALUE...            an ng request to srtpd (tests/tools/ngc.py)
@@ -62,6 +64,26 @@ E2E_KAMAILIO_CFG=${E2E_KAMAILIO_CFG:-$E2E_TOP/tests/e2e/kamailio.cfg}
 E2E_DIR=${E2E_DIR:-$(mktemp -d /tmp/e2e.XXXXXX)}
 E2E_NS=(nfsrtp-a nfsrtp-b nfsrtp-g nfsrtp-r)
 declare -gA E2E_PID=()
+
+# e2e_dump: the last lines of every log of the run, and R's streams.
+e2e_dump() {
+	local f
+	echo "=== R's streams"
+	ip netns exec nfsrtp-r "$SRTPCTL" -s stream show 2>&1 | tail -n 20
+	for f in "$E2E_DIR"/*; do
+		case "$f" in *.cfg|*.sock|*.pcap) continue ;; esac
+		echo "=== $(basename "$f")"
+		tail -n 40 "$f"
+	done
+}
+
+# e2e_exit_trap: on exit, e2e_dump if the test failed, then e2e_cleanup;
+# the run's directory is removed when the test passed.
+e2e_exit_trap() {
+	# shellcheck disable=SC2154
+	trap 'rc=$?; set +e; [ $rc = 0 ] || e2e_dump >&2; e2e_cleanup
+	      [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
+}
 
 e2e_topo() {
 	local ns h

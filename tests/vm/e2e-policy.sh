@@ -39,19 +39,7 @@ UA_G=e2e-gateway/1.0
 P=900			# RTP packets per key of call 2 (its lifetime: 1024)
 E2E_SRTPD_CFG='<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1" sec.srtp.require="1"/></sip>'
 
-dump() {
-	local f
-	echo "=== R's streams"
-	ip netns exec nfsrtp-r "$SRTPCTL" -s stream show 2>&1 | tail -n 20
-	for f in "$E2E_DIR"/*; do
-		case "$f" in *.cfg|*.sock|*.pcap) continue ;; esac
-		echo "=== $(basename "$f")"
-		tail -n 40 "$f"
-	done
-}
-# shellcheck disable=SC2154
-trap 'rc=$?; set +e; [ $rc = 0 ] || dump >&2; e2e_cleanup
-      [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
+e2e_exit_trap
 
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
 streams() { r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }

@@ -57,20 +57,7 @@ E2E_SIPP_TIMEOUT=${E2E_SIPP_TIMEOUT:-480}
 UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
 UA_B=PolycomSoundPointIP-SPIP_650-UA/4.0.1.13681
 
-# On failure: the last lines of every log of the run, R's streams.
-dump() {
-	local f
-	echo "=== R's streams"
-	ip netns exec nfsrtp-r "$SRTPCTL" -s stream show 2>&1 | tail -n 20
-	for f in "$E2E_DIR"/*; do
-		case "$f" in *.cfg|*.sock) continue ;; esac
-		echo "=== $(basename "$f")"
-		tail -n 40 "$f"
-	done
-}
-# shellcheck disable=SC2154
-trap 'rc=$?; set +e; [ $rc = 0 ] || dump >&2; e2e_cleanup
-      [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
+e2e_exit_trap
 
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
 streams() { r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
