@@ -4,7 +4,7 @@
  * tests/vm/fuzz-genl.sh.
  *
  *   genlfuzz [--seconds N] [--seed S] [--valid-every K] [--expect-eperm]
- *            [--dst A.B.C.D] [--ports LO-HI]
+ *            [--dst A.B.C.D] [--ports LO-HI] [--rate R]
  *
  * Every request is built from the UAPI (include/uapi/linux/nf_srtp.h):
  * a command (mostly ours, sometimes any number), a stream nest with any
@@ -13,9 +13,11 @@
  * a duplicate, a nest flag or byte-order flag, and some requests get
  * bytes flipped or a header length that lies.  Every K-th request is a
  * valid operation instead (stream add from 10.0.1.1, port P - 1000, to
- * --dst, port P of --ports, where the test sends traffic; set with new keys, a new match, a pin or an
- * active key; del; get; dump; flush), so that the fuzzing meets live
- * streams.
+ * --dst, port P of --ports, where the test sends traffic; set with new
+ * keys, a new match, a pin or an active key; del; get; dump; flush), so that the fuzzing meets live
+ * streams.  Requests are paced to --rate a second (1000; 0: as fast as
+ * replies come) and flushes come at most once a second, so that streams
+ * live long enough to meet traffic on a fast machine too.
  *
  * Each reply is checked: it comes, it carries our sequence number, every
  * message and attribute length fits, an error is 0 or a negative errno
@@ -89,6 +91,29 @@ static void die(const char *what)
 {
 	fprintf(stderr, "genlfuzz: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * At most one flush a second, however fast the requests go: the streams
+ * must live long enough to meet the test's traffic.
+ */
+static bool may_flush(void)
+{
+	static double last;
+	double t = now();
+
+	if (t - last < 1.0)
+		return false;
+	last = t;
+	return true;
 }
 
 /* --- building requests --- */
@@ -404,7 +429,7 @@ static void build_fuzzed(struct fuzzer *f, struct msg *m)
 	unsigned int mut = 5 + below(40), i, n;
 
 	/* a flush always succeeds: rarely, or no stream lives to see traffic */
-	if (chance(1))
+	if (chance(1) && may_flush())
 		cmd = NF_SRTP_CMD_STREAM_FLUSH;
 
 	if (cmd == NF_SRTP_CMD_STREAM_GET && chance(30))
@@ -464,8 +489,8 @@ static void build_valid(struct fuzzer *f, struct msg *m, uint8_t *cmdp)
 		flags |= NLM_F_DUMP;
 		break;
 	default:
-		cmd = chance(5) ? NF_SRTP_CMD_STREAM_FLUSH :
-				  NF_SRTP_CMD_GET_STATS;
+		cmd = chance(5) && may_flush() ? NF_SRTP_CMD_STREAM_FLUSH :
+						 NF_SRTP_CMD_GET_STATS;
 		break;
 	}
 	msg_start(m, f->family, flags, cmd, NF_SRTP_GENL_VERSION);
@@ -772,7 +797,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: genlfuzz [--seconds N] [--seed S] [--valid-every K] [--expect-eperm]\n"
-		"                [--dst A.B.C.D] [--ports LO-HI]\n");
+		"                [--dst A.B.C.D] [--ports LO-HI] [--rate R]\n");
 	exit(2);
 }
 
@@ -785,12 +810,15 @@ int main(int argc, char **argv)
 		{ "expect-eperm", no_argument, NULL, 'e' },
 		{ "dst", required_argument, NULL, 'd' },
 		{ "ports", required_argument, NULL, 'p' },
+		{ "rate", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct fuzzer f = { .port_lo = 5000, .port_hi = 5007 };
 	static struct msg m;
 	static unsigned char key[16];
 	unsigned long seconds = 10, valid_every = 8, i, seed = time(NULL);
+	unsigned long rate = 1000;
+	double start;
 	struct timeval tv = { .tv_sec = 20 };
 	int one = 1, c;
 	time_t end;
@@ -809,6 +837,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			f.expect_eperm = true;
+			break;
+		case 'r':
+			rate = strtoul(optarg, NULL, 10);
 			break;
 		case 'd':
 			if (inet_pton(AF_INET, optarg, &f.dst) != 1)
@@ -841,8 +872,18 @@ int main(int argc, char **argv)
 		die("setsockopt");
 	f.family = resolve_family(f.fd);
 
+	start = now();
 	end = time(NULL) + seconds;
 	for (i = 1; time(NULL) < end; i++) {
+		/*
+		 * Paced to --rate requests a second: on a fast machine the
+		 * fuzzing would otherwise delete and change the streams
+		 * faster than the traffic's 50 packets a second can meet them.
+		 */
+		double ahead = (double)i / rate - (now() - start);
+
+		if (rate && ahead > 0)
+			usleep((useconds_t)(ahead * 1e6));
 		uint8_t cmd;
 
 		if (valid_every && i % valid_every == 0) {

@@ -46,7 +46,7 @@ for i in $(seq 0 2 14); do
 	senders+=($!)
 done
 
-step "root in A: $SECONDS_ROOT s of requests (seed $SEED)"
+step "root in A: $SECONDS_ROOT s of requests, 1000 a second (seed $SEED)"
 ip netns exec nfsrtp-a "$GENLFUZZ" --seconds "$SECONDS_ROOT" --seed "$SEED" \
 	--dst 10.0.1.2 --ports 5000-5015 | tee "$tmp/root"
 expect_match '^genlfuzz: [0-9]+ requests' "$(tail -n 2 "$tmp/root")"
@@ -62,13 +62,13 @@ step "an unprivileged user, in a user and network namespace of its own"
 chmod 755 "$tmp"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	unshare --user --map-root-user --net \
-	"$GENLFUZZ" --seconds $((SECONDS_ROOT / 4 + 1)) --seed $((SEED + 1)) |
+	"$GENLFUZZ" --seconds $((SECONDS_ROOT / 4 + 1)) --seed $((SEED + 1)) --rate 0 |
 	tee "$tmp/userns"
 expect_match '^genlfuzz: [0-9]+ requests' "$(tail -n 2 "$tmp/userns")"
 
 step "an unprivileged user in A: every request refused"
 ip netns exec nfsrtp-a setpriv --reuid=65534 --regid=65534 --clear-groups \
-	--inh-caps=-all "$GENLFUZZ" --expect-eperm \
+	--inh-caps=-all "$GENLFUZZ" --expect-eperm --rate 0 \
 	--seconds $((SECONDS_ROOT / 4 + 1)) --seed $((SEED + 2)) | tee "$tmp/eperm"
 expect_match ' EPERM [0-9]+' "$(tail -n 1 "$tmp/eperm")"
 [ "$(json_get "$(stats)" 'd["streams"]')" = 0 ] || fail "an unprivileged user added a stream"
