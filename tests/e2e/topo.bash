@@ -101,6 +101,7 @@ e2e_topo() {
 		ip -n "nfsrtp-$n" route add default via "10.0.$net.1"
 	done
 	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+	pyserve_start r nfsrtp-r	# e2e_ng's ngc.py
 }
 
 # e2e_stop NAME [SECONDS]: SIGTERM the program NAME if it still runs, and
@@ -175,7 +176,7 @@ e2e_srtpd_start() {
 # e2e_ng KEY=VALUE...: one ng request to srtpd in R; the reply as JSON
 # (tests/tools/ngc.py: KEY=@FILE, KEY:=JSON, retransmits like a proxy).
 e2e_ng() {
-	ip netns exec nfsrtp-r python3 "$E2E_TOP/tests/tools/ngc.py" "$@"
+	pyserve r run "$E2E_TOP/tests/tools/ngc.py" "$@"
 }
 
 e2e_ng_pong() {

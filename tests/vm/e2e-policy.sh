@@ -42,7 +42,7 @@ E2E_SRTPD_CFG='<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.of
 e2e_exit_trap
 
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
-streams() { r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+streams() { json_get "$(r -j stream show)" 'len(d)'; }
 no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 nstreams() { [ "$(streams)" = "$1" ]; }
 key() { head -c 30 /dev/urandom | base64; }
@@ -54,12 +54,8 @@ src_drops() { json_get "$(r -j stats)" 'd["drops"].get("source", 0)'; }
 src_drops_are() { [ "$(src_drops)" = "$1" ]; }
 # stream OP EXPR: EXPR (python, s: the stream) of R's one OP stream
 stream() {
-	r -j stream show | python3 -c '
-import json, sys
-s = [s for s in json.load(sys.stdin) if s["op"] == sys.argv[1]]
-assert len(s) == 1, s
-s = s[0]
-print(eval(sys.argv[2]))' "$1" "$2"
+	json_get "$(r -j stream show)" \
+		"(lambda s: $2)(*[s for s in d if s['op'] == '$1'] or [None])"
 }
 unprotected() { [ "$(stream unprotect 's["packets"]')" = "$1" ]; }
 

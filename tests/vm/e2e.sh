@@ -60,7 +60,7 @@ UA_B=PolycomSoundPointIP-SPIP_650-UA/4.0.1.13681
 e2e_exit_trap
 
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
-streams() { r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+streams() { json_get "$(r -j stream show)" 'len(d)'; }
 no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 key() { head -c 30 /dev/urandom | base64; }
 # sdp_has FILE REGEX: a line of the SDP in FILE matches REGEX

@@ -89,7 +89,7 @@ out=$(ng nfsrtp-a --server 10.0.1.254:2223 command=offer call-id=h1 from-tag=a \
 out=$(ng nfsrtp-a --server 10.0.1.254:2223 command=answer call-id=h1 from-tag=a \
 	to-tag=b sdp=@"$tmp/b.answer" 'received-from:=["IP4","10.0.2.1"]')
 [ "$(result "$out")" = ok ] || fail "answer: $out"
-[ "$(r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
+[ "$(json_get "$(r -j stream show)" 'len(d)')" = 2 ] ||
 	fail "expected 2 streams: $(r stream show)"
 rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5000 --count 50
 ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.2.1:5000 --src-port 4000 \

@@ -66,8 +66,11 @@ S=AES_CM_128_HMAC_SHA1_80
 SSRC=0x11223344
 tmp=$(mktemp -d)
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
-xa() { ip netns exec nfsrtp-xa python3 "$FORGE" "$@"; }
-xb() { ip netns exec nfsrtp-xb python3 "$FORGE" "$@"; }
+# forge.py runs in a python3 in each attacker's namespace that stays up
+pyserve_start xa nfsrtp-xa
+pyserve_start xb nfsrtp-xb
+xa() { pyserve xa run "$FORGE" "$@"; }
+xb() { pyserve xb run "$FORGE" "$@"; }
 # drop COUNTER STREAM: one drop counter of a stream on R (0 if none)
 drop() {
 	json_get "$(r -j stream show "$2")" "d[0]['drops'].get('$1', 0)"
@@ -92,10 +95,11 @@ a_send() {
 		--count "$2" --offset "$1" --suite $S --key "$KA" "${@:3}" >/dev/null
 }
 # matrix unprotect|protect NS SRC DST SEQ STREAM [--quick]: forge.py's
-# mutated-field matrix from NS into STREAM, as SRC (see forge.py)
+# mutated-field matrix from NS (nfsrtp-xa or -xb) into STREAM, as SRC
+# (see forge.py)
 matrix() {
 	local started=$SECONDS
-	ip netns exec "$2" python3 "$FORGE" --matrix "$1" --src "$3" --dst "$4" \
+	pyserve "${2#nfsrtp-}" run "$FORGE" --matrix "$1" --src "$3" --dst "$4" \
 		--ssrc $SSRC --seq "$5" --key "$KA" "${@:7}" \
 		--stream "$6" --srtpctl "$SRTPCTL" --netns nfsrtp-r \
 		>"$tmp/matrix" || { sed 's/^/    /' "$tmp/matrix"; fail "$1 matrix"; }

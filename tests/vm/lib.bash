@@ -126,28 +126,82 @@ rx_wait() {
 	wait "$RX_PID" || fail "receiver: $(tail -n 2 "$1")"
 }
 
-# json_get JSON EXPR: a value out of srtpctl -j output (python3 -c).
+# Small python jobs of a test (json_get and json_checks over srtpctl -j
+# output, ngc.py requests) go to a python3 that stays up
+# (tests/tools/pyserve.py): a python3 start costs 0.5 to 1 s in a TCG
+# guest, and tests poll these with wait_for.  A server's FIFOs are
+# opened by name, so subshells and background jobs reach it too; a lock
+# keeps their requests apart.  The server "json" is started here.
+PYSERVE=$NFSRTP_TOP/tests/tools/pyserve.py
+declare -gA PYSERVE_DIR PYSERVE_PID PYSERVE_NS
+
+# pyserve_start NAME [NS]: a server NAME, in network namespace NS if given
+pyserve_start() {
+	local dir
+	dir=$(mktemp -d /tmp/pyserve.XXXXXX)
+	mkfifo "$dir/in" "$dir/out"
+	if [ -n "${2:-}" ]; then
+		ip netns exec "$2" python3 "$PYSERVE" "$dir" &
+	else
+		python3 "$PYSERVE" "$dir" &
+	fi
+	PYSERVE_PID[$1]=$!
+	PYSERVE_DIR[$1]=$dir
+	PYSERVE_NS[$1]=${2:-}
+}
+[ -n "${PYSERVE_PID[json]:-}" ] || pyserve_start json
+
+# pyserve_request ARG...: a request as pyserve.py reads it (under LC_ALL=C,
+# so that a length is in bytes)
+pyserve_request() {
+	local a
+	printf '%d\n' $#
+	for a; do printf '%d\n%s' "${#a}" "$a"; done
+}
+
+# pyserve_reply: pyserve.py's reply on stdin, its output and errors
+# printed, its status returned (2: no reply)
+pyserve_reply() {
+	local status len out= err=
+	read -r status && read -r len || { echo "pyserve: no reply" >&2; return 2; }
+	[ "$len" -eq 0 ] || IFS= read -r -N "$len" out
+	read -r len || { echo "pyserve: short reply" >&2; return 2; }
+	[ "$len" -eq 0 ] || IFS= read -r -N "$len" err
+	printf '%s' "$out"
+	printf '%s' "$err" >&2
+	return "$status"
+}
+
+# pyserve NAME OP ARG...: one request to server NAME (see pyserve.py); a
+# python3 of its own if the server is gone
+pyserve() {
+	local LC_ALL=C name=$1 ns
+	shift
+	if kill -0 "${PYSERVE_PID[$name]}" 2>/dev/null; then
+		{
+			flock 8
+			pyserve_request "$@" >"${PYSERVE_DIR[$name]}/in"
+			pyserve_reply <"${PYSERVE_DIR[$name]}/out"
+		} 8>"${PYSERVE_DIR[$name]}/lock"
+	else
+		ns=${PYSERVE_NS[$name]}
+		pyserve_request "$@" |
+			if [ -n "$ns" ]; then
+				ip netns exec "$ns" python3 "$PYSERVE"
+			else
+				python3 "$PYSERVE"
+			fi | pyserve_reply
+	fi
+}
+
+# json_get JSON EXPR: EXPR (python, over the JSON as d) printed; on an
+# error, the exception on stderr and status 1
 json_get() {
-	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+	pyserve json get "$@"
 }
 
 # json_checks JSON EXPR=VALUE...: every EXPR (python, over the JSON as d)
 # prints as VALUE; each one that does not is printed, and the call fails.
-# One python for many checks: each start costs seconds in a TCG guest.
 json_checks() {
-	python3 - "$@" <<'EOF'
-import json, sys
-d = json.loads(sys.argv[1])
-bad = 0
-for check in sys.argv[2:]:
-    expr, want = check.rsplit("=", 1)
-    try:
-        got = str(eval(expr))
-    except Exception as e:
-        got = repr(e)
-    if got != want:
-        print(f"{expr}: expected {want}, got {got}")
-        bad = 1
-sys.exit(bad)
-EOF
+	pyserve json checks "$@"
 }

@@ -28,7 +28,8 @@ cat >"$tmp/r.cfg" <<'EOF'
 <sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"/></sip>
 EOF
 
-ng() { ip netns exec nfsrtp-r python3 "$NFSRTP_TOP/tests/tools/ngc.py" "$@"; }
+pyserve_start r nfsrtp-r
+ng() { pyserve r run "$NFSRTP_TOP/tests/tools/ngc.py" "$@"; }
 r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
 
 # router_start: srtpd in R with ng on loopback; waits until it answers.
@@ -163,7 +164,7 @@ no_streams	# after the guard tail
 ! grep -q mixed-1 "$tmp/ng.state" || fail "deleted call still in the state file"
 
 step "early media, then a fork: streams changed in place, never re-added"
-ids() { r -j stream show | python3 -c 'import json,sys; print(" ".join(sorted(str(s["id"]) for s in json.load(sys.stdin))))'; }
+ids() { json_get "$(r -j stream show)" '" ".join(sorted(str(s["id"]) for s in d))'; }
 offer_sdp 10.0.1.1 IP4 4020 "$KA" avp >"$tmp/a.offer"
 out=$(ng command=offer call-id=em-3 from-tag=a3 sdp=@"$tmp/a.offer" \
 	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
@@ -266,7 +267,7 @@ plain_burst 0x0d0e0f03
 wait_for 20 drops_at_least $((base + 20))
 [ "$(listen_stop "$tmp/late")" = 0 ] || fail "plain RTP reached A after the BYE"
 echo "    after the BYE: 20 plain packets toward A dropped by the guard, 0 arrived"
-[ "$(r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] ||
+[ "$(json_get "$(r -j stream show)" 'len(d)')" = 1 ] ||
 	fail "expected the guard alone: $(r stream show)"
 expect_match '"calls": \[\]' "$(ng command=list)"
 # a clean stop removes the guards too; the 2 s tail is seen to end above
@@ -295,7 +296,7 @@ echo "A -> B: sent under A's key, received under R's key toward B"
 flow nfsrtp-a nfsrtp-b fd00:2::1 5010 4010 200 "$KA2" "$KRB"
 echo "B -> A: sent under B's key, received under R's key toward A"
 flow nfsrtp-b nfsrtp-a fd00:1::1 4010 5010 200 "$KB" "$KRA"
-[ "$(r -j stream show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 4 ] ||
+[ "$(json_get "$(r -j stream show)" 'len(d)')" = 4 ] ||
 	fail "expected 4 streams: $(r stream show)"
 
 step "a retransmitted delete is answered from the cache; SIGTERM leaves nothing"
