@@ -170,7 +170,15 @@ e2e_srtpd_start() {
 	e2e_start srtpd nfsrtp-r "$E2E_TOP/build/bin/srtpd" \
 		--config "$E2E_DIR/srtpd.cfg" --socket "$E2E_DIR/srtpd.sock" \
 		--ng 127.0.0.1:2223 --state "$E2E_DIR/srtpd.state" "$@"
-	wait_for 60 e2e_ng_pong
+	# ss until it listens: ngc.py waits a second before each resend,
+	# so a ping sent too early costs a second or more
+	wait_for 60 e2e_srtpd_listening
+	wait_for 30 e2e_ng_pong
+}
+
+e2e_srtpd_listening() {
+	e2e_alive srtpd
+	e2e_listening nfsrtp-r 127.0.0.1:2223
 }
 
 # e2e_ng KEY=VALUE...: one ng request to srtpd in R; the reply as JSON
