@@ -71,7 +71,8 @@ e2e_dump() {
 	echo "=== R's streams"
 	ip netns exec nfsrtp-r "$SRTPCTL" -s stream show 2>&1 | tail -n 20
 	for f in "$E2E_DIR"/*; do
-		case "$f" in *.cfg|*.sock|*.pcap) continue ;; esac
+		[ -f "$f" ] || continue
+		case "$f" in *.cfg|*.sock|*.pcap|*.wav) continue ;; esac
 		echo "=== $(basename "$f")"
 		tail -n 40 "$f"
 	done
