@@ -14,12 +14,11 @@
 #include "call.h"
 #include "errmsg.h"
 
-#define WINDOW_MAX	1024
-
 void call_table_init(struct call_table *t, const struct call_ops *ops)
 {
 	memset(t, 0, sizeof(*t));
 	t->ops = *ops;
+	kstream_sum_key(t->sum_key);
 }
 
 struct call *call_find(struct call_table *t, const char *id)
@@ -41,47 +40,22 @@ struct call *call_by_stream(struct call_table *t, uint32_t id)
 		return NULL;
 	for (c = t->head; c; c = c->next)
 		for (i = 0; i < NEG_MEDIA_MAX; i++)
-			if (c->media[i].protect == id ||
-			    c->media[i].unprotect == id)
+			if (c->media[i].protect.id == id ||
+			    c->media[i].unprotect.id == id)
 				return c;
 	return NULL;
 }
 
 /* ---- kernel streams ---- */
 
-static void key_to_kernel(const struct sdes_key *k, struct nfsrtp_key *out)
+static struct kstream_ops ks_ops(const struct call_table *t)
 {
-	memset(out, 0, sizeof(*out));
-	memcpy(out->key, k->key, k->key_len);
-	memcpy(out->salt, k->salt, k->salt_len);
-	out->key_len = k->key_len;
-	out->salt_len = k->salt_len;
-	memcpy(out->mki, k->mki, k->mki_len);
-	out->mki_len = k->mki_len;
-	out->lifetime = k->lifetime;
-}
+	struct kstream_ops o = {
+		.add = t->ops.add, .del = t->ops.del, .update = t->ops.update,
+		.arg = t->ops.arg,
+	};
 
-static uint32_t crypto_flags(const struct sdes_crypto *c, bool mux)
-{
-	return (c->unencrypted_srtp ? NF_SRTP_F_UNENCRYPTED_SRTP : 0) |
-	       (c->unencrypted_srtcp ? NF_SRTP_F_UNENCRYPTED_SRTCP : 0) |
-	       (c->unauthenticated_srtp ? NF_SRTP_F_UNAUTHENTICATED_SRTP : 0) |
-	       (mux ? NF_SRTP_F_RTCP_MUX : 0);
-}
-
-void call_stream_crypto(struct nfsrtp_stream *s, const struct sdes_crypto *c,
-			bool mux)
-{
-	unsigned int i;
-
-	s->suite = (uint32_t)c->suite;
-	s->flags = crypto_flags(c, mux);
-	/* the WSH hint sizes a receiver's window; 0: the module's default */
-	if (s->op == NF_SRTP_OP_UNPROTECT && c->wsh)
-		s->window = c->wsh > WINDOW_MAX ? WINDOW_MAX : (uint32_t)c->wsh;
-	s->nkeys = c->nkeys > NFSRTP_KEYS_MAX ? NFSRTP_KEYS_MAX : c->nkeys;
-	for (i = 0; i < s->nkeys; i++)
-		key_to_kernel(&c->keys[i], &s->keys[i]);
+	return o;
 }
 
 static int addr_of(const struct sdp_conn *c, int family, uint8_t *out)
@@ -122,7 +96,7 @@ static int kernel_streams(const struct neg_stream *s,
 	prot->dport = (uint16_t)s->remote_port;
 	prot->rtcp_sport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
 	prot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->remote_rtcp_port);
-	call_stream_crypto(prot, &s->local, s->rtcp_mux);
+	kstream_crypto(prot, &s->local, s->rtcp_mux);
 
 	unprot->op = NF_SRTP_OP_UNPROTECT;
 	unprot->family = family;
@@ -132,27 +106,60 @@ static int kernel_streams(const struct neg_stream *s,
 	unprot->sport = 0;	/* any: the peer may sit behind NAT */
 	unprot->dport = (uint16_t)s->local_port;
 	unprot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
-	call_stream_crypto(unprot, &s->remote, s->rtcp_mux);
+	kstream_crypto(unprot, &s->remote, s->rtcp_mux);
 	return 0;
 }
 
 static void remove_streams(struct call_table *t, struct call *c)
 {
+	struct kstream_ops o = ks_ops(t);
 	unsigned int i;
 
 	for (i = 0; i < NEG_MEDIA_MAX; i++) {
-		if (c->media[i].protect)
-			t->ops.del(t->ops.arg, c->media[i].protect);
-		if (c->media[i].unprotect)
-			t->ops.del(t->ops.arg, c->media[i].unprotect);
+		kstream_del(&o, &c->media[i].protect);
+		kstream_del(&o, &c->media[i].unprotect);
 	}
-	memset(c->media, 0, sizeof(c->media));
 }
 
-static int install_streams(struct call_table *t, struct call *c, char *why,
-			   size_t whylen)
+/*
+ * Installed stream @st becomes @s: unchanged, changed in place, or (only
+ * where the kernel cannot change it in place: the suite, RTCP
+ * multiplexing) removed and added again; added when there is none.
+ */
+static int put_stream(struct call_table *t, struct kstream *st,
+		      const struct nfsrtp_stream *s, const char *media,
+		      char *why, size_t whylen)
+{
+	struct kstream_ops o = ks_ops(t);
+	char kerr[256];
+	int rc = KSTREAM_RENEW;
+
+	if (st->id)
+		rc = kstream_set(&o, t->sum_key, st, s, KSTREAM_ACTIVATE, why,
+				 whylen);
+	if (rc != KSTREAM_RENEW)
+		return rc ? CALL_FAILED : 0;
+	kstream_del(&o, st);
+	if (kstream_add(&o, t->sum_key, s, st, kerr, sizeof(kerr))) {
+		errmsg_set(why, whylen, "m=%s: %s", media, kerr);
+		return CALL_FAILED;
+	}
+	return 0;
+}
+
+/*
+ * The kernel streams of @c become those of @r, stream by stream (the
+ * n-th SRTP stream of @r in the n-th media slot): kept, changed in place,
+ * added; those @r no longer has are removed.  On failure the streams
+ * changed so far keep their change; a call's first install (@first) is
+ * removed whole.
+ */
+static int apply_streams(struct call_table *t, struct call *c,
+			 const struct neg_result *r, bool first, char *why,
+			 size_t whylen)
 {
 	struct nfsrtp_stream *ks = calloc(2, sizeof(*ks));
+	struct kstream_ops o = ks_ops(t);
 	size_t i;
 	int rc = 0;
 
@@ -160,36 +167,37 @@ static int install_streams(struct call_table *t, struct call *c, char *why,
 		errmsg_set(why, whylen, "out of memory");
 		return CALL_FAILED;
 	}
-	for (i = 0; i < c->result->nstreams && !rc; i++) {
-		const struct neg_stream *s = &c->result->streams[i];
+	for (i = 0; i < NEG_MEDIA_MAX && !rc; i++) {
+		const struct neg_stream *s = i < r->nstreams ? &r->streams[i] :
+					     NULL;
 		struct call_media *m = &c->media[i];
-		char kerr[256];
 
-		if (!s->srtp)
+		if (!s || !s->srtp) {
+			kstream_del(&o, &m->protect);
+			kstream_del(&o, &m->unprotect);
 			continue;
+		}
 		if (kernel_streams(s, &ks[0], &ks[1], why, whylen)) {
 			rc = CALL_REJECTED;
 			break;
 		}
-		rc = t->ops.add(t->ops.arg, &ks[0], &m->protect, kerr,
-				sizeof(kerr));
+		rc = put_stream(t, &m->protect, &ks[0], s->media, why, whylen);
 		if (!rc)
-			rc = t->ops.add(t->ops.arg, &ks[1], &m->unprotect, kerr,
-					sizeof(kerr));
-		if (rc) {
-			errmsg_set(why, whylen, "m=%s: the kernel refused a stream: %s",
-				s->media, kerr);
-			rc = CALL_FAILED;
-		}
-		m->protect_keys = ks[0].nkeys;
-		m->unprotect_keys = ks[1].nkeys;
+			rc = put_stream(t, &m->unprotect, &ks[1], s->media, why,
+					whylen);
 		explicit_bzero(ks, 2 * sizeof(*ks));
 	}
 	explicit_bzero(ks, 2 * sizeof(*ks));
 	free(ks);
-	if (rc)
+	if (rc && first)
 		remove_streams(t, c);
 	return rc;
+}
+
+static int install_streams(struct call_table *t, struct call *c, char *why,
+			   size_t whylen)
+{
+	return apply_streams(t, c, c->result, true, why, whylen);
 }
 
 /* ---- calls ---- */
@@ -360,113 +368,17 @@ int call_offer(struct call_table *t, const char *id,
 	return 0;
 }
 
-static bool same_key(const struct sdes_key *a, const struct sdes_key *b)
-{
-	return a->key_len == b->key_len && a->salt_len == b->salt_len &&
-	       !memcmp(a->key, b->key, a->key_len) &&
-	       !memcmp(a->salt, b->salt, a->salt_len) &&
-	       a->mki_len == b->mki_len && !memcmp(a->mki, b->mki, a->mki_len);
-}
-
-/* The streams of @n are those installed, only the keys may differ. */
-static bool same_layout(const struct neg_result *o, const struct neg_result *n)
-{
-	size_t i;
-
-	if (o->nstreams != n->nstreams)
-		return false;
-	for (i = 0; i < n->nstreams; i++) {
-		const struct neg_stream *a = &o->streams[i], *b = &n->streams[i];
-
-		if (a->srtp != b->srtp || a->index != b->index ||
-		    a->local_port != b->local_port ||
-		    a->remote_port != b->remote_port ||
-		    a->remote_rtcp_port != b->remote_rtcp_port ||
-		    a->rtcp_mux != b->rtcp_mux ||
-		    strcmp(a->remote_conn.addr, b->remote_conn.addr) ||
-		    strcmp(a->local_conn.addr, b->local_conn.addr))
-			return false;
-		if (a->srtp && (a->local.suite != b->local.suite ||
-				a->remote.suite != b->remote.suite ||
-				crypto_flags(&a->local, 0) != crypto_flags(&b->local, 0)))
-			return false;
-	}
-	return true;
-}
-
 /*
- * Appends @k to kernel stream @id (and makes it the active one).  The
- * kernel numbers a stream's keys 0, 1, ... and reaps those older than
- * the active one, so *@nkeys, the keys added so far, is the new key's
- * index however often the stream was re-keyed.
- */
-static int add_key(struct call_table *t, uint32_t id, unsigned int *nkeys,
-		   const struct sdes_key *k, bool activate, char *why,
-		   size_t whylen)
-{
-	struct nfsrtp_stream_update *u;
-	char kerr[256];
-	int rc;
-
-	u = calloc(1, sizeof(*u));
-	if (!u) {
-		errmsg_set(why, whylen, "out of memory");
-		return CALL_FAILED;
-	}
-	u->id = id;
-	u->nkeys = 1;
-	key_to_kernel(k, &u->keys[0]);
-	u->set_active = activate;
-	u->active = *nkeys;
-	rc = t->ops.update(t->ops.arg, u, kerr, sizeof(kerr));
-	explicit_bzero(u, sizeof(*u));
-	free(u);
-	if (rc) {
-		errmsg_set(why, whylen, "the kernel refused the new key of stream %u: %s",
-			id, kerr);
-		return CALL_FAILED;
-	}
-	(*nkeys)++;
-	return 0;
-}
-
-/*
- * Moves the installed streams of @c from c->result to @n: new keys are
- * added (ours made active at once: the peer has it, since it answered or
- * offered it; theirs left for the module to switch to on the first packet
- * it authenticates), or, when the streams themselves changed, everything
- * is installed again.
+ * Moves the installed streams of @c from c->result to @n (kstream.c):
+ * new keys are appended (ours made active at once: the peer has it,
+ * since it answered or offered it; theirs left for the module to switch
+ * to on the first packet it authenticates), a stream that moved or
+ * changed its parameters is changed in place.
  */
 static int rekey_streams(struct call_table *t, struct call *c,
 			 struct neg_result *n, char *why, size_t whylen)
 {
-	struct neg_result *old = c->result;
-	size_t i;
-	int rc = 0;
-
-	if (!same_layout(old, n)) {
-		remove_streams(t, c);
-		c->result = n;
-		rc = install_streams(t, c, why, whylen);
-		c->result = old;
-		return rc;
-	}
-	for (i = 0; i < n->nstreams && !rc; i++) {
-		const struct neg_stream *a = &old->streams[i], *b = &n->streams[i];
-		struct call_media *m = &c->media[i];
-
-		if (!b->srtp)
-			continue;
-		if (!same_key(&a->remote.keys[a->remote.nkeys - 1],
-			      &b->remote.keys[b->remote.nkeys - 1]))
-			rc = add_key(t, m->unprotect, &m->unprotect_keys,
-				     &b->remote.keys[b->remote.nkeys - 1],
-				     false, why, whylen);
-		if (!rc && !same_key(&a->local.keys[0], &b->local.keys[0]))
-			rc = add_key(t, m->protect, &m->protect_keys,
-				     &b->local.keys[0], true, why, whylen);
-	}
-	return rc;
+	return apply_streams(t, c, n, false, why, whylen);
 }
 
 /* Parses @text as SDP into a heap object; NULL with @why. */
@@ -666,21 +578,23 @@ int call_event(struct call_table *t, const struct nfsrtp_event *ev,
 		return 0;
 	if (ev->type == NF_SRTP_EVENT_STREAM_DEL) {
 		for (i = 0; i < NEG_MEDIA_MAX; i++) {
-			if (c->media[i].protect == ev->stream)
-				c->media[i].protect = 0;
-			if (c->media[i].unprotect == ev->stream)
-				c->media[i].unprotect = 0;
+			if (c->media[i].protect.id == ev->stream)
+				memset(&c->media[i].protect, 0,
+				       sizeof(c->media[i].protect));
+			if (c->media[i].unprotect.id == ev->stream)
+				memset(&c->media[i].unprotect, 0,
+				       sizeof(c->media[i].unprotect));
 		}
 		return 0;
 	}
 	if (ev->type != NF_SRTP_EVENT_SOFT_LIMIT || c->state != CALL_ACTIVE)
 		return 0;
 	for (i = 0; i < NEG_MEDIA_MAX; i++)
-		if (c->media[i].protect == ev->stream)
+		if (c->media[i].protect.id == ev->stream)
 			break;
 	/* only our own sending key: the peer re-keys its own */
 	if (i == NEG_MEDIA_MAX ||
-	    ev->key_index + 1 != (int)c->media[i].protect_keys)
+	    ev->key_index + 1 != (int)c->media[i].protect.nkeys)
 		return 0;
 	if (make_offer(c, sdp, why, sizeof(why)))
 		return -1;

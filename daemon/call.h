@@ -9,7 +9,12 @@
  *              port + 1 to the peer's RTCP port, or multiplexed);
  *   unprotect  the peer's address, any port -> our address:port, with the
  *              peer's key (any source port: phones behind NAT).
- * Plain RTP streams need nothing installed.
+ * Plain RTP streams need nothing installed.  The streams are built,
+ * changed and removed by kstream.c, as ng's are: a re-offer or re-answer
+ * leaves unchanged streams alone, appends new keys (ours made active,
+ * theirs taken up by the kernel with the first packet under them), and
+ * changes a moved or re-parametrised stream in place (STREAM_SET), so
+ * that its ROC and replay state go on and no packet crosses untransformed.
  */
 
 #ifndef NFSRTP_CALL_H
@@ -19,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kstream.h"
 #include "lib/nfsrtp.h"
 #include "negotiate.h"
 #include "policy.h"
@@ -41,11 +47,10 @@ enum call_state {
 	CALL_REKEYING,		/* our re-offer with new keys is out */
 };
 
+/* The two kernel streams of a media stream (kstream.h); id 0: none. */
 struct call_media {
-	uint32_t protect;	/* kernel stream ids; 0: none */
-	uint32_t unprotect;
-	unsigned int protect_keys;	/* keys installed on each */
-	unsigned int unprotect_keys;
+	struct kstream protect;
+	struct kstream unprotect;
 };
 
 struct call {
@@ -66,6 +71,7 @@ struct call_table {
 	struct call *head;
 	unsigned int count;
 	struct call_ops ops;
+	uint64_t sum_key[2];	/* SipHash key of the streams' digests */
 };
 
 /* Results besides 0: the call is rejected (SIP 488), or a bad request. */
@@ -113,14 +119,6 @@ int call_delete(struct call_table *t, const char *id);
  */
 int call_event(struct call_table *t, const struct nfsrtp_event *ev,
 	       struct call **c, char **sdp);
-
-/*
- * Crypto line @c as kernel stream @s (its op already set) takes it: suite,
- * session parameters as flags, the replay window of an unprotect stream
- * (the WSH hint), and the keys.  Shared by calls and ng's bridged calls.
- */
-void call_stream_crypto(struct nfsrtp_stream *s, const struct sdes_crypto *c,
-			bool mux);
 
 /* The call owning kernel stream @id, or NULL. */
 struct call *call_by_stream(struct call_table *t, uint32_t id);

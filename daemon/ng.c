@@ -44,10 +44,7 @@ void ng_init(struct ng *n, const struct ng_ops *ops,
 	n->cfg = cfg;
 	n->model = model;
 	ng_trust_defaults(&n->trust);
-	/* no entropy: digests still tell keys apart, only predictably */
-	if (getrandom(n->sum_key, sizeof(n->sum_key), 0) !=
-	    sizeof(n->sum_key))
-		memset(n->sum_key, 0, sizeof(n->sum_key));
+	kstream_sum_key(n->sum_key);
 	n->cache_limit = NG_CACHE_BYTES;
 }
 
@@ -92,7 +89,7 @@ static void ng_log(struct ng *n, const char *fmt, ...)
 
 static void remove_stream(struct ng *n, struct ng_call *c, unsigned int i)
 {
-	n->ops.del(n->ops.arg, c->streams[i].id);
+	n->ops.del(n->ops.arg, c->streams[i].k.id);
 	memmove(&c->streams[i], &c->streams[i + 1],
 		(c->nstreams - i - 1) * sizeof(c->streams[0]));
 	c->nstreams--;
@@ -218,7 +215,7 @@ static uint64_t call_packets(struct ng *n, const struct ng_call *c)
 	unsigned int i;
 
 	for (i = 0; s && i < c->nstreams; i++) {
-		if (!n->ops.get(n->ops.arg, c->streams[i].id, s))
+		if (!n->ops.get(n->ops.arg, c->streams[i].k.id, s))
 			sum += s->packets;
 		explicit_bzero(s, sizeof(*s));
 	}
@@ -296,88 +293,16 @@ time_t ng_expire(struct ng *n, time_t now)
 	return due;
 }
 
-/* ---- digests of installed crypto ---- */
+/* ---- the kernel streams: kstream.c's builder ---- */
 
-#define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
-
-static void sip_round(uint64_t v[4])
+static struct kstream_ops ks_ops(const struct ng *n)
 {
-	v[0] += v[1]; v[1] = ROTL64(v[1], 13); v[1] ^= v[0];
-	v[0] = ROTL64(v[0], 32);
-	v[2] += v[3]; v[3] = ROTL64(v[3], 16); v[3] ^= v[2];
-	v[0] += v[3]; v[3] = ROTL64(v[3], 21); v[3] ^= v[0];
-	v[2] += v[1]; v[1] = ROTL64(v[1], 17); v[1] ^= v[2];
-	v[2] = ROTL64(v[2], 32);
-}
-
-/*
- * SipHash-2-4 of @len bytes under @key: whether a stream's crypto changed
- * is decided on this digest, so that srtpd keeps no copy of keys it has
- * handed to the kernel, and no peer can choose keys that collide.
- */
-static uint64_t siphash24(const uint64_t key[2], const uint8_t *p, size_t len)
-{
-	uint64_t v[4] = {
-		key[0] ^ 0x736f6d6570736575ULL, key[1] ^ 0x646f72616e646f6dULL,
-		key[0] ^ 0x6c7967656e657261ULL, key[1] ^ 0x7465646279746573ULL,
+	struct kstream_ops o = {
+		.add = n->ops.add, .del = n->ops.del, .update = n->ops.update,
+		.log = n->ops.log, .arg = n->ops.arg,
 	};
-	uint64_t m, b = (uint64_t)len << 56;
-	size_t i, k;
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		for (m = 0, k = 0; k < 8; k++)
-			m |= (uint64_t)p[i + k] << (8 * k);
-		v[3] ^= m;
-		sip_round(v);
-		sip_round(v);
-		v[0] ^= m;
-	}
-	for (k = 0; i + k < len; k++)
-		b |= (uint64_t)p[i + k] << (8 * k);
-	v[3] ^= b;
-	sip_round(v);
-	sip_round(v);
-	v[0] ^= b;
-	v[2] ^= 0xff;
-	for (k = 0; k < 4; k++)
-		sip_round(v);
-	m = v[0] ^ v[1] ^ v[2] ^ v[3];
-	explicit_bzero(v, sizeof(v));
-	return m;
-}
-
-static uint64_t crypto_sum(const struct ng *n, const struct nfsrtp_stream *s)
-{
-	struct {
-		uint32_t suite, flags, window, nkeys;
-		struct {
-			uint8_t key[32], salt[14], mki[NFSRTP_MKI_MAX];
-			uint32_t key_len, salt_len, mki_len;
-			uint64_t lifetime;
-		} k[NFSRTP_KEYS_MAX];
-	} *buf = calloc(1, sizeof(*buf));
-	uint64_t sum;
-	unsigned int i;
-
-	if (!buf)
-		return 0;	/* never equal to a real digest: rewritten */
-	buf->suite = s->suite;
-	buf->flags = s->flags;
-	buf->window = s->window;
-	buf->nkeys = s->nkeys;
-	for (i = 0; i < s->nkeys && i < NFSRTP_KEYS_MAX; i++) {
-		memcpy(buf->k[i].key, s->keys[i].key, sizeof(buf->k[i].key));
-		memcpy(buf->k[i].salt, s->keys[i].salt, sizeof(buf->k[i].salt));
-		memcpy(buf->k[i].mki, s->keys[i].mki, sizeof(buf->k[i].mki));
-		buf->k[i].key_len = s->keys[i].key_len;
-		buf->k[i].salt_len = s->keys[i].salt_len;
-		buf->k[i].mki_len = s->keys[i].mki_len;
-		buf->k[i].lifetime = s->keys[i].lifetime;
-	}
-	sum = siphash24(n->sum_key, (const uint8_t *)buf, sizeof(*buf));
-	explicit_bzero(buf, sizeof(*buf));
-	free(buf);
-	return sum | 1;
+	return o;
 }
 
 /* ---- media networks and ports ---- */
@@ -1014,7 +939,7 @@ static struct ng_call *new_call(struct req *q, const char *id,
 
 /* ---- the plan into kernel streams ---- */
 
-static int flow_match(const struct bridge_flow *f, struct ng_match *m,
+static int flow_match(const struct bridge_flow *f, struct kmatch *m,
 		      char *err)
 {
 	memset(m, 0, sizeof(*m));
@@ -1036,19 +961,19 @@ static int flow_match(const struct bridge_flow *f, struct ng_match *m,
  * A side on hold (c=0.0.0.0) keeps the address the stream has: never a
  * wildcard match.  1 when there is none to keep (no stream then).
  */
-static int hold_keep(struct ng_match *m, const struct ng_stream *st)
+static int hold_keep(struct kmatch *m, const struct ng_stream *st)
 {
 	if (addr_unspecified(m->family, m->saddr)) {
-		if (!st || st->match.family != m->family)
+		if (!st || st->k.match.family != m->family)
 			return 1;
-		memcpy(m->saddr, st->match.saddr, sizeof(m->saddr));
+		memcpy(m->saddr, st->k.match.saddr, sizeof(m->saddr));
 	}
 	if (addr_unspecified(m->family, m->daddr)) {
-		if (!st || st->match.family != m->family)
+		if (!st || st->k.match.family != m->family)
 			return 1;
-		memcpy(m->daddr, st->match.daddr, sizeof(m->daddr));
-		m->dport = st->match.dport;
-		m->rtcp_dport = st->match.rtcp_dport;
+		memcpy(m->daddr, st->k.match.daddr, sizeof(m->daddr));
+		m->dport = st->k.match.dport;
+		m->rtcp_dport = st->k.match.rtcp_dport;
 	}
 	return 0;
 }
@@ -1090,7 +1015,7 @@ static struct ng_stream *slot_of(struct ng_call *c, unsigned int bi,
 		struct ng_stream *st = &c->streams[i];
 
 		if (st->branch == bi && st->group == f->index &&
-		    st->a_to_b == dir && st->op == op)
+		    st->a_to_b == dir && st->k.op == op)
 			return st;
 	}
 	return NULL;
@@ -1106,15 +1031,15 @@ static struct ng_stream *slot_of(struct ng_call *c, unsigned int bi,
  * It is changed in place, never duplicated.
  */
 static struct ng_stream *same_match(struct ng_call *c, unsigned int bi,
-				    const struct ng_match *m, uint8_t op)
+				    const struct kmatch *m, uint8_t op)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nstreams; i++) {
 		struct ng_stream *st = &c->streams[i];
-		const struct ng_match *o = &st->match;
+		const struct kmatch *o = &st->k.match;
 
-		if (st->op != op || (st->branch == bi && st->seen) ||
+		if (st->k.op != op || (st->branch == bi && st->seen) ||
 		    o->family != m->family || o->dport != m->dport ||
 		    memcmp(o->daddr, m->daddr, sizeof(o->daddr)))
 			continue;
@@ -1125,105 +1050,19 @@ static struct ng_stream *same_match(struct ng_call *c, unsigned int bi,
 	return NULL;
 }
 
-static void stream_of_match(const struct ng_match *m, struct nfsrtp_stream *s)
-{
-	s->family = m->family;
-	s->has_saddr = true;
-	memcpy(s->saddr, m->saddr, sizeof(m->saddr));
-	memcpy(s->daddr, m->daddr, sizeof(m->daddr));
-	s->dport = m->dport;
-	s->rtcp_dport = m->rtcp_dport;
-}
-
-/* What @st now has installed, besides its keys: @s's suite and parameters. */
-static void note_params(struct ng_stream *st, const struct nfsrtp_stream *s)
-{
-	st->suite = s->suite;
-	st->flags = s->flags;
-	st->window = s->window;
-}
-
 static int add_stream(struct req *q, struct ng_call *c,
 		      const struct nfsrtp_stream *s, struct ng_stream *st)
 {
-	char kerr[256];
-	uint32_t id = 0;
-	int rc;
+	struct kstream_ops o = ks_ops(q->n);
 
 	if (c->nstreams >= NG_STREAMS_MAX) {
 		errmsg_set(q->err, ERR_MAX, "too many streams in one call (%d)",
 			NG_STREAMS_MAX);
 		return -1;
 	}
-	rc = q->n->ops.add(q->n->ops.arg, s, &id, kerr, sizeof(kerr));
-	if (rc) {
-		errmsg_set(q->err, ERR_MAX, "the kernel refused a stream: %s",
-			kerr);
+	if (kstream_add(&o, q->n->sum_key, s, &st->k, q->err, ERR_MAX))
 		return -1;
-	}
-	st->id = id;
-	note_params(st, s);
 	c->streams[c->nstreams++] = *st;
-	q->n->generation++;
-	return 0;
-}
-
-/*
- * Stream @st becomes @s (match @m, crypto digest @sum) in one STREAM_SET:
- * the kernel hashes the new match before the old one leaves and carries
- * ROC and replay state over into new keys, so no packet meets a moment
- * without its transform.
- *
- * A peer's new key under the same suite and parameters (a phone re-keying
- * by re-INVITE) is appended to its unprotect stream rather than put in
- * place of the old one: the phone sends under the old key until the
- * answer reaches it, after srtpd has handled it, and the kernel moves to
- * the new key with the first packet that opens under it (by MKI, or by
- * trying the next key).  Where the kernel refuses the append (an MKI
- * used again, no free key slot), the keys are replaced.
- */
-static int change_stream(struct req *q, struct ng_stream *st,
-			 const struct ng_match *m, uint64_t sum,
-			 const struct nfsrtp_stream *s)
-{
-	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
-	bool append = sum != st->crypto_sum && st->op == NF_SRTP_OP_UNPROTECT &&
-		      st->suite && st->suite == s->suite &&
-		      st->flags == s->flags && st->window == s->window;
-	char kerr[256];
-	int rc;
-
-	if (!u) {
-		errmsg_set(q->err, ERR_MAX, "out of memory");
-		return -1;
-	}
-	u->id = st->id;
-	if (sum != st->crypto_sum) {
-		u->set_params = !append;
-		u->flags = s->flags;
-		u->window = s->window;
-		u->nkeys = s->nkeys;
-		memcpy(u->keys, s->keys, sizeof(u->keys));
-	}
-	if (memcmp(&st->match, m, sizeof(*m)))
-		u->match = s;
-	rc = q->n->ops.update(q->n->ops.arg, u, kerr, sizeof(kerr));
-	if (rc && append) {
-		ng_log(q->n, "stream %u: the kernel refused the new key next to the old one (%s): replacing it",
-		       st->id, kerr);
-		u->set_params = true;
-		rc = q->n->ops.update(q->n->ops.arg, u, kerr, sizeof(kerr));
-	}
-	explicit_bzero(u, sizeof(*u));
-	free(u);
-	if (rc) {
-		errmsg_set(q->err, ERR_MAX, "the kernel refused to change stream %u: %s",
-			st->id, kerr);
-		return -1;
-	}
-	st->match = *m;
-	st->crypto_sum = sum;
-	note_params(st, s);
 	q->n->generation++;
 	return 0;
 }
@@ -1231,18 +1070,18 @@ static int change_stream(struct req *q, struct ng_stream *st,
 /* ---- guards: no media in clear toward an SRTP leg, at either end ---- */
 
 /* A guard toward @m's destination: its own source, a key nobody has. */
-static int guard_stream(const struct ng_match *m, bool mux,
+static int guard_stream(const struct kmatch *m, bool mux, uint32_t suite,
 			struct nfsrtp_stream *s)
 {
 	struct sdes_key k;
 
 	memset(s, 0, sizeof(*s));
 	s->op = NF_SRTP_OP_PROTECT;
-	stream_of_match(m, s);
+	kstream_to_match(m, s);
 	memcpy(s->saddr, m->daddr, sizeof(s->saddr));
-	s->suite = (uint32_t)SDES_AES_CM_128_HMAC_SHA1_80;
+	s->suite = suite;
 	s->flags = mux ? NF_SRTP_F_RTCP_MUX : 0;
-	if (negotiate_new_key(SDES_AES_CM_128_HMAC_SHA1_80, &k))
+	if (negotiate_new_key((enum sdes_suite)suite, &k))
 		return -1;
 	s->nkeys = 1;
 	memcpy(s->keys[0].key, k.key, k.key_len);
@@ -1254,14 +1093,14 @@ static int guard_stream(const struct ng_match *m, bool mux,
 }
 
 /* Whether a stream of @c already protects toward @m's destination. */
-static bool guarded(const struct ng_call *c, const struct ng_match *m)
+static bool guarded(const struct ng_call *c, const struct kmatch *m)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nstreams; i++) {
-		const struct ng_match *o = &c->streams[i].match;
+		const struct kmatch *o = &c->streams[i].k.match;
 
-		if (c->streams[i].op == NF_SRTP_OP_PROTECT &&
+		if (c->streams[i].k.op == NF_SRTP_OP_PROTECT &&
 		    o->family == m->family && o->dport == m->dport &&
 		    !memcmp(o->daddr, m->daddr, sizeof(o->daddr)))
 			return true;
@@ -1277,7 +1116,7 @@ static void stream_base(struct ng *n, struct ng_stream *st)
 
 	st->base_packets = st->base_bytes = st->base_errors = 0;
 	st->base_auth = st->base_replay = 0;
-	if (s && !n->ops.get(n->ops.arg, st->id, s)) {
+	if (s && !n->ops.get(n->ops.arg, st->k.id, s)) {
 		st->base_packets = s->packets;
 		st->base_bytes = s->bytes;
 		for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
@@ -1304,7 +1143,7 @@ static uint64_t since(uint64_t v, uint64_t b)
  * NULL when there is none.
  */
 static struct ng_stream *adopt_guard(struct ng *n, struct ng_call *c,
-				     const struct ng_match *m)
+				     const struct kmatch *m)
 {
 	struct ng_call *o;
 	unsigned int i;
@@ -1317,10 +1156,10 @@ static struct ng_stream *adopt_guard(struct ng *n, struct ng_call *c,
 		for (i = 0; i < o->nstreams; i++) {
 			struct ng_stream *st = &o->streams[i];
 
-			if (st->op != NF_SRTP_OP_PROTECT ||
-			    st->match.family != m->family ||
-			    st->match.dport != m->dport ||
-			    memcmp(st->match.daddr, m->daddr, sizeof(m->daddr)))
+			if (st->k.op != NF_SRTP_OP_PROTECT ||
+			    st->k.match.family != m->family ||
+			    st->k.match.dport != m->dport ||
+			    memcmp(st->k.match.daddr, m->daddr, sizeof(m->daddr)))
 				continue;
 			c->streams[c->nstreams] = *st;
 			c->streams[c->nstreams].branch = NG_GUARD;
@@ -1362,26 +1201,26 @@ static int install_guards(struct req *q, struct ng_call *c,
 		if (!g->rtp || !g->a_srtp)
 			continue;
 		memset(&st, 0, sizeof(st));
-		st.match.family = (uint8_t)g->a_conn.family;
+		st.k.match.family = (uint8_t)g->a_conn.family;
 		if (inet_pton(g->a_conn.family, g->a_conn.addr,
-			      st.match.daddr) != 1 ||
-		    addr_unspecified(g->a_conn.family, st.match.daddr))
+			      st.k.match.daddr) != 1 ||
+		    addr_unspecified(g->a_conn.family, st.k.match.daddr))
 			continue;	/* on hold: nothing can be sent there */
-		memcpy(st.match.saddr, st.match.daddr, sizeof(st.match.saddr));
-		st.match.dport = (uint16_t)g->a_port;
-		st.match.rtcp_dport = (uint16_t)(g->a_mux ? 0 : g->a_rtcp_port);
-		if (guarded(c, &st.match) || adopt_guard(q->n, c, &st.match))
+		memcpy(st.k.match.saddr, st.k.match.daddr, sizeof(st.k.match.saddr));
+		st.k.match.dport = (uint16_t)g->a_port;
+		st.k.match.rtcp_dport = (uint16_t)(g->a_mux ? 0 : g->a_rtcp_port);
+		if (guarded(c, &st.k.match) || adopt_guard(q->n, c, &st.k.match))
 			continue;
-		st.op = NF_SRTP_OP_PROTECT;
+		st.k.op = NF_SRTP_OP_PROTECT;
 		st.group = (uint8_t)k;
 		st.branch = NG_GUARD;
-		st.mux = g->a_mux;
-		if (guard_stream(&st.match, st.mux, s)) {
+		st.k.mux = g->a_mux;
+		if (guard_stream(&st.k.match, st.k.mux,
+				 (uint32_t)SDES_AES_CM_128_HMAC_SHA1_80, s)) {
 			errmsg_set(q->err, ERR_MAX, "no entropy for a guard key");
 			rc = -1;
 			break;
 		}
-		st.crypto_sum = crypto_sum(q->n, s);
 		rc = add_stream(q, c, s, &st);
 		explicit_bzero(s, sizeof(*s));
 	}
@@ -1389,38 +1228,33 @@ static int install_guards(struct req *q, struct ng_call *c,
 	return rc;
 }
 
-/* Protect stream @st becomes a guard of its destination, in place. */
+/*
+ * Protect stream @st becomes a guard of its destination, in place: a
+ * fresh key under its own suite nobody has, its own destination as its
+ * only source, in one STREAM_SET.
+ */
 static int to_guard(struct ng *n, struct ng_stream *st)
 {
-	struct nfsrtp_stream_update *u = calloc(1, sizeof(*u));
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	struct ng_match m = st->match;
-	char kerr[256];
+	struct kstream_ops o = ks_ops(n);
+	struct kmatch m = st->k.match;
+	char err[ERR_MAX];
 	int rc = -1;
 
 	memcpy(m.saddr, m.daddr, sizeof(m.saddr));
 	/* a stream recovered from the state file: its match is not known */
-	if (u && s && m.family && !guard_stream(&m, st->mux, s)) {
-		u->id = st->id;
-		u->set_params = true;
-		u->flags = s->flags;
-		u->nkeys = s->nkeys;
-		memcpy(u->keys, s->keys, sizeof(u->keys));
-		u->match = s;
-		rc = n->ops.update(n->ops.arg, u, kerr, sizeof(kerr));
+	if (s && m.family && st->k.suite &&
+	    !guard_stream(&m, st->k.mux, st->k.suite, s)) {
+		rc = kstream_set(&o, n->sum_key, &st->k, s, 0, err, sizeof(err));
 		if (!rc) {
-			st->match = m;
-			st->crypto_sum = crypto_sum(n, s);
-			note_params(st, s);
 			st->branch = NG_GUARD;
 			n->generation++;
+		} else {
+			rc = -1;
 		}
 	}
-	if (u)
-		explicit_bzero(u, sizeof(*u));
 	if (s)
 		explicit_bzero(s, sizeof(*s));
-	free(u);
 	free(s);
 	return rc;
 }
@@ -1438,7 +1272,7 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 	if (n->trust.guard_tail) {
 		i = c->nstreams;
 		while (i--)
-			if (c->streams[i].op != NF_SRTP_OP_PROTECT ||
+			if (c->streams[i].k.op != NF_SRTP_OP_PROTECT ||
 			    to_guard(n, &c->streams[i]))
 				remove_stream(n, c, i);
 	}
@@ -1521,7 +1355,7 @@ static uint64_t offer_sum(const struct ng *n, const char *tag,
 	memcpy(buf + tl + al, bname, bl);
 	memcpy(buf + tl + al + bl, o, sizeof(*o));
 	memcpy(buf + tl + al + bl + sizeof(*o), sdp, len);
-	sum = siphash24(n->sum_key, buf, tl + al + bl + sizeof(*o) + len);
+	sum = kstream_siphash(n->sum_key, buf, tl + al + bl + sizeof(*o) + len);
 	free(buf);
 	return sum | 1;
 }
@@ -1654,8 +1488,7 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 {
 	uint8_t op = protect ? NF_SRTP_OP_PROTECT : NF_SRTP_OP_UNPROTECT;
 	struct ng_stream *st = slot_of(c, bi, f, op), fresh;
-	struct ng_match m;
-	uint64_t sum;
+	struct kmatch m;
 	int rc = 0;
 
 	if (flow_match(f, &m, q->err))
@@ -1667,36 +1500,42 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 	}
 	memset(s, 0, sizeof(*s));
 	s->op = op;
-	stream_of_match(&m, s);
-	call_stream_crypto(s, protect ? &f->out : &f->in, f->rtcp_mux);
-	sum = crypto_sum(q->n, s);
+	kstream_to_match(&m, s);
+	kstream_crypto(s, protect ? &f->out : &f->in, f->rtcp_mux);
 	if (!st)
 		st = same_match(c, bi, &m, op);
 	if (!st && op == NF_SRTP_OP_PROTECT)
 		st = adopt_guard(q->n, c, &m);
-	if (st && st->mux != f->rtcp_mux) {
-		/* the kernel cannot change RTCP multiplexing in place */
-		remove_stream(q->n, c, (unsigned int)(st - c->streams));
-		st = NULL;
-	}
-	if (!st) {
-		memset(&fresh, 0, sizeof(fresh));
-		fresh.a_to_b = caller_to_callee(c, f);
-		fresh.op = op;
-		fresh.group = (uint8_t)f->index;
-		fresh.branch = (uint8_t)bi;
-		fresh.seen = true;
-		fresh.mux = f->rtcp_mux;
-		fresh.match = m;
-		fresh.crypto_sum = sum;
-		rc = add_stream(q, c, s, &fresh);
-	} else {
+	if (st) {
+		struct kstream_ops o = ks_ops(q->n);
+		struct kstream was = st->k;
+
 		st->branch = (uint8_t)bi;
 		st->group = (uint8_t)f->index;
 		st->a_to_b = caller_to_callee(c, f);
 		st->seen = true;
-		if (sum != st->crypto_sum || memcmp(&st->match, &m, sizeof(m)))
-			rc = change_stream(q, st, &m, sum, s);
+		rc = kstream_set(&o, q->n->sum_key, &st->k, s, 0, q->err,
+				 ERR_MAX);
+		if (rc == KSTREAM_RENEW) {
+			/*
+			 * the kernel cannot change RTCP multiplexing or the
+			 * suite in place
+			 */
+			remove_stream(q->n, c, (unsigned int)(st - c->streams));
+			st = NULL;
+			rc = 0;
+		} else if (!rc && memcmp(&was, &st->k, sizeof(was))) {
+			q->n->generation++;
+		}
+		explicit_bzero(&was, sizeof(was));
+	}
+	if (!st) {
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.a_to_b = caller_to_callee(c, f);
+		fresh.group = (uint8_t)f->index;
+		fresh.branch = (uint8_t)bi;
+		fresh.seen = true;
+		rc = add_stream(q, c, s, &fresh);
 	}
 	explicit_bzero(s, sizeof(*s));
 	return rc;
@@ -1983,12 +1822,12 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 
 	benc_dict(q->out);
 	benc_cstr(q->out, "id");
-	benc_int(q->out, st->id);
+	benc_int(q->out, st->k.id);
 	benc_cstr(q->out, "direction");
 	benc_cstr(q->out, st->a_to_b ? "caller-to-callee" : "callee-to-caller");
 	benc_cstr(q->out, "operation");
-	benc_cstr(q->out, st->op == NF_SRTP_OP_PROTECT ? "protect" : "unprotect");
-	if (!s || q->n->ops.get(q->n->ops.arg, st->id, s)) {
+	benc_cstr(q->out, st->k.op == NF_SRTP_OP_PROTECT ? "protect" : "unprotect");
+	if (!s || q->n->ops.get(q->n->ops.arg, st->k.id, s)) {
 		benc_cstr(q->out, "status");
 		benc_cstr(q->out, "missing");
 		benc_end(q->out);
@@ -2082,7 +1921,7 @@ static int cmd_query(struct req *q)
 	 * if there is one, then the protect stream: count it once.
 	 */
 	for (i = 0; i < c->nstreams; i++)
-		if (c->streams[i].op == NF_SRTP_OP_UNPROTECT)
+		if (c->streams[i].k.op == NF_SRTP_OP_UNPROTECT)
 			unprotects[c->streams[i].a_to_b] = true;
 	benc_cstr(q->out, "created");
 	benc_int(q->out, (int64_t)c->created);
@@ -2099,7 +1938,7 @@ static int cmd_query(struct req *q)
 	benc_list(q->out);
 	for (i = 0; i < c->nstreams; i++)
 		stream_stats(q, &c->streams[i],
-			     c->streams[i].op == NF_SRTP_OP_UNPROTECT ||
+			     c->streams[i].k.op == NF_SRTP_OP_UNPROTECT ||
 			     !unprotects[c->streams[i].a_to_b], &t);
 	benc_end(q->out);
 	benc_cstr(q->out, "totals");
@@ -2604,7 +2443,7 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 			/* a restarted srtpd removes these at once */
 			fputs("guards", f);
 			for (i = 0; i < c->nstreams; i++)
-				fprintf(f, " %u", c->streams[i].id);
+				fprintf(f, " %u", c->streams[i].k.id);
 			fputc('\n', f);
 			continue;
 		}
@@ -2615,9 +2454,9 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 		put_escaped(f, c->model[0] ? c->model : "-");
 		fprintf(f, "%lld", (long long)c->created);
 		for (i = 0; i < c->nstreams; i++)
-			fprintf(f, " %u:%c:%u", c->streams[i].id,
+			fprintf(f, " %u:%c:%u", c->streams[i].k.id,
 				c->streams[i].a_to_b ? 'a' : 'b',
-				c->streams[i].op);
+				c->streams[i].k.op);
 		fputc('\n', f);
 	}
 	/* no fsync: the file outlives srtpd, not the machine (nor do streams) */
@@ -2720,9 +2559,9 @@ static int restore_line(struct ng *n, char *line,
 			goto bad;
 		if (!exists(arg, id))
 			continue;	/* gone meanwhile */
-		c->streams[c->nstreams].id = id;
+		c->streams[c->nstreams].k.id = id;
 		c->streams[c->nstreams].a_to_b = dir == 'a';
-		c->streams[c->nstreams].op = (uint8_t)op;
+		c->streams[c->nstreams].k.op = (uint8_t)op;
 		c->nstreams++;
 	}
 	c->answered = true;

@@ -27,6 +27,7 @@
 #include "bencode.h"
 #include "bridge.h"
 #include "config.h"
+#include "kstream.h"
 #include "lib/nfsrtp.h"
 
 #define NG_MSG_MAX	65535	/* a UDP datagram */
@@ -56,28 +57,13 @@ struct ng_ops {
 	void *arg;
 };
 
-/* What a kernel stream matches (no secret: compared as it is). */
-struct ng_match {
-	uint8_t family;
-	uint8_t saddr[16];
-	uint8_t daddr[16];
-	uint16_t dport;
-	uint16_t rtcp_dport;
-};
-
-/* One kernel stream of a call, and what it is for. */
+/* One kernel stream of a call (kstream.h), and what it is for. */
 struct ng_stream {
-	uint32_t id;
+	struct kstream k;	/* id, match, digests: kstream.c's */
 	bool a_to_b;		/* from the call's caller to its callee */
-	uint8_t op;		/* NF_SRTP_OP_* */
 	uint8_t group;		/* media stream of the offer */
 	uint8_t branch;		/* index in ng_call.branches; NG_GUARD */
 	bool seen;		/* in the plan being applied */
-	bool mux;		/* RTCP multiplexed (cannot change in place) */
-	struct ng_match match;
-	uint64_t crypto_sum;	/* keyed digest of suite, flags and keys */
-	/* the suite and session parameters installed (no secret) */
-	uint32_t suite, flags, window;
 	/*
 	 * The kernel counters a deleted call's guard had when this call
 	 * took it over: its packets, bytes, drops, authentication failures

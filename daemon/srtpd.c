@@ -598,7 +598,7 @@ static void do_list(struct srtpd *d, int fd)
 		unsigned int i, n = 0;
 
 		for (i = 0; i < NEG_MEDIA_MAX; i++)
-			n += !!c->media[i].protect + !!c->media[i].unprotect;
+			n += !!c->media[i].protect.id + !!c->media[i].unprotect.id;
 		off += (size_t)snprintf(body + off, size - off,
 					"%s %s streams=%u secure=%s\n", c->id,
 					states[c->state], n,

@@ -66,7 +66,7 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 	(void)arg;
 	(void)err;
 	(void)errlen;
-	if (u->id >= SLOTS || !used[u->id] || (!u->set_params && !u->match) ||
+	if (u->id >= SLOTS || !used[u->id] || (!u->set_params && !u->match && !u->nkeys) ||
 	    (u->set_params && !u->nkeys))
 		abort();	/* a change of no stream, or of nothing */
 	return 0;

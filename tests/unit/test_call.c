@@ -29,6 +29,8 @@ struct fake {
 	int fail_add_after;	/* refuse the add after this many; -1 never */
 	unsigned int adds;
 	unsigned int dels;
+	unsigned int replaces;	/* STREAM_SETs with new parameters */
+	unsigned int rematches;	/* STREAM_SETs with a new match */
 	bool fail_update;
 };
 
@@ -76,10 +78,32 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 		return -22;
 	}
 	ck_assert(u->id < FAKE_MAX && f->used[u->id]);
+	if (u->set_params) {
+		/* a new context of these keys, the SSRC state carried over */
+		ck_assert_uint_gt(u->nkeys, 0);
+		s->flags = u->flags;
+		if (u->window)
+			s->window = u->window;
+		s->nkeys = 0;
+		f->active[u->id] = 0;
+		f->replaces++;
+	}
 	for (i = 0; i < u->nkeys; i++)
 		s->keys[s->nkeys++] = u->keys[i];
 	if (u->set_active)
 		f->active[u->id] = u->active;
+	if (u->match) {
+		s->family = u->match->family;
+		s->has_saddr = u->match->has_saddr;
+		memcpy(s->saddr, u->match->saddr, sizeof(s->saddr));
+		memcpy(s->daddr, u->match->daddr, sizeof(s->daddr));
+		s->sport = u->match->sport;
+		s->dport = u->match->dport;
+		s->rtcp_sport = u->match->rtcp_sport;
+		s->rtcp_dport = u->match->rtcp_dport;
+		f->rematches++;
+	}
+	ck_assert(u->set_params || u->match || u->nkeys);
 	return 0;
 }
 
@@ -384,9 +408,9 @@ START_TEST(rekey_both_roles)
 	sdp_key(pr.offer, &k1);
 	sdp_key(pr.answer, &kb);
 	ck_assert_uint_eq(k1.lifetime, 2048);
-	aprot = call_find(&pr.a, "k")->media[0].protect;
+	aprot = call_find(&pr.a, "k")->media[0].protect.id;
 	/* events that need nothing */
-	ev.stream = call_find(&pr.a, "k")->media[0].unprotect;
+	ev.stream = call_find(&pr.a, "k")->media[0].unprotect.id;
 	ev.key_index = 0;
 	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 0);
 	ev.stream = 999;
@@ -459,7 +483,7 @@ START_TEST(rekey_refused)
 	char *reoffer, *reanswer, why[256];
 
 	establish(&pr);
-	ev.stream = call_find(&pr.a, "k")->media[0].protect;
+	ev.stream = call_find(&pr.a, "k")->media[0].protect.id;
 	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 1);
 	ck_assert(!call_answer(&calls, "k", &pb, &lb, reoffer, strlen(reoffer),
 			       &reanswer, why, sizeof(why)));
@@ -472,6 +496,138 @@ START_TEST(rekey_refused)
 	free(reoffer);
 	free(reanswer);
 	pair_free(&pr);
+}
+END_TEST
+
+/* @sdp with the first @from replaced by @to (malloc'd). */
+static char *replace(const char *sdp, const char *from, const char *to)
+{
+	const char *p = strstr(sdp, from);
+	size_t n = strlen(sdp) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(out);
+	snprintf(out, n, "%.*s%s%s", (int)(p - sdp), sdp, to, p + strlen(from));
+	return out;
+}
+
+/*
+ * The peer re-offers with its media moved (another address and port):
+ * both streams are changed in place (STREAM_SET with the new match), so
+ * their ids, keys and crypto contexts (ROC, replay state) go on, and no
+ * packet meets a moment without them; nothing is deleted or added.
+ */
+START_TEST(reoffer_moves_in_place)
+{
+	struct srtp_policy pb = policy(B_CFG);
+	struct neg_local lb = local("10.0.1.2:5000");
+	const struct nfsrtp_stream *prot, *unprot;
+	char *moved, *moved2, *reanswer, why[256];
+	uint32_t pid, uid;
+	uint8_t a9[4];
+	struct sdes_key ka, kb;
+	struct pair pr;
+
+	establish(&pr);
+	sdp_key(pr.offer, &ka);
+	sdp_key(pr.answer, &kb);
+	pid = find(NF_SRTP_OP_PROTECT, 4000)->id;
+	uid = find(NF_SRTP_OP_UNPROTECT, 5000)->id;
+	ck_assert_uint_eq(fake.adds, 2);
+	moved = replace(pr.offer, "m=audio 4000", "m=audio 4100");
+	moved2 = replace(moved, "c=IN IP4 10.0.1.1", "c=IN IP4 10.0.1.9");
+	ck_assert_int_eq(call_answer(&calls, "k", &pb, &lb, moved2,
+				     strlen(moved2), &reanswer, why,
+				     sizeof(why)), 0);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(fake.replaces, 0);
+	ck_assert_uint_eq(fake.rematches, 2);
+	ck_assert_ptr_null(find(NF_SRTP_OP_PROTECT, 4000));
+	prot = find(NF_SRTP_OP_PROTECT, 4100);
+	ck_assert_ptr_nonnull(prot);
+	ck_assert_uint_eq(prot->id, pid);
+	inet_pton(AF_INET, "10.0.1.9", a9);
+	ck_assert_mem_eq(prot->daddr, a9, 4);
+	ck_assert_uint_eq(prot->rtcp_dport, 4101);
+	ck_assert_uint_eq(prot->sport, 5000);
+	ck_assert_uint_eq(prot->nkeys, 1);	/* our key, its context */
+	expect_key(&prot->keys[0], &kb);
+	unprot = find(NF_SRTP_OP_UNPROTECT, 5000);
+	ck_assert_uint_eq(unprot->id, uid);
+	ck_assert_mem_eq(unprot->saddr, a9, 4);
+	ck_assert_uint_eq(unprot->nkeys, 1);	/* the peer kept its key */
+	expect_key(&unprot->keys[0], &ka);
+	/* the same offer again changes nothing */
+	free(reanswer);
+	ck_assert_int_eq(call_answer(&calls, "k", &pb, &lb, moved2,
+				     strlen(moved2), &reanswer, why,
+				     sizeof(why)), 0);
+	ck_assert_uint_eq(fake.rematches, 2);
+	ck_assert_uint_eq(fake.adds + fake.dels, 2);
+	free(moved);
+	free(moved2);
+	free(reanswer);
+	pair_free(&pr);
+}
+END_TEST
+
+/*
+ * A re-offer that changes the session parameters (UNENCRYPTED_SRTCP,
+ * which the answer takes up) replaces the crypto contexts of both
+ * streams in place, with the same keys: same streams, so ROC and replay
+ * state go on; nothing deleted or added.
+ */
+START_TEST(reoffer_params_in_place)
+{
+	struct srtp_policy pa = policy(A_CFG);
+	struct srtp_policy pb = policy("sec.srtp.enable=\"1\" "
+		"sec.srtp.require=\"1\" "
+		"sec.srtp.sessionParams.noEncrypRTCP.offer=\"1\"");
+	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct call_ops none = { f_add, f_del, f_update, &fake };
+	const struct nfsrtp_stream *unprot;
+	char *offer, *answer, *reoffer, *reanswer, why[256];
+	struct call_table peer;
+	const char *eol;
+	uint32_t uid, pid;
+	size_t n;
+
+	call_table_init(&peer, &none);
+	ck_assert(!call_offer(&peer, "k", &pa, &la, &offer, why, sizeof(why)));
+	ck_assert_msg(!call_answer(&calls, "k", &pb, &lb, offer, strlen(offer),
+				   &answer, why, sizeof(why)), "%s", why);
+	uid = find(NF_SRTP_OP_UNPROTECT, 5000)->id;
+	pid = find(NF_SRTP_OP_PROTECT, 4000)->id;
+	ck_assert_uint_eq(find(NF_SRTP_OP_UNPROTECT, 5000)->flags, 0);
+	/* the crypto line of the offer, with UNENCRYPTED_SRTCP added */
+	eol = strstr(strstr(offer, "a=crypto:"), "\r\n");
+	n = strlen(offer) + 32;
+	reoffer = malloc(n);
+	ck_assert_ptr_nonnull(reoffer);
+	snprintf(reoffer, n, "%.*s UNENCRYPTED_SRTCP%s",
+		 (int)(eol - offer), offer, eol);
+	ck_assert_msg(!call_answer(&calls, "k", &pb, &lb, reoffer,
+				   strlen(reoffer), &reanswer, why,
+				   sizeof(why)), "%s", why);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	unprot = find(NF_SRTP_OP_UNPROTECT, 5000);
+	ck_assert_uint_eq(unprot->id, uid);
+	ck_assert_uint_eq(unprot->flags, NF_SRTP_F_UNENCRYPTED_SRTCP);
+	ck_assert_uint_eq(unprot->nkeys, 1);
+	/* the answer takes the parameter up for our key too: in place */
+	ck_assert_uint_eq(fake.replaces, 2);
+	ck_assert_uint_eq(find(NF_SRTP_OP_PROTECT, 4000)->id, pid);
+	ck_assert_uint_eq(find(NF_SRTP_OP_PROTECT, 4000)->flags,
+			  NF_SRTP_F_UNENCRYPTED_SRTCP);
+	ck_assert_uint_eq(find(NF_SRTP_OP_PROTECT, 4000)->nkeys, 1);
+	free(offer);
+	free(answer);
+	free(reoffer);
+	free(reanswer);
+	call_table_free(&peer);
 }
 END_TEST
 
@@ -572,6 +728,8 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, install_rolls_back);
 	tcase_add_test(tc, rekey_both_roles);
 	tcase_add_test(tc, rekey_refused);
+	tcase_add_test(tc, reoffer_moves_in_place);
+	tcase_add_test(tc, reoffer_params_in_place);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ctl, control_parse);
 	tcase_add_test(ctl, control_rejects);
