@@ -268,6 +268,7 @@ static struct call *new_call(struct call_table *t, const char *id,
 	if (!c->local.session_id)
 		c->local.session_id = random_session_id();
 	c->mki_next = 1;
+	c->created = time(NULL);
 	c->next = t->head;
 	t->head = c;
 	t->count++;
@@ -283,6 +284,64 @@ void call_table_free(struct call_table *t)
 		unlink_call(t, c);
 		call_free(c);
 	}
+}
+
+/* Whether a new call may start: the limit counts both front ends. */
+static int call_room(const struct call_table *t, char *why, size_t whylen)
+{
+	if (t->limits.max_calls &&
+	    t->count + t->others >= t->limits.max_calls) {
+		errmsg_set(why, whylen, "too many calls (%u, --max-calls)",
+			t->limits.max_calls);
+		return CALL_FAILED;
+	}
+	return 0;
+}
+
+/* Why call @c has to go at @now ("" if it need not), and when to look. */
+static const char *call_timer(const struct call_table *t,
+			      const struct call *c, time_t now, time_t *next)
+{
+	const struct call_limits *l = &t->limits;
+
+	*next = 0;
+	if (l->session && now - c->created >= (time_t)l->session)
+		return "its session timeout ran out";
+	if (l->session)
+		*next = c->created + (time_t)l->session;
+	if (c->state != CALL_OFFERED || !l->no_answer)
+		return "";
+	if (now - c->created >= (time_t)l->no_answer)
+		return "no answer came";
+	if (!*next || c->created + (time_t)l->no_answer < *next)
+		*next = c->created + (time_t)l->no_answer;
+	return "";
+}
+
+time_t call_expire(struct call_table *t, time_t now,
+		   void (*gone)(void *arg, const struct call *c,
+				const char *why),
+		   void *arg)
+{
+	struct call *c, *next;
+	time_t due = 0, at;
+	const char *why;
+
+	for (c = t->head; c; c = next) {
+		next = c->next;
+		why = call_timer(t, c, now, &at);
+		if (why[0]) {
+			if (gone)
+				gone(arg, c, why);
+			remove_streams(t, c);
+			unlink_call(t, c);
+			call_free(c);
+			continue;
+		}
+		if (at && (!due || at < due))
+			due = at;
+	}
+	return due;
 }
 
 int call_delete(struct call_table *t, const char *id)
@@ -352,6 +411,9 @@ int call_offer(struct call_table *t, const char *id,
 			c->state = CALL_REKEYING;
 		return rc;
 	}
+	rc = call_room(t, why, whylen);
+	if (rc)
+		return rc;
 	c = new_call(t, id, p, l);
 	if (!c) {
 		errmsg_set(why, whylen, "out of memory");
@@ -442,6 +504,8 @@ int call_answer(struct call_table *t, const char *id,
 			"call %s has our offer outstanding (offers crossed)", id);
 		return CALL_BAD;
 	}
+	if (!c && call_room(t, why, whylen))
+		return CALL_FAILED;
 	o = parse_sdp(offer, len, "offer", why, whylen);
 	r = calloc(1, sizeof(*r));
 	if (!o || !r) {

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "kstream.h"
 #include "lib/nfsrtp.h"
@@ -64,7 +65,19 @@ struct call {
 	unsigned int mki_next;		/* MKI value of our next key */
 	uint64_t version;		/* o= version of our descriptions */
 	bool we_offered;
+	time_t created;			/* its first offer or answer */
 	struct call *next;
+};
+
+/*
+ * What a call may hold and for how long: the same limits as ng's calls
+ * (srtpd's --max-calls, --no-answer-timeout, --session-timeout); 0: no
+ * limit.
+ */
+struct call_limits {
+	unsigned int max_calls;	/* of both front ends together */
+	unsigned int no_answer;	/* s our first offer waits for COMPLETE */
+	unsigned int session;	/* s a call may last */
 };
 
 struct call_table {
@@ -72,6 +85,8 @@ struct call_table {
 	unsigned int count;
 	struct call_ops ops;
 	uint64_t sum_key[2];	/* SipHash key of the streams' digests */
+	struct call_limits limits;
+	unsigned int others;	/* the other front end's calls (ng's) */
 };
 
 /* Results besides 0: the call is rejected (SIP 488), or a bad request. */
@@ -109,6 +124,17 @@ int call_complete(struct call_table *t, const char *id, const char *answer,
 
 /* Removes the call and its streams; CALL_BAD when there is no such call. */
 int call_delete(struct call_table *t, const char *id);
+
+/*
+ * The calls' timers at @now: a call whose first offer got no COMPLETE
+ * within limits.no_answer, a call older than limits.session, is deleted
+ * with its streams (@gone, if not NULL, is told first, with the reason).
+ * Returns when the next is due (0: none), for a poll timeout.
+ */
+time_t call_expire(struct call_table *t, time_t now,
+		   void (*gone)(void *arg, const struct call *c,
+				const char *why),
+		   void *arg);
 
 /*
  * A kernel event: a soft lifetime limit on one of our protect streams

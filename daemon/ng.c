@@ -911,7 +911,7 @@ static struct ng_call *new_call(struct req *q, const char *id,
 	const struct ng_trust *t = &q->n->trust;
 	struct ng_call *c;
 
-	if (q->n->ncalls >= t->max_calls) {
+	if (q->n->ncalls + q->n->others >= t->max_calls) {
 		errmsg_set(q->err, ERR_MAX, "too many calls (%u, --max-calls)",
 			t->max_calls);
 		return NULL;

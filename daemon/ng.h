@@ -190,6 +190,8 @@ struct ng {
 	const char *model;		/* default phone model, or NULL */
 	struct ng_call *calls;
 	unsigned int ncalls;
+	unsigned int others;		/* the control socket's calls: with
+					 * ncalls, under --max-calls */
 	struct ng_cached cache[NG_CACHE_SIZE];
 	unsigned int cache_next;	/* the oldest entry's slot, or free */
 	unsigned int cache_count;

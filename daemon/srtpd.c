@@ -430,6 +430,7 @@ static void read_ng(struct srtpd *d)
 		explicit_bzero(buf, sizeof(buf));	/* may hold SDP keys */
 		return;
 	}
+	d->ng.others = d->calls.count;	/* --max-calls: both front ends */
 	if (ng_handle(&d->ng, buf, (size_t)n, (struct sockaddr *)&from, flen,
 		      time(NULL), &out, &olen)) {
 		logmsg(LOG_WARNING, "ng: a request without a cookie dropped");
@@ -628,6 +629,7 @@ static void handle_request(struct srtpd *d, struct client *cl,
 			    "Media takes ADDR:PORT (IPv6 as [ADDR]:PORT)");
 		return;
 	}
+	d->calls.others = d->ng.ncalls;	/* --max-calls: both front ends */
 	switch (r.verb) {
 	case CTL_PING:
 		reply(cl->fd, 200, "OK", "", NULL);
@@ -895,15 +897,27 @@ static void handle_signal(struct srtpd *d)
 	}
 }
 
-/* Calls whose delete-delay ran out go; the ms until the next is due. */
+static void call_gone(void *arg, const struct call *c, const char *why)
+{
+	(void)arg;
+	logmsg(LOG_INFO, "call %s: deleted, %s", c->id, why);
+}
+
+/*
+ * The calls' timers, both front ends': calls whose time ran out go; the
+ * ms until the next is due.
+ */
 static int expire_calls(struct srtpd *d)
 {
-	time_t now = time(NULL), due;
+	time_t now = time(NULL), due, at;
 
-	if (d->ng_fd < 0)
-		return -1;
-	due = ng_expire(&d->ng, now);
-	save_state(d);
+	due = call_expire(&d->calls, now, call_gone, d);
+	if (d->ng_fd >= 0) {
+		at = ng_expire(&d->ng, now);
+		if (at && (!due || at < due))
+			due = at;
+		save_state(d);
+	}
 	if (!due)
 		return -1;
 	return due <= now ? 0 : (int)(due - now) * 1000;
@@ -1005,7 +1019,8 @@ static void usage(FILE *f)
 		"  --plain-peer ADDR[/PREFIX]  callers signalling from here have\n"
 		"                  no SRTP (a gateway): plain RTP on their leg\n"
 		"  --max-calls N, --max-calls-per-source N, --max-memory MIB\n"
-		"                  ng calls in all (%d), from one address (%d),\n"
+		"                  calls in all, both front ends (%d), ng calls\n"
+		"                  from one address (%d),\n"
 		"                  their memory together (%d MiB)\n"
 		"  --no-answer-timeout S, --idle-timeout S, --session-timeout S\n"
 		"                  an offer's wait for its answer (%d s), a call\n"
@@ -1266,6 +1281,9 @@ static int setup(struct srtpd *d)
 		return -1;
 	}
 	call_table_init(&d->calls, &ops);
+	d->calls.limits.max_calls = d->trust.max_calls;
+	d->calls.limits.no_answer = d->trust.no_answer;
+	d->calls.limits.session = d->trust.session;
 	ng_init(&d->ng, &ng_ops, &d->cfg, d->model);
 	d->ng.trust = d->trust;
 	if (d->ng_listen && (open_ng(d) || restore_state(d)))

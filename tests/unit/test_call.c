@@ -631,6 +631,91 @@ START_TEST(reoffer_params_in_place)
 }
 END_TEST
 
+/*
+ * --max-calls counts the calls of both front ends: with ng's calls
+ * (others) the table refuses a new call, never a call it has.
+ */
+START_TEST(limit_both_front_ends)
+{
+	struct srtp_policy pa = policy(A_CFG);
+	struct neg_local la = local("10.0.1.1:4000");
+	char *sdp, why[256];
+
+	calls.limits.max_calls = 2;
+	calls.others = 1;
+	ck_assert_int_eq(call_offer(&calls, "a", &pa, &la, &sdp, why,
+				    sizeof(why)), 0);
+	free(sdp);
+	ck_assert_int_eq(call_offer(&calls, "b", &pa, &la, &sdp, why,
+				    sizeof(why)), CALL_FAILED);
+	ck_assert_ptr_null(sdp);
+	ck_assert_str_eq(why, "too many calls (2, --max-calls)");
+	ck_assert_int_eq(call_answer(&calls, "b", &pa, &la, "v=0\r\n", 5,
+				     &sdp, why, sizeof(why)), CALL_FAILED);
+	ck_assert_str_eq(why, "too many calls (2, --max-calls)");
+	ck_assert_ptr_null(call_find(&calls, "b"));
+	ck_assert_uint_eq(calls.count, 1);
+	calls.others = 0;
+	ck_assert_int_eq(call_offer(&calls, "b", &pa, &la, &sdp, why,
+				    sizeof(why)), 0);
+	free(sdp);
+}
+END_TEST
+
+static char gone_text[512];
+
+static void gone(void *arg, const struct call *c, const char *why)
+{
+	size_t n = strlen(gone_text);
+
+	ck_assert_ptr_eq(arg, &calls);
+	snprintf(gone_text + n, sizeof(gone_text) - n, "%s: %s\n", c->id, why);
+}
+
+/*
+ * The timers of ng's calls for the control socket's: an offer that no
+ * COMPLETE follows goes after --no-answer-timeout, any call after
+ * --session-timeout, with its streams.
+ */
+START_TEST(timers)
+{
+	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
+	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	char *offer, *answer, *other, why[256];
+	time_t t0;
+
+	gone_text[0] = '\0';
+	calls.limits.no_answer = 180;
+	ck_assert(!call_offer(&calls, "out", &pa, &la, &offer, why,
+			      sizeof(why)));
+	ck_assert(!call_offer(&calls, "mine", &pa, &la, &other, why,
+			      sizeof(why)));
+	ck_assert(!call_answer(&calls, "in", &pb, &lb, other, strlen(other),
+			       &answer, why, sizeof(why)));
+	ck_assert_int_eq(call_delete(&calls, "mine"), 0);
+	ck_assert_uint_eq(live(), 2);
+	t0 = call_find(&calls, "out")->created;
+	call_find(&calls, "in")->created = t0;	/* the same second */
+	ck_assert_int_eq(call_expire(&calls, t0 + 179, gone, &calls), t0 + 180);
+	ck_assert_uint_eq(calls.count, 2);
+	ck_assert_int_eq(call_expire(&calls, t0 + 180, gone, &calls), 0);
+	ck_assert_ptr_null(call_find(&calls, "out"));
+	ck_assert_ptr_nonnull(call_find(&calls, "in"));
+	ck_assert_str_eq(gone_text, "out: no answer came\n");
+	ck_assert_uint_eq(live(), 2);
+	calls.limits.session = 600;
+	ck_assert_int_eq(call_expire(&calls, t0 + 300, gone, &calls), t0 + 600);
+	ck_assert_int_eq(call_expire(&calls, t0 + 600, gone, &calls), 0);
+	ck_assert_uint_eq(calls.count, 0);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_str_eq(gone_text, "out: no answer came\n"
+			 "in: its session timeout ran out\n");
+	free(offer);
+	free(other);
+	free(answer);
+}
+END_TEST
+
 /* ---- the control protocol ---- */
 
 START_TEST(control_parse)
@@ -730,6 +815,8 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, rekey_refused);
 	tcase_add_test(tc, reoffer_moves_in_place);
 	tcase_add_test(tc, reoffer_params_in_place);
+	tcase_add_test(tc, limit_both_front_ends);
+	tcase_add_test(tc, timers);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ctl, control_parse);
 	tcase_add_test(ctl, control_rejects);

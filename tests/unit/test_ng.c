@@ -1421,6 +1421,33 @@ END_TEST
  * calls hold.  10 000 offers that are never answered stay within them
  * and all expire.
  */
+/* --max-calls counts the control socket's calls (others) as well. */
+START_TEST(limit_both_front_ends)
+{
+	static const char plain_offer[] =
+		"v=0\r\no=gw 1 1 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\n";
+
+	ng.trust.max_calls = 2;
+	ng.others = 1;
+	result_is(send_req("o1", "command", "offer", FROM_B, "call-id", "c1",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "ok");
+	error_has(send_req("o2", "command", "offer", FROM_B, "call-id", "c2",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "too many calls (2, --max-calls)");
+	/* a re-offer of a call it has is no new call */
+	result_is(send_req("o3", "command", "offer", FROM_B, "call-id", "c1",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "ok");
+	ng.others = 0;
+	result_is(send_req("o4", "command", "offer", FROM_B, "call-id", "c2",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "ok");
+	ck_assert_uint_eq(ng.ncalls, 2);
+}
+END_TEST
+
 START_TEST(limits)
 {
 	static const char plain_offer[] =
@@ -1864,6 +1891,7 @@ static Suite *ng_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, limits);
+	tcase_add_test(t, limit_both_front_ends);
 	suite_add_tcase(s, t);
 	return s;
 }
