@@ -343,6 +343,7 @@ static void note_a_legs(struct bridge *b, const struct neg_result *ra)
 			    (int)s->index != g->a.plain)
 				continue;
 			g->a_srtp = s->srtp;
+			g->a_suite = s->local.suite;
 			g->a_conn = s->remote_conn;
 			g->a_port = s->remote_port;
 			g->a_rtcp_port = s->remote_rtcp_port;

@@ -69,6 +69,7 @@ struct bridge_group {
 	struct neg_offer offer;		/* our offer toward B for it */
 	/* A's leg as A's policy answers it, known from the offer on */
 	bool a_srtp;
+	enum sdes_suite a_suite;	/* of our key toward A (its guard's) */
 	struct sdp_conn a_conn;
 	unsigned int a_port;
 	unsigned int a_rtcp_port;

@@ -1215,8 +1215,15 @@ static int install_guards(struct req *q, struct ng_call *c,
 		st.group = (uint8_t)k;
 		st.branch = NG_GUARD;
 		st.k.mux = g->a_mux;
+		/*
+		 * the suite A will be answered with: the answer's protect
+		 * stream is this guard, changed in place (a suite cannot
+		 * change in place: that would take a remove and an add)
+		 */
 		if (guard_stream(&st.k.match, st.k.mux,
-				 (uint32_t)SDES_AES_CM_128_HMAC_SHA1_80, s)) {
+				 (uint32_t)(g->a_suite != SDES_SUITE_UNKNOWN ?
+					    g->a_suite :
+					    SDES_AES_CM_128_HMAC_SHA1_80), s)) {
 			errmsg_set(q->err, ERR_MAX, "no entropy for a guard key");
 			rc = -1;
 			break;

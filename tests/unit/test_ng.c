@@ -377,6 +377,42 @@ static void addr_is(const uint8_t *a, const char *want)
  * SRTP phone in clear; the answer's protect stream is that guard, changed
  * in place; after the delete it is a guard again for the guard tail.
  */
+/*
+ * A phone that offers AES_CM_128_HMAC_SHA1_32 alone: the guard installed
+ * at the offer has the suite the phone will be answered with, so the
+ * answer changes it in place.  A guard of another suite would have to be
+ * removed and added again (the kernel cannot change a stream's suite in
+ * place): a moment with no stream toward the phone.
+ */
+START_TEST(guard_has_the_answers_suite)
+{
+	static const char offer32[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" KEY_A "\r\n";
+	const struct benc_node *r, *s;
+
+	r = send_req("g1", "command", "offer", FROM_A, "call-id", "call32",
+		     "from-tag", "ft", "sdp", offer32,
+		     "flags", "\x01l13:trust-address7:RTP/AVPe", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_uint_eq(fake.s[1].suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+
+	r = send_req("g2", "command", "answer", FROM_B, "call-id", "call32",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp, NULL);
+	result_is(r, "ok");
+	s = benc_get(r, "sdp");
+	ck_assert(str_has(s, "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:"));
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(fake.s[1].op, NF_SRTP_OP_PROTECT);
+	addr_is(fake.s[1].saddr, "10.0.3.2");
+	ck_assert_uint_eq(fake.s[1].suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+}
+END_TEST
+
 START_TEST(mixed_call)
 {
 	const struct benc_node *r, *s;
@@ -1858,6 +1894,7 @@ static Suite *ng_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, ping);
 	tcase_add_test(t, mixed_call);
+	tcase_add_test(t, guard_has_the_answers_suite);
 	tcase_add_test(t, retransmission);
 	tcase_add_test(t, cache_expiry);
 	tcase_add_test(t, cache_per_sender);
