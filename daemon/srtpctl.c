@@ -35,8 +35,9 @@ static void usage(FILE *f)
 		"  srtpctl stream show [ID]\n"
 		"  srtpctl stream flush\n"
 		"  srtpctl stream set ID [key KEY_PARAMS ...] [active N]\n"
-		"  srtpctl stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp] [reassemble]\n"
-		"                     [window N] key KEY_PARAMS [key ...] [active N]\n"
+		"  srtpctl stream set ID replace [suite SUITE] [no-auth] [no-encrypt-rtp]\n"
+		"                     [no-encrypt-rtcp] [reassemble] [window N]\n"
+		"                     key KEY_PARAMS [key ...] [active N]\n"
 		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D] [...]\n"
 		"  srtpctl stream set ID ssrc {SSRC|none} [...]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
@@ -613,7 +614,7 @@ static int cmd_stream_show(int argc, char **argv)
 
 /*
  * stream set ID [key K ...] [active N]
- * stream set ID replace [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]
+ * stream set ID replace [suite SUITE] [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]
  *                       [window N] key K [key K ...] [active N]
  * and, with either or alone, a new match:
  *               [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port SPORT:DPORT]
@@ -641,8 +642,15 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 			u->flags |= NF_SRTP_F_REASSEMBLE;
 		} else if (i + 1 >= argc) {
 			return fail("stream set: \"%s\" needs a value, or \"replace\" first", kw);
+		} else if (!strcmp(kw, "suite") && u->set_params) {
+			if (u->nkeys)
+				return fail("stream set: \"suite\" goes before the keys");
+			u->suite = nfsrtp_suite_by_name(argv[++i]);
+			if (!u->suite)
+				return fail("unknown suite \"%s\"", argv[i]);
 		} else if (!strcmp(kw, "key")) {
-			rc = parse_key(cur->suite, argv[++i], u->keys, &u->nkeys);
+			rc = parse_key(u->suite ? u->suite : cur->suite, argv[++i],
+				       u->keys, &u->nkeys);
 			if (rc)
 				return rc;
 		} else if (!strcmp(kw, "active")) {

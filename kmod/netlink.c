@@ -523,16 +523,16 @@ static u32 nf_srtp_core_flags(u32 flags)
 }
 
 /*
- * A crypto context for @s with @flags and @window, holding the keys of
- * @keys.  May sleep.
+ * A crypto context for @s with suite @uapi_suite, @flags and @window,
+ * holding the keys of @keys.  May sleep.
  */
 static struct srtp_ctx *nf_srtp_new_ctx(const struct nf_srtp_stream *s,
-					u32 flags, u32 window,
+					u32 uapi_suite, u32 flags, u32 window,
 					struct nlattr *keys,
 					struct nlattr *suite_attr,
 					struct netlink_ext_ack *extack)
 {
-	enum srtp_suite suite = nf_srtp_suites[s->suite];
+	enum srtp_suite suite = nf_srtp_suites[uapi_suite];
 	enum srtp_reason why = SRTP_R_OK;
 	struct srtp_params p = {
 		.suite = suite,
@@ -634,7 +634,7 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 	if (err)
 		goto fail;
 	s->mki_len = nf_srtp_first_mki_len(tb[NF_SRTP_A_STREAM_KEYS]);
-	s->ctx = nf_srtp_new_ctx(s, s->flags, s->window,
+	s->ctx = nf_srtp_new_ctx(s, s->suite, s->flags, s->window,
 				 tb[NF_SRTP_A_STREAM_KEYS],
 				 tb[NF_SRTP_A_STREAM_SUITE], extack);
 	if (IS_ERR(s->ctx)) {
@@ -1066,13 +1066,16 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 		    nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) : s->flags;
 	u32 window = tb[NF_SRTP_A_STREAM_WINDOW] ?
 		     nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) : s->window;
+	u32 suite = tb[NF_SRTP_A_STREAM_SUITE] ?
+		    nla_get_u32(tb[NF_SRTP_A_STREAM_SUITE]) : s->suite;
 	struct srtp_ctx *ctx, *old_ctx;
 	int n;
 
 	if (!keys) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS] ?:
-				    tb[NF_SRTP_A_STREAM_WINDOW],
-				    "new session parameters need new keys");
+				    tb[NF_SRTP_A_STREAM_WINDOW] ?:
+				    tb[NF_SRTP_A_STREAM_SUITE],
+				    "a new suite or new session parameters need new keys");
 		return -EINVAL;
 	}
 	if ((flags ^ s->flags) & NF_SRTP_F_RTCP_MUX) {
@@ -1094,7 +1097,7 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 			return n;
 		}
 	}
-	ctx = nf_srtp_new_ctx(s, flags, window, keys,
+	ctx = nf_srtp_new_ctx(s, suite, flags, window, keys,
 			      tb[NF_SRTP_A_STREAM_KEYS], extack);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
@@ -1107,6 +1110,12 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	WRITE_ONCE(s->flags, flags);
 	s->window = window;
 	spin_unlock_bh(&s->lock);
+	/*
+	 * The new suite's tag length for the headroom the hook reserves: a
+	 * packet sized for the old one that meets the new context fails
+	 * in the core (counted), as with a new MKI length.
+	 */
+	s->suite = suite;
 	s->mki_len = nf_srtp_first_mki_len(keys);
 	nf_srtp_set_grow(s);
 	/* No packet uses the old context outside s->lock: free it now. */
@@ -1182,7 +1191,8 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto unlock;
 	}
-	if (tb[NF_SRTP_A_STREAM_FLAGS] || tb[NF_SRTP_A_STREAM_WINDOW])
+	if (tb[NF_SRTP_A_STREAM_FLAGS] || tb[NF_SRTP_A_STREAM_WINDOW] ||
+	    tb[NF_SRTP_A_STREAM_SUITE])
 		err = nf_srtp_replace_ctx(s, tb, extack);
 	else if (tb[NF_SRTP_A_STREAM_KEYS])
 		err = nf_srtp_append_keys(s, tb[NF_SRTP_A_STREAM_KEYS], extack);

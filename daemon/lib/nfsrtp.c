@@ -677,6 +677,8 @@ int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u)
 	    (u->nkeys && put_keys(msg, u->keys, u->nkeys)) ||
 	    (u->set_active &&
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_ACTIVE_KEY, u->active)) ||
+	    (u->set_params && u->suite &&
+	     nla_put_u32(msg, NF_SRTP_A_STREAM_SUITE, u->suite)) ||
 	    (u->set_params &&
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, u->flags)) ||
 	    (u->set_params && u->window &&

@@ -110,6 +110,7 @@ struct nfsrtp_stream_update {
 	bool set_active;
 	uint32_t active;		/* index of the key to use */
 	bool set_params;		/* replace the context: */
+	uint32_t suite;			/* NF_SRTP_SUITE_*; 0: keep */
 	uint32_t flags;			/* NF_SRTP_F_* */
 	uint32_t window;		/* 0: keep */
 	/*

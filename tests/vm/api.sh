@@ -94,6 +94,23 @@ must_fail a stream set "$id2" src 10.0.1.1:4100
 expect_match 'a new match needs dst' "$ERR"
 a stream set "$id2" src 10.0.1.1 dst 10.0.1.2:5200
 expect_match "stream $id2 protect src 10.0.1.1 dst 10.0.1.2:5200 " "$(a stream show "$id2")"
+# a new suite in place (a re-INVITE that settles on another one), with
+# a key of it: the same stream, and B's libsrtp2 authenticates every
+# packet under the new suite's 32-bit tag
+K32='inline:dGhpcnR5IGJ5dGVzIGtleSBhbmQgc2FsdCAzMiEh'
+must_fail a stream set "$id2" suite AES_CM_128_HMAC_SHA1_32 key "$K32"
+must_fail a stream set "$id2" replace key "$K32" suite AES_CM_128_HMAC_SHA1_32
+expect_match 'before the keys' "$ERR"
+a stream set "$id2" replace suite AES_CM_128_HMAC_SHA1_32 key "$K32"
+expect_match "stream $id2 protect src 10.0.1.1 dst 10.0.1.2:5200 suite AES_CM_128_HMAC_SHA1_32 " \
+	"$(a stream show "$id2")"
+rxdir=$(mktemp -d)
+rx_start nfsrtp-b "$rxdir/rx" --bind 10.0.1.2 --port 5200 --count 10 \
+	--suite AES_CM_128_HMAC_SHA1_32 --key "$K32" --timeout 60
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5200 --src-port 4100 \
+	--count 10 >/dev/null
+rx_wait "$rxdir/rx"
+expect_match '^received rtp 10/10 rtcp 0/0 bad 0 unprotect-failed 0 ' "$(tail -n 1 "$rxdir/rx")"
 a stream del "$id2"
 # a protect stream guards its destination: one sender per destination
 must_fail a stream add protect src 10.0.1.3:4000 dst 10.0.1.2:5000 suite $S key "$K"

@@ -263,13 +263,17 @@
  *                                 uses from now on (-EINVAL for no live
  *                                 key); the keys older than it are then
  *                                 reaped.
- *    NF_SRTP_A_STREAM_FLAGS, NF_SRTP_A_STREAM_WINDOW: new session
- *                           parameters.  They need new keys: the crypto
- *                           context is replaced by one made of
+ *    NF_SRTP_A_STREAM_SUITE, NF_SRTP_A_STREAM_FLAGS,
+ *    NF_SRTP_A_STREAM_WINDOW: a new suite (a re-INVITE that settles on
+ *                           another one) or new session parameters.
+ *                           They need new keys (of the new suite): the
+ *                           crypto context is replaced by one made of
  *                           NF_SRTP_A_STREAM_KEYS (required then),
  *                           which takes over the old one's SSRC state:
  *                           ROC, replay windows and SRTCP indices go on,
- *                           so no index is sent or accepted twice.
+ *                           so no index is sent or accepted twice.  The
+ *                           stream stays in place meanwhile: no packet
+ *                           meets a moment without a transform.
  *                           NF_SRTP_F_RTCP_MUX cannot change;
  *                           NF_SRTP_F_REASSEMBLE newly set turns
  *                           reassembly on as STREAM_ADD does.
