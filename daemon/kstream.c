@@ -270,8 +270,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 	char kerr[256] = "";
 	int rc;
 
-	if (st->op != s->op || st->mux != mux ||
-	    (st->suite && st->suite != s->suite))
+	if (st->op != s->op || st->mux != mux)
 		return KSTREAM_RENEW;
 	kstream_match_of(s, &m);
 	sum = kstream_sum(key, s);
@@ -284,6 +283,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 	}
 	u->id = st->id;
 	append = sum != st->crypto_sum && st->suite &&
+		 st->suite == s->suite &&
 		 st->flags == s->flags && st->window == s->window &&
 		 (s->op == NF_SRTP_OP_UNPROTECT || (flags & KSTREAM_ACTIVATE));
 	if (append) {
@@ -300,6 +300,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		}
 	} else if (sum != st->crypto_sum) {
 		u->set_params = true;
+		u->suite = s->suite;
 		u->flags = s->flags;
 		u->window = s->window;
 		u->nkeys = s->nkeys;
@@ -317,6 +318,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		u->set_active = false;
 		u->active = 0;
 		u->set_params = true;
+		u->suite = s->suite;
 		u->flags = s->flags;
 		u->window = s->window;
 		u->nkeys = s->nkeys;

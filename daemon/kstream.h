@@ -14,10 +14,10 @@
  *     stream's keys, and the context with its ROC, replay window and
  *     SRTCP index goes on (a peer's new key is used from the first
  *     packet that opens under it; ours, with KSTREAM_ACTIVATE, at once);
- *   - new session parameters replace the context, which keeps its SSRC
- *     state (ROC, replay, indices);
- *   - only what the kernel cannot change in place (the operation, the
- *     suite, RTCP multiplexing) needs a new stream.
+ *   - a new suite or new session parameters replace the context, which
+ *     keeps its SSRC state (ROC, replay, indices);
+ *   - only what the kernel cannot change in place (the operation, RTCP
+ *     multiplexing) needs a new stream.
  */
 
 #ifndef NFSRTP_KSTREAM_H

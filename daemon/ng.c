@@ -1217,8 +1217,7 @@ static int install_guards(struct req *q, struct ng_call *c,
 		st.k.mux = g->a_mux;
 		/*
 		 * the suite A will be answered with: the answer's protect
-		 * stream is this guard, changed in place (a suite cannot
-		 * change in place: that would take a remove and an add)
+		 * stream is this guard, changed in place with new keys only
 		 */
 		if (guard_stream(&st.k.match, st.k.mux,
 				 (uint32_t)(g->a_suite != SDES_SUITE_UNKNOWN ?
@@ -1524,10 +1523,7 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 		rc = kstream_set(&o, q->n->sum_key, &st->k, s, 0, q->err,
 				 ERR_MAX);
 		if (rc == KSTREAM_RENEW) {
-			/*
-			 * the kernel cannot change RTCP multiplexing or the
-			 * suite in place
-			 */
+			/* the kernel cannot change RTCP multiplexing in place */
 			remove_stream(q->n, c, (unsigned int)(st - c->streams));
 			st = NULL;
 			rc = 0;

@@ -222,7 +222,39 @@ START_TEST(params_replace_in_place)
 }
 END_TEST
 
-/* Another suite, RTCP multiplexing, the operation: not in place. */
+/*
+ * Another suite (a re-INVITE that settles on AES_CM_128_HMAC_SHA1_32),
+ * with its key: one STREAM_SET that replaces the context with the new
+ * suite, never a remove and an add (a moment without a stream).
+ */
+START_TEST(suite_changes_in_place)
+{
+	struct nfsrtp_stream s = stream(NF_SRTP_OP_PROTECT, 4000, 1, 0);
+	struct nfsrtp_stream o;
+	struct kstream st;
+	char err[256];
+
+	memset(&st, 0, sizeof(st));
+	ck_assert(!kstream_add(&ops, sum_key, &s, &st, err, sizeof(err)));
+	o = stream(NF_SRTP_OP_PROTECT, 4000, 2, 0);
+	o.suite = NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
+	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, KSTREAM_ACTIVATE,
+				     err, sizeof(err)), 0);
+	ck_assert_uint_eq(fake.adds, 1);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(fake.sets, 1);
+	ck_assert(fake.last.set_params);
+	ck_assert_uint_eq(fake.last.suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	ck_assert_uint_eq(fake.last_nkeys, 1);
+	ck_assert_uint_eq(st.suite, NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	/* the same again: nothing to send */
+	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, KSTREAM_ACTIVATE,
+				     err, sizeof(err)), 0);
+	ck_assert_uint_eq(fake.sets, 1);
+}
+END_TEST
+
+/* RTCP multiplexing, the operation: not in place. */
 START_TEST(renew_what_cannot_change)
 {
 	struct nfsrtp_stream s = stream(NF_SRTP_OP_UNPROTECT, 4000, 1, 0);
@@ -233,10 +265,6 @@ START_TEST(renew_what_cannot_change)
 	memset(&st, 0, sizeof(st));
 	ck_assert(!kstream_add(&ops, sum_key, &s, &st, err, sizeof(err)));
 	was = st;
-	o = s;
-	o.suite = NF_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32;
-	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, 0, err,
-				     sizeof(err)), KSTREAM_RENEW);
 	o = s;
 	o.flags = NF_SRTP_F_RTCP_MUX;
 	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, 0, err,
@@ -298,6 +326,7 @@ static Suite *kstream_suite(void)
 	tcase_add_test(tc, unchanged_and_moved);
 	tcase_add_test(tc, only_new_keys_appended);
 	tcase_add_test(tc, params_replace_in_place);
+	tcase_add_test(tc, suite_changes_in_place);
 	tcase_add_test(tc, renew_what_cannot_change);
 	tcase_add_test(tc, refused_append_replaces);
 	tcase_add_test(tc, digests);
