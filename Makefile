@@ -5,6 +5,7 @@
 #   make               the module for KVER (default 6.1) and the userspace tools
 #   make KVER=6.12     the module for Debian's 6.12 kernel
 #   make check         unit tests (ASan+UBSan), VM tests on 6.1 and 6.12, style
+#   make check-rt      the VM tests on Debian's PREEMPT_RT kernel (KVER=6.12-rt)
 #   make demo          the demonstration in a guest
 #   make style         checkpatch --strict over kmod/ and include/
 #   make unit          only the unit tests; make vmtest KVER=..; one VM test:
@@ -12,6 +13,8 @@
 #   make ynl           the kernel's YNL tool into build/ynl (tests/vm/ynl.sh),
 #                      and the YNL spec checked against its schema
 
+# KVER: a series of scripts/kver: 6.1, 6.12 (Debian's plain amd64 kernels),
+# 6.12-rt (the PREEMPT_RT flavour).
 KVER ?= 6.1
 KREL = $(shell scripts/kver $(KVER))
 KDIR ?= /lib/modules/$(KREL)/build
@@ -47,7 +50,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
-.PHONY: all module userspace unit vmtest check style demo deps clean ynl
+.PHONY: all module userspace unit vmtest check check-rt style demo deps \
+	clean ynl
 
 all: module userspace
 
@@ -119,6 +123,11 @@ style:
 check:
 	@scripts/deps
 	@scripts/check
+
+# Not part of check: see Documentation/testing.md.
+check-rt:
+	@scripts/deps --rt
+	@scripts/check-kernel 6.12-rt
 
 demo:
 	@scripts/deps
