@@ -14,9 +14,12 @@
 #                      and the YNL spec checked against its schema
 
 # KVER: a series of scripts/kver: 6.1, 6.12 (Debian's plain amd64 kernels),
-# 6.12-rt (the PREEMPT_RT flavour).
+# 6.12-rt (the PREEMPT_RT flavour), debug (scripts/debug-kernel's build).
 KVER ?= 6.1
 KREL = $(shell scripts/kver $(KVER))
+ifeq ($(KVER),debug)
+KDIR ?= $(shell scripts/debug-kernel --dir)/src
+endif
 KDIR ?= /lib/modules/$(KREL)/build
 B := build
 KBUILD_TREE := $(B)/kmod-$(KVER)
