@@ -6,6 +6,8 @@
 #   make KVER=6.12     the module for Debian's 6.12 kernel
 #   make check         unit tests (ASan+UBSan), VM tests on 6.1 and 6.12, style
 #   make check-rt      the VM tests on Debian's PREEMPT_RT kernel (KVER=6.12-rt)
+#   make check-debug   the VM tests on a KASAN/lockdep/kmemleak kernel built
+#                      from Debian's source (KVER=debug; not part of check)
 #   make demo          the demonstration in a guest
 #   make style         checkpatch --strict over kmod/ and include/
 #   make unit          only the unit tests; make vmtest KVER=..; one VM test:
@@ -53,8 +55,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
-.PHONY: all module userspace unit vmtest check check-rt style demo deps \
-	clean ynl
+.PHONY: all module userspace unit vmtest check check-rt check-debug style demo \
+	deps clean ynl
 
 all: module userspace
 
@@ -131,6 +133,11 @@ check:
 check-rt:
 	@scripts/deps --rt
 	@scripts/check-kernel 6.12-rt
+
+check-debug:
+	@scripts/deps
+	@scripts/debug-kernel >/dev/null
+	@scripts/check-kernel debug
 
 demo:
 	@scripts/deps
