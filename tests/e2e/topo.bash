@@ -220,10 +220,16 @@ e2e_kamailio_stop() {
 # sipp options common to every instance: one call, no keyboard, bounded
 # (the whole run, call held included: $E2E_SIPP_TIMEOUT seconds), the
 # received SDP to NAME.sdp (the scenarios' <log>), messages and
-# errors to files; run in $E2E_DIR (SIPp may write there).
+# errors to files; run in $E2E_DIR (SIPp may write there).  SIPp's
+# watchdog, which ends the run after 120 main-loop stalls of 0.5 s (or 10
+# of 3 s) within 10 minutes, is kept from ending it: on a slow guest (seen
+# on the PREEMPT_RT kernel under TCG on a busy host) the A-B call with its
+# holds and UPDATEs tripped it 121 times with every packet delivered, and
+# -timeout bounds the run already.
 e2e_sipp_args() {
 	local name=$1
 	echo -m 1 -nostdin -timeout "${E2E_SIPP_TIMEOUT:-240}" -timeout_error \
+		-watchdog_minor_maxtriggers 1000000 -watchdog_major_maxtriggers 1000000 \
 		-trace_logs -log_file "$E2E_DIR/$name.sdp" \
 		-trace_msg -message_file "$E2E_DIR/$name.messages" \
 		-trace_err -error_file "$E2E_DIR/$name.errors"
