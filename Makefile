@@ -103,11 +103,20 @@ $(B)/bin/genlfuzz: tests/tools/genlfuzz.c include/uapi/linux/nf_srtp.h
 	@mkdir -p $(B)/bin
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $<
 
-$(B)/unit/%: tests/unit/%.c $(CORE_SRCS) $(COMMON_SRCS) $(TOOL_SRCS) \
-		$(wildcard kmod/*.h daemon/*.h tests/lib/*)
+# The sources every unit test links, compiled once (with ASan and UBSan)
+# rather than once per test binary; := keeps a test's own additions to
+# UNIT_CFLAGS (below) out of them.
+UNIT_OBJ_CFLAGS := $(UNIT_CFLAGS) -Itests/lib
+UNIT_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(CORE_SRCS) $(COMMON_SRCS) \
+		$(TOOL_SRCS) tests/lib/ref_srtp.c)
+
+$(B)/unit/obj/%.o: %.c $(wildcard kmod/*.h daemon/*.h tests/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_OBJ_CFLAGS) -c -o $@ $<
+
+$(B)/unit/%: tests/unit/%.c $(UNIT_OBJS) $(wildcard kmod/*.h daemon/*.h tests/lib/*)
 	@mkdir -p $(B)/unit
-	$(CC) $(UNIT_CFLAGS) -Itests/lib -o $@ $< $(CORE_SRCS) $(COMMON_SRCS) \
-		$(TOOL_SRCS) tests/lib/ref_srtp.c $(UNIT_LIBS)
+	$(CC) $(UNIT_CFLAGS) -Itests/lib -o $@ $< $(UNIT_OBJS) $(UNIT_LIBS)
 
 # The command-line test runs the srtpctl binary.
 $(B)/unit/test_srtpctl_sdp: $(B)/bin/srtpctl
