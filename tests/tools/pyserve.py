@@ -53,19 +53,24 @@ def read_request(inp):
     return args
 
 
+def scope(text):
+    """The expressions' globals: the JSON as d, and json (a global, so
+    that comprehensions and lambdas in an expression see d too)."""
+    return {'d': json.loads(text), 'json': json}
+
+
 def get(out, text, expr):
-    d = json.loads(text)  # noqa: F841 (the expression's d)
-    print(eval(expr), file=out)
+    print(eval(expr, scope(text)), file=out)
     return 0
 
 
 def checks(out, text, *pairs):
-    d = json.loads(text)  # noqa: F841
+    g = scope(text)
     status = 0
     for check in pairs:
         expr, want = check.rsplit('=', 1)
         try:
-            got = str(eval(expr))
+            got = str(eval(expr, g))
         except Exception as e:  # a missing key is a failed check
             got = repr(e)
         if got != want:
