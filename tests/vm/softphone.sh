@@ -174,18 +174,20 @@ for dir in src dst; do
 		awk '$2 == 172 { print $1 }')
 	[ "${n:-0}" -ge "$MEDIA" ] || fail "G's link ($dir G): ${n:-0} plain RTP packets"
 done
-# A's SRTP (182 bytes) toward G only once the BYE has passed R: until
-# then R's unprotect stream takes every packet from A.  After it, A's
-# last packets cross as they are, still encrypted (G's leg is plain: no
-# stream guards it, and nothing of the call is in clear).
-bye=$(tcpdump -tt -r "$E2E_DIR/capg.pcap" -n -A 'dst host 10.0.3.2 and udp port 5060' 2>/dev/null |
-	awk '/^[0-9]+\.[0-9]+ IP / { t = $1 } /BYE sip:/ { print t; exit }')
-[ -n "$bye" ] || fail "G's link: no BYE"
+# A's SRTP (182 bytes) toward G only once R's stream from A is gone,
+# i.e. after the last of A's packets R decrypted for G (172 bytes): the
+# proxy has srtpd delete the call at A's BYE, and A's last packets then
+# cross as they are (still encrypted; G's leg is plain, no stream guards
+# it, nothing of the call is in clear).
+last_plain=$(tcpdump -tt -r "$E2E_DIR/capg.pcap" -n \
+	'src host 10.0.1.2 and udp portrange 20000-20099 and udp[4:2] = 180' 2>/dev/null |
+	tail -n 1 | awk '{ print $1 }')
+[ -n "$last_plain" ] || fail "G's link: no plain RTP from A"
 early=$(tcpdump -tt -r "$E2E_DIR/capg.pcap" -n \
 	'src host 10.0.1.2 and udp portrange 20000-20099 and udp[4:2] = 190' 2>/dev/null |
-	awk -v bye="$bye" '$1 < bye')
-[ -z "$early" ] || fail "G's link: A's SRTP before the BYE: $early"
-echo "    A's SRTP packets on G's link before the BYE: none; after it: $(tcpdump -r "$E2E_DIR/capg.pcap" -n \
+	awk -v t="$last_plain" '$1 < t')
+[ -z "$early" ] || fail "G's link: A's SRTP while R decrypted A's media: $early"
+echo "    A's SRTP packets on G's link while R decrypted A's media: none; after: $(tcpdump -r "$E2E_DIR/capg.pcap" -n \
 	'src host 10.0.1.2 and udp portrange 20000-20099 and udp[4:2] = 190' 2>/dev/null | wc -l)"
 ! tcpdump -r "$E2E_DIR/capg.pcap" -n -A 'udp port 5060' 2>/dev/null | grep -q 'a=crypto\|inline:' ||
 	fail "a key reached the gateway's link"
