@@ -286,8 +286,11 @@ static u16 nf_srtp_get_port(const struct nlattr *a, u16 dflt)
 	return a ? nla_get_u16(a) : dflt;
 }
 
-/* The match of the stream's RTP and RTCP port pairs, into node set @set. */
-static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
+/*
+ * The match of the stream's RTP and RTCP port pairs, into node set @set;
+ * with @mux, RTCP shares the RTP port pair.
+ */
+static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set, bool mux,
 			       struct nlattr **tb, struct nlattr *nest,
 			       struct netlink_ext_ack *extack)
 {
@@ -326,7 +329,8 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set,
 	rtp->dport = htons(dport);
 
 	*rtcp = *rtp;
-	if (s->flags & NF_SRTP_F_RTCP_MUX) {
+	s->mux[set] = mux;
+	if (mux) {
 		if (tb[NF_SRTP_A_STREAM_RTCP_SRC_PORT] ||
 		    tb[NF_SRTP_A_STREAM_RTCP_DST_PORT]) {
 			NL_SET_ERR_MSG_ATTR(extack, nest,
@@ -630,7 +634,8 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 		    nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) :
 		    SRTP_CORE_WINDOW_DEFAULT;
 
-	err = nf_srtp_parse_match(s, 0, tb, nest, extack);
+	err = nf_srtp_parse_match(s, 0, s->flags & NF_SRTP_F_RTCP_MUX, tb,
+				  nest, extack);
 	if (err)
 		goto fail;
 	s->mki_len = nf_srtp_first_mki_len(tb[NF_SRTP_A_STREAM_KEYS]);
@@ -777,7 +782,7 @@ static int nf_srtp_put_match(struct sk_buff *msg,
 	if (rtp->sport &&
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_SRC_PORT, ntohs(rtp->sport)))
 		return -EMSGSIZE;
-	if (s->flags & NF_SRTP_F_RTCP_MUX)
+	if (s->mux[s->cur])
 		return 0;
 	if (nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, ntohs(rtcp->dport)))
 		return -EMSGSIZE;
@@ -1078,11 +1083,6 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 				    "a new suite or new session parameters need new keys");
 		return -EINVAL;
 	}
-	if ((flags ^ s->flags) & NF_SRTP_F_RTCP_MUX) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS],
-				    "NF_SRTP_F_RTCP_MUX cannot change");
-		return -EINVAL;
-	}
 	n = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
 	if (n < 0)
 		return n;
@@ -1123,6 +1123,25 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * Whether STREAM_SET's flags ask for a new crypto context: with keys, or
+ * with anything but NF_SRTP_F_RTCP_MUX changed (the core does not know of
+ * multiplexing: the match and the datapath's choice of RTCP do).
+ */
+static bool nf_srtp_new_params(const struct nf_srtp_stream *s,
+			       struct nlattr **tb)
+{
+	u32 flags;
+
+	if (tb[NF_SRTP_A_STREAM_WINDOW] || tb[NF_SRTP_A_STREAM_SUITE])
+		return true;
+	if (!tb[NF_SRTP_A_STREAM_FLAGS])
+		return false;
+	flags = nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]);
+	return tb[NF_SRTP_A_STREAM_KEYS] ||
+	       ((flags ^ s->flags) & ~NF_SRTP_F_RTCP_MUX);
+}
+
 /* Whether a STREAM_SET request carries a new match. */
 static bool nf_srtp_has_match(struct nlattr **tb)
 {
@@ -1149,7 +1168,8 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NF_SRTP_A_STREAM_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
 	struct nf_srtp_stream *s;
-	bool rematch;
+	bool rematch, mux;
+	u32 old_flags;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, NF_SRTP_A_STREAM))
@@ -1182,22 +1202,46 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto unlock;
 	}
+	old_flags = s->flags;
+	mux = tb[NF_SRTP_A_STREAM_FLAGS] ?
+	      nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) & NF_SRTP_F_RTCP_MUX :
+	      old_flags & NF_SRTP_F_RTCP_MUX;
+	/* Multiplexed or not, RTCP has another match: it comes with one. */
+	if (mux != !!(old_flags & NF_SRTP_F_RTCP_MUX) && !rematch) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS],
+				    "a change of NF_SRTP_F_RTCP_MUX needs the stream's match");
+		err = -EINVAL;
+		goto unlock;
+	}
 	/* A new match is checked in full before anything changes. */
 	err = 0;
 	if (rematch) {
-		err = nf_srtp_parse_match(s, nf_srtp_stream_spare(s), tb,
+		err = nf_srtp_parse_match(s, nf_srtp_stream_spare(s), mux, tb,
 					  nest, extack) ?:
 		      nf_srtp_stream_rematch_check(net, s, extack);
 		if (err)
 			goto unlock;
 	}
-	if (tb[NF_SRTP_A_STREAM_FLAGS] || tb[NF_SRTP_A_STREAM_WINDOW] ||
-	    tb[NF_SRTP_A_STREAM_SUITE])
+	if (nf_srtp_new_params(s, tb))
 		err = nf_srtp_replace_ctx(s, tb, extack);
+	else if (tb[NF_SRTP_A_STREAM_FLAGS])
+		WRITE_ONCE(s->flags, (old_flags & ~NF_SRTP_F_RTCP_MUX) |
+			   (mux ? NF_SRTP_F_RTCP_MUX : 0));
 	else if (tb[NF_SRTP_A_STREAM_KEYS])
 		err = nf_srtp_append_keys(s, tb[NF_SRTP_A_STREAM_KEYS], extack);
-	if (!err && rematch)
+	/*
+	 * Between the new flags and the new match a packet meets one mux
+	 * mode's match and the other's choice of RTCP: a datagram taken
+	 * for the other kind is dropped or transformed as that kind (the
+	 * core refuses an index used before), never passed in clear.
+	 */
+	if (!err && rematch) {
 		err = nf_srtp_stream_rematch(net, s, extack);
+		/* the flags go on describing the match the stream kept */
+		if (err)
+			WRITE_ONCE(s->flags, (s->flags & ~NF_SRTP_F_RTCP_MUX) |
+				   (old_flags & NF_SRTP_F_RTCP_MUX));
+	}
 	if (!err && tb[NF_SRTP_A_STREAM_ACTIVE_KEY]) {
 		spin_lock_bh(&s->lock);
 		err = srtp_ctx_set_active_key(s->ctx,

@@ -75,6 +75,7 @@ struct nf_srtp_stream {
 	 * Both under the namespace's mutex; the datapath reads neither.
 	 */
 	struct nf_srtp_node node[2][NF_SRTP_NODES];
+	bool mux[2];		/* node[i] matches RTCP on the RTP ports */
 	u8 cur;
 	unsigned long spare_gp;		/* RCU state when the spare set left */
 

@@ -167,9 +167,10 @@ static void nf_srtp_hash_clash(struct netlink_ext_ack *extack, int node)
 	}
 }
 
-static bool nf_srtp_node_used(const struct nf_srtp_stream *s, int node)
+static bool nf_srtp_node_used(const struct nf_srtp_stream *s, int set,
+			      int node)
 {
-	bool mux = s->flags & NF_SRTP_F_RTCP_MUX;
+	bool mux = s->mux[set];
 
 	if (node >= NF_SRTP_NODE_GUARD_RTP && s->op != NF_SRTP_OP_PROTECT)
 		return false;
@@ -197,7 +198,7 @@ static int nf_srtp_hash_check(struct nf_srtp_net *nsn,
 
 	if (s->op == NF_SRTP_OP_PROTECT)
 		nf_srtp_guard_keys(n);
-	if (nf_srtp_node_used(s, NF_SRTP_NODE_RTCP) &&
+	if (nf_srtp_node_used(s, set, NF_SRTP_NODE_RTCP) &&
 	    !memcmp(&n[NF_SRTP_NODE_RTP].key, &n[NF_SRTP_NODE_RTCP].key,
 		    sizeof(n[0].key))) {
 		NL_SET_ERR_MSG(extack,
@@ -205,7 +206,7 @@ static int nf_srtp_hash_check(struct nf_srtp_net *nsn,
 		return -EINVAL;
 	}
 	for (i = 0; i < NF_SRTP_NODES; i++) {
-		if (!nf_srtp_node_used(s, i))
+		if (!nf_srtp_node_used(s, set, i))
 			continue;
 		held = nf_srtp_hashed(nsn, &n[i].key);
 		if (held && held->stream != s) {
@@ -233,7 +234,8 @@ static int nf_srtp_hash_set(struct nf_srtp_net *nsn,
 	if (err)
 		return err;
 	for (i = 0; i < NF_SRTP_NODES; i++) {
-		if (!nf_srtp_node_used(s, i) || nf_srtp_hashed(nsn, &n[i].key))
+		if (!nf_srtp_node_used(s, set, i) ||
+		    nf_srtp_hashed(nsn, &n[i].key))
 			continue;
 		err = rhashtable_lookup_insert_fast(&nsn->table, &n[i].rh,
 						    nf_srtp_rht_params);
@@ -249,7 +251,7 @@ static int nf_srtp_hash_set(struct nf_srtp_net *nsn,
 		nf_srtp_dport_ref(nsn, &n[i].key, 1);
 	}
 	for (i = 0; i < NF_SRTP_NODES; i++) {
-		if (!nf_srtp_node_used(s, i) || n[i].hashed)
+		if (!nf_srtp_node_used(s, set, i) || n[i].hashed)
 			continue;
 		held = nf_srtp_hashed(nsn, &n[i].key);
 		if (WARN_ON_ONCE(!held ||

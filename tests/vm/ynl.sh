@@ -125,10 +125,10 @@ expect_match 'size out of range' "$ERR"
 [ "$(json_get "$(ynl --do get-stats)" 'd["stats"]["streams"]')" = 2 ] ||
 	fail "a refused request left a stream"
 
-step "stream-set pins a stream to an SSRC, moves the pin and removes it"
+step "stream-set pins a stream to an SSRC, moves the pin and removes it; changes RTCP multiplexing"
 # pin-ssrc comes back while the stream is pinned, SSRC 0 included; YNL's
 # library for this sequence (one python start instead of fifteen)
-ynl_lib "$id" "$(key 00000006)" <<'EOF' || fail "pinning"
+ynl_lib "$id" "$(key 00000006)" <<'EOF' || fail "pinning, multiplexing"
 sid = int(sys.argv[1])
 def pin():
     return nl.do("stream-get", {"stream": {"id": sid}})["stream"].get("pin-ssrc")
@@ -167,6 +167,25 @@ got = nl.do("stream-get", {"stream": {"id": idp}})["stream"].get("pin-ssrc")
 print(f"    stream {idp} added with pin-ssrc {got}")
 assert got == 4294967295, got
 nl.do("stream-del", {"stream": {"id": idp}})
+# RTCP multiplexing changes in place with the match it comes with; other
+# flags only with new keys
+match = {"src-ipv4": "0a000101", "dst-ipv4": "0a000102", "src-port": 4000,
+         "dst-port": 5000}
+refused("stream-set", {"id": sid, "flags": ["rtcp-mux"]},
+        "a change of NF_SRTP_F_RTCP_MUX needs the stream's match")
+refused("stream-set", {"id": sid, "flags": ["unencrypted-srtp"]},
+        "need new keys")
+def mux_state():
+    s = nl.do("stream-get", {"stream": {"id": sid}})["stream"]
+    return (sorted(s.get("flags", [])), s.get("rtcp-dst-port"),
+            len(s["keys"]["key"]))
+seen = [mux_state()]
+nl.do("stream-set", {"stream": {"id": sid, "flags": ["rtcp-mux"], **match}})
+seen.append(mux_state())
+nl.do("stream-set", {"stream": {"id": sid, "flags": [], **match}})
+seen.append(mux_state())
+print(f"    flags, rtcp-dst-port, keys: {seen}")
+assert seen == [([], 5001, 2), (["rtcp-mux"], None, 2), ([], 5001, 2)], seen
 EOF
 
 step "stream-del; the stream is gone"

@@ -274,9 +274,15 @@
  *                           so no index is sent or accepted twice.  The
  *                           stream stays in place meanwhile: no packet
  *                           meets a moment without a transform.
- *                           NF_SRTP_F_RTCP_MUX cannot change;
  *                           NF_SRTP_F_REASSEMBLE newly set turns
  *                           reassembly on as STREAM_ADD does.
+ *                           NF_SRTP_F_RTCP_MUX may change, with or
+ *                           without keys, and only with a new match
+ *                           in the same request (-EINVAL): the match
+ *                           with RTCP on the RTP ports or on ports of
+ *                           its own takes over as below, the crypto
+ *                           state stays.  FLAGS without KEYS may
+ *                           change NF_SRTP_F_RTCP_MUX only (-EINVAL).
  *    NF_SRTP_A_STREAM_SRC_IPV4, NF_SRTP_A_STREAM_SRC_IPV6,
  *    NF_SRTP_A_STREAM_DST_IPV4, NF_SRTP_A_STREAM_DST_IPV6,
  *    NF_SRTP_A_STREAM_SRC_PORT, NF_SRTP_A_STREAM_DST_PORT,
