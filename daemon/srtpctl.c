@@ -38,7 +38,8 @@ static void usage(FILE *f)
 		"  srtpctl stream set ID replace [suite SUITE] [no-auth] [no-encrypt-rtp]\n"
 		"                     [no-encrypt-rtcp] [reassemble] [window N]\n"
 		"                     key KEY_PARAMS [key ...] [active N]\n"
-		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D] [...]\n"
+		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D]\n"
+		"                     [rtcp-mux|no-rtcp-mux] [...]\n"
 		"  srtpctl stream set ID ssrc {SSRC|none} [...]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
 		"  srtpctl pcap {decrypt|encrypt} IN.pcap OUT.pcap suite SUITE key KEY_PARAMS\n"
@@ -618,20 +619,25 @@ static int cmd_stream_show(int argc, char **argv)
  *                       [window N] key K [key K ...] [active N]
  * and, with either or alone, a new match:
  *               [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port SPORT:DPORT]
+ *               [rtcp-mux|no-rtcp-mux]
  * and a new SSRC pin: ssrc {SSRC|none}
  */
 static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur,
 			  struct nfsrtp_stream_update *u, struct nfsrtp_stream *m)
 {
-	int i, rc;
+	bool replace = false;
+	int i, rc, mux = -1;
 
 	for (i = 0; i < argc; i++) {
 		const char *kw = argv[i];
 
 		if (!strcmp(kw, "replace")) {
+			replace = true;
 			u->set_params = true;
 			u->flags = cur->flags & (NF_SRTP_F_RTCP_MUX |
 						 NF_SRTP_F_REASSEMBLE);
+		} else if (!strcmp(kw, "rtcp-mux") || !strcmp(kw, "no-rtcp-mux")) {
+			mux = !strcmp(kw, "rtcp-mux");
 		} else if (!strcmp(kw, "no-auth") && u->set_params) {
 			u->flags |= NF_SRTP_F_UNAUTHENTICATED_SRTP;
 		} else if (!strcmp(kw, "no-encrypt-rtp") && u->set_params) {
@@ -687,9 +693,24 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 	}
 	if (u->match && !m->dport)
 		return fail("stream set: a new match needs dst ADDR:PORT");
+	if (mux >= 0 && !u->match)
+		return fail("stream set: \"%s\" needs the stream's new match (dst ADDR:PORT)",
+			    mux ? "rtcp-mux" : "no-rtcp-mux");
+	/* (the module takes flags with keys for a new crypto context) */
+	if (mux >= 0 && !replace && u->nkeys)
+		return fail("stream set: \"%s\" with keys needs \"replace\"",
+			    mux ? "rtcp-mux" : "no-rtcp-mux");
+	if (mux >= 0) {
+		/* the flags alone, without keys: only multiplexing changes */
+		if (!replace)
+			u->flags = cur->flags;
+		u->set_params = true;
+		u->flags = (u->flags & ~NF_SRTP_F_RTCP_MUX) |
+			   (mux ? NF_SRTP_F_RTCP_MUX : 0);
+	}
 	if (!u->nkeys && !u->set_active && !u->match && !u->set_pin)
 		return fail("stream set: nothing to change");
-	if (u->set_params && !u->nkeys)
+	if (replace && !u->nkeys)
 		return fail("stream set: \"replace\" needs new keys");
 	return 0;
 }

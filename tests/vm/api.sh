@@ -111,6 +111,34 @@ ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5200 --src-port 4100 \
 	--count 10 >/dev/null
 rx_wait "$rxdir/rx"
 expect_match '^received rtp 10/10 rtcp 0/0 bad 0 unprotect-failed 0 ' "$(tail -n 1 "$rxdir/rx")"
+# RTCP multiplexing changes in place too (a re-INVITE that adds
+# a=rtcp-mux, then drops it), with the match it comes with: the same
+# stream, whose SRTP and SRTCP go on; B's libsrtp2 checks both each time
+must_fail a stream set "$id2" rtcp-mux
+expect_match "needs the stream's new match" "$ERR"
+must_fail a stream set "$id2" dst 10.0.1.2:5200 rtcp-mux key "$K32"
+expect_match 'with keys needs "replace"' "$ERR"
+mux_round() { # mux_round SEQ [--mux]: 20 RTP and 2 RTCP from A to B
+	rx_start nfsrtp-b "$rxdir/rx" --bind 10.0.1.2 --port 5200 --count 20 \
+		--rtcp ${2:-} --seq "$1" --suite AES_CM_128_HMAC_SHA1_32 \
+		--key "$K32" --timeout 60
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5200 \
+		--src-port 4100 --count 20 --rtcp ${2:-} --seq "$1" >/dev/null
+	rx_wait "$rxdir/rx"
+	expect_match '^received rtp 20/20 rtcp 2/2 bad 0 unprotect-failed 0 ' \
+		"$(tail -n 1 "$rxdir/rx")"
+}
+mux_round 2000
+a stream set "$id2" src 10.0.1.1 dst 10.0.1.2:5200 rtcp-mux
+expect_match "^stream $id2 protect src 10.0.1.1 dst 10.0.1.2:5200 suite AES_CM_128_HMAC_SHA1_32 window 128 rtcp-mux$" \
+	"$(a stream show "$id2" | head -n 1)"
+mux_round 2020 --mux
+a stream set "$id2" src 10.0.1.1 dst 10.0.1.2:5200 no-rtcp-mux
+expect_match "^stream $id2 protect src 10.0.1.1 dst 10.0.1.2:5200 suite AES_CM_128_HMAC_SHA1_32 window 128 rtcp-port 0:5201$" \
+	"$(a stream show "$id2" | head -n 1)"
+mux_round 2040
+# one context all along: 60 RTP and 6 RTCP, and the first 10
+expect_match '^    key 0 active packets 76$' "$(a -s stream show "$id2")"
 a stream del "$id2"
 # a protect stream guards its destination: one sender per destination
 must_fail a stream add protect src 10.0.1.3:4000 dst 10.0.1.2:5000 suite $S key "$K"
