@@ -123,8 +123,8 @@ static void remove_streams(struct call_table *t, struct call *c)
 
 /*
  * Installed stream @st becomes @s: unchanged, changed in place, or (only
- * where the kernel cannot change it in place: RTCP multiplexing) removed
- * and added again; added when there is none.
+ * where the kernel cannot change it in place: the op) removed and added
+ * again; added when there is none.
  */
 static int put_stream(struct call_table *t, struct kstream *st,
 		      const struct nfsrtp_stream *s, const char *media,

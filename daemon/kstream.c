@@ -270,7 +270,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 	char kerr[256] = "";
 	int rc;
 
-	if (st->op != s->op || st->mux != mux)
+	if (st->op != s->op)
 		return KSTREAM_RENEW;
 	kstream_match_of(s, &m);
 	sum = kstream_sum(key, s);
@@ -306,7 +306,8 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		u->nkeys = s->nkeys;
 		memcpy(u->keys, s->keys, sizeof(u->keys));
 	}
-	if (memcmp(&st->match, &m, sizeof(m)))
+	/* multiplexed or not, RTCP has another match: the kernel wants it */
+	if (memcmp(&st->match, &m, sizeof(m)) || st->mux != mux)
 		u->match = s;
 	rc = 0;
 	if (u->nkeys || u->set_params || u->match)
@@ -335,6 +336,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		return -1;
 	}
 	st->match = m;
+	st->mux = mux;
 	if (append) {
 		for (i = 0; i < n; i++)
 			note_key(st, sums[i]);

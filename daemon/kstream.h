@@ -60,7 +60,7 @@ struct kmatch {
 struct kstream {
 	uint32_t id;		/* 0: none */
 	uint8_t op;		/* NF_SRTP_OP_* */
-	bool mux;		/* RTCP multiplexed (cannot change in place) */
+	bool mux;		/* RTCP multiplexed */
 	struct kmatch match;
 	uint64_t crypto_sum;	/* keyed digest of suite, flags and keys */
 	/* the suite and session parameters installed (no secret) */
@@ -82,7 +82,7 @@ struct kstream {
 
 /* kstream_set(): appended keys of a protect stream become active at once */
 #define KSTREAM_ACTIVATE	1u
-/* kstream_set(): the kernel cannot change it in place; remove, add */
+/* kstream_set(): the kernel cannot change it (the op) in place; remove, add */
 #define KSTREAM_RENEW		1
 
 /*

@@ -1523,7 +1523,7 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 		rc = kstream_set(&o, q->n->sum_key, &st->k, s, 0, q->err,
 				 ERR_MAX);
 		if (rc == KSTREAM_RENEW) {
-			/* the kernel cannot change RTCP multiplexing in place */
+			/* the kernel cannot change the op in place */
 			remove_stream(q->n, c, (unsigned int)(st - c->streams));
 			st = NULL;
 			rc = 0;

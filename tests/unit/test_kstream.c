@@ -23,6 +23,7 @@ struct fake {
 	unsigned int adds, dels, sets;
 	struct nfsrtp_stream_update last;	/* keys wiped: counts only */
 	unsigned int last_nkeys;
+	bool last_match;		/* the last update carried a match */
 	bool refuse_append;
 	char log[512];
 };
@@ -70,6 +71,7 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 	f->sets++;
 	f->last = *u;
 	f->last_nkeys = u->nkeys;
+	f->last_match = u->match;
 	memset(f->last.keys, 0, sizeof(f->last.keys));
 	f->last.match = NULL;
 	if (u->set_params)
@@ -254,7 +256,44 @@ START_TEST(suite_changes_in_place)
 }
 END_TEST
 
-/* RTCP multiplexing, the operation: not in place. */
+/*
+ * A re-INVITE that adds a=rtcp-mux, then drops it: one STREAM_SET each,
+ * in place, with the flags, the keys and the match (the kernel wants the
+ * match with a change of multiplexing, even where the ports look alike).
+ */
+START_TEST(mux_changes_in_place)
+{
+	struct nfsrtp_stream s = stream(NF_SRTP_OP_PROTECT, 4000, 1, 0);
+	struct nfsrtp_stream o;
+	struct kstream st;
+	char err[256];
+
+	memset(&st, 0, sizeof(st));
+	ck_assert(!kstream_add(&ops, sum_key, &s, &st, err, sizeof(err)));
+	ck_assert(!st.mux);
+	o = s;
+	o.flags = NF_SRTP_F_RTCP_MUX;
+	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, KSTREAM_ACTIVATE,
+				     err, sizeof(err)), 0);
+	ck_assert_uint_eq(fake.sets, 1);
+	ck_assert(fake.last.set_params);
+	ck_assert_uint_eq(fake.last.flags, NF_SRTP_F_RTCP_MUX);
+	ck_assert_uint_eq(fake.last_nkeys, 1);
+	ck_assert(fake.last_match);
+	ck_assert(st.mux);
+	/* and back, with RTCP on ports of its own again */
+	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &s, KSTREAM_ACTIVATE,
+				     err, sizeof(err)), 0);
+	ck_assert_uint_eq(fake.sets, 2);
+	ck_assert_uint_eq(fake.last.flags, 0);
+	ck_assert(fake.last_match);
+	ck_assert(!st.mux);
+	ck_assert_uint_eq(fake.adds, 1);
+	ck_assert_uint_eq(fake.dels, 0);
+}
+END_TEST
+
+/* The operation: not in place. */
 START_TEST(renew_what_cannot_change)
 {
 	struct nfsrtp_stream s = stream(NF_SRTP_OP_UNPROTECT, 4000, 1, 0);
@@ -265,10 +304,6 @@ START_TEST(renew_what_cannot_change)
 	memset(&st, 0, sizeof(st));
 	ck_assert(!kstream_add(&ops, sum_key, &s, &st, err, sizeof(err)));
 	was = st;
-	o = s;
-	o.flags = NF_SRTP_F_RTCP_MUX;
-	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, 0, err,
-				     sizeof(err)), KSTREAM_RENEW);
 	o = s;
 	o.op = NF_SRTP_OP_PROTECT;
 	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &o, 0, err,
@@ -327,6 +362,7 @@ static Suite *kstream_suite(void)
 	tcase_add_test(tc, only_new_keys_appended);
 	tcase_add_test(tc, params_replace_in_place);
 	tcase_add_test(tc, suite_changes_in_place);
+	tcase_add_test(tc, mux_changes_in_place);
 	tcase_add_test(tc, renew_what_cannot_change);
 	tcase_add_test(tc, refused_append_replaces);
 	tcase_add_test(tc, digests);

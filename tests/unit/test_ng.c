@@ -914,6 +914,52 @@ START_TEST(early_media_then_200)
 END_TEST
 
 /*
+ * A re-INVITE that adds a=rtcp-mux, answered with it, then one that drops
+ * it: the streams toward and from the caller change in place, flags and
+ * match together, never removed and added (a moment without a stream).
+ */
+START_TEST(mux_reoffer_in_place)
+{
+	static const char mux_sdp[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=rtcp-mux\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"m=audio 4000 RTP/AVP 0\r\n";
+	static const char mux_answer[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\na=rtcp-mux\r\n";
+	unsigned int i, muxed = 0, adds;
+
+	result_is(offer_from_a("o1", "mx", offer_sdp), "ok");
+	result_is(answer_from("a1", "mx", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	adds = fake.adds;
+	result_is(offer_from_a("o2", "mx", mux_sdp), "ok");
+	result_is(answer_from("a2", "mx", "tt", "\x01l3:IP48:10.0.3.2e",
+			      mux_answer), "ok");
+	ck_assert_uint_eq(fake.adds, adds);
+	ck_assert_uint_eq(fake.dels, 0);
+	for (i = 0; i < FAKE_MAX; i++) {
+		if (!fake.used[i] || !(fake.s[i].flags & NF_SRTP_F_RTCP_MUX))
+			continue;
+		ck_assert_uint_eq(fake.s[i].rtcp_dport, 0);
+		muxed++;
+	}
+	/* the caller's leg is SRTP both ways: both its streams multiplex */
+	ck_assert_uint_eq(muxed, 2);
+	result_is(offer_from_a("o3", "mx", offer_sdp), "ok");
+	result_is(answer_from("a3", "mx", "tt", "\x01l3:IP48:10.0.3.2e",
+			      answer_sdp), "ok");
+	ck_assert_uint_eq(fake.adds, adds);
+	ck_assert_uint_eq(fake.dels, 0);
+	for (i = 0; i < FAKE_MAX; i++)
+		ck_assert(!fake.used[i] ||
+			  !(fake.s[i].flags & NF_SRTP_F_RTCP_MUX));
+}
+END_TEST
+
+/*
  * A forked call: two callees answer with their own to-tags.  Each branch
  * gets its own key toward the caller (one key for two forks would let
  * one callee make the router reuse keystream toward the caller).  The
@@ -1904,6 +1950,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, phone_model);
 	tcase_add_test(t, state_file);
 	tcase_add_test(t, early_media_then_200);
+	tcase_add_test(t, mux_reoffer_in_place);
 	tcase_add_test(t, forked_call);
 	tcase_add_test(t, hold_keeps_addresses);
 	tcase_add_test(t, hostile_media_addresses);
