@@ -21,7 +21,9 @@
  * --fuzz P mutates P percent of the packets after they are protected
  * (fuzz_packet(): header fields, lengths, padding, extensions, sequence
  * numbers, SRTCP index, STUN, junk; --fuzz-seed S reproduces a run); a
- * local packet netfilter drops is then counted as refused, not fatal.
+ * local packet netfilter drops is then counted as refused, not fatal;
+ * --keep-going does the same without mutating (a sender into a stream
+ * whose keys run out).
  * --offset I makes a sender start at packet I of the flow, so one flow
  * can be sent in parts.  --gso N sends N RTP (or SRTP) packets per
  * UDP_SEGMENT super-packet.  --ssrcs N sends the flow N times, with SSRC
@@ -94,6 +96,7 @@ struct opts {
 	uint16_t seq;
 	bool rtcp;
 	bool mux;
+	bool keep_going;	/* sender: a netfilter drop is not fatal */
 	unsigned int interval_us;
 	double timeout;
 	unsigned int suite;
@@ -390,7 +393,7 @@ static int send_one(int fd, const struct opts *o, srtp_t s, bool rtcp,
 	dest(o, port, &ss, &sl);
 	if (sendto(fd, b, (size_t)len, 0, (struct sockaddr *)&ss, sl) != len) {
 		/* a netfilter drop of a local packet reads EPERM */
-		if (!o->fuzz || errno != EPERM)
+		if ((!o->fuzz && !o->keep_going) || errno != EPERM)
 			die(strerror(errno));
 		fuzz_refused++;
 	}
@@ -1018,7 +1021,8 @@ int main(int argc, char **argv)
 		{ "other-ssrc", 0, NULL, 'o' }, { "ssrcs", 1, NULL, 'N' },
 		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
 		{ "fuzz", 1, NULL, 'F' }, { "fuzz-seed", 1, NULL, 'X' },
-		{ "window", 1, NULL, 'w' }, { NULL, 0, NULL, 0 }
+		{ "window", 1, NULL, 'w' }, { "keep-going", 0, NULL, 1000 },
+		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
 			  .timeout = 30, .tamper = -1, .replay = -1,
@@ -1077,6 +1081,7 @@ int main(int argc, char **argv)
 			fuzz_state = strtoull(optarg, NULL, 0) ?: 1;
 			break;
 		case 'w': o.window = (unsigned int)atoi(optarg); break;
+		case 1000: o.keep_going = true; break;
 		default: die("bad option");
 		}
 	}
