@@ -773,6 +773,14 @@ static int print_event(const struct nfsrtp_event *ev, void *arg)
 	char mki[2 * NFSRTP_MKI_MAX + 1];
 	unsigned int i;
 
+	if (ev->type == NFSRTP_EVENT_LOST) {
+		if (json_output)
+			printf("{\"event\":\"events-lost\"}\n");
+		else
+			printf("events lost: the socket overran (\"srtpctl stream show\" resynchronises)\n");
+		fflush(stdout);
+		return 0;	/* not an event of count N */
+	}
 	for (i = 0; i < ev->mki_len; i++)
 		snprintf(mki + 2 * i, 3, "%02x", ev->mki[i]);
 	mki[2 * ev->mki_len] = '\0';

@@ -706,6 +706,8 @@ static const char *const event_names[__NF_SRTP_EVENT_MAX] = {
 
 const char *nfsrtp_event_name(unsigned int type)
 {
+	if (type == NFSRTP_EVENT_LOST)
+		return "events-lost";
 	if (type >= __NF_SRTP_EVENT_MAX || !event_names[type])
 		return "unknown";
 	return event_names[type];
@@ -834,6 +836,14 @@ int nfsrtp_monitor(struct nfsrtp *h,
 		if (n <= 0)
 			break;		/* timeout or error: done */
 		err = read_events(h, &m);
+		if (err == -ENOBUFS) {
+			struct nfsrtp_event lost = {
+				.type = NFSRTP_EVENT_LOST, .key_index = -1,
+			};
+
+			m.stop = m.cb(&lost, m.arg);
+			err = 0;
+		}
 		if (err)
 			break;
 	}

@@ -134,7 +134,7 @@ int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u);
 
 /* An event of the "events" multicast group. */
 struct nfsrtp_event {
-	uint8_t type;			/* enum nf_srtp_event */
+	unsigned int type;		/* enum nf_srtp_event, NFSRTP_EVENT_LOST */
 	uint32_t stream;
 	int key_index;			/* -1 when the event names no key */
 	unsigned int mki_len;		/* that key's MKI, if it has one */
@@ -143,8 +143,16 @@ struct nfsrtp_event {
 };
 
 /*
+ * Not a kernel event: the events socket overran and events were lost
+ * (nfsrtp_monitor() goes on; a stream dump resynchronises).
+ */
+#define NFSRTP_EVENT_LOST	0x100
+
+/*
  * Joins the events group on @h and calls @cb for every event until @cb
- * returns non-zero or @timeout_ms (< 0: forever) passes without one.
+ * returns non-zero or @timeout_ms (< 0: forever) passes without one.  An
+ * overrun of the socket (a burst of events, a slow reader) is told to
+ * @cb as an event of type NFSRTP_EVENT_LOST, and the monitor goes on.
  * Returns 0, or a negative errno.  @h is used for nothing else then.
  */
 int nfsrtp_monitor(struct nfsrtp *h,

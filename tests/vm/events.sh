@@ -7,9 +7,11 @@
 # soft-limit event takes over at the hard limit without losing a packet
 # (libsrtp2 checks every one); session parameters replaced on a live
 # stream; 24 re-keys of one stream (keys older than the active one are
-# freed); namespace totals.
+# freed); namespace totals; a monitor whose socket overran says so and
+# goes on.
 . "$(dirname "$0")/lib.bash"
-trap 'kill $MON 2>/dev/null; topo_cleanup' EXIT
+MON2=
+trap 'kill $MON $MON2 2>/dev/null; topo_cleanup' EXIT
 topo_pair
 
 K1='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
@@ -126,4 +128,31 @@ out=$(a -j stats)
 	fail "drop totals: $out"
 echo "events seen:"
 events
+
+step "a monitor whose socket overran says so and goes on"
+# Its output goes to a reader that reads nothing until told: once the
+# pipe is full the monitor stops reading, and 3000 stream-del events
+# overrun its socket.
+mkfifo "$tmp/go"
+ip netns exec nfsrtp-a "$SRTPCTL" -j monitor 2>&1 |
+	{ read -r _ <"$tmp/go"; cat; } >"$tmp/mon2" &
+MON2=$!
+# joined: a second generic netlink socket in A with a group (the first
+# is the monitor of the steps above)
+two_listeners() {
+	[ "$(ip netns exec nfsrtp-a awk '$2 == 16 && $4 != "00000000"' \
+		/proc/net/netlink | wc -l)" -ge 2 ]
+}
+wait_for 20 two_listeners
+for i in $(seq 0 2999); do
+	echo "stream add unprotect src 10.0.1.2 dst 10.0.1.1:$((20000 + 2 * i)) suite $S key $K1"
+done >"$tmp/many"
+a -b "$tmp/many" >/dev/null
+a stream flush
+echo go >"$tmp/go"
+wait_for 60 grep -q '"events-lost"' "$tmp/mon2"
+id=$(json_get "$(a -j stream add unprotect dst 10.0.1.1:4100 suite $S key "$K1")" 'd["id"]')
+a stream del "$id"
+wait_for 30 grep -qF "{\"event\":\"stream-del\",\"stream\":$id}" "$tmp/mon2"
+echo "    $(grep -c stream-del "$tmp/mon2") of 3001 stream-del events, then events-lost, then the next"
 echo "PASS $TEST"
