@@ -71,7 +71,8 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) W=1 \
 		KCFLAGS=-Werror modules
 
-userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire $(B)/bin/genlfuzz
+userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire $(B)/bin/genlfuzz \
+	$(B)/bin/keyscan
 
 $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/obj
@@ -97,6 +98,11 @@ $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.
 	@mkdir -p $(B)/bin
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -Itests/lib -o $@ $< tests/lib/ref_srtp.c \
 		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2) $(COMMON_LIBS)
+
+# The scan of RAM for key material of tests/vm/keyscan.sh.
+$(B)/bin/keyscan: tests/tools/keyscan.c
+	@mkdir -p $(B)/bin
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $<
 
 # The generic netlink fuzzer of tests/vm/fuzz-genl.sh.
 $(B)/bin/genlfuzz: tests/tools/genlfuzz.c include/uapi/linux/nf_srtp.h
