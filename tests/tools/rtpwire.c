@@ -45,6 +45,11 @@
  * unprotect (or, without a key, any) apart ("other N"), instead of as
  * bad: for a flow whose sender's address an attacker shares.
  *
+ * A receiver with --stun takes RFC 5389 STUN messages (RFC 7983: first
+ * byte 0 to 3, the magic cookie at byte 4) that come between the flow's
+ * packets apart: it prints each as "stun HEX" as it arrives, counts them
+ * ("stun N") and checks the flow around them as ever.
+ *
  * When packets fail to unprotect, the summary says how many of them were
  * the flow's own packets in clear, and libsrtp2's verdict on the rest:
  * tag wrong ("auth"), index received before ("replayed"), index left of
@@ -114,6 +119,7 @@ struct opts {
 	const char *sniff;	/* receiver: read this interface (AF_PACKET) */
 	unsigned int payload;	/* RTP payload bytes per packet */
 	bool other_ssrc;	/* receiver: count other SSRCs apart */
+	bool stun;		/* receiver: take STUN apart, print it */
 	unsigned int fuzz;	/* sender: mutate this percentage */
 	unsigned int window;	/* receiver: libsrtp2's replay window */
 };
@@ -527,7 +533,7 @@ static double now(void)
 }
 
 struct rx {
-	unsigned int rtp_ok, rtcp_ok, bad, auth_fail, other;
+	unsigned int rtp_ok, rtcp_ok, bad, auth_fail, other, stun;
 	unsigned int clear;	/* of auth_fail: the flow's packet in clear */
 	/* of auth_fail, libsrtp2's verdicts: tag, index seen, left of window */
 	unsigned int tag_fail, replayed, too_old;
@@ -653,6 +659,15 @@ static void check_packet(const struct opts *o, uint8_t *b, int len,
 
 	if (len > MAX_PKT - 64) {
 		rx->bad++;
+		return;
+	}
+	if (o->stun && len >= 20 && b[0] < 4 && b[4] == 0x21 &&
+	    b[5] == 0x12 && b[6] == 0xa4 && b[7] == 0x42) {
+		printf("stun ");
+		for (i = 0; i < (unsigned int)len; i++)
+			printf("%02x", b[i]);
+		printf("\n");
+		rx->stun++;
 		return;
 	}
 	if (!rtcp)
@@ -943,6 +958,8 @@ static int do_recv(const struct opts *o)
 		printf(" key-switches %u", rx.switches);
 	if (o->other_ssrc)
 		printf(" other %u", rx.other);
+	if (o->stun)
+		printf(" stun %u", rx.stun);
 	if (o->sniff) {
 		struct tpacket_stats ts;
 		socklen_t tl = sizeof(ts);
@@ -1021,7 +1038,8 @@ int main(int argc, char **argv)
 		{ "other-ssrc", 0, NULL, 'o' }, { "ssrcs", 1, NULL, 'N' },
 		{ "sniff", 1, NULL, 'n' }, { "payload", 1, NULL, 'y' },
 		{ "fuzz", 1, NULL, 'F' }, { "fuzz-seed", 1, NULL, 'X' },
-		{ "window", 1, NULL, 'w' }, { "keep-going", 0, NULL, 1000 },
+		{ "window", 1, NULL, 'w' }, { "stun", 0, NULL, 'u' },
+		{ "keep-going", 0, NULL, 1000 },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
@@ -1072,6 +1090,7 @@ int main(int argc, char **argv)
 		case 'G': o.garbage = (unsigned int)atoi(optarg); break;
 		case 'O': o.offset = (unsigned int)atoi(optarg); break;
 		case 'o': o.other_ssrc = true; break;
+		case 'u': o.stun = true; break;
 		case 'g': o.gso = (unsigned int)atoi(optarg); break;
 		case 'N': ssrcs = (unsigned int)atoi(optarg); break;
 		case 'n': o.sniff = optarg; break;
