@@ -22,6 +22,8 @@
 #     of an SRTP flow: they reach B byte for byte, R's streams count them
 #     as stun and drop nothing, and B's libsrtp2 checks the flow around
 #     them.
+#   fork X, which lost, sends SRTP toward A under its key after the 200:
+#     R's unprotect stream toward A (fork Y's key) refuses every packet.
 #   A's BYE: srtpd deletes the whole call (Kamailio's rtpengine_delete()
 #     sends no to-tag); fork Y's plain RTP toward A right after it is
 #     dropped by R's guard (--guard-tail 10); then no stream and no call.
@@ -194,6 +196,15 @@ for op in unprotect protect; do
 done
 echo "    R's streams toward fork Y: stun 3, no drop: $(stream unprotect 10.0.2.2:40010 '"unprotect packets %d stun %d drops %s" % (s["packets"], s["stun"], s["drops"])'), $(stream protect 10.0.2.2:40010 '"protect packets %d stun %d drops %s" % (s["packets"], s["stun"], s["drops"])')"
 clean
+
+step "fork X, which lost, sends SRTP toward A under its key: R refuses it"
+auth_drops() { stream unprotect 10.0.1.2:20000 's["drops"].get("auth", 0)'; }
+auth_drops_are() { [ "$(auth_drops)" = "$1" ]; }
+before=$(auth_drops)
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.2:20000 --src-port 40000 \
+	--count 20 --suite "$S" --key "$KX" --ssrc 0x0f0a0005 >/dev/null
+wait_for 30 auth_drops_are $((before + 20))
+echo "    R's unprotect stream toward A (fork Y's key): authentication failures $before -> $(auth_drops)"
 
 step "A hangs up: no call left; fork Y's media toward A after the BYE is dropped"
 before=$(src_drops)
