@@ -494,3 +494,28 @@ e2e_capture_decrypt() {
 		fail "$name ($filter): $E2E_DECRYPTED: $(head -n 5 "$E2E_DIR/$name.refused")"
 	echo "    capture $name, $filter: $E2E_DECRYPTED"
 }
+
+# e2e_in_call WHAT N: R has N kernel streams (WHAT names the call in the
+# failure); print them.
+e2e_in_call() {
+	local n
+	n=$(json_get "$(ip netns exec nfsrtp-r "$SRTPCTL" -j stream show)" 'len(d)')
+	[ "$n" = "$2" ] ||
+		fail "$1: $n kernel streams in R, expected $2: $(ip netns exec nfsrtp-r "$SRTPCTL" stream show)"
+	echo "    R's kernel streams ($n):"
+	ip netns exec nfsrtp-r "$SRTPCTL" stream show | sed 's/^/      /'
+}
+
+# e2e_finish: Kamailio and srtpd stop; neither logged a warning or an
+# error, srtpd exits 0 and leaves no stream in R; srtpd's log is shown.
+e2e_finish() {
+	e2e_kamailio_stop
+	! grep -E 'ERROR|CRITICAL|WARNING|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
+	e2e_stop srtpd 20
+	[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
+	! grep -Ei 'warn|error|lost|cannot|refused|fail' "$E2E_DIR/srtpd.out" || fail "srtpd complained"
+	[ "$(ip netns exec nfsrtp-r "$SRTPCTL" -j stream show)" = "[]" ] ||
+		fail "streams left: $(ip netns exec nfsrtp-r "$SRTPCTL" stream show)"
+	echo "    srtpd's log:"
+	sed 's/^/      /' "$E2E_DIR/srtpd.out"
+}
