@@ -212,6 +212,48 @@ void srtp_aes_free(struct srtp_aes *aes)
 	free(aes);
 }
 
+/*
+ * The KDF's PRF is counter mode on the same ECB context: the keystream
+ * is computed in the key object's heap buffer, which srtp_aes_free()
+ * wipes, and nowhere else.
+ */
+struct srtp_prf {
+	struct srtp_aes *aes;
+};
+
+int srtp_prf_new(struct srtp_prf **out, const u8 *key, unsigned int keylen)
+{
+	struct srtp_prf *prf;
+	int err;
+
+	*out = NULL;
+	prf = calloc(1, sizeof(*prf));
+	if (!prf)
+		return -ENOMEM;
+	err = srtp_aes_new(&prf->aes, key, keylen);
+	if (err) {
+		free(prf);
+		return err;
+	}
+	*out = prf;
+	return 0;
+}
+
+int srtp_prf_keystream(struct srtp_prf *prf, const u8 iv[16], u8 *out,
+		       unsigned int len)
+{
+	memset(out, 0, len);
+	return srtp_aes_ctr(prf->aes, iv, out, len);
+}
+
+void srtp_prf_free(struct srtp_prf *prf)
+{
+	if (!prf)
+		return;
+	srtp_aes_free(prf->aes);
+	free(prf);
+}
+
 int srtp_hmac_new(struct srtp_hmac **out, const u8 *key, unsigned int keylen)
 {
 	u8 pad[SHA_CBLOCK];

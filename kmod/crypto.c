@@ -22,7 +22,7 @@
  * crypto/internal/simd.h, tests outside the crypto manager's extra
  * tests) and when the caller has handed us the packet's owner (below),
  * and the synchronous generic one for everything else
- * (softirq that interrupted a kernel FPU section; the key derivation in
+ * (softirq that interrupted a kernel FPU section; the self-test in
  * process context).  Both are checked by the self-test.  Where the public
  * algorithm is the synchronous one (another arch, aesni-intel not
  * loaded) only that one is used.
@@ -482,6 +482,67 @@ int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
 	if (bounced)
 		memzero_explicit(bounce, AES_BLOCK_SIZE);
 	return err;
+}
+
+/* -------------------------------------------------------------- KDF PRF */
+
+/*
+ * The session keys are AES-CM keystream under the master key (RFC 3711
+ * 4.3.1), so the keystream of the KDF is itself secret.  The crypto API's
+ * CTR implementations compute keystream blocks in stack buffers they do
+ * not wipe (the ctr template in place, every block; the AES-NI driver,
+ * a partial last block), and freed stacks keep them: keyscan.sh found
+ * session keys and salts in freed memory after the streams were gone.
+ * So the PRF is the library AES, one block at a time into heap memory
+ * we wipe.  It is table-based C and not constant-time, as is the hash
+ * subkey setup of the AES-NI GCM driver that uses it the same way; it
+ * runs only while a key is installed, from a netlink request.
+ */
+struct srtp_prf {
+	struct crypto_aes_ctx aes;
+	u8 ctr[AES_BLOCK_SIZE];
+	u8 block[AES_BLOCK_SIZE];
+};
+
+int srtp_prf_new(struct srtp_prf **out, const u8 *key, unsigned int keylen)
+{
+	struct srtp_prf *prf;
+	int err;
+
+	*out = NULL;
+	prf = kzalloc(sizeof(*prf), GFP_KERNEL);
+	if (!prf)
+		return -ENOMEM;
+	err = aes_expandkey(&prf->aes, key, keylen);
+	if (err) {
+		kfree_sensitive(prf);
+		return err;
+	}
+	*out = prf;
+	return 0;
+}
+
+int srtp_prf_keystream(struct srtp_prf *prf, const u8 iv[16], u8 *out,
+		       unsigned int len)
+{
+	unsigned int n;
+
+	memcpy(prf->ctr, iv, AES_BLOCK_SIZE);
+	while (len) {
+		n = min_t(unsigned int, len, AES_BLOCK_SIZE);
+		aes_encrypt(&prf->aes, prf->block, prf->ctr);
+		memcpy(out, prf->block, n);
+		ctr_add(prf->ctr, 1);
+		out += n;
+		len -= n;
+	}
+	memzero_explicit(prf->block, sizeof(prf->block));
+	return 0;
+}
+
+void srtp_prf_free(struct srtp_prf *prf)
+{
+	kfree_sensitive(prf);
 }
 
 /* -------------------------------------------------------------- HMAC-SHA1 */

@@ -285,7 +285,7 @@ void srtp_gcm_rtcp_iv(u8 iv[12], const u8 salt[12], u32 ssrc, u32 index)
  * A 12 byte (GCM) salt is zero-padded on the right to 14 bytes (RFC 7714
  * 11, same as libsrtp2).
  */
-static int srtp_kdf_label(struct srtp_aes *prf, const u8 *salt,
+static int srtp_kdf_label(struct srtp_prf *prf, const u8 *salt,
 			  unsigned int salt_len, u8 label, u8 *out,
 			  unsigned int len)
 {
@@ -295,8 +295,7 @@ static int srtp_kdf_label(struct srtp_aes *prf, const u8 *salt,
 	memset(iv, 0, sizeof(iv));
 	memcpy(iv, salt, salt_len);
 	iv[7] ^= label;
-	memset(out, 0, len);
-	ret = srtp_aes_ctr(prf, iv, out, len);
+	ret = srtp_prf_keystream(prf, iv, out, len);
 	memzero_explicit(iv, sizeof(iv));
 	return ret;
 }
@@ -311,16 +310,16 @@ int srtp_kdf(const u8 *master_key, unsigned int key_len,
 	     const u8 *master_salt, unsigned int salt_len, u8 label,
 	     u8 *out, unsigned int out_len)
 {
-	struct srtp_aes *prf;
+	struct srtp_prf *prf;
 	int ret;
 
 	if (!srtp_key_sizes_ok(key_len, salt_len))
 		return -EINVAL;
-	ret = srtp_aes_new(&prf, master_key, key_len);
+	ret = srtp_prf_new(&prf, master_key, key_len);
 	if (ret)
 		return ret;
 	ret = srtp_kdf_label(prf, master_salt, salt_len, label, out, out_len);
-	srtp_aes_free(prf);
+	srtp_prf_free(prf);
 	return ret;
 }
 
@@ -331,7 +330,7 @@ int srtp_kdf(const u8 *master_key, unsigned int key_len,
 #define SRTCP_LABEL_OFFSET	3
 
 /* Derives the cipher, MAC and salt of SRTP (@rtcp false) or SRTCP. */
-static int srtp_key_derive(struct srtp_key *k, struct srtp_aes *prf,
+static int srtp_key_derive(struct srtp_key *k, struct srtp_prf *prf,
 			   const struct srtp_suite_info *si,
 			   const u8 *msalt, bool rtcp)
 {
@@ -402,7 +401,7 @@ struct srtp_key *srtp_key_new(enum srtp_suite suite,
 			      u64 lifetime, int *err, enum srtp_reason *why)
 {
 	const struct srtp_suite_info *si = srtp_suite_get(suite);
-	struct srtp_aes *prf;
+	struct srtp_prf *prf;
 	struct srtp_key *k;
 	int ret;
 
@@ -420,13 +419,13 @@ struct srtp_key *srtp_key_new(enum srtp_suite suite,
 		memcpy(k->mki, mki, mki_len);
 	k->lifetime = lifetime ? lifetime : SRTP_CORE_LIFETIME_MAX;
 
-	ret = srtp_aes_new(&prf, master_key, key_len);
+	ret = srtp_prf_new(&prf, master_key, key_len);
 	if (ret)
 		return srtp_key_err(k, err, ret, why, SRTP_R_CRYPTO);
 	ret = srtp_key_derive(k, prf, si, master_salt, false);
 	if (!ret)
 		ret = srtp_key_derive(k, prf, si, master_salt, true);
-	srtp_aes_free(prf);
+	srtp_prf_free(prf);
 	memzero_explicit(k->work, sizeof(k->work));
 	if (ret)
 		return srtp_key_err(k, err, ret, why, SRTP_R_CRYPTO);

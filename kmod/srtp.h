@@ -367,8 +367,7 @@ static inline enum srtp_demux srtp_demux(const u8 *buf, unsigned int len)
  * Building blocks, exported for the known-answer tests.
  * srtp_kdf(): RFC 3711 4.3 AES-CM PRF with key derivation rate 0 (and
  * RFC 6188 / RFC 7714 key sizes; a 12 byte salt is zero-padded on the
- * right).  May sleep (allocates the PRF cipher).  @out must not be on
- * the stack (kernel scatterlists).
+ * right).  May sleep (allocates the PRF).
  */
 int srtp_kdf(const u8 *master_key, unsigned int key_len,
 	     const u8 *master_salt, unsigned int salt_len, u8 label,

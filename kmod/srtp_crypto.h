@@ -23,8 +23,8 @@
  * then owns the packet, and the caller must return at once without
  * touching the packet again (SRTP_R_ASYNC).  For that case @buf, and a
  * GCM @aad longer than 16 bytes, must be in the packet; the backend
- * copies @iv, the GCM @tag and a shorter @aad.  Called without an owner
- * (key derivation), they never return -EINPROGRESS.
+ * copies @iv, the GCM @tag and a shorter @aad.  Called without an owner,
+ * they never return -EINPROGRESS.
  */
 
 #ifndef _SRTP_CRYPTO_H
@@ -32,9 +32,29 @@
 
 #include "srtp_platform.h"
 
+struct srtp_prf;
 struct srtp_aes;
 struct srtp_hmac;
 struct srtp_gcm;
+
+/*
+ * The RFC 3711 4.3.1 pseudo-random function: AES-CM keystream under the
+ * master key, whose output is the session keys and salts.  Used only
+ * while a key is installed (may sleep and allocate).  Unlike
+ * srtp_aes_ctr(), whose keystream is as public as the packet once it is
+ * XORed in, every byte of this one is a secret: the backend leaves no
+ * copy of it anywhere but @out, and wipes its own buffers (the kernel's
+ * CTR drivers leave keystream blocks in their stack frames, which is why
+ * the KDF does not use srtp_aes_ctr()).
+ */
+int srtp_prf_new(struct srtp_prf **out, const u8 *key, unsigned int keylen);
+/*
+ * Writes (not XORs) @len bytes of keystream to @out; the 128-bit counter
+ * block starts at @iv and is incremented as a big-endian integer.
+ */
+int srtp_prf_keystream(struct srtp_prf *prf, const u8 iv[16], u8 *out,
+		       unsigned int len);
+void srtp_prf_free(struct srtp_prf *prf);
 
 /* AES with a 16, 24 or 32 byte key, used in counter mode. */
 int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen);
