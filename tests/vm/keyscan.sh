@@ -27,6 +27,32 @@ live=/sys/kernel/debug/nf_srtp/streams
 a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
 live_is() { [ "$(cat $live)" = "$1" ]; }
 
+# The streams are added by one "srtpctl -b" that stays alive, blocked
+# reading its next command, until the scans are done.  Its kernel stack
+# is live memory, so a copy of a session key that the key derivation
+# leaves in a stack frame is found on every run; in the freed stacks of
+# processes that had exited, it was found only on some runs.
+batch_pid=
+batch_start() {
+	mkfifo "$tmp/cmds"
+	ip netns exec nfsrtp-a "$SRTPCTL" -b "$tmp/cmds" >"$tmp/batch.out" 2>&1 &
+	batch_pid=$!
+	exec 7>"$tmp/cmds"
+}
+# batch_add N ARGS...: "stream add ARGS" through the batch; the module
+# then holds N streams
+batch_add() {
+	local n=$1
+	shift
+	echo "stream add $*" >&7
+	wait_for 30 live_is "$n"
+}
+batch_stop() {
+	exec 7>&-
+	wait "$batch_pid" || fail "srtpctl -b: $(cat "$tmp/batch.out")"
+	rm -f "$tmp/cmds"
+}
+
 # The session keys and salts of $KCM and $KGCM, each byte XOR 0x5c (the
 # derivation is checked at the end).  HMAC keys are not kept as they are
 # by the kernel's hmac(sha1) (it keeps the hashed pads), so they are
@@ -48,13 +74,14 @@ required='cm-srtp-key cm-srtp-salt cm-srtcp-key cm-srtcp-salt gcm-srtp-key gcm-s
 # streams: a protect stream and an unprotect stream per suite, and 100
 # RTP + 10 RTCP packets through each, checked on the far side
 streams_with_traffic() {
-	local suite key port
+	local suite key port n
 	for suite in AES_CM_128_HMAC_SHA1_80 AEAD_AES_128_GCM; do
 		if [ $suite = AEAD_AES_128_GCM ]; then key=$KGCM; port=4010; else key=$KCM; port=4000; fi
-		a stream add protect src 10.0.1.1:$port dst 10.0.1.2:$((port + 1000)) \
-			suite $suite key "inline:$key" >/dev/null
-		a stream add unprotect src 10.0.1.2:$((port + 1002)) \
-			dst 10.0.1.1:$((port + 2)) suite $suite key "inline:$key" >/dev/null
+		n=$(cat $live)
+		batch_add $((n + 1)) protect src 10.0.1.1:$port dst 10.0.1.2:$((port + 1000)) \
+			suite $suite key "inline:$key"
+		batch_add $((n + 2)) unprotect src 10.0.1.2:$((port + 1002)) \
+			dst 10.0.1.1:$((port + 2)) suite $suite key "inline:$key"
 		rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port $((port + 1000)) \
 			--count 100 --rtcp --suite $suite --key "inline:$key"
 		ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:$((port + 1000)) \
@@ -84,6 +111,7 @@ none_found() {
 }
 
 step "live streams of both suites with traffic: the scan finds their keys"
+batch_start
 streams_with_traffic
 live_is 4 || fail "debugfs counts $(cat $live) streams, not 4"
 scan
@@ -105,6 +133,7 @@ rmmod nf_srtp
 wait_for 30 bash -c '! [ -d /sys/module/nf_srtp ]'
 scan
 none_found "after the module was unloaded"
+batch_stop
 
 step "the needles are the session keys of the master keys (RFC 3711 4.3)"
 python3 - "$tmp/needles" "$KCM" "$KGCM" <<'EOF' || fail "the needles are not the session keys"
