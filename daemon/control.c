@@ -69,6 +69,25 @@ static int copy_value(char *dst, size_t size, const char *v, size_t len,
 	return 0;
 }
 
+/* "Received-From: ADDR", a literal IPv4 or IPv6 address (no brackets). */
+static int received_from(struct sdp_conn *from, const char *v, size_t len,
+			 char *err, size_t errlen)
+{
+	unsigned char a[16];
+
+	if (copy_value(from->addr, sizeof(from->addr), v, len,
+		       "Received-From", err, errlen))
+		return -1;
+	from->family = memchr(v, ':', len) ? AF_INET6 : AF_INET;
+	if (inet_pton(from->family, from->addr, a) != 1) {
+		errmsg_set(err, errlen,
+			"Received-From: \"%s\" is not a literal IPv4 or IPv6 address",
+			from->addr);
+		return -1;
+	}
+	return 0;
+}
+
 static int header(struct ctl_request *r, const char *line, size_t len,
 		  char *err, size_t errlen)
 {
@@ -97,6 +116,8 @@ static int header(struct ctl_request *r, const char *line, size_t len,
 	if (nlen == 5 && !strncasecmp(line, "Model", 5))
 		return copy_value(r->model, sizeof(r->model), v, vlen, "Model",
 				  err, errlen);
+	if (nlen == 13 && !strncasecmp(line, "Received-From", 13))
+		return received_from(&r->from, v, vlen, err, errlen);
 	return 0;	/* unknown headers are for newer clients */
 }
 

@@ -8,11 +8,13 @@
  *   Call-ID: a84b4c76e66710     LIST, PING, SUBSCRIBE
  *   Media: 192.0.2.10:2230
  *   Model: IP_601
+ *   Received-From: 192.0.2.77   where the body's SIP message came from
  *
  *   v=0 ...                     the body (SDP), after one empty line
  *
- * Replies start with "CODE PHRASE" (200 OK, 400 Bad Request, 404 No Such
- * Call, 488 Not Acceptable Here, 500 Server Error) and carry Reason: on
+ * Replies start with "CODE PHRASE" (200 OK, 400 Bad Request, 403
+ * Forbidden, 404 No Such Call, 488 Not Acceptable Here, 500 Server Error)
+ * and carry Reason: on
  * failure; events start with "EVENT NAME".  Header names are
  * case-insensitive; lines end in LF (CRLF accepted).
  */
@@ -42,6 +44,7 @@ struct ctl_request {
 	char call_id[CALL_ID_MAX];
 	char media[300];	/* "ADDR:PORT" or "[ADDR]:PORT"; "" if absent */
 	char model[32];		/* "" if absent */
+	struct sdp_conn from;	/* Received-From; family 0 if absent */
 	const char *body;	/* points into the message; NULL if none */
 	size_t body_len;
 };

@@ -305,163 +305,35 @@ static struct kstream_ops ks_ops(const struct ng *n)
 	return o;
 }
 
-/* ---- media networks and ports ---- */
+/* ---- media networks and ports (trust.c) ---- */
 
-static unsigned int addr_len(int family)
+static int check_media(const struct ng *n, const struct sdp_conn *src,
+		       const struct sdp_conn *conn, unsigned int port,
+		       unsigned int rtcp, const char *who, char *err)
 {
-	return family == AF_INET6 ? 16 : 4;
+	const struct media_trust t = {
+		n->trust.nets, n->trust.nnets, n->trust.port_min,
+		n->trust.port_max,
+	};
+
+	return media_check(&t, src, conn, port, rtcp, who, err, ERR_MAX);
 }
 
-int ng_parse_net(const char *s, struct ng_net *out, char *err, size_t errlen)
+static int check_sdp(const struct ng *n, const struct sdp *d,
+		     const struct sdp_conn *src, const char *who, char *err)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
-	const char *slash = strchr(s, '/');
-	size_t len = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned long prefix;
-	char *end;
+	const struct media_trust t = {
+		n->trust.nets, n->trust.nnets, n->trust.port_min,
+		n->trust.port_max,
+	};
 
-	memset(out, 0, sizeof(*out));
-	if (len >= sizeof(addr))
-		goto bad;
-	memcpy(addr, s, len);
-	addr[len] = '\0';
-	out->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(out->family, addr, out->addr) != 1)
-		goto bad;
-	out->prefix = 8 * addr_len(out->family);
-	if (slash) {
-		errno = 0;
-		prefix = strtoul(slash + 1, &end, 10);
-		if (errno || end == slash + 1 || *end || prefix > out->prefix)
-			goto bad;
-		out->prefix = (unsigned int)prefix;
-	}
-	return 0;
-bad:
-	errmsg_set(err, errlen,
-		"\"%s\": not an IPv4 or IPv6 address with an optional /PREFIX",
-		s);
-	return -1;
+	return media_check_sdp(&t, d, src, who, err, ERR_MAX);
 }
 
 int ng_parse_ports(const char *s, struct ng_trust *t, char *err,
 		   size_t errlen)
 {
-	unsigned int lo, hi;
-	char tail;
-
-	if (sscanf(s, "%u-%u%c", &lo, &hi, &tail) != 2 || !lo || lo > hi ||
-	    hi > 65535) {
-		errmsg_set(err, errlen,
-			"\"%s\": not a port range MIN-MAX within 1-65535", s);
-		return -1;
-	}
-	t->port_min = lo;
-	t->port_max = hi;
-	return 0;
-}
-
-static bool net_has(const struct ng_net *net, int family, const uint8_t *a)
-{
-	unsigned int full = net->prefix / 8, rest = net->prefix % 8;
-
-	if (net->family != family || memcmp(net->addr, a, full))
-		return false;
-	return !rest || !((net->addr[full] ^ a[full]) & (0xff << (8 - rest)));
-}
-
-static bool addr_unspecified(int family, const uint8_t *a)
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(a, zero, addr_len(family));
-}
-
-/*
- * Whether media address @a may go into a kernel match: the address the
- * SDP's SIP message came from (@src), or one in a media network.
- */
-static bool addr_trusted(const struct ng *n, const struct sdp_conn *src,
-			 int family, const uint8_t *a)
-{
-	uint8_t s[16];
-	unsigned int i;
-
-	if (src->family == family && inet_pton(family, src->addr, s) == 1 &&
-	    !memcmp(s, a, addr_len(family)))
-		return true;
-	for (i = 0; i < n->trust.nnets; i++)
-		if (net_has(&n->trust.nets[i], family, a))
-			return true;
-	return false;
-}
-
-static bool port_trusted(const struct ng *n, unsigned int port)
-{
-	return port >= n->trust.port_min && port <= n->trust.port_max;
-}
-
-/*
- * Media address @conn, port @port and RTCP port @rtcp (0: not matched)
- * of a description signalled from @src, as the kernel would match them:
- * 0, or -1 with the reason.  The unspecified address (hold, RFC 3264 8.4)
- * is no match at all and passes.
- */
-static int check_media(const struct ng *n, const struct sdp_conn *src,
-		       const struct sdp_conn *conn, unsigned int port,
-		       unsigned int rtcp, const char *who, char *err)
-{
-	uint8_t a[16];
-
-	if ((conn->family != AF_INET && conn->family != AF_INET6) ||
-	    inet_pton(conn->family, conn->addr, a) != 1) {
-		errmsg_set(err, ERR_MAX,
-			"%s media address \"%s\" is not a literal address",
-			who, conn->addr);
-		return -1;
-	}
-	if (addr_unspecified(conn->family, a))
-		return 0;
-	if (!addr_trusted(n, src, conn->family, a)) {
-		errmsg_set(err, ERR_MAX,
-			"%s media address %s is neither the address the SDP came from (%s) nor in a media network (--media-net)",
-			who, conn->addr, src->family ? src->addr : "no received-from");
-		return -1;
-	}
-	if (port && (!port_trusted(n, port) || (rtcp && !port_trusted(n, rtcp)))) {
-		errmsg_set(err, ERR_MAX,
-			"%s media port %u (RTCP %u) is outside the media port range %u-%u (--media-ports)",
-			who, port, rtcp, n->trust.port_min, n->trust.port_max);
-		return -1;
-	}
-	return 0;
-}
-
-/* Every open RTP m-line of @d, signalled from @src. */
-static int check_sdp(const struct ng *n, const struct sdp *d,
-		     const struct sdp_conn *src, const char *who, char *err)
-{
-	struct sdp_conn conn, rconn;
-	unsigned int rtcp;
-	size_t i;
-
-	for (i = 0; i < d->nmedia; i++) {
-		const struct sdp_media *m = &d->media[i];
-
-		if (!m->port || strncmp(m->proto, "RTP/", 4))
-			continue;
-		if (sdp_media_conn(d, m, &conn) ||
-		    sdp_media_rtcp(d, m, &rtcp, &rconn) < 0) {
-			errmsg_set(err, ERR_MAX, "%s SDP: m=%s without a usable c= or a=rtcp",
-				who, m->media);
-			return -1;
-		}
-		if (check_media(n, src, &conn, m->port,
-				sdp_media_has_attr(m, "rtcp-mux") ? 0 : rtcp, who,
-				err))
-			return -1;
-	}
-	return 0;
+	return media_parse_ports(s, &t->port_min, &t->port_max, err, errlen);
 }
 
 static void cache_drop(struct ng *n, struct ng_cached *e);
@@ -810,20 +682,6 @@ static int callee_model(struct req *q, const struct ng_call *c,
 			     known && known[0] ? known : NULL, model, size);
 }
 
-static bool in_nets(const struct ng_net *nets, unsigned int n,
-		    const struct sdp_conn *src)
-{
-	uint8_t a[16];
-	unsigned int i;
-
-	if (!src->family || inet_pton(src->family, src->addr, a) != 1)
-		return false;
-	for (i = 0; i < n; i++)
-		if (net_has(&nets[i], src->family, a))
-			return true;
-	return false;
-}
-
 /*
  * The policy of one leg: its phone model's, or, for a plain peer (model
  * "plain", or signalling from a --plain-peer network), no SRTP at all:
@@ -835,7 +693,7 @@ static int leg_policy(struct req *q, const char *model,
 		      const char **name)
 {
 	bool plain = !strcasecmp(model, PLAIN_PEER) ||
-		     in_nets(q->n->trust.plain, q->n->trust.nplain, src);
+		     media_in_nets(q->n->trust.plain, q->n->trust.nplain, src);
 
 	if (policy_build(q->n->cfg, plain || !model[0] ? NULL : model, p,
 			 q->err, ERR_MAX))
@@ -963,12 +821,12 @@ static int flow_match(const struct bridge_flow *f, struct kmatch *m,
  */
 static int hold_keep(struct kmatch *m, const struct ng_stream *st)
 {
-	if (addr_unspecified(m->family, m->saddr)) {
+	if (media_addr_unspecified(m->family, m->saddr)) {
 		if (!st || st->k.match.family != m->family)
 			return 1;
 		memcpy(m->saddr, st->k.match.saddr, sizeof(m->saddr));
 	}
-	if (addr_unspecified(m->family, m->daddr)) {
+	if (media_addr_unspecified(m->family, m->daddr)) {
 		if (!st || st->k.match.family != m->family)
 			return 1;
 		memcpy(m->daddr, st->k.match.daddr, sizeof(m->daddr));
@@ -1204,7 +1062,7 @@ static int install_guards(struct req *q, struct ng_call *c,
 		st.k.match.family = (uint8_t)g->a_conn.family;
 		if (inet_pton(g->a_conn.family, g->a_conn.addr,
 			      st.k.match.daddr) != 1 ||
-		    addr_unspecified(g->a_conn.family, st.k.match.daddr))
+		    media_addr_unspecified(g->a_conn.family, st.k.match.daddr))
 			continue;	/* on hold: nothing can be sent there */
 		memcpy(st.k.match.saddr, st.k.match.daddr, sizeof(st.k.match.saddr));
 		st.k.match.dport = (uint16_t)g->a_port;

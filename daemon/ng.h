@@ -29,6 +29,7 @@
 #include "config.h"
 #include "kstream.h"
 #include "lib/nfsrtp.h"
+#include "trust.h"
 
 #define NG_MSG_MAX	65535	/* a UDP datagram */
 #define NG_COOKIE_MAX	64
@@ -139,23 +140,14 @@ struct ng_call {
 	struct ng_call *next;
 };
 
-/* A network media addresses may be in (besides the signalling source). */
-struct ng_net {
-	int family;
-	uint8_t addr[16];
-	unsigned int prefix;
-};
-
-#define NG_NETS_MAX	32
-
 /* What srtpd lets an SDP put into a kernel match. */
 struct ng_trust {
-	struct ng_net nets[NG_NETS_MAX];
+	struct media_net nets[MEDIA_NETS_MAX];
 	unsigned int nnets;
 	unsigned int port_min, port_max;
 	unsigned int delete_delay;	/* seconds, when a delete names none */
 	unsigned int guard_tail;	/* seconds of guards after a call */
-	struct ng_net plain[NG_NETS_MAX];	/* --plain-peer: no SRTP */
+	struct media_net plain[MEDIA_NETS_MAX];	/* --plain-peer: no SRTP */
 	unsigned int nplain;
 	/* what a call may hold, and for how long */
 	unsigned int max_calls;
@@ -243,8 +235,6 @@ time_t ng_expire(struct ng *n, time_t now);
 /* The defaults: ports from NG_PORT_MIN, NG_GUARD_TAIL, no networks. */
 void ng_trust_defaults(struct ng_trust *t);
 
-/* "ADDR[/PREFIX]" into @out; 0, or -1 with @err. */
-int ng_parse_net(const char *s, struct ng_net *out, char *err, size_t errlen);
 /* "MIN-MAX" into the trust's port range; 0, or -1 with @err. */
 int ng_parse_ports(const char *s, struct ng_trust *t, char *err,
 		   size_t errlen);

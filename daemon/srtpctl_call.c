@@ -27,8 +27,8 @@ static int usage(const char *what)
 	fprintf(stderr, "srtpctl: call: %s\n", what);
 	fprintf(stderr,
 		"usage: srtpctl call offer CALL-ID media ADDR:PORT [model MODEL]\n"
-		"       srtpctl call answer CALL-ID media ADDR:PORT [model MODEL] < OFFER.sdp\n"
-		"       srtpctl call complete CALL-ID < ANSWER.sdp\n"
+		"       srtpctl call answer CALL-ID media ADDR:PORT [model MODEL] [from ADDR] < OFFER.sdp\n"
+		"       srtpctl call complete CALL-ID [from ADDR] < ANSWER.sdp\n"
 		"       srtpctl call {delete CALL-ID | list | ping}\n"
 		"       srtpctl call watch [count N] [timeout SECONDS]\n"
 		"       any of them followed by: socket PATH (default %s)\n",
@@ -120,6 +120,8 @@ static int show_reply(const char *msg, bool json)
 		return 3;
 	case 404:
 		return 4;
+	case 403:
+		return 5;
 	default:
 		return 1;
 	}
@@ -170,7 +172,7 @@ static int watch(int fd, char *buf, size_t size, long count, long timeout)
 int srtpctl_call(int argc, char **argv, bool json)
 {
 	const char *path = getenv("SRTPD_SOCKET"), *verb, *id = NULL;
-	const char *media = NULL, *model = NULL;
+	const char *media = NULL, *model = NULL, *from = NULL;
 	long count = 0, timeout = 0;
 	char *body = NULL, *msg, *buf;
 	size_t blen = 0, mlen;
@@ -179,6 +181,11 @@ int srtpctl_call(int argc, char **argv, bool json)
 	if (argc < 1)
 		return usage("expected a command");
 	verb = argv[0];
+	if (strcmp(verb, "offer") && strcmp(verb, "answer") &&
+	    strcmp(verb, "complete") && strcmp(verb, "delete") &&
+	    strcmp(verb, "list") && strcmp(verb, "ping") &&
+	    strcmp(verb, "watch"))
+		return usage("unknown command");
 	i = 1;
 	if (!strcmp(verb, "offer") || !strcmp(verb, "answer") ||
 	    !strcmp(verb, "complete") || !strcmp(verb, "delete")) {
@@ -195,6 +202,8 @@ int srtpctl_call(int argc, char **argv, bool json)
 			media = argv[i + 1];
 		else if (!strcmp(argv[i], "model"))
 			model = argv[i + 1];
+		else if (!strcmp(argv[i], "from"))
+			from = argv[i + 1];
 		else if (!strcmp(argv[i], "count"))
 			count = strtol(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "timeout"))
@@ -225,7 +234,10 @@ int srtpctl_call(int argc, char **argv, bool json)
 			goto out;
 		}
 	}
-	mlen = CALL_ID_MAX + 600 + blen;
+	/* the verb, the header names and line ends fit in 100 bytes */
+	mlen = 100 + strlen(verb) + (id ? strlen(id) : 0) +
+	       (media ? strlen(media) : 0) +
+	       (model ? strlen(model) : 0) + (from ? strlen(from) : 0) + blen;
 	msg = malloc(mlen);
 	if (!msg) {
 		rc = 1;
@@ -234,11 +246,13 @@ int srtpctl_call(int argc, char **argv, bool json)
 	for (const char *p = verb; *p; p++)	/* the verb in capitals */
 		buf[p - verb] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
 	buf[strlen(verb)] = '\0';
-	rc = snprintf(msg, mlen, "%s\n%s%s%s%s%s%s%s%s%s\n%s", buf,
+	rc = snprintf(msg, mlen, "%s\n%s%s%s%s%s%s%s%s%s%s%s%s\n%s", buf,
 		      id ? "Call-ID: " : "", id ? id : "", id ? "\n" : "",
 		      media ? "Media: " : "", media ? media : "",
 		      media ? "\n" : "", model ? "Model: " : "",
-		      model ? model : "", model ? "\n" : "", body ? body : "");
+		      model ? model : "", model ? "\n" : "",
+		      from ? "Received-From: " : "", from ? from : "",
+		      from ? "\n" : "", body ? body : "");
 	if (send(fd, msg, (size_t)rc, MSG_NOSIGNAL) < 0 ||
 	    recv_msg(fd, buf, CTL_MSG_MAX + 1, 30000) < 0) {
 		fprintf(stderr, "srtpctl: no reply from srtpd\n");

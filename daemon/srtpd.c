@@ -60,7 +60,7 @@ struct srtpd {
 	const char *socket_path;
 	const char *ng_listen;	/* [ADDR:]PORT, or NULL: no ng */
 	const char *state_path;
-	struct ng_net ng_allow[MAX_NG_ALLOW];	/* who may send ng requests */
+	struct media_net ng_allow[MAX_NG_ALLOW];	/* who may send ng requests */
 	unsigned int nng_allow;			/* 0: loopback only */
 	unsigned long ng_refused;		/* requests from others */
 	unsigned long ng_refused_logged;
@@ -273,24 +273,14 @@ static int ng_address(const char *text, struct sockaddr_storage *ss,
 	return -1;
 }
 
-static bool prefix_match(const uint8_t *a, const uint8_t *b,
-			 unsigned int bits)
-{
-	unsigned int whole = bits / 8, rest = bits % 8;
-
-	if (memcmp(a, b, whole))
-		return false;
-	return !rest || !((a[whole] ^ b[whole]) & (0xff00 >> rest));
-}
-
 /* The default of --ng-allow. */
-static const struct ng_net loopback_nets[] = {
+static const struct media_net loopback_nets[] = {
 	{ .family = AF_INET, .addr = { 127 }, .prefix = 8 },
 	{ .family = AF_INET6, .addr = { [15] = 1 }, .prefix = 128 },
 };
 
 /* Whether @ss is in @nets; an IPv4-mapped IPv6 address is IPv4. */
-static bool in_nets(const struct ng_net *nets, unsigned int count,
+static bool in_nets(const struct media_net *nets, unsigned int count,
 		    const struct sockaddr_storage *ss)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
@@ -310,8 +300,7 @@ static bool in_nets(const struct ng_net *nets, unsigned int count,
 		return false;
 	}
 	for (i = 0; i < count; i++)
-		if (nets[i].family == family &&
-		    prefix_match(nets[i].addr, a, nets[i].prefix))
+		if (media_net_has(&nets[i], family, a))
 			return true;
 	return false;
 }
@@ -539,9 +528,11 @@ static void reply_error(int fd, int code, const char *call_id,
 	static const char *const phrases[] = {
 		[0] = "Bad Request", [1] = "No Such Call",
 		[2] = "Not Acceptable Here", [3] = "Server Error",
+		[4] = "Forbidden",
 	};
 	char headers[CALL_ID_MAX + 600];
-	int k = code == 404 ? 1 : code == 488 ? 2 : code == 500 ? 3 : 0;
+	int k = code == 404 ? 1 : code == 488 ? 2 : code == 500 ? 3 :
+		code == 403 ? 4 : 0;
 
 	snprintf(headers, sizeof(headers), "%s%s%sReason: %.500s\n",
 		 call_id ? "Call-ID: " : "", call_id ? call_id : "",
@@ -610,6 +601,30 @@ static void do_list(struct srtpd *d, int fd)
 	free(body);
 }
 
+/*
+ * The peer's SDP in an ANSWER (their offer) or COMPLETE (their answer):
+ * its media addresses and ports go into kernel matches, so they must be
+ * the Received-From address or in a --media-net, and in --media-ports
+ * (trust.h), as an ng request's.  0, or -1 with @why.  An SDP that does
+ * not parse is left to call_answer()/call_complete() to refuse.
+ */
+static int check_peer_sdp(const struct srtpd *d, const struct ctl_request *r,
+			  char *why, size_t whylen)
+{
+	const struct media_trust t = {
+		d->trust.nets, d->trust.nnets, d->trust.port_min,
+		d->trust.port_max,
+	};
+	struct sdp sdp;
+	int rc;
+
+	if (!r->body || sdp_parse(r->body, r->body_len, &sdp, why, whylen))
+		return 0;
+	rc = media_check_sdp(&t, &sdp, &r->from, "the peer's", why, whylen);
+	sdp_free(&sdp);
+	return rc;
+}
+
 static void handle_request(struct srtpd *d, struct client *cl,
 			   const char *msg, size_t len)
 {
@@ -627,6 +642,12 @@ static void handle_request(struct srtpd *d, struct client *cl,
 	    ctl_parse_media(r.media, &l)) {
 		reply_error(cl->fd, 400, r.call_id,
 			    "Media takes ADDR:PORT (IPv6 as [ADDR]:PORT)");
+		return;
+	}
+	if ((r.verb == CTL_ANSWER || r.verb == CTL_COMPLETE) &&
+	    check_peer_sdp(d, &r, why, sizeof(why))) {
+		logmsg(LOG_NOTICE, "call %s: 403: %s", r.call_id, why);
+		reply_error(cl->fd, 403, r.call_id, why);
 		return;
 	}
 	d->calls.others = d->ng.ncalls;	/* --max-calls: both front ends */
@@ -1075,15 +1096,15 @@ static int trust_option(struct ng_trust *t, int o, const char *arg)
 	char *end;
 
 	if (o == 'N' || o == 'L') {
-		struct ng_net *nets = o == 'N' ? t->nets : t->plain;
+		struct media_net *nets = o == 'N' ? t->nets : t->plain;
 		unsigned int *n = o == 'N' ? &t->nnets : &t->nplain;
 
-		if (*n == NG_NETS_MAX) {
-			fprintf(stderr, "srtpd: at most %d --%s\n", NG_NETS_MAX,
+		if (*n == MEDIA_NETS_MAX) {
+			fprintf(stderr, "srtpd: at most %d --%s\n", MEDIA_NETS_MAX,
 				o == 'N' ? "media-net" : "plain-peer");
 			return -1;
 		}
-		if (ng_parse_net(arg, &nets[*n], err, sizeof(err)))
+		if (media_parse_net(arg, &nets[*n], err, sizeof(err)))
 			goto bad;
 		(*n)++;
 	} else if (o == 'P') {
@@ -1183,7 +1204,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 					MAX_NG_ALLOW);
 				return -1;
 			}
-			if (ng_parse_net(optarg, &d->ng_allow[d->nng_allow], err,
+			if (media_parse_net(optarg, &d->ng_allow[d->nng_allow], err,
 					 sizeof(err))) {
 				fprintf(stderr, "srtpd: --ng-allow %s\n", err);
 				return -1;

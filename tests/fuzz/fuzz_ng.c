@@ -95,8 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ng_init(&ng, &ops, &cfg, NULL);
 	/* every address and port trusted: the fuzzer reaches the answers */
-	if (ng_parse_net("0.0.0.0/0", &ng.trust.nets[0], err, sizeof(err)) ||
-	    ng_parse_net("::/0", &ng.trust.nets[1], err, sizeof(err)))
+	if (media_parse_net("0.0.0.0/0", &ng.trust.nets[0], err, sizeof(err)) ||
+	    media_parse_net("::/0", &ng.trust.nets[1], err, sizeof(err)))
 		abort();
 	ng.trust.nnets = 2;
 	ng.trust.port_min = 1;

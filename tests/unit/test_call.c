@@ -722,7 +722,8 @@ START_TEST(control_parse)
 {
 	static const char msg[] =
 		"ANSWER\r\ncall-id:  abc@host \r\nMedia: [fd00::1]:4000\n"
-		"Model: IP_601\nX-Unknown: ignored\n\nv=0\r\n";
+		"Model: IP_601\nX-Unknown: ignored\n"
+		"Received-From: fd00::9\n\nv=0\r\n";
 	struct ctl_request r;
 	struct neg_local l;
 	char err[256];
@@ -733,6 +734,8 @@ START_TEST(control_parse)
 	ck_assert_str_eq(r.call_id, "abc@host");
 	ck_assert_str_eq(r.media, "[fd00::1]:4000");
 	ck_assert_str_eq(r.model, "IP_601");
+	ck_assert_int_eq(r.from.family, AF_INET6);
+	ck_assert_str_eq(r.from.addr, "fd00::9");
 	ck_assert_uint_eq(r.body_len, 5);
 	ck_assert(!memcmp(r.body, "v=0\r\n", 5));
 	memset(&l, 0, sizeof(l));
@@ -740,6 +743,7 @@ START_TEST(control_parse)
 	ck_assert_int_eq(l.conn.family, AF_INET6);
 	ck_assert_uint_eq(l.port, 4000);
 	ck_assert(!ctl_parse("PING", 4, &r, err, sizeof(err)));
+	ck_assert_int_eq(r.from.family, 0);
 	ck_assert(!ctl_parse("DELETE\nCall-ID: x\n", 18, &r, err, sizeof(err)));
 }
 END_TEST
@@ -759,6 +763,14 @@ START_TEST(control_rejects)
 		{ "DELETE\nCall-ID x\n", "malformed header" },
 		{ "DELETE\nCall-ID: \n", "Call-ID: empty" },
 		{ "DELETE\nCall-ID: a\tb\n", "control characters" },
+		{ "COMPLETE\nCall-ID: x\nReceived-From: pbx.example\n\nv=0\n",
+		  "Received-From: \"pbx.example\" is not a literal" },
+		{ "COMPLETE\nCall-ID: x\nReceived-From: [fd00::1]\n\nv=0\n",
+		  "is not a literal IPv4 or IPv6" },
+		{ "COMPLETE\nCall-ID: x\nReceived-From: 10.0.0.1:5060\n\nv=0\n",
+		  "is not a literal" },
+		{ "COMPLETE\nCall-ID: x\nReceived-From:\n\nv=0\n",
+		  "Received-From: empty" },
 	};
 	struct ctl_request r;
 	char err[256], big[CALL_ID_MAX + 40];

@@ -1098,18 +1098,18 @@ START_TEST(hostile_media_addresses)
 	ck_assert_uint_eq(fake.adds, 1);	/* the offer's guard only */
 	ck_assert_uint_eq(live(), 1);
 
-	ck_assert(!ng_parse_net("10.0.9.0/24", &ng.trust.nets[0], err,
+	ck_assert(!media_parse_net("10.0.9.0/24", &ng.trust.nets[0], err,
 				sizeof(err)));
 	ng.trust.nnets = 1;
 	r = answer_from("a2", "h", "tt", "\x01l3:IP48:10.0.3.2e", elsewhere);
 	result_is(r, "ok");
 	ck_assert_uint_eq(live(), 2);
 
-	ck_assert_int_eq(ng_parse_net("10.0.9.0/33", &ng.trust.nets[1], err,
+	ck_assert_int_eq(media_parse_net("10.0.9.0/33", &ng.trust.nets[1], err,
 				      sizeof(err)), -1);
-	ck_assert_int_eq(ng_parse_net("example.com", &ng.trust.nets[1], err,
+	ck_assert_int_eq(media_parse_net("example.com", &ng.trust.nets[1], err,
 				      sizeof(err)), -1);
-	ck_assert(!ng_parse_net("fd00::/8", &ng.trust.nets[1], err,
+	ck_assert(!media_parse_net("fd00::/8", &ng.trust.nets[1], err,
 				sizeof(err)));
 	ck_assert_int_eq(ng_parse_ports("2000-1000", &ng.trust, err,
 					sizeof(err)), -1);
@@ -1236,7 +1236,7 @@ START_TEST(scenario_two_from_gateway)
 		  "the caller's offer");
 	ck_assert_ptr_null(ng_find(&ng, "s2"));
 
-	ck_assert(!ng_parse_net("10.0.3.0/24", &ng.trust.plain[0], err,
+	ck_assert(!media_parse_net("10.0.3.0/24", &ng.trust.plain[0], err,
 				sizeof(err)));
 	ng.trust.nplain = 1;
 	r = send_req("o2", "command", "offer", FROM_B, "call-id", "s2",

@@ -126,17 +126,25 @@ crypto() {
 # tag SDP: the tag of its first crypto line (the answer's choice).
 tag() { tr -d '\r' <"$1" | sed -n 's/^a=crypto:\([0-9]*\) .*/\1/p' | head -n 1; }
 
-# negotiate ID A-MEDIA B-MEDIA: A offers, B answers, A completes; the
-# SDP in $tmp/ID.offer and $tmp/ID.answer, srtpctl's "secure:" lines in
-# $tmp/ID.secure (B's, then A's).
+# host MEDIA: the address of ADDR:PORT or [ADDR]:PORT
+host() {
+	local h=${1%:*}
+	h=${h#[}
+	echo "${h%]}"
+}
+
+# negotiate ID A-MEDIA B-MEDIA: A offers, B answers, A completes (each
+# told where the other's SDP came from); the SDP in $tmp/ID.offer and
+# $tmp/ID.answer, srtpctl's "secure:" lines in $tmp/ID.secure (B's,
+# then A's).
 negotiate() {
 	local id=$1
 	call a offer "$id" media "$2" >"$tmp/$id.offer" 2>/dev/null ||
 		fail "$id: A's offer failed"
-	call b answer "$id" media "$3" <"$tmp/$id.offer" >"$tmp/$id.answer" \
-		2>"$tmp/$id.secure" || fail "$id: B's answer failed"
-	call a complete "$id" <"$tmp/$id.answer" 2>>"$tmp/$id.secure" ||
-		fail "$id: A's completion failed"
+	call b answer "$id" media "$3" from "$(host "$2")" <"$tmp/$id.offer" \
+		>"$tmp/$id.answer" 2>"$tmp/$id.secure" || fail "$id: B's answer failed"
+	call a complete "$id" from "$(host "$3")" <"$tmp/$id.answer" \
+		2>>"$tmp/$id.secure" || fail "$id: A's completion failed"
 }
 
 # flow NAME SRC-NS DST-NS DST-IF SRC-ADDR SRC-PORT DST-ADDR DST-PORT
@@ -280,8 +288,8 @@ phone_start b nfsrtp-b --config "$tmp/require.cfg"
 call a offer c3 media 10.0.1.1:4200 >"$tmp/c3.offer" 2>/dev/null
 expect_match '^m=audio 4200 RTP/AVP ' "$(tr -d '\r' <"$tmp/c3.offer")"
 rc=0
-call b answer c3 media 10.0.1.2:5200 <"$tmp/c3.offer" >"$tmp/c3.answer" \
-	2>"$tmp/c3.err" || rc=$?
+call b answer c3 media 10.0.1.2:5200 from 10.0.1.1 <"$tmp/c3.offer" \
+	>"$tmp/c3.answer" 2>"$tmp/c3.err" || rc=$?
 [ "$rc" = 3 ] || fail "488 expected (exit 3), got exit $rc: $(cat "$tmp/c3.err")"
 expect_match '488 .*sec\.srtp\.require=1' "$(tr '\n' ' ' <"$tmp/c3.err")"
 [ ! -s "$tmp/c3.answer" ] || fail "an answer SDP with the 488"
@@ -289,6 +297,28 @@ expect_match '488 .*sec\.srtp\.require=1' "$(tr '\n' ' ' <"$tmp/c3.err")"
 expect_match '^c3 offered streams=0 ' "$(call a list)"
 expect_streams
 call a delete c3
+
+step "403: an offer whose media would aim B's kernel at a third address or a privileged port"
+# A's SRTP offer of c1, which B accepted, made hostile three ways
+sed 's/^c=IN IP4 10.0.1.1/c=IN IP4 192.0.2.53/' "$tmp/c1.offer" >"$tmp/c4.offer"
+sed 's/^m=audio 4000 /m=audio 53 /' "$tmp/c1.offer" >"$tmp/c5.offer"
+# refused ID FROM REASON: B's answer to $tmp/ID.offer, told it came from
+# FROM ("" for no Received-From), is a 403 giving REASON
+refused() {
+	local rc=0
+	call b answer "$1" media 10.0.1.2:5300 ${2:+from "$2"} <"$tmp/$1.offer" \
+		>"$tmp/$1.answer" 2>"$tmp/$1.err" || rc=$?
+	[ "$rc" = 5 ] || fail "$1: 403 expected (exit 5), got exit $rc: $(cat "$tmp/$1.err")"
+	expect_match "403 Forbidden.*$3" "$(tr '\n' ' ' <"$tmp/$1.err")"
+	[ ! -s "$tmp/$1.answer" ] || fail "$1: an answer SDP with the 403"
+}
+refused c4 10.0.1.1 "the peer's media address 192.0.2.53 is neither the address the SDP came from \(10.0.1.1\)"
+refused c5 10.0.1.1 "the peer's media port 53 \(RTCP 54\) is outside the media port range 1024-65535"
+cp "$tmp/c1.offer" "$tmp/c6.offer"
+refused c6 "" "media address 10.0.1.1 is neither the address the SDP came from \(no received-from\)"
+[ -z "$(call b list)" ] || fail "B kept a refused call: $(call b list)"
+expect_streams
+expect_match 'call c4: 403: the peer' "$(cat "$tmp/b.log")"
 phone_stop a
 phone_stop b
 
@@ -337,9 +367,9 @@ rekey() {
 	# the re-offer: the SDP after the event's blank line
 	awk 'sdp && NF; /^EVENT REKEY/ { ev = 1 } ev && !NF { sdp = 1 }' \
 		"$tmp/events" >"$tmp/$id.reoffer"
-	call b answer $id media 10.0.1.2:5000 <"$tmp/$id.reoffer" \
+	call b answer $id media 10.0.1.2:5000 from 10.0.1.1 <"$tmp/$id.reoffer" \
 		>"$tmp/$id.reanswer" 2>/dev/null || fail "B refused the re-offer"
-	call a complete $id <"$tmp/$id.reanswer" 2>/dev/null ||
+	call a complete $id from 10.0.1.2 <"$tmp/$id.reanswer" 2>/dev/null ||
 		fail "A refused the answer to its re-offer"
 	kill -0 "$tx" 2>/dev/null ||
 		fail "the flow ended before the re-key completed (guest too slow?)"
