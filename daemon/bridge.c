@@ -58,6 +58,79 @@ static bool is_ice(const struct sdp_line *ln)
 	return false;
 }
 
+/*
+ * Nor BUNDLE (RFC 8843) grouping: srtpd installs one kernel stream pair
+ * per m-line, matched by its own address and port and keyed by its own
+ * a=crypto, so m-lines cannot share one transport.  Without the group
+ * (a=group:BUNDLE, a=bundle-only) the far end does not bundle either, and
+ * each m-line keeps the port it was offered with (RFC 8843 7.3.3).  Other
+ * groups (a=group:LS) and a=mid pass.
+ */
+static bool is_bundle(const struct sdp_line *ln)
+{
+	if (ln->type != 'a')
+		return false;
+	if (!strcmp(ln->value, "bundle-only"))
+		return true;
+	return !strncmp(ln->value, "group:BUNDLE", 12) &&
+	       (ln->value[12] == ' ' || !ln->value[12]);
+}
+
+static bool open_line(const struct sdp *d, int i)
+{
+	return i >= 0 && d->media[i].port && rtp_proto(d->media[i].proto);
+}
+
+/* What the bridge does not forward: ICE and BUNDLE, as above. */
+static bool not_forwarded(const struct sdp_line *ln)
+{
+	return is_ice(ln) || is_bundle(ln);
+}
+
+/* The alternatives group (negotiate.h) m-line @i of @d is in. */
+static size_t group_of(const struct neg_group *g, size_t n, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (g[k].secure == (int)i || g[k].plain == (int)i)
+			return k;
+	return n;
+}
+
+/*
+ * Two open RTP m-lines of @d on one address and port that are not
+ * alternatives of one media stream (the bulletin's SAVP and AVP pair): a
+ * transport shared under BUNDLE, which one kernel stream per m-line
+ * cannot carry (their matches would be the same).  0, or -1 with @err
+ * naming both.
+ */
+static int shared_transport(const struct sdp *d, const char *who, char *err,
+			    size_t errlen)
+{
+	struct neg_group g[NEG_MEDIA_MAX];
+	size_t i, j, n = negotiate_groups(d, g);
+	struct sdp_conn ci, cj;
+
+	for (i = 0; i < d->nmedia; i++) {
+		if (!open_line(d, (int)i) || sdp_media_conn(d, &d->media[i], &ci) ||
+		    !strcmp(ci.addr, "0.0.0.0") || !strcmp(ci.addr, "::"))
+			continue;	/* a hold's address is never matched */
+		for (j = i + 1; j < d->nmedia; j++) {
+			if (!open_line(d, (int)j) || d->media[j].port != d->media[i].port ||
+			    group_of(g, n, i) == group_of(g, n, j) ||
+			    sdp_media_conn(d, &d->media[j], &cj) ||
+			    strcmp(ci.addr, cj.addr))
+				continue;
+			errmsg_set(err, errlen,
+				"%s SDP: m-lines %zu and %zu share %s port %u (BUNDLE, RFC 8843): srtpd needs a port per media stream",
+				who, i + 1, j + 1, ci.addr, d->media[i].port);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int add_crypto(struct sdp_media *m, const struct sdes_crypto *c)
 {
 	char line[1024] = "crypto:";
@@ -98,7 +171,7 @@ static int emit_media(struct sdp *out, const struct sdp_media *t,
 			done = true;
 			continue;
 		}
-		if (is_ice(ln))
+		if (not_forwarded(ln))
 			continue;
 		if (sdp_media_add_line(m, ln->type, ln->value))
 			return -1;
@@ -120,7 +193,7 @@ static int copy_media(struct sdp *out, const struct sdp_media *t)
 		return -1;
 	m->nports = t->nports;
 	for (k = 0; k < t->lines.n; k++)
-		if (!is_ice(&t->lines.v[k]) &&
+		if (!not_forwarded(&t->lines.v[k]) &&
 		    sdp_media_add_line(m, t->lines.v[k].type,
 				       t->lines.v[k].value))
 			return -1;
@@ -132,15 +205,10 @@ static int copy_session(struct sdp *out, const struct sdp *in)
 	size_t k;
 
 	for (k = 0; k < in->lines.n; k++)
-		if (!is_ice(&in->lines.v[k]) &&
+		if (!not_forwarded(&in->lines.v[k]) &&
 		    sdp_add_line(out, in->lines.v[k].type, in->lines.v[k].value))
 			return -1;
 	return 0;
-}
-
-static bool open_line(const struct sdp *d, int i)
-{
-	return i >= 0 && d->media[i].port && rtp_proto(d->media[i].proto);
 }
 
 /* The suites the options let us offer, from those the policy offers. */
@@ -381,6 +449,8 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 			b->a_offer.nmedia, NEG_MEDIA_MAX);
 		return -1;
 	}
+	if (shared_transport(&b->a_offer, "offer", err, errlen))
+		return -1;
 	rc = check_a(b, &ra, err, errlen);
 	if (rc)
 		return rc;
@@ -623,6 +693,10 @@ int bridge_answer(struct bridge *b, const char *sdp, size_t len,
 		errmsg_set(err, errlen,
 			"the callee's answer has %zu m-lines, the offer %zu (RFC 3264 6)",
 			ans.nmedia, b->b_nmedia);
+		rc = BRIDGE_REJECTED;
+		goto out;
+	}
+	if (shared_transport(&ans, "answer", err, errlen)) {
 		rc = BRIDGE_REJECTED;
 		goto out;
 	}

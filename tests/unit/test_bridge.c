@@ -601,6 +601,106 @@ START_TEST(ice_lines_not_forwarded)
 }
 END_TEST
 
+/* Whether @d (session or media) has a BUNDLE line, and how many a=mid. */
+static bool has_bundle(const struct sdp *d, unsigned int *mids)
+{
+	bool found = false;
+	size_t i, k;
+
+	*mids = 0;
+	for (k = 0; k < d->lines.n; k++)
+		if (!strncmp(d->lines.v[k].value, "group:BUNDLE", 12))
+			found = true;
+	for (i = 0; i < d->nmedia; i++)
+		for (k = 0; k < d->media[i].lines.n; k++) {
+			if (!strcmp(d->media[i].lines.v[k].value, "bundle-only"))
+				found = true;
+			if (!strncmp(d->media[i].lines.v[k].value, "mid:", 4))
+				(*mids)++;
+		}
+	return found;
+}
+
+static bool has_group_ls(const struct sdp *d)
+{
+	size_t k;
+
+	for (k = 0; k < d->lines.n; k++)
+		if (!strcmp(d->lines.v[k].value, "group:LS a v"))
+			return true;
+	return false;
+}
+
+/*
+ * RFC 8843: the BUNDLE group is not forwarded either way, so neither end
+ * bundles and each m-line keeps its own port and key; other groups and
+ * a=mid pass.  An SDP whose m-lines already share a port is refused with
+ * a reason, before anything is forwarded.
+ */
+START_TEST(bundle_not_forwarded)
+{
+	static const char bundle_offer[] = SESSION_A
+		"a=group:BUNDLE a v\r\na=group:LS a v\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\na=mid:a\r\na=rtcp-mux\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n" RTPMAPS
+		"m=video 4002 RTP/SAVP 96\r\na=mid:v\r\na=rtcp-mux\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=rtpmap:96 VP8/90000\r\n"
+		"m=video 0 RTP/SAVP 97\r\na=mid:w\r\na=bundle-only\r\n"
+		"a=rtpmap:97 H264/90000\r\n";
+	static const char bundle_answer[] = SESSION_B
+		"a=group:BUNDLE a v\r\n"
+		"m=audio 6000 RTP/AVP 0\r\na=mid:a\r\n"
+		"m=video 6002 RTP/AVP 96\r\na=mid:v\r\n"
+		"m=video 0 RTP/AVP 97\r\na=mid:w\r\n";
+	static const char shared_offer[] = SESSION_A
+		"a=group:BUNDLE a v\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\na=mid:a\r\na=rtcp-mux\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"m=video 4000 RTP/SAVP 96\r\na=mid:v\r\na=rtcp-mux\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	static const char shared_answer[] = SESSION_B
+		"m=audio 6000 RTP/AVP 0\r\n"
+		"m=video 6000 RTP/AVP 96\r\n"
+		"m=video 0 RTP/AVP 97\r\n";
+	struct bridge_opts o = { .transport = BRIDGE_RTP };
+	struct sdp fwd, back;
+	unsigned int mids;
+	char *out = NULL;
+
+	offer(bundle_offer, &o, &fwd);
+	ck_assert(!has_bundle(&fwd, &mids));
+	ck_assert_uint_eq(mids, 3);
+	ck_assert(has_group_ls(&fwd));	/* other groups stay */
+	ck_assert_uint_eq(fwd.nmedia, 3);
+	ck_assert_uint_eq(fwd.media[0].port, 4000);
+	ck_assert_uint_eq(fwd.media[1].port, 4002);
+	answer(bundle_answer, &back);
+	ck_assert(!has_bundle(&back, &mids));
+	ck_assert_uint_eq(mids, 3);
+	sdp_free(&fwd);
+	sdp_free(&back);
+	bridge_free(&br);
+
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, shared_offer,
+				      strlen(shared_offer), &out, err,
+				      sizeof(err)), -1);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(strstr(err, "offer SDP: m-lines 1 and 2 share 10.0.1.2 port 4000 (BUNDLE"),
+		      "%s", err);
+	bridge_free(&br);
+
+	offer(bundle_offer, &o, &fwd);
+	sdp_free(&fwd);
+	ck_assert_int_eq(bridge_answer(&br, shared_answer, strlen(shared_answer),
+				       NULL, &out, &plan, err, sizeof(err)),
+			 BRIDGE_REJECTED);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(strstr(err, "answer SDP: m-lines 1 and 2 share 10.0.3.2 port 6000"),
+		      "%s", err);
+}
+END_TEST
+
 /* RFC 8643: an opportunistic caller, mirrored toward the callee. */
 static const char offer_osrtp[] = SESSION_A
 	"m=audio 4000 RTP/AVP 0 101\r\n"
@@ -704,6 +804,7 @@ static Suite *bridge_suite(void)
 	tcase_add_test(t, no_lifetime_on_bridged_legs);
 	tcase_add_test(t, callee_policy_shapes_its_leg);
 	tcase_add_test(t, ice_lines_not_forwarded);
+	tcase_add_test(t, bundle_not_forwarded);
 	tcase_add_test(t, osrtp_caller_mirrored);
 	tcase_add_test(t, osrtp_callee_plain);
 	tcase_add_test(t, osrtp_offer_option);
