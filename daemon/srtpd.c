@@ -767,6 +767,69 @@ static int on_event(const struct nfsrtp_event *ev, void *arg)
 	return 0;
 }
 
+/*
+ * One kernel stream of a control socket call after events were lost:
+ * the event its deletion or its key's soft limit would have sent, made
+ * from what the kernel holds now.
+ */
+static void resync_stream(struct srtpd *d, uint32_t id, bool protect)
+{
+	struct nfsrtp_event ev = { .stream = id, .key_index = -1 };
+	struct nfsrtp_stream s;
+	uint64_t lifetime;
+	unsigned int k;
+	int rc = nfsrtp_stream_get(d->nl, id, &s);
+
+	if (rc == -ENOENT) {
+		ev.type = NF_SRTP_EVENT_STREAM_DEL;
+		on_event(&ev, d);
+		return;
+	}
+	if (rc || !protect)
+		return;
+	for (k = 0; k < s.nkeys; k++) {
+		if (!s.keys[k].active)
+			continue;
+		/* the kernel's soft limit: half the key's lifetime */
+		lifetime = s.keys[k].lifetime ? s.keys[k].lifetime : 1ULL << 48;
+		if (s.keys[k].packets * 2 >= lifetime) {
+			ev.type = NF_SRTP_EVENT_SOFT_LIMIT;
+			ev.key_index = (int)s.keys[k].index;
+			on_event(&ev, d);
+		}
+	}
+	explicit_bzero(&s, sizeof(s));
+}
+
+/*
+ * The events socket overran: events were dropped, and among them may be
+ * a soft lifetime limit (a re-key that would never happen) or a stream's
+ * removal.  Every stream of every control socket call is looked up in
+ * the kernel instead (ng calls are not re-keyed and keep no state from
+ * events).  A call's re-key started here is a call_event() like any.
+ */
+static void resync_after_overrun(struct srtpd *d)
+{
+	unsigned int i, n = 0;
+	struct call *c, *next;
+
+	for (c = d->calls.head; c; c = next) {
+		next = c->next;
+		for (i = 0; i < NEG_MEDIA_MAX; i++) {
+			if (c->media[i].protect.id) {
+				resync_stream(d, c->media[i].protect.id, true);
+				n++;
+			}
+			if (c->media[i].unprotect.id) {
+				resync_stream(d, c->media[i].unprotect.id, false);
+				n++;
+			}
+		}
+	}
+	logmsg(LOG_NOTICE, "kernel events overran the socket: %u streams of %u calls looked up again",
+	       n, d->calls.count);
+}
+
 /* ---- the process ---- */
 
 /*
@@ -994,7 +1057,7 @@ static int run(struct srtpd *d)
 			int rc = nfsrtp_events_read(d->ev, on_event, d);
 
 			if (rc == -ENOBUFS)
-				logmsg(LOG_WARNING, "kernel events were lost (socket overrun)");
+				resync_after_overrun(d);
 			else if (rc)
 				logmsg(LOG_WARNING, "reading kernel events: %s",
 				       strerror(-rc));

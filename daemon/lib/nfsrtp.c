@@ -791,15 +791,27 @@ static int read_events(struct nfsrtp *h, struct monitor_ctx *m)
 	return rc < 0 ? -EIO : 0;
 }
 
+/*
+ * Room for a burst: every stream added or removed is an event, and a
+ * daemon installing thousands of calls' streams reads its events between
+ * its requests: 4 MiB holds thousands of them.  SO_RCVBUFFORCE (with
+ * CAP_NET_ADMIN, which a stream request needs anyway) passes
+ * net.core.rmem_max; without it, what SO_RCVBUF allows.
+ */
+#define EVENTS_RCVBUF	(4 << 20)
+
 int nfsrtp_events_open(struct nfsrtp *h)
 {
-	int err = join_events(h);
+	int size = EVENTS_RCVBUF, fd, err = join_events(h);
 
 	if (err)
 		return err;
 	if (nl_socket_set_nonblocking(h->sock) < 0)
 		return -EIO;
-	return nl_socket_get_fd(h->sock);
+	fd = nl_socket_get_fd(h->sock);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return fd;
 }
 
 int nfsrtp_events_read(struct nfsrtp *h,

@@ -162,8 +162,10 @@ const char *nfsrtp_event_name(unsigned int type);
 
 /*
  * For an event loop: joins the events group on @h (used for nothing else
- * then) and returns the socket's file descriptor to poll, or a negative
- * errno.  nfsrtp_events_read() then delivers the queued events without
+ * then), gives its socket a 4 MiB receive buffer (what SO_RCVBUF allows
+ * without CAP_NET_ADMIN) and returns the socket's file descriptor to
+ * poll, or a negative errno.  nfsrtp_events_read() then delivers the
+ * queued events without
  * blocking; -ENOBUFS means the socket overran and events were lost (dump
  * the streams to resynchronise).
  */

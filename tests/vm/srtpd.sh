@@ -421,4 +421,49 @@ rekey "MKI" --config "$tmp/one.cfg" --config "$tmp/lifetime.cfg" \
 	--config "$tmp/mki.cfg"
 rekey "no MKI" --config "$tmp/one.cfg" --config "$tmp/lifetime.cfg"
 
+step "re-key when the soft limit's event was lost: srtpd stopped, its events socket overrun"
+# A's srtpd is stopped (SIGSTOP) while 5000 streams are added to and
+# removed from A's namespace six times (60 000 events, far more than its
+# socket's 4 MiB hold) and then A's flow crosses its key's soft limit:
+# that event is
+# dropped with the others.  Resumed, srtpd reads the overrun (ENOBUFS),
+# looks its calls' streams up in the kernel, finds the key past half its
+# lifetime, and re-offers (REKEY) all the same.
+phone_start a nfsrtp-a --config "$tmp/one.cfg" --config "$tmp/lifetime.cfg"
+phone_start b nfsrtp-b --config "$tmp/require.cfg"
+negotiate c5 10.0.1.1:4000 10.0.1.2:5000
+call a watch count 1 timeout 400 >"$tmp/events" 2>&1 &
+watch=$!
+wait_for 20 grep -q '^subscribed$' "$tmp/events"
+kill -STOP "$PID_a"
+key=$(head -c 30 /dev/urandom | base64)
+for i in $(seq 0 4999); do
+	echo "stream add protect src 10.0.9.1:$((10000 + 2 * i)) dst 10.0.9.2:$((10000 + 2 * i)) suite $S key inline:$key"
+done >"$tmp/fill"
+for round in 1 2 3 4 5 6; do
+	ip netns exec nfsrtp-a "$SRTPCTL" -b "$tmp/fill" >"$tmp/fill.ids" ||
+		fail "adding 5000 streams failed"
+	[ "$(wc -l <"$tmp/fill.ids")" = 5000 ] ||
+		fail "$(wc -l <"$tmp/fill.ids") stream ids, not 5000"
+	sed "s/^stream /stream del /" "$tmp/fill.ids" >"$tmp/unfill"
+	ip netns exec nfsrtp-a "$SRTPCTL" -b "$tmp/unfill" || fail "removing them failed"
+done
+# 480 RTP + 48 RTCP = 528 packets: past the soft limit (512 of 1024)
+rx_start nfsrtp-b "$tmp/plain" --bind 10.0.1.2 --port 5000 --count 480 --rtcp
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5000 --src-port 4000 \
+	--count 480 --rtcp >/dev/null
+rx_wait "$tmp/plain"
+! grep -q '^EVENT REKEY$' "$tmp/events" || fail "a re-offer from a stopped srtpd"
+kill -CONT "$PID_a"
+wait "$watch" || fail "no re-offer after the overrun: $(cat "$tmp/events")
+$(tail -n 5 "$tmp/a.log")"
+expect_match '^EVENT REKEY$' "$(cat "$tmp/events")"
+expect_match 'kernel events overran the socket: 2 streams of 1 calls looked up again' "$(cat "$tmp/a.log")"
+expect_match 'call c5: key reached half its lifetime, re-offering' "$(cat "$tmp/a.log")"
+call a delete c5
+call b delete c5
+expect_streams
+phone_stop a
+phone_stop b
+
 echo "PASS $TEST"
