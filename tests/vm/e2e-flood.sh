@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e2e-flood: the router of tests/vm/e2e.sh (Kamailio with
+# tests/e2e/kamailio.cfg, srtpd over ng, tests/e2e/topo.bash) under a
+# flood of calls that are never answered.  Phone A (SIPp,
+# tests/e2e/sipp/flood-uac.xml) places $CALLS calls to B, each offering
+# RTP/SAVP on a media port of its own; B (flood-uas.xml) rings (180,
+# no SDP) and never answers.  Kamailio keeps each INVITE transaction
+# (its own timer, 120 s, is longer than the test), so every offer stays
+# with srtpd until srtpd's --no-answer-timeout removes it.
+#
+# srtpd runs with --max-memory $MEM_MIB and --no-answer-timeout $WAIT:
+# while the calls come, its statistics (sampled) never reckon more than
+# --max-memory, and the offers beyond it are refused (Kamailio answers
+# A 503) with a log line, not taken; its resident memory stays below
+# $RSS_MIB MiB.  Then every offer expires: no call, no unanswered offer,
+# no kernel stream is left, each expiry was logged, and srtpd exits 0.
+# The offers' guards (their drop-until-keyed streams in R's kernel) come
+# and go with them, so R's kernel never holds more than two streams per
+# call srtpd counts.
+. "$(dirname "$0")/lib.bash"
+# shellcheck source=tests/e2e/topo.bash
+. "$NFSRTP_TOP/tests/e2e/topo.bash"
+CALLS=${FLOOD_CALLS:-10000}
+RATE=${FLOOD_RATE:-200}		# calls per second A tries to place
+MEM_MIB=4
+WAIT=30
+RSS_MIB=64
+LIMIT=$((CALLS / RATE * 4 + 120))	# seconds A may take, at worst
+
+e2e_exit_trap
+
+r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+# stats: srtpd's figures, "calls unanswered closing kernel-streams memory"
+stats() {
+	json_get "$(e2e_ng command=statistics)" \
+		'" ".join(str(d["statistics"][k]) for k in ("calls", "unanswered", "closing", "kernel-streams", "memory"))'
+}
+
+step "srtpd (--max-memory $MEM_MIB, --no-answer-timeout $WAIT) and Kamailio in R"
+e2e_topo
+e2e_srtpd_start --max-memory "$MEM_MIB" --no-answer-timeout "$WAIT" \
+	--max-calls-per-source 100000
+e2e_kamailio_start
+srtpd_pid=$(pgrep -f -- "--ng 127.0.0.1:2223" | head -n 1)
+
+step "A places $CALLS calls at up to $RATE per second; B rings and never answers"
+{
+	echo SEQUENTIAL
+	seq 20000 2 $((20000 + 2 * (CALLS - 1))) | sed 's/$/;/'
+} >"$E2E_DIR/ports.csv"
+E2E_SIPP_TIMEOUT=1800 e2e_uas flood-b nfsrtp-b 10.0.2.2 flood-uas -m 1000000
+start=$SECONDS
+# shellcheck disable=SC2016
+e2e_start flood-a nfsrtp-a sh -c 'cd "$1" && shift && exec "$@"' - "$E2E_DIR" \
+	sipp -sf "$E2E_SIPP/flood-uac.xml" -inf "$E2E_DIR/ports.csv" \
+	-i 10.0.1.2 -p 5060 -bind_local -m "$CALLS" -r "$RATE" -l 2000 -nostdin \
+	-timeout $LIMIT -timeout_error -key to_host 10.0.2.2 \
+	-key crypto_key "$(head -c 30 /dev/urandom | base64)" -s b \
+	-trace_stat -stf "$E2E_DIR/flood-a.csv" -fd 5 10.0.1.1:5060
+peak_calls=0 peak_mem=0 peak_streams=0 samples=0
+# sample srtpd while A runs: never more than --max-memory reckoned, and
+# no more kernel streams than two per call
+while kill -0 "${E2E_PID[flood-a]}" 2>/dev/null; do
+	[ $((SECONDS - start)) -lt $LIMIT ] || fail "A still placing calls after $LIMIT s"
+	read -r calls unanswered closing kstreams memory <<<"$(stats)"
+	[ $((samples % 20)) != 0 ] ||
+		echo "    after $((SECONDS - start)) s: $calls calls, $closing deleted, $kstreams kernel streams, $memory bytes reckoned"
+	[ "$memory" -le $((MEM_MIB << 20)) ] ||
+		fail "srtpd reckons $memory bytes, beyond --max-memory $MEM_MIB MiB"
+	# a deleted call keeps its guards for --guard-tail
+	[ "$kstreams" -le $((2 * (calls + closing))) ] ||
+		fail "$kstreams kernel streams for $calls calls and $closing deleted ones"
+	[ "$calls" -le "$peak_calls" ] || peak_calls=$calls
+	[ "$memory" -le "$peak_mem" ] || peak_mem=$memory
+	[ "$kstreams" -le "$peak_streams" ] || peak_streams=$kstreams
+	samples=$((samples + 1))
+	sleep 1
+done
+e2e_stop flood-a
+sent_for=$((SECONDS - start))
+grep -q "^Successful call" "$E2E_DIR/flood-a.out" 2>/dev/null || true
+echo "    A's SIPp ran $sent_for s; srtpd at its peak ($samples samples): $peak_calls calls, $peak_mem bytes reckoned, $peak_streams kernel streams"
+offers=$(grep -c 'rtpengine_offer' "$E2E_DIR/kamailio.out" || true)
+refused=$(grep "the calls' memory is spent" "$E2E_DIR/srtpd.out" | wc -l)
+echo "    Kamailio passed $offers offers to srtpd; srtpd refused $refused"
+# each INVITE once: a copy sent again is absorbed by its transaction
+[ "$offers" = "$CALLS" ] || fail "$offers offers for $CALLS INVITEs"
+[ "$refused" -gt 0 ] || fail "no offer was refused: --max-memory $MEM_MIB MiB never bound"
+
+step "every offer expires after $WAIT s: no call, no kernel stream left"
+all_gone() {
+	read -r calls unanswered closing kstreams memory <<<"$(stats)"
+	[ "$calls" = 0 ] && [ "$unanswered" = 0 ] && [ "$closing" = 0 ] &&
+		[ "$kstreams" = 0 ] && [ "$memory" = 0 ]
+}
+wait_for $((WAIT * 4 + 60)) all_gone
+[ "$(r -j stream show)" = "[]" ] || fail "streams left in R: $(r stream show | head)"
+rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$srtpd_pid/status")
+echo "    srtpd's peak resident memory: $((rss / 1024)) MiB"
+[ "$rss" -le $((RSS_MIB * 1024)) ] || fail "srtpd's resident memory peaked at $rss KiB"
+
+step "each of the $CALLS calls was either taken and expired, or refused"
+# the Call-IDs srtpd took (each deleted once, for want of an answer) and
+# those it refused: together every call A placed, and none in both
+sed -n 's/^srtpd: ng call \([^ ]*\): deleted, no answer came .*/\1/p' \
+	"$E2E_DIR/srtpd.out" | sort >"$E2E_DIR/expired"
+sed -n "s/^srtpd: ng offer \([^ ]*\): the calls' memory is spent .*/\1/p" \
+	"$E2E_DIR/srtpd.out" | sort -u >"$E2E_DIR/refused"
+expired=$(wc -l <"$E2E_DIR/expired")
+[ "$(sort -u "$E2E_DIR/expired" | wc -l)" = "$expired" ] ||
+	fail "a call expired twice"
+[ -z "$(comm -12 "$E2E_DIR/expired" "$E2E_DIR/refused")" ] ||
+	fail "calls both taken and refused: $(comm -12 "$E2E_DIR/expired" "$E2E_DIR/refused" | head -n 3)"
+echo "    taken and expired: $expired; refused: $(wc -l <"$E2E_DIR/refused")"
+[ $((expired + $(wc -l <"$E2E_DIR/refused"))) = "$CALLS" ] ||
+	fail "$expired expired and $(wc -l <"$E2E_DIR/refused") refused, not the $CALLS calls placed"
+e2e_stop srtpd 20
+[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
+! grep -v "the calls' memory is spent" "$E2E_DIR/srtpd.out" |
+	grep -Ei 'warn|error|lost|cannot|fail' || fail "srtpd complained"
+echo "PASS $TEST"
