@@ -19,7 +19,7 @@
 # The offers' guards (their drop-until-keyed streams in R's kernel) come
 # and go with them, so R's kernel never holds more than two streams per
 # call srtpd counts.
-. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/../vm/lib.bash"
 # shellcheck source=tests/e2e/topo.bash
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
 CALLS=${FLOOD_CALLS:-10000}
@@ -82,12 +82,16 @@ e2e_stop flood-a
 sent_for=$((SECONDS - start))
 grep -q "^Successful call" "$E2E_DIR/flood-a.out" 2>/dev/null || true
 echo "    A's SIPp ran $sent_for s; srtpd at its peak ($samples samples): $peak_calls calls, $peak_mem bytes reckoned, $peak_streams kernel streams"
-offers=$(grep -c 'rtpengine_offer' "$E2E_DIR/kamailio.out" || true)
-refused=$(grep "the calls' memory is spent" "$E2E_DIR/srtpd.out" | wc -l)
-echo "    Kamailio passed $offers offers to srtpd; srtpd refused $refused"
-# each INVITE once: a copy sent again is absorbed by its transaction
-[ "$offers" = "$CALLS" ] || fail "$offers offers for $CALLS INVITEs"
+refused=$(grep -c "the calls' memory is spent" "$E2E_DIR/srtpd.out" || true)
+echo "    srtpd refused $refused offers for memory"
 [ "$refused" -gt 0 ] || fail "no offer was refused: --max-memory $MEM_MIB MiB never bound"
+# each INVITE offered once (a copy sent again is absorbed by its
+# transaction): srtpd, whose log one process writes, saw no offer twice.
+# (Kamailio's own log is no count: its two workers' lines can merge.)
+! grep -q 'the same offer again' "$E2E_DIR/srtpd.out" ||
+	fail "an INVITE reached srtpd twice: $(grep -m 1 'the same offer again' "$E2E_DIR/srtpd.out")"
+[ "$(sed -n 's/^srtpd: ng offer \([^ ]*\): .*/\1/p' "$E2E_DIR/srtpd.out" | sort | uniq -d | wc -l)" = 0 ] ||
+	fail "an INVITE was refused twice: $(sed -n 's/^srtpd: ng offer \([^ ]*\): .*/\1/p' "$E2E_DIR/srtpd.out" | sort | uniq -d | head -n 3)"
 
 step "every offer expires after $WAIT s: no call, no kernel stream left"
 all_gone() {
