@@ -14,21 +14,48 @@
 #include "call.h"
 #include "errmsg.h"
 
-void call_table_init(struct call_table *t, const struct call_ops *ops)
+static int64_t call_packets(void *arg, struct call_entry *e);
+static bool call_expire_one(void *arg, struct call_entry *e, const char *why,
+			    time_t now);
+
+void call_table_init(struct call_table *t, struct calls *calls,
+		     const struct call_ops *ops)
 {
 	memset(t, 0, sizeof(*t));
+	t->calls = calls;
 	t->ops = *ops;
+	t->front = (struct call_front){
+		.name = "control socket",
+		.packets = ops->get ? call_packets : NULL,
+		.expire = call_expire_one, .arg = t,
+	};
 	kstream_sum_key(t->sum_key);
+}
+
+static struct call *call_from(const struct call_table *t,
+			      struct call_entry *e)
+{
+	for (; e; e = e->next)
+		if (e->front == &t->front)
+			return (struct call *)e;
+	return NULL;
+}
+
+struct call *call_first(const struct call_table *t)
+{
+	return call_from(t, t->calls->head);
+}
+
+struct call *call_next(const struct call_table *t, const struct call *c)
+{
+	return call_from(t, c->e.next);
 }
 
 struct call *call_find(struct call_table *t, const char *id)
 {
-	struct call *c;
+	struct call_entry *e = calls_find(t->calls, id);
 
-	for (c = t->head; c; c = c->next)
-		if (!strcmp(c->id, id))
-			return c;
-	return NULL;
+	return e && e->front == &t->front ? (struct call *)e : NULL;
 }
 
 struct call *call_by_stream(struct call_table *t, uint32_t id)
@@ -38,7 +65,7 @@ struct call *call_by_stream(struct call_table *t, uint32_t id)
 
 	if (!id)
 		return NULL;
-	for (c = t->head; c; c = c->next)
+	for (c = call_first(t); c; c = call_next(t, c))
 		for (i = 0; i < NEG_MEDIA_MAX; i++)
 			if (c->media[i].protect.id == id ||
 			    c->media[i].unprotect.id == id)
@@ -230,15 +257,14 @@ static void call_free(struct call *c)
 
 static void unlink_call(struct call_table *t, struct call *c)
 {
-	struct call **pp;
+	calls_unlink(t->calls, &c->e);
+}
 
-	for (pp = &t->head; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			t->count--;
-			return;
-		}
-	}
+/* The state of @c; the table's no-answer timer runs while it is offered. */
+static void set_state(struct call *c, enum call_state state)
+{
+	c->state = state;
+	c->e.answered = state != CALL_OFFERED;
 }
 
 static uint64_t random_session_id(void)
@@ -251,15 +277,53 @@ static uint64_t random_session_id(void)
 	return id ? id : 1;
 }
 
+/*
+ * Whether call @id may start: 0, or -1 with the reason (the Call-ID is
+ * the other front end's, or the table is full).  The control socket's
+ * client is local: no per-source limit.
+ */
+static int may_start(struct call_table *t, const char *id, char *why,
+		     size_t whylen)
+{
+	struct call_entry *other = calls_find(t->calls, id);
+	struct sdp_conn local = { 0 };
+
+	if (other) {
+		errmsg_set(why, whylen,
+			   "call-id %s is a call of srtpd's %s front end",
+			   id, other->front->name);
+		return -1;
+	}
+	return calls_admit(t->calls, &local, why, whylen);
+}
+
+/*
+ * A new call @id, linked into the table, or NULL with the reason: the
+ * Call-ID is the other front end's, or the limits are reached.  A call is
+ * reckoned at what it holds at most: itself, an offer and a result.
+ */
 static struct call *new_call(struct call_table *t, const char *id,
 			     const struct srtp_policy *p,
-			     const struct neg_local *l)
+			     const struct neg_local *l, char *why,
+			     size_t whylen)
 {
-	struct call *c = calloc(1, sizeof(*c));
+	const size_t cost = sizeof(struct call) + sizeof(struct neg_offer) +
+			    sizeof(struct neg_result);
+	struct call *c;
 
-	if (!c)
+	if (may_start(t, id, why, whylen))
 		return NULL;
-	snprintf(c->id, sizeof(c->id), "%s", id);
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		errmsg_set(why, whylen, "out of memory");
+		return NULL;
+	}
+	if (calls_charge(t->calls, &c->e, cost, why, whylen)) {
+		free(c);
+		return NULL;
+	}
+	snprintf(c->e.id, sizeof(c->e.id), "%s", id);
+	c->e.front = &t->front;
 	c->policy = *p;
 	c->local = *l;
 	c->local.fmts = NULL;
@@ -268,80 +332,65 @@ static struct call *new_call(struct call_table *t, const char *id,
 	if (!c->local.session_id)
 		c->local.session_id = random_session_id();
 	c->mki_next = 1;
-	c->created = time(NULL);
-	c->next = t->head;
-	t->head = c;
-	t->count++;
+	c->e.created = time(NULL);
+	c->e.offered_at = c->e.created;
+	calls_link(t->calls, &c->e);
 	return c;
 }
 
 void call_table_free(struct call_table *t)
 {
-	while (t->head) {
-		struct call *c = t->head;
+	struct call *c;
 
+	while ((c = call_first(t))) {
 		remove_streams(t, c);
 		unlink_call(t, c);
 		call_free(c);
 	}
 }
 
-/* Whether a new call may start: the limit counts both front ends. */
-static int call_room(const struct call_table *t, char *why, size_t whylen)
+/* The packets the call's streams have transformed, as the kernel says. */
+static int64_t call_packets(void *arg, struct call_entry *e)
 {
-	if (t->limits.max_calls &&
-	    t->count + t->others >= t->limits.max_calls) {
-		errmsg_set(why, whylen, "too many calls (%u, --max-calls)",
-			t->limits.max_calls);
-		return CALL_FAILED;
+	struct call *c = (struct call *)e;
+	const struct kstream *k[2 * NEG_MEDIA_MAX];
+	struct call_table *t = arg;
+	struct nfsrtp_stream *s;
+	unsigned int i, n = 0;
+	uint64_t sum = 0;
+
+	for (i = 0; i < NEG_MEDIA_MAX; i++) {
+		if (c->media[i].protect.id)
+			k[n++] = &c->media[i].protect;
+		if (c->media[i].unprotect.id)
+			k[n++] = &c->media[i].unprotect;
 	}
-	return 0;
+	if (!n)
+		return -1;	/* no SRTP stream: never idle */
+	s = calloc(1, sizeof(*s));
+	for (i = 0; s && i < n; i++) {
+		if (!t->ops.get(t->ops.arg, k[i]->id, s))
+			sum += s->packets;
+		explicit_bzero(s, sizeof(*s));
+	}
+	free(s);
+	return (int64_t)(sum & INT64_MAX);
 }
 
-/* Why call @c has to go at @now ("" if it need not), and when to look. */
-static const char *call_timer(const struct call_table *t,
-			      const struct call *c, time_t now, time_t *next)
+/* A timer of the call ran out: it goes, with its streams. */
+static bool call_expire_one(void *arg, struct call_entry *e, const char *why,
+			    time_t now)
 {
-	const struct call_limits *l = &t->limits;
+	struct call *c = (struct call *)e;
+	struct call_table *t = arg;
 
-	*next = 0;
-	if (l->session && now - c->created >= (time_t)l->session)
-		return "its session timeout ran out";
-	if (l->session)
-		*next = c->created + (time_t)l->session;
-	if (c->state != CALL_OFFERED || !l->no_answer)
-		return "";
-	if (now - c->created >= (time_t)l->no_answer)
-		return "no answer came";
-	if (!*next || c->created + (time_t)l->no_answer < *next)
-		*next = c->created + (time_t)l->no_answer;
-	return "";
-}
-
-time_t call_expire(struct call_table *t, time_t now,
-		   void (*gone)(void *arg, const struct call *c,
-				const char *why),
-		   void *arg)
-{
-	struct call *c, *next;
-	time_t due = 0, at;
-	const char *why;
-
-	for (c = t->head; c; c = next) {
-		next = c->next;
-		why = call_timer(t, c, now, &at);
-		if (why[0]) {
-			if (gone)
-				gone(arg, c, why);
-			remove_streams(t, c);
-			unlink_call(t, c);
-			call_free(c);
-			continue;
-		}
-		if (at && (!due || at < due))
-			due = at;
-	}
-	return due;
+	(void)now;
+	if (t->gone)
+		t->gone(t->gone_arg, c, why);
+	remove_streams(t, c);
+	unlink_call(t, c);
+	call_free(c);
+	return false;
 }
 
 int call_delete(struct call_table *t, const char *id)
@@ -408,17 +457,12 @@ int call_offer(struct call_table *t, const char *id,
 		/* a re-offer: new keys, the call's own policy and address */
 		rc = make_offer(c, sdp, why, whylen);
 		if (!rc)
-			c->state = CALL_REKEYING;
+			set_state(c, CALL_REKEYING);
 		return rc;
 	}
-	rc = call_room(t, why, whylen);
-	if (rc)
-		return rc;
-	c = new_call(t, id, p, l);
-	if (!c) {
-		errmsg_set(why, whylen, "out of memory");
+	c = new_call(t, id, p, l, why, whylen);
+	if (!c)
 		return CALL_FAILED;
-	}
 	rc = make_offer(c, sdp, why, whylen);
 	if (rc) {
 		unlink_call(t, c);
@@ -426,7 +470,7 @@ int call_offer(struct call_table *t, const char *id,
 		return rc;
 	}
 	c->we_offered = true;
-	c->state = CALL_OFFERED;
+	set_state(c, CALL_OFFERED);
 	return 0;
 }
 
@@ -504,7 +548,7 @@ int call_answer(struct call_table *t, const char *id,
 			"call %s has our offer outstanding (offers crossed)", id);
 		return CALL_BAD;
 	}
-	if (!c && call_room(t, why, whylen))
+	if (!c && may_start(t, id, why, whylen))
 		return CALL_FAILED;
 	o = parse_sdp(offer, len, "offer", why, whylen);
 	r = calloc(1, sizeof(*r));
@@ -546,9 +590,8 @@ int call_answer(struct call_table *t, const char *id,
 		r = NULL;
 		c->mki_next++;
 	} else {
-		c = new_call(t, id, p, &nl);
+		c = new_call(t, id, p, &nl, why, whylen);
 		if (!c) {
-			errmsg_set(why, whylen, "out of memory");
 			rc = CALL_FAILED;
 			goto out;
 		}
@@ -562,7 +605,7 @@ int call_answer(struct call_table *t, const char *id,
 			goto out;
 		}
 		c->mki_next = 2;
-		c->state = CALL_ACTIVE;
+		set_state(c, CALL_ACTIVE);
 	}
 	*sdp = format_sdp(&answer, why, whylen);
 	rc = *sdp ? 0 : CALL_FAILED;
@@ -615,13 +658,13 @@ int call_complete(struct call_table *t, const char *id, const char *answer,
 	}
 	free_offer(&c->offer);
 	if (!rc) {
-		c->state = CALL_ACTIVE;
+		set_state(c, CALL_ACTIVE);
 	} else if (c->state == CALL_OFFERED) {
 		/* the call never started: forget it */
 		unlink_call(t, c);
 		call_free(c);
 	} else {
-		c->state = CALL_ACTIVE;	/* the old keys carry on */
+		set_state(c, CALL_ACTIVE);	/* the old keys carry on */
 	}
 out:
 	free_sdp(a);
@@ -662,6 +705,6 @@ int call_event(struct call_table *t, const struct nfsrtp_event *ev,
 		return 0;
 	if (make_offer(c, sdp, why, sizeof(why)))
 		return -1;
-	c->state = CALL_REKEYING;
+	set_state(c, CALL_REKEYING);
 	return 1;
 }

@@ -25,12 +25,11 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "calls.h"
 #include "kstream.h"
 #include "lib/nfsrtp.h"
 #include "negotiate.h"
 #include "policy.h"
-
-#define CALL_ID_MAX	256
 
 /* What srtpd asks of the kernel; each returns 0 or a negative errno. */
 struct call_ops {
@@ -39,6 +38,8 @@ struct call_ops {
 	int (*del)(void *arg, uint32_t id);
 	int (*update)(void *arg, const struct nfsrtp_stream_update *u,
 		      char *err, size_t errlen);
+	/* a stream's counters, for the idle timer; NULL: no idle timer */
+	int (*get)(void *arg, uint32_t id, struct nfsrtp_stream *out);
 	void *arg;
 };
 
@@ -55,7 +56,7 @@ struct call_media {
 };
 
 struct call {
-	char id[CALL_ID_MAX];
+	struct call_entry e;	/* in the one table: id, timers (calls.h) */
 	enum call_state state;
 	struct srtp_policy policy;	/* as when the call began (SIGHUP) */
 	struct neg_local local;
@@ -65,28 +66,20 @@ struct call {
 	unsigned int mki_next;		/* MKI value of our next key */
 	uint64_t version;		/* o= version of our descriptions */
 	bool we_offered;
-	time_t created;			/* its first offer or answer */
-	struct call *next;
 };
 
 /*
- * What a call may hold and for how long: the same limits as ng's calls
- * (srtpd's --max-calls, --no-answer-timeout, --session-timeout); 0: no
- * limit.
+ * The control socket's calls, in srtpd's one table of calls (calls.h),
+ * which ng's share: its limits and timers are theirs too.
  */
-struct call_limits {
-	unsigned int max_calls;	/* of both front ends together */
-	unsigned int no_answer;	/* s our first offer waits for COMPLETE */
-	unsigned int session;	/* s a call may last */
-};
-
 struct call_table {
-	struct call *head;
-	unsigned int count;
+	struct calls *calls;
+	struct call_front front;
 	struct call_ops ops;
 	uint64_t sum_key[2];	/* SipHash key of the streams' digests */
-	struct call_limits limits;
-	unsigned int others;	/* the other front end's calls (ng's) */
+	/* told of a call a timer ends, with the reason; may be NULL */
+	void (*gone)(void *arg, const struct call *c, const char *why);
+	void *gone_arg;
 };
 
 /* Results besides 0: the call is rejected (SIP 488), or a bad request. */
@@ -94,11 +87,16 @@ struct call_table {
 #define CALL_BAD	2		/* malformed SDP, unknown call, ... */
 #define CALL_FAILED	3		/* the kernel refused; reason given */
 
-void call_table_init(struct call_table *t, const struct call_ops *ops);
+void call_table_init(struct call_table *t, struct calls *calls,
+		     const struct call_ops *ops);
 /* Removes every call's streams and frees them. */
 void call_table_free(struct call_table *t);
 
+/* The control socket's call @id: NULL if none, or it is ng's. */
 struct call *call_find(struct call_table *t, const char *id);
+/* The control socket's calls, one after another: NULL after the last. */
+struct call *call_first(const struct call_table *t);
+struct call *call_next(const struct call_table *t, const struct call *c);
 
 /*
  * We offer: a new call (or, for an active call, a re-offer with new keys).
@@ -124,17 +122,6 @@ int call_complete(struct call_table *t, const char *id, const char *answer,
 
 /* Removes the call and its streams; CALL_BAD when there is no such call. */
 int call_delete(struct call_table *t, const char *id);
-
-/*
- * The calls' timers at @now: a call whose first offer got no COMPLETE
- * within limits.no_answer, a call older than limits.session, is deleted
- * with its streams (@gone, if not NULL, is told first, with the reason).
- * Returns when the next is due (0: none), for a poll timeout.
- */
-time_t call_expire(struct call_table *t, time_t now,
-		   void (*gone)(void *arg, const struct call *c,
-				const char *why),
-		   void *arg);
 
 /*
  * A kernel event: a soft lifetime limit on one of our protect streams

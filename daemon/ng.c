@@ -29,20 +29,24 @@ void ng_trust_defaults(struct ng_trust *t)
 	t->port_min = NG_PORT_MIN;
 	t->port_max = 65535;
 	t->guard_tail = NG_GUARD_TAIL;
-	t->max_calls = NG_CALLS_MAX;
-	t->max_per_source = NG_PER_SOURCE;
-	t->max_memory = (size_t)NG_MEMORY_MAX << 20;
-	t->no_answer = NG_NO_ANSWER;
-	t->idle = NG_IDLE;
 }
 
-void ng_init(struct ng *n, const struct ng_ops *ops,
+static int64_t ng_packets(void *arg, struct call_entry *e);
+static bool ng_expire_call(void *arg, struct call_entry *e, const char *why,
+			   time_t now);
+
+void ng_init(struct ng *n, struct calls *calls, const struct ng_ops *ops,
 	     const struct srtp_config *cfg, const char *model)
 {
 	memset(n, 0, sizeof(*n));
 	n->ops = *ops;
 	n->cfg = cfg;
 	n->model = model;
+	n->calls = calls;
+	n->front = (struct call_front){
+		.name = "ng", .packets = ng_packets, .expire = ng_expire_call,
+		.arg = n,
+	};
 	ng_trust_defaults(&n->trust);
 	kstream_sum_key(n->sum_key);
 	n->cache_limit = NG_CACHE_BYTES;
@@ -61,14 +65,32 @@ static const char *first_tag(const struct ng_call *c)
 
 /* ---- calls ---- */
 
+static struct ng_call *ng_of(const struct ng *n, struct call_entry *e)
+{
+	return e && e->front == &n->front ? (struct ng_call *)e : NULL;
+}
+
 struct ng_call *ng_find(struct ng *n, const char *id)
 {
-	struct ng_call *c;
+	return ng_of(n, calls_find(n->calls, id));
+}
 
-	for (c = n->calls; c; c = c->next)
-		if (!strcmp(c->id, id))
-			return c;
+static struct ng_call *ng_from(const struct ng *n, struct call_entry *e)
+{
+	for (; e; e = e->next)
+		if (e->front == &n->front)
+			return (struct ng_call *)e;
 	return NULL;
+}
+
+struct ng_call *ng_first(const struct ng *n)
+{
+	return ng_from(n, n->calls->head);
+}
+
+struct ng_call *ng_next(const struct ng *n, const struct ng_call *c)
+{
+	return ng_from(n, c->e.next);
 }
 
 static void ng_log(struct ng *n, const char *fmt, ...)
@@ -100,7 +122,7 @@ static void remove_streams(struct ng *n, struct ng_call *c)
 {
 	while (c->nstreams)
 		remove_stream(n, c, c->nstreams - 1);
-	c->answered = false;
+	c->e.answered = false;
 }
 
 static void forget_keys(struct sdes_crypto **keys)
@@ -186,111 +208,58 @@ static void forget_offer(struct ng_call *c)
 
 static void call_free(struct ng *n, struct ng_call *c)
 {
-	struct ng_call **pp;
 	unsigned int i;
 
-	for (pp = &n->calls; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			n->ncalls--;
-			break;
-		}
-	}
+	calls_unlink(n->calls, &c->e);
 	remove_streams(n, c);
 	for (i = 0; i < NG_BRANCHES_MAX; i++)
 		branch_free(&c->branches[i]);
 	drop_bridge(c);
 	forget_offer(c);
-	n->memory -= c->cost;
 	free(c);
 }
 
 static bool call_close(struct ng *n, struct ng_call *c, time_t now);
 
-/* The packets the call's streams have transformed, as the kernel says. */
-static uint64_t call_packets(struct ng *n, const struct ng_call *c)
+/*
+ * The packets the call's streams have transformed, as the kernel says;
+ * -1 for a call without streams (a plain call), which is never idle.
+ */
+static int64_t ng_packets(void *arg, struct call_entry *e)
 {
-	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	struct ng_call *c = (struct ng_call *)e;
+	struct nfsrtp_stream *s;
+	struct ng *n = arg;
 	uint64_t sum = 0;
 	unsigned int i;
 
+	if (!c->nstreams)
+		return -1;
+	s = calloc(1, sizeof(*s));
 	for (i = 0; s && i < c->nstreams; i++) {
 		if (!n->ops.get(n->ops.arg, c->streams[i].k.id, s))
 			sum += s->packets;
 		explicit_bzero(s, sizeof(*s));
 	}
 	free(s);
-	return sum;
+	return (int64_t)(sum & INT64_MAX);
 }
 
-/* Why call @c has to go at @now ("" if it need not), and when to look. */
-static const char *call_timer(struct ng *n, struct ng_call *c, time_t now,
-			      time_t *next)
+/* A timer of the call ran out: it closes to its guards, or goes. */
+static bool ng_expire_call(void *arg, struct call_entry *e, const char *why,
+			   time_t now)
 {
-	const struct ng_trust *t = &n->trust;
-	uint64_t packets;
+	struct ng_call *c = (struct ng_call *)e;
+	struct ng *n = arg;
 
-	*next = 0;
-	if (c->delete_at) {
-		*next = c->delete_at;
-		return c->delete_at <= now ? "its delete-delay ran out" : "";
+	if (c->e.closing) {
+		ng_log(n, "call %s: its guards removed", c->e.id);
+		call_free(n, c);
+		return false;
 	}
-	if (t->session && now - c->created >= (time_t)t->session)
-		return "its session timeout ran out";
-	if (t->session)
-		*next = c->created + t->session;
-	if (!c->answered) {
-		if (now - c->offered_at >= (time_t)t->no_answer)
-			return "no answer came";
-		if (!*next || c->offered_at + (time_t)t->no_answer < *next)
-			*next = c->offered_at + t->no_answer;
-		return "";
-	}
-	if (!t->idle || !c->nstreams)
-		return "";
-	if (now >= c->next_check) {
-		packets = call_packets(n, c);
-		if (packets != c->last_packets || !c->active_at) {
-			c->last_packets = packets;
-			c->active_at = now;
-		}
-		if (now - c->active_at >= (time_t)t->idle)
-			return "no packet for the idle timeout";
-		/* at least every quarter of the timeout, and when it ends */
-		c->next_check = now + (t->idle >= 4 ? t->idle / 4 : 1);
-		if (c->active_at + (time_t)t->idle < c->next_check)
-			c->next_check = c->active_at + t->idle;
-	}
-	if (!*next || c->next_check < *next)
-		*next = c->next_check;
-	return "";
-}
-
-time_t ng_expire(struct ng *n, time_t now)
-{
-	struct ng_call *c, *next;
-	const char *why;
-	time_t due = 0, at;
-
-	for (c = n->calls; c; c = next) {
-		next = c->next;
-		why = call_timer(n, c, now, &at);
-		if (why[0]) {
-			if (c->closing) {
-				ng_log(n, "call %s: its guards removed", c->id);
-				call_free(n, c);
-				continue;
-			}
-			ng_log(n, "call %s: deleted, %s (%u streams)", c->id,
-			       why, c->nstreams);
-			if (!call_close(n, c, now))
-				continue;	/* freed */
-			at = c->delete_at;
-		}
-		if (at && (!due || at < due))
-			due = at;
-	}
-	return due;
+	ng_log(n, "call %s: deleted, %s (%u streams)", c->e.id, why,
+	       c->nstreams);
+	return call_close(n, c, now);
 }
 
 /* ---- the kernel streams: kstream.c's builder ---- */
@@ -340,13 +309,16 @@ static void cache_drop(struct ng *n, struct ng_cached *e);
 
 void ng_free(struct ng *n)
 {
+	struct calls *calls = n->calls;
+	struct ng_call *c;
 	unsigned int i;
 
-	while (n->calls)
-		call_free(n, n->calls);
+	while ((c = ng_first(n)))
+		call_free(n, c);
 	for (i = 0; i < NG_CACHE_SIZE; i++)
 		cache_drop(n, &n->cache[i]);
 	memset(n, 0, sizeof(*n));
+	n->calls = calls;	/* with none of ng's: ng_save() writes none */
 }
 
 /* ---- the request ---- */
@@ -668,7 +640,7 @@ static int callee_model(struct req *q, const struct ng_call *c,
 	const char *known = NULL;
 	int i;
 
-	for (i = 0; c && c->answered && !strcmp(from_tag, c->from_tag) &&
+	for (i = 0; c && c->e.answered && !strcmp(from_tag, c->from_tag) &&
 	     i < NG_BRANCHES_MAX; i++) {
 		if (!c->branches[i].used)
 			continue;
@@ -752,46 +724,31 @@ static int request_source(struct req *q, struct sdp_conn *src)
 	return 0;
 }
 
-static unsigned int calls_from(const struct ng *n, const struct sdp_conn *src)
-{
-	const struct ng_call *c;
-	unsigned int k = 0;
-
-	for (c = n->calls; c; c = c->next)
-		k += !c->closing && c->origin.family == src->family &&
-		     !strcmp(c->origin.addr, src->addr);
-	return k;
-}
-
 static struct ng_call *new_call(struct req *q, const char *id,
 				const struct sdp_conn *src)
 {
-	const struct ng_trust *t = &q->n->trust;
+	struct call_entry *other = calls_find(q->n->calls, id);
 	struct ng_call *c;
 
-	if (q->n->ncalls + q->n->others >= t->max_calls) {
-		errmsg_set(q->err, ERR_MAX, "too many calls (%u, --max-calls)",
-			t->max_calls);
-		return NULL;
-	}
-	if (src->family && calls_from(q->n, src) >= t->max_per_source) {
+	if (other) {
 		errmsg_set(q->err, ERR_MAX,
-			"too many calls from %s (%u, --max-calls-per-source)",
-			src->addr, t->max_per_source);
+			   "call-id %s is a call of srtpd's %s front end",
+			   id, other->front->name);
 		return NULL;
 	}
+	if (calls_admit(q->n->calls, src, q->err, ERR_MAX))
+		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return NULL;
 	}
-	snprintf(c->id, sizeof(c->id), "%s", id);
-	c->created = q->now;
-	c->origin = *src;
+	snprintf(c->e.id, sizeof(c->e.id), "%s", id);
+	c->e.front = &q->n->front;
+	c->e.created = q->now;
+	c->e.origin = *src;
 	c->again_branch = -1;
-	c->next = q->n->calls;
-	q->n->calls = c;
-	q->n->ncalls++;
+	calls_link(q->n->calls, &c->e);
 	return c;
 }
 
@@ -1008,8 +965,8 @@ static struct ng_stream *adopt_guard(struct ng *n, struct ng_call *c,
 
 	if (c->nstreams >= NG_STREAMS_MAX)
 		return NULL;
-	for (o = n->calls; o; o = o->next) {
-		if (!o->closing || o == c)
+	for (o = ng_first(n); o; o = ng_next(n, o)) {
+		if (!o->e.closing || o == c)
 			continue;
 		for (i = 0; i < o->nstreams; i++) {
 			struct ng_stream *st = &o->streams[i];
@@ -1148,9 +1105,9 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 		branch_free(&c->branches[i]);
 	drop_bridge(c);
 	forget_offer(c);
-	c->closing = true;
-	c->answered = false;
-	c->delete_at = now + n->trust.guard_tail;
+	c->e.closing = true;
+	c->e.answered = false;
+	c->e.delete_at = now + n->trust.guard_tail;
 	return true;
 }
 
@@ -1164,17 +1121,8 @@ static int charge(struct req *q, struct ng_call *c, const struct bridge *br,
 {
 	size_t cost = sizeof(*c) + sizeof(*br) +
 		      br->ngroups * sizeof(br->groups[0]) + 6 * sdp_len;
-	struct ng *n = q->n;
 
-	if (n->memory - c->cost + cost > n->trust.max_memory) {
-		errmsg_set(q->err, ERR_MAX,
-			"the calls' memory is spent (%zu of %zu MiB, --max-memory)",
-			n->memory >> 20, n->trust.max_memory >> 20);
-		return -1;
-	}
-	n->memory = n->memory - c->cost + cost;
-	c->cost = cost;
-	return 0;
+	return calls_charge(q->n->calls, &c->e, cost, q->err, ERR_MAX);
 }
 
 /*
@@ -1186,7 +1134,7 @@ static int again_branch(const struct ng_call *c, const char *from_tag)
 {
 	int i, one = -1;
 
-	if (!c || !c->answered || strcmp(from_tag, c->from_tag))
+	if (!c || !c->e.answered || strcmp(from_tag, c->from_tag))
 		return -1;
 	for (i = 0; i < NG_BRANCHES_MAX; i++) {
 		if (!c->branches[i].used)
@@ -1226,7 +1174,7 @@ static uint64_t offer_sum(const struct ng *n, const char *tag,
 
 static int cmd_offer(struct req *q)
 {
-	char id[sizeof(((struct ng_call *)0)->id)], tag[128], model[32];
+	char id[CALL_ID_MAX], tag[128], model[32];
 	char bmodel[32];
 	const struct benc_node *sdp;
 	struct bridge_opts opts;
@@ -1264,7 +1212,7 @@ static int cmd_offer(struct req *q)
 	 * with us): the same SDP as before, not fresh keys that the callee,
 	 * which got the first, would never see.
 	 */
-	if (c && c->offer_fwd && !c->closing && c->offer_sum == sum) {
+	if (c && c->offer_fwd && !c->e.closing && c->offer_sum == sum) {
 		ng_log(q->n, "call %s: the same offer again from-tag %s: forwarded as before",
 		       id, tag);
 		free(br);
@@ -1317,9 +1265,9 @@ static int cmd_offer(struct req *q)
 	drop_bridge(c);
 	c->br = br;
 	c->offered = true;
-	c->offered_at = q->now;
-	c->closing = false;	/* its guards are the new offer's */
-	c->delete_at = 0;
+	c->e.offered_at = q->now;
+	c->e.closing = false;	/* its guards are the new offer's */
+	c->e.delete_at = 0;
 	c->a_src = src;
 	/*
 	 * A re-INVITE from a callee carries its own tag as the from-tag:
@@ -1359,7 +1307,7 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 		return -1;
 	if (hold_keep(&m, st)) {
 		ng_log(q->n, "call %s: m-line %u on hold before any address was known: no stream",
-		       c->id, f->index);
+		       c->e.id, f->index);
 		return 0;
 	}
 	memset(s, 0, sizeof(*s));
@@ -1559,7 +1507,7 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 	}
 	if (!rc)
 		ng_log(q->n, "call %s: answer to-tag %s: caller's leg %s, callee's leg %s (model %s), %u kernel streams",
-		       c->id, b->to_tag, leg_name(plan, true),
+		       c->e.id, b->to_tag, leg_name(plan, true),
 		       leg_name(plan, false), b->model[0] ? b->model : "default",
 		       branch_streams(c, bi));
 	bridge_plan_wipe(plan);
@@ -1576,7 +1524,7 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 
 static int cmd_answer(struct req *q)
 {
-	char id[sizeof(((struct ng_call *)0)->id)], tag[128], via[128];
+	char id[CALL_ID_MAX], tag[128], via[128];
 	char model[sizeof(((struct ng_branch *)0)->model)];
 	const struct benc_node *sdp;
 	struct sdp_conn src;
@@ -1643,8 +1591,8 @@ static int cmd_answer(struct req *q)
 	if (answer_branch(q, c, bi, fresh, sdp, &fwd))
 		return -1;
 	forget_offer(c);	/* answered: the same offer again is a new one */
-	c->answered = true;
-	c->delete_at = 0;
+	c->e.answered = true;
+	c->e.delete_at = 0;
 	other_options(q);
 	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
@@ -1658,7 +1606,7 @@ static int cmd_answer(struct req *q)
 
 static struct ng_call *request_call(struct req *q)
 {
-	char id[sizeof(((struct ng_call *)0)->id)];
+	char id[CALL_ID_MAX];
 	struct ng_call *c;
 
 	if (get_str(q, "call-id", id, sizeof(id), true))
@@ -1785,7 +1733,7 @@ static int cmd_query(struct req *q)
 		if (c->streams[i].k.op == NF_SRTP_OP_UNPROTECT)
 			unprotects[c->streams[i].a_to_b] = true;
 	benc_cstr(q->out, "created");
-	benc_int(q->out, (int64_t)c->created);
+	benc_int(q->out, (int64_t)c->e.created);
 	benc_cstr(q->out, "from-tag");
 	benc_cstr(q->out, c->from_tag);
 	if (first_tag(c)[0]) {
@@ -1869,7 +1817,7 @@ static int cmd_delete(struct req *q)
 	int64_t delay = q->n->trust.delete_delay;
 	int bi;
 
-	if (!c || c->closing) {
+	if (!c || c->e.closing) {
 		if (!c && strcmp(q->err, "Unknown call-id"))
 			return -1;
 		benc_cstr(q->out, "warning");
@@ -1899,17 +1847,17 @@ static int cmd_delete(struct req *q)
 	}
 	if (bi >= 0 && branch_count(c) > 1) {
 		ng_log(q->n, "call %s: branch to-tag %s deleted",
-		       c->id, c->branches[bi].to_tag);
+		       c->e.id, c->branches[bi].to_tag);
 		branch_remove(q->n, c, (unsigned int)bi);
 		return 0;
 	}
 	if (delay) {
-		c->delete_at = q->now + delay;
-		ng_log(q->n, "call %s: deleted in %lld s", c->id,
+		c->e.delete_at = q->now + delay;
+		ng_log(q->n, "call %s: deleted in %lld s", c->e.id,
 		       (long long)delay);
 		return 0;
 	}
-	ng_log(q->n, "call %s: deleted (%u streams)", c->id, c->nstreams);
+	ng_log(q->n, "call %s: deleted (%u streams)", c->e.id, c->nstreams);
 	call_close(q->n, c, q->now);
 	return 0;
 }
@@ -1929,10 +1877,10 @@ static int cmd_list(struct req *q)
 	}
 	benc_cstr(q->out, "calls");
 	benc_list(q->out);
-	for (c = q->n->calls; c && limit > 0; c = c->next) {
-		if (c->closing)
+	for (c = ng_first(q->n); c && limit > 0; c = ng_next(q->n, c)) {
+		if (c->e.closing)
 			continue;	/* deleted; only its guards are left */
-		benc_cstr(q->out, c->id);
+		benc_cstr(q->out, c->e.id);
 		limit--;
 	}
 	benc_end(q->out);
@@ -1943,17 +1891,18 @@ static int cmd_list(struct req *q)
 static int cmd_statistics(struct req *q)
 {
 	const struct ng_call *c;
-	unsigned int streams = 0, pending = 0, closing = 0;
+	unsigned int calls = 0, streams = 0, pending = 0, closing = 0;
 
-	for (c = q->n->calls; c; c = c->next) {
+	for (c = ng_first(q->n); c; c = ng_next(q->n, c)) {
+		calls += !c->e.closing;
 		streams += c->nstreams;
-		pending += !c->answered && !c->closing;
-		closing += c->closing;
+		pending += !c->e.answered && !c->e.closing;
+		closing += c->e.closing;
 	}
 	benc_cstr(q->out, "statistics");
 	benc_dict(q->out);
 	benc_cstr(q->out, "calls");
-	benc_int(q->out, q->n->ncalls - closing);
+	benc_int(q->out, calls);
 	benc_cstr(q->out, "unanswered");
 	benc_int(q->out, pending);
 	benc_cstr(q->out, "closing");
@@ -1961,7 +1910,7 @@ static int cmd_statistics(struct req *q)
 	benc_cstr(q->out, "kernel-streams");
 	benc_int(q->out, streams);
 	benc_cstr(q->out, "memory");
-	benc_int(q->out, (int64_t)q->n->memory);
+	benc_int(q->out, (int64_t)q->n->calls->memory);
 	benc_cstr(q->out, "requests");
 	benc_int(q->out, (int64_t)q->n->requests);
 	benc_cstr(q->out, "retransmits");
@@ -2297,10 +2246,10 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 	}
 	fputs("# srtpd state: call id, tags, model, created, streams (id:dir:op);\n"
 	      "# guards: the stream ids of deleted calls' guards\n", f);
-	for (c = n->calls; c; c = c->next) {
+	for (c = ng_first(n); c; c = ng_next(n, c)) {
 		if (!c->nstreams)
 			continue;
-		if (c->closing) {
+		if (c->e.closing) {
 			/* a restarted srtpd removes these at once */
 			fputs("guards", f);
 			for (i = 0; i < c->nstreams; i++)
@@ -2309,11 +2258,11 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 			continue;
 		}
 		fputs("call ", f);
-		put_escaped(f, c->id);
+		put_escaped(f, c->e.id);
 		put_escaped(f, c->from_tag[0] ? c->from_tag : "-");
 		put_escaped(f, first_tag(c)[0] ? first_tag(c) : "-");
 		put_escaped(f, c->model[0] ? c->model : "-");
-		fprintf(f, "%lld", (long long)c->created);
+		fprintf(f, "%lld", (long long)c->e.created);
 		for (i = 0; i < c->nstreams; i++)
 			fprintf(f, " %u:%c:%u", c->streams[i].k.id,
 				c->streams[i].a_to_b ? 'a' : 'b',
@@ -2397,18 +2346,19 @@ static int restore_line(struct ng *n, char *line,
 	if (!c)
 		return -1;
 	c->again_branch = -1;
-	if (unescape(tok[0], c->id, sizeof(c->id)) ||
+	if (unescape(tok[0], c->e.id, sizeof(c->e.id)) ||
 	    unescape(tok[1], c->from_tag, sizeof(c->from_tag)) ||
 	    unescape(tok[2], c->branches[0].to_tag,
 		     sizeof(c->branches[0].to_tag)) ||
 	    unescape(tok[3], c->model, sizeof(c->model)) ||
-	    sscanf(tok[4], "%lld", &created) != 1 || ng_find(n, c->id))
+	    sscanf(tok[4], "%lld", &created) != 1 ||
+	    calls_find(n->calls, c->e.id))
 		goto bad;
 	/* one branch, the answered one: its streams' slots are unknown */
 	c->branches[0].used = true;
 	if (!strcmp(c->branches[0].to_tag, "-"))
 		c->branches[0].to_tag[0] = '\0';
-	c->created = (time_t)created;
+	c->e.created = (time_t)created;
 	while ((s = strtok_r(NULL, " \n", &save))) {
 		unsigned int id, op;
 		char dir;
@@ -2425,10 +2375,10 @@ static int restore_line(struct ng *n, char *line,
 		c->streams[c->nstreams].k.op = (uint8_t)op;
 		c->nstreams++;
 	}
-	c->answered = true;
-	c->next = n->calls;
-	n->calls = c;
-	n->ncalls++;
+	c->e.answered = true;
+	c->e.front = &n->front;
+	c->e.offered_at = c->e.created;
+	calls_link(n->calls, &c->e);
 	return 1;
 bad:
 	free(c);

@@ -26,6 +26,7 @@
 
 #include "bencode.h"
 #include "bridge.h"
+#include "calls.h"
 #include "config.h"
 #include "kstream.h"
 #include "lib/nfsrtp.h"
@@ -36,11 +37,6 @@
 #define NG_CACHE_SIZE	1024	/* replies kept for retransmissions */
 #define NG_CACHE_BYTES	(4 << 20)	/* and at most this many bytes of them */
 #define NG_CACHE_TTL	30	/* seconds */
-#define NG_CALLS_MAX	10000	/* default --max-calls */
-#define NG_PER_SOURCE	1000	/* default --max-calls-per-source */
-#define NG_MEMORY_MAX	256	/* default --max-memory, MiB */
-#define NG_NO_ANSWER	180	/* default --no-answer-timeout, s */
-#define NG_IDLE		300	/* default --idle-timeout, s */
 #define NG_STREAMS_MAX	(4 * NEG_MEDIA_MAX)	/* per call */
 #define NG_PORT_MIN	1024	/* default lowest media port */
 
@@ -102,15 +98,11 @@ struct ng_branch {
 #define NG_GUARD_TAIL	5	/* default seconds of guard after a call */
 
 struct ng_call {
-	char id[256];
+	struct call_entry e;	/* in the one table: id, origin, timers */
 	char from_tag[128];
 	char model[32];
 	char callee_model[32];	/* of the last offer, for its answers */
-	time_t created;
-	time_t delete_at;	/* a delete with delete-delay; 0: none */
 	bool offered;		/* a bridge (offer) is pending or done */
-	bool answered;		/* streams installed */
-	bool closing;		/* deleted: only guards left, till delete_at */
 	bool by_callee;		/* the pending offer is a callee's re-offer */
 	uint8_t callee_branch;	/* ... within this branch's dialog */
 	/*
@@ -127,17 +119,10 @@ struct ng_call {
 	uint64_t offer_sum;
 	char *offer_fwd;
 	struct sdp_conn a_src;	/* where the offer came from */
-	struct sdp_conn origin;	/* where the first offer came from */
-	time_t offered_at;	/* the last offer */
-	time_t active_at;	/* its packet counters last moved */
-	time_t next_check;	/* of the counters */
-	uint64_t last_packets;
-	size_t cost;		/* bytes it is reckoned to hold */
 	struct bridge *br;
 	struct ng_branch branches[NG_BRANCHES_MAX];
 	struct ng_stream streams[NG_STREAMS_MAX];
 	unsigned int nstreams;
-	struct ng_call *next;
 };
 
 /* What srtpd lets an SDP put into a kernel match. */
@@ -149,13 +134,6 @@ struct ng_trust {
 	unsigned int guard_tail;	/* seconds of guards after a call */
 	struct media_net plain[MEDIA_NETS_MAX];	/* --plain-peer: no SRTP */
 	unsigned int nplain;
-	/* what a call may hold, and for how long */
-	unsigned int max_calls;
-	unsigned int max_per_source;	/* calls offered from one address */
-	size_t max_memory;		/* bytes, for all calls together */
-	unsigned int no_answer;		/* s an offer waits for an answer */
-	unsigned int idle;		/* s without a packet; 0: never */
-	unsigned int session;		/* s a call may last; 0: for ever */
 };
 
 /* Who sent a request: a proxy retransmits from the same socket. */
@@ -180,10 +158,8 @@ struct ng {
 	struct ng_trust trust;
 	const struct srtp_config *cfg;	/* srtpd's current configuration */
 	const char *model;		/* default phone model, or NULL */
-	struct ng_call *calls;
-	unsigned int ncalls;
-	unsigned int others;		/* the control socket's calls: with
-					 * ncalls, under --max-calls */
+	struct calls *calls;		/* srtpd's one table (calls.h) */
+	struct call_front front;	/* ng's calls in it */
 	struct ng_cached cache[NG_CACHE_SIZE];
 	unsigned int cache_next;	/* the oldest entry's slot, or free */
 	unsigned int cache_count;
@@ -192,13 +168,13 @@ struct ng {
 	unsigned long requests;
 	unsigned long retransmits;
 	unsigned long generation;	/* changes when streams do: save */
-	size_t memory;			/* the calls' cost, together */
 	uint64_t sum_key[2];		/* SipHash key of crypto_sum */
 	/* the last request's error ("" when it succeeded), for the log */
 	char last_error[640];
 };
 
-void ng_init(struct ng *n, const struct ng_ops *ops,
+/* ng's calls go into @calls, which srtpd's other front end shares. */
+void ng_init(struct ng *n, struct calls *calls, const struct ng_ops *ops,
 	     const struct srtp_config *cfg, const char *model);
 /* Removes every call's streams and frees everything. */
 void ng_free(struct ng *n);
@@ -222,15 +198,12 @@ int ng_handle(struct ng *n, const char *msg, size_t len,
 void ng_cache_expire(struct ng *n, time_t now);
 int ng_cache_next_expiry(const struct ng *n, time_t now);
 
+/* ng's call @id; NULL when there is none, or it is the other front's. */
 struct ng_call *ng_find(struct ng *n, const char *id);
 
-/*
- * The calls' timers at @now: a delete-delay or guard tail that ran out,
- * an offer without answer, a call whose kernel counters have not moved
- * for the idle timeout (read through ops.get), a session too long.
- * Returns the time the next is due (0: none), for a poll timeout.
- */
-time_t ng_expire(struct ng *n, time_t now);
+/* ng's calls in the table, one after another: NULL after the last. */
+struct ng_call *ng_first(const struct ng *n);
+struct ng_call *ng_next(const struct ng *n, const struct ng_call *c);
 
 /* The defaults: ports from NG_PORT_MIN, NG_GUARD_TAIL, no networks. */
 void ng_trust_defaults(struct ng_trust *t);

@@ -73,9 +73,11 @@ struct srtpd {
 	struct srtp_config cfg;
 	struct nfsrtp *nl;	/* requests */
 	struct nfsrtp *ev;	/* the events group */
-	struct call_table calls;
+	struct calls table;	/* every call, of both front ends */
+	struct call_table calls;	/* the control socket's */
 	struct ng ng;
 	struct ng_trust trust;	/* from the command line */
+	struct call_limits limits;	/* from the command line */
 	unsigned long ng_saved;	/* ng.generation last written */
 	int ng_fd;
 	int listen_fd;
@@ -419,7 +421,6 @@ static void read_ng(struct srtpd *d)
 		explicit_bzero(buf, sizeof(buf));	/* may hold SDP keys */
 		return;
 	}
-	d->ng.others = d->calls.count;	/* --max-calls: both front ends */
 	if (ng_handle(&d->ng, buf, (size_t)n, (struct sockaddr *)&from, flen,
 		      time(NULL), &out, &olen)) {
 		logmsg(LOG_WARNING, "ng: a request without a cookie dropped");
@@ -575,7 +576,7 @@ static void reply_sdp(struct srtpd *d, int fd, const char *id, char *sdp,
 
 static void do_list(struct srtpd *d, int fd)
 {
-	size_t size = 128 + (size_t)d->calls.count * (CALL_ID_MAX + 128);
+	size_t size = 128 + (size_t)d->table.count * (CALL_ID_MAX + 128);
 	char *body = malloc(size);
 	static const char *const states[] = { "offered", "active", "rekeying" };
 	struct call *c;
@@ -586,13 +587,13 @@ static void do_list(struct srtpd *d, int fd)
 		return;
 	}
 	body[0] = '\0';
-	for (c = d->calls.head; c; c = c->next) {
+	for (c = call_first(&d->calls); c; c = call_next(&d->calls, c)) {
 		unsigned int i, n = 0;
 
 		for (i = 0; i < NEG_MEDIA_MAX; i++)
 			n += !!c->media[i].protect.id + !!c->media[i].unprotect.id;
 		off += (size_t)snprintf(body + off, size - off,
-					"%s %s streams=%u secure=%s\n", c->id,
+					"%s %s streams=%u secure=%s\n", c->e.id,
 					states[c->state], n,
 					c->result && c->result->secure ?
 					"yes" : "no");
@@ -650,7 +651,6 @@ static void handle_request(struct srtpd *d, struct client *cl,
 		reply_error(cl->fd, 403, r.call_id, why);
 		return;
 	}
-	d->calls.others = d->ng.ncalls;	/* --max-calls: both front ends */
 	switch (r.verb) {
 	case CTL_PING:
 		reply(cl->fd, 200, "OK", "", NULL);
@@ -752,17 +752,17 @@ static int on_event(const struct nfsrtp_event *ev, void *arg)
 	int rc = call_event(&d->calls, ev, &c, &sdp);
 
 	if (rc < 0) {
-		logmsg(LOG_ERR, "call %s: cannot re-key", c ? c->id : "?");
+		logmsg(LOG_ERR, "call %s: cannot re-key", c ? c->e.id : "?");
 	} else if (rc == 1) {
 		logmsg(LOG_INFO, "call %s: key reached half its lifetime, re-offering",
-		       c->id);
-		snprintf(headers, sizeof(headers), "Call-ID: %s\n", c->id);
+		       c->e.id);
+		snprintf(headers, sizeof(headers), "Call-ID: %s\n", c->e.id);
 		broadcast(d, "REKEY", headers, sdp);
 		explicit_bzero(sdp, strlen(sdp));
 		free(sdp);
 	} else if (c && ev->type == NF_SRTP_EVENT_HARD_LIMIT) {
 		logmsg(LOG_WARNING, "call %s: stream %u key %d reached its lifetime",
-		       c->id, ev->stream, ev->key_index);
+		       c->e.id, ev->stream, ev->key_index);
 	}
 	return 0;
 }
@@ -810,11 +810,13 @@ static void resync_stream(struct srtpd *d, uint32_t id, bool protect)
  */
 static void resync_after_overrun(struct srtpd *d)
 {
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, calls = 0;
 	struct call *c, *next;
 
-	for (c = d->calls.head; c; c = next) {
-		next = c->next;
+	for (c = call_first(&d->calls); c; c = next) {
+		/* a stream gone or re-keyed leaves the call where it is */
+		next = call_next(&d->calls, c);
+		calls++;
 		for (i = 0; i < NEG_MEDIA_MAX; i++) {
 			if (c->media[i].protect.id) {
 				resync_stream(d, c->media[i].protect.id, true);
@@ -827,7 +829,7 @@ static void resync_after_overrun(struct srtpd *d)
 		}
 	}
 	logmsg(LOG_NOTICE, "kernel events overran the socket: %u streams of %u calls looked up again",
-	       n, d->calls.count);
+	       n, calls);
 }
 
 /* ---- the process ---- */
@@ -984,7 +986,7 @@ static void handle_signal(struct srtpd *d)
 static void call_gone(void *arg, const struct call *c, const char *why)
 {
 	(void)arg;
-	logmsg(LOG_INFO, "call %s: deleted, %s", c->id, why);
+	logmsg(LOG_INFO, "call %s: deleted, %s", c->e.id, why);
 }
 
 /*
@@ -993,15 +995,11 @@ static void call_gone(void *arg, const struct call *c, const char *why)
  */
 static int expire_calls(struct srtpd *d)
 {
-	time_t now = time(NULL), due, at;
+	time_t now = time(NULL), due;
 
-	due = call_expire(&d->calls, now, call_gone, d);
-	if (d->ng_fd >= 0) {
-		at = ng_expire(&d->ng, now);
-		if (at && (!due || at < due))
-			due = at;
+	due = calls_expire(&d->table, now);
+	if (d->ng_fd >= 0)
 		save_state(d);
-	}
 	if (!due)
 		return -1;
 	return due <= now ? 0 : (int)(due - now) * 1000;
@@ -1113,13 +1111,14 @@ static void usage(FILE *f)
 		"                  with CAP_NET_ADMIN only (default: stay root)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
-		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, NG_CALLS_MAX,
-		NG_PER_SOURCE, NG_MEMORY_MAX, NG_NO_ANSWER, NG_IDLE);
+		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, CALLS_MAX,
+		CALLS_PER_SOURCE, CALLS_MEMORY_MAX, CALLS_NO_ANSWER, CALLS_IDLE);
 }
 
 /*
- * The numeric options of ng's limits and timers: an unsigned int of
- * struct ng_trust each, but --max-memory (MiB into bytes).
+ * The numeric options of the calls' limits and timers: an unsigned int of
+ * struct call_limits or of struct ng_trust each, but --max-memory (MiB
+ * into bytes).
  */
 #define MEMORY_FIELD	SIZE_MAX
 
@@ -1127,19 +1126,26 @@ struct number_option {
 	int opt;
 	const char *name;
 	unsigned long min, max;
-	size_t field;		/* offsetof in struct ng_trust */
+	bool limit;		/* of struct call_limits, not ng_trust */
+	size_t field;		/* offsetof in it */
 };
 
 static const struct number_option number_options[] = {
-	{ 'D', "delete-delay", 0, 86400, offsetof(struct ng_trust, delete_delay) },
-	{ 'G', "guard-tail", 0, 86400, offsetof(struct ng_trust, guard_tail) },
-	{ 'C', "max-calls", 1, 1000000, offsetof(struct ng_trust, max_calls) },
-	{ 'E', "max-calls-per-source", 1, 1000000,
-	  offsetof(struct ng_trust, max_per_source) },
-	{ 'M', "max-memory", 1, 1048576, MEMORY_FIELD },
-	{ 'A', "no-answer-timeout", 1, 86400, offsetof(struct ng_trust, no_answer) },
-	{ 'I', "idle-timeout", 0, 86400, offsetof(struct ng_trust, idle) },
-	{ 'T', "session-timeout", 0, 604800, offsetof(struct ng_trust, session) },
+	{ 'D', "delete-delay", 0, 86400, false,
+	  offsetof(struct ng_trust, delete_delay) },
+	{ 'G', "guard-tail", 0, 86400, false,
+	  offsetof(struct ng_trust, guard_tail) },
+	{ 'C', "max-calls", 1, 1000000, true,
+	  offsetof(struct call_limits, max_calls) },
+	{ 'E', "max-calls-per-source", 1, 1000000, true,
+	  offsetof(struct call_limits, max_per_source) },
+	{ 'M', "max-memory", 1, 1048576, true, MEMORY_FIELD },
+	{ 'A', "no-answer-timeout", 1, 86400, true,
+	  offsetof(struct call_limits, no_answer) },
+	{ 'I', "idle-timeout", 0, 86400, true,
+	  offsetof(struct call_limits, idle) },
+	{ 'T', "session-timeout", 0, 604800, true,
+	  offsetof(struct call_limits, session) },
 };
 
 static const struct number_option *number_option(int o)
@@ -1152,11 +1158,28 @@ static const struct number_option *number_option(int o)
 	return NULL;
 }
 
-static int trust_option(struct ng_trust *t, int o, const char *arg)
+static int number(const struct number_option *no, const char *arg,
+		  unsigned long *v, char *err, size_t errlen)
 {
+	char *end;
+
+	errno = 0;
+	*v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || *v < no->min || *v > no->max) {
+		snprintf(err, errlen, "--%s \"%s\": not a number from %lu to %lu",
+			 no->name, arg, no->min, no->max);
+		return -1;
+	}
+	return 0;
+}
+
+static int trust_option(struct srtpd *d, int o, const char *arg)
+{
+	struct ng_trust *t = &d->trust;
+	const struct number_option *no;
 	char err[256];
 	unsigned long v;
-	char *end;
+	char *base;
 
 	if (o == 'N' || o == 'L') {
 		struct media_net *nets = o == 'N' ? t->nets : t->plain;
@@ -1170,26 +1193,21 @@ static int trust_option(struct ng_trust *t, int o, const char *arg)
 		if (media_parse_net(arg, &nets[*n], err, sizeof(err)))
 			goto bad;
 		(*n)++;
-	} else if (o == 'P') {
+		return 0;
+	}
+	if (o == 'P') {
 		if (ng_parse_ports(arg, t, err, sizeof(err)))
 			goto bad;
-	} else {
-		const struct number_option *no = number_option(o);
-
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || end == arg || *end || v < no->min || v > no->max) {
-			snprintf(err, sizeof(err),
-				 "--%s \"%s\": not a number from %lu to %lu",
-				 no->name, arg, no->min, no->max);
-			goto bad;
-		}
-		if (no->field == MEMORY_FIELD)
-			t->max_memory = (size_t)v << 20;
-		else
-			*(unsigned int *)((char *)t + no->field) =
-				(unsigned int)v;
+		return 0;
 	}
+	no = number_option(o);
+	if (number(no, arg, &v, err, sizeof(err)))
+		goto bad;
+	base = no->limit ? (char *)&d->limits : (char *)t;
+	if (no->field == MEMORY_FIELD)
+		d->limits.max_memory = (size_t)v << 20;
+	else
+		*(unsigned int *)(base + no->field) = (unsigned int)v;
 	return 0;
 bad:
 	fprintf(stderr, "srtpd: %s\n", err);
@@ -1225,6 +1243,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 	int o;
 
 	ng_trust_defaults(&d->trust);
+	calls_limits_defaults(&d->limits);
 	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:u:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
 				NULL)) != -1) {
 		switch (o) {
@@ -1239,7 +1258,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		case 'A':
 		case 'I':
 		case 'T':
-			if (trust_option(&d->trust, o, optarg))
+			if (trust_option(d, o, optarg))
 				return -1;
 			break;
 		case 'c':
@@ -1332,7 +1351,8 @@ static int first_save(struct srtpd *d)
 static int setup(struct srtpd *d)
 {
 	struct call_ops ops = {
-		.add = k_add, .del = k_del, .update = k_update, .arg = d,
+		.add = k_add, .del = k_del, .update = k_update, .get = k_get,
+		.arg = d,
 	};
 	struct ng_ops ng_ops = {
 		.add = k_add, .del = k_del, .get = k_get, .update = k_update,
@@ -1364,11 +1384,12 @@ static int setup(struct srtpd *d)
 		logmsg(LOG_ERR, "nf_srtp events: %s", strerror(-d->events_fd));
 		return -1;
 	}
-	call_table_init(&d->calls, &ops);
-	d->calls.limits.max_calls = d->trust.max_calls;
-	d->calls.limits.no_answer = d->trust.no_answer;
-	d->calls.limits.session = d->trust.session;
-	ng_init(&d->ng, &ng_ops, &d->cfg, d->model);
+	calls_init(&d->table);
+	d->table.limits = d->limits;
+	call_table_init(&d->calls, &d->table, &ops);
+	d->calls.gone = call_gone;
+	d->calls.gone_arg = d;
+	ng_init(&d->ng, &d->table, &ng_ops, &d->cfg, d->model);
 	d->ng.trust = d->trust;
 	if (d->ng_listen && (open_ng(d) || restore_state(d)))
 		return -1;
@@ -1410,7 +1431,7 @@ int main(int argc, char **argv)
 		       d.ng_listen ? d.ng_listen : "");
 		rc = run(&d) ? 1 : 0;
 		logmsg(LOG_INFO, "stopping: removing the streams of %u call(s)",
-		       d.calls.count + d.ng.ncalls);
+		       d.table.count);
 		if (d.ng_refused)
 			logmsg(LOG_NOTICE, "ng: %lu request(s) from senders not allowed were dropped",
 			       d.ng_refused);

@@ -18,6 +18,7 @@
 
 #define SLOTS 256
 
+static struct calls table;
 static bool used[SLOTS];
 static unsigned int live;
 
@@ -93,14 +94,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		loaded = true;
 	}
-	ng_init(&ng, &ops, &cfg, NULL);
+	calls_init(&table);
+	table.limits.session = 3600;	/* calls with no stream end too */
+	ng_init(&ng, &table, &ops, &cfg, NULL);
 	/* every address and port trusted: the fuzzer reaches the answers */
 	if (media_parse_net("0.0.0.0/0", &ng.trust.nets[0], err, sizeof(err)) ||
 	    media_parse_net("::/0", &ng.trust.nets[1], err, sizeof(err)))
 		abort();
 	ng.trust.nnets = 2;
 	ng.trust.port_min = 1;
-	ng.trust.session = 3600;	/* calls with no stream end too */
 	/* the input may hold several requests, separated by NUL bytes */
 	while (size) {
 		const uint8_t *nl = memchr(data, '\0', size);
@@ -126,10 +128,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * stand-in's counters never move), the session timeout,
 	 * delete-delay, the guard tail; each a few rounds at most.
 	 */
-	due = ng_expire(&ng, 1000);
+	due = calls_expire(&table, 1000);
 	for (rounds = 0; due && rounds < 32; rounds++)
-		due = ng_expire(&ng, due);
-	if (due || ng.ncalls)
+		due = calls_expire(&table, due);
+	if (due || table.count)
 		abort();	/* a call outlived its timers */
 	ng_free(&ng);
 	if (live)

@@ -108,7 +108,18 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 }
 
 static struct fake fake;
+static struct calls table;	/* srtpd's one table */
 static struct call_table calls;
+
+static int f_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
+{
+	struct fake *f = arg;
+
+	if (id >= FAKE_MAX || !f->used[id])
+		return -2;	/* -ENOENT */
+	*out = f->s[id];
+	return 0;
+}
 
 static unsigned int live(void)
 {
@@ -121,11 +132,12 @@ static unsigned int live(void)
 
 static void setup(void)
 {
-	struct call_ops ops = { f_add, f_del, f_update, &fake };
+	struct call_ops ops = { f_add, f_del, f_update, NULL, &fake };
 
 	memset(&fake, 0, sizeof(fake));
 	fake.fail_add_after = -1;
-	call_table_init(&calls, &ops);
+	calls_init(&table);
+	call_table_init(&calls, &table, &ops);
 }
 
 static void teardown(void)
@@ -202,14 +214,16 @@ START_TEST(answer_installs_two_streams)
 {
 	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
 	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct calls peer_table;	/* another srtpd's */
 	struct call_table peer;
-	struct call_ops none = { f_add, f_del, f_update, &fake };
+	struct call_ops none = { f_add, f_del, f_update, NULL, &fake };
 	struct sdes_key ka, kb;
 	const struct nfsrtp_stream *prot, *unprot;
 	char *offer, *answer, why[256];
 	uint8_t a4[4], b4[4];
 
-	call_table_init(&peer, &none);
+	calls_init(&peer_table);
+	call_table_init(&peer, &peer_table, &none);
 	ck_assert_int_eq(call_offer(&peer, "c1", &pa, &la, &offer, why,
 				    sizeof(why)), 0);
 	ck_assert_uint_eq(live(), 0);	/* an offer installs nothing */
@@ -326,14 +340,16 @@ START_TEST(install_rolls_back)
 {
 	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
 	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
+	struct calls peer_table;	/* another srtpd's */
 	struct call_table peer;
 	struct fake other;
-	struct call_ops ops = { f_add, f_del, f_update, &other };
+	struct call_ops ops = { f_add, f_del, f_update, NULL, &other };
 	char *offer, *answer, why[256];
 
 	memset(&other, 0, sizeof(other));
 	other.fail_add_after = -1;
-	call_table_init(&peer, &ops);
+	calls_init(&peer_table);
+	call_table_init(&peer, &peer_table, &ops);
 	ck_assert(!call_offer(&peer, "c", &pa, &la, &offer, why, sizeof(why)));
 	fake.fail_add_after = 1;
 	ck_assert_int_eq(call_answer(&calls, "c", &pb, &lb, offer, strlen(offer),
@@ -359,6 +375,7 @@ END_TEST
  */
 struct pair {
 	struct fake fa;
+	struct calls ta;	/* another srtpd's */
 	struct call_table a;
 	char *offer;
 	char *answer;
@@ -369,12 +386,13 @@ static void establish(struct pair *pr)
 	struct srtp_policy pa = policy(A_CFG " sec.srtp.key.lifetime=\"2048\"");
 	struct srtp_policy pb = policy(B_CFG);
 	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
-	struct call_ops ops = { f_add, f_del, f_update, &pr->fa };
+	struct call_ops ops = { f_add, f_del, f_update, NULL, &pr->fa };
 	char why[256];
 
 	memset(pr, 0, sizeof(*pr));
 	pr->fa.fail_add_after = -1;
-	call_table_init(&pr->a, &ops);
+	calls_init(&pr->ta);
+	call_table_init(&pr->a, &pr->ta, &ops);
 	ck_assert(!call_offer(&pr->a, "k", &pa, &la, &pr->offer, why,
 			      sizeof(why)));
 	ck_assert(!call_answer(&calls, "k", &pb, &lb, pr->offer,
@@ -418,7 +436,7 @@ START_TEST(rekey_both_roles)
 	/* our protect key at half its lifetime: a re-offer */
 	ev.stream = aprot;
 	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 1);
-	ck_assert_str_eq(c->id, "k");
+	ck_assert_str_eq(c->e.id, "k");
 	ck_assert_int_eq(c->state, CALL_REKEYING);
 	{
 		char *none;
@@ -586,15 +604,17 @@ START_TEST(reoffer_params_in_place)
 		"sec.srtp.require=\"1\" "
 		"sec.srtp.sessionParams.noEncrypRTCP.offer=\"1\"");
 	struct neg_local la = local("10.0.1.1:4000"), lb = local("10.0.1.2:5000");
-	struct call_ops none = { f_add, f_del, f_update, &fake };
+	struct call_ops none = { f_add, f_del, f_update, NULL, &fake };
 	const struct nfsrtp_stream *unprot;
 	char *offer, *answer, *reoffer, *reanswer, why[256];
+	struct calls peer_table;	/* another srtpd's */
 	struct call_table peer;
 	const char *eol;
 	uint32_t uid, pid;
 	size_t n;
 
-	call_table_init(&peer, &none);
+	calls_init(&peer_table);
+	call_table_init(&peer, &peer_table, &none);
 	ck_assert(!call_offer(&peer, "k", &pa, &la, &offer, why, sizeof(why)));
 	ck_assert_msg(!call_answer(&calls, "k", &pb, &lb, offer, strlen(offer),
 				   &answer, why, sizeof(why)), "%s", why);
@@ -631,18 +651,30 @@ START_TEST(reoffer_params_in_place)
 }
 END_TEST
 
+static bool ng_gone(void *arg, struct call_entry *e, const char *why,
+		    time_t now)
+{
+	(void)arg; (void)e; (void)why; (void)now;
+	ck_abort_msg("the other front end's call expired");
+	return true;
+}
+
 /*
- * --max-calls counts the calls of both front ends: with ng's calls
- * (others) the table refuses a new call, never a call it has.
+ * One table for both front ends: --max-calls counts ng's calls as well
+ * (the table refuses a new call, never a call it has), and a Call-ID
+ * that is ng's call is not the control socket's.
  */
 START_TEST(limit_both_front_ends)
 {
 	struct srtp_policy pa = policy(A_CFG);
 	struct neg_local la = local("10.0.1.1:4000");
+	const struct call_front ng_front = { .name = "ng", .expire = ng_gone };
+	struct call_entry ng_call = { .id = "b2", .front = &ng_front,
+				      .answered = true };
 	char *sdp, why[256];
 
-	calls.limits.max_calls = 2;
-	calls.others = 1;
+	table.limits.max_calls = 2;
+	calls_link(&table, &ng_call);
 	ck_assert_int_eq(call_offer(&calls, "a", &pa, &la, &sdp, why,
 				    sizeof(why)), 0);
 	free(sdp);
@@ -654,11 +686,24 @@ START_TEST(limit_both_front_ends)
 				     &sdp, why, sizeof(why)), CALL_FAILED);
 	ck_assert_str_eq(why, "too many calls (2, --max-calls)");
 	ck_assert_ptr_null(call_find(&calls, "b"));
-	ck_assert_uint_eq(calls.count, 1);
-	calls.others = 0;
+	ck_assert_uint_eq(table.count, 2);
+	table.limits.max_calls = 3;
+	ck_assert_int_eq(call_offer(&calls, "b2", &pa, &la, &sdp, why,
+				    sizeof(why)), CALL_FAILED);
+	ck_assert_str_eq(why, "call-id b2 is a call of srtpd's ng front end");
+	ck_assert_ptr_null(call_find(&calls, "b2"));
+	ck_assert_int_eq(call_answer(&calls, "b2", &pa, &la, "v=0\r\n", 5,
+				     &sdp, why, sizeof(why)), CALL_FAILED);
+	ck_assert_str_eq(why, "call-id b2 is a call of srtpd's ng front end");
+	ck_assert_int_eq(call_delete(&calls, "b2"), CALL_BAD);
+	calls_expire(&table, time(NULL) + 100);	/* "a" waits, ng's too */
+	ck_assert_ptr_eq(calls_find(&table, "b2"), &ng_call);
+	calls_unlink(&table, &ng_call);
+	table.limits.max_calls = 2;
 	ck_assert_int_eq(call_offer(&calls, "b", &pa, &la, &sdp, why,
 				    sizeof(why)), 0);
 	free(sdp);
+	ck_assert_uint_eq(table.count, 2);
 }
 END_TEST
 
@@ -669,7 +714,7 @@ static void gone(void *arg, const struct call *c, const char *why)
 	size_t n = strlen(gone_text);
 
 	ck_assert_ptr_eq(arg, &calls);
-	snprintf(gone_text + n, sizeof(gone_text) - n, "%s: %s\n", c->id, why);
+	snprintf(gone_text + n, sizeof(gone_text) - n, "%s: %s\n", c->e.id, why);
 }
 
 /*
@@ -685,7 +730,9 @@ START_TEST(timers)
 	time_t t0;
 
 	gone_text[0] = '\0';
-	calls.limits.no_answer = 180;
+	table.limits.no_answer = 180;
+	calls.gone = gone;
+	calls.gone_arg = &calls;
 	ck_assert(!call_offer(&calls, "out", &pa, &la, &offer, why,
 			      sizeof(why)));
 	ck_assert(!call_offer(&calls, "mine", &pa, &la, &other, why,
@@ -694,24 +741,73 @@ START_TEST(timers)
 			       &answer, why, sizeof(why)));
 	ck_assert_int_eq(call_delete(&calls, "mine"), 0);
 	ck_assert_uint_eq(live(), 2);
-	t0 = call_find(&calls, "out")->created;
-	call_find(&calls, "in")->created = t0;	/* the same second */
-	ck_assert_int_eq(call_expire(&calls, t0 + 179, gone, &calls), t0 + 180);
-	ck_assert_uint_eq(calls.count, 2);
-	ck_assert_int_eq(call_expire(&calls, t0 + 180, gone, &calls), 0);
+	t0 = call_find(&calls, "out")->e.created;
+	call_find(&calls, "in")->e.created = t0;	/* the same second */
+	ck_assert_int_eq(calls_expire(&table, t0 + 179), t0 + 180);
+	ck_assert_uint_eq(table.count, 2);
+	ck_assert_int_eq(calls_expire(&table, t0 + 180), 0);
 	ck_assert_ptr_null(call_find(&calls, "out"));
 	ck_assert_ptr_nonnull(call_find(&calls, "in"));
 	ck_assert_str_eq(gone_text, "out: no answer came\n");
 	ck_assert_uint_eq(live(), 2);
-	calls.limits.session = 600;
-	ck_assert_int_eq(call_expire(&calls, t0 + 300, gone, &calls), t0 + 600);
-	ck_assert_int_eq(call_expire(&calls, t0 + 600, gone, &calls), 0);
-	ck_assert_uint_eq(calls.count, 0);
+	table.limits.session = 600;
+	ck_assert_int_eq(calls_expire(&table, t0 + 300), t0 + 600);
+	ck_assert_int_eq(calls_expire(&table, t0 + 600), 0);
+	ck_assert_uint_eq(table.count, 0);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_str_eq(gone_text, "out: no answer came\n"
 			 "in: its session timeout ran out\n");
 	free(offer);
 	free(other);
+	free(answer);
+}
+END_TEST
+
+/*
+ * The idle timer of ng's calls for the control socket's: a call whose
+ * kernel counters stop moving goes after --idle-timeout, with its
+ * streams; one whose counters move stays.
+ */
+START_TEST(idle_timer)
+{
+	struct call_ops ops = { f_add, f_del, f_update, f_get, &fake };
+	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
+	struct neg_local lb = local("10.0.1.2:5000");
+	struct neg_local la = local("10.0.1.1:4000");
+	char *offer, *answer, why[256];
+	time_t t, t0;
+	unsigned int i;
+
+	call_table_free(&calls);
+	call_table_init(&calls, &table, &ops);
+	gone_text[0] = '\0';
+	calls.gone = gone;
+	calls.gone_arg = &calls;
+	table.limits.idle = 300;
+	ck_assert(!call_offer(&calls, "x", &pa, &la, &offer, why,
+			      sizeof(why)));
+	call_delete(&calls, "x");
+	ck_assert(!call_answer(&calls, "in", &pb, &lb, offer, strlen(offer),
+			       &answer, why, sizeof(why)));
+	ck_assert_uint_eq(live(), 2);
+	t0 = call_find(&calls, "in")->e.created;
+	/* packets flow: the counters move at every check */
+	for (t = t0; t < t0 + 900; t += 75) {
+		for (i = 0; i < FAKE_MAX; i++)
+			fake.s[i].packets += fake.used[i] ? 50 : 0;
+		calls_expire(&table, t);
+		ck_assert_ptr_nonnull(call_find(&calls, "in"));
+	}
+	/* then nothing for the idle timeout from the last check that saw
+	 * them move */
+	t -= 75;
+	ck_assert_int_eq(calls_expire(&table, t + 299), t + 300);
+	ck_assert_ptr_nonnull(call_find(&calls, "in"));
+	ck_assert_int_eq(calls_expire(&table, t + 300), 0);
+	ck_assert_ptr_null(call_find(&calls, "in"));
+	ck_assert_str_eq(gone_text, "in: no packet for the idle timeout\n");
+	ck_assert_uint_eq(live(), 0);
+	free(offer);
 	free(answer);
 }
 END_TEST
@@ -829,6 +925,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, reoffer_params_in_place);
 	tcase_add_test(tc, limit_both_front_ends);
 	tcase_add_test(tc, timers);
+	tcase_add_test(tc, idle_timer);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ctl, control_parse);
 	tcase_add_test(ctl, control_rejects);

@@ -201,6 +201,7 @@ static unsigned int live(void)
 /* ---- fixture ---- */
 
 static struct srtp_config cfg;
+static struct calls table;	/* srtpd's one table */
 static struct ng ng;
 static time_t now = 1000;
 static struct benc_doc reply_doc;
@@ -219,7 +220,8 @@ static void setup(void)
 	config_init(&cfg);
 	ck_assert(!config_load_buffer(&cfg, "t.cfg", xml, strlen(xml), err,
 				      sizeof(err)));
-	ng_init(&ng, &ops, &cfg, NULL);
+	calls_init(&table);
+	ng_init(&ng, &table, &ops, &cfg, NULL);
 	memset(&reply_doc, 0, sizeof(reply_doc));
 	reply_text = NULL;
 	sender = (struct sockaddr_in){ .sin_family = AF_INET,
@@ -487,10 +489,10 @@ START_TEST(mixed_call)
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "warning"), "Unknown call-id"));
 	ck_assert_uint_eq(live(), 1);
-	ck_assert_int_eq(ng_expire(&ng, now + NG_GUARD_TAIL - 1),
+	ck_assert_int_eq(calls_expire(&table, now + NG_GUARD_TAIL - 1),
 			 now + NG_GUARD_TAIL);
 	ck_assert_uint_eq(live(), 1);
-	ck_assert_int_eq(ng_expire(&ng, now + NG_GUARD_TAIL), 0);
+	ck_assert_int_eq(calls_expire(&table, now + NG_GUARD_TAIL), 0);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_ptr_null(ng_find(&ng, "call1"));
 }
@@ -622,7 +624,7 @@ START_TEST(cache_bounds)
 	ck_assert_uint_eq(ng.retransmits, 1);
 
 	ng_free(&ng);
-	ng_init(&ng, &(struct ng_ops){ f_add, f_del, f_get, f_update, f_log,
+	ng_init(&ng, &table, &(struct ng_ops){ f_add, f_del, f_get, f_update, f_log,
 				       &fake }, &cfg, NULL);
 	ng.cache_limit = 3 * one;
 	for (i = 0; i < 5; i++) {
@@ -693,7 +695,7 @@ START_TEST(bad_requests)
 		     "ICE", "remove", NULL);
 	result_is(r, "pong");
 	ck_assert_str_eq(ng.last_error, "");
-	ck_assert_uint_eq(ng.ncalls, 0);
+	ck_assert_uint_eq(table.count, 0);
 }
 END_TEST
 
@@ -754,6 +756,7 @@ START_TEST(state_file)
 	char path[] = "/tmp/ng-state-XXXXXX", err[256];
 	const struct benc_node *r;
 	struct ng_ops ops = { f_add, f_del, f_get, f_update, f_log, &fake };
+	struct calls again_table;	/* a restarted srtpd's */
 	struct ng again;
 	FILE *f;
 	int fd = mkstemp(path);
@@ -779,11 +782,11 @@ START_TEST(state_file)
 	/* the old process is gone (SIGKILL: nothing removed) */
 	ng.ops.del = f_del_none;
 	ng_free(&ng);
-	ng_init(&ng, &ops, &cfg, NULL);
+	ng_init(&ng, &table, &ops, &cfg, NULL);
 	fake.used[4] = false;	/* one stream vanished meanwhile */
 	ck_assert_int_eq(ng_restore(&ng, path, f_exists, &fake, err,
 				    sizeof(err)), 2);
-	ck_assert_uint_eq(ng.ncalls, 2);
+	ck_assert_uint_eq(table.count, 2);
 	ck_assert_uint_eq(ng_find(&ng, "two")->nstreams, 1);
 	r = send_req("q", "command", "query", "call-id", "call one", NULL);
 	result_is(r, "ok");
@@ -799,7 +802,8 @@ START_TEST(state_file)
 	f = fopen(path, "w");
 	fputs("# x\ncall broken\n", f);
 	fclose(f);
-	ng_init(&again, &ops, &cfg, NULL);
+	calls_init(&again_table);
+	ng_init(&again, &again_table, &ops, &cfg, NULL);
 	ck_assert_int_eq(ng_restore(&again, path, f_exists, &fake, err,
 				    sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, ":2: malformed"));
@@ -807,6 +811,23 @@ START_TEST(state_file)
 	unlink(path);
 	ck_assert_int_eq(ng_restore(&again, path, f_exists, &fake, err,
 				    sizeof(err)), 0);
+
+	/* a clean stop: the streams removed, then a state with no call */
+	offer_answer("three");
+	ng_free(&ng);
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_msg(!ng_save(&ng, path, err, sizeof(err)), "%s", err);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	{
+		char text[2048];
+		size_t n = fread(text, 1, sizeof(text) - 1, f);
+
+		text[n] = '\0';
+		ck_assert_ptr_null(strstr(text, "\ncall "));
+	}
+	fclose(f);
+	unlink(path);
 }
 END_TEST
 
@@ -1010,7 +1031,7 @@ START_TEST(forked_call)
 		     "from-tag", "t2", "to-tag", "ft", NULL);
 	result_is(r, "ok");
 	ck_assert_uint_eq(live(), 1);		/* the guard tail */
-	ng_expire(&ng, now + NG_GUARD_TAIL);
+	calls_expire(&table, now + NG_GUARD_TAIL);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_ptr_null(ng_find(&ng, "fork"));
 }
@@ -1133,23 +1154,23 @@ START_TEST(delete_delay)
 	r = send_req("d", "command", "delete", "call-id", "dd", "from-tag", "ft",
 		     "delete-delay", "\x01i5e", NULL);
 	result_is(r, "ok");
-	ck_assert_int_eq(ng_expire(&ng, now), now + 5);
+	ck_assert_int_eq(calls_expire(&table, now), now + 5);
 	result_is(answer_from("a", "dd", "tt", "\x01l3:IP48:10.0.3.2e",
 			      answer_sdp), "ok");
 	ck_assert_uint_eq(live(), 2);
 	/* the answer made the call live again; its BYE deletes it later */
-	ck_assert_int_gt(ng_expire(&ng, now + 10), now + 10);	/* idle check */
+	ck_assert_int_gt(calls_expire(&table, now + 10), now + 10);	/* idle check */
 	ck_assert_uint_eq(live(), 2);
 	r = send_req("d2", "command", "delete", "call-id", "dd",
 		     "delete-delay", "\x01i5e", NULL);
 	result_is(r, "ok");
 	ck_assert_uint_eq(live(), 2);
-	ck_assert_int_eq(ng_expire(&ng, now + 4), now + 5);
+	ck_assert_int_eq(calls_expire(&table, now + 4), now + 5);
 	ck_assert_uint_eq(live(), 2);
 	/* the delay is over: the guard tail begins */
-	ck_assert_int_eq(ng_expire(&ng, now + 5), now + 5 + NG_GUARD_TAIL);
+	ck_assert_int_eq(calls_expire(&table, now + 5), now + 5 + NG_GUARD_TAIL);
 	ck_assert_uint_eq(live(), 1);
-	ck_assert_int_eq(ng_expire(&ng, now + 5 + NG_GUARD_TAIL), 0);
+	ck_assert_int_eq(calls_expire(&table, now + 5 + NG_GUARD_TAIL), 0);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_ptr_null(ng_find(&ng, "dd"));
 	result_is(offer_from_a("o2", "dd2", offer_sdp), "ok");
@@ -1160,7 +1181,7 @@ START_TEST(delete_delay)
 	/* Kamailio's delete-delay=N flag comes as a string */
 	result_is(send_req("d6", "command", "delete", "call-id", "dd2",
 			   "delete-delay", "7", NULL), "ok");
-	ck_assert_int_eq(ng_expire(&ng, now), now + 7);
+	ck_assert_int_eq(calls_expire(&table, now), now + 7);
 }
 END_TEST
 
@@ -1195,11 +1216,11 @@ START_TEST(guards_after_restart)
 
 	ng.ops.del = f_del_none;	/* SIGKILL */
 	ng_free(&ng);
-	ng_init(&ng, &ops, &cfg, NULL);
+	ng_init(&ng, &table, &ops, &cfg, NULL);
 	ck_assert_int_eq(ng_restore(&ng, path, f_exists, &fake, err,
 				    sizeof(err)), 0);
 	ck_assert_uint_eq(live(), 0);
-	ck_assert_uint_eq(ng.ncalls, 0);
+	ck_assert_uint_eq(table.count, 0);
 	unlink(path);
 }
 END_TEST
@@ -1323,7 +1344,7 @@ START_TEST(reinvite_from_callee)
 		     "from-tag", "ft", "to-tag", "tt", NULL);
 	result_is(r, "ok");
 	ck_assert_uint_eq(live(), 1);	/* its guard, for the tail */
-	ck_assert_int_eq(ng_expire(&ng, now + NG_GUARD_TAIL), 0);
+	ck_assert_int_eq(calls_expire(&table, now + NG_GUARD_TAIL), 0);
 	ck_assert_uint_eq(live(), 0);
 }
 END_TEST
@@ -1464,13 +1485,13 @@ START_TEST(timers)
 	time_t t;
 
 	result_is(offer_from_a("o", "na", offer_sdp), "ok");
-	ck_assert_int_eq(ng_expire(&ng, now), now + NG_NO_ANSWER);
-	ck_assert_int_eq(ng_expire(&ng, now + NG_NO_ANSWER - 1),
-			 now + NG_NO_ANSWER);
+	ck_assert_int_eq(calls_expire(&table, now), now + CALLS_NO_ANSWER);
+	ck_assert_int_eq(calls_expire(&table, now + CALLS_NO_ANSWER - 1),
+			 now + CALLS_NO_ANSWER);
 	ck_assert_ptr_nonnull(ng_find(&ng, "na"));
-	ng_expire(&ng, now + NG_NO_ANSWER);
+	calls_expire(&table, now + CALLS_NO_ANSWER);
 	ck_assert_ptr_nonnull(strstr(log_text, "call na: deleted, no answer came"));
-	ng_expire(&ng, now + NG_NO_ANSWER + NG_GUARD_TAIL);
+	calls_expire(&table, now + CALLS_NO_ANSWER + NG_GUARD_TAIL);
 	ck_assert_ptr_null(ng_find(&ng, "na"));
 	ck_assert_uint_eq(live(), 0);
 
@@ -1479,21 +1500,21 @@ START_TEST(timers)
 			      answer_sdp), "ok");
 	ck_assert_uint_eq(live(), 2);
 	/* packets flow: the counters move at every check */
-	for (t = now; t < now + 3 * NG_IDLE; t += NG_IDLE / 4) {
+	for (t = now; t < now + 3 * CALLS_IDLE; t += CALLS_IDLE / 4) {
 		fake.s[1].packets += 50;
-		ng_expire(&ng, t);
+		calls_expire(&table, t);
 		ck_assert_ptr_nonnull(ng_find(&ng, "idle"));
 	}
 	/* then nothing for the idle timeout, from the last check that saw
 	 * the counters move */
-	t -= NG_IDLE / 4;
-	ng_expire(&ng, t + NG_IDLE - 1);
-	ck_assert(!ng_find(&ng, "idle")->closing);
-	ng_expire(&ng, t + NG_IDLE);
-	ck_assert(ng_find(&ng, "idle")->closing);
+	t -= CALLS_IDLE / 4;
+	calls_expire(&table, t + CALLS_IDLE - 1);
+	ck_assert(!ng_find(&ng, "idle")->e.closing);
+	calls_expire(&table, t + CALLS_IDLE);
+	ck_assert(ng_find(&ng, "idle")->e.closing);
 	ck_assert_ptr_nonnull(strstr(log_text,
 				     "call idle: deleted, no packet for the idle timeout"));
-	ng_expire(&ng, t + NG_IDLE + NG_GUARD_TAIL);
+	calls_expire(&table, t + CALLS_IDLE + NG_GUARD_TAIL);
 	ck_assert_uint_eq(live(), 0);
 }
 END_TEST
@@ -1503,15 +1524,30 @@ END_TEST
  * calls hold.  10 000 offers that are never answered stay within them
  * and all expire.
  */
-/* --max-calls counts the control socket's calls (others) as well. */
+static bool control_gone(void *arg, struct call_entry *e, const char *why,
+			 time_t t)
+{
+	(void)arg; (void)e; (void)why; (void)t;
+	ck_abort_msg("the control socket's call expired");
+	return true;
+}
+
+/*
+ * One table for both front ends: --max-calls counts the control socket's
+ * calls as well, and a Call-ID that is the control socket's is not ng's.
+ */
 START_TEST(limit_both_front_ends)
 {
 	static const char plain_offer[] =
 		"v=0\r\no=gw 1 1 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
 		"m=audio 6000 RTP/AVP 0\r\n";
+	const struct call_front control = { .name = "control socket",
+					    .expire = control_gone };
+	struct call_entry other = { .id = "ctl", .front = &control,
+				    .answered = true };
 
-	ng.trust.max_calls = 2;
-	ng.others = 1;
+	table.limits.max_calls = 2;
+	calls_link(&table, &other);
 	result_is(send_req("o1", "command", "offer", FROM_B, "call-id", "c1",
 			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
 			   NULL), "ok");
@@ -1522,11 +1558,22 @@ START_TEST(limit_both_front_ends)
 	result_is(send_req("o3", "command", "offer", FROM_B, "call-id", "c1",
 			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
 			   NULL), "ok");
-	ng.others = 0;
+	/* the control socket's call is not ng's to offer, answer or delete */
+	table.limits.max_calls = 3;
+	error_has(send_req("o5", "command", "offer", FROM_B, "call-id", "ctl",
+			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
+			   NULL), "call-id ctl is a call of srtpd's control socket front end");
+	ck_assert_ptr_null(ng_find(&ng, "ctl"));
+	result_is(send_req("d5", "command", "delete", "call-id", "ctl",
+			   "from-tag", "f", NULL), "ok");	/* unknown to ng */
+	ck_assert_ptr_eq(calls_find(&table, "ctl"), &other);
+	calls_expire(&table, now + 10);
+	calls_unlink(&table, &other);
+	table.limits.max_calls = 2;
 	result_is(send_req("o4", "command", "offer", FROM_B, "call-id", "c2",
 			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
 			   NULL), "ok");
-	ck_assert_uint_eq(ng.ncalls, 2);
+	ck_assert_uint_eq(table.count, 2);
 }
 END_TEST
 
@@ -1538,7 +1585,7 @@ START_TEST(limits)
 	char id[32], cookie[32];
 	unsigned int i;
 
-	ng.trust.max_per_source = 3;
+	table.limits.max_per_source = 3;
 	for (i = 0; i < 3; i++) {
 		snprintf(id, sizeof(id), "ps%u", i);
 		result_is(send_req(id, "command", "offer", FROM_B, "call-id", id,
@@ -1553,8 +1600,8 @@ START_TEST(limits)
 			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
 			   NULL), "ok");
 
-	ng.trust.max_per_source = 100000;
-	ng.trust.max_memory = 5 * 1024 * 1024;
+	table.limits.max_per_source = 100000;
+	table.limits.max_memory = 5 * 1024 * 1024;
 	for (i = 3; i < 1000; i++) {
 		const struct benc_node *r;
 
@@ -1569,14 +1616,14 @@ START_TEST(limits)
 			   "from-tag", "f", "sdp", plain_offer, "model", "plain",
 			   NULL), "the calls' memory is spent");
 	ck_assert_uint_lt(i, 1000);
-	ck_assert_uint_le(ng.memory, ng.trust.max_memory);
-	ng_expire(&ng, now + NG_NO_ANSWER);
-	ck_assert_uint_eq(ng.ncalls, 0);
-	ck_assert_uint_eq(ng.memory, 0);
+	ck_assert_uint_le(table.memory, table.limits.max_memory);
+	calls_expire(&table, now + CALLS_NO_ANSWER);
+	ck_assert_uint_eq(table.count, 0);
+	ck_assert_uint_eq(table.memory, 0);
 
 	/* 10 000 offers never answered: the call cap, then all expire */
-	ng.trust.max_memory = (size_t)NG_MEMORY_MAX << 20;
-	for (i = 0; i < NG_CALLS_MAX; i++) {
+	table.limits.max_memory = (size_t)CALLS_MEMORY_MAX << 20;
+	for (i = 0; i < CALLS_MAX; i++) {
 		snprintf(id, sizeof(id), "u%u", i);
 		snprintf(cookie, sizeof(cookie), "k%u", i);
 		result_is(send_req(cookie, "command", "offer", FROM_B, "call-id",
@@ -1586,13 +1633,13 @@ START_TEST(limits)
 	error_has(send_req("k-last", "command", "offer", FROM_B, "call-id",
 			   "u-last", "from-tag", "f", "sdp", plain_offer,
 			   "model", "plain", NULL), "too many calls (10000, --max-calls)");
-	ck_assert_uint_le(ng.memory, ng.trust.max_memory);
-	ck_assert_int_eq(ng_expire(&ng, now + NG_NO_ANSWER - 1),
-			 now + NG_NO_ANSWER);
-	ck_assert_uint_eq(ng.ncalls, NG_CALLS_MAX);
-	ng_expire(&ng, now + NG_NO_ANSWER);
-	ck_assert_uint_eq(ng.ncalls, 0);
-	ck_assert_uint_eq(ng.memory, 0);
+	ck_assert_uint_le(table.memory, table.limits.max_memory);
+	ck_assert_int_eq(calls_expire(&table, now + CALLS_NO_ANSWER - 1),
+			 now + CALLS_NO_ANSWER);
+	ck_assert_uint_eq(table.count, CALLS_MAX);
+	calls_expire(&table, now + CALLS_NO_ANSWER);
+	ck_assert_uint_eq(table.count, 0);
+	ck_assert_uint_eq(table.memory, 0);
 }
 END_TEST
 
