@@ -19,6 +19,7 @@
 # have run and succeeded, both CPUs must have processed packets, the
 # debugfs stream count must come back, and (scripts/vm) no splat.  Under
 # the debug kernel (make check-debug) lockdep, KASAN and KFENCE watch it.
+# vm-smp: 2
 . "$(dirname "$0")/lib.bash"
 tmp=$(mktemp -d)
 pids=()
