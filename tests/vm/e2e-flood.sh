@@ -19,7 +19,8 @@
 # The offers' guards (their drop-until-keyed streams in R's kernel) come
 # and go with them, so R's kernel never holds more than two streams per
 # call srtpd counts.
-. "$(dirname "$0")/../vm/lib.bash"
+# vm-smp: 2
+. "$(dirname "$0")/lib.bash"
 # shellcheck source=tests/e2e/topo.bash
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
 CALLS=${FLOOD_CALLS:-10000}
@@ -90,8 +91,13 @@ echo "    srtpd refused $refused offers for memory"
 # (Kamailio's own log is no count: its two workers' lines can merge.)
 ! grep -q 'the same offer again' "$E2E_DIR/srtpd.out" ||
 	fail "an INVITE reached srtpd twice: $(grep -m 1 'the same offer again' "$E2E_DIR/srtpd.out")"
-[ "$(sed -n 's/^srtpd: ng offer \([^ ]*\): .*/\1/p' "$E2E_DIR/srtpd.out" | sort | uniq -d | wc -l)" = 0 ] ||
-	fail "an INVITE was refused twice: $(sed -n 's/^srtpd: ng offer \([^ ]*\): .*/\1/p' "$E2E_DIR/srtpd.out" | sort | uniq -d | head -n 3)"
+# A refused INVITE may come again as a new transaction: Kamailio keeps a
+# transaction that ended in 503 only a few seconds after the reply, and
+# A, which may have lost the 503 on a loaded host, retransmits its INVITE
+# for up to 32 s.  srtpd refuses it again, which is right; only a call
+# both taken and refused (below) would be wrong.
+again=$(sed -n 's/^srtpd: ng offer \([^ ]*\): .*/\1/p' "$E2E_DIR/srtpd.out" | sort | uniq -d | wc -l)
+echo "    INVITEs refused again after their transaction ended: $again"
 
 step "every offer expires after $WAIT s: no call, no kernel stream left"
 all_gone() {
