@@ -23,6 +23,10 @@
 #     every packet in clear, libsrtp2 on R's side of A's link follows
 #     A's keys through every one of them, no authentication failure.
 #     After A's BYE, G's media toward A is dropped by the guard.
+#   a hostile answer: A calls phone B, whose 200 puts its media at port
+#     53: srtpd refuses the answer, and Kamailio (rtpengine_answer
+#     failed) removes the a=crypto lines of the 200 it passes on: A gets
+#     no key of B's; R has no stream toward port 53, A's leg its guard.
 #
 # The captures: no media packet to or from A's media ports is
 # rtpwire's media in clear (tests/tools/rtpclear.py), srtpctl pcap
@@ -270,18 +274,50 @@ e2e_capture_decrypt cap2 'src host 10.0.1.2 and (udp src port 20000 or udp src p
 	"${K[1]}" "${K[2]}" "${K[3]}" "${K[4]}"
 [[ $E2E_DECRYPTED == *": $((4 * P)) RTP and 0 RTCP decrypted, 0 refused"* ]] || fail "cap2: $E2E_DECRYPTED"
 
+step "a hostile answer: B answers A's SRTP call with media at its port 53: refused, B's key never reaches A"
+KX=inline:$(key)
+KB=inline:$(key)
+e2e_uas b-hostile nfsrtp-b 10.0.2.2 phone-uas -key rtp_port 53 \
+	-key crypto_key "${KB#inline:}" -key ua "$UA_B"
+printf 'v=0\no=- 1 1 IN IP4 10.0.1.2\ns=-\nc=IN IP4 10.0.1.2\nt=0 0\nm=audio 20100 RTP/SAVP 0\na=rtpmap:0 PCMU/8000\na=crypto:1 %s %s\na=sendrecv\n' \
+	"$S" "$KX" >"$E2E_DIR/call-hostile-answer.sdp"
+st=$(E2E_INVITE_2XX=1 e2e_invite call-hostile-answer nfsrtp-a 10.0.1.2 call-hostile-answer 10.0.1.1:5060 sip:b@10.0.2.2 "$UA_A" "$E2E_DIR/call-hostile-answer.sdp")
+echo "    A's INVITE to B (m=audio 20100 RTP/SAVP): $st from Kamailio; B answered m=audio 53 with its key $(e2e_short "$KB")"
+[ "$st" = 200 ] || fail "A's call to B: $st, expected B's 200"
+wait_for 20 grep -Eq "ng answer call-hostile-answer: .*port 53" "$E2E_DIR/srtpd.out"
+echo "    srtpd: $(grep -E "ng answer call-hostile-answer: " "$E2E_DIR/srtpd.out" | tail -n 1 | sed 's/^.*ng answer/answer/')"
+# what reached A: B's 200, without B's key or any crypto line
+tr -d '\r' <"$E2E_DIR/call-hostile-answer.messages" |
+	sed -n '/^SIP\/2.0 200 /,$p' >"$E2E_DIR/hostile-200"
+[ -s "$E2E_DIR/hostile-200" ] || fail "A got no 200: $(cat "$E2E_DIR/call-hostile-answer.messages")"
+! grep -qF "${KB#inline:}" "$E2E_DIR/call-hostile-answer.messages" ||
+	fail "B's key reached A: $(grep -F 'a=crypto' "$E2E_DIR/hostile-200")"
+! grep -q '^a=crypto' "$E2E_DIR/hostile-200" ||
+	fail "the 200 A got carries a key: $(grep '^a=crypto' "$E2E_DIR/hostile-200")"
+echo "    the 200 A got: $(grep -c '^a=crypto' "$E2E_DIR/hostile-200") a=crypto lines; $(grep '^m=' "$E2E_DIR/hostile-200")"
+grep -q "answer call-hostile-answer: refused by srtpd; its a=crypto lines removed" "$E2E_DIR/kamailio.out" ||
+	fail "Kamailio did not say it removed the keys"
+# R: nothing toward B's port 53; A's leg keeps its guard
+[ "$(json_get "$(r -j stream show)" 'len([s for s in d if s["dst"].endswith(":53")])')" = 0 ] ||
+	fail "a stream toward port 53: $(r stream show)"
+[ "$(json_get "$(r -j stream show)" 'sorted(s["src"] + ">" + s["dst"] for s in d if s["dst"] == "10.0.1.2:20100")')" = "['10.0.1.2>10.0.1.2:20100']" ] ||
+	fail "A's leg is not guarded: $(r stream show)"
+echo "    R: no stream toward port 53; A's media port 20100 guarded"
+e2e_ng command=delete call-id=call-hostile-answer >/dev/null
+e2e_stop b-hostile
+
 step "Kamailio and srtpd stop; srtpd logged no key"
 e2e_kamailio_stop
 ! grep -E 'CRITICAL|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
-echo "    Kamailio's errors (the 3 refused offers): $(grep -c ERROR "$E2E_DIR/kamailio.out")"
+echo "    Kamailio's errors (the 3 refused offers, the refused answer): $(grep -c ERROR "$E2E_DIR/kamailio.out")"
 e2e_stop srtpd 20
 [ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
 no_streams || fail "streams left: $(r stream show)"
-for k in "$KH" "$KA" "$KRA" "$KR" "${K[@]:1}"; do
+for k in "$KH" "$KA" "$KRA" "$KR" "${K[@]:1}" "$KX" "$KB"; do
 	k=${k#inline:}
 	! grep -qF "${k%%|*}" "$E2E_DIR/srtpd.out" || fail "srtpd logged a key"
 done
 ! grep -q 'inline:' "$E2E_DIR/srtpd.out" || fail "srtpd logged key-params"
-echo "    none of the run's 9 keys in srtpd's log:"
+echo "    none of the run's 11 keys in srtpd's log:"
 sed 's/^/      /' "$E2E_DIR/srtpd.out"
 echo "PASS $TEST"
