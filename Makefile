@@ -55,7 +55,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
-.PHONY: all module userspace unit vmtest check check-rt check-debug style demo \
+.PHONY: all module userspace unit vmtest check check-rt check-debug check-flood style demo \
 	deps clean ynl
 
 all: module userspace
@@ -148,6 +148,11 @@ check:
 check-rt:
 	@scripts/deps --rt
 	@scripts/check-kernel 6.12-rt
+
+# The flood of 10 000 unanswered calls (tests/vm-heavy): not in make
+# check while it does not hold on a loaded host (Documentation/testing.md).
+check-flood: module userspace
+	@scripts/vm-tests -k $(KVER) tests/vm-heavy/e2e-flood.sh
 
 check-debug:
 	@scripts/deps
