@@ -32,23 +32,14 @@ void call_table_init(struct call_table *t, struct calls *calls,
 	kstream_sum_key(t->sum_key);
 }
 
-static struct call *call_from(const struct call_table *t,
-			      struct call_entry *e)
-{
-	for (; e; e = e->next)
-		if (e->front == &t->front)
-			return (struct call *)e;
-	return NULL;
-}
-
 struct call *call_first(const struct call_table *t)
 {
-	return call_from(t, t->calls->head);
+	return (struct call *)calls_next_of(t->calls->head, &t->front);
 }
 
 struct call *call_next(const struct call_table *t, const struct call *c)
 {
-	return call_from(t, c->e.next);
+	return (struct call *)calls_next_of(c->e.next, &t->front);
 }
 
 struct call *call_find(struct call_table *t, const char *id)

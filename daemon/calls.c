@@ -34,6 +34,15 @@ struct call_entry *calls_find(struct calls *t, const char *id)
 	return NULL;
 }
 
+struct call_entry *calls_next_of(struct call_entry *e,
+				 const struct call_front *front)
+{
+	for (; e; e = e->next)
+		if (e->front == front)
+			return e;
+	return NULL;
+}
+
 static bool same_origin(const struct call_entry *e,
 			const struct sdp_conn *src)
 {

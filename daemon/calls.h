@@ -89,6 +89,9 @@ void calls_init(struct calls *t);
 
 /* The call named @id, of any front end and closing ones included. */
 struct call_entry *calls_find(struct calls *t, const char *id);
+/* @e, or the first call after it, that belongs to @front; NULL at the end. */
+struct call_entry *calls_next_of(struct call_entry *e,
+				 const struct call_front *front);
 
 /*
  * Whether a new call from @src (family 0: a local client) may start:

@@ -75,22 +75,14 @@ struct ng_call *ng_find(struct ng *n, const char *id)
 	return ng_of(n, calls_find(n->calls, id));
 }
 
-static struct ng_call *ng_from(const struct ng *n, struct call_entry *e)
-{
-	for (; e; e = e->next)
-		if (e->front == &n->front)
-			return (struct ng_call *)e;
-	return NULL;
-}
-
 struct ng_call *ng_first(const struct ng *n)
 {
-	return ng_from(n, n->calls->head);
+	return (struct ng_call *)calls_next_of(n->calls->head, &n->front);
 }
 
 struct ng_call *ng_next(const struct ng *n, const struct ng_call *c)
 {
-	return ng_from(n, c->e.next);
+	return (struct ng_call *)calls_next_of(c->e.next, &n->front);
 }
 
 static void ng_log(struct ng *n, const char *fmt, ...)
