@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -750,10 +751,22 @@ START_TEST(phone_model)
 }
 END_TEST
 
+/* The whole of file @path (at most @size - 1 bytes) into @text. */
+static void read_text(const char *path, char *text, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	n = fread(text, 1, size - 1, f);
+	text[n] = '\0';
+	fclose(f);
+}
+
 /* srtpd restarted: the calls come back from the state file. */
 START_TEST(state_file)
 {
-	char path[] = "/tmp/ng-state-XXXXXX", err[256];
+	char path[] = "/tmp/ng-state-XXXXXX", err[256], text[2048];
 	const struct benc_node *r;
 	struct ng_ops ops = { f_add, f_del, f_get, f_update, f_log, &fake };
 	struct calls again_table;	/* a restarted srtpd's */
@@ -767,17 +780,9 @@ START_TEST(state_file)
 	offer_answer("two");
 	ck_assert_uint_eq(live(), 4);
 	ck_assert_msg(!ng_save(&ng, path, err, sizeof(err)), "%s", err);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	{
-		char text[2048];
-		size_t n = fread(text, 1, sizeof(text) - 1, f);
-
-		text[n] = '\0';
-		ck_assert_ptr_nonnull(strstr(text, "call call%20one ft tt "));
-		ck_assert_ptr_null(strstr(text, "inline"));
-	}
-	fclose(f);
+	read_text(path, text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "call call%20one ft tt "));
+	ck_assert_ptr_null(strstr(text, "inline"));
 
 	/* the old process is gone (SIGKILL: nothing removed) */
 	ng.ops.del = f_del_none;
@@ -817,16 +822,8 @@ START_TEST(state_file)
 	ng_free(&ng);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_msg(!ng_save(&ng, path, err, sizeof(err)), "%s", err);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	{
-		char text[2048];
-		size_t n = fread(text, 1, sizeof(text) - 1, f);
-
-		text[n] = '\0';
-		ck_assert_ptr_null(strstr(text, "\ncall "));
-	}
-	fclose(f);
+	read_text(path, text, sizeof(text));
+	ck_assert_ptr_null(strstr(text, "\ncall "));
 	unlink(path);
 }
 END_TEST
