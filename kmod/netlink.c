@@ -55,6 +55,7 @@ static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] =
 	[NF_SRTP_A_STREAM_SSRC] = { .type = NLA_REJECT },
 	[NF_SRTP_A_STREAM_PIN_SSRC] = { .type = NLA_U32 },
 	[NF_SRTP_A_STREAM_UNPIN] = { .type = NLA_FLAG },
+	[NF_SRTP_A_STREAM_NEW_SESSION] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy nf_srtp_policy[NF_SRTP_A_MAX + 1] = {
@@ -613,6 +614,11 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 				    "a new stream has no pin to remove");
 		return ERR_PTR(-EINVAL);
 	}
+	if (tb[NF_SRTP_A_STREAM_NEW_SESSION]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_NEW_SESSION],
+				    "a new stream is a new session");
+		return ERR_PTR(-EINVAL);
+	}
 	if (tb[NF_SRTP_A_STREAM_KDR] && nla_get_u32(tb[NF_SRTP_A_STREAM_KDR])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_KDR],
 				    "only a key derivation rate of 0 is supported");
@@ -1079,8 +1085,9 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	if (!keys) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS] ?:
 				    tb[NF_SRTP_A_STREAM_WINDOW] ?:
-				    tb[NF_SRTP_A_STREAM_SUITE],
-				    "a new suite or new session parameters need new keys");
+				    tb[NF_SRTP_A_STREAM_SUITE] ?:
+				    tb[NF_SRTP_A_STREAM_NEW_SESSION],
+				    "a new suite, new session parameters or a new session need new keys");
 		return -EINVAL;
 	}
 	n = nf_srtp_count_keys(keys, SRTP_CORE_KEYS_MAX, extack);
@@ -1103,8 +1110,13 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 		return PTR_ERR(ctx);
 	spin_lock_bh(&s->lock);
 	old_ctx = s->ctx;
-	/* ROC, replay windows and SRTCP indices go on (srtp.h). */
-	srtp_ctx_inherit(ctx, old_ctx);
+	/*
+	 * ROC, replay windows and SRTCP indices go on (srtp.h), unless
+	 * the new keys start another session: another call's SSRCs must
+	 * not pile up in the stream, nor its indices count as sent.
+	 */
+	if (!tb[NF_SRTP_A_STREAM_NEW_SESSION])
+		srtp_ctx_inherit(ctx, old_ctx);
 	s->ctx = ctx;
 	/* the datapath reads the flags without the lock */
 	WRITE_ONCE(s->flags, flags);
@@ -1124,16 +1136,18 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 }
 
 /*
- * Whether STREAM_SET's flags ask for a new crypto context: with keys, or
- * with anything but NF_SRTP_F_RTCP_MUX changed (the core does not know of
- * multiplexing: the match and the datapath's choice of RTCP do).
+ * Whether STREAM_SET asks for a new crypto context: a new session, a new
+ * suite or window, or flags with keys or with anything but
+ * NF_SRTP_F_RTCP_MUX changed (the core does not know of multiplexing: the
+ * match and the datapath's choice of RTCP do).
  */
 static bool nf_srtp_new_params(const struct nf_srtp_stream *s,
 			       struct nlattr **tb)
 {
 	u32 flags;
 
-	if (tb[NF_SRTP_A_STREAM_WINDOW] || tb[NF_SRTP_A_STREAM_SUITE])
+	if (tb[NF_SRTP_A_STREAM_WINDOW] || tb[NF_SRTP_A_STREAM_SUITE] ||
+	    tb[NF_SRTP_A_STREAM_NEW_SESSION])
 		return true;
 	if (!tb[NF_SRTP_A_STREAM_FLAGS])
 		return false;

@@ -404,6 +404,8 @@ static void put_stream(struct fuzzer *f, struct msg *m, uint8_t cmd,
 		put_u32(m, NF_SRTP_A_STREAM_PIN_SSRC, edge_u32(), mut);
 	if (set && chance(15))
 		put(m, NF_SRTP_A_STREAM_UNPIN, NULL, 0);
+	if (chance(set ? 15 : 3))
+		put(m, NF_SRTP_A_STREAM_NEW_SESSION, NULL, 0);
 	if (set && chance(20))
 		put_u32(m, NF_SRTP_A_STREAM_ACTIVE_KEY, below(20), mut);
 	if (chance(mut / 3)) {	/* reply-only, unknown and padding */

@@ -314,6 +314,26 @@
  *                           the request has succeeded, so a request
  *                           that fails leaves the pin as it was.  A new
  *                           crypto context (FLAGS, WINDOW) keeps it.
+ *    NF_SRTP_A_STREAM_NEW_SESSION: NLA_FLAG, the keys start a new SRTP
+ *                           session on the stream (another call on the
+ *                           same match, a guard between two calls): its
+ *                           crypto context is replaced by one made of
+ *                           NF_SRTP_A_STREAM_KEYS (required, -EINVAL;
+ *                           SUITE, FLAGS and WINDOW optional, the
+ *                           stream's otherwise) that does not take the
+ *                           old one's SSRC state over: every SSRC
+ *                           starts again with ROC 0, empty replay
+ *                           windows and the first SRTCP index, no SSRC
+ *                           is retired, and the pin goes (PIN_SSRC in
+ *                           the same request sets a new one).  Without
+ *                           it the state of every call on a port would
+ *                           pile up in the stream (its SSRCs and their
+ *                           indices), until new SSRCs were refused
+ *                           (ssrc-limit) or a sender's first packets
+ *                           were taken for repeats (tx-replay) or sent
+ *                           under another call's ROC.  The keys must be
+ *                           new: an index sent under the old keys may
+ *                           be sent again.  Not in STREAM_ADD (-EINVAL).
  *
  * NF_SRTP_CMD_STREAM_FLUSH
  * ------------------------
@@ -416,6 +436,7 @@ enum nf_srtp_stream_attr {
 	NF_SRTP_A_STREAM_SSRC,
 	NF_SRTP_A_STREAM_PIN_SSRC,
 	NF_SRTP_A_STREAM_UNPIN,
+	NF_SRTP_A_STREAM_NEW_SESSION,
 
 	__NF_SRTP_A_STREAM_MAX
 };
