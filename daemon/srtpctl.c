@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"  srtpctl stream show [ID]\n"
 		"  srtpctl stream flush\n"
 		"  srtpctl stream set ID [key KEY_PARAMS ...] [active N]\n"
-		"  srtpctl stream set ID replace [suite SUITE] [no-auth] [no-encrypt-rtp]\n"
+		"  srtpctl stream set ID {replace|new-session} [suite SUITE] [no-auth] [no-encrypt-rtp]\n"
 		"                     [no-encrypt-rtcp] [reassemble] [window N]\n"
 		"                     key KEY_PARAMS [key ...] [active N]\n"
 		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D]\n"
@@ -615,7 +615,7 @@ static int cmd_stream_show(int argc, char **argv)
 
 /*
  * stream set ID [key K ...] [active N]
- * stream set ID replace [suite SUITE] [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]
+ * stream set ID {replace|new-session} [suite SUITE] [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]
  *                       [window N] key K [key K ...] [active N]
  * and, with either or alone, a new match:
  *               [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port SPORT:DPORT]
@@ -631,9 +631,10 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 	for (i = 0; i < argc; i++) {
 		const char *kw = argv[i];
 
-		if (!strcmp(kw, "replace")) {
+		if (!strcmp(kw, "replace") || !strcmp(kw, "new-session")) {
 			replace = true;
 			u->set_params = true;
+			u->new_session = !strcmp(kw, "new-session");
 			u->flags = cur->flags & (NF_SRTP_F_RTCP_MUX |
 						 NF_SRTP_F_REASSEMBLE);
 		} else if (!strcmp(kw, "rtcp-mux") || !strcmp(kw, "no-rtcp-mux")) {
@@ -708,10 +709,11 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 		u->flags = (u->flags & ~NF_SRTP_F_RTCP_MUX) |
 			   (mux ? NF_SRTP_F_RTCP_MUX : 0);
 	}
+	if (replace && !u->nkeys)
+		return fail("stream set: \"%s\" needs new keys",
+			    u->new_session ? "new-session" : "replace");
 	if (!u->nkeys && !u->set_active && !u->match && !u->set_pin)
 		return fail("stream set: nothing to change");
-	if (replace && !u->nkeys)
-		return fail("stream set: \"replace\" needs new keys");
 	return 0;
 }
 

@@ -683,6 +683,8 @@ int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u)
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, u->flags)) ||
 	    (u->set_params && u->window &&
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, u->window)) ||
+	    (u->set_params && u->new_session &&
+	     nla_put_flag(msg, NF_SRTP_A_STREAM_NEW_SESSION)) ||
 	    (u->match && put_match(msg, u->match)) ||
 	    (u->set_pin && u->pinned &&
 	     nla_put_u32(msg, NF_SRTP_A_STREAM_PIN_SSRC, u->pin_ssrc)) ||

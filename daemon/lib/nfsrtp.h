@@ -128,6 +128,13 @@ struct nfsrtp_stream_update {
 	bool set_pin;
 	bool pinned;
 	uint32_t pin_ssrc;
+	/*
+	 * With @set_params: the keys start a new session on the stream
+	 * (another call on its match), whose context does not take the old
+	 * one's SSRC state (ROC, replay windows, SRTCP indices, retired
+	 * SSRCs, pin) over.  The keys must be new.
+	 */
+	bool new_session;
 };
 
 int nfsrtp_stream_set(struct nfsrtp *h, const struct nfsrtp_stream_update *u);

@@ -6,7 +6,8 @@
 # named by index and MKI), and a stream's removal; a key installed on the
 # soft-limit event takes over at the hard limit without losing a packet
 # (libsrtp2 checks every one); session parameters replaced on a live
-# stream; 24 re-keys of one stream (keys older than the active one are
+# stream; a new session on a live stream (another call on its match)
+# starts its SSRCs afresh; 24 re-keys of one stream (keys older than the active one are
 # freed); namespace totals; a monitor whose socket overran says so and
 # goes on.
 . "$(dirname "$0")/lib.bash"
@@ -16,6 +17,7 @@ topo_pair
 
 K1='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 K2='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
+K3='inline:YSBuZXcgc2Vzc2lvbiBvbiB0aGUgc2FtZSBwb3J0'
 S=AES_CM_128_HMAC_SHA1_80
 tmp=$(mktemp -d)
 a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
@@ -81,6 +83,26 @@ rx_wait "$tmp/rx"
 must_fail a stream set "$id" active 3
 expect_match 'no live key with this index' "$ERR"
 
+step "a new session on the live stream: the indices of the last one are not its"
+# Another call on the stream's match (srtpd turns a call's protect stream
+# into a guard, and the phone's next call takes it over): with
+# new-session and a new key, the SSRC's state of the last session does
+# not carry over, and seq 1590-1599, refused above under the replaced
+# context, go out under K3.  (Without it they would be tx-replay drops,
+# and a stream that lived through many calls would refuse new SSRCs.)
+must_fail a stream set "$id" new-session
+expect_match 'needs new keys' "$ERR"
+a stream set "$id" new-session key "$K3"
+out=$(a -j stream show "$id")
+[ "$(json_get "$out" 'd[0]["flags"]')" = "[]" ] || fail "flags: $out"
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5002 --count 10 \
+	--suite $S --key "$K3" --seq 1590
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
+	--count 10 --seq 1590 >/dev/null
+rx_wait "$tmp/rx"
+out=$(a -j stream show "$id")
+[ "$(json_get "$out" 'd[0]["drops"]')" = "{'tx-replay': 10}" ] || fail "drops: $out"
+
 step "re-keys without end: 24 keys through one unprotect stream, old ones freed"
 # The peer moves to each new key without MKI; the module follows on the
 # first packet that authenticates with it, and reaps the key before when
@@ -120,9 +142,9 @@ step "removal is announced; namespace totals add up"
 a stream del "$id"
 wait_for 20 has_event "{\"event\":\"stream-del\",\"stream\":$id}"
 out=$(a -j stats)
-# 150 + 600 + 100 RTP, 60 + 10 RTCP; unprotected 100 + 125, lifetime
-# drops 50
-[ "$(json_get "$out" 'd["protected"]')" = 770 ] || fail "protected total: $out"
+# 150 + 600 + 100 + 10 RTP, 60 + 10 RTCP; unprotected 100 + 125,
+# lifetime drops 50
+[ "$(json_get "$out" 'd["protected"]')" = 780 ] || fail "protected total: $out"
 [ "$(json_get "$out" 'd["unprotected"]')" = 225 ] || fail "unprotected total: $out"
 [ "$(json_get "$out" 'd["drops"]')" = "{'lifetime': 50, 'tx-replay': 10}" ] ||
 	fail "drop totals: $out"
