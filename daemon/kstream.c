@@ -274,7 +274,8 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		return KSTREAM_RENEW;
 	kstream_match_of(s, &m);
 	sum = kstream_sum(key, s);
-	if (sum == st->crypto_sum && !memcmp(&st->match, &m, sizeof(m)))
+	if (sum == st->crypto_sum && !memcmp(&st->match, &m, sizeof(m)) &&
+	    !(flags & KSTREAM_NEW_SESSION))
 		return 0;
 	u = calloc(1, sizeof(*u));
 	if (!u) {
@@ -282,7 +283,8 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		return -1;
 	}
 	u->id = st->id;
-	append = sum != st->crypto_sum && st->suite &&
+	append = !(flags & KSTREAM_NEW_SESSION) &&
+		 sum != st->crypto_sum && st->suite &&
 		 st->suite == s->suite &&
 		 st->flags == s->flags && st->window == s->window &&
 		 (s->op == NF_SRTP_OP_UNPROTECT || (flags & KSTREAM_ACTIVATE));
@@ -298,8 +300,9 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 			u->set_active = true;
 			u->active = st->nkeys;
 		}
-	} else if (sum != st->crypto_sum) {
+	} else if (sum != st->crypto_sum || (flags & KSTREAM_NEW_SESSION)) {
 		u->set_params = true;
+		u->new_session = !!(flags & KSTREAM_NEW_SESSION);
 		u->suite = s->suite;
 		u->flags = s->flags;
 		u->window = s->window;

@@ -82,6 +82,12 @@ struct kstream {
 
 /* kstream_set(): appended keys of a protect stream become active at once */
 #define KSTREAM_ACTIVATE	1u
+/*
+ * kstream_set(): the keys start a new session on the stream (it becomes a
+ * guard, or another call's): a new crypto context without the old one's
+ * SSRC state (NF_SRTP_A_STREAM_NEW_SESSION)
+ */
+#define KSTREAM_NEW_SESSION	2u
 /* kstream_set(): the kernel cannot change it (the op) in place; remove, add */
 #define KSTREAM_RENEW		1
 

@@ -1058,7 +1058,12 @@ static int to_guard(struct ng *n, struct ng_stream *st)
 	/* a stream recovered from the state file: its match is not known */
 	if (s && m.family && st->k.suite &&
 	    !guard_stream(&m, st->k.mux, st->k.suite, s)) {
-		rc = kstream_set(&o, n->sum_key, &st->k, s, 0, err, sizeof(err));
+		/*
+		 * A new session: the next call on this port must not find
+		 * this one's SSRCs and indices in the stream (kstream.h).
+		 */
+		rc = kstream_set(&o, n->sum_key, &st->k, s, KSTREAM_NEW_SESSION,
+				 err, sizeof(err));
 		if (!rc) {
 			st->branch = NG_GUARD;
 			n->generation++;

@@ -44,6 +44,7 @@ struct fake {
 	struct nfsrtp_stream s[FAKE_MAX];
 	bool used[FAKE_MAX];
 	unsigned int adds, dels, updates, rekeys, rematches, appends;
+	unsigned int new_sessions;	/* contexts replaced without state */
 	bool refuse;
 };
 
@@ -125,6 +126,7 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 		s->nkeys = u->nkeys;
 		memcpy(s->keys, u->keys, sizeof(s->keys));
 		f->rekeys++;
+		f->new_sessions += u->new_session;
 	} else if (u->nkeys) {
 		/* appended: the kernel's key slots, as many as libnfsrtp has */
 		if (s->nkeys + u->nkeys > NFSRTP_KEYS_MAX) {
@@ -151,6 +153,7 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 		f->rematches++;
 	}
 	ck_assert(u->set_params || u->match || u->nkeys);
+	ck_assert(!u->new_session || u->set_params);
 	f->updates++;
 	return 0;
 }
@@ -1347,6 +1350,115 @@ START_TEST(reinvite_from_callee)
 END_TEST
 
 /*
+ * A delayed offer: A's INVITE has no SDP, the gateway's 200 OK carries
+ * the offer and A's ACK the answer.  Kamailio's rtpengine module sends
+ * both with the dialog's tags turned round (from-tag: the callee's), so
+ * the bridge's caller is the gateway: its plain offer goes to A as
+ * SRTP with a key of ours, A's answer back plain, and A's re-INVITE
+ * later is a re-offer from the other side of the same call.
+ */
+START_TEST(delayed_offer)
+{
+	static const char gw_offer[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\n";
+	static const char phone_answer[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	static const char phone_reoffer[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=sendonly\r\n";
+	static const char gw_reanswer[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000 RTP/AVP 0\r\na=recvonly\r\n";
+	char key_to_a[256], again[256];
+	const struct benc_node *r;
+	unsigned int adds, updates, rekeys;
+
+	/* the 200 OK's offer, from the gateway, toward A as SRTP */
+	r = send_req("o", "command", "offer", FROM_B, "call-id", "late",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", gw_offer,
+		     "transport-protocol", "RTP/SAVP", NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
+	crypto_of(r, key_to_a, sizeof(key_to_a));
+	/*
+	 * No stream yet: A's address comes with its answer, so nothing can
+	 * be sent to A before the streams toward it exist; the gateway's
+	 * leg is plain and needs no guard.
+	 */
+	ck_assert_uint_eq(live(), 0);
+	/* the ACK's answer, from A: plain toward the gateway */
+	r = send_req("a", "command", "answer", FROM_A, "call-id", "late",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", phone_answer,
+		     NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
+	ck_assert(!str_has(benc_get(r, "sdp"), "a=crypto"));
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(count_op(NF_SRTP_OP_PROTECT), 1);
+	ck_assert_uint_eq(count_op(NF_SRTP_OP_UNPROTECT), 1);
+	unprotect_from(&fake, "10.0.1.2");
+	ck_assert_ptr_nonnull(strstr(log_text, "call late: answer to-tag ft"));
+
+	/*
+	 * The 200 sent again (its ACK crossed it), and the ACK that answers
+	 * it: the same key toward A, the streams as they are.  New keys here
+	 * would re-key A's leg with a key A never saw.
+	 */
+	adds = fake.adds;
+	updates = fake.updates;
+	rekeys = fake.rekeys;
+	r = send_req("o1", "command", "offer", FROM_B, "call-id", "late",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", gw_offer,
+		     "transport-protocol", "RTP/SAVP", NULL);
+	result_is(r, "ok");
+	crypto_of(r, again, sizeof(again));
+	ck_assert_str_eq(again, key_to_a);
+	r = send_req("a1", "command", "answer", FROM_A, "call-id", "late",
+		     "from-tag", "tt", "to-tag", "ft", "sdp", phone_answer,
+		     NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(fake.adds, adds);
+	ck_assert_uint_eq(fake.updates, updates);
+	ck_assert_uint_eq(fake.rekeys, rekeys);
+	ck_assert_uint_eq(fake.dels, 0);
+
+	/* A holds the gateway: a re-offer from the dialog's other side */
+	r = send_req("o2", "command", "offer", FROM_A, "call-id", "late",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", phone_reoffer,
+		     "transport-protocol", "RTP/AVP", NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
+	r = send_req("a2", "command", "answer", FROM_B, "call-id", "late",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", gw_reanswer,
+		     NULL);
+	result_is(r, "ok");
+	/* back to A as SRTP (keys of its own: the dialog's other side) */
+	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
+	ck_assert(str_has(benc_get(r, "sdp"), "a=crypto:1 "));
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(fake.dels, 0);
+
+	/*
+	 * A's BYE: the whole call.  The protect stream toward A becomes a
+	 * guard that starts a new session: A's next call on this port
+	 * finds none of this one's SSRCs and indices in it.
+	 */
+	ck_assert_uint_eq(fake.new_sessions, 0);
+	result_is(send_req("d", "command", "delete", "call-id", "late",
+			   "from-tag", "ft", "to-tag", "tt", NULL), "ok");
+	ck_assert_uint_eq(live(), 1);
+	ck_assert_uint_eq(fake.new_sessions, 1);
+	ck_assert_int_eq(calls_expire(&table, now + NG_GUARD_TAIL), 0);
+	ck_assert_uint_eq(live(), 0);
+}
+END_TEST
+
+/*
  * The callee holds the caller by c=0.0.0.0 (RFC 2543 style) on a call
  * with SRTP on both legs: its re-INVITE turns the roles round (the
  * bridge's caller is the callee), and the streams must keep the
@@ -2002,6 +2114,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, guards_after_restart);
 	tcase_add_test(t, scenario_two_from_gateway);
 	tcase_add_test(t, reinvite_from_callee);
+	tcase_add_test(t, delayed_offer);
 	tcase_add_test(t, callee_hold_keeps_addresses);
 	tcase_add_test(t, same_offer_twice);
 	tcase_add_test(t, timers);
