@@ -20,7 +20,7 @@
 # and go with them, so R's kernel never holds more than two streams per
 # call srtpd counts.
 # vm-smp: 2
-. "$(dirname "$0")/../vm/lib.bash"
+. "$(dirname "$0")/lib.bash"
 # shellcheck source=tests/e2e/topo.bash
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
 CALLS=${FLOOD_CALLS:-10000}
@@ -28,7 +28,9 @@ RATE=${FLOOD_RATE:-200}		# calls per second A tries to place
 MEM_MIB=4
 WAIT=30
 RSS_MIB=64
-LIMIT=$((CALLS / RATE * 4 + 120))	# seconds A may take, at worst
+# seconds A may take, at worst: the emulated router takes 70 to 200
+# calls a second (A's SIPp ran 77 to 156 s alone on 6.12)
+LIMIT=$((CALLS / RATE * 8 + 200))
 
 e2e_exit_trap
 
