@@ -33,8 +33,10 @@ static const char answer_sdp[] =
 	"m=audio 6000 RTP/AVP 0\r\n";
 
 /* where Kamailio saw the offer and the answer come from */
-#define FROM_A	"received-from", "\x01l3:IP48:10.0.1.2e"
-#define FROM_B	"received-from", "\x01l3:IP48:10.0.3.2e"
+#define A_RF	"\x01l3:IP48:10.0.1.2e"
+#define B_RF	"\x01l3:IP48:10.0.3.2e"
+#define FROM_A	"received-from", A_RF
+#define FROM_B	"received-from", B_RF
 
 /* ---- the kernel stand-in ---- */
 
@@ -865,6 +867,28 @@ static const struct benc_node *answer_from(const char *cookie, const char *id,
 			"sdp", sdp, NULL);
 }
 
+/* An offer in a dialog whose tags are known, from @rf (received-from). */
+static const struct benc_node *dialog_offer(const char *cookie,
+					    const char *id, const char *rf,
+					    const char *ftag, const char *ttag,
+					    const char *sdp, const char *proto)
+{
+	return send_req(cookie, "command", "offer", "received-from", rf,
+			"call-id", id, "from-tag", ftag, "to-tag", ttag,
+			"sdp", sdp, "transport-protocol", proto, NULL);
+}
+
+/* Its answer, from @rf. */
+static const struct benc_node *dialog_answer(const char *cookie,
+					     const char *id, const char *rf,
+					     const char *ftag, const char *ttag,
+					     const char *sdp)
+{
+	return send_req(cookie, "command", "answer", "received-from", rf,
+			"call-id", id, "from-tag", ftag, "to-tag", ttag,
+			"sdp", sdp, NULL);
+}
+
 static unsigned int count_op(uint8_t op)
 {
 	unsigned int i, n = 0;
@@ -1034,6 +1058,48 @@ START_TEST(forked_call)
 	calls_expire(&table, now + NG_GUARD_TAIL);
 	ck_assert_uint_eq(live(), 0);
 	ck_assert_ptr_null(ng_find(&ng, "fork"));
+}
+END_TEST
+
+/*
+ * A delete that names its branch by via-branch alone (Kamailio's
+ * "via-branch=2" flag, no to-tag): that fork's branch goes, the other
+ * stays; a via-branch no answer came with removes nothing but the call,
+ * as a delete without tags does.
+ */
+START_TEST(delete_by_via_branch)
+{
+	static const char b2_sdp[] =
+		"v=0\r\no=gw2 5 5 IN IP4 10.0.3.3\r\ns=-\r\nc=IN IP4 10.0.3.3\r\nt=0 0\r\n"
+		"m=audio 7000 RTP/AVP 0\r\n";
+	const struct benc_node *r;
+
+	result_is(offer_from_a("o", "via", offer_sdp), "ok");
+	result_is(send_req("a1", "command", "answer", "received-from", B_RF,
+			   "call-id", "via", "from-tag", "ft", "to-tag", "t1",
+			   "via-branch", "z9hG4bK.1", "sdp", answer_sdp, NULL),
+		  "ok");
+	result_is(send_req("a2", "command", "answer", "received-from",
+			   "\x01l3:IP48:10.0.3.3e", "call-id", "via",
+			   "from-tag", "ft", "to-tag", "t2",
+			   "via-branch", "z9hG4bK.2", "sdp", b2_sdp, NULL),
+		  "ok");
+	ck_assert_uint_eq(live(), 3);
+	r = send_req("d1", "command", "delete", "call-id", "via",
+		     "from-tag", "ft", "via-branch", "z9hG4bK.1", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_nonnull(strstr(log_text, "call via: branch to-tag t1 deleted"));
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(fake.s[3].dport, 7000);	/* t2's stay */
+	ck_assert(fake.used[1] && !fake.used[2] && fake.used[3]);
+	/* one branch left: its via-branch ends the call */
+	r = send_req("d2", "command", "delete", "call-id", "via",
+		     "from-tag", "ft", "via-branch", "z9hG4bK.2", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_nonnull(strstr(log_text, "call via: deleted (2 streams)"));
+	ck_assert_uint_eq(live(), 1);		/* the guard tail */
+	calls_expire(&table, now + NG_GUARD_TAIL);
+	ck_assert_uint_eq(live(), 0);
 }
 END_TEST
 
@@ -1322,14 +1388,10 @@ START_TEST(reinvite_from_callee)
 	result_is(answer_from("a", "ri", "tt", "\x01l3:IP48:10.0.3.2e",
 			      answer_sdp), "ok");
 	ck_assert_uint_eq(live(), 2);
-	r = send_req("o2", "command", "offer", FROM_B, "call-id", "ri",
-		     "from-tag", "tt", "to-tag", "ft", "sdp", gw_reoffer,
-		     "transport-protocol", "RTP/SAVP", NULL);
+	r = dialog_offer("o2", "ri", B_RF, "tt", "ft", gw_reoffer, "RTP/SAVP");
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
-	r = send_req("a2", "command", "answer", FROM_A, "call-id", "ri",
-		     "from-tag", "tt", "to-tag", "ft", "sdp", phone_reanswer,
-		     NULL);
+	r = dialog_answer("a2", "ri", A_RF, "tt", "ft", phone_reanswer);
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
 	/* the same two streams: the protect one re-keyed, none added */
@@ -1379,9 +1441,7 @@ START_TEST(delayed_offer)
 	unsigned int adds, updates, rekeys;
 
 	/* the 200 OK's offer, from the gateway, toward A as SRTP */
-	r = send_req("o", "command", "offer", FROM_B, "call-id", "late",
-		     "from-tag", "tt", "to-tag", "ft", "sdp", gw_offer,
-		     "transport-protocol", "RTP/SAVP", NULL);
+	r = dialog_offer("o", "late", B_RF, "tt", "ft", gw_offer, "RTP/SAVP");
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
 	crypto_of(r, key_to_a, sizeof(key_to_a));
@@ -1392,9 +1452,7 @@ START_TEST(delayed_offer)
 	 */
 	ck_assert_uint_eq(live(), 0);
 	/* the ACK's answer, from A: plain toward the gateway */
-	r = send_req("a", "command", "answer", FROM_A, "call-id", "late",
-		     "from-tag", "tt", "to-tag", "ft", "sdp", phone_answer,
-		     NULL);
+	r = dialog_answer("a", "late", A_RF, "tt", "ft", phone_answer);
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
 	ck_assert(!str_has(benc_get(r, "sdp"), "a=crypto"));
@@ -1412,15 +1470,11 @@ START_TEST(delayed_offer)
 	adds = fake.adds;
 	updates = fake.updates;
 	rekeys = fake.rekeys;
-	r = send_req("o1", "command", "offer", FROM_B, "call-id", "late",
-		     "from-tag", "tt", "to-tag", "ft", "sdp", gw_offer,
-		     "transport-protocol", "RTP/SAVP", NULL);
+	r = dialog_offer("o1", "late", B_RF, "tt", "ft", gw_offer, "RTP/SAVP");
 	result_is(r, "ok");
 	crypto_of(r, again, sizeof(again));
 	ck_assert_str_eq(again, key_to_a);
-	r = send_req("a1", "command", "answer", FROM_A, "call-id", "late",
-		     "from-tag", "tt", "to-tag", "ft", "sdp", phone_answer,
-		     NULL);
+	r = dialog_answer("a1", "late", A_RF, "tt", "ft", phone_answer);
 	result_is(r, "ok");
 	ck_assert_uint_eq(fake.adds, adds);
 	ck_assert_uint_eq(fake.updates, updates);
@@ -1428,14 +1482,10 @@ START_TEST(delayed_offer)
 	ck_assert_uint_eq(fake.dels, 0);
 
 	/* A holds the gateway: a re-offer from the dialog's other side */
-	r = send_req("o2", "command", "offer", FROM_A, "call-id", "late",
-		     "from-tag", "ft", "to-tag", "tt", "sdp", phone_reoffer,
-		     "transport-protocol", "RTP/AVP", NULL);
+	r = dialog_offer("o2", "late", A_RF, "ft", "tt", phone_reoffer, "RTP/AVP");
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 4000 RTP/AVP 0\r\n"));
-	r = send_req("a2", "command", "answer", FROM_B, "call-id", "late",
-		     "from-tag", "ft", "to-tag", "tt", "sdp", gw_reanswer,
-		     NULL);
+	r = dialog_answer("a2", "late", B_RF, "ft", "tt", gw_reanswer);
 	result_is(r, "ok");
 	/* back to A as SRTP (keys of its own: the dialog's other side) */
 	ck_assert(str_has(benc_get(r, "sdp"), "m=audio 6000 RTP/SAVP 0\r\n"));
@@ -2108,6 +2158,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, early_media_then_200);
 	tcase_add_test(t, mux_reoffer_in_place);
 	tcase_add_test(t, forked_call);
+	tcase_add_test(t, delete_by_via_branch);
 	tcase_add_test(t, hold_keeps_addresses);
 	tcase_add_test(t, hostile_media_addresses);
 	tcase_add_test(t, delete_delay);

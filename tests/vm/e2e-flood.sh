@@ -30,7 +30,7 @@ WAIT=30
 RSS_MIB=64
 # seconds A may take, at worst: the emulated router takes 70 to 200
 # calls a second (A's SIPp ran 77 to 156 s alone on 6.12)
-LIMIT=$((CALLS / RATE * 8 + 200))
+LIMIT=$((CALLS * 8 / RATE + 200))
 
 e2e_exit_trap
 

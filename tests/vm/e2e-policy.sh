@@ -100,6 +100,26 @@ the_guard() {
 	echo "    R's one stream, the guard: $(r stream show | head -n 1)"
 }
 
+# one_call_captured NAME KEY-TO-A KEY-FROM-A: capture NAME of A's link
+# holds the packets of two flows of 300 RTP + 30 RTCP to and from A's
+# port 20000, nothing in clear, each direction decrypting under its key.
+one_call_captured() {
+	local c=$1
+	e2e_capture_stop "$c"
+	e2e_capture_check "$c" 10.0.1.2 20000
+	[[ $E2E_CAPTURE == "to 10.0.1.2:20000 330 (RTP 300, RTCP 30), from it 330 (RTP 300, RTCP 30), in clear 0" ]] ||
+		fail "$c: not the flows' packets alone: $E2E_CAPTURE"
+	one_way_decrypts "$c" dst "$2"
+	one_way_decrypts "$c" src "$3"
+}
+# one_way_decrypts NAME dst|src KEY: the packets of capture NAME to
+# (dst) or from (src) A's media ports: 300 RTP and 30 RTCP, all decrypted
+one_way_decrypts() {
+	e2e_capture_decrypt "$1" "$2 host 10.0.1.2 and (udp $2 port 20000 or udp $2 port 20001)" "$3"
+	[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] ||
+		fail "$1: $E2E_DECRYPTED"
+}
+
 kamailio_said() {
 	grep -E "(offer|answer) $1: " "$E2E_DIR/kamailio.out" |
 		sed -E 's/^.*(offer|answer) [^:]*: /    Kamailio: /; s/\(" +/("/'
@@ -180,14 +200,7 @@ wait_for 30 nstreams 1
 the_guard
 guard1=$(stream protect 's["id"]')
 guarded "after the BYE"
-e2e_capture_stop cap1
-e2e_capture_check cap1 10.0.1.2 20000
-[[ $E2E_CAPTURE == "to 10.0.1.2:20000 330 (RTP 300, RTCP 30), from it 330 (RTP 300, RTCP 30), in clear 0" ]] ||
-	fail "cap1: not the flows' packets alone: $E2E_CAPTURE"
-e2e_capture_decrypt cap1 'dst host 10.0.1.2 and (udp dst port 20000 or udp dst port 20001)' "$KRA"
-[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap1: $E2E_DECRYPTED"
-e2e_capture_decrypt cap1 'src host 10.0.1.2 and (udp src port 20000 or udp src port 20001)' "$KA"
-[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap1: $E2E_DECRYPTED"
+one_call_captured cap1 "$KRA" "$KA"
 
 step "call 2: A calls G, SRTP only, its key's lifetime 2^8; G sends before it answers"
 e2e_capture_start cap2 nfsrtp-a veth-a
@@ -323,14 +336,7 @@ e2e_sipp_wait a-late 90
 wait_for 30 nstreams 1
 the_guard
 guarded "after the BYE"
-e2e_capture_stop cap3
-e2e_capture_check cap3 10.0.1.2 20000
-[[ $E2E_CAPTURE == "to 10.0.1.2:20000 330 (RTP 300, RTCP 30), from it 330 (RTP 300, RTCP 30), in clear 0" ]] ||
-	fail "cap3: not the flows' packets alone: $E2E_CAPTURE"
-e2e_capture_decrypt cap3 'dst host 10.0.1.2 and (udp dst port 20000 or udp dst port 20001)' "$KRL"
-[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap3: $E2E_DECRYPTED"
-e2e_capture_decrypt cap3 'src host 10.0.1.2 and (udp src port 20000 or udp src port 20001)' "$KL"
-[[ $E2E_DECRYPTED == *": 300 RTP and 30 RTCP decrypted, 0 refused"* ]] || fail "cap3: $E2E_DECRYPTED"
+one_call_captured cap3 "$KRL" "$KL"
 
 step "a hostile answer: B answers A's SRTP call with media at its port 53: refused, B's key never reaches A"
 KX=inline:$(key)
