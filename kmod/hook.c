@@ -115,15 +115,23 @@ static void nf_srtp_fix_headers(struct sk_buff *skb,
 	skb->ip_summed = CHECKSUM_NONE;
 }
 
-/* Caller holds s->lock (BHs off): a packet of @len bytes transformed. */
+/*
+ * Caller holds s->lock (BHs off): a packet of @len bytes transformed, an
+ * RTCP one if @rtcp.
+ */
 static void nf_srtp_count_packet(struct nf_srtp_stream *s,
-				 struct nf_srtp_net *nsn, unsigned int len)
+				 struct nf_srtp_net *nsn, bool rtcp,
+				 unsigned int len)
 {
 	struct nf_srtp_pcpu_stats *st = this_cpu_ptr(nsn->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->packets);
 	u64_stats_add(&s->bytes, len);
+	if (rtcp) {
+		u64_stats_inc(&s->rtcp_packets);
+		u64_stats_add(&s->rtcp_bytes, len);
+	}
 	u64_stats_update_end(&s->syncp);
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(s->op == NF_SRTP_OP_PROTECT ? &st->protected :
@@ -154,7 +162,7 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 			     srtp_rtp_unprotect(s->ctx, data, len, why);
 	nf_srtp_crypto_set_owner(NULL);
 	if (ret >= 0)
-		nf_srtp_count_packet(s, nsn, len);
+		nf_srtp_count_packet(s, nsn, rtcp, len);
 	else
 		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why));
 	nf_srtp_stream_events(s);

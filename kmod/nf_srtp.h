@@ -91,6 +91,8 @@ struct nf_srtp_stream {
 	u64_stats_t packets;
 	u64_stats_t bytes;
 	u64_stats_t stun;		/* let through untransformed */
+	u64_stats_t rtcp_packets;	/* of @packets, RTCP */
+	u64_stats_t rtcp_bytes;		/* of @bytes, RTCP */
 	u64_stats_t drops[__NF_SRTP_DROP_MAX];
 	bool dead;			/* unhashed: queue no more events */
 	struct srtp_events pending;	/* events not yet sent */

@@ -230,6 +230,9 @@
  *        NF_SRTP_A_CNT_STUN: NLA_U64, STUN messages the stream let
  *                            through untransformed (see Streams); not
  *                            in PACKETS or BYTES, not a drop
+ *        NF_SRTP_A_CNT_RTCP_PACKETS: NLA_U64, of PACKETS, the RTCP
+ *                                    (SRTCP) ones
+ *        NF_SRTP_A_CNT_RTCP_BYTES: NLA_U64, of BYTES, those of RTCP
  *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, present only while the stream
  *                               is pinned: the SSRC it is pinned to
  *
@@ -469,6 +472,8 @@ enum nf_srtp_counter_attr {
 	NF_SRTP_A_CNT_DROPS,
 	NF_SRTP_A_CNT_PAD,
 	NF_SRTP_A_CNT_STUN,
+	NF_SRTP_A_CNT_RTCP_PACKETS,
+	NF_SRTP_A_CNT_RTCP_BYTES,
 
 	__NF_SRTP_A_CNT_MAX
 };
