@@ -517,9 +517,11 @@ static void print_text(const struct nfsrtp_stream *s)
 	}
 	if (!show_stats)
 		return;
-	printf("    packets %llu bytes %llu stun %llu\n",
+	printf("    packets %llu bytes %llu stun %llu rtcp-packets %llu rtcp-bytes %llu\n",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
-	       (unsigned long long)s->stun);
+	       (unsigned long long)s->stun,
+	       (unsigned long long)s->rtcp_packets,
+	       (unsigned long long)s->rtcp_bytes);
 	print_drops_text(s->drops, "    drops");
 }
 
@@ -565,8 +567,11 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 		       (unsigned long long)k->packets,
 		       k->active ? "true" : "false");
 	}
-	printf("],\"packets\":%llu,\"bytes\":%llu,\"stun\":%llu,\"drops\":{",
+	printf("],\"packets\":%llu,\"bytes\":%llu,\"rtcp-packets\":%llu,"
+	       "\"rtcp-bytes\":%llu,\"stun\":%llu,\"drops\":{",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
+	       (unsigned long long)s->rtcp_packets,
+	       (unsigned long long)s->rtcp_bytes,
 	       (unsigned long long)s->stun);
 	print_drops_json(s->drops);
 	printf("}}");

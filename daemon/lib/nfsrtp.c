@@ -524,6 +524,10 @@ static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 		get_drops(ct[NF_SRTP_A_CNT_DROPS], s->drops);
 	if (ct[NF_SRTP_A_CNT_STUN])
 		s->stun = nla_get_u64(ct[NF_SRTP_A_CNT_STUN]);
+	if (ct[NF_SRTP_A_CNT_RTCP_PACKETS])
+		s->rtcp_packets = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_PACKETS]);
+	if (ct[NF_SRTP_A_CNT_RTCP_BYTES])
+		s->rtcp_bytes = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_BYTES]);
 }
 
 /* An address attribute of @len bytes into @out; false if it is not one. */

@@ -64,6 +64,8 @@ struct nfsrtp_stream {
 	uint64_t bytes;
 	uint64_t drops[NF_SRTP_DROP_MAX + 1];
 	uint64_t stun;			/* STUN let through (RFC 7983) */
+	uint64_t rtcp_packets;		/* of @packets, RTCP */
+	uint64_t rtcp_bytes;		/* of @bytes, RTCP */
 };
 
 struct nfsrtp_stats {
