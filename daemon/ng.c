@@ -104,6 +104,7 @@ static void ng_log(struct ng *n, const char *fmt, ...)
 static void remove_stream(struct ng *n, struct ng_call *c, unsigned int i)
 {
 	n->ops.del(n->ops.arg, c->streams[i].k.id);
+	free(c->streams[i].base);
 	memmove(&c->streams[i], &c->streams[i + 1],
 		(c->nstreams - i - 1) * sizeof(c->streams[0]));
 	c->nstreams--;
@@ -919,18 +920,22 @@ static bool guarded(const struct ng_call *c, const struct kmatch *m)
 static void stream_base(struct ng *n, struct ng_stream *st)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	struct ng_base *b;
 	unsigned int r;
 
-	st->base_packets = st->base_bytes = st->base_errors = 0;
-	st->base_auth = st->base_replay = 0;
-	if (s && !n->ops.get(n->ops.arg, st->k.id, s)) {
-		st->base_packets = s->packets;
-		st->base_bytes = s->bytes;
+	free(st->base);		/* from the call that took it over before */
+	/* (none to be had: query counts the other call's packets in) */
+	st->base = b = calloc(1, sizeof(*b));
+	if (b && s && !n->ops.get(n->ops.arg, st->k.id, s)) {
+		b->packets = s->packets;
+		b->bytes = s->bytes;
+		b->rtcp_packets = s->rtcp_packets;
+		b->rtcp_bytes = s->rtcp_bytes;
 		for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
-			st->base_errors += s->drops[r];
-		st->base_auth = s->drops[NF_SRTP_DROP_AUTH];
-		st->base_replay = s->drops[NF_SRTP_DROP_REPLAY] +
-				  s->drops[NF_SRTP_DROP_TOO_OLD];
+			b->errors += s->drops[r];
+		b->auth = s->drops[NF_SRTP_DROP_AUTH];
+		b->replay = s->drops[NF_SRTP_DROP_REPLAY] +
+			    s->drops[NF_SRTP_DROP_TOO_OLD];
 	}
 	if (s)
 		explicit_bzero(s, sizeof(*s));
@@ -1614,8 +1619,10 @@ static struct ng_call *request_call(struct req *q)
 	return c;
 }
 
+/* A call's: RTP and RTCP apart (packets and bytes), errors of both. */
 struct totals {
-	uint64_t packets, bytes, errors, auth, replay;
+	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
+	uint64_t errors, auth, replay;
 };
 
 /* @count: the totals count this stream's packets (each packet once) */
@@ -1623,7 +1630,10 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 			 bool count, struct totals *t)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	uint64_t drops = 0, packets, bytes, auth, replay;
+	static const struct ng_base none;
+	const struct ng_base *b = st->base ? st->base : &none;
+	uint64_t drops = 0, packets, bytes, rtcp_packets, rtcp_bytes, auth;
+	uint64_t replay;
 	unsigned int r;
 
 	benc_dict(q->out);
@@ -1643,16 +1653,22 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
 		drops += s->drops[r];
 	/* a guard taken over from a deleted call: what this call saw */
-	drops = since(drops, st->base_errors);
-	packets = since(s->packets, st->base_packets);
-	bytes = since(s->bytes, st->base_bytes);
-	auth = since(s->drops[NF_SRTP_DROP_AUTH], st->base_auth);
+	drops = since(drops, b->errors);
+	packets = since(s->packets, b->packets);
+	bytes = since(s->bytes, b->bytes);
+	rtcp_packets = since(s->rtcp_packets, b->rtcp_packets);
+	rtcp_bytes = since(s->rtcp_bytes, b->rtcp_bytes);
+	auth = since(s->drops[NF_SRTP_DROP_AUTH], b->auth);
 	replay = since(s->drops[NF_SRTP_DROP_REPLAY] +
-		       s->drops[NF_SRTP_DROP_TOO_OLD], st->base_replay);
+		       s->drops[NF_SRTP_DROP_TOO_OLD], b->replay);
 	benc_cstr(q->out, "packets");
 	benc_int(q->out, (int64_t)packets);
 	benc_cstr(q->out, "bytes");
 	benc_int(q->out, (int64_t)bytes);
+	benc_cstr(q->out, "rtcp-packets");
+	benc_int(q->out, (int64_t)rtcp_packets);
+	benc_cstr(q->out, "rtcp-bytes");
+	benc_int(q->out, (int64_t)rtcp_bytes);
 	benc_cstr(q->out, "errors");
 	benc_int(q->out, (int64_t)drops);
 	benc_cstr(q->out, "authentication-failures");
@@ -1661,8 +1677,11 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	benc_int(q->out, (int64_t)replay);
 	benc_end(q->out);
 	if (count) {
-		t->packets += packets;
-		t->bytes += bytes;
+		/* (a kernel counter of all packets, RTCP ones included) */
+		t->packets += since(packets, rtcp_packets);
+		t->bytes += since(bytes, rtcp_bytes);
+		t->rtcp_packets += rtcp_packets;
+		t->rtcp_bytes += rtcp_bytes;
 	}
 	t->errors += drops;
 	t->auth += auth;
@@ -1757,6 +1776,13 @@ static int cmd_query(struct req *q)
 	benc_int(q->out, (int64_t)t.bytes);
 	benc_cstr(q->out, "errors");
 	benc_int(q->out, (int64_t)t.errors);
+	benc_end(q->out);
+	benc_cstr(q->out, "RTCP");
+	benc_dict(q->out);
+	benc_cstr(q->out, "packets");
+	benc_int(q->out, (int64_t)t.rtcp_packets);
+	benc_cstr(q->out, "bytes");
+	benc_int(q->out, (int64_t)t.rtcp_bytes);
 	benc_end(q->out);
 	benc_cstr(q->out, "SRTP");
 	benc_dict(q->out);

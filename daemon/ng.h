@@ -63,10 +63,18 @@ struct ng_stream {
 	bool seen;		/* in the plan being applied */
 	/*
 	 * The kernel counters a deleted call's guard had when this call
-	 * took it over: its packets, bytes, drops, authentication failures
-	 * and replays are the other call's, left out of query.
+	 * took it over, or NULL (all of them this call's): they are the
+	 * other call's, left out of query.  Owned by the stream: allocated
+	 * only for a guard taken over, so that the table of 64 streams a
+	 * call holds does not carry them for every stream.
 	 */
-	uint64_t base_packets, base_bytes, base_errors, base_auth, base_replay;
+	struct ng_base *base;
+};
+
+/* A stream's counters when its call took it over (struct ng_stream). */
+struct ng_base {
+	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
+	uint64_t errors, auth, replay;
 };
 
 /*

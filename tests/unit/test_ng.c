@@ -95,6 +95,8 @@ static int f_add(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
 	f->s[i].id = i;
 	f->s[i].packets = 100 + i;
 	f->s[i].bytes = 17200 + i;
+	f->s[i].rtcp_packets = 10 + i;	/* of the packets, RTCP */
+	f->s[i].rtcp_bytes = 800 + i;
 	f->s[i].drops[NF_SRTP_DROP_AUTH] = i;
 	f->used[i] = true;
 	f->adds++;
@@ -467,9 +469,16 @@ START_TEST(mixed_call)
 	r = send_req("c3", "command", "query", "call-id", "call1", NULL);
 	result_is(r, "ok");
 	s = benc_get(benc_get(r, "totals"), "RTP");
-	/* each direction counted once: protect 101, unprotect 102 */
-	ck_assert_int_eq(benc_get(s, "packets")->i, 101 + 102);
+	/*
+	 * each direction counted once: protect 101 (11 RTCP), unprotect
+	 * 102 (12 RTCP); RTP without RTCP, RTCP on its own
+	 */
+	ck_assert_int_eq(benc_get(s, "packets")->i, 90 + 90);
+	ck_assert_int_eq(benc_get(s, "bytes")->i, 16400 + 16400);
 	ck_assert_int_eq(benc_get(s, "errors")->i, 1 + 2);
+	s = benc_get(benc_get(r, "totals"), "RTCP");
+	ck_assert_int_eq(benc_get(s, "packets")->i, 11 + 12);
+	ck_assert_int_eq(benc_get(s, "bytes")->i, 801 + 802);
 	s = benc_get(benc_get(r, "totals"), "SRTP");
 	ck_assert_int_eq(benc_get(s, "authentication-failures")->i, 3);
 	ck_assert_uint_eq(benc_get(r, "streams")->len, 2);
