@@ -211,15 +211,37 @@ static int copy_session(struct sdp *out, const struct sdp *in)
 	return 0;
 }
 
-/* The suites the options let us offer, from those the policy offers. */
-static int leg_b_suites(const struct bridge_opts *o, struct srtp_policy *pb,
-			char *err, size_t errlen)
+/* The suites of A's crypto lines in m-line @i (bits 1 << enum sdes_suite). */
+static uint32_t a_suites(const struct bridge *b, int i)
+{
+	const char *v, *name;
+	uint32_t bits = 0;
+	size_t pos = 0, len;
+
+	if (i < 0)
+		return 0;
+	while ((v = sdp_media_attr(&b->a_offer.media[i], "crypto", &pos))) {
+		name = v + strcspn(v, " ");
+		name += strspn(name, " ");
+		len = strcspn(name, " ");
+		bits |= BIT(sdes_suite_by_name(name, len));
+	}
+	return bits & ~BIT(SDES_SUITE_UNKNOWN);
+}
+
+/*
+ * The suites the options let us offer, from those the policy offers;
+ * with SDES-nonew, of those A offered in @a_bits (if A offered any).
+ */
+static int leg_b_suites(const struct bridge_opts *o, uint32_t a_bits,
+			struct srtp_policy *pb, char *err, size_t errlen)
 {
 	uint32_t b80 = BIT(SDES_AES_CM_128_HMAC_SHA1_80);
 	uint32_t b32 = BIT(SDES_AES_CM_128_HMAC_SHA1_32);
-	bool allow80 = !(o->no_suites & b80) &&
+	uint32_t mask = o->nonew && a_bits ? a_bits : ~0u;
+	bool allow80 = !(o->no_suites & b80) && (mask & b80) &&
 		       (!o->only_suites || (o->only_suites & b80));
-	bool allow32 = !(o->no_suites & b32) &&
+	bool allow32 = !(o->no_suites & b32) && (mask & b32) &&
 		       (!o->only_suites || (o->only_suites & b32));
 
 	pb->offer_80 = pb->offer_80 && allow80;
@@ -231,9 +253,11 @@ static int leg_b_suites(const struct bridge_opts *o, struct srtp_policy *pb,
 	}
 	if (!pb->offer_80 && !pb->offer_32) {
 		errmsg_set(err, errlen,
-			"the SDES options leave no suite to offer (srtpd offers AES_CM_128_HMAC_SHA1_80 and AES_CM_128_HMAC_SHA1_32)");
+			"the SDES options leave no suite to offer (srtpd offers AES_CM_128_HMAC_SHA1_80 and AES_CM_128_HMAC_SHA1_32%s)",
+			o->nonew && a_bits ? " of those the caller offered" : "");
 		return -1;
 	}
+	pb->first_32 = o->first_32;
 	return 0;
 }
 
@@ -296,7 +320,8 @@ static int leg_b_policy(const struct bridge *b, const struct neg_group *g,
 		pb->sp[CFG_SP_NO_AUTH].offer = true;
 	if (o->lifetime && !pb->lifetime)
 		pb->lifetime = 1ULL << 31;
-	return leg_b_suites(o, pb, err, errlen);
+	return leg_b_suites(o, a_suites(b, osrtp ? g->plain : g->secure),
+			    pb, err, errlen);
 }
 
 /* Our m-lines toward B for RTP group @g of A's offer. */

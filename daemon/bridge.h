@@ -57,6 +57,9 @@ struct bridge_opts {
 	bool lifetime;			/* offer a key lifetime (2^31) */
 	bool osrtp_offer;		/* SRTP not required toward B goes as
 					 * RFC 8643 OSRTP, not SAVP + AVP */
+	bool nonew;			/* offer B no suite A did not offer */
+	bool first_32;			/* AES_CM_128_HMAC_SHA1_32's crypto
+					 * line first (SDES-order:, -prefer) */
 };
 
 /* One media stream of A's offer and what went to B for it. */

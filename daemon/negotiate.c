@@ -165,14 +165,18 @@ static bool same_session_params(const struct sdes_crypto *a,
 static int offer_crypto_lines(const struct srtp_policy *p,
 			      const struct neg_local *l, struct neg_offer *o)
 {
-	unsigned long tag = 1;
+	unsigned long tag32 = p->offer_80 ? 2 : 1;
 	int sp;
 
+	/* the tags by suite, whatever the lines' order (RFC 4568 6.1) */
+	if (p->offer_32 && p->first_32)
+		our_crypto_init(&o->crypto[o->ncrypto++], tag32,
+				SDES_AES_CM_128_HMAC_SHA1_32);
 	if (p->offer_80)
-		our_crypto_init(&o->crypto[o->ncrypto++], tag++,
+		our_crypto_init(&o->crypto[o->ncrypto++], 1,
 				SDES_AES_CM_128_HMAC_SHA1_80);
-	if (p->offer_32)
-		our_crypto_init(&o->crypto[o->ncrypto++], tag++,
+	if (p->offer_32 && !p->first_32)
+		our_crypto_init(&o->crypto[o->ncrypto++], tag32,
 				SDES_AES_CM_128_HMAC_SHA1_32);
 	for (unsigned int i = 0; i < o->ncrypto; i++) {
 		struct sdes_crypto *c = &o->crypto[i];

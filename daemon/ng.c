@@ -378,12 +378,43 @@ static int get_str(struct req *q, const char *key, char *dst, size_t size,
 	return 0;
 }
 
-/* One SDES option ("off", "no-SUITE", ...); unknown ones are ignored. */
+/*
+ * "order:SUITE,SUITE,...": the crypto lines toward the callee in that
+ * order.  srtpd offers two suites, so what counts is whether _32 comes
+ * before _80 (a suite left out goes after those named).
+ */
+static void sdes_order(struct bridge_opts *o, const char *s, size_t len)
+{
+	int pos80 = -1, pos32 = -1, i = 0;
+	size_t n;
+
+	while (len) {
+		n = strcspn(s, ",");
+		if (n > len)
+			n = len;
+		switch (sdes_suite_by_name(s, n)) {
+		case SDES_AES_CM_128_HMAC_SHA1_80:
+			pos80 = pos80 < 0 ? i : pos80;
+			break;
+		case SDES_AES_CM_128_HMAC_SHA1_32:
+			pos32 = pos32 < 0 ? i : pos32;
+			break;
+		default:
+			break;
+		}
+		i++;
+		s += n + (n < len);
+		len -= n + (n < len);
+	}
+	o->first_32 = pos32 >= 0 && (pos80 < 0 || pos32 < pos80);
+}
+
 /*
  * One SDES option.  "no-" of a suite srtpd does not know is met already
  * (it is never offered); "only-" of one is refused (it cannot be
- * offered); static, nonew, prefer-, order: and the like are read and
- * ignored, with a warning.
+ * offered); "nonew" offers the callee none of srtpd's suites the caller
+ * did not offer, "order:" orders them; static, pad, offerer_pref:,
+ * answerer_pref: and the like are read and ignored, with a warning.
  */
 static int sdes_option(struct req *q, struct bridge_opts *o, const char *s,
 		       size_t len)
@@ -401,6 +432,10 @@ static int sdes_option(struct req *q, struct bridge_opts *o, const char *s,
 		o->unauthenticated_srtp = true;
 	else if (len == 8 && !memcmp(s, "lifetime", 8))
 		o->lifetime = true;
+	else if (len == 5 && !memcmp(s, "nonew", 5))
+		o->nonew = true;
+	else if (len >= 6 && !memcmp(s, "order:", 6))
+		sdes_order(o, s + 6, len - 6);
 	else if ((len > 3 && !memcmp(s, "no-", 3)) ||
 		 (len > 5 && !memcmp(s, "only-", 5))) {
 		bool only = s[0] == 'o';

@@ -52,6 +52,9 @@ struct srtp_policy {
 	bool require;		/* secure media only, both ways */
 	bool offer_80;		/* offer AES_CM_128_HMAC_SHA1_80 */
 	bool offer_32;		/* offer AES_CM_128_HMAC_SHA1_32 */
+	bool first_32;		/* its crypto line before _80's (its tag
+				 * stays 2; set by srtpd's ng SDES-order:,
+				 * never by the configuration) */
 	uint64_t lifetime;	/* master key lifetime in packets; 0: unset */
 	bool mki;		/* a 4-byte MKI in our key-params */
 	struct policy_sp sp[CFG_SP_COUNT];

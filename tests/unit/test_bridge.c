@@ -348,6 +348,57 @@ START_TEST(sdes_options)
 }
 END_TEST
 
+/*
+ * SDES-nonew: of the suites the policy offers (both here), the callee is
+ * offered only those the caller offered; SDES-order: puts _32's line
+ * first, its tag still 2.
+ */
+START_TEST(sdes_nonew_and_order)
+{
+	struct bridge_opts o = { .transport = BRIDGE_SRTP };
+	struct sdp fwd;
+	struct sdes_crypto c;
+	char *out;
+
+	set_policy("sec.srtp.enable=\"1\" sec.srtp.offer=\"1\" "
+		   "sec.srtp.offer.HMAC_SHA1_32=\"1\"");
+	offer(offer_savp, &o, &fwd);		/* both, _80 first */
+	ck_assert_uint_eq(ncrypto(&fwd.media[0]), 2);
+	crypto_of(&fwd.media[0], 0, &c);
+	ck_assert_str_eq(c.suite_name, "AES_CM_128_HMAC_SHA1_80");
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	o.nonew = true;				/* A offered _80 alone */
+	offer(offer_savp, &o, &fwd);
+	ck_assert_uint_eq(ncrypto(&fwd.media[0]), 1);
+	crypto_of(&fwd.media[0], 0, &c);
+	ck_assert_str_eq(c.suite_name, "AES_CM_128_HMAC_SHA1_80");
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	o.first_32 = true;			/* A offered both */
+	offer(offer_mixed, &o, &fwd);
+	ck_assert_uint_eq(ncrypto(&fwd.media[0]), 2);
+	crypto_of(&fwd.media[0], 0, &c);
+	ck_assert_str_eq(c.suite_name, "AES_CM_128_HMAC_SHA1_32");
+	ck_assert_uint_eq(c.tag, 2);
+	crypto_of(&fwd.media[0], 1, &c);
+	ck_assert_str_eq(c.suite_name, "AES_CM_128_HMAC_SHA1_80");
+	ck_assert_uint_eq(c.tag, 1);
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	/* nonew where the caller's only suite is one srtpd does not offer */
+	o.first_32 = false;
+	o.no_suites = 1u << SDES_AES_CM_128_HMAC_SHA1_80;
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, offer_savp,
+				      strlen(offer_savp), &out, err,
+				      sizeof(err)), BRIDGE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(err, "of those the caller offered"));
+}
+END_TEST
+
 /* The caller's SRTP offer is unacceptable to the policy: no call. */
 START_TEST(caller_unacceptable)
 {
@@ -813,6 +864,7 @@ static Suite *bridge_suite(void)
 	tcase_add_test(t, plain_caller_srtp_callee);
 	tcase_add_test(t, plain_both_legs);
 	tcase_add_test(t, sdes_options);
+	tcase_add_test(t, sdes_nonew_and_order);
 	tcase_add_test(t, caller_unacceptable);
 	tcase_add_test(t, callee_answer_wrong);
 	tcase_add_test(t, callee_refuses);
