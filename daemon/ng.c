@@ -1660,6 +1660,13 @@ struct totals {
 	uint64_t errors, auth, replay;
 };
 
+/* "@key": @v, into the reply */
+static void put_u64(struct req *q, const char *key, uint64_t v)
+{
+	benc_cstr(q->out, key);
+	benc_int(q->out, (int64_t)v);
+}
+
 /* @count: the totals count this stream's packets (each packet once) */
 static void stream_stats(struct req *q, const struct ng_stream *st,
 			 bool count, struct totals *t)
@@ -1696,20 +1703,13 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	auth = since(s->drops[NF_SRTP_DROP_AUTH], b->auth);
 	replay = since(s->drops[NF_SRTP_DROP_REPLAY] +
 		       s->drops[NF_SRTP_DROP_TOO_OLD], b->replay);
-	benc_cstr(q->out, "packets");
-	benc_int(q->out, (int64_t)packets);
-	benc_cstr(q->out, "bytes");
-	benc_int(q->out, (int64_t)bytes);
-	benc_cstr(q->out, "rtcp-packets");
-	benc_int(q->out, (int64_t)rtcp_packets);
-	benc_cstr(q->out, "rtcp-bytes");
-	benc_int(q->out, (int64_t)rtcp_bytes);
-	benc_cstr(q->out, "errors");
-	benc_int(q->out, (int64_t)drops);
-	benc_cstr(q->out, "authentication-failures");
-	benc_int(q->out, (int64_t)auth);
-	benc_cstr(q->out, "replays");
-	benc_int(q->out, (int64_t)replay);
+	put_u64(q, "packets", packets);
+	put_u64(q, "bytes", bytes);
+	put_u64(q, "rtcp-packets", rtcp_packets);
+	put_u64(q, "rtcp-bytes", rtcp_bytes);
+	put_u64(q, "errors", drops);
+	put_u64(q, "authentication-failures", auth);
+	put_u64(q, "replays", replay);
 	benc_end(q->out);
 	if (count) {
 		/* (a kernel counter of all packets, RTCP ones included) */
@@ -1783,8 +1783,7 @@ static int cmd_query(struct req *q)
 	for (i = 0; i < c->nstreams; i++)
 		if (c->streams[i].k.op == NF_SRTP_OP_UNPROTECT)
 			unprotects[c->streams[i].a_to_b] = true;
-	benc_cstr(q->out, "created");
-	benc_int(q->out, (int64_t)c->e.created);
+	put_u64(q, "created", c->e.created);
 	benc_cstr(q->out, "from-tag");
 	benc_cstr(q->out, c->from_tag);
 	if (first_tag(c)[0]) {
@@ -1805,26 +1804,19 @@ static int cmd_query(struct req *q)
 	benc_dict(q->out);
 	benc_cstr(q->out, "RTP");
 	benc_dict(q->out);
-	benc_cstr(q->out, "packets");
-	benc_int(q->out, (int64_t)t.packets);
-	benc_cstr(q->out, "bytes");
-	benc_int(q->out, (int64_t)t.bytes);
-	benc_cstr(q->out, "errors");
-	benc_int(q->out, (int64_t)t.errors);
+	put_u64(q, "packets", t.packets);
+	put_u64(q, "bytes", t.bytes);
+	put_u64(q, "errors", t.errors);
 	benc_end(q->out);
 	benc_cstr(q->out, "RTCP");
 	benc_dict(q->out);
-	benc_cstr(q->out, "packets");
-	benc_int(q->out, (int64_t)t.rtcp_packets);
-	benc_cstr(q->out, "bytes");
-	benc_int(q->out, (int64_t)t.rtcp_bytes);
+	put_u64(q, "packets", t.rtcp_packets);
+	put_u64(q, "bytes", t.rtcp_bytes);
 	benc_end(q->out);
 	benc_cstr(q->out, "SRTP");
 	benc_dict(q->out);
-	benc_cstr(q->out, "authentication-failures");
-	benc_int(q->out, (int64_t)t.auth);
-	benc_cstr(q->out, "replays");
-	benc_int(q->out, (int64_t)t.replay);
+	put_u64(q, "authentication-failures", t.auth);
+	put_u64(q, "replays", t.replay);
 	benc_end(q->out);
 	benc_end(q->out);
 	return 0;
@@ -1967,12 +1959,9 @@ static int cmd_statistics(struct req *q)
 	benc_int(q->out, closing);
 	benc_cstr(q->out, "kernel-streams");
 	benc_int(q->out, streams);
-	benc_cstr(q->out, "memory");
-	benc_int(q->out, (int64_t)q->n->calls->memory);
-	benc_cstr(q->out, "requests");
-	benc_int(q->out, (int64_t)q->n->requests);
-	benc_cstr(q->out, "retransmits");
-	benc_int(q->out, (int64_t)q->n->retransmits);
+	put_u64(q, "memory", q->n->calls->memory);
+	put_u64(q, "requests", q->n->requests);
+	put_u64(q, "retransmits", q->n->retransmits);
 	benc_end(q->out);
 	return 0;
 }
