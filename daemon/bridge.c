@@ -87,6 +87,44 @@ static bool not_forwarded(const struct sdp_line *ln)
 	return is_ice(ln) || is_bundle(ln);
 }
 
+/* RTCP multiplexing (RFC 5761) toward B, which demux takes away. */
+static bool is_mux(const struct sdp_line *ln)
+{
+	return ln->type == 'a' && !strcmp(ln->value, "rtcp-mux");
+}
+
+/*
+ * The proxy's rtcp-mux needs of @d (the offer or the answer, @who): an
+ * open RTP m-line without a=rtcp-mux where it is needed, or with it where
+ * it is refused, is refused.
+ */
+static int check_mux(const struct bridge_opts *o, const struct sdp *d,
+		     const char *who, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < d->nmedia; i++) {
+		bool mux;
+
+		if (!open_line(d, (int)i))
+			continue;
+		mux = sdp_media_has_attr(&d->media[i], "rtcp-mux");
+		if (o->mux_needed && !mux) {
+			errmsg_set(err, errlen,
+				"rtcp-mux offer: m-line %zu of the %s does not multiplex RTCP, and srtpd, which leaves media on the phones' own ports, cannot multiplex it for them",
+				i, who);
+			return BRIDGE_REJECTED;
+		}
+		if (o->mux_refused && mux) {
+			errmsg_set(err, errlen,
+				"rtcp-mux demux: m-line %zu of the %s multiplexes RTCP, and srtpd, which leaves media on the phones' own ports, cannot take that apart for the other phone",
+				i, who);
+			return BRIDGE_REJECTED;
+		}
+	}
+	return 0;
+}
+
 /* The alternatives group (negotiate.h) m-line @i of @d is in. */
 static size_t group_of(const struct neg_group *g, size_t n, size_t i)
 {
@@ -151,7 +189,7 @@ static int add_crypto(struct sdp_media *m, const struct sdes_crypto *c)
 static int emit_media(struct sdp *out, const struct sdp_media *t,
 		      const char *media, unsigned int port, const char *proto,
 		      const char *fmts, const struct sdes_crypto *crypto,
-		      unsigned int ncrypto)
+		      unsigned int ncrypto, bool demux)
 {
 	struct sdp_media *m = sdp_add_media(out, media, port, proto, fmts);
 	bool done = !ncrypto;
@@ -171,7 +209,7 @@ static int emit_media(struct sdp *out, const struct sdp_media *t,
 			done = true;
 			continue;
 		}
-		if (not_forwarded(ln))
+		if (not_forwarded(ln) || (demux && is_mux(ln)))
 			continue;
 		if (sdp_media_add_line(m, ln->type, ln->value))
 			return -1;
@@ -338,6 +376,13 @@ static int offer_group(struct bridge *b, struct bridge_group *g,
 
 	if (leg_b_policy(b, &g->a, &g->pb, err, errlen))
 		return BRIDGE_REJECTED;
+	if (b->opts.rtcp_demux && sdp_media_has_attr(t, "rtcp-mux-only")) {
+		/* RFC 8858: it has no RTCP port to fall back to */
+		errmsg_set(err, errlen,
+			"rtcp-mux demux: m=%s offers a=rtcp-mux-only, which cannot go without multiplexing",
+			t->media);
+		return BRIDGE_REJECTED;
+	}
 	memset(&l, 0, sizeof(l));
 	if (sdp_media_conn(a, t, &l.conn)) {
 		errmsg_set(err, errlen, "offer SDP: m=%s has no connection address (c=)",
@@ -352,11 +397,11 @@ static int offer_group(struct bridge *b, struct bridge_group *g,
 	if (g->offer.secure &&
 	    emit_media(out, t, t->media, t->port,
 		       proto_as(t->proto, !g->offer.osrtp), t->fmts,
-		       g->offer.crypto, g->offer.ncrypto))
+		       g->offer.crypto, g->offer.ncrypto, b->opts.rtcp_demux))
 		goto oom;
 	if (g->offer.plain && !g->offer.osrtp &&
 	    emit_media(out, tp, tp->media, t->port, proto_as(tp->proto, false),
-		       tp->fmts, NULL, 0))
+		       tp->fmts, NULL, 0, b->opts.rtcp_demux))
 		goto oom;
 	return 0;
 oom:
@@ -378,6 +423,9 @@ static int decide_a(struct bridge *b, const struct sdp *ans,
 	memset(&l, 0, sizeof(l));
 	l.port = 9;
 	l.keep = keep;
+	l.keep_suite = b->opts.keep_suite;
+	memcpy(l.prefer, b->opts.a_prefer, b->opts.a_nprefer);
+	l.nprefer = b->opts.a_nprefer;
 	for (i = 0; i < ans->nmedia; i++)
 		if (!sdp_media_conn(ans, &ans->media[i], &l.conn))
 			break;
@@ -440,7 +488,8 @@ static void note_a_legs(struct bridge *b, const struct neg_result *ra)
 			g->a_conn = s->remote_conn;
 			g->a_port = s->remote_port;
 			g->a_rtcp_port = s->remote_rtcp_port;
-			g->a_mux = s->rtcp_mux;
+			/* demux: B, and so A's answer, will have none */
+			g->a_mux = s->rtcp_mux && !b->opts.rtcp_demux;
 		}
 	}
 }
@@ -476,6 +525,9 @@ int bridge_offer(struct bridge *b, const struct srtp_policy *p,
 	}
 	if (shared_transport(&b->a_offer, "offer", err, errlen))
 		return -1;
+	rc = check_mux(&b->opts, &b->a_offer, "offer", err, errlen);
+	if (rc)
+		return rc;
 	rc = check_a(b, &ra, err, errlen);
 	if (rc)
 		return rc;
@@ -620,7 +672,7 @@ static int answer_group(struct answer_state *st, unsigned int gi,
 			rc = emit_media(st->fwd, bm, am->media, bm->port,
 					am->proto, bm->fmts,
 					sa->srtp ? &sa->local : NULL,
-					sa->srtp ? 1 : 0);
+					sa->srtp ? 1 : 0, false);
 		}
 		if (rc) {
 			errmsg_set(st->err, st->errlen, "out of memory");
@@ -725,6 +777,9 @@ int bridge_answer(struct bridge *b, const char *sdp, size_t len,
 		rc = BRIDGE_REJECTED;
 		goto out;
 	}
+	rc = check_mux(&b->opts, &ans, "answer", err, errlen);
+	if (rc)
+		goto out;
 	rc = decide_a(b, &ans, keep_a, ra, err, errlen);
 	if (rc)
 		goto out;

@@ -60,6 +60,19 @@ struct bridge_opts {
 	bool nonew;			/* offer B no suite A did not offer */
 	bool first_32;			/* AES_CM_128_HMAC_SHA1_32's crypto
 					 * line first (SDES-order:, -prefer) */
+	/* A's leg: suites A's answer takes first (SDES-offerer_pref:) */
+	uint8_t a_prefer[SDES_SUITE_COUNT];
+	unsigned int a_nprefer;
+	bool keep_suite;		/* an answer keeps A's suite (SDES-static) */
+	bool rtcp_demux;		/* no a=rtcp-mux toward B (rtcp-mux
+					 * demux, reject) */
+	/*
+	 * rtcp-mux offer: every open RTP m-line of the offer (at the offer)
+	 * or of the answer (at the answer) must multiplex already, since
+	 * srtpd, which does not anchor media, cannot multiplex for a phone.
+	 */
+	bool mux_needed;
+	bool mux_refused;		/* at the answer: none may (demux) */
 };
 
 /* One media stream of A's offer and what went to B for it. */

@@ -315,16 +315,30 @@ size_t negotiate_groups(const struct sdp *offer, struct neg_group *g)
 	return n;
 }
 
+/* Where suite @s stands in @order (@n long); @n when it is not there. */
+static size_t suite_rank(const uint8_t *order, size_t n, enum sdes_suite s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (order[i] == s)
+			return i;
+	return n;
+}
+
 /*
- * The first acceptable crypto line of @m into @out; -1 with the reason of
- * the last refusal in @why.
+ * The acceptable crypto line of @m whose suite stands first in @order
+ * (@norder suites), else the first acceptable one, into @out; -1 with
+ * the reason of the last refusal in @why.
  */
 static int choose_crypto(const struct srtp_policy *p,
-			 const struct sdp_media *m, struct sdes_crypto *out,
-			 char *why, size_t whylen)
+			 const struct sdp_media *m, const uint8_t *order,
+			 size_t norder, struct sdes_crypto *out, char *why,
+			 size_t whylen)
 {
+	struct sdes_crypto cand;
 	unsigned long seen[32];
-	size_t nseen = 0, pos = 0, k;
+	size_t nseen = 0, pos = 0, k, best = 0;
 	const char *v;
 	int found = 0;
 
@@ -332,34 +346,47 @@ static int choose_crypto(const struct srtp_policy *p,
 	while ((v = sdp_media_attr(m, "crypto", &pos))) {
 		char r[200];
 		bool dup = false;
+		size_t rank;
 
-		if (sdes_parse_crypto(v, strlen(v), out, r, sizeof(r))) {
-			errmsg_set(why, whylen, "invalid a=crypto: %s", r);
+		if (sdes_parse_crypto(v, strlen(v), &cand, r, sizeof(r))) {
+			if (!found)
+				errmsg_set(why, whylen, "invalid a=crypto: %s",
+					   r);
 			continue;
 		}
 		for (k = 0; k < nseen; k++)
-			dup |= seen[k] == out->tag;
+			dup |= seen[k] == cand.tag;
 		if (dup) {
 			/* RFC 4568 9.1: tags are unique in a media stream */
-			errmsg_set(why, whylen, "a=crypto tag %lu repeated",
-				out->tag);
-			sdes_crypto_wipe(out);
+			if (!found)
+				errmsg_set(why, whylen,
+					   "a=crypto tag %lu repeated",
+					   cand.tag);
+			sdes_crypto_wipe(&cand);
 			continue;
 		}
 		if (nseen < sizeof(seen) / sizeof(seen[0]))
-			seen[nseen++] = out->tag;
-		if (found) {
-			sdes_crypto_wipe(out);
+			seen[nseen++] = cand.tag;
+		rank = suite_rank(order, norder, cand.suite);
+		if (found && rank >= best) {
+			sdes_crypto_wipe(&cand);
 			continue;
 		}
-		if (policy_accept_crypto(p, out, r, sizeof(r))) {
-			errmsg_set(why, whylen, "a=crypto:%lu %s: %s", out->tag,
-				out->suite_name, r);
-			sdes_crypto_wipe(out);
+		if (policy_accept_crypto(p, &cand, r, sizeof(r))) {
+			if (!found)
+				errmsg_set(why, whylen, "a=crypto:%lu %s: %s",
+					   cand.tag, cand.suite_name, r);
+			sdes_crypto_wipe(&cand);
 			continue;
 		}
+		if (found)
+			sdes_crypto_wipe(out);
+		*out = cand;
+		sdes_crypto_wipe(&cand);
 		found = 1;
-		break;
+		best = rank;
+		if (!rank)
+			break;
 	}
 	return found ? 0 : -1;
 }
@@ -507,9 +534,28 @@ static bool opportunistic(const struct sdp *offer, const struct neg_group *g)
 	       sdp_media_attr(&offer->media[g->plain], "crypto", &pos);
 }
 
+/*
+ * The suites to choose first in m-line @index of the offer, into @order:
+ * the kept line's under keep_suite, then the preferred ones.
+ */
+static size_t answer_order(const struct neg_local *l, int index,
+			   uint8_t *order)
+{
+	const struct sdes_crypto *keep = l->keep && index >= 0 &&
+					 index < NEG_MEDIA_MAX ?
+					 l->keep[index] : NULL;
+	size_t n = 0;
+
+	if (l->keep_suite && keep && keep->suite != SDES_SUITE_UNKNOWN)
+		order[n++] = (uint8_t)keep->suite;
+	memcpy(order + n, l->prefer, l->nprefer);
+	return n + l->nprefer;
+}
+
 /* Decides one group; adds its m-lines to the answer in offer order. */
 static int answer_group(struct answer_ctx *a, const struct neg_group *g)
 {
+	uint8_t order[SDES_SUITE_COUNT + 1];
 	const struct sdp *offer = a->offer;
 	int idx[2] = { g->secure, g->plain }, take = -1, i;
 	struct neg_stream *s = &a->r->streams[a->r->nstreams];
@@ -524,6 +570,8 @@ static int answer_group(struct answer_ctx *a, const struct neg_group *g)
 			snprintf(why, sizeof(why),
 				 "SRTP is off on this phone (sec.srtp.enable)");
 		else if (!choose_crypto(a->p, &offer->media[srtp_line],
+					order, answer_order(a->l, srtp_line,
+							    order),
 					&s->remote, why, sizeof(why)))
 			keyed = true;
 	}

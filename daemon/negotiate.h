@@ -36,6 +36,20 @@ struct neg_local {
 	 */
 	const struct sdes_crypto *const *keep;
 	/*
+	 * Answers only: the suites to choose first, the most wanted first
+	 * (a proxy's SDES-offerer_pref:); a line of a suite not listed is
+	 * chosen only when no listed one is acceptable.  nprefer 0: the
+	 * offer's order alone (RFC 4568 7.1.1).
+	 */
+	uint8_t prefer[SDES_SUITE_COUNT];
+	unsigned int nprefer;
+	/*
+	 * Answers only: the suite of @keep's line is chosen before any
+	 * other while the offer still has it (a proxy's SDES-static: a
+	 * re-offer's answer leaves the negotiated suite in place).
+	 */
+	bool keep_suite;
+	/*
 	 * Offers only: our crypto line toward this peer for this stream in
 	 * the last offer it answered; its suite's line offers that key
 	 * again (RFC 4568 7.1.4: the peer keeps its crypto context, and its

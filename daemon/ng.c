@@ -322,6 +322,7 @@ struct req {
 	struct strbuf *out;		/* reply members after "result" */
 	char *err;
 	time_t now;
+	bool answer;			/* an answer's options, not an offer's */
 	char ignored[256];		/* options not acted on, for a warning */
 };
 
@@ -410,11 +411,42 @@ static void sdes_order(struct bridge_opts *o, const char *s, size_t len)
 }
 
 /*
+ * "offerer_pref:SUITE,SUITE,...": A's answer takes a line of the first
+ * of these A offers (and srtpd accepts), before A's own order.  Suites
+ * srtpd does not know are left out: A's answer never takes them.
+ */
+static void sdes_offerer_pref(struct bridge_opts *o, const char *s,
+			      size_t len)
+{
+	enum sdes_suite suite;
+	unsigned int i;
+	size_t n;
+
+	o->a_nprefer = 0;
+	while (len) {
+		n = strcspn(s, ",;");
+		if (n > len)
+			n = len;
+		suite = sdes_suite_by_name(s, n);
+		for (i = 0; i < o->a_nprefer && o->a_prefer[i] != suite; i++)
+			;
+		if (suite != SDES_SUITE_UNKNOWN && i == o->a_nprefer &&
+		    o->a_nprefer < SDES_SUITE_COUNT)
+			o->a_prefer[o->a_nprefer++] = (uint8_t)suite;
+		s += n + (n < len);
+		len -= n + (n < len);
+	}
+}
+
+/*
  * One SDES option.  "no-" of a suite srtpd does not know is met already
  * (it is never offered); "only-" of one is refused (it cannot be
  * offered); "nonew" offers the callee none of srtpd's suites the caller
- * did not offer, "order:" orders them; static, pad, offerer_pref:,
- * answerer_pref: and the like are read and ignored, with a warning.
+ * did not offer, "order:" orders them, "offerer_pref:" orders the
+ * suites of A's answer; "pad" is met (srtpd's keys always carry their
+ * base64 padding, and keys without it are read); "static" keeps A's
+ * suite in an answer (in an offer it does nothing, as in rtpengine).
+ * Others are ignored, with a warning.
  */
 static int sdes_option(struct req *q, struct bridge_opts *o, const char *s,
 		       size_t len)
@@ -436,6 +468,12 @@ static int sdes_option(struct req *q, struct bridge_opts *o, const char *s,
 		o->nonew = true;
 	else if (len >= 6 && !memcmp(s, "order:", 6))
 		sdes_order(o, s + 6, len - 6);
+	else if (len >= 13 && !memcmp(s, "offerer_pref:", 13))
+		sdes_offerer_pref(o, s + 13, len - 13);
+	else if (len == 6 && !memcmp(s, "static", 6))
+		o->keep_suite = q->answer;
+	else if (len == 3 && !memcmp(s, "pad", 3))
+		;	/* met: see above */
 	else if ((len > 3 && !memcmp(s, "no-", 3)) ||
 		 (len > 5 && !memcmp(s, "only-", 5))) {
 		bool only = s[0] == 'o';
@@ -502,6 +540,53 @@ static int osrtp_key(struct req *q, struct bridge_opts *o)
 	return 0;
 }
 
+/*
+ * One rtcp-mux option (rtpengine's names).  srtpd leaves media on the
+ * phones' own ports, so RTCP is multiplexed end to end or not at all:
+ * "accept" is met (a=rtcp-mux goes on as offered); "demux" and "reject"
+ * take a=rtcp-mux out of the offer toward the callee, so that neither
+ * phone multiplexes, and refuse an answer that multiplexes; "offer" and
+ * "require" are met where the SDP multiplexes already and refused where
+ * it does not (bridge.c: check_mux()).
+ */
+static void mux_option(struct req *q, struct bridge_opts *o, const char *s,
+		       size_t len)
+{
+	if ((len == 5 && !memcmp(s, "demux", 5)) ||
+	    (len == 6 && !memcmp(s, "reject", 6))) {
+		if (q->answer)
+			o->mux_refused = true;
+		else
+			o->rtcp_demux = true;
+	} else if ((len == 5 && !memcmp(s, "offer", 5)) ||
+		   (len == 7 && !memcmp(s, "require", 7))) {
+		o->mux_needed = true;
+	} else if (!(len == 6 && !memcmp(s, "accept", 6))) {
+		ignore_option(q, "rtcp-mux=", s, len);
+	}
+}
+
+/* "rtcp-mux": a list of strings (or one). */
+static int mux_key(struct req *q, struct bridge_opts *o)
+{
+	const struct benc_node *v = benc_get(q->d, "rtcp-mux"), *e;
+
+	if (!v)
+		return 0;
+	if (v->type == BENC_STR) {
+		mux_option(q, o, v->s, v->len);
+		return 0;
+	}
+	if (v->type != BENC_LIST) {
+		errmsg_set(q->err, ERR_MAX, "\"rtcp-mux\": not a string or a list");
+		return -1;
+	}
+	for (e = v->first; e; e = e->next)
+		if (e->type == BENC_STR)
+			mux_option(q, o, e->s, e->len);
+	return 0;
+}
+
 static int list_options(struct req *q, const struct benc_node *l,
 			struct bridge_opts *o, bool flags)
 {
@@ -523,6 +608,9 @@ static int list_options(struct req *q, const struct benc_node *l,
 				return -1;
 		} else if (flags && e->len > 6 && !memcmp(e->s, "OSRTP-", 6)) {
 			osrtp_option(q, o, e->s + 6, e->len - 6);
+		} else if (flags && e->len > 9 &&
+			   !memcmp(e->s, "rtcp-mux-", 9)) {
+			mux_option(q, o, e->s + 9, e->len - 9);
 		} else if (flags && e->len == 8 && !memcmp(e->s, "RTP/SAVP", 8)) {
 			o->transport = BRIDGE_SRTP;
 		} else if (flags && e->len == 7 && !memcmp(e->s, "RTP/AVP", 7)) {
@@ -563,7 +651,7 @@ static int transport_option(struct req *q, struct bridge_opts *o)
 static void other_options(struct req *q)
 {
 	static const char *const keys[] = {
-		"rtcp-mux", "DTLS", "replace", "direction", "codec",
+		"DTLS", "replace", "direction", "codec",
 		"media-address", "address-family", "record-call", "TOS",
 	};
 	const struct benc_node *v = benc_get(q->d, "ICE");
@@ -588,10 +676,27 @@ static int parse_options(struct req *q, struct bridge_opts *o)
 	v = benc_get(q->d, "SDES");
 	if (v && list_options(q, v, o, false))
 		return -1;
-	if (osrtp_key(q, o))
+	if (osrtp_key(q, o) || mux_key(q, o))
 		return -1;
 	other_options(q);
 	return transport_option(q, o);
+}
+
+/*
+ * What an answer's options change in the pending offer's bridge: SDES
+ * static and rtcp-mux (the answer's own); the offer's other options stay.
+ */
+static int answer_options(struct req *q, struct bridge_opts *o)
+{
+	struct bridge_opts a;
+
+	q->answer = true;
+	if (parse_options(q, &a))
+		return -1;
+	o->keep_suite = a.keep_suite;
+	o->mux_needed = a.mux_needed;
+	o->mux_refused = a.mux_refused;
+	return 0;
 }
 
 bool ng_model_from_ua(const char *ua, size_t len, char *out, size_t size)
@@ -1625,12 +1730,15 @@ static int cmd_answer(struct req *q)
 	if (via[0])
 		snprintf(c->branches[bi].via_branch,
 			 sizeof(c->branches[bi].via_branch), "%s", via);
-	if (answer_branch(q, c, bi, fresh, sdp, &fwd))
+	if (answer_options(q, &c->br->opts) ||
+	    answer_branch(q, c, bi, fresh, sdp, &fwd)) {
+		if (fresh && c->branches[bi].used)
+			branch_remove(q->n, c, (unsigned int)bi);
 		return -1;
+	}
 	forget_offer(c);	/* answered: the same offer again is a new one */
 	c->e.answered = true;
 	c->e.delete_at = 0;
-	other_options(q);
 	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);

@@ -399,6 +399,158 @@ START_TEST(sdes_nonew_and_order)
 }
 END_TEST
 
+/* The suite A's answer takes, in the nth SRTP flow toward B's key. */
+static enum sdes_suite a_suite_of(const struct sdp *back)
+{
+	struct sdes_crypto c;
+
+	crypto_of(&back->media[0], 0, &c);
+	return c.suite;
+}
+
+/*
+ * SDES-offerer_pref: A's answer (and its guard, from the offer on) takes
+ * the preferred suite A offered, not A's first; SDES-static: a later
+ * answer keeps A's suite though the re-offer puts another first.
+ */
+START_TEST(sdes_offerer_pref_and_static)
+{
+	static const char offer_32_last[] = SESSION_A
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" KEY_A32 "\r\n";
+	static const char offer_32_first[] = SESSION_A
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" KEY_A32 "\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	struct bridge_opts o = { .transport = BRIDGE_RTP };
+	const struct sdes_crypto *keep[NEG_MEDIA_MAX] = { NULL };
+	struct sdes_crypto kept;
+	struct sdp fwd, back;
+	char *out;
+
+	offer(offer_32_last, &o, &fwd);			/* no preference */
+	ck_assert_int_eq(br.groups[0].a_suite, SDES_AES_CM_128_HMAC_SHA1_80);
+	answer(answer_gw, &back);
+	ck_assert_int_eq(a_suite_of(&back), SDES_AES_CM_128_HMAC_SHA1_80);
+	crypto_of(&back.media[0], 0, &kept);		/* our _80 line */
+	sdp_free(&fwd);
+	sdp_free(&back);
+	bridge_free(&br);
+	bridge_plan_wipe(&plan);
+
+	o.a_prefer[0] = SDES_AES_256_CM_HMAC_SHA1_80;	/* not offered */
+	o.a_prefer[1] = SDES_AES_CM_128_HMAC_SHA1_32;
+	o.a_nprefer = 2;
+	offer(offer_32_last, &o, &fwd);
+	ck_assert_int_eq(br.groups[0].a_suite, SDES_AES_CM_128_HMAC_SHA1_32);
+	answer(answer_gw, &back);
+	ck_assert_int_eq(a_suite_of(&back), SDES_AES_CM_128_HMAC_SHA1_32);
+	ck_assert_uint_eq(plan.nflows, 2);
+	ck_assert(plan.flows[0].unprotect);
+	key_is(&plan.flows[0].in, KEY_A32);		/* A's _32 key */
+	sdp_free(&fwd);
+	sdp_free(&back);
+	bridge_free(&br);
+	bridge_plan_wipe(&plan);
+
+	/* the re-offer puts _32 first; the answer keeps _80 only if static */
+	o.a_nprefer = 0;
+	keep[0] = &kept;
+	offer(offer_32_first, &o, &fwd);
+	ck_assert_int_eq(bridge_answer(&br, answer_gw, strlen(answer_gw), keep,
+				       &out, &plan, err, sizeof(err)), 0);
+	parse(out, &back);
+	free(out);
+	ck_assert_int_eq(a_suite_of(&back), SDES_AES_CM_128_HMAC_SHA1_32);
+	sdp_free(&back);
+	bridge_plan_wipe(&plan);
+	br.opts.keep_suite = true;
+	ck_assert_int_eq(bridge_answer(&br, answer_gw, strlen(answer_gw), keep,
+				       &out, &plan, err, sizeof(err)), 0);
+	parse(out, &back);
+	free(out);
+	ck_assert_int_eq(a_suite_of(&back), SDES_AES_CM_128_HMAC_SHA1_80);
+	sdp_free(&fwd);
+	sdp_free(&back);
+	sdes_crypto_wipe(&kept);
+}
+END_TEST
+
+/*
+ * rtcp-mux options: demux takes a=rtcp-mux out of the offer toward B (A's
+ * guard then expects RTCP on its own port) and refuses a=rtcp-mux-only;
+ * offer needs multiplexing in the SDP; an answer that multiplexes after
+ * demux is refused.
+ */
+START_TEST(rtcp_mux_options)
+{
+	static const char mux[] = SESSION_A
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=rtcp-mux\r\n";
+	static const char mux_only[] = SESSION_A
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=rtcp-mux\r\na=rtcp-mux-only\r\n";
+	static const char answer_mux[] = SESSION_B
+		"m=audio 6000 RTP/AVP 0\r\na=rtcp-mux\r\n";
+	struct bridge_opts o = { .transport = BRIDGE_RTP };
+	struct sdp fwd, back;
+	char *out;
+
+	offer(mux, &o, &fwd);				/* accept: as it is */
+	ck_assert(sdp_media_has_attr(&fwd.media[0], "rtcp-mux"));
+	ck_assert(br.groups[0].a_mux);
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	o.rtcp_demux = true;
+	offer(mux, &o, &fwd);
+	ck_assert(!sdp_media_has_attr(&fwd.media[0], "rtcp-mux"));
+	ck_assert(!br.groups[0].a_mux);
+	ck_assert_uint_eq(br.groups[0].a_rtcp_port, 4001);
+	answer(answer_gw, &back);
+	ck_assert(!sdp_media_has_attr(&back.media[0], "rtcp-mux"));
+	ck_assert(!plan.flows[0].rtcp_mux && !plan.flows[1].rtcp_mux);
+	sdp_free(&back);
+	bridge_plan_wipe(&plan);
+	br.opts.mux_refused = true;		/* the answer's demux */
+	ck_assert_int_eq(bridge_answer(&br, answer_mux, strlen(answer_mux),
+				       NULL, &out, &plan, err, sizeof(err)),
+			 BRIDGE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(err, "rtcp-mux demux"));
+	ck_assert_ptr_null(out);
+	sdp_free(&fwd);
+	bridge_free(&br);
+
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, mux_only,
+				      strlen(mux_only), &out, err, sizeof(err)),
+			 BRIDGE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(err, "rtcp-mux-only"));
+	bridge_free(&br);
+
+	o.rtcp_demux = false;
+	o.mux_needed = true;				/* offer, require */
+	ck_assert_int_eq(bridge_offer(&br, &pol, &pol, &o, NULL, offer_savp,
+				      strlen(offer_savp), &out, err,
+				      sizeof(err)), BRIDGE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(err, "rtcp-mux offer: m-line 0 of the offer"));
+	bridge_free(&br);
+	offer(mux, &o, &fwd);
+	ck_assert(sdp_media_has_attr(&fwd.media[0], "rtcp-mux"));
+	ck_assert_int_eq(bridge_answer(&br, answer_gw, strlen(answer_gw), NULL,
+				       &out, &plan, err, sizeof(err)),
+			 BRIDGE_REJECTED);
+	ck_assert_ptr_nonnull(strstr(err, "of the answer does not multiplex"));
+	answer(answer_mux, &back);
+	ck_assert(sdp_media_has_attr(&back.media[0], "rtcp-mux"));
+	ck_assert(plan.flows[0].rtcp_mux);
+	sdp_free(&fwd);
+	sdp_free(&back);
+}
+END_TEST
+
 /* The caller's SRTP offer is unacceptable to the policy: no call. */
 START_TEST(caller_unacceptable)
 {
@@ -865,6 +1017,8 @@ static Suite *bridge_suite(void)
 	tcase_add_test(t, plain_both_legs);
 	tcase_add_test(t, sdes_options);
 	tcase_add_test(t, sdes_nonew_and_order);
+	tcase_add_test(t, sdes_offerer_pref_and_static);
+	tcase_add_test(t, rtcp_mux_options);
 	tcase_add_test(t, caller_unacceptable);
 	tcase_add_test(t, callee_answer_wrong);
 	tcase_add_test(t, callee_refuses);

@@ -1825,10 +1825,10 @@ START_TEST(options_and_reports)
 		     "RTP/AVP", "SDES",
 		     "\x01l20:no-NULL_HMAC_SHA1_8022:no-F8_128_HMAC_SHA1_806:static5:nonew"
 		     "53:order:AES_CM_128_HMAC_SHA1_32,AES_CM_128_HMAC_SHA1_80e",
-		     "ICE", "force", "rtcp-mux", "\x01l5:demuxe", NULL);
+		     "ICE", "force", "rtcp-mux", "\x01l5:demux5:bogise", NULL);
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "warning"),
-			  "ignored: SDES-static, ICE=force, rtcp-mux"));
+			  "ignored: rtcp-mux=bogis, ICE=force"));
 	ck_assert_ptr_nonnull(strstr(log_text, "call op: offer"));
 	result_is(answer_from("a", "op", "tt", "\x01l3:IP48:10.0.3.2e",
 			      answer_sdp), "ok");
@@ -1850,6 +1850,75 @@ START_TEST(options_and_reports)
 	ck_assert_int_eq(benc_get(st, "unanswered")->i, 1);
 	ck_assert_int_eq(benc_get(st, "kernel-streams")->i, 3);
 	ck_assert_int_gt(benc_get(st, "memory")->i, 0);
+}
+END_TEST
+
+/* The SDP in reply @r has line @line (CRLF-terminated in the SDP). */
+static bool reply_sdp_has(const struct benc_node *r, const char *line)
+{
+	const struct benc_node *sdp = benc_get(r, "sdp");
+	char want[128];
+
+	snprintf(want, sizeof(want), "\r\n%s\r\n", line);
+	return sdp && sdp->type == BENC_STR && memmem(sdp->s, sdp->len, want,
+						      strlen(want));
+}
+
+/*
+ * The ng names of the SDES and rtcp-mux options, as flags (Kamailio's
+ * rtpengine_manage("SDES-pad rtcp-mux-demux ...")) and as keys:
+ * SDES-pad is met and SDES-offerer_pref: orders A's answer, silently;
+ * rtcp-mux-demux takes a=rtcp-mux out of the offer toward B;
+ * rtcp-mux-offer is refused for an offer that does not multiplex;
+ * SDES-static in the answer keeps A's suite through a re-offer that
+ * puts another first.
+ */
+START_TEST(sdes_and_rtcp_mux_options)
+{
+	static const char mux_offer[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" KEY_A "\r\n"
+		"a=rtcp-mux\r\n";
+	const struct benc_node *r;
+
+	r = send_req("m1", "command", "offer", FROM_A, "call-id", "mx",
+		     "from-tag", "ft", "sdp", offer_sdp, "flags",
+		     "\x01l14:rtcp-mux-offere", NULL);
+	result_is(r, "error");
+	ck_assert(str_has(benc_get(r, "error-reason"),
+			  "rtcp-mux offer: m-line 0 of the offer does not multiplex RTCP"));
+	ck_assert_uint_eq(fake.adds, 0);
+
+	r = send_req("m2", "command", "offer", FROM_A, "call-id", "mx",
+		     "from-tag", "ft", "sdp", mux_offer, "transport-protocol",
+		     "RTP/AVP", "flags",
+		     "\x01l8:SDES-pad14:rtcp-mux-demux"
+		     "41:SDES-offerer_pref:AES_CM_128_HMAC_SHA1_32e", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));
+	ck_assert(!reply_sdp_has(r, "a=rtcp-mux"));
+	r = answer_from("m3", "mx", "tt", B_RF, answer_sdp);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));
+	ck_assert(!reply_sdp_has(r, "a=rtcp-mux"));
+	ck_assert(str_has(benc_get(r, "sdp"), "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:"));
+
+	/* A's re-offer puts _80 first; answered with static, _32 stays */
+	r = dialog_offer("m6", "mx", A_RF, "ft", "tt", mux_offer, "RTP/AVP");
+	result_is(r, "ok");
+	r = send_req("m7", "command", "answer", "received-from", B_RF,
+		     "call-id", "mx", "from-tag", "ft", "to-tag", "tt", "sdp",
+		     answer_sdp, "flags", "\x01l11:SDES-statice", NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:"));
+	/* without it, A's first suite again */
+	r = dialog_offer("m8", "mx", A_RF, "ft", "tt", mux_offer, "RTP/AVP");
+	result_is(r, "ok");
+	r = answer_from("m9", "mx", "tt", B_RF, answer_sdp);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"));
 }
 END_TEST
 
@@ -2180,6 +2249,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, same_offer_twice);
 	tcase_add_test(t, timers);
 	tcase_add_test(t, options_and_reports);
+	tcase_add_test(t, sdes_and_rtcp_mux_options);
 	tcase_add_test(t, state_file_mode);
 	tcase_add_test(t, next_call_takes_the_guard);
 	tcase_add_test(t, osrtp_options);
