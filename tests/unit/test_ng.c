@@ -1811,6 +1811,81 @@ START_TEST(limits)
 }
 END_TEST
 
+/* Whether the kernel has a protect stream toward 10.0.1.2:@port (A). */
+static bool guarded_toward_a(uint16_t port)
+{
+	static const uint8_t a[4] = { 10, 0, 1, 2 };
+	unsigned int i;
+
+	for (i = 1; i < FAKE_MAX; i++)
+		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_PROTECT &&
+		    fake.s[i].dport == port && !memcmp(fake.s[i].daddr, a, 4))
+			return true;
+	return false;
+}
+
+/* The kernel stream from A toward B's @port (A's unprotect), or 0. */
+static unsigned int from_a_to(uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 1; i < FAKE_MAX; i++)
+		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_UNPROTECT &&
+		    fake.s[i].dport == port)
+			return i;
+	return 0;
+}
+
+/*
+ * A re-answer the kernel refuses halfway (srtpd.8, "A re-answer that
+ * fails"): what was applied stays, since the callee has moved already
+ * (A's audio now matched toward B's new port), and the error is
+ * returned; media toward A, the SRTP leg, still meets a protect stream
+ * or its guard on every port; the same answer again completes it.
+ */
+START_TEST(reanswer_refused_halfway)
+{
+	static const char reoffer[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		"m=video 4002 RTP/SAVP 96\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	static const char reanswer[] =
+		"v=0\r\no=gw 5 6 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6100 RTP/AVP 0\r\nm=video 6102 RTP/AVP 96\r\n";
+	const struct benc_node *r;
+	unsigned int audio;
+
+	result_is(offer_from_a("o", "h", offer_sdp), "ok");
+	result_is(answer_from("a", "h", "tt", B_RF, answer_sdp), "ok");
+	audio = from_a_to(6000);
+	ck_assert_uint_ne(audio, 0);
+	ck_assert_uint_eq(live(), 2);
+	result_is(dialog_offer("o2", "h", A_RF, "ft", "tt", reoffer, "RTP/AVP"),
+		  "ok");
+	ck_assert(guarded_toward_a(4002));		/* from the re-offer on */
+	ck_assert_uint_eq(live(), 3);
+
+	fake.refuse = true;				/* no new stream */
+	r = dialog_answer("a2", "h", B_RF, "ft", "tt", reanswer);
+	error_has(r, "no room");
+	ck_assert_uint_eq(from_a_to(6100), audio);	/* applied, in place */
+	ck_assert_uint_eq(from_a_to(6102), 0);
+	ck_assert(guarded_toward_a(4000));
+	ck_assert(guarded_toward_a(4002));
+	ck_assert_uint_eq(live(), 3);
+	ck_assert_ptr_nonnull(strstr(ng.last_error, "no room"));
+
+	fake.refuse = false;
+	result_is(dialog_answer("a3", "h", B_RF, "ft", "tt", reanswer), "ok");
+	ck_assert_uint_eq(from_a_to(6100), audio);
+	ck_assert_uint_ne(from_a_to(6102), 0);
+	ck_assert(guarded_toward_a(4000) && guarded_toward_a(4002));
+	ck_assert_uint_eq(live(), 4);
+}
+END_TEST
+
 /*
  * Options srtpd does not act on are answered with a warning, never
  * silently; "no-" of a suite srtpd never offers is met; query lists the
@@ -2232,6 +2307,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, cache_bounds);
 	tcase_add_test(t, bad_requests);
 	tcase_add_test(t, kernel_refuses);
+	tcase_add_test(t, reanswer_refused_halfway);
 	tcase_add_test(t, phone_model);
 	tcase_add_test(t, state_file);
 	tcase_add_test(t, early_media_then_200);
