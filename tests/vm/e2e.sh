@@ -17,7 +17,10 @@
 #     G, G's RTP protected toward A.
 #   call 2, A -> B: SRTP on both legs, each with its own keys (B's offer
 #     carries R's key, not A's; A's answer R's, not B's); R decrypts and
-#     re-encrypts both ways with 4 kernel streams.  Then A refreshes the
+#     re-encrypts both ways with 4 kernel streams.  srtpd's policy has
+#     sec.srtp.key.lifetime=1024, which R's keys on these bridged legs do
+#     not carry: 3200 packets each way, 3.1 lifetimes, all received and
+#     checked, no drop in R.  Then A refreshes the
 #     session (a re-INVITE with the same SDP, through Kamailio): B is
 #     offered R's key again and A answered with R's key again, so both
 #     phones keep their crypto contexts, R's streams are untouched (no
@@ -51,6 +54,12 @@
 S=AES_CM_128_HMAC_SHA1_80
 N=$E2E_FLOW_COUNT		# RTP packets per flow, and N/10 RTCP
 NX=100				# ... per flow of the later steps of a call
+# srtpd's policy has a key lifetime, which the phones' offers would carry
+# (sec.srtp.key.lifetime): not on bridged legs, where only the proxy
+# could re-key them.  Call 2 runs NL packets each way under R's keys,
+# 3.1 lifetimes, in one flow: none may be dropped.
+E2E_SRTPD_CFG='<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1" sec.srtp.key.lifetime="1024"/></sip>'
+NL=3200
 # each SIPp's bound on its whole run: call 2 (hold, resume, UPDATE) lasts
 # minutes on a loaded host under TCG
 E2E_SIPP_TIMEOUT=${E2E_SIPP_TIMEOUT:-480}
@@ -211,6 +220,18 @@ in_call call-a-b-1 4
 e2e_flow "A -> B, under A's key, at B under the offer's key" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
 e2e_flow "B -> A, under B's key, at A under the answer's key" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 counted call-a-b-1
+step "call 2: $NL packets each way under R's keys, 3.1 times sec.srtp.key.lifetime (1024)"
+for f in "$E2E_DIR/b.sdp" "$E2E_DIR/a-b.sdp"; do
+	! tr -d '\r' <"$f" | grep -q '^a=crypto:.*inline:[^ ]*|' ||
+		fail "$(basename "$f"): a key with a lifetime or MKI: $(grep a=crypto "$f")"
+done
+E2E_FLOW_COUNT=$NL E2E_FLOW_SSRC=0x44556677 e2e_flow "A -> B" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
+E2E_FLOW_COUNT=$NL E2E_FLOW_SSRC=0x44556677 e2e_flow "B -> A" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
+out=$(r -j stream show)
+echo "    R's protect streams: $(json_get "$out" '", ".join("%d packets, key lifetimes %s" % (s["packets"], [k["lifetime"] for k in s["keys"]]) for s in d if s["op"] == "protect")')"
+[ "$(json_get "$out" 'all(s["packets"] >= '"$NL"' and not s["drops"] and all(k["lifetime"] in (0, 1 << 48) for k in s["keys"]) for s in d)')" = True ] ||
+	fail "R's streams after $NL packets: $out"
+clean call-a-b-1
 step "call 2: A refreshes the session: a re-INVITE with the same SDP"
 before=$(r -j stream show)
 e2e_refresh nfsrtp-a 10.0.1.2 call-a-b-1
