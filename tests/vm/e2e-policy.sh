@@ -28,6 +28,10 @@
 #     plain, and G's ACK answers it (sent to srtpd as the answer): A gets
 #     R's key in the ACK, G never A's.  Media both ways; after G's BYE,
 #     G's media toward A is dropped by the guard.
+#   call 4, the same with 100rel (RFC 3262): A's offer comes in a
+#     reliable 183, G's answer in its PRACK (Kamailio remembers the
+#     delayed offer by Call-ID and sends the PRACK's SDP to srtpd as the
+#     answer, not as an offer); A's 200 and G's ACK have no SDP.
 #   a hostile answer: A calls phone B, whose 200 puts its media at port
 #     53: srtpd refuses the answer, and Kamailio (rtpengine_answer
 #     failed) removes the a=crypto lines of the 200 it passes on: A gets
@@ -294,52 +298,69 @@ e2e_capture_decrypt cap2 'src host 10.0.1.2 and (udp src port 20000 or udp src p
 	"${K[1]}" "${K[2]}" "${K[3]}" "${K[4]}"
 [[ $E2E_DECRYPTED == *": $((4 * P)) RTP and 0 RTCP decrypted, 0 refused"* ]] || fail "cap2: $E2E_DECRYPTED"
 
+# late_call ID SUFFIX METHOD CAP: G calls A with a delayed offer (SIPp
+# scenarios gw-uac-late$SUFFIX and phone-uas-late$SUFFIX): A's reply
+# with SDP has the offer, G's METHOD (ACK, or PRACK after a reliable
+# 183) the answer.  G gets A's offer plain and never A's key, A gets R's
+# key; media both ways; after G's BYE the guard drops G's media; capture
+# CAP of A's link holds only the flows, nothing in clear.
+late_call() {
+	local id=$1 sfx=$2 method=$3 cap=$4 kl krl out
+	e2e_capture_start "$cap" nfsrtp-a veth-a
+	kl=inline:$(key)
+	e2e_uas a-late nfsrtp-a 10.0.1.2 "phone-uas-late$sfx" -key rtp_port 20000 \
+		-key crypto_key "${kl#inline:}" -key ua "$UA_A"
+	e2e_uac g-late nfsrtp-g 10.0.3.2 "$id" 10.0.3.1:5060 "gw-uac-late$sfx" \
+		-s a -key to_host 10.0.1.2 -key rtp_port 30000 -key ua "$UA_G"
+	e2e_call_up g-late a-late
+	wait_for 10 test -s "$E2E_DIR/a-late.sdp"
+	kamailio_said "$id"
+	echo "    the offer G got (A's):"
+	e2e_sdp_show "$E2E_DIR/g-late.sdp"
+	echo "    the answer A got (G's, in the $method):"
+	e2e_sdp_show "$E2E_DIR/a-late.sdp"
+	grep -q "offer $id: rtpengine_offer(\"RTP/AVP model=IP_601\") (the reply" "$E2E_DIR/kamailio.out" ||
+		fail "Kamailio did not send A's offer to srtpd"
+	grep -q "answer $id: rtpengine_answer(\"RTP/SAVP\") (the $method's)" "$E2E_DIR/kamailio.out" ||
+		fail "Kamailio did not send the $method's answer to srtpd"
+	! grep -q "offer $id: rtpengine_offer(\"RTP/SAVP\")" "$E2E_DIR/kamailio.out" ||
+		fail "Kamailio sent G's answer to srtpd as an offer"
+	sdp_has "$E2E_DIR/g-late.sdp" '^c=IN IP4 10\.0\.1\.2$' || fail "G's offer: not A's address"
+	sdp_has "$E2E_DIR/g-late.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's offer is not RTP/AVP"
+	! sdp_has "$E2E_DIR/g-late.sdp" '^a=crypto' || fail "G's offer has a=crypto"
+	! grep -qF "${kl#inline:}" "$E2E_DIR/g-late.messages" || fail "A's key reached G"
+	sdp_has "$E2E_DIR/a-late.sdp" '^c=IN IP4 10\.0\.3\.2$' || fail "A's answer: not G's address"
+	sdp_has "$E2E_DIR/a-late.sdp" '^m=audio 30000 RTP/SAVP ' || fail "A's answer is not RTP/SAVP"
+	sdp_has "$E2E_DIR/a-late.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $S a=crypto"
+	krl=$(e2e_sdp_key "$E2E_DIR/a-late.sdp")
+	grep -q "ng call $id: offer from-tag .*model IP_601, .*RTP toward the callee" "$E2E_DIR/srtpd.out" ||
+		fail "srtpd did not take A's reply for the offer: $(grep "$id" "$E2E_DIR/srtpd.out")"
+	wait_for 30 nstreams 2
+	echo "    R's kernel streams (2):"
+	r stream show | sed 's/^/      /'
+	e2e_flow "G -> A, plain, at A SRTP under the $method's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$krl"
+	e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$kl" -
+	out=$(e2e_ng command=query call-id="$id")
+	echo "    ng query: $(json_get "$out" 'd["totals"]')"
+	[ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "(600, 60)" ] ||
+		fail "query: $out"
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"]')" = 0 ] ||
+		fail "query: $out"
+	e2e_hangup nfsrtp-g 10.0.3.2 "$id"
+	e2e_sipp_wait g-late 90
+	e2e_sipp_wait a-late 90
+	wait_for 30 nstreams 1
+	the_guard
+	guarded "after the BYE"
+	one_call_captured "$cap" "$krl" "$kl"
+	KL+=("$kl" "$krl")
+}
+
+KL=()
 step "call 3: G calls A with a delayed offer: A's 200 has the offer, G's ACK the answer"
-e2e_capture_start cap3 nfsrtp-a veth-a
-KL=inline:$(key)
-e2e_uas a-late nfsrtp-a 10.0.1.2 phone-uas-late -key rtp_port 20000 \
-	-key crypto_key "${KL#inline:}" -key ua "$UA_A"
-e2e_uac g-late nfsrtp-g 10.0.3.2 call-g-a-3 10.0.3.1:5060 gw-uac-late \
-	-s a -key to_host 10.0.1.2 -key rtp_port 30000 -key ua "$UA_G"
-e2e_call_up g-late a-late
-wait_for 10 test -s "$E2E_DIR/a-late.sdp"
-kamailio_said call-g-a-3
-echo "    the offer G got (A's, in the 200):"
-e2e_sdp_show "$E2E_DIR/g-late.sdp"
-echo "    the answer A got (G's, in the ACK):"
-e2e_sdp_show "$E2E_DIR/a-late.sdp"
-grep -q 'offer call-g-a-3: rtpengine_offer("RTP/AVP model=IP_601") (the reply' "$E2E_DIR/kamailio.out" ||
-	fail "Kamailio did not send the 200's offer to srtpd"
-grep -q 'answer call-g-a-3: rtpengine_answer("RTP/SAVP") (the ACK' "$E2E_DIR/kamailio.out" ||
-	fail "Kamailio did not send the ACK's answer to srtpd"
-sdp_has "$E2E_DIR/g-late.sdp" '^c=IN IP4 10\.0\.1\.2$' || fail "G's offer: not A's address"
-sdp_has "$E2E_DIR/g-late.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's offer is not RTP/AVP"
-! sdp_has "$E2E_DIR/g-late.sdp" '^a=crypto' || fail "G's offer has a=crypto"
-! grep -qF "${KL#inline:}" "$E2E_DIR/g-late.messages" || fail "A's key reached G"
-sdp_has "$E2E_DIR/a-late.sdp" '^c=IN IP4 10\.0\.3\.2$' || fail "A's answer: not G's address"
-sdp_has "$E2E_DIR/a-late.sdp" '^m=audio 30000 RTP/SAVP ' || fail "A's answer is not RTP/SAVP"
-sdp_has "$E2E_DIR/a-late.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $S a=crypto"
-KRL=$(e2e_sdp_key "$E2E_DIR/a-late.sdp")
-grep -q 'ng call call-g-a-3: offer from-tag .*model IP_601, .*RTP toward the callee' "$E2E_DIR/srtpd.out" ||
-	fail "srtpd did not take A's 200 for the offer: $(grep call-g-a-3 "$E2E_DIR/srtpd.out")"
-wait_for 30 nstreams 2
-echo "    R's kernel streams (2):"
-r stream show | sed 's/^/      /'
-e2e_flow "G -> A, plain, at A SRTP under the ACK's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRL"
-e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KL" -
-out=$(e2e_ng command=query call-id=call-g-a-3)
-echo "    ng query: $(json_get "$out" 'd["totals"]')"
-[ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "(600, 60)" ] ||
-	fail "query: $out"
-[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"]')" = 0 ] ||
-	fail "query: $out"
-e2e_hangup nfsrtp-g 10.0.3.2 call-g-a-3
-e2e_sipp_wait g-late 90
-e2e_sipp_wait a-late 90
-wait_for 30 nstreams 1
-the_guard
-guarded "after the BYE"
-one_call_captured cap3 "$KRL" "$KL"
+late_call call-g-a-3 "" ACK cap3
+step "call 4: G calls A with a delayed offer and 100rel: A's reliable 183 has the offer, G's PRACK the answer"
+late_call call-g-a-4 -rel PRACK cap4
 
 step "a hostile answer: B answers A's SRTP call with media at its port 53: refused, B's key never reaches A"
 KX=inline:$(key)
@@ -380,11 +401,11 @@ echo "    Kamailio's errors (the 3 refused offers, the refused answer): $(grep -
 e2e_stop srtpd 20
 [ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
 no_streams || fail "streams left: $(r stream show)"
-for k in "$KH" "$KA" "$KRA" "$KR" "${K[@]:1}" "$KL" "$KRL" "$KX" "$KB"; do
+for k in "$KH" "$KA" "$KRA" "$KR" "${K[@]:1}" "${KL[@]}" "$KX" "$KB"; do
 	k=${k#inline:}
 	! grep -qF "${k%%|*}" "$E2E_DIR/srtpd.out" || fail "srtpd logged a key"
 done
 ! grep -q 'inline:' "$E2E_DIR/srtpd.out" || fail "srtpd logged key-params"
-echo "    none of the run's 13 keys in srtpd's log:"
+echo "    none of the run's 15 keys in srtpd's log:"
 sed 's/^/      /' "$E2E_DIR/srtpd.out"
 echo "PASS $TEST"
