@@ -256,6 +256,7 @@ static void set_state(struct call *c, enum call_state state)
 {
 	c->state = state;
 	c->e.answered = state != CALL_OFFERED;
+	calls_touch(&c->e);
 }
 
 static uint64_t random_session_id(void)

@@ -134,8 +134,14 @@ static bool idle(const struct calls *t, struct call_entry *e, time_t now,
 
 	if (now >= e->next_check) {
 		packets = e->front->packets(e->front->arg, e);
-		if (packets < 0 || packets != e->last_packets ||
-		    !e->active_at) {
+		/*
+		 * Without kernel streams (-1: plain RTP on both legs, or
+		 * every stream rejected) nothing moves: such a call is idle
+		 * from its last offer or answer (calls_touch()).  Forgetting
+		 * it removes no transform; a later re-offer starts it anew.
+		 */
+		if (!e->active_at ||
+		    (packets >= 0 && packets != e->last_packets)) {
 			e->last_packets = packets;
 			e->active_at = now;
 		}

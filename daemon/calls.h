@@ -58,7 +58,9 @@ struct call_entry {
 	bool answered;		/* false: the no-answer timer runs */
 	bool closing;		/* ended: only its guards left */
 	time_t delete_at;	/* a delete-delay or guard tail; 0: none */
-	time_t active_at;	/* its packet counters last moved */
+	time_t active_at;	/* its packet counters last moved, or (no
+				 * kernel stream) its last offer or answer;
+				 * 0: from the next check on */
 	time_t next_check;	/* of the counters */
 	int64_t last_packets;
 	size_t cost;		/* bytes it is reckoned to hold */
@@ -111,6 +113,16 @@ void calls_unlink(struct calls *t, struct call_entry *e);
  */
 int calls_charge(struct calls *t, struct call_entry *e, size_t cost,
 		 char *err, size_t errlen);
+
+/*
+ * An offer or answer of @e: a call without kernel streams, which has no
+ * media srtpd could watch, is idle from here (the idle timeout).
+ */
+static inline void calls_touch(struct call_entry *e)
+{
+	e->active_at = 0;
+	e->next_check = 0;
+}
 
 /* The calls that are not closing, all or those whose origin is @src. */
 unsigned int calls_open(const struct calls *t, const struct sdp_conn *src);

@@ -1408,6 +1408,7 @@ static int cmd_offer(struct req *q)
 	c->br = br;
 	c->offered = true;
 	c->e.offered_at = q->now;
+	calls_touch(&c->e);
 	c->e.closing = false;	/* its guards are the new offer's */
 	c->e.delete_at = 0;
 	c->a_src = src;
@@ -1739,6 +1740,7 @@ static int cmd_answer(struct req *q)
 	forget_offer(c);	/* answered: the same offer again is a new one */
 	c->e.answered = true;
 	c->e.delete_at = 0;
+	calls_touch(&c->e);
 	warn_ignored(q);
 	benc_cstr(q->out, "sdp");
 	benc_cstr(q->out, fwd);

@@ -1688,6 +1688,49 @@ START_TEST(timers)
 END_TEST
 
 /*
+ * A call without kernel streams (plain RTP on both legs) has nothing to
+ * watch: it goes after the idle timeout from its last offer or answer,
+ * and a re-offer restarts that wait.  Before, such a call was never idle
+ * and, its BYE lost, stayed until the session timeout (none by default).
+ */
+START_TEST(plain_call_idles)
+{
+	static const char plain[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/AVP 0\r\n";
+	static const char plain2[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4000 RTP/AVP 0\r\na=sendonly\r\n";
+	const time_t t0 = now;
+
+	result_is(offer_from_a("o", "pl", plain), "ok");
+	result_is(answer_from("a", "pl", "tt", B_RF, answer_sdp), "ok");
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_uint_eq(ng_find(&ng, "pl")->nstreams, 0);
+	ck_assert_int_eq(calls_expire(&table, t0), t0 + CALLS_IDLE / 4);
+	calls_expire(&table, t0 + CALLS_IDLE - 1);
+	ck_assert_ptr_nonnull(ng_find(&ng, "pl"));
+
+	/* a hold re-INVITE at t0 + 200: the wait starts again */
+	now = t0 + 200;
+	result_is(dialog_offer("o2", "pl", A_RF, "ft", "tt", plain2, "RTP/AVP"),
+		  "ok");
+	result_is(dialog_answer("a2", "pl", B_RF, "ft", "tt", answer_sdp), "ok");
+	calls_expire(&table, t0 + 200);
+	calls_expire(&table, t0 + CALLS_IDLE + 1);
+	ck_assert_ptr_nonnull(ng_find(&ng, "pl"));
+	calls_expire(&table, t0 + 200 + CALLS_IDLE - 1);
+	ck_assert_ptr_nonnull(ng_find(&ng, "pl"));
+	calls_expire(&table, t0 + 200 + CALLS_IDLE);
+	ck_assert_ptr_null(ng_find(&ng, "pl"));
+	ck_assert_ptr_nonnull(strstr(log_text,
+				     "call pl: deleted, no packet for the idle timeout (0 streams)"));
+	ck_assert_uint_eq(table.count, 0);
+	now = t0;
+}
+END_TEST
+
+/*
  * Limits: calls from one address, calls in all, and the memory all
  * calls hold.  10 000 offers that are never answered stay within them
  * and all expire.
@@ -2324,6 +2367,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, callee_hold_keeps_addresses);
 	tcase_add_test(t, same_offer_twice);
 	tcase_add_test(t, timers);
+	tcase_add_test(t, plain_call_idles);
 	tcase_add_test(t, options_and_reports);
 	tcase_add_test(t, sdes_and_rtcp_mux_options);
 	tcase_add_test(t, state_file_mode);
