@@ -91,7 +91,7 @@ say "phone A (SIPp, User-Agent $UA_A) calls sip:gw@10.0.3.2 through R"
 e2e_uas g nfsrtp-g 10.0.3.2 gw-uas -key rtp_port 30000 -key ua e2e-gateway/1.0
 e2e_uac a-g nfsrtp-a 10.0.1.2 call-a-g-demo 10.0.1.1:5060 phone-uac \
 	-s gw -key to_host 10.0.3.2 -key from_user a -key rtp_port 20000 \
-	-key crypto_key "${KA#inline:}" -key ua "$UA_A"
+	-key crypto_key "${KA#inline:}" -key profile RTP/SAVP -key ua "$UA_A"
 e2e_call_up a-g g
 echo "   1. A's INVITE to R: SRTP (RTP/SAVP), A's key"
 sipp_body "$E2E_DIR/a-g.messages" sent '^INVITE ' | indent

@@ -109,7 +109,8 @@ e2e_uas b nfsrtp-b 10.0.2.2 fork-uas -key rtp_port 40000 -key rtp_port2 40010 \
 	-key crypto_key "${KX#inline:}" -key crypto_key2 "${KY#inline:}" -key ua "$UA_B"
 e2e_uac a-b nfsrtp-a 10.0.1.2 $ID 10.0.1.1:5060 phone-uac \
 	-s b -key to_host 10.0.2.2 -key from_user a \
-	-key rtp_port 20000 -key crypto_key "${KA#inline:}" -key ua "$UA_A"
+	-key rtp_port 20000 -key crypto_key "${KA#inline:}" -key profile RTP/SAVP \
+	-key ua "$UA_A"
 wait_for 60 test -s "$E2E_DIR/b.sdp"
 echo "    the offer B got:"
 e2e_sdp_show "$E2E_DIR/b.sdp"

@@ -213,7 +213,7 @@ K=("" "inline:$(key)|2^8" "inline:$(key)|2^8" "inline:$(key)|2^8" "inline:$(key)
 e2e_uas g nfsrtp-g 10.0.3.2 gw-uas-wait -key rtp_port 30000 -key ua "$UA_G"
 e2e_uac a-g nfsrtp-a 10.0.1.2 call-a-g-2 10.0.1.1:5060 phone-uac \
 	-s gw -key to_host 10.0.3.2 -key from_user a -key rtp_port 20000 \
-	-key crypto_key "${K[1]#inline:}" -key ua "$UA_A"
+	-key crypto_key "${K[1]#inline:}" -key profile RTP/SAVP -key ua "$UA_A"
 wait_for 60 test -s "$E2E_DIR/g.sdp"
 echo "    the offer G got:"
 e2e_sdp_show "$E2E_DIR/g.sdp"

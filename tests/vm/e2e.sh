@@ -43,6 +43,10 @@
 #     delete for a CANCEL (a 487 would run failure_route, which does),
 #     so the call is never deleted: A ACKs, media both ways, the call and
 #     its 4 streams are there after it; A's BYE then removes them.
+#   call 4, A -> G, opportunistic SRTP (RFC 8643, baresip's and
+#     Asterisk's best-effort mode): A offers RTP/AVP with a=crypto; G
+#     gets RTP/AVP without it, A an RTP/AVP answer with R's key, so A's
+#     leg is SRTP all the same: media both ways as in call 1.
 #
 # Each call ends with A's BYE, which leaves no stream in R and no call in
 # srtpd.  tcpdump on A's link from before the first INVITE to after the
@@ -124,7 +128,8 @@ call() {
 	e2e_uas "$uas" "$ns" "$ip" "$sf" "$@"
 	e2e_uac "a-$uas" nfsrtp-a 10.0.1.2 "$id" 10.0.1.1:5060 phone-uac \
 		-s "$user" -key to_host "$ip" -key from_user a \
-		-key rtp_port 20000 -key crypto_key "${KA#inline:}" -key ua "$UA_A"
+		-key rtp_port 20000 -key crypto_key "${KA#inline:}" \
+		-key profile "${PROFILE:-RTP/SAVP}" -key ua "$UA_A"
 	e2e_call_up "a-$uas" "$uas"
 	grep -q "answer $id: rtpengine_answer" "$E2E_DIR/kamailio.out" ||
 		fail "$id: Kamailio did not call rtpengine_answer"
@@ -328,7 +333,8 @@ e2e_uas bc nfsrtp-b 10.0.2.2 phone-cancel-uas \
 	-key rtp_port 40000 -key crypto_key "${KB#inline:}" -key ua "$UA_B"
 e2e_uac a-bc nfsrtp-a 10.0.1.2 call-a-b-2 10.0.1.1:5060 phone-cancel-uac \
 	-s b -key to_host 10.0.2.2 -key from_user a \
-	-key rtp_port 20000 -key crypto_key "${KA#inline:}" -key ua "$UA_A"
+	-key rtp_port 20000 -key crypto_key "${KA#inline:}" -key profile RTP/SAVP \
+	-key ua "$UA_A"
 e2e_call_up a-bc bc
 up=$SECONDS
 grep -q '^CANCEL ' "$E2E_DIR/bc.messages" || fail "B got no CANCEL"
@@ -353,6 +359,21 @@ echo "    $((SECONDS - up)) s after the 200, no delete: ng list $(json_get "$out
 clean call-a-b-2
 step "call 3: A hangs up"
 hangup call-a-b-2 bc
+
+step "call 4: A offers opportunistic SRTP (RFC 8643: RTP/AVP with a=crypto) to G"
+PROFILE=RTP/AVP call call-a-g-2 g2 nfsrtp-g 10.0.3.2 gw-uas gw -key rtp_port 30000 -key ua e2e-gateway/1.0
+sdp_has "$E2E_DIR/g2.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's offer is not RTP/AVP"
+! sdp_has "$E2E_DIR/g2.sdp" '^a=crypto' || fail "G's offer has a=crypto: A's key went on"
+sdp_has "$E2E_DIR/a-g2.sdp" '^m=audio 30000 RTP/AVP ' || fail "A's answer is not RTP/AVP (RFC 8643 3.2)"
+sdp_has "$E2E_DIR/a-g2.sdp" "^a=crypto:1 $S inline:" || fail "A's answer has no $S a=crypto: the call would run plain"
+KRA=$(e2e_sdp_key "$E2E_DIR/a-g2.sdp")
+[ "$KRA" != "$KA" ] || fail "A's answer carries A's own key"
+in_call call-a-g-2 2
+e2e_flow "A -> G, SRTP under A's key in RTP/AVP, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KA" -
+e2e_flow "G -> A, plain, at A SRTP under the answer's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
+counted call-a-g-2
+step "call 4: A hangs up"
+hangup call-a-g-2 g2
 
 step "A's link from before the first INVITE to after the last BYE: no media in clear"
 e2e_capture_stop cap
