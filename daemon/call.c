@@ -139,26 +139,16 @@ static void remove_streams(struct call_table *t, struct call *c)
 	}
 }
 
-/*
- * Installed stream @st becomes @s: unchanged, changed in place, or (only
- * where the kernel cannot change it in place: the op) removed and added
- * again; added when there is none.
- */
+/* Installed stream @st (or none) becomes @s: kstream_put(). */
 static int put_stream(struct call_table *t, struct kstream *st,
 		      const struct nfsrtp_stream *s, const char *media,
 		      char *why, size_t whylen)
 {
 	struct kstream_ops o = ks_ops(t);
 	char kerr[256];
-	int rc = KSTREAM_RENEW;
 
-	if (st->id)
-		rc = kstream_set(&o, t->sum_key, st, s, KSTREAM_ACTIVATE, why,
-				 whylen);
-	if (rc != KSTREAM_RENEW)
-		return rc ? CALL_FAILED : 0;
-	kstream_del(&o, st);
-	if (kstream_add(&o, t->sum_key, s, st, kerr, sizeof(kerr))) {
+	if (kstream_put(&o, t->sum_key, st, s, KSTREAM_ACTIVATE, kerr,
+			sizeof(kerr)) < 0) {
 		errmsg_set(why, whylen, "m=%s: %s", media, kerr);
 		return CALL_FAILED;
 	}

@@ -353,6 +353,20 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 	return 0;
 }
 
+int kstream_put(const struct kstream_ops *o, const uint64_t key[2],
+		struct kstream *st, const struct nfsrtp_stream *s,
+		unsigned int flags, char *err, size_t errlen)
+{
+	int rc = KSTREAM_RENEW;
+
+	if (st->id)
+		rc = kstream_set(o, key, st, s, flags, err, errlen);
+	if (rc != KSTREAM_RENEW)
+		return rc ? -1 : 0;
+	kstream_del(o, st);
+	return kstream_add(o, key, s, st, err, errlen) ? -1 : KSTREAM_NEW;
+}
+
 void kstream_del(const struct kstream_ops *o, struct kstream *st)
 {
 	if (st->id)

@@ -14,10 +14,14 @@
  *     stream's keys, and the context with its ROC, replay window and
  *     SRTCP index goes on (a peer's new key is used from the first
  *     packet that opens under it; ours, with KSTREAM_ACTIVATE, at once);
- *   - a new suite or new session parameters replace the context, which
- *     keeps its SSRC state (ROC, replay, indices);
- *   - only what the kernel cannot change in place (the operation, RTCP
- *     multiplexing) needs a new stream.
+ *   - a new suite or new session parameters (RTCP multiplexing among
+ *     them) replace the context, which keeps its SSRC state (ROC,
+ *     replay, indices);
+ *   - only what the kernel cannot change in place (the operation) needs a
+ *     new stream.
+ * kstream_put() is that one way: call.c's and ng.c's streams go through
+ * it, whatever model (an endpoint's media, a bridge's flows) says what
+ * each should be.
  */
 
 #ifndef NFSRTP_KSTREAM_H
@@ -124,6 +128,21 @@ int kstream_add(const struct kstream_ops *o, const uint64_t key[2],
  * (@st is left as it is, and so is the kernel's stream).
  */
 int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
+		struct kstream *st, const struct nfsrtp_stream *s,
+		unsigned int flags, char *err, size_t errlen);
+
+/* kstream_put(): a new kernel stream took @st's place (a new id, new counters) */
+#define KSTREAM_NEW		2
+
+/*
+ * Stream @st (id 0: none yet) becomes @s, the one way both front ends
+ * change their streams: kept, changed in place (kstream_set() with
+ * @flags), or, only where the kernel cannot change it (the op), removed
+ * and added again; added when there is none.  0, KSTREAM_NEW when @st
+ * is a new kernel stream, or -1 with @err: @st is left as it was, or,
+ * when the add after a removal failed, has id 0 (gone from the kernel).
+ */
+int kstream_put(const struct kstream_ops *o, const uint64_t key[2],
 		struct kstream *st, const struct nfsrtp_stream *s,
 		unsigned int flags, char *err, size_t errlen);
 

@@ -101,13 +101,19 @@ static void ng_log(struct ng *n, const char *fmt, ...)
 	n->ops.log(n->ops.arg, line);
 }
 
-static void remove_stream(struct ng *n, struct ng_call *c, unsigned int i)
+/* Slot @i of @c's streams goes (its kernel stream is gone already). */
+static void drop_slot(struct ng_call *c, unsigned int i)
 {
-	n->ops.del(n->ops.arg, c->streams[i].k.id);
 	free(c->streams[i].base);
 	memmove(&c->streams[i], &c->streams[i + 1],
 		(c->nstreams - i - 1) * sizeof(c->streams[0]));
 	c->nstreams--;
+}
+
+static void remove_stream(struct ng *n, struct ng_call *c, unsigned int i)
+{
+	n->ops.del(n->ops.arg, c->streams[i].k.id);
+	drop_slot(c, i);
 	n->generation++;
 }
 
@@ -1469,19 +1475,20 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 		st->group = (uint8_t)f->index;
 		st->a_to_b = caller_to_callee(c, f);
 		st->seen = true;
-		rc = kstream_set(&o, q->n->sum_key, &st->k, s, 0, q->err,
+		rc = kstream_put(&o, q->n->sum_key, &st->k, s, 0, q->err,
 				 ERR_MAX);
-		if (rc == KSTREAM_RENEW) {
-			/* the kernel cannot change the op in place */
-			remove_stream(q->n, c, (unsigned int)(st - c->streams));
-			st = NULL;
+		if (rc == KSTREAM_NEW) {
+			/* another kernel stream: its counters are all ours */
+			free(st->base);
+			st->base = NULL;
 			rc = 0;
-		} else if (!rc && memcmp(&was, &st->k, sizeof(was))) {
-			q->n->generation++;
 		}
+		if (memcmp(&was, &st->k, sizeof(was)))
+			q->n->generation++;
+		if (!st->k.id)		/* removed, and not added again */
+			drop_slot(c, (unsigned int)(st - c->streams));
 		explicit_bzero(&was, sizeof(was));
-	}
-	if (!st) {
+	} else {
 		memset(&fresh, 0, sizeof(fresh));
 		fresh.a_to_b = caller_to_callee(c, f);
 		fresh.group = (uint8_t)f->index;

@@ -25,6 +25,7 @@ struct fake {
 	unsigned int last_nkeys;
 	bool last_match;		/* the last update carried a match */
 	bool refuse_append;
+	bool refuse_add;
 	char log[512];
 };
 
@@ -36,8 +37,10 @@ static int f_add(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
 {
 	struct fake *f = arg;
 
-	(void)err;
-	(void)errlen;
+	if (f->refuse_add) {
+		snprintf(err, errlen, "no room (test)");
+		return -28;
+	}
 	ck_assert(!f->used);
 	f->s = *s;
 	f->used = true;
@@ -313,6 +316,50 @@ START_TEST(renew_what_cannot_change)
 }
 END_TEST
 
+/*
+ * kstream_put(), both front ends' one way to make a stream what it
+ * should be: added when there is none, kept when nothing changed, set in
+ * place, and removed and added again only for the op; an add the kernel
+ * refuses after the removal leaves the stream gone (id 0), never stale.
+ */
+START_TEST(put_adds_keeps_renews)
+{
+	struct nfsrtp_stream s = stream(NF_SRTP_OP_UNPROTECT, 4000, 1, 0);
+	struct nfsrtp_stream o;
+	struct kstream st;
+	char err[256];
+
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(kstream_put(&ops, sum_key, &st, &s, 0, err,
+				     sizeof(err)), KSTREAM_NEW);
+	ck_assert_uint_eq(st.id, 7);
+	ck_assert_uint_eq(fake.adds, 1);
+	ck_assert_int_eq(kstream_put(&ops, sum_key, &st, &s, 0, err,
+				     sizeof(err)), 0);
+	ck_assert_uint_eq(fake.adds + fake.sets + fake.dels, 1);
+	o = s;
+	o.dport = 4100;					/* a new match */
+	ck_assert_int_eq(kstream_put(&ops, sum_key, &st, &o, 0, err,
+				     sizeof(err)), 0);
+	ck_assert_uint_eq(fake.sets, 1);
+	ck_assert(fake.last_match);
+	ck_assert_uint_eq(fake.adds, 1);
+	o.op = NF_SRTP_OP_PROTECT;			/* not in place */
+	ck_assert_int_eq(kstream_put(&ops, sum_key, &st, &o, 0, err,
+				     sizeof(err)), KSTREAM_NEW);
+	ck_assert_uint_eq(fake.dels, 1);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(st.op, NF_SRTP_OP_PROTECT);
+	ck_assert_uint_eq(fake.s.op, NF_SRTP_OP_PROTECT);
+	fake.refuse_add = true;				/* back, refused */
+	ck_assert_int_eq(kstream_put(&ops, sum_key, &st, &s, 0, err,
+				     sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "the kernel refused a stream: no room"));
+	ck_assert_uint_eq(st.id, 0);
+	ck_assert(!fake.used);
+}
+END_TEST
+
 /* The kernel refuses the append (no free slot): replaced, and logged. */
 START_TEST(refused_append_replaces)
 {
@@ -364,6 +411,7 @@ static Suite *kstream_suite(void)
 	tcase_add_test(tc, suite_changes_in_place);
 	tcase_add_test(tc, mux_changes_in_place);
 	tcase_add_test(tc, renew_what_cannot_change);
+	tcase_add_test(tc, put_adds_keeps_renews);
 	tcase_add_test(tc, refused_append_replaces);
 	tcase_add_test(tc, digests);
 	suite_add_tcase(s, tc);
