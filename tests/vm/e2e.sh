@@ -30,7 +30,9 @@
 #     with R's keys again, R's streams untouched; A resumes (sendrecv)
 #     the same way, and media flows both ways.  A's UPDATE with SDP (RFC
 #     3311): Kamailio passes its offer and its 200's answer to srtpd, the
-#     keys stay.  Then B holds A (its own re-INVITE, through the route
+#     keys stay.  A makes the call inactive (a=inactive, RFC 3264 8.4):
+#     B is offered inactive, A answered inactive, keys and R's streams
+#     as they were; A resumes and media flows both ways.  Then B holds A (its own re-INVITE, through the route
 #     set: c=0.0.0.0, RFC 2543 style, and sendonly): A is offered
 #     c=0.0.0.0 sendonly, B answered recvonly, each with a fresh key of
 #     R's (a callee's re-offer); R's 4 streams keep their matches, none
@@ -290,10 +292,31 @@ echo "    Kamailio passed the UPDATE's offer and its 200's answer to srtpd: offe
 { [ "$o2" -gt "$o1" ] && [ "$a2" -gt "$a1" ]; } || fail "Kamailio did not engage srtpd for the UPDATE and its 200"
 echo "    keys kept both ways; R's 4 streams unchanged"
 
+step "call 2: A makes the call inactive (a=inactive, RFC 3264 8.4), B answers inactive"
+before=$(r -j stream show)
+e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 inactive
+exchange 6 "the offer B got" "the answer A got"
+sdp_has "$E2E_DIR/b.sdp.last" '^a=inactive$' || fail "B's offer is not inactive"
+sdp_has "$E2E_DIR/b.sdp.last" '^c=IN IP4 10\.0\.1\.2$' || fail "B's offer: not A's address"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^a=inactive$' || fail "A's answer is not inactive"
+[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "inactive gave B a new key"
+[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "inactive gave A a new key"
+[ "$(r -j stream show)" = "$before" ] || fail "inactive changed R's streams: $before -> $(r -j stream show)"
+echo "    keys kept both ways; R's 4 streams unchanged (none removed, none a wildcard)"
+step "call 2: A resumes from inactive (a=sendrecv), B answers sendrecv"
+e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 resume
+exchange 7 "the offer B got" "the answer A got"
+sdp_has "$E2E_DIR/b.sdp.last" '^a=sendrecv$' || fail "B's offer is not sendrecv"
+sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendrecv$' || fail "A's answer is not sendrecv"
+[ "$(r -j stream show)" = "$before" ] || fail "the resume changed R's streams"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x6a6b6c6d e2e_flow "A -> B after inactive" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
+E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x6a6b6c6d e2e_flow "B -> A after inactive" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
+clean call-a-b-1
+
 step "call 2: B holds A (its re-INVITE: c=0.0.0.0, RFC 2543 style, and sendonly)"
 mbefore=$(matches)
 e2e_signal nfsrtp-b 10.0.2.2 call-a-b-1 hold
-exchange 6 "the answer B got" "the offer A got"
+exchange 8 "the answer B got" "the offer A got"
 sdp_has "$E2E_DIR/a-b.sdp.last" '^c=IN IP4 0\.0\.0\.0$' || fail "A's offer is not c=0.0.0.0"
 sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendonly$' || fail "A's offer is not sendonly"
 sdp_has "$E2E_DIR/b.sdp.last" '^a=recvonly$' || fail "B's answer is not recvonly"
@@ -314,7 +337,7 @@ E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x778899aa e2e_flow "B -> A on hold (music), at
 
 step "call 2: B resumes (its re-INVITE, sendrecv)"
 e2e_signal nfsrtp-b 10.0.2.2 call-a-b-1 resume
-exchange 7 "the answer B got" "the offer A got"
+exchange 9 "the answer B got" "the offer A got"
 sdp_has "$E2E_DIR/a-b.sdp.last" '^c=IN IP4 10\.0\.2\.2$' || fail "A's offer: not B's address"
 sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendrecv$' || fail "A's offer is not sendrecv"
 sdp_has "$E2E_DIR/b.sdp.last" '^a=sendrecv$' || fail "B's answer is not sendrecv"
