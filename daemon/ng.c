@@ -1463,6 +1463,22 @@ static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
 	s->op = op;
 	kstream_to_match(&m, s);
 	kstream_crypto(s, protect ? &f->out : &f->in, f->rtcp_mux);
+	/*
+	 * A protect stream moving to a destination the call guards already
+	 * (the caller's new port, guarded from its re-offer on): the kernel
+	 * keeps one protect stream a destination, so the guard takes the
+	 * flow over in place, never leaving the new port unguarded, and the
+	 * old stream, which no flow claims now, goes after.  Its context
+	 * starts anew there (RFC 4568 7.1.4: a new transport address, a new
+	 * crypto context).
+	 */
+	if (st && op == NF_SRTP_OP_PROTECT &&
+	    memcmp(&st->k.match, &m, sizeof(m))) {
+		struct ng_stream *there = same_match(c, bi, &m, op);
+
+		if (there && there != st)
+			st = there;
+	}
 	if (!st)
 		st = same_match(c, bi, &m, op);
 	if (!st && op == NF_SRTP_OP_PROTECT)

@@ -1880,6 +1880,40 @@ static unsigned int from_a_to(uint16_t port)
 }
 
 /*
+ * A re-INVITE moves the caller's media to another port: its re-offer
+ * guards the new port at once (the callee may send there before its
+ * answer), and the answer moves the flow onto that guard, in place; the
+ * stream toward the old port goes.  Before, the answer tried to move the
+ * old protect stream onto the guarded port, which the kernel refuses
+ * (one protect stream a destination), and the re-INVITE failed.
+ */
+START_TEST(caller_moves_port)
+{
+	static const char moved[] =
+		"v=0\r\no=- 1 2 IN IP4 10.0.1.2\r\ns=-\r\nc=IN IP4 10.0.1.2\r\nt=0 0\r\n"
+		"m=audio 4100 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+	unsigned int before;
+
+	result_is(offer_from_a("o", "mv", offer_sdp), "ok");
+	result_is(answer_from("a", "mv", "tt", B_RF, answer_sdp), "ok");
+	ck_assert(guarded_toward_a(4000));
+	ck_assert_uint_eq(live(), 2);
+	result_is(dialog_offer("o2", "mv", A_RF, "ft", "tt", moved, "RTP/AVP"),
+		  "ok");
+	ck_assert(guarded_toward_a(4100));		/* from the re-offer on */
+	ck_assert(guarded_toward_a(4000));
+	before = fake.adds;
+	result_is(dialog_answer("a2", "mv", B_RF, "ft", "tt", answer_sdp), "ok");
+	ck_assert(guarded_toward_a(4100));
+	ck_assert(!guarded_toward_a(4000));
+	ck_assert_uint_eq(fake.adds, before);		/* nothing added */
+	ck_assert_uint_eq(live(), 2);
+	ck_assert_uint_eq(ng_find(&ng, "mv")->nstreams, 2);
+}
+END_TEST
+
+/*
  * A re-answer the kernel refuses halfway (srtpd.8, "A re-answer that
  * fails"): what was applied stays, since the callee has moved already
  * (A's audio now matched toward B's new port), and the error is
@@ -2368,6 +2402,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, same_offer_twice);
 	tcase_add_test(t, timers);
 	tcase_add_test(t, plain_call_idles);
+	tcase_add_test(t, caller_moves_port);
 	tcase_add_test(t, options_and_reports);
 	tcase_add_test(t, sdes_and_rtcp_mux_options);
 	tcase_add_test(t, state_file_mode);
