@@ -9,8 +9,11 @@
 # toward A with its own key.  srtpd is killed with SIGKILL mid-call:
 # media keeps flowing, the restarted srtpd recovers the call from its
 # state file and deletes it.  Then SRTP on both legs over IPv6, each leg
-# with its own keys.  Every flow is checked by libsrtp2 (rtpwire) with the
-# keys taken from the SDP srtpd returned.
+# with its own keys.  Fail closed: plain media toward A is dropped from
+# the offer on, at a re-INVITE that moves A to another port, and after a
+# delete with delete-delay (during which R still transforms).  Every flow
+# is checked by libsrtp2 (rtpwire) with the keys taken from the SDP
+# srtpd returned.
 . "$(dirname "$0")/lib.bash"
 SRTPD=$NFSRTP_TOP/build/bin/srtpd
 S=AES_CM_128_HMAC_SHA1_80
@@ -211,7 +214,7 @@ out=$(ng command=offer call-id=evil from-tag=e sdp=@"$tmp/evil.offer" \
 expect_match 'media address 10.0.2.1 is neither the address the SDP came from' "$(result "$out")"
 [ "$(r -j stream show)" = "[]" ] || fail "streams: $(r stream show)"
 
-step "fail closed: from the offer on and after the BYE, nothing reaches A in clear"
+step "fail closed: from the offer on, at a re-INVITE and after the BYE, nothing reaches A in clear"
 src_drops() { json_get "$(r -j stats)" 'd["drops"].get("source", 0)'; }
 drops_at_least() { [ "$(src_drops)" -ge "$1" ]; }
 # listen_count NS ADDR PORT FILE: counts the datagrams to ADDR:PORT, until
@@ -235,11 +238,24 @@ open(sys.argv[3], "w").write("%d\n" % n)' "$2" "$3" "$4" &
 	wait_for 20 test -e "$4.ready"
 }
 listen_stop() { touch "$1.stop"; wait_for 20 test -s "$1"; cat "$1"; }
-# plain_burst SSRC: the gateway sends 20 plain RTP packets toward A
+# plain_burst SSRC [PORT]: the gateway sends 20 plain RTP packets toward
+# A's PORT (4030)
 plain_burst() {
-	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4030 \
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.1.1:${2:-4030}" \
 		--src-port 5030 --count 20 --ssrc "$1" >/dev/null
 }
+# guarded_burst WHAT SSRC PORT: 20 plain packets toward A's PORT are
+# dropped for their source, and none reaches A
+guarded_burst() {
+	local base
+	base=$(src_drops)
+	listen_count nfsrtp-a 10.0.1.1 "$3" "$tmp/burst"
+	plain_burst "$2" "$3"
+	wait_for 20 drops_at_least $((base + 20))
+	[ "$(listen_stop "$tmp/burst")" = 0 ] || fail "plain RTP reached A $1"
+	echo "    $1: 20 plain packets toward A:$3 dropped by a guard, 0 arrived"
+}
+call_gone() { ! grep -q fc-4 <<<"$(ng command=list)"; }
 # a guard tail long enough for the slow guest to send after the BYE
 router_stop
 GUARD_TAIL=60
@@ -249,26 +265,36 @@ out=$(ng command=offer call-id=fc-4 from-tag=a4 sdp=@"$tmp/a.offer" \
 	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
 [ "$(result "$out")" = ok ] || fail "offer: $out"
 # the gateway knows A's address from the offer and sends before its answer
-base=$(src_drops)
-listen_count nfsrtp-a 10.0.1.1 4030 "$tmp/early"
-plain_burst 0x0d0e0f01
-wait_for 20 drops_at_least $((base + 20))
-[ "$(listen_stop "$tmp/early")" = 0 ] || fail "plain RTP reached A before the answer"
-echo "    before the answer: 20 plain packets toward A dropped by the guard, 0 arrived"
+guarded_burst "before the answer" 0x0d0e0f01 4030
 answer_sdp 10.0.2.1 IP4 5030 >"$tmp/b.answer"
 out=$(ng command=answer call-id=fc-4 from-tag=a4 to-tag=b4 sdp=@"$tmp/b.answer" \
 	'received-from:=["IP4","10.0.2.1"]')
 [ "$(result "$out")" = ok ] || fail "answer: $out"
 sdp_of "$out" "$tmp/a.answer"
 flow nfsrtp-b nfsrtp-a 10.0.1.1 4030 5030 50 - "$(key_of "$tmp/a.answer")" 0x0d0e0f02
-[ "$(result "$(ng command=delete call-id=fc-4 from-tag=a4 to-tag=b4)")" = ok ] || fail "delete"
+# a re-INVITE: A moves its media to port 4040; the gateway has the
+# re-offer and sends there before its answer reaches R
+offer_sdp 10.0.1.1 IP4 4040 "$KA" avp >"$tmp/a.reoffer"
+out=$(ng command=offer call-id=fc-4 from-tag=a4 to-tag=b4 sdp=@"$tmp/a.reoffer" \
+	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
+[ "$(result "$out")" = ok ] || fail "re-offer: $out"
+guarded_burst "at A's new port, before the re-answer" 0x0d0e0f03 4040
+out=$(ng command=answer call-id=fc-4 from-tag=a4 to-tag=b4 sdp=@"$tmp/b.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
+[ "$(result "$out")" = ok ] || fail "re-answer: $out"
+sdp_of "$out" "$tmp/a.reanswer"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4040 5030 50 - "$(key_of "$tmp/a.reanswer")" 0x0d0e0f04
+# the BYE with a delete-delay (Kamailio's, for a CANCEL that may cross a
+# 200): R's streams go on transforming meanwhile, then the call closes to
+# its guard
+[ "$(result "$(ng command=delete call-id=fc-4 from-tag=a4 to-tag=b4 'delete-delay:=20')")" = ok ] ||
+	fail "delete"
+flow nfsrtp-b nfsrtp-a 10.0.1.1 4040 5030 20 - "$(key_of "$tmp/a.reanswer")" 0x0d0e0f05
+echo "    during the delete-delay: the gateway's media still reaches A, protected"
+wait_for 60 call_gone
+echo "    after the delete-delay: the call is gone from ng list"
 # the BYE is out, the gateway still sends for a moment
-base=$(src_drops)
-listen_count nfsrtp-a 10.0.1.1 4030 "$tmp/late"
-plain_burst 0x0d0e0f03
-wait_for 20 drops_at_least $((base + 20))
-[ "$(listen_stop "$tmp/late")" = 0 ] || fail "plain RTP reached A after the BYE"
-echo "    after the BYE: 20 plain packets toward A dropped by the guard, 0 arrived"
+guarded_burst "after the BYE" 0x0d0e0f06 4040
 [ "$(json_get "$(r -j stream show)" 'len(d)')" = 1 ] ||
 	fail "expected the guard alone: $(r stream show)"
 expect_match '"calls": \[\]' "$(ng command=list)"
