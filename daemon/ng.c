@@ -525,26 +525,6 @@ static void osrtp_option(struct req *q, struct bridge_opts *o, const char *s,
 		ignore_option(q, "OSRTP=", s, len);
 }
 
-/* "OSRTP": a string or a list of them. */
-static int osrtp_key(struct req *q, struct bridge_opts *o)
-{
-	const struct benc_node *v = benc_get(q->d, "OSRTP"), *e;
-
-	if (!v)
-		return 0;
-	if (v->type == BENC_STR) {
-		osrtp_option(q, o, v->s, v->len);
-		return 0;
-	}
-	if (v->type != BENC_LIST) {
-		errmsg_set(q->err, ERR_MAX, "\"OSRTP\": not a string or a list");
-		return -1;
-	}
-	for (e = v->first; e; e = e->next)
-		if (e->type == BENC_STR)
-			osrtp_option(q, o, e->s, e->len);
-	return 0;
-}
 
 /*
  * One rtcp-mux option (rtpengine's names).  srtpd leaves media on the
@@ -572,24 +552,29 @@ static void mux_option(struct req *q, struct bridge_opts *o, const char *s,
 	}
 }
 
-/* "rtcp-mux": a list of strings (or one). */
-static int mux_key(struct req *q, struct bridge_opts *o)
+typedef void option_fn(struct req *q, struct bridge_opts *o, const char *s,
+		       size_t len);
+
+/* Key @key, a string or a list of them (OSRTP, rtcp-mux): each to @fn. */
+static int option_key(struct req *q, const char *key, struct bridge_opts *o,
+		      option_fn *fn)
 {
-	const struct benc_node *v = benc_get(q->d, "rtcp-mux"), *e;
+	const struct benc_node *v = benc_get(q->d, key), *e;
 
 	if (!v)
 		return 0;
 	if (v->type == BENC_STR) {
-		mux_option(q, o, v->s, v->len);
+		fn(q, o, v->s, v->len);
 		return 0;
 	}
 	if (v->type != BENC_LIST) {
-		errmsg_set(q->err, ERR_MAX, "\"rtcp-mux\": not a string or a list");
+		errmsg_set(q->err, ERR_MAX, "\"%s\": not a string or a list",
+			   key);
 		return -1;
 	}
 	for (e = v->first; e; e = e->next)
 		if (e->type == BENC_STR)
-			mux_option(q, o, e->s, e->len);
+			fn(q, o, e->s, e->len);
 	return 0;
 }
 
@@ -682,7 +667,8 @@ static int parse_options(struct req *q, struct bridge_opts *o)
 	v = benc_get(q->d, "SDES");
 	if (v && list_options(q, v, o, false))
 		return -1;
-	if (osrtp_key(q, o) || mux_key(q, o))
+	if (option_key(q, "OSRTP", o, osrtp_option) ||
+	    option_key(q, "rtcp-mux", o, mux_option))
 		return -1;
 	other_options(q);
 	return transport_option(q, o);
