@@ -104,6 +104,22 @@ exchange() {
 	echo "    $3 ($(direction "$E2E_DIR/a-b.sdp.last")):"
 	e2e_sdp_show "$E2E_DIR/a-b.sdp.last"
 }
+# a_reinvite SIGNAL N B-DIR A-DIR WHAT: A's re-INVITE on phone-uac.xml's
+# SIGNAL, the Nth SDP each side saw: B is offered B-DIR from A's address
+# with R's key again, A is answered A-DIR with R's key again, and R's
+# streams are as they were ($before).
+a_reinvite() {
+	e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 "$1"
+	exchange "$2" "the offer B got" "the answer A got"
+	sdp_has "$E2E_DIR/b.sdp.last" "^a=$3\$" || fail "$5: B's offer is not $3"
+	sdp_has "$E2E_DIR/b.sdp.last" '^c=IN IP4 10\.0\.1\.2$' || fail "$5: B's offer: not A's address"
+	sdp_has "$E2E_DIR/a-b.sdp.last" "^a=$4\$" || fail "$5: A's answer is not $4"
+	[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "$5 gave B a new key"
+	[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "$5 gave A a new key"
+	[ "$(r -j stream show)" = "$before" ] ||
+		fail "$5 changed R's streams: $before -> $(r -j stream show)"
+	echo "    R's keys kept both ways; R's 4 streams unchanged (none removed, none a wildcard)"
+}
 # clean ID: srtpd's query of call ID: no authentication failure, replay
 # or error in any of its streams so far
 clean() {
@@ -255,25 +271,9 @@ E2E_FLOW_SSRC=0x55667788 e2e_flow "A -> B after the refresh" nfsrtp-a nfsrtp-b 1
 E2E_FLOW_SSRC=0x55667788 e2e_flow "B -> A after the refresh" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 step "call 2: A holds B (a=sendonly, Polycom style), B answers recvonly"
 before=$(r -j stream show)
-e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 hold
-exchange 3 "the offer B got" "the answer A got"
-sdp_has "$E2E_DIR/b.sdp.last" '^a=sendonly$' || fail "B's offer is not sendonly"
-sdp_has "$E2E_DIR/b.sdp.last" '^c=IN IP4 10\.0\.1\.2$' || fail "B's offer: not A's address"
-sdp_has "$E2E_DIR/a-b.sdp.last" '^a=recvonly$' || fail "A's answer is not recvonly"
-[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "the hold gave B a new key"
-[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "the hold gave A a new key"
-[ "$(r -j stream show)" = "$before" ] || fail "the hold changed R's streams: $before -> $(r -j stream show)"
-echo "    B was offered R's key again, A answered with R's key again; R's 4 streams unchanged"
-
+a_reinvite hold 3 sendonly recvonly "the hold"
 step "call 2: A resumes (a=sendrecv), B answers sendrecv"
-e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 resume
-exchange 4 "the offer B got" "the answer A got"
-sdp_has "$E2E_DIR/b.sdp.last" '^a=sendrecv$' || fail "B's offer is not sendrecv"
-sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendrecv$' || fail "A's answer is not sendrecv"
-[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "the resume gave B a new key"
-[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "the resume gave A a new key"
-[ "$(r -j stream show)" = "$before" ] || fail "the resume changed R's streams"
-echo "    keys kept both ways; R's 4 streams unchanged"
+a_reinvite resume 4 sendrecv sendrecv "the resume"
 E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x66778899 e2e_flow "A -> B after the resume" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
 E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x66778899 e2e_flow "B -> A after the resume" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 clean call-a-b-1
@@ -294,21 +294,9 @@ echo "    keys kept both ways; R's 4 streams unchanged"
 
 step "call 2: A makes the call inactive (a=inactive, RFC 3264 8.4), B answers inactive"
 before=$(r -j stream show)
-e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 inactive
-exchange 6 "the offer B got" "the answer A got"
-sdp_has "$E2E_DIR/b.sdp.last" '^a=inactive$' || fail "B's offer is not inactive"
-sdp_has "$E2E_DIR/b.sdp.last" '^c=IN IP4 10\.0\.1\.2$' || fail "B's offer: not A's address"
-sdp_has "$E2E_DIR/a-b.sdp.last" '^a=inactive$' || fail "A's answer is not inactive"
-[ "$(e2e_sdp_key "$E2E_DIR/b.sdp.last")" = "$KRB" ] || fail "inactive gave B a new key"
-[ "$(e2e_sdp_key "$E2E_DIR/a-b.sdp.last")" = "$KRA" ] || fail "inactive gave A a new key"
-[ "$(r -j stream show)" = "$before" ] || fail "inactive changed R's streams: $before -> $(r -j stream show)"
-echo "    keys kept both ways; R's 4 streams unchanged (none removed, none a wildcard)"
+a_reinvite inactive 6 inactive inactive "inactive"
 step "call 2: A resumes from inactive (a=sendrecv), B answers sendrecv"
-e2e_signal nfsrtp-a 10.0.1.2 call-a-b-1 resume
-exchange 7 "the offer B got" "the answer A got"
-sdp_has "$E2E_DIR/b.sdp.last" '^a=sendrecv$' || fail "B's offer is not sendrecv"
-sdp_has "$E2E_DIR/a-b.sdp.last" '^a=sendrecv$' || fail "A's answer is not sendrecv"
-[ "$(r -j stream show)" = "$before" ] || fail "the resume changed R's streams"
+a_reinvite resume 7 sendrecv sendrecv "the resume"
 E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x6a6b6c6d e2e_flow "A -> B after inactive" nfsrtp-a nfsrtp-b 10.0.2.2 40000 20000 "$KA" "$KRB"
 E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x6a6b6c6d e2e_flow "B -> A after inactive" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA"
 clean call-a-b-1
