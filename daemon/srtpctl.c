@@ -517,11 +517,12 @@ static void print_text(const struct nfsrtp_stream *s)
 	}
 	if (!show_stats)
 		return;
-	printf("    packets %llu bytes %llu stun %llu rtcp-packets %llu rtcp-bytes %llu\n",
+	printf("    packets %llu bytes %llu stun %llu rtcp-packets %llu rtcp-bytes %llu rtcp-drops %llu\n",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
 	       (unsigned long long)s->stun,
 	       (unsigned long long)s->rtcp_packets,
-	       (unsigned long long)s->rtcp_bytes);
+	       (unsigned long long)s->rtcp_bytes,
+	       (unsigned long long)s->rtcp_drops);
 	print_drops_text(s->drops, "    drops");
 }
 
@@ -568,10 +569,12 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 		       k->active ? "true" : "false");
 	}
 	printf("],\"packets\":%llu,\"bytes\":%llu,\"rtcp-packets\":%llu,"
-	       "\"rtcp-bytes\":%llu,\"stun\":%llu,\"drops\":{",
+	       "\"rtcp-bytes\":%llu,\"rtcp-drops\":%llu,\"stun\":%llu,"
+	       "\"drops\":{",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
 	       (unsigned long long)s->rtcp_packets,
 	       (unsigned long long)s->rtcp_bytes,
+	       (unsigned long long)s->rtcp_drops,
 	       (unsigned long long)s->stun);
 	print_drops_json(s->drops);
 	printf("}}");

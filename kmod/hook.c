@@ -164,17 +164,24 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 	if (ret >= 0)
 		nf_srtp_count_packet(s, nsn, rtcp, len);
 	else
-		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why));
+		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why), rtcp);
 	nf_srtp_stream_events(s);
 	spin_unlock_bh(&s->lock);
 	return ret;
 }
 
-static unsigned int nf_srtp_drop(struct nf_srtp_stream *s,
+/*
+ * A packet of node @n's stream dropped before the transform: RTCP if it
+ * came to the stream's RTCP port (on a multiplexed port it is not known
+ * yet, and counts as RTP).
+ */
+static unsigned int nf_srtp_drop(const struct nf_srtp_node *n,
 				 enum nf_srtp_drop why)
 {
+	struct nf_srtp_stream *s = n->stream;
+
 	spin_lock_bh(&s->lock);
-	nf_srtp_stream_count_drop(s, why);
+	nf_srtp_stream_count_drop(s, why, n->rtcp);
 	spin_unlock_bh(&s->lock);
 	return NF_DROP;
 }
@@ -232,7 +239,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 
 	uh = skb_header_pointer(skb, p->l4off, sizeof(_uh), &_uh);
 	if (!uh || ntohs(uh->len) != skb->len - p->l4off)
-		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
+		return nf_srtp_drop(n, NF_SRTP_DROP_MALFORMED);
 	len = skb->len - hdr;
 	/*
 	 * RFC 7983: RTP and RTCP go on to the transform; a STUN message (ICE
@@ -243,19 +250,19 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	head = skb_header_pointer(skb, hdr, min_t(unsigned int, len,
 						  sizeof(_head)), _head);
 	if (unlikely(!head))
-		return nf_srtp_drop(s, NF_SRTP_DROP_MALFORMED);
+		return nf_srtp_drop(n, NF_SRTP_DROP_MALFORMED);
 	switch (srtp_demux(head, len)) {
 	case SRTP_DEMUX_RTP:
 		break;
 	case SRTP_DEMUX_STUN:
 		return nf_srtp_pass_stun(s, nsn);
 	default:
-		return nf_srtp_drop(s, NF_SRTP_DROP_NOT_RTP);
+		return nf_srtp_drop(n, NF_SRTP_DROP_NOT_RTP);
 	}
 
 	/* Linear, private data: unclones and pulls in fragments if needed. */
 	if (skb_ensure_writable(skb, skb->len))
-		return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
+		return nf_srtp_drop(n, NF_SRTP_DROP_NOMEM);
 	/* STREAM_SET may change the flags meanwhile: one read of them. */
 	flags = READ_ONCE(s->flags);
 	/*
@@ -266,7 +273,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	if (s->op == NF_SRTP_OP_UNPROTECT &&
 	    (flags & NF_SRTP_F_UNAUTHENTICATED_SRTP) &&
 	    nf_srtp_bad_csum(skb, p))
-		return nf_srtp_drop(s, NF_SRTP_DROP_CHECKSUM);
+		return nf_srtp_drop(n, NF_SRTP_DROP_CHECKSUM);
 
 	if (s->op == NF_SRTP_OP_PROTECT) {
 		unsigned int grow = READ_ONCE(s->grow);
@@ -274,7 +281,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 		if (skb_tailroom(skb) < grow &&
 		    pskb_expand_head(skb, 0, grow - skb_tailroom(skb),
 				     GFP_ATOMIC))
-			return nf_srtp_drop(s, NF_SRTP_DROP_NOMEM);
+			return nf_srtp_drop(n, NF_SRTP_DROP_NOMEM);
 		room = len + skb_tailroom(skb);
 	}
 	data = skb->data + hdr;
@@ -344,10 +351,10 @@ static unsigned int nf_srtp_segment(struct sk_buff *skb,
 
 	pos = nf_srtp_hook_pos(&state, nsn, &e);
 	if (WARN_ON_ONCE(pos < 0))
-		return nf_srtp_drop(n->stream, NF_SRTP_DROP_GSO);
+		return nf_srtp_drop(n, NF_SRTP_DROP_GSO);
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs))
-		return nf_srtp_drop(n->stream, NF_SRTP_DROP_GSO);
+		return nf_srtp_drop(n, NF_SRTP_DROP_GSO);
 	consume_skb(skb);
 	local_bh_disable();
 	skb_list_walk_safe(segs, seg, next) {
@@ -382,7 +389,7 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 	if (!n)
 		return NF_ACCEPT;
 	if (unlikely(n->guard))
-		return nf_srtp_drop(n->stream, NF_SRTP_DROP_SOURCE);
+		return nf_srtp_drop(n, NF_SRTP_DROP_SOURCE);
 	/*
 	 * A stream's packet in IP fragments, in a namespace that does not
 	 * reassemble them (no stream asked for it, defrag.c): only the
@@ -391,10 +398,10 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 	 * discarded by the receiver's reassembly.
 	 */
 	if (unlikely(fragment))
-		return nf_srtp_drop(n->stream, NF_SRTP_DROP_FRAGMENT);
+		return nf_srtp_drop(n, NF_SRTP_DROP_FRAGMENT);
 	/* An offloaded flow would bypass the stream (conntrack.c). */
 	if (unlikely(!nf_srtp_ct_hold(skb)))
-		return nf_srtp_drop(n->stream, NF_SRTP_DROP_NOMEM);
+		return nf_srtp_drop(n, NF_SRTP_DROP_NOMEM);
 	if (unlikely(skb_is_gso(skb)))
 		return nf_srtp_segment(skb, nsn, n, p);
 	return nf_srtp_transform(skb, nsn, n, p);

@@ -862,6 +862,7 @@ struct nf_srtp_counters {
 	u64 stun;
 	u64 rtcp_packets;
 	u64 rtcp_bytes;
+	u64 rtcp_drops;
 	u64 drops[__NF_SRTP_DROP_MAX];
 };
 
@@ -881,6 +882,7 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 		c.stun = u64_stats_read(&s->stun);
 		c.rtcp_packets = u64_stats_read(&s->rtcp_packets);
 		c.rtcp_bytes = u64_stats_read(&s->rtcp_bytes);
+		c.rtcp_drops = u64_stats_read(&s->rtcp_drops);
 		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
 			c.drops[i] = u64_stats_read(&s->drops[i]);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -896,6 +898,8 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_RTCP_PACKETS, c.rtcp_packets,
 			      NF_SRTP_A_CNT_PAD) ||
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_RTCP_BYTES, c.rtcp_bytes,
+			      NF_SRTP_A_CNT_PAD) ||
+	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_RTCP_DROPS, c.rtcp_drops,
 			      NF_SRTP_A_CNT_PAD))
 		return -EMSGSIZE;
 	if (nf_srtp_put_drops(msg, NF_SRTP_A_CNT_DROPS, c.drops))

@@ -94,6 +94,7 @@ struct nf_srtp_stream {
 	u64_stats_t rtcp_packets;	/* of @packets, RTCP */
 	u64_stats_t rtcp_bytes;		/* of @bytes, RTCP */
 	u64_stats_t drops[__NF_SRTP_DROP_MAX];
+	u64_stats_t rtcp_drops;		/* of @drops, RTCP packets' */
 	bool dead;			/* unhashed: queue no more events */
 	struct srtp_events pending;	/* events not yet sent */
 
@@ -231,7 +232,7 @@ void nf_srtp_stream_events(struct nf_srtp_stream *s);
 void nf_srtp_stream_free(struct nf_srtp_stream *s);
 void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s);
 void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
-			       enum nf_srtp_drop why);
+			       enum nf_srtp_drop why, bool rtcp);
 enum nf_srtp_drop nf_srtp_drop_reason(enum srtp_reason why);
 
 /* hook.c */

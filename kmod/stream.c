@@ -71,9 +71,12 @@ void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s)
 	queue_rcu_work(nf_srtp_wq, &s->free_work);
 }
 
-/* Caller holds s->lock (BHs off): counts for the stream and the netns. */
+/*
+ * Caller holds s->lock (BHs off): counts for the stream and the netns, and
+ * among the stream's RTCP drops if the packet was RTCP.
+ */
 void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
-			       enum nf_srtp_drop why)
+			       enum nf_srtp_drop why, bool rtcp)
 {
 	struct nf_srtp_net *nsn = nf_srtp_pernet(read_pnet(&s->net));
 	struct nf_srtp_pcpu_stats *st = this_cpu_ptr(nsn->stats);
@@ -82,6 +85,8 @@ void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
 		why = NF_SRTP_DROP_MALFORMED;
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->drops[why]);
+	if (rtcp)
+		u64_stats_inc(&s->rtcp_drops);
 	u64_stats_update_end(&s->syncp);
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->drops[why]);

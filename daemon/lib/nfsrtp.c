@@ -528,6 +528,8 @@ static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 		s->rtcp_packets = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_PACKETS]);
 	if (ct[NF_SRTP_A_CNT_RTCP_BYTES])
 		s->rtcp_bytes = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_BYTES]);
+	if (ct[NF_SRTP_A_CNT_RTCP_DROPS])
+		s->rtcp_drops = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_DROPS]);
 }
 
 /* An address attribute of @len bytes into @out; false if it is not one. */

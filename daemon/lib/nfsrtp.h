@@ -66,6 +66,7 @@ struct nfsrtp_stream {
 	uint64_t stun;			/* STUN let through (RFC 7983) */
 	uint64_t rtcp_packets;		/* of @packets, RTCP */
 	uint64_t rtcp_bytes;		/* of @bytes, RTCP */
+	uint64_t rtcp_drops;		/* of @drops (all reasons), RTCP */
 };
 
 struct nfsrtp_stats {

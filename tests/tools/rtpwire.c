@@ -16,7 +16,7 @@
  * intact within --timeout seconds.  Both sides print one summary line.
  *
  * Attacks for the drop tests: --tamper I flips a bit of RTP packet I's
- * tag, --replay I sends packet I twice, --late I sends packet I after all
+ * tag (--tamper-rtcp I: of RTCP report I's), --replay I sends packet I twice, --late I sends packet I after all
  * the others, --garbage N ends with N packets too short to be RTP.
  * --fuzz P mutates P percent of the packets after they are protected
  * (fuzz_packet(): header fields, lengths, padding, extensions, sequence
@@ -111,6 +111,7 @@ struct opts {
 	unsigned int key_index;	/* sender: the key it uses (0-based) */
 	unsigned int skip;	/* receiver: RTP packets the test drops */
 	int tamper;		/* sender: corrupt this RTP packet (0-based) */
+	int tamper_rtcp;	/* sender: ... and this RTCP report */
 	int replay;		/* sender: send this RTP packet twice */
 	int late;		/* sender: send this RTP packet last */
 	unsigned int garbage;	/* sender: then this many 5-byte packets */
@@ -495,7 +496,8 @@ static int do_send(const struct opts *o)
 			/* report r follows RTP packet 10r + 9, whatever the offset */
 			len = (int)rtcp_plain(b, o, (i + 1) / RTCP_EVERY - 1);
 			rtcp++;
-			send_one(rtcp_fd, o, s, true, b, len, rtcp_port, false);
+			send_one(rtcp_fd, o, s, true, b, len, rtcp_port,
+				 (int)rtcp - 1 == o->tamper_rtcp);
 		}
 		if (o->interval_us)
 			usleep(o->interval_us);
@@ -1033,6 +1035,7 @@ int main(int argc, char **argv)
 		{ "key", 1, NULL, 'k' }, { "flags", 1, NULL, 'f' },
 		{ "key-index", 1, NULL, 'K' }, { "skip", 1, NULL, 'x' },
 		{ "tamper", 1, NULL, 'T' }, { "replay", 1, NULL, 'R' },
+		{ "tamper-rtcp", 1, NULL, 1001 },
 		{ "late", 1, NULL, 'L' }, { "garbage", 1, NULL, 'G' },
 		{ "offset", 1, NULL, 'O' }, { "gso", 1, NULL, 'g' },
 		{ "other-ssrc", 0, NULL, 'o' }, { "ssrcs", 1, NULL, 'N' },
@@ -1043,7 +1046,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .count = 100, .ssrc = 0x11223344, .seq = 1000,
-			  .timeout = 30, .tamper = -1, .replay = -1,
+			  .timeout = 30, .tamper = -1, .tamper_rtcp = -1,
+			  .replay = -1,
 			  .late = -1, .payload = PAYLOAD_LEN, .window = 128 };
 	unsigned int ssrcs = 1, i;
 	char err[160];
@@ -1085,6 +1089,7 @@ int main(int argc, char **argv)
 		case 'K': o.key_index = (unsigned int)atoi(optarg); break;
 		case 'x': o.skip = (unsigned int)atoi(optarg); break;
 		case 'T': o.tamper = atoi(optarg); break;
+		case 1001: o.tamper_rtcp = atoi(optarg); break;
 		case 'R': o.replay = atoi(optarg); break;
 		case 'L': o.late = atoi(optarg); break;
 		case 'G': o.garbage = (unsigned int)atoi(optarg); break;

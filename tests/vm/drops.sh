@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What a stream refuses is dropped, never delivered, and counted per
-# reason: a tampered tag, a replay, a packet left of the replay window,
+# reason (and RTCP's drops apart from RTP's): a tampered tag, a replay, a
+# packet left of the replay window,
 # packets too short to be RTP, an unknown MKI, a spent key, a bad UDP
 # checksum on SRTP without authentication.  The rest of the flow is
 # delivered intact.  GSO super-packets are segmented and each packet
@@ -34,6 +35,25 @@ got=$(drops_of "$id")
 	fail "drop counters: $got"
 [ "$(json_get "$(a -j stream show "$id")" 'd[0]["packets"]')" = 298 ] ||
 	fail "delivered packet count"
+
+step "RTCP's drops apart: a tampered SRTCP report, on the RTCP port and multiplexed"
+# stream_is ID EXPR: EXPR (python, s: stream ID as srtpctl -j shows it)
+stream_is() {
+	[ "$(json_get "$(a -j stream show "$1")" "(lambda s: $2)(d[0])")" = True ]
+}
+for mux in "" rtcp-mux; do
+	port=$((4020 + ${#mux}))
+	id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:$((port + 1000)) \
+		dst 10.0.1.1:$port suite $S key "$K" $mux)" 'd["id"]')
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:$port \
+		--src-port $((port + 1000)) --count 100 --rtcp ${mux:+--mux} \
+		--suite $S --key "$K" --tamper 5 --tamper-rtcp 3 >/dev/null
+	# 99 RTP and 9 RTCP packets through, 2 dropped of which 1 RTCP
+	wait_for 20 stream_is "$id" 's["packets"] == 99 + 9 and s["rtcp-packets"] == 9'
+	stream_is "$id" 's["drops"] == {"auth": 2} and s["rtcp-drops"] == 1' ||
+		fail "${mux:-RTCP port}: $(a -j stream show "$id")"
+	echo "    ${mux:-RTCP port}: $(json_get "$(a -j stream show "$id")" '"packets %d (RTCP %d), drops %s, of them RTCP %d" % (d[0]["packets"], d[0]["rtcp-packets"], d[0]["drops"], d[0]["rtcp-drops"])')"
+done
 
 step "unknown MKI"
 id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5002 dst 10.0.1.1:4002 \

@@ -233,6 +233,10 @@
  *        NF_SRTP_A_CNT_RTCP_PACKETS: NLA_U64, of PACKETS, the RTCP
  *                                    (SRTCP) ones
  *        NF_SRTP_A_CNT_RTCP_BYTES: NLA_U64, of BYTES, those of RTCP
+ *        NF_SRTP_A_CNT_RTCP_DROPS: NLA_U64, of the drops (all reasons
+ *                                  together), those of RTCP packets: on
+ *                                  the RTCP port, or found to be RTCP on
+ *                                  a multiplexed one
  *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, present only while the stream
  *                               is pinned: the SSRC it is pinned to
  *
@@ -474,6 +478,7 @@ enum nf_srtp_counter_attr {
 	NF_SRTP_A_CNT_STUN,
 	NF_SRTP_A_CNT_RTCP_PACKETS,
 	NF_SRTP_A_CNT_RTCP_BYTES,
+	NF_SRTP_A_CNT_RTCP_DROPS,
 
 	__NF_SRTP_A_CNT_MAX
 };
