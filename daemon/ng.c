@@ -1065,6 +1065,7 @@ static void stream_base(struct ng *n, struct ng_stream *st)
 		b->rtcp_bytes = s->rtcp_bytes;
 		for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
 			b->errors += s->drops[r];
+		b->rtcp_errors = s->rtcp_drops;
 		b->auth = s->drops[NF_SRTP_DROP_AUTH];
 		b->replay = s->drops[NF_SRTP_DROP_REPLAY] +
 			    s->drops[NF_SRTP_DROP_TOO_OLD];
@@ -1773,10 +1774,10 @@ static struct ng_call *request_call(struct req *q)
 	return c;
 }
 
-/* A call's: RTP and RTCP apart (packets and bytes), errors of both. */
+/* A call's: RTP and RTCP apart (packets, bytes and errors). */
 struct totals {
 	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
-	uint64_t errors, auth, replay;
+	uint64_t errors, rtcp_errors, auth, replay;
 };
 
 /* "@key": @v, into the reply */
@@ -1794,7 +1795,7 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	static const struct ng_base none;
 	const struct ng_base *b = st->base ? st->base : &none;
 	uint64_t drops = 0, packets, bytes, rtcp_packets, rtcp_bytes, auth;
-	uint64_t replay;
+	uint64_t rtcp_drops, replay;
 	unsigned int r;
 
 	benc_dict(q->out);
@@ -1819,6 +1820,7 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	bytes = since(s->bytes, b->bytes);
 	rtcp_packets = since(s->rtcp_packets, b->rtcp_packets);
 	rtcp_bytes = since(s->rtcp_bytes, b->rtcp_bytes);
+	rtcp_drops = since(s->rtcp_drops, b->rtcp_errors);
 	auth = since(s->drops[NF_SRTP_DROP_AUTH], b->auth);
 	replay = since(s->drops[NF_SRTP_DROP_REPLAY] +
 		       s->drops[NF_SRTP_DROP_TOO_OLD], b->replay);
@@ -1827,6 +1829,7 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 	put_u64(q, "rtcp-packets", rtcp_packets);
 	put_u64(q, "rtcp-bytes", rtcp_bytes);
 	put_u64(q, "errors", drops);
+	put_u64(q, "rtcp-errors", rtcp_drops);
 	put_u64(q, "authentication-failures", auth);
 	put_u64(q, "replays", replay);
 	benc_end(q->out);
@@ -1837,7 +1840,8 @@ static void stream_stats(struct req *q, const struct ng_stream *st,
 		t->rtcp_packets += rtcp_packets;
 		t->rtcp_bytes += rtcp_bytes;
 	}
-	t->errors += drops;
+	t->errors += since(drops, rtcp_drops);
+	t->rtcp_errors += rtcp_drops;
 	t->auth += auth;
 	t->replay += replay;
 	explicit_bzero(s, sizeof(*s));
@@ -1931,6 +1935,7 @@ static int cmd_query(struct req *q)
 	benc_dict(q->out);
 	put_u64(q, "packets", t.rtcp_packets);
 	put_u64(q, "bytes", t.rtcp_bytes);
+	put_u64(q, "errors", t.rtcp_errors);
 	benc_end(q->out);
 	benc_cstr(q->out, "SRTP");
 	benc_dict(q->out);

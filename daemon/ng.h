@@ -74,7 +74,7 @@ struct ng_stream {
 /* A stream's counters when its call took it over (struct ng_stream). */
 struct ng_base {
 	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
-	uint64_t errors, auth, replay;
+	uint64_t errors, rtcp_errors, auth, replay;
 };
 
 /*

@@ -98,6 +98,7 @@ static int f_add(void *arg, const struct nfsrtp_stream *s, uint32_t *id,
 	f->s[i].rtcp_packets = 10 + i;	/* of the packets, RTCP */
 	f->s[i].rtcp_bytes = 800 + i;
 	f->s[i].drops[NF_SRTP_DROP_AUTH] = i;
+	f->s[i].rtcp_drops = i - 1;	/* of the drops, RTCP */
 	f->used[i] = true;
 	f->adds++;
 	*id = i;
@@ -471,14 +472,16 @@ START_TEST(mixed_call)
 	s = benc_get(benc_get(r, "totals"), "RTP");
 	/*
 	 * each direction counted once: protect 101 (11 RTCP), unprotect
-	 * 102 (12 RTCP); RTP without RTCP, RTCP on its own
+	 * 102 (12 RTCP); RTP without RTCP, RTCP on its own; the drops (1,
+	 * 2) apart: of the unprotect stream's, 1 RTCP
 	 */
 	ck_assert_int_eq(benc_get(s, "packets")->i, 90 + 90);
 	ck_assert_int_eq(benc_get(s, "bytes")->i, 16400 + 16400);
-	ck_assert_int_eq(benc_get(s, "errors")->i, 1 + 2);
+	ck_assert_int_eq(benc_get(s, "errors")->i, 1 + 1);
 	s = benc_get(benc_get(r, "totals"), "RTCP");
 	ck_assert_int_eq(benc_get(s, "packets")->i, 11 + 12);
 	ck_assert_int_eq(benc_get(s, "bytes")->i, 801 + 802);
+	ck_assert_int_eq(benc_get(s, "errors")->i, 0 + 1);
 	s = benc_get(benc_get(r, "totals"), "SRTP");
 	ck_assert_int_eq(benc_get(s, "authentication-failures")->i, 3);
 	ck_assert_uint_eq(benc_get(r, "streams")->len, 2);
@@ -2136,6 +2139,7 @@ START_TEST(next_call_takes_the_guard)
 		ck_assert_int_eq(benc_get(r, "bytes")->i, 0);
 		ck_assert_int_eq(benc_get(r, "authentication-failures")->i, 0);
 		ck_assert_int_eq(benc_get(r, "errors")->i, 0);
+		ck_assert_int_eq(benc_get(r, "rtcp-errors")->i, 0);
 	}
 	/* a deleted call's guard toward the callee is taken over the same way */
 	r = send_req("d2", "command", "delete", "call-id", "c2", NULL);
