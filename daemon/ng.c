@@ -642,7 +642,7 @@ static int transport_option(struct req *q, struct bridge_opts *o)
 static void other_options(struct req *q)
 {
 	static const char *const keys[] = {
-		"DTLS", "replace", "direction", "codec",
+		"DTLS", "replace", "direction", "codec", "BUNDLE",
 		"media-address", "address-family", "record-call", "TOS",
 	};
 	const struct benc_node *v = benc_get(q->d, "ICE");

@@ -1980,10 +1980,11 @@ START_TEST(options_and_reports)
 		     "RTP/AVP", "SDES",
 		     "\x01l20:no-NULL_HMAC_SHA1_8022:no-F8_128_HMAC_SHA1_806:static5:nonew"
 		     "53:order:AES_CM_128_HMAC_SHA1_32,AES_CM_128_HMAC_SHA1_80e",
-		     "ICE", "force", "rtcp-mux", "\x01l5:demux5:bogise", NULL);
+		     "ICE", "force", "rtcp-mux", "\x01l5:demux5:bogise",
+		     "BUNDLE", "\x01l7:requiree", NULL);
 	result_is(r, "ok");
 	ck_assert(str_has(benc_get(r, "warning"),
-			  "ignored: rtcp-mux=bogis, ICE=force"));
+			  "ignored: rtcp-mux=bogis, ICE=force, BUNDLE"));
 	ck_assert_ptr_nonnull(strstr(log_text, "call op: offer"));
 	result_is(answer_from("a", "op", "tt", "\x01l3:IP48:10.0.3.2e",
 			      answer_sdp), "ok");
