@@ -88,7 +88,7 @@ clean() {
 	out=$(e2e_ng command=query call-id=$ID)
 	[ "$(result "$out")" = ok ] || fail "query: $out"
 	echo "    ng query: $(json_get "$out" 'd["totals"]')"
-	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
 		fail "query: errors: $out"
 }
 

@@ -127,7 +127,7 @@ clean() {
 	out=$(e2e_ng command=query call-id="$1")
 	[ "$(result "$out")" = ok ] || fail "query $1: $out"
 	echo "    ng query: $(json_get "$out" 'd["totals"]')"
-	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
 		fail "query $1: errors: $out"
 }
 # engaged ID: how many offers and answers of call ID Kamailio passed to
@@ -172,7 +172,7 @@ counted() {
 	[ "$(json_get "$out" 'd["model"]')" = IP_601 ] || fail "query $1: model: $out"
 	[ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "($((2 * N)), $((2 * (N / 10))))" ] ||
 		fail "query $1: RTP and RTCP packets: $out"
-	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
 		fail "query $1: errors: $out"
 }
 
