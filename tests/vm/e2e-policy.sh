@@ -32,6 +32,11 @@
 #     reliable 183, G's answer in its PRACK (Kamailio remembers the
 #     delayed offer by Call-ID and sends the PRACK's SDP to srtpd as the
 #     answer, not as an offer); A's 200 and G's ACK have no SDP.
+#   call 5, G -> A with 100rel and an offer in the PRACK (RFC 3262 5):
+#     G's INVITE offers, A's reliable 183 answers, G's PRACK offers again
+#     and A's 200 to the PRACK answers: Kamailio sends that answer to
+#     srtpd as well (before, replies to a PRACK passed verbatim, and A's
+#     key with them), so G never gets A's key; media both ways.
 #   a hostile answer: A calls phone B, whose 200 puts its media at port
 #     53: srtpd refuses the answer, and Kamailio (rtpengine_answer
 #     failed) removes the a=crypto lines of the 200 it passes on: A gets
@@ -196,7 +201,7 @@ out=$(e2e_ng command=query call-id=call-g-a-1)
 echo "    ng query: model $(json_get "$out" 'd["model"]'), $(json_get "$out" 'd["totals"]')"
 [ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "(600, 60)" ] ||
 	fail "query: $out"
-[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"]')" = 0 ] || fail "query: $out"
+[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"]')" = 0 ] || fail "query: $out"
 step "call 1: G hangs up, then sends on"
 e2e_hangup nfsrtp-g 10.0.3.2 call-g-a-1
 e2e_sipp_wait g-a 90
@@ -275,11 +280,11 @@ echo "    ng query: model $(json_get "$out" 'd["model"]'), $(json_get "$out" 'd[
 [ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "($((4 * P + 300)), 30)" ] ||
 	fail "query: $out"
 # call 2's alone, though the stream toward A was call 1's: its errors
-# are G's 55 packets before the answer
+# are G's 55 packets before the answer, 50 RTP and 5 RTCP
 [ "$(json_get "$out" 'd["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
 	fail "query: authentication failures or replays: $out"
-[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"]')" = 55 ] ||
-	fail "query: errors other than the guard's 55: $out $(r -s stream show)"
+[ "$(json_get "$out" '(d["totals"]["RTP"]["errors"], d["totals"]["RTCP"]["errors"])')" = "(50, 5)" ] ||
+	fail "query: errors other than the guard's 50 RTP and 5 RTCP: $out $(r -s stream show)"
 
 step "call 2: A hangs up, G sends on"
 e2e_hangup nfsrtp-a 10.0.1.2 call-a-g-2
@@ -344,7 +349,7 @@ late_call() {
 	echo "    ng query: $(json_get "$out" 'd["totals"]')"
 	[ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "(600, 60)" ] ||
 		fail "query: $out"
-	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"]')" = 0 ] ||
+	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"]')" = 0 ] ||
 		fail "query: $out"
 	e2e_hangup nfsrtp-g 10.0.3.2 "$id"
 	e2e_sipp_wait g-late 90
@@ -361,6 +366,37 @@ step "call 3: G calls A with a delayed offer: A's 200 has the offer, G's ACK the
 late_call call-g-a-3 "" ACK cap3
 step "call 4: G calls A with a delayed offer and 100rel: A's reliable 183 has the offer, G's PRACK the answer"
 late_call call-g-a-4 -rel PRACK cap4
+
+step "call 5: G calls A with 100rel; A's reliable 183 answers, G's PRACK offers again, A's 200 to it answers"
+e2e_capture_start cap5 nfsrtp-a veth-a
+KP=inline:$(key)
+e2e_uas a-prack nfsrtp-a 10.0.1.2 phone-uas-prack-offer -key rtp_port 20000 \
+	-key crypto_key "${KP#inline:}" -key ua "$UA_A"
+e2e_uac g-prack nfsrtp-g 10.0.3.2 call-g-a-5 10.0.3.1:5060 gw-uac-prack-offer \
+	-s a -key to_host 10.0.1.2 -key rtp_port 30000 -key ua "$UA_G"
+e2e_call_up g-prack a-prack
+kamailio_said call-g-a-5
+! grep -qF "${KP#inline:}" "$E2E_DIR/g-prack.messages" || fail "A's key reached G"
+[ "$(grep -c 'answer call-g-a-5: rtpengine_answer' "$E2E_DIR/kamailio.out")" -ge 2 ] ||
+	fail "Kamailio did not send both answers (the 183's, the PRACK 200's) to srtpd"
+[ "$(grep -c '^v=0' "$E2E_DIR/a-prack.sdp")" = 2 ] || fail "A did not get two offers"
+[ "$(grep -c '^v=0' "$E2E_DIR/g-prack.sdp")" = 2 ] || fail "G did not get two answers"
+echo "    the answers G got (in the 183, in the PRACK's 200):"
+e2e_sdp_show "$E2E_DIR/g-prack.sdp"
+! sdp_has "$E2E_DIR/g-prack.sdp" '^a=crypto' || fail "an answer G got has a=crypto"
+[ "$(tr -d '\r' <"$E2E_DIR/a-prack.sdp" | grep '^a=crypto' | sort -u | wc -l)" = 1 ] ||
+	fail "A's two offers carry different keys of R's"
+KRP=$(e2e_sdp_key "$E2E_DIR/a-prack.sdp")
+wait_for 30 nstreams 2
+e2e_flow "G -> A, plain, at A SRTP under R's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRP"
+e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KP" -
+e2e_hangup nfsrtp-g 10.0.3.2 call-g-a-5
+e2e_sipp_wait g-prack 90
+e2e_sipp_wait a-prack 90
+wait_for 30 nstreams 1
+the_guard
+one_call_captured cap5 "$KRP" "$KP"
+KL+=("$KP" "$KRP")
 
 step "a hostile answer: B answers A's SRTP call with media at its port 53: refused, B's key never reaches A"
 KX=inline:$(key)
@@ -406,6 +442,9 @@ for k in "$KH" "$KA" "$KRA" "$KR" "${K[@]:1}" "${KL[@]}" "$KX" "$KB"; do
 	! grep -qF "${k%%|*}" "$E2E_DIR/srtpd.out" || fail "srtpd logged a key"
 done
 ! grep -q 'inline:' "$E2E_DIR/srtpd.out" || fail "srtpd logged key-params"
-echo "    none of the run's 15 keys in srtpd's log:"
+# the configuration check of every model, not the default one alone
+grep -q 'note: no call of the SoundPoint IP 300 (IP_300) can go under this configuration: sec.srtp.require=1' "$E2E_DIR/srtpd.out" ||
+	fail "srtpd did not say that an IP 300 can make no call under require=1"
+echo "    none of the run's 17 keys in srtpd's log:"
 sed 's/^/      /' "$E2E_DIR/srtpd.out"
 echo "PASS $TEST"
