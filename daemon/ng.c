@@ -1890,6 +1890,18 @@ static void query_tags(struct req *q, const struct ng_call *c)
 	benc_end(q->out);
 }
 
+/* "@key": {packets, bytes, errors}, one kind of a call's totals */
+static void put_traffic(struct req *q, const char *key, uint64_t packets,
+			uint64_t bytes, uint64_t errors)
+{
+	benc_cstr(q->out, key);
+	benc_dict(q->out);
+	put_u64(q, "packets", packets);
+	put_u64(q, "bytes", bytes);
+	put_u64(q, "errors", errors);
+	benc_end(q->out);
+}
+
 static int cmd_query(struct req *q)
 {
 	struct ng_call *c = request_call(q);
@@ -1925,18 +1937,8 @@ static int cmd_query(struct req *q)
 	benc_end(q->out);
 	benc_cstr(q->out, "totals");
 	benc_dict(q->out);
-	benc_cstr(q->out, "RTP");
-	benc_dict(q->out);
-	put_u64(q, "packets", t.packets);
-	put_u64(q, "bytes", t.bytes);
-	put_u64(q, "errors", t.errors);
-	benc_end(q->out);
-	benc_cstr(q->out, "RTCP");
-	benc_dict(q->out);
-	put_u64(q, "packets", t.rtcp_packets);
-	put_u64(q, "bytes", t.rtcp_bytes);
-	put_u64(q, "errors", t.rtcp_errors);
-	benc_end(q->out);
+	put_traffic(q, "RTP", t.packets, t.bytes, t.errors);
+	put_traffic(q, "RTCP", t.rtcp_packets, t.rtcp_bytes, t.rtcp_errors);
 	benc_cstr(q->out, "SRTP");
 	benc_dict(q->out);
 	put_u64(q, "authentication-failures", t.auth);
