@@ -525,7 +525,6 @@ static void osrtp_option(struct req *q, struct bridge_opts *o, const char *s,
 		ignore_option(q, "OSRTP=", s, len);
 }
 
-
 /*
  * One rtcp-mux option (rtpengine's names).  srtpd leaves media on the
  * phones' own ports, so RTCP is multiplexed end to end or not at all:
