@@ -45,7 +45,7 @@ CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_
 # RFC 4566 syntax, the sip.cfg configuration, the bulletin's policy and
 # offer/answer.
 COMMON_SRCS := daemon/errmsg.c daemon/strbuf.c daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
-	daemon/negotiate.c daemon/kstream.c daemon/calls.c daemon/call.c daemon/control.c daemon/bencode.c \
+	daemon/negotiate.c daemon/kstream.c daemon/kset.c daemon/calls.c daemon/call.c daemon/control.c daemon/bencode.c \
 	daemon/bridge.c daemon/trust.c daemon/ng.c
 COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).

@@ -52,25 +52,28 @@ struct call *call_find(struct call_table *t, const char *id)
 struct call *call_by_stream(struct call_table *t, uint32_t id)
 {
 	struct call *c;
-	unsigned int i;
 
 	if (!id)
 		return NULL;
 	for (c = call_first(t); c; c = call_next(t, c))
-		for (i = 0; i < NEG_MEDIA_MAX; i++)
-			if (c->media[i].protect.id == id ||
-			    c->media[i].unprotect.id == id)
-				return c;
+		if (kset_find(&c->set, id))
+			return c;
 	return NULL;
 }
 
 /* ---- kernel streams ---- */
 
-static struct kstream_ops ks_ops(const struct call_table *t)
+/* How call @c's streams reach the kernel (kset.h): our keys at once. */
+static struct kset_owner owner_of(const struct call_table *t,
+				  const struct call *c)
 {
-	struct kstream_ops o = {
-		.add = t->ops.add, .del = t->ops.del, .update = t->ops.update,
-		.arg = t->ops.arg,
+	struct kset_owner o = {
+		.ks = {
+			.add = t->ops.add, .del = t->ops.del,
+			.update = t->ops.update, .arg = t->ops.arg,
+		},
+		.sum_key = t->sum_key, .flags = KSTREAM_ACTIVATE,
+		.call_id = c->e.id,
 	};
 
 	return o;
@@ -82,18 +85,23 @@ static int addr_of(const struct sdp_conn *c, int family, uint8_t *out)
 	       inet_pton(family, c->addr, out) == 1 ? 0 : -1;
 }
 
-/* The two kernel streams of negotiated SRTP stream @s. */
-static int kernel_streams(const struct neg_stream *s,
-			  struct nfsrtp_stream *prot,
-			  struct nfsrtp_stream *unprot, char *why,
-			  size_t whylen)
+/*
+ * The two kernel streams of negotiated SRTP stream @s, the @group-th of
+ * the call:
+ *   protect    our address:port -> the peer's, with our key (RTCP from
+ *              port + 1 to the peer's RTCP port, or multiplexed);
+ *   unprotect  the peer's address, any port -> our address:port, with
+ *              the peer's key (any source port: phones behind NAT).
+ */
+static int media_wants(const struct neg_stream *s, uint8_t group,
+		       struct kwant w[2], char *why, size_t whylen)
 {
 	int family = s->local_conn.family;
+	struct kmatch *p = &w[0].match, *u = &w[1].match;
 
-	memset(prot, 0, sizeof(*prot));
-	memset(unprot, 0, sizeof(*unprot));
-	if (addr_of(&s->local_conn, family, prot->saddr) ||
-	    addr_of(&s->remote_conn, family, prot->daddr)) {
+	memset(w, 0, 2 * sizeof(*w));
+	if (addr_of(&s->local_conn, family, p->saddr) ||
+	    addr_of(&s->remote_conn, family, p->daddr)) {
 		errmsg_set(why, whylen,
 			"m=%s: the peer's address %s is not a literal %s address",
 			s->media, s->remote_conn.addr,
@@ -107,96 +115,69 @@ static int kernel_streams(const struct neg_stream *s,
 			s->media, s->remote_rtcp_conn.addr);
 		return -1;
 	}
-	prot->op = NF_SRTP_OP_PROTECT;
-	prot->family = family;
-	prot->has_saddr = true;
-	prot->sport = (uint16_t)s->local_port;
-	prot->dport = (uint16_t)s->remote_port;
-	prot->rtcp_sport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
-	prot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->remote_rtcp_port);
-	kstream_crypto(prot, &s->local, s->rtcp_mux);
+	w[0].op = NF_SRTP_OP_PROTECT;
+	w[0].a_to_b = true;
+	w[0].crypto = &s->local;
+	p->family = (uint8_t)family;
+	p->sport = (uint16_t)s->local_port;
+	p->dport = (uint16_t)s->remote_port;
+	p->rtcp_sport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
+	p->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->remote_rtcp_port);
 
-	unprot->op = NF_SRTP_OP_UNPROTECT;
-	unprot->family = family;
-	unprot->has_saddr = true;
-	memcpy(unprot->saddr, prot->daddr, sizeof(prot->daddr));
-	memcpy(unprot->daddr, prot->saddr, sizeof(prot->saddr));
-	unprot->sport = 0;	/* any: the peer may sit behind NAT */
-	unprot->dport = (uint16_t)s->local_port;
-	unprot->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
-	kstream_crypto(unprot, &s->remote, s->rtcp_mux);
+	w[1].op = NF_SRTP_OP_UNPROTECT;
+	w[1].crypto = &s->remote;
+	u->family = (uint8_t)family;
+	memcpy(u->saddr, p->daddr, sizeof(p->daddr));
+	memcpy(u->daddr, p->saddr, sizeof(p->saddr));
+	u->dport = (uint16_t)s->local_port;
+	u->rtcp_dport = (uint16_t)(s->rtcp_mux ? 0 : s->local_port + 1);
+	w[0].group = w[1].group = group;
+	w[0].mux = w[1].mux = s->rtcp_mux;
 	return 0;
 }
 
 static void remove_streams(struct call_table *t, struct call *c)
 {
-	struct kstream_ops o = ks_ops(t);
-	unsigned int i;
+	struct kset_owner o = owner_of(t, c);
 
-	for (i = 0; i < NEG_MEDIA_MAX; i++) {
-		kstream_del(&o, &c->media[i].protect);
-		kstream_del(&o, &c->media[i].unprotect);
-	}
-}
-
-/* Installed stream @st (or none) becomes @s: kstream_put(). */
-static int put_stream(struct call_table *t, struct kstream *st,
-		      const struct nfsrtp_stream *s, const char *media,
-		      char *why, size_t whylen)
-{
-	struct kstream_ops o = ks_ops(t);
-	char kerr[256];
-
-	if (kstream_put(&o, t->sum_key, st, s, KSTREAM_ACTIVATE, kerr,
-			sizeof(kerr)) < 0) {
-		errmsg_set(why, whylen, "m=%s: %s", media, kerr);
-		return CALL_FAILED;
-	}
-	return 0;
+	kset_clear(&o, &c->set);
 }
 
 /*
- * The kernel streams of @c become those of @r, stream by stream (the
- * n-th SRTP stream of @r in the n-th media slot): kept, changed in place,
- * added; those @r no longer has are removed.  On failure the streams
- * changed so far keep their change; a call's first install (@first) is
- * removed whole.
+ * The kernel streams of @c become those of @r (kset_apply()): the n-th
+ * media stream of @r is group n; streams @r no longer has go.  On failure
+ * the streams changed so far keep their change; a call's first install
+ * (@first) is removed whole.
  */
 static int apply_streams(struct call_table *t, struct call *c,
 			 const struct neg_result *r, bool first, char *why,
 			 size_t whylen)
 {
-	struct nfsrtp_stream *ks = calloc(2, sizeof(*ks));
-	struct kstream_ops o = ks_ops(t);
-	size_t i;
+	struct kwant *w = calloc(2 * NEG_MEDIA_MAX, sizeof(*w));
+	struct kset_owner o = owner_of(t, c);
+	size_t i, n = 0;
 	int rc = 0;
+	char kerr[256];
 
-	if (!ks) {
+	if (!w) {
 		errmsg_set(why, whylen, "out of memory");
 		return CALL_FAILED;
 	}
-	for (i = 0; i < NEG_MEDIA_MAX && !rc; i++) {
-		const struct neg_stream *s = i < r->nstreams ? &r->streams[i] :
-					     NULL;
-		struct call_media *m = &c->media[i];
-
-		if (!s || !s->srtp) {
-			kstream_del(&o, &m->protect);
-			kstream_del(&o, &m->unprotect);
+	for (i = 0; i < r->nstreams && i < NEG_MEDIA_MAX; i++) {
+		if (!r->streams[i].srtp)
 			continue;
-		}
-		if (kernel_streams(s, &ks[0], &ks[1], why, whylen)) {
+		if (media_wants(&r->streams[i], (uint8_t)i, &w[n], why,
+				whylen)) {
 			rc = CALL_REJECTED;
 			break;
 		}
-		rc = put_stream(t, &m->protect, &ks[0], s->media, why, whylen);
-		if (!rc)
-			rc = put_stream(t, &m->unprotect, &ks[1], s->media, why,
-					whylen);
-		explicit_bzero(ks, 2 * sizeof(*ks));
+		n += 2;
 	}
-	explicit_bzero(ks, 2 * sizeof(*ks));
-	free(ks);
+	if (!rc && kset_apply(&o, &c->set, 0, w, n, kerr, sizeof(kerr))) {
+		errmsg_set(why, whylen, "%s", kerr);
+		rc = CALL_FAILED;
+	}
+	free(w);
 	if (rc && first)
 		remove_streams(t, c);
 	return rc;
@@ -335,23 +316,16 @@ void call_table_free(struct call_table *t)
 static int64_t call_packets(void *arg, struct call_entry *e)
 {
 	struct call *c = (struct call *)e;
-	const struct kstream *k[2 * NEG_MEDIA_MAX];
 	struct call_table *t = arg;
 	struct nfsrtp_stream *s;
-	unsigned int i, n = 0;
+	unsigned int i;
 	uint64_t sum = 0;
 
-	for (i = 0; i < NEG_MEDIA_MAX; i++) {
-		if (c->media[i].protect.id)
-			k[n++] = &c->media[i].protect;
-		if (c->media[i].unprotect.id)
-			k[n++] = &c->media[i].unprotect;
-	}
-	if (!n)
+	if (!c->set.n)
 		return -1;	/* no SRTP stream: never idle */
 	s = calloc(1, sizeof(*s));
-	for (i = 0; s && i < n; i++) {
-		if (!t->ops.get(t->ops.arg, k[i]->id, s))
+	for (i = 0; s && i < c->set.n; i++) {
+		if (!t->ops.get(t->ops.arg, c->set.streams[i].k.id, s))
 			sum += s->packets;
 		explicit_bzero(s, sizeof(*s));
 	}
@@ -658,32 +632,23 @@ int call_event(struct call_table *t, const struct nfsrtp_event *ev,
 	       struct call **out, char **sdp)
 {
 	struct call *c = call_by_stream(t, ev->stream);
+	struct kslot *st;
 	char why[256];
-	unsigned int i;
 
 	*out = c;
 	*sdp = NULL;
 	if (!c)
 		return 0;
+	st = kset_find(&c->set, ev->stream);
 	if (ev->type == NF_SRTP_EVENT_STREAM_DEL) {
-		for (i = 0; i < NEG_MEDIA_MAX; i++) {
-			if (c->media[i].protect.id == ev->stream)
-				memset(&c->media[i].protect, 0,
-				       sizeof(c->media[i].protect));
-			if (c->media[i].unprotect.id == ev->stream)
-				memset(&c->media[i].unprotect, 0,
-				       sizeof(c->media[i].unprotect));
-		}
+		kset_drop(&c->set, (unsigned int)(st - c->set.streams));
 		return 0;
 	}
 	if (ev->type != NF_SRTP_EVENT_SOFT_LIMIT || c->state != CALL_ACTIVE)
 		return 0;
-	for (i = 0; i < NEG_MEDIA_MAX; i++)
-		if (c->media[i].protect.id == ev->stream)
-			break;
 	/* only our own sending key: the peer re-keys its own */
-	if (i == NEG_MEDIA_MAX ||
-	    ev->key_index + 1 != (int)c->media[i].protect.nkeys)
+	if (st->k.op != NF_SRTP_OP_PROTECT ||
+	    ev->key_index + 1 != (int)st->k.nkeys)
 		return 0;
 	if (make_offer(c, sdp, why, sizeof(why)))
 		return -1;

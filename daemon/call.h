@@ -9,12 +9,13 @@
  *              port + 1 to the peer's RTCP port, or multiplexed);
  *   unprotect  the peer's address, any port -> our address:port, with the
  *              peer's key (any source port: phones behind NAT).
- * Plain RTP streams need nothing installed.  The streams are built,
- * changed and removed by kstream.c, as ng's are: a re-offer or re-answer
- * leaves unchanged streams alone, appends new keys (ours made active,
- * theirs taken up by the kernel with the first packet under them), and
- * changes a moved or re-parametrised stream in place (STREAM_SET), so
- * that its ROC and replay state go on and no packet crosses untransformed.
+ * Plain RTP streams need nothing installed.  The streams are planned by
+ * kset.c, as ng's are: a re-offer or re-answer leaves unchanged streams
+ * alone, appends new keys (ours made active, theirs taken up by the
+ * kernel with the first packet under them), changes a moved or
+ * re-parametrised stream in place (STREAM_SET), so that its ROC and
+ * replay state go on and no packet crosses untransformed, and keeps the
+ * address of a peer that puts the call on hold (c=0.0.0.0).
  */
 
 #ifndef NFSRTP_CALL_H
@@ -26,6 +27,7 @@
 #include <time.h>
 
 #include "calls.h"
+#include "kset.h"
 #include "kstream.h"
 #include "lib/nfsrtp.h"
 #include "negotiate.h"
@@ -49,12 +51,6 @@ enum call_state {
 	CALL_REKEYING,		/* our re-offer with new keys is out */
 };
 
-/* The two kernel streams of a media stream (kstream.h); id 0: none. */
-struct call_media {
-	struct kstream protect;
-	struct kstream unprotect;
-};
-
 struct call {
 	struct call_entry e;	/* in the one table: id, timers (calls.h) */
 	enum call_state state;
@@ -62,7 +58,7 @@ struct call {
 	struct neg_local local;
 	struct neg_offer *offer;	/* our outstanding (re-)offer */
 	struct neg_result *result;	/* what is installed */
-	struct call_media media[NEG_MEDIA_MAX];
+	struct kset set;		/* its kernel streams (kset.h) */
 	unsigned int mki_next;		/* MKI value of our next key */
 	uint64_t version;		/* o= version of our descriptions */
 	bool we_offered;

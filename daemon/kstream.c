@@ -241,10 +241,7 @@ int kstream_add(const struct kstream_ops *o, const uint64_t key[2],
 	return 0;
 }
 
-static void ks_log(const struct kstream_ops *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ks_log(const struct kstream_ops *o, const char *fmt, ...)
+void kstream_log(const struct kstream_ops *o, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -270,8 +267,13 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 	char kerr[256] = "";
 	int rc;
 
-	if (st->op != s->op)
-		return KSTREAM_RENEW;
+	if (st->op != s->op) {
+		/* never removed and added again: no moment without it */
+		errmsg_set(err, errlen,
+			   "stream %u cannot change its operation in place",
+			   st->id);
+		return -1;
+	}
 	kstream_match_of(s, &m);
 	sum = kstream_sum(key, s);
 	if (sum == st->crypto_sum && !memcmp(&st->match, &m, sizeof(m)) &&
@@ -316,7 +318,7 @@ int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 	if (u->nkeys || u->set_params || u->match)
 		rc = o->update(o->arg, u, kerr, sizeof(kerr));
 	if (rc && append && n) {
-		ks_log(o, "stream %u: the kernel refused the new key next to the old one (%s): replacing it",
+		kstream_log(o, "stream %u: the kernel refused the new key next to the old one (%s): replacing it",
 		       st->id, kerr);
 		memset(u->keys, 0, sizeof(u->keys));
 		u->set_active = false;
@@ -357,14 +359,9 @@ int kstream_put(const struct kstream_ops *o, const uint64_t key[2],
 		struct kstream *st, const struct nfsrtp_stream *s,
 		unsigned int flags, char *err, size_t errlen)
 {
-	int rc = KSTREAM_RENEW;
-
-	if (st->id)
-		rc = kstream_set(o, key, st, s, flags, err, errlen);
-	if (rc != KSTREAM_RENEW)
-		return rc ? -1 : 0;
-	kstream_del(o, st);
-	return kstream_add(o, key, s, st, err, errlen) ? -1 : KSTREAM_NEW;
+	if (!st->id)
+		return kstream_add(o, key, s, st, err, errlen);
+	return kstream_set(o, key, st, s, flags, err, errlen);
 }
 
 void kstream_del(const struct kstream_ops *o, struct kstream *st)

@@ -17,11 +17,10 @@
  *   - a new suite or new session parameters (RTCP multiplexing among
  *     them) replace the context, which keeps its SSRC state (ROC,
  *     replay, indices);
- *   - only what the kernel cannot change in place (the operation) needs a
- *     new stream.
- * kstream_put() is that one way: call.c's and ng.c's streams go through
- * it, whatever model (an endpoint's media, a bridge's flows) says what
- * each should be.
+ *   - the operation never changes: a stream is never removed and added
+ *     again to become another.
+ * kstream_put() is that one way, and kset.c's planner, which both front
+ * ends use (call.c's endpoint calls, ng.c's bridged calls), its one user.
  */
 
 #ifndef NFSRTP_KSTREAM_H
@@ -92,9 +91,6 @@ struct kstream {
  * SSRC state (NF_SRTP_A_STREAM_NEW_SESSION)
  */
 #define KSTREAM_NEW_SESSION	2u
-/* kstream_set(): the kernel cannot change it (the op) in place; remove, add */
-#define KSTREAM_RENEW		1
-
 /*
  * Crypto line @c as kernel stream @s (its op already set) takes it: suite,
  * session parameters as flags, the replay window of an unprotect stream
@@ -123,28 +119,25 @@ int kstream_add(const struct kstream_ops *o, const uint64_t key[2],
  * nothing changed): its match, and its crypto as the comment at the top
  * says.  Keys @st already holds are not sent again.  Where the kernel
  * refuses an append (no free key slot), the keys are replaced, and that
- * is logged.  0; KSTREAM_RENEW when @s differs in what cannot change in
- * place (@st is left as it is); -1 with @err when the kernel refused
- * (@st is left as it is, and so is the kernel's stream).
+ * is logged.  0, or -1 with @err when @s has another operation or the
+ * kernel refused (@st is left as it is, and so is the kernel's stream).
  */
 int kstream_set(const struct kstream_ops *o, const uint64_t key[2],
 		struct kstream *st, const struct nfsrtp_stream *s,
 		unsigned int flags, char *err, size_t errlen);
 
-/* kstream_put(): a new kernel stream took @st's place (a new id, new counters) */
-#define KSTREAM_NEW		2
-
 /*
- * Stream @st (id 0: none yet) becomes @s, the one way both front ends
- * change their streams: kept, changed in place (kstream_set() with
- * @flags), or, only where the kernel cannot change it (the op), removed
- * and added again; added when there is none.  0, KSTREAM_NEW when @st
- * is a new kernel stream, or -1 with @err: @st is left as it was, or,
- * when the add after a removal failed, has id 0 (gone from the kernel).
+ * Stream @st (id 0: none yet) becomes @s: added when there is none,
+ * otherwise kstream_set() with @flags.  0, or -1 with @err (@st is left
+ * as it was).
  */
 int kstream_put(const struct kstream_ops *o, const uint64_t key[2],
 		struct kstream *st, const struct nfsrtp_stream *s,
 		unsigned int flags, char *err, size_t errlen);
+
+/* A line for srtpd's log through @o->log (none when it is NULL). */
+void kstream_log(const struct kstream_ops *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Removes @st from the kernel and forgets it. */
 void kstream_del(const struct kstream_ops *o, struct kstream *st);

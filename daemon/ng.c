@@ -101,26 +101,51 @@ static void ng_log(struct ng *n, const char *fmt, ...)
 	n->ops.log(n->ops.arg, line);
 }
 
-/* Slot @i of @c's streams goes (its kernel stream is gone already). */
-static void drop_slot(struct ng_call *c, unsigned int i)
+/* ---- the kernel streams: kset.c's planner ---- */
+
+static struct kstream_ops ks_ops(const struct ng *n)
 {
-	free(c->streams[i].base);
-	memmove(&c->streams[i], &c->streams[i + 1],
-		(c->nstreams - i - 1) * sizeof(c->streams[0]));
-	c->nstreams--;
+	struct kstream_ops o = {
+		.add = n->ops.add, .del = n->ops.del, .update = n->ops.update,
+		.log = n->ops.log, .arg = n->ops.arg,
+	};
+
+	return o;
+}
+
+static void streams_changed(void *arg)
+{
+	struct ng *n = arg;
+
+	n->generation++;	/* the state file is saved anew */
+}
+
+static struct kslot *adopt_guard(void *arg, struct kset *set,
+				 const struct kmatch *m);
+
+/* How call @c's streams reach the kernel (kset.h). */
+static struct kset_owner owner_of(struct ng *n, const struct ng_call *c)
+{
+	struct kset_owner o = {
+		.ks = ks_ops(n), .sum_key = n->sum_key, .call_id = c->e.id,
+		.adopt = adopt_guard, .changed = streams_changed, .arg = n,
+	};
+
+	return o;
 }
 
 static void remove_stream(struct ng *n, struct ng_call *c, unsigned int i)
 {
-	n->ops.del(n->ops.arg, c->streams[i].k.id);
-	drop_slot(c, i);
-	n->generation++;
+	struct kset_owner o = owner_of(n, c);
+
+	kset_remove(&o, &c->set, i);
 }
 
 static void remove_streams(struct ng *n, struct ng_call *c)
 {
-	while (c->nstreams)
-		remove_stream(n, c, c->nstreams - 1);
+	struct kset_owner o = owner_of(n, c);
+
+	kset_clear(&o, &c->set);
 	c->e.answered = false;
 }
 
@@ -147,10 +172,10 @@ static void branch_free(struct ng_branch *b)
 /* Branch @bi and its streams go; the call's other branches stay. */
 static void branch_remove(struct ng *n, struct ng_call *c, unsigned int bi)
 {
-	unsigned int i = c->nstreams;
+	unsigned int i = c->set.n;
 
 	while (i--)
-		if (c->streams[i].branch == bi)
+		if (c->set.streams[i].branch == bi)
 			remove_stream(n, c, i);
 	branch_free(&c->branches[bi]);
 }
@@ -232,11 +257,11 @@ static int64_t ng_packets(void *arg, struct call_entry *e)
 	uint64_t sum = 0;
 	unsigned int i;
 
-	if (!c->nstreams)
+	if (!c->set.n)
 		return -1;
 	s = calloc(1, sizeof(*s));
-	for (i = 0; s && i < c->nstreams; i++) {
-		if (!n->ops.get(n->ops.arg, c->streams[i].k.id, s))
+	for (i = 0; s && i < c->set.n; i++) {
+		if (!n->ops.get(n->ops.arg, c->set.streams[i].k.id, s))
 			sum += s->packets;
 		explicit_bzero(s, sizeof(*s));
 	}
@@ -257,20 +282,8 @@ static bool ng_expire_call(void *arg, struct call_entry *e, const char *why,
 		return false;
 	}
 	ng_log(n, "call %s: deleted, %s (%u streams)", c->e.id, why,
-	       c->nstreams);
+	       c->set.n);
 	return call_close(n, c, now);
-}
-
-/* ---- the kernel streams: kstream.c's builder ---- */
-
-static struct kstream_ops ks_ops(const struct ng *n)
-{
-	struct kstream_ops o = {
-		.add = n->ops.add, .del = n->ops.del, .update = n->ops.update,
-		.log = n->ops.log, .arg = n->ops.arg,
-	};
-
-	return o;
 }
 
 /* ---- media networks and ports (trust.c) ---- */
@@ -896,27 +909,6 @@ static int flow_match(const struct bridge_flow *f, struct kmatch *m,
 	return 0;
 }
 
-/*
- * A side on hold (c=0.0.0.0) keeps the address the stream has: never a
- * wildcard match.  1 when there is none to keep (no stream then).
- */
-static int hold_keep(struct kmatch *m, const struct ng_stream *st)
-{
-	if (media_addr_unspecified(m->family, m->saddr)) {
-		if (!st || st->k.match.family != m->family)
-			return 1;
-		memcpy(m->saddr, st->k.match.saddr, sizeof(m->saddr));
-	}
-	if (media_addr_unspecified(m->family, m->daddr)) {
-		if (!st || st->k.match.family != m->family)
-			return 1;
-		memcpy(m->daddr, st->k.match.daddr, sizeof(m->daddr));
-		m->dport = st->k.match.dport;
-		m->rtcp_dport = st->k.match.rtcp_dport;
-	}
-	return 0;
-}
-
 /* Whether both ends of flow @f may be matched. */
 static int check_flow(const struct ng *n, const struct ng_call *c,
 		      const struct ng_branch *b, const struct bridge_flow *f,
@@ -944,68 +936,6 @@ static bool caller_to_callee(const struct ng_call *c,
 	return f->a_to_b != c->by_callee;
 }
 
-static struct ng_stream *slot_of(struct ng_call *c, unsigned int bi,
-				 const struct bridge_flow *f, uint8_t op)
-{
-	bool dir = caller_to_callee(c, f);
-	unsigned int i;
-
-	for (i = 0; i < c->nstreams; i++) {
-		struct ng_stream *st = &c->streams[i];
-
-		if (st->branch == bi && st->group == f->index &&
-		    st->a_to_b == dir && st->k.op == op)
-			return st;
-	}
-	return NULL;
-}
-
-/*
- * A stream of the call the kernel would refuse to duplicate, that this
- * answer has not claimed: one with the same match, or for protect one
- * toward the same destination (a protect stream guards its destination
- * against every other source).  Another branch's, when two forks answer
- * (the later answer takes the caller's direction over), or the other
- * direction's after a re-INVITE from the callee turned the roles round.
- * It is changed in place, never duplicated.
- */
-static struct ng_stream *same_match(struct ng_call *c, unsigned int bi,
-				    const struct kmatch *m, uint8_t op)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->nstreams; i++) {
-		struct ng_stream *st = &c->streams[i];
-		const struct kmatch *o = &st->k.match;
-
-		if (st->k.op != op || (st->branch == bi && st->seen) ||
-		    o->family != m->family || o->dport != m->dport ||
-		    memcmp(o->daddr, m->daddr, sizeof(o->daddr)))
-			continue;
-		if (op == NF_SRTP_OP_PROTECT ||
-		    !memcmp(o->saddr, m->saddr, sizeof(o->saddr)))
-			return st;
-	}
-	return NULL;
-}
-
-static int add_stream(struct req *q, struct ng_call *c,
-		      const struct nfsrtp_stream *s, struct ng_stream *st)
-{
-	struct kstream_ops o = ks_ops(q->n);
-
-	if (c->nstreams >= NG_STREAMS_MAX) {
-		errmsg_set(q->err, ERR_MAX, "too many streams in one call (%d)",
-			NG_STREAMS_MAX);
-		return -1;
-	}
-	if (kstream_add(&o, q->n->sum_key, s, &st->k, q->err, ERR_MAX))
-		return -1;
-	c->streams[c->nstreams++] = *st;
-	q->n->generation++;
-	return 0;
-}
-
 /* ---- guards: no media in clear toward an SRTP leg, at either end ---- */
 
 /* A guard toward @m's destination: its own source, a key nobody has. */
@@ -1031,27 +961,11 @@ static int guard_stream(const struct kmatch *m, bool mux, uint32_t suite,
 	return 0;
 }
 
-/* Whether a stream of @c already protects toward @m's destination. */
-static bool guarded(const struct ng_call *c, const struct kmatch *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->nstreams; i++) {
-		const struct kmatch *o = &c->streams[i].k.match;
-
-		if (c->streams[i].k.op == NF_SRTP_OP_PROTECT &&
-		    o->family == m->family && o->dport == m->dport &&
-		    !memcmp(o->daddr, m->daddr, sizeof(o->daddr)))
-			return true;
-	}
-	return false;
-}
-
 /* Where @st's counters stand now: query counts from here on. */
-static void stream_base(struct ng *n, struct ng_stream *st)
+static void stream_base(struct ng *n, struct kslot *st)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	struct ng_base *b;
+	struct kslot_base *b;
 	unsigned int r;
 
 	free(st->base);		/* from the call that took it over before */
@@ -1081,40 +995,45 @@ static uint64_t since(uint64_t v, uint64_t b)
 }
 
 /*
- * A deleted call's guard toward @m's destination, moved to call @c: a
- * phone reuses its media port from one call to the next, and its new
- * call must not be refused (-EEXIST) for the guard tail of the last.
- * NULL when there is none.
+ * A deleted call's guard toward @m's destination, moved into @set (a
+ * call's; kset_owner.adopt): a phone reuses its media port from one call
+ * to the next, and its new call must not be refused (-EEXIST) for the
+ * guard tail of the last.  NULL when there is none.
  */
-static struct ng_stream *adopt_guard(struct ng *n, struct ng_call *c,
-				     const struct kmatch *m)
+static struct kslot *adopt_guard(void *arg, struct kset *set,
+				 const struct kmatch *m)
 {
+	struct ng_call *c = (struct ng_call *)((char *)set -
+					       offsetof(struct ng_call, set));
+	struct ng *n = arg;
 	struct ng_call *o;
 	unsigned int i;
 
-	if (c->nstreams >= NG_STREAMS_MAX)
+	if (set->n >= KSET_MAX)
 		return NULL;
 	for (o = ng_first(n); o; o = ng_next(n, o)) {
 		if (!o->e.closing || o == c)
 			continue;
-		for (i = 0; i < o->nstreams; i++) {
-			struct ng_stream *st = &o->streams[i];
+		for (i = 0; i < o->set.n; i++) {
+			struct kslot *st = &o->set.streams[i];
+			struct kslot *to = &set->streams[set->n];
 
 			if (st->k.op != NF_SRTP_OP_PROTECT ||
 			    st->k.match.family != m->family ||
 			    st->k.match.dport != m->dport ||
 			    memcmp(st->k.match.daddr, m->daddr, sizeof(m->daddr)))
 				continue;
-			c->streams[c->nstreams] = *st;
-			c->streams[c->nstreams].branch = NG_GUARD;
-			c->streams[c->nstreams].seen = false;
-			stream_base(n, &c->streams[c->nstreams]);
-			memmove(st, st + 1,
-				(o->nstreams - i - 1) * sizeof(*st));
-			o->nstreams--;
-			if (!o->nstreams)
+			*to = *st;
+			to->branch = NG_GUARD;
+			to->seen = false;
+			stream_base(n, to);	/* frees the base it had */
+			st->base = NULL;
+			kset_drop(&o->set, i);
+			if (!o->set.n)
 				call_free(n, o);
-			return &c->streams[c->nstreams++];
+			set->n++;
+			n->generation++;
+			return to;
 		}
 	}
 	return NULL;
@@ -1131,7 +1050,8 @@ static int install_guards(struct req *q, struct ng_call *c,
 			  const struct bridge *br)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	struct ng_stream st;
+	struct kset_owner o = owner_of(q->n, c);
+	struct kslot st;
 	size_t k;
 	int rc = 0;
 
@@ -1153,7 +1073,8 @@ static int install_guards(struct req *q, struct ng_call *c,
 		memcpy(st.k.match.saddr, st.k.match.daddr, sizeof(st.k.match.saddr));
 		st.k.match.dport = (uint16_t)g->a_port;
 		st.k.match.rtcp_dport = (uint16_t)(g->a_mux ? 0 : g->a_rtcp_port);
-		if (guarded(c, &st.k.match) || adopt_guard(q->n, c, &st.k.match))
+		if (kset_protects(&c->set, &st.k.match) ||
+		    adopt_guard(q->n, &c->set, &st.k.match))
 			continue;
 		st.k.op = NF_SRTP_OP_PROTECT;
 		st.group = (uint8_t)k;
@@ -1171,7 +1092,7 @@ static int install_guards(struct req *q, struct ng_call *c,
 			rc = -1;
 			break;
 		}
-		rc = add_stream(q, c, s, &st);
+		rc = kset_add(&o, &c->set, s, &st, q->err, ERR_MAX);
 		explicit_bzero(s, sizeof(*s));
 	}
 	free(s);
@@ -1183,7 +1104,7 @@ static int install_guards(struct req *q, struct ng_call *c,
  * fresh key under its own suite nobody has, its own destination as its
  * only source, in one STREAM_SET.
  */
-static int to_guard(struct ng *n, struct ng_stream *st)
+static int to_guard(struct ng *n, struct kslot *st)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
 	struct kstream_ops o = ks_ops(n);
@@ -1225,13 +1146,13 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 	unsigned int i;
 
 	if (n->trust.guard_tail) {
-		i = c->nstreams;
+		i = c->set.n;
 		while (i--)
-			if (c->streams[i].k.op != NF_SRTP_OP_PROTECT ||
-			    to_guard(n, &c->streams[i]))
+			if (c->set.streams[i].k.op != NF_SRTP_OP_PROTECT ||
+			    to_guard(n, &c->set.streams[i]))
 				remove_stream(n, c, i);
 	}
-	if (!c->nstreams) {
+	if (!c->set.n) {
 		call_free(n, c);
 		return false;
 	}
@@ -1428,114 +1349,65 @@ static int cmd_offer(struct req *q)
 	return 0;
 }
 
-/* One direction of flow @f through the router, for branch @bi. */
-static int apply_stream(struct req *q, struct ng_call *c, unsigned int bi,
-			const struct bridge_flow *f, bool protect,
-			struct nfsrtp_stream *s)
+/*
+ * What branch @bi's plan wants of the kernel (kset.h): per flow, the
+ * stream that takes it in from its sender, then the one that sends it
+ * on.  The direction is the one between the two parties, which a
+ * callee's re-offer does not turn round.
+ */
+static int plan_wants(const struct ng_call *c, const struct bridge_plan *plan,
+		      struct kwant *w, size_t *n, char *err)
 {
-	uint8_t op = protect ? NF_SRTP_OP_PROTECT : NF_SRTP_OP_UNPROTECT;
-	struct ng_stream *st = slot_of(c, bi, f, op), fresh;
-	struct kmatch m;
-	int rc = 0;
+	size_t i;
 
-	if (flow_match(f, &m, q->err))
-		return -1;
-	if (hold_keep(&m, st)) {
-		ng_log(q->n, "call %s: m-line %u on hold before any address was known: no stream",
-		       c->e.id, f->index);
-		return 0;
-	}
-	memset(s, 0, sizeof(*s));
-	s->op = op;
-	kstream_to_match(&m, s);
-	kstream_crypto(s, protect ? &f->out : &f->in, f->rtcp_mux);
-	/*
-	 * A protect stream moving to a destination the call guards already
-	 * (the caller's new port, guarded from its re-offer on): the kernel
-	 * keeps one protect stream a destination, so the guard takes the
-	 * flow over in place, never leaving the new port unguarded, and the
-	 * old stream, which no flow claims now, goes after.  Its context
-	 * starts anew there (RFC 4568 7.1.4: a new transport address, a new
-	 * crypto context).
-	 */
-	if (st && op == NF_SRTP_OP_PROTECT &&
-	    memcmp(&st->k.match, &m, sizeof(m))) {
-		struct ng_stream *there = same_match(c, bi, &m, op);
+	*n = 0;
+	for (i = 0; i < plan->nflows; i++) {
+		const struct bridge_flow *f = &plan->flows[i];
+		struct kwant one = {
+			.group = (uint8_t)f->index, .mux = f->rtcp_mux,
+			.a_to_b = caller_to_callee(c, f),
+		};
 
-		if (there && there != st)
-			st = there;
-	}
-	if (!st)
-		st = same_match(c, bi, &m, op);
-	if (!st && op == NF_SRTP_OP_PROTECT)
-		st = adopt_guard(q->n, c, &m);
-	if (st) {
-		struct kstream_ops o = ks_ops(q->n);
-		struct kstream was = st->k;
-
-		st->branch = (uint8_t)bi;
-		st->group = (uint8_t)f->index;
-		st->a_to_b = caller_to_callee(c, f);
-		st->seen = true;
-		rc = kstream_put(&o, q->n->sum_key, &st->k, s, 0, q->err,
-				 ERR_MAX);
-		if (rc == KSTREAM_NEW) {
-			/* another kernel stream: its counters are all ours */
-			free(st->base);
-			st->base = NULL;
-			rc = 0;
+		if (flow_match(f, &one.match, err))
+			return -1;
+		if (*n + 2 > KSET_MAX) {
+			errmsg_set(err, ERR_MAX, "too many streams in one call (%d)",
+				   KSET_MAX);
+			return -1;
 		}
-		if (memcmp(&was, &st->k, sizeof(was)))
-			q->n->generation++;
-		if (!st->k.id)		/* removed, and not added again */
-			drop_slot(c, (unsigned int)(st - c->streams));
-		explicit_bzero(&was, sizeof(was));
-	} else {
-		memset(&fresh, 0, sizeof(fresh));
-		fresh.a_to_b = caller_to_callee(c, f);
-		fresh.group = (uint8_t)f->index;
-		fresh.branch = (uint8_t)bi;
-		fresh.seen = true;
-		rc = add_stream(q, c, s, &fresh);
+		if (f->unprotect) {
+			w[*n] = one;
+			w[*n].op = NF_SRTP_OP_UNPROTECT;
+			w[(*n)++].crypto = &f->in;
+		}
+		if (f->protect) {
+			w[*n] = one;
+			w[*n].op = NF_SRTP_OP_PROTECT;
+			w[(*n)++].crypto = &f->out;
+		}
 	}
-	explicit_bzero(s, sizeof(*s));
-	return rc;
+	return 0;
 }
 
-/*
- * Plan @plan for branch @bi: streams kept as they are when unchanged,
- * changed in place when their match or keys change, added when new;
- * then the branch's streams the plan no longer has are removed.
- */
+/* Branch @bi's streams become what @plan says (kset_apply()). */
 static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 		      const struct bridge_plan *plan)
 {
-	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	unsigned int i;
-	int rc = 0;
+	struct kwant *w = calloc(KSET_MAX, sizeof(*w));
+	struct kset_owner o = owner_of(q->n, c);
+	size_t n;
+	int rc;
 
-	if (!s) {
+	if (!w) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < c->nstreams; i++)
-		c->streams[i].seen = false;
-	for (i = 0; i < plan->nflows && !rc; i++) {
-		const struct bridge_flow *f = &plan->flows[i];
-
-		if (f->unprotect)
-			rc = apply_stream(q, c, bi, f, false, s);
-		if (!rc && f->protect)
-			rc = apply_stream(q, c, bi, f, true, s);
-	}
-	free(s);
-	if (rc)
-		return rc;
-	i = c->nstreams;
-	while (i--)
-		if (c->streams[i].branch == bi && !c->streams[i].seen)
-			remove_stream(q->n, c, i);
-	return 0;
+	rc = plan_wants(c, plan, w, &n, q->err);
+	if (!rc)
+		rc = kset_apply(&o, &c->set, (uint8_t)bi, w, n, q->err,
+				ERR_MAX);
+	free(w);
+	return rc;
 }
 
 static int keep_key(struct sdes_crypto **slot, const struct sdes_crypto *c)
@@ -1606,8 +1478,8 @@ static unsigned int branch_streams(const struct ng_call *c, int bi)
 {
 	unsigned int i, k = 0;
 
-	for (i = 0; i < c->nstreams; i++)
-		k += c->streams[i].branch == bi;
+	for (i = 0; i < c->set.n; i++)
+		k += c->set.streams[i].branch == bi;
 	return k;
 }
 
@@ -1787,12 +1659,12 @@ static void put_u64(struct req *q, const char *key, uint64_t v)
 }
 
 /* @count: the totals count this stream's packets (each packet once) */
-static void stream_stats(struct req *q, const struct ng_stream *st,
+static void stream_stats(struct req *q, const struct kslot *st,
 			 bool count, struct totals *t)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	static const struct ng_base none;
-	const struct ng_base *b = st->base ? st->base : &none;
+	static const struct kslot_base none;
+	const struct kslot_base *b = st->base ? st->base : &none;
 	uint64_t drops = 0, packets, bytes, rtcp_packets, rtcp_bytes, auth;
 	uint64_t rtcp_drops, replay;
 	unsigned int r;
@@ -1868,8 +1740,8 @@ static void query_tags(struct req *q, const struct ng_call *c)
 
 		if (!b->used || !b->to_tag[0] || !strcmp(b->to_tag, c->from_tag))
 			continue;
-		for (k = 0, n = 0; k < c->nstreams; k++)
-			n += c->streams[k].branch == i;
+		for (k = 0, n = 0; k < c->set.n; k++)
+			n += c->set.streams[k].branch == i;
 		benc_cstr(q->out, b->to_tag);
 		benc_dict(q->out);
 		benc_cstr(q->out, "tag");
@@ -1914,9 +1786,9 @@ static int cmd_query(struct req *q)
 	 * A forwarded packet passes the unprotect stream of its direction,
 	 * if there is one, then the protect stream: count it once.
 	 */
-	for (i = 0; i < c->nstreams; i++)
-		if (c->streams[i].k.op == NF_SRTP_OP_UNPROTECT)
-			unprotects[c->streams[i].a_to_b] = true;
+	for (i = 0; i < c->set.n; i++)
+		if (c->set.streams[i].k.op == NF_SRTP_OP_UNPROTECT)
+			unprotects[c->set.streams[i].a_to_b] = true;
 	put_u64(q, "created", c->e.created);
 	benc_cstr(q->out, "from-tag");
 	benc_cstr(q->out, c->from_tag);
@@ -1929,10 +1801,10 @@ static int cmd_query(struct req *q)
 	query_tags(q, c);
 	benc_cstr(q->out, "streams");
 	benc_list(q->out);
-	for (i = 0; i < c->nstreams; i++)
-		stream_stats(q, &c->streams[i],
-			     c->streams[i].k.op == NF_SRTP_OP_UNPROTECT ||
-			     !unprotects[c->streams[i].a_to_b], &t);
+	for (i = 0; i < c->set.n; i++)
+		stream_stats(q, &c->set.streams[i],
+			     c->set.streams[i].k.op == NF_SRTP_OP_UNPROTECT ||
+			     !unprotects[c->set.streams[i].a_to_b], &t);
 	benc_end(q->out);
 	benc_cstr(q->out, "totals");
 	benc_dict(q->out);
@@ -2032,7 +1904,7 @@ static int cmd_delete(struct req *q)
 		       (long long)delay);
 		return 0;
 	}
-	ng_log(q->n, "call %s: deleted (%u streams)", c->e.id, c->nstreams);
+	ng_log(q->n, "call %s: deleted (%u streams)", c->e.id, c->set.n);
 	call_close(q->n, c, q->now);
 	return 0;
 }
@@ -2070,7 +1942,7 @@ static int cmd_statistics(struct req *q)
 
 	for (c = ng_first(q->n); c; c = ng_next(q->n, c)) {
 		calls += !c->e.closing;
-		streams += c->nstreams;
+		streams += c->set.n;
 		pending += !c->e.answered && !c->e.closing;
 		closing += c->e.closing;
 	}
@@ -2419,13 +2291,13 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 	fputs("# srtpd state: call id, tags, model, created, streams (id:dir:op);\n"
 	      "# guards: the stream ids of deleted calls' guards\n", f);
 	for (c = ng_first(n); c; c = ng_next(n, c)) {
-		if (!c->nstreams)
+		if (!c->set.n)
 			continue;
 		if (c->e.closing) {
 			/* a restarted srtpd removes these at once */
 			fputs("guards", f);
-			for (i = 0; i < c->nstreams; i++)
-				fprintf(f, " %u", c->streams[i].k.id);
+			for (i = 0; i < c->set.n; i++)
+				fprintf(f, " %u", c->set.streams[i].k.id);
 			fputc('\n', f);
 			continue;
 		}
@@ -2435,10 +2307,10 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 		put_escaped(f, first_tag(c)[0] ? first_tag(c) : "-");
 		put_escaped(f, c->model[0] ? c->model : "-");
 		fprintf(f, "%lld", (long long)c->e.created);
-		for (i = 0; i < c->nstreams; i++)
-			fprintf(f, " %u:%c:%u", c->streams[i].k.id,
-				c->streams[i].a_to_b ? 'a' : 'b',
-				c->streams[i].k.op);
+		for (i = 0; i < c->set.n; i++)
+			fprintf(f, " %u:%c:%u", c->set.streams[i].k.id,
+				c->set.streams[i].a_to_b ? 'a' : 'b',
+				c->set.streams[i].k.op);
 		fputc('\n', f);
 	}
 	/* no fsync: the file outlives srtpd, not the machine (nor do streams) */
@@ -2535,17 +2407,17 @@ static int restore_line(struct ng *n, char *line,
 		unsigned int id, op;
 		char dir;
 
-		if (c->nstreams >= NG_STREAMS_MAX ||
+		if (c->set.n >= KSET_MAX ||
 		    sscanf(s, "%u:%c:%u", &id, &dir, &op) != 3 || !id ||
 		    (dir != 'a' && dir != 'b') ||
 		    (op != NF_SRTP_OP_PROTECT && op != NF_SRTP_OP_UNPROTECT))
 			goto bad;
 		if (!exists(arg, id))
 			continue;	/* gone meanwhile */
-		c->streams[c->nstreams].k.id = id;
-		c->streams[c->nstreams].a_to_b = dir == 'a';
-		c->streams[c->nstreams].k.op = (uint8_t)op;
-		c->nstreams++;
+		c->set.streams[c->set.n].k.id = id;
+		c->set.streams[c->set.n].a_to_b = dir == 'a';
+		c->set.streams[c->set.n].k.op = (uint8_t)op;
+		c->set.n++;
 	}
 	c->e.answered = true;
 	c->e.front = &n->front;

@@ -28,6 +28,7 @@
 #include "bridge.h"
 #include "calls.h"
 #include "config.h"
+#include "kset.h"
 #include "kstream.h"
 #include "lib/nfsrtp.h"
 #include "trust.h"
@@ -37,7 +38,6 @@
 #define NG_CACHE_SIZE	1024	/* replies kept for retransmissions */
 #define NG_CACHE_BYTES	(4 << 20)	/* and at most this many bytes of them */
 #define NG_CACHE_TTL	30	/* seconds */
-#define NG_STREAMS_MAX	(4 * NEG_MEDIA_MAX)	/* per call */
 #define NG_PORT_MIN	1024	/* default lowest media port */
 
 /* What ng asks of the kernel; 0 or a negative errno. */
@@ -52,29 +52,6 @@ struct ng_ops {
 	/* a line for srtpd's log (calls created, answered, deleted) */
 	void (*log)(void *arg, const char *line);
 	void *arg;
-};
-
-/* One kernel stream of a call (kstream.h), and what it is for. */
-struct ng_stream {
-	struct kstream k;	/* id, match, digests: kstream.c's */
-	bool a_to_b;		/* from the call's caller to its callee */
-	uint8_t group;		/* media stream of the offer */
-	uint8_t branch;		/* index in ng_call.branches; NG_GUARD */
-	bool seen;		/* in the plan being applied */
-	/*
-	 * The kernel counters a deleted call's guard had when this call
-	 * took it over, or NULL (all of them this call's): they are the
-	 * other call's, left out of query.  Owned by the stream: allocated
-	 * only for a guard taken over, so that the table of 64 streams a
-	 * call holds does not carry them for every stream.
-	 */
-	struct ng_base *base;
-};
-
-/* A stream's counters when its call took it over (struct ng_stream). */
-struct ng_base {
-	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
-	uint64_t errors, rtcp_errors, auth, replay;
 };
 
 /*
@@ -94,15 +71,8 @@ struct ng_branch {
 };
 
 #define NG_BRANCHES_MAX	8
-/*
- * The branch of a guard: a protect stream toward a leg that is to be
- * SRTP, before its answer or after its call, whose only source is that
- * leg's own address (no packet comes from there through the router) and
- * whose key nobody has.  Its destination guard drops every packet toward
- * the leg, so no media reaches it in clear; an answer's protect stream
- * takes it over in place.
- */
-#define NG_GUARD	0xff
+/* The branch of a guard (kset.h): it drops every packet toward its leg. */
+#define NG_GUARD	KSET_GUARD
 #define NG_GUARD_TAIL	5	/* default seconds of guard after a call */
 
 struct ng_call {
@@ -129,8 +99,7 @@ struct ng_call {
 	struct sdp_conn a_src;	/* where the offer came from */
 	struct bridge *br;
 	struct ng_branch branches[NG_BRANCHES_MAX];
-	struct ng_stream streams[NG_STREAMS_MAX];
-	unsigned int nstreams;
+	struct kset set;		/* its kernel streams */
 };
 
 /* What srtpd lets an SDP put into a kernel match. */

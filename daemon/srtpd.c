@@ -588,13 +588,9 @@ static void do_list(struct srtpd *d, int fd)
 	}
 	body[0] = '\0';
 	for (c = call_first(&d->calls); c; c = call_next(&d->calls, c)) {
-		unsigned int i, n = 0;
-
-		for (i = 0; i < NEG_MEDIA_MAX; i++)
-			n += !!c->media[i].protect.id + !!c->media[i].unprotect.id;
 		off += (size_t)snprintf(body + off, size - off,
 					"%s %s streams=%u secure=%s\n", c->e.id,
-					states[c->state], n,
+					states[c->state], c->set.n,
 					c->result && c->result->secure ?
 					"yes" : "no");
 	}
@@ -810,24 +806,24 @@ static void resync_stream(struct srtpd *d, uint32_t id, bool protect)
  */
 static void resync_after_overrun(struct srtpd *d)
 {
-	unsigned int i, n = 0, calls = 0;
+	unsigned int i, k, n = 0, calls = 0;
 	struct call *c, *next;
+	struct kstream ks[KSET_MAX];
 
 	for (c = call_first(&d->calls); c; c = next) {
 		/* a stream gone or re-keyed leaves the call where it is */
 		next = call_next(&d->calls, c);
 		calls++;
-		for (i = 0; i < NEG_MEDIA_MAX; i++) {
-			if (c->media[i].protect.id) {
-				resync_stream(d, c->media[i].protect.id, true);
-				n++;
-			}
-			if (c->media[i].unprotect.id) {
-				resync_stream(d, c->media[i].unprotect.id, false);
-				n++;
-			}
-		}
+		/* a stream found gone leaves the set: look at a copy */
+		k = c->set.n;
+		for (i = 0; i < k; i++)
+			ks[i] = c->set.streams[i].k;
+		for (i = 0; i < k; i++)
+			resync_stream(d, ks[i].id,
+				      ks[i].op == NF_SRTP_OP_PROTECT);
+		n += k;
 	}
+	explicit_bzero(ks, sizeof(ks));
 	logmsg(LOG_NOTICE, "kernel events overran the socket: %u streams of %u calls looked up again",
 	       n, calls);
 }

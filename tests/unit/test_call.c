@@ -121,6 +121,17 @@ static int f_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
 	return 0;
 }
 
+/* The id of call @c's kernel stream with op @op (it has one media stream). */
+static uint32_t stream_of(const struct call *c, uint8_t op)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->set.n; i++)
+		if (c->set.streams[i].k.op == op)
+			return c->set.streams[i].k.id;
+	return 0;
+}
+
 static unsigned int live(void)
 {
 	unsigned int i, n = 0;
@@ -426,9 +437,9 @@ START_TEST(rekey_both_roles)
 	sdp_key(pr.offer, &k1);
 	sdp_key(pr.answer, &kb);
 	ck_assert_uint_eq(k1.lifetime, 2048);
-	aprot = call_find(&pr.a, "k")->media[0].protect.id;
+	aprot = stream_of(call_find(&pr.a, "k"), NF_SRTP_OP_PROTECT);
 	/* events that need nothing */
-	ev.stream = call_find(&pr.a, "k")->media[0].unprotect.id;
+	ev.stream = stream_of(call_find(&pr.a, "k"), NF_SRTP_OP_UNPROTECT);
 	ev.key_index = 0;
 	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 0);
 	ev.stream = 999;
@@ -501,7 +512,7 @@ START_TEST(rekey_refused)
 	char *reoffer, *reanswer, why[256];
 
 	establish(&pr);
-	ev.stream = call_find(&pr.a, "k")->media[0].protect.id;
+	ev.stream = stream_of(call_find(&pr.a, "k"), NF_SRTP_OP_PROTECT);
 	ck_assert_int_eq(call_event(&pr.a, &ev, &c, &reoffer), 1);
 	ck_assert(!call_answer(&calls, "k", &pb, &lb, reoffer, strlen(reoffer),
 			       &reanswer, why, sizeof(why)));
@@ -587,6 +598,59 @@ START_TEST(reoffer_moves_in_place)
 	free(moved);
 	free(moved2);
 	free(reanswer);
+	pair_free(&pr);
+}
+END_TEST
+
+/*
+ * The peer puts the call on hold the RFC 2543 way (c=0.0.0.0, sendonly):
+ * the streams keep the peer's address, the unprotect stream never takes
+ * packets from anyone (a wildcard source), the protect stream never sends
+ * to 0.0.0.0; the peer's resume from its address changes nothing either.
+ * A call that begins on hold installs no stream for it.
+ */
+START_TEST(peer_hold_keeps_matches)
+{
+	struct srtp_policy pb = policy(B_CFG);
+	struct neg_local lb = local("10.0.1.2:5000");
+	const struct nfsrtp_stream *prot, *unprot;
+	char *hold, *hold2, *reanswer, why[256];
+	uint8_t a1[4];
+	struct pair pr;
+
+	establish(&pr);
+	inet_pton(AF_INET, "10.0.1.1", a1);
+	hold = replace(pr.offer, "c=IN IP4 10.0.1.1", "c=IN IP4 0.0.0.0");
+	hold2 = replace(hold, "a=sendrecv", "a=sendonly");
+	ck_assert_int_eq(call_answer(&calls, "k", &pb, &lb, hold2,
+				     strlen(hold2), &reanswer, why,
+				     sizeof(why)), 0);
+	ck_assert_uint_eq(fake.adds, 2);
+	ck_assert_uint_eq(fake.dels, 0);
+	ck_assert_uint_eq(fake.rematches, 0);
+	prot = find(NF_SRTP_OP_PROTECT, 4000);
+	ck_assert_ptr_nonnull(prot);
+	ck_assert_mem_eq(prot->daddr, a1, 4);
+	unprot = find(NF_SRTP_OP_UNPROTECT, 5000);
+	ck_assert_ptr_nonnull(unprot);
+	ck_assert(unprot->has_saddr);
+	ck_assert_mem_eq(unprot->saddr, a1, 4);
+	free(reanswer);
+	/* resumed from its own address: as it was */
+	ck_assert_int_eq(call_answer(&calls, "k", &pb, &lb, pr.offer,
+				     strlen(pr.offer), &reanswer, why,
+				     sizeof(why)), 0);
+	ck_assert_uint_eq(fake.adds + fake.dels + fake.rematches, 2);
+	free(reanswer);
+	/* a call that starts on hold: nothing to match yet */
+	ck_assert_int_eq(call_answer(&calls, "h", &pb, &lb, hold2,
+				     strlen(hold2), &reanswer, why,
+				     sizeof(why)), 0);
+	ck_assert_uint_eq(call_find(&calls, "h")->set.n, 0);
+	ck_assert_uint_eq(fake.adds, 2);
+	free(reanswer);
+	free(hold);
+	free(hold2);
 	pair_free(&pr);
 }
 END_TEST
@@ -923,6 +987,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, rekey_refused);
 	tcase_add_test(tc, reoffer_moves_in_place);
 	tcase_add_test(tc, reoffer_params_in_place);
+	tcase_add_test(tc, peer_hold_keeps_matches);
 	tcase_add_test(tc, limit_both_front_ends);
 	tcase_add_test(tc, timers);
 	tcase_add_test(tc, idle_timer);

@@ -809,7 +809,7 @@ START_TEST(state_file)
 	ck_assert_int_eq(ng_restore(&ng, path, f_exists, &fake, err,
 				    sizeof(err)), 2);
 	ck_assert_uint_eq(table.count, 2);
-	ck_assert_uint_eq(ng_find(&ng, "two")->nstreams, 1);
+	ck_assert_uint_eq(ng_find(&ng, "two")->set.n, 1);
 	r = send_req("q", "command", "query", "call-id", "call one", NULL);
 	result_is(r, "ok");
 	ck_assert(benc_is(benc_get(r, "to-tag"), "tt"));
@@ -1709,7 +1709,7 @@ START_TEST(plain_call_idles)
 	result_is(offer_from_a("o", "pl", plain), "ok");
 	result_is(answer_from("a", "pl", "tt", B_RF, answer_sdp), "ok");
 	ck_assert_uint_eq(live(), 0);
-	ck_assert_uint_eq(ng_find(&ng, "pl")->nstreams, 0);
+	ck_assert_uint_eq(ng_find(&ng, "pl")->set.n, 0);
 	ck_assert_int_eq(calls_expire(&table, t0), t0 + CALLS_IDLE / 4);
 	calls_expire(&table, t0 + CALLS_IDLE - 1);
 	ck_assert_ptr_nonnull(ng_find(&ng, "pl"));
@@ -1912,7 +1912,7 @@ START_TEST(caller_moves_port)
 	ck_assert(!guarded_toward_a(4000));
 	ck_assert_uint_eq(fake.adds, before);		/* nothing added */
 	ck_assert_uint_eq(live(), 2);
-	ck_assert_uint_eq(ng_find(&ng, "mv")->nstreams, 2);
+	ck_assert_uint_eq(ng_find(&ng, "mv")->set.n, 2);
 }
 END_TEST
 
