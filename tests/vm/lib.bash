@@ -12,7 +12,7 @@ fail() {
 }
 
 step() {
-	echo "--- $TEST: $*"
+	echo "--- $TEST [${SECONDS} s]: $*"
 }
 
 # expect_match PATTERN TEXT: TEXT matches the extended regex PATTERN.
