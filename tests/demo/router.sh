@@ -75,7 +75,7 @@ say "srtpd in R: the media controller, rtpengine's ng protocol on 127.0.0.1:2223
 echo "   its sip.cfg (SRTP for the phones, the legacy IP 601 included):"
 echo "$E2E_SRTPD_CFG" | indent
 e2e_srtpd_start
-echo "   srtpd --config sip.cfg --ng 127.0.0.1:2223 ...; its log:"
+echo "   srtpd --config sip.cfg --ng 127.0.0.1:2223 --user 65534:65534 ...; its log:"
 indent <"$E2E_DIR/srtpd.out"
 echo "   an ng ping: $(e2e_ng command=ping)"
 

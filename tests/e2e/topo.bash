@@ -18,7 +18,9 @@
 #   e2e_exit_trap                  on exit: logs and R's streams if the
 #                                  test failed (e2e_dump), e2e_cleanup
 #   e2e_srtpd_start [ARGS...]      srtpd in R with ng on 127.0.0.1:2223 (and
-#                                  ARGS), waits until it answers an ng ping
+#                                  ARGS) as deployment.md runs it (--user,
+#                                  its state in a directory of that user's),
+#                                  waits until it answers an ng ping
 #   e2e_ng KEY=VALUE...            an ng request to srtpd (tests/tools/ngc.py)
 #   e2e_kamailio_start [ARGS...]   start the proxy in R, wait until it listens
 #   e2e_kamailio_stop              SIGTERM, wait (bounded) until it is gone
@@ -53,6 +55,12 @@
 #   e2e_capture_decrypt NAME FILTER KEY...
 #                                  decrypt what FILTER selects (srtpctl
 #                                  pcap); fails on any packet refused
+#   e2e_src_drops                  R's packets dropped for their source
+#   e2e_deleted ID                 wait until srtpd deleted call ID and R
+#                                  keeps at most guards toward A's media port
+#   e2e_guarded WHAT WHO NS PORT   WHO (in NS, from PORT) sends RTP and RTCP
+#                                  in clear toward A's media ports: R drops
+#                                  exactly those for their source
 #
 # Files of SIPp instance NAME in $E2E_DIR: NAME.sdp (the SDP it received:
 # the offer for a UAS, the answer for the UAC), NAME.messages (every SIP
@@ -160,21 +168,49 @@ e2e_start() {
 
 # e2e_srtpd_start: the media controller in R: srtpd with ng on
 # 127.0.0.1:2223, its configuration $E2E_SRTPD_CFG (SRTP for the current
-# phone models and the legacy IP 601), its control socket, state file and
-# configuration in $E2E_DIR, its log in $E2E_DIR/srtpd.out.  Returns when
-# it answers an ng ping: start it before Kamailio, whose rtpengine module
+# phone models and the legacy IP 601) in $E2E_DIR, its log in
+# $E2E_DIR/srtpd.out.  It runs as Documentation/deployment.md has
+# operators run it: --user, so that once its sockets are open it is
+# $E2E_SRTPD_USER with CAP_NET_ADMIN alone, its control socket and state
+# file in a directory that user owns ($E2E_DIR/run, deployment.md's
+# /run/srtpd), its configuration readable by it (for SIGHUP).  The guest
+# has no srtpd user (it runs the host's /etc/passwd): nobody's UID:GID,
+# numerically, as tests/vm/harden.sh does.  Returns when it answers an ng
+# ping, as that user: start it before Kamailio, whose rtpengine module
 # pings its controller at start.  Arguments go to srtpd (--plain-peer,
 # --guard-tail, ...); set E2E_SRTPD_CFG for another policy.
 E2E_SRTPD_CFG=${E2E_SRTPD_CFG:-'<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.offer="1"/></sip>'}
+E2E_SRTPD_USER=${E2E_SRTPD_USER:-65534:65534}
 e2e_srtpd_start() {
+	local uid=${E2E_SRTPD_USER%%:*} gid=${E2E_SRTPD_USER#*:}
+	# the user reaches $E2E_DIR/run and reads srtpd.cfg, nothing more:
+	# mktemp made $E2E_DIR 0700
+	chmod 0711 "$E2E_DIR"
+	install -d -o "$uid" -g "$gid" -m 0700 "$E2E_DIR/run"
 	printf '%s\n' "$E2E_SRTPD_CFG" >"$E2E_DIR/srtpd.cfg"
+	chmod 0644 "$E2E_DIR/srtpd.cfg"
 	e2e_start srtpd nfsrtp-r "$E2E_TOP/build/bin/srtpd" \
-		--config "$E2E_DIR/srtpd.cfg" --socket "$E2E_DIR/srtpd.sock" \
-		--ng 127.0.0.1:2223 --state "$E2E_DIR/srtpd.state" "$@"
+		--config "$E2E_DIR/srtpd.cfg" --ng 127.0.0.1:2223 \
+		--socket "$E2E_DIR/run/srtpd.sock" --state "$E2E_DIR/run/ng-state" \
+		--user "$E2E_SRTPD_USER" "$@"
 	# ss until it listens: ngc.py waits a second before each resend,
 	# so a ping sent too early costs a second or more
 	wait_for 60 e2e_srtpd_listening
 	wait_for 30 e2e_ng_pong
+	e2e_srtpd_dropped "$uid" "$gid"
+}
+
+# e2e_srtpd_dropped UID GID: srtpd runs as UID:GID, its effective
+# capabilities CAP_NET_ADMIN alone (/proc), and said so in its log.
+e2e_srtpd_dropped() {
+	local st=/proc/${E2E_PID[srtpd]}/status
+	grep -q "running as uid $1 gid $2 with CAP_NET_ADMIN only" "$E2E_DIR/srtpd.out" ||
+		fail "srtpd did not drop to --user $1:$2: $(cat "$E2E_DIR/srtpd.out")"
+	{ [ "$(awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "$st")" = "$1 $1 $1 $1" ] &&
+		[ "$(awk '$1 == "Gid:" { print $2, $3, $4, $5 }' "$st")" = "$2 $2 $2 $2" ] &&
+		[ "$(awk '$1 == "CapEff:" { print $2 }' "$st")" = 0000000000001000 ]; } ||
+		fail "srtpd: $(grep -E '^(Uid|Gid|CapEff):' "$st" | tr -s '\t\n' '  ')"
+	echo "    srtpd: uid $1 gid $2, CAP_NET_ADMIN only (--user $E2E_SRTPD_USER; its state in $E2E_DIR/run)"
 }
 
 e2e_srtpd_listening() {
@@ -497,6 +533,72 @@ e2e_capture_decrypt() {
 	[[ $E2E_DECRYPTED == *" 0 refused,"* ]] ||
 		fail "$name ($filter): $E2E_DECRYPTED: $(head -n 5 "$E2E_DIR/$name.refused")"
 	echo "    capture $name, $filter: $E2E_DECRYPTED"
+}
+
+# e2e_src_drops: R's packets dropped for their source (guards, and
+# protect streams toward a destination from anyone else): its kernel's
+# "source" drop counter.
+e2e_src_drops() {
+	json_get "$(ip netns exec nfsrtp-r "$SRTPCTL" -j stats)" 'd["drops"].get("source", 0)'
+}
+
+# e2e_toward_a: R's streams toward A's media port 10.0.1.2:20000, as
+# "stream ID OP SRC > DST", "; " between them; empty when there is none.
+e2e_toward_a() {
+	json_get "$(ip netns exec nfsrtp-r "$SRTPCTL" -j stream show)" \
+		'"; ".join("stream %d %s %s > %s" % (s["id"], s["op"], s["src"], s["dst"]) for s in d if s["dst"] == "10.0.1.2:20000")'
+}
+
+# e2e_guards_only: every stream of R's toward A's media port is a guard,
+# a protect stream whose only source is A's own address (none at all
+# passes too: e2e_guarded then finds what crossed).
+e2e_guards_only() {
+	[ "$(json_get "$(ip netns exec nfsrtp-r "$SRTPCTL" -j stream show)" \
+		'len([s for s in d if s["dst"] == "10.0.1.2:20000" and (s["op"], s["src"]) != ("protect", "10.0.1.2")])')" = 0 ]
+}
+
+# e2e_deleted ID: wait (bounded) until srtpd has deleted call ID (its log
+# line) and R has turned the call's streams toward A into guards, for
+# --guard-tail seconds, or removed them (e2e_guards_only); prints the
+# line and what R keeps toward A.  The line comes before the streams
+# change: media sent between the two would still be protected.
+e2e_deleted() {
+	wait_for 30 grep -q "call $1: deleted (" "$E2E_DIR/srtpd.out"
+	wait_for 30 e2e_guards_only
+	echo "    srtpd: $(grep "call $1: deleted (" "$E2E_DIR/srtpd.out" | tail -n 1 | sed 's/^.*call [^:]*: //')"
+	echo "    R toward A's media port: $(e2e_toward_a | sed 's/^$/no stream/')"
+}
+
+# e2e_guarded WHAT WHO NS PORT: WHO (a name for the line printed), in NS,
+# sends $E2E_BURST RTP packets and a tenth as many RTCP in clear
+# (rtpwire: an RTCP report after every 10th RTP packet; SSRC 0x0e0e0e0e)
+# from its PORT (and PORT+1) toward A's media ports 10.0.1.2:20000 and
+# 20001.  R must drop every one of them for its source, and no more: its
+# source drops rise by exactly the burst (waited for, bounded), or the
+# test fails with how many crossed.  A's link must not see them either,
+# which the capture of the calling test checks.  Prints WHAT and the
+# counts ("after the BYE: G's 50 RTP + 5 RTCP in clear toward A: R
+# dropped them, source drops 110 -> 165"); E2E_GUARDED counts every
+# packet sent so in the run.
+E2E_BURST=${E2E_BURST:-50}
+E2E_GUARDED=0
+e2e_guarded() {
+	local what=$1 who=$2 ns=$3 port=$4 before after n=$E2E_BURST m=$((E2E_BURST / 10)) t
+	before=$(e2e_src_drops)
+	ip netns exec "$ns" "$RTPWIRE" send --dst 10.0.1.2:20000 --src-port "$port" \
+		--count "$n" --rtcp --ssrc 0x0e0e0e0e >"$E2E_DIR/tx.out" 2>&1 ||
+		fail "$what: $who's sender: $(cat "$E2E_DIR/tx.out")"
+	E2E_GUARDED=$((E2E_GUARDED + n + m))
+	# the packets cross the veth pair through a backlog queue: R may
+	# count the last of them a moment after rtpwire returns (bounded)
+	t=$SECONDS
+	until after=$(e2e_src_drops); [ "$after" -ge $((before + n + m)) ]; do
+		[ $((SECONDS - t)) -lt 30 ] || break
+		sleep 0.1
+	done
+	[ "$after" = $((before + n + m)) ] ||
+		fail "$what: $who sent $n RTP + $m RTCP in clear toward A: R dropped $((after - before)) (source drops $before -> $after); R toward A's media port: $(e2e_toward_a | sed 's/^$/no stream/')"
+	echo "    $what: $who's $n RTP + $m RTCP in clear toward A: R dropped them, source drops $before -> $after"
 }
 
 # e2e_in_call WHAT N: R has N kernel streams (WHAT names the call in the

@@ -48,12 +48,26 @@
 #   call 4, A -> G, opportunistic SRTP (RFC 8643, baresip's and
 #     Asterisk's best-effort mode): A offers RTP/AVP with a=crypto; G
 #     gets RTP/AVP without it, A an RTP/AVP answer with R's key, so A's
-#     leg is SRTP all the same: media both ways as in call 1.
+#     leg is SRTP all the same: media both ways as in call 1.  G
+#     (gw-uas-wait.xml) has the offer and sends before it answers: 50
+#     RTP and 5 RTCP packets in clear toward A's media ports, which the
+#     guard srtpd installed with the offer (R's one stream then) drops,
+#     every one, for its source; then G answers, and srtpd's query counts
+#     those drops as the call's errors, nothing else.
 #
-# Each call ends with A's BYE, which leaves no stream in R and no call in
-# srtpd.  tcpdump on A's link from before the first INVITE to after the
-# last BYE: no media packet to or from A's port is in clear.  Neither srtpd nor Kamailio may log a warning or an error, and
-# srtpd must exit 0 on SIGTERM.
+# Fail closed at both edges of every call: from the offer on (call 4),
+# and after each BYE.  Each call ends with A's BYE: once srtpd has
+# deleted the call (its log) and R's streams toward A are guards
+# (--guard-tail 10), the far side (G for calls 1 and 4, B for calls 2
+# and 3) sends on from its media port, 50 RTP and 5 RTCP packets in
+# clear toward A's media ports: R's source drops rise by exactly those
+# (e2e_guarded).  When the guard tail is over, no stream is left in R and
+# no call in srtpd.  tcpdump on A's link from before the first INVITE to
+# after the last BYE: no media packet to or from A's port is in clear,
+# none of those bursts among them.  srtpd runs as deployment.md has it
+# run (--user, CAP_NET_ADMIN alone, its state in a directory of that
+# user's: e2e_srtpd_start).  Neither srtpd nor Kamailio may log a warning
+# or an error, and srtpd must exit 0 on SIGTERM.
 . "$(dirname "$0")/lib.bash"
 # shellcheck source=tests/e2e/topo.bash
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
@@ -71,6 +85,10 @@ NL=3200
 E2E_SIPP_TIMEOUT=${E2E_SIPP_TIMEOUT:-480}
 UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
 UA_B=PolycomSoundPointIP-SPIP_650-UA/4.0.1.13681
+# a deleted call's guards stay this long (srtpd's default is 5 s): long
+# enough for the burst after each BYE on a slow emulated CPU, as in
+# e2e-fork.sh; each hangup waits it out
+GUARD_TAIL=10
 
 e2e_exit_trap
 
@@ -141,6 +159,14 @@ engaged() {
 # call ID UAS-NAME UAS-NS UAS-IP UAS-SCENARIO CALLEE-USER UAS-ARGS...:
 # A places call ID through R to the UAS; returns when it is up.
 call() {
+	place "$@"
+	up "$1" "$2"
+}
+
+# place ID UAS-NAME UAS-NS UAS-IP UAS-SCENARIO CALLEE-USER UAS-ARGS...:
+# the UAS, then A's call ID through R to it (A's key $KA, its profile
+# $PROFILE or RTP/SAVP); returns at once.
+place() {
 	local id=$1 uas=$2 ns=$3 ip=$4 sf=$5 user=$6
 	shift 6
 	e2e_uas "$uas" "$ns" "$ip" "$sf" "$@"
@@ -148,6 +174,13 @@ call() {
 		-s "$user" -key to_host "$ip" -key from_user a \
 		-key rtp_port 20000 -key crypto_key "${KA#inline:}" \
 		-key profile "${PROFILE:-RTP/SAVP}" -key ua "$UA_A"
+}
+
+# up ID UAS-NAME: call ID is up (A has the answer, the UAS the ACK),
+# Kamailio passed its answer to srtpd; prints what Kamailio did and the
+# SDPs each side got.
+up() {
+	local id=$1 uas=$2
 	e2e_call_up "a-$uas" "$uas"
 	grep -q "answer $id: rtpengine_answer" "$E2E_DIR/kamailio.out" ||
 		fail "$id: Kamailio did not call rtpengine_answer"
@@ -162,8 +195,10 @@ call() {
 # in_call ID STREAMS: R has STREAMS kernel streams; print them.
 in_call() { e2e_in_call "$@"; }
 
-# counted ID: srtpd's query of call ID counts both flows, no error, and
-# A's phone model.
+# counted ID [RTP-ERRORS RTCP-ERRORS]: srtpd's query of call ID counts
+# both flows, A's phone model, no authentication failure or replay, and
+# as errors RTP-ERRORS and RTCP-ERRORS (the packets R's guard dropped
+# before the answer; none by default).
 counted() {
 	local out
 	out=$(e2e_ng command=query call-id="$1")
@@ -172,20 +207,41 @@ counted() {
 	[ "$(json_get "$out" 'd["model"]')" = IP_601 ] || fail "query $1: model: $out"
 	[ "$(json_get "$out" '(d["totals"]["RTP"]["packets"], d["totals"]["RTCP"]["packets"])')" = "($((2 * N)), $((2 * (N / 10))))" ] ||
 		fail "query $1: RTP and RTCP packets: $out"
-	[ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"] + d["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
-		fail "query $1: errors: $out"
+	[ "$(json_get "$out" 'd["totals"]["SRTP"]["authentication-failures"] + d["totals"]["SRTP"]["replays"]')" = 0 ] ||
+		fail "query $1: authentication failures or replays: $out"
+	[ "$(json_get "$out" '(d["totals"]["RTP"]["errors"], d["totals"]["RTCP"]["errors"])')" = "(${2:-0}, ${3:-0})" ] ||
+		fail "query $1: errors other than ${2:-0} RTP and ${3:-0} RTCP: $out"
 }
 
-# hangup ID UAS: A's BYE; both SIPps end well, no stream and no call left.
+# hangup ID UAS WHO NS PORT: A's BYE.  Once srtpd has deleted the call
+# and R's streams toward A are guards, the far side WHO (in NS, from its
+# media port PORT) sends on in clear toward A's media ports: R drops
+# every packet (e2e_guarded).  Both SIPps end well; when the guard tail
+# is over, no stream and no call are left.
 hangup() {
 	local id=$1 uas=$2 out
 	e2e_hangup nfsrtp-a 10.0.1.2 "$id"
+	e2e_deleted "$id"
+	e2e_guarded "after the BYE" "$3" "$4" "$5"
 	e2e_sipp_wait "a-$uas" 90
 	e2e_sipp_wait "$uas" 90
-	wait_for 30 no_streams
+	wait_for $((GUARD_TAIL + 30)) no_streams
 	out=$(e2e_ng command=list)
 	[ "$(json_get "$out" 'd["calls"]')" = "[]" ] || fail "ng list after the BYE: $out"
-	echo "    after the BYE: no stream in R, ng list: no call"
+	echo "    after the guard tail: no stream in R, ng list: no call"
+}
+
+# guarded_offer UAS: the UAS (gw-uas-wait.xml) has the offer, and R's
+# one stream is the guard the offer installed toward A's media ports (a
+# protect stream whose only source is A's own address); prints both.
+guarded_offer() {
+	wait_for 60 test -s "$E2E_DIR/$1.sdp"
+	echo "    the offer ${1^^} got, not answered yet:"
+	e2e_sdp_show "$E2E_DIR/$1.sdp"
+	# (srtpd installed it before Kamailio sent the INVITE on)
+	{ [ "$(streams)" = 1 ] && e2e_guards_only && [ -n "$(e2e_toward_a)" ]; } ||
+		fail "no guard toward A before the answer: $(r stream show)"
+	echo "    R's one stream, the guard toward A: $(e2e_toward_a)"
 }
 
 sysctl -qw net.core.rmem_max=$((4 << 20))
@@ -193,7 +249,8 @@ step "topology: A 10.0.1.2, B 10.0.2.2, G 10.0.3.2, router R 10.0.{1,2,3}.1"
 e2e_topo
 
 step "srtpd in R (ng on 127.0.0.1:2223) answers a ping; then Kamailio"
-e2e_srtpd_start
+e2e_srtpd_start --guard-tail "$GUARD_TAIL"
+echo "    srtpd --guard-tail $GUARD_TAIL"
 # shellcheck disable=SC2119
 e2e_kamailio_start
 e2e_capture_start cap nfsrtp-a veth-a
@@ -225,7 +282,7 @@ e2e_flow "A -> G, SRTP under A's key, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 300
 e2e_flow "G -> A, plain, at A SRTP under the answer's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
 counted call-a-g-1
 step "call 1: A hangs up"
-hangup call-a-g-1 g
+hangup call-a-g-1 g G nfsrtp-g 30000
 
 step "call 2: A (SRTP, key $(e2e_short "$KA")) calls phone B (SRTP, key $(e2e_short "$KB"))"
 call call-a-b-1 b nfsrtp-b 10.0.2.2 phone-uas b \
@@ -337,7 +394,7 @@ E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x8899aabb e2e_flow "A -> B after B's resume" n
 E2E_FLOW_COUNT=$NX E2E_FLOW_SSRC=0x8899aabb e2e_flow "B -> A after B's resume" nfsrtp-b nfsrtp-a 10.0.1.2 20000 40000 "$KB" "$KRA3"
 clean call-a-b-1
 step "call 2: A hangs up"
-hangup call-a-b-1 b
+hangup call-a-b-1 b B nfsrtp-b 40000
 
 step "call 3: A calls B and cancels at the 180; B's 200 crosses the CANCEL"
 e2e_uas bc nfsrtp-b 10.0.2.2 phone-cancel-uas \
@@ -369,10 +426,14 @@ in_call call-a-b-2 4
 echo "    $((SECONDS - up)) s after the 200, no delete: ng list $(json_get "$out" 'd["calls"]'), R's 4 streams"
 clean call-a-b-2
 step "call 3: A hangs up"
-hangup call-a-b-2 bc
+hangup call-a-b-2 bc B nfsrtp-b 40000
 
-step "call 4: A offers opportunistic SRTP (RFC 8643: RTP/AVP with a=crypto) to G"
-PROFILE=RTP/AVP call call-a-g-2 g2 nfsrtp-g 10.0.3.2 gw-uas gw -key rtp_port 30000 -key ua e2e-gateway/1.0
+step "call 4: A offers opportunistic SRTP (RFC 8643: RTP/AVP with a=crypto) to G; G sends before it answers"
+PROFILE=RTP/AVP place call-a-g-2 g2 nfsrtp-g 10.0.3.2 gw-uas-wait gw -key rtp_port 30000 -key ua e2e-gateway/1.0
+guarded_offer g2
+e2e_guarded "before G's answer" G nfsrtp-g 30000
+e2e_signal nfsrtp-g 10.0.3.2 call-a-g-2 answer
+up call-a-g-2 g2
 sdp_has "$E2E_DIR/g2.sdp" '^m=audio 20000 RTP/AVP ' || fail "G's offer is not RTP/AVP"
 ! sdp_has "$E2E_DIR/g2.sdp" '^a=crypto' || fail "G's offer has a=crypto: A's key went on"
 sdp_has "$E2E_DIR/a-g2.sdp" '^m=audio 30000 RTP/AVP ' || fail "A's answer is not RTP/AVP (RFC 8643 3.2)"
@@ -382,13 +443,16 @@ KRA=$(e2e_sdp_key "$E2E_DIR/a-g2.sdp")
 in_call call-a-g-2 2
 e2e_flow "A -> G, SRTP under A's key in RTP/AVP, at G plain" nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KA" -
 e2e_flow "G -> A, plain, at A SRTP under the answer's key" nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
-counted call-a-g-2
+# the guard the offer installed is the answer's stream toward A: its
+# drops are the call's
+counted call-a-g-2 "$E2E_BURST" $((E2E_BURST / 10))
 step "call 4: A hangs up"
-hangup call-a-g-2 g2
+hangup call-a-g-2 g2 G nfsrtp-g 30000
 
 step "A's link from before the first INVITE to after the last BYE: no media in clear"
 e2e_capture_stop cap
 e2e_capture_check cap 10.0.1.2 20000
+echo "    none of the $E2E_GUARDED packets sent in clear toward A before the answer and after the BYEs among them"
 
 step "Kamailio and srtpd stop; neither logged a warning or an error"
 e2e_finish
