@@ -34,9 +34,11 @@
 #include <stdint.h>
 
 #include "kstream.h"
+#include "negotiate.h"
 #include "sdes.h"
 
-#define KSET_MAX	64	/* streams in one call: 4 per m-line, 16 m-lines */
+/* streams in one call: two flows per m-line, each taken in and sent on */
+#define KSET_MAX	(4 * NEG_MEDIA_MAX)
 /*
  * The branch of a guard: a protect stream toward a leg that is to be SRTP,
  * before its answer or after its call, whose only source is that leg's
