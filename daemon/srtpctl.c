@@ -7,11 +7,14 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lib/nfsrtp.h"
 #include "pcap.h"
@@ -24,7 +27,7 @@ static int show_stats;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: srtpctl [-j] [-s] OBJECT COMMAND [ARGS]\n"
+		"Usage: srtpctl [-j] [-s] [-n NETNS] OBJECT COMMAND [ARGS]\n"
 		"  srtpctl stats\n"
 		"  srtpctl stream add {protect|unprotect} [src ADDR[:PORT]] dst ADDR:PORT\n"
 		"                     suite SUITE key inline:KEY_SALT[|LIFETIME][|MKI:LEN] [key ...]\n"
@@ -54,7 +57,8 @@ static void usage(FILE *f)
 		"ADDR is IPv4 or [IPv6]; SUITE is an RFC 4568/6188/7714 name;\n"
 		"SSRC is 0-4294967295 or 0x0-0xffffffff (the stream's one SSRC).\n"
 		"Options: -j JSON output, -s counters, -b FILE commands from FILE\n"
-		"         (\"-\": standard input), -h this text.\n");
+		"         (\"-\": standard input), -n NETNS in network namespace\n"
+		"         NETNS (a name of ip netns, or a path), -h this text.\n");
 }
 
 static int fail(const char *fmt, ...)
@@ -1017,6 +1021,36 @@ static int run_batch(const char *path)
 	return rc;
 }
 
+/*
+ * -n NETNS: what "ip -n" does, without a second program: the module's
+ * streams are per network namespace, and "ip netns exec NS srtpctl"
+ * costs an exec (and a remount of /sys) that srtpctl does not need.  A
+ * name is one of ip netns (/run/netns/NAME); a path (/proc/PID/ns/net)
+ * is taken as it is.
+ */
+static int enter_netns(const char *ns)
+{
+	char path[4096];
+	int fd, err;
+
+	if (!*ns)
+		return fail("-n: an empty namespace name");
+	if (strchr(ns, '/'))
+		snprintf(path, sizeof(path), "%s", ns);
+	else if ((size_t)snprintf(path, sizeof(path), "/run/netns/%s", ns) >=
+		 sizeof(path))
+		return fail("-n: namespace name too long");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("network namespace \"%s\": %s (%s)", ns,
+			    strerror(errno), path);
+	err = setns(fd, CLONE_NEWNET) ? errno : 0;
+	close(fd);
+	if (err)
+		return fail("network namespace \"%s\": %s", ns, strerror(err));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *batch = NULL;
@@ -1031,6 +1065,11 @@ int main(int argc, char **argv)
 		} else if ((!strcmp(argv[i], "-b") ||
 			    !strcmp(argv[i], "--batch")) && i + 1 < argc) {
 			batch = argv[++i];
+		} else if ((!strcmp(argv[i], "-n") ||
+			    !strcmp(argv[i], "--netns")) && i + 1 < argc) {
+			rc = enter_netns(argv[++i]);
+			if (rc)
+				return rc;
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			usage(stdout);

@@ -64,9 +64,9 @@ echo "   turned the plain RTP/AVP alternative down (port 0)."
 
 say "the streams each srtpd installed in its kernel (srtpctl stream show)"
 echo "   in A: protect with A's key (offer), unprotect with B's key (answer)"
-ip netns exec nfsrtp-a "$SRTPCTL" stream show | indent
+"$SRTPCTL" -n nfsrtp-a stream show | indent
 echo "   in B: the other way round"
-ip netns exec nfsrtp-b "$SRTPCTL" stream show | indent
+"$SRTPCTL" -n nfsrtp-b stream show | indent
 
 say "each phone's application sends 200 RTP + 20 RTCP packets, plain, from a UDP socket"
 read -r suite_ab key_ab <<<"$(crypto "$tmp/offer")"
@@ -111,14 +111,14 @@ echo "   A's socket: $(tail -n 1 "$tmp/a.plain")"
 
 say "the counters (srtpctl -s stream show)"
 echo "   in A:"
-ip netns exec nfsrtp-a "$SRTPCTL" -s stream show | indent
+"$SRTPCTL" -n nfsrtp-a -s stream show | indent
 echo "   in B:"
-ip netns exec nfsrtp-b "$SRTPCTL" -s stream show | indent
+"$SRTPCTL" -n nfsrtp-b -s stream show | indent
 
 say "hang up: srtpctl call delete call-1 on both phones; no stream is left"
 call a delete call-1
 call b delete call-1
-n=$(ip netns exec nfsrtp-a "$SRTPCTL" stream show; ip netns exec nfsrtp-b "$SRTPCTL" stream show)
+n=$("$SRTPCTL" -n nfsrtp-a stream show; "$SRTPCTL" -n nfsrtp-b stream show)
 [ -z "$n" ] || fail "streams left: $n"
 kill -TERM $PA $PB
 wait $PA || fail "A's srtpd did not stop cleanly"

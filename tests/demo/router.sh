@@ -31,7 +31,7 @@ sysctl -qw net.core.rmem_max=$((4 << 20))
 
 say() { printf '\n== %s\n' "$*"; }
 indent() { sed 's/^/    /'; }
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 # sipp_body FILE sent|received REGEX: the body (SDP) of the first SIP
 # message SIPp logged in FILE (its -message_file) as sent or received

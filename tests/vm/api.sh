@@ -11,7 +11,7 @@ topo_pair
 
 K='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 S=AES_CM_128_HMAC_SHA1_80
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 TMPDIR_TEST=$(mktemp -d)
 
 step "a stream, visible in its namespace only"
@@ -23,7 +23,7 @@ out=$(a -j stream show)
 	fail "MKIs: $out"
 [ "$(json_get "$out" 'd[0]["window"]')" = 256 ] || fail "window: $out"
 [ "$(json_get "$out" 'd[0]["rtcp_dst_port"]')" = 5001 ] || fail "RTCP port: $out"
-[ "$(ip netns exec nfsrtp-b "$SRTPCTL" -j stream show)" = "[]" ] || fail "stream leaked into B"
+[ "$("$SRTPCTL" -n nfsrtp-b -j stream show)" = "[]" ] || fail "stream leaked into B"
 [ "$($SRTPCTL -j stream show)" = "[]" ] || fail "stream leaked into the initial namespace"
 expect_match '"streams":1' "$(a -j stats)"
 
@@ -31,9 +31,9 @@ step "no key material in the raw netlink replies"
 # The key||salt bytes, and the key and salt alone, as hex.
 raw=$(printf '%s' "${K#inline:}" | base64 -d | od -An -tx1 | tr -d ' \n')
 strace -f -xx -s 65536 -e trace=recvmsg,recvfrom -o "$TMPDIR_TEST/trace" \
-	ip netns exec nfsrtp-a "$SRTPCTL" -s stream show >/dev/null
+	"$SRTPCTL" -n nfsrtp-a -s stream show >/dev/null
 strace -f -xx -s 65536 -e trace=recvmsg,recvfrom -o "$TMPDIR_TEST/trace2" \
-	ip netns exec nfsrtp-a "$SRTPCTL" stream show "$id" >/dev/null
+	"$SRTPCTL" -n nfsrtp-a stream show "$id" >/dev/null
 bytes=$(cat "$TMPDIR_TEST/trace" "$TMPDIR_TEST/trace2" | tr -d '\\x\n')
 [ ${#bytes} -gt 200 ] || fail "strace captured no netlink reply"
 for needle in "${raw:0:32}" "${raw:32:28}" "${raw:8:16}"; do
@@ -54,6 +54,9 @@ done
 expect_match '"streams":1' "$(a -j stats)"
 
 step "bad requests are refused with a reason"
+# srtpctl -n: a namespace that does not exist is named, nothing runs
+must_fail "$SRTPCTL" -n nfsrtp-none stream show
+expect_match 'network namespace "nfsrtp-none": No such file or directory \(/run/netns/nfsrtp-none\)' "$ERR"
 must_fail a stream add protect src 10.0.1.1:4000 dst 10.0.1.2:5000 suite $S key "$K"
 expect_match 'same addresses and ports' "$ERR"
 must_fail a stream add protect src 10.0.1.1:3999 dst 10.0.1.2:4999 suite $S key "$K"
