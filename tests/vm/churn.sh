@@ -14,7 +14,7 @@ S=AES_CM_128_HMAC_SHA1_80
 N=${CHURN_STREAMS:-10000}
 tmp=$(mktemp -d)
 live=/sys/kernel/debug/nf_srtp/streams
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 live_is() { [ "$(cat $live)" = "$1" ]; }
 
 step "$N streams come and go while protected flows run"
@@ -55,7 +55,7 @@ ip netns add nfsrtp-c
 for i in $(seq 1 200); do
 	echo "stream add protect src 10.9.0.2 dst 10.9.0.1:$((20000 + 2 * i)) suite $S key $K"
 done >"$tmp/c"
-ip netns exec nfsrtp-c "$SRTPCTL" -b "$tmp/c" >/dev/null
+"$SRTPCTL" -n nfsrtp-c -b "$tmp/c" >/dev/null
 live_is 201 || fail "debugfs counts $(cat $live) streams, not 201"
 ip netns del nfsrtp-c
 wait_for 60 live_is 1
@@ -66,7 +66,7 @@ ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5000 --src-port 4000 \
 	--count 100000 --interval-us 100 --seq 7 >/dev/null &
 tx=$!
 # some packets went through the stream first
-wait_for 60 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stream show | grep -q '\"packets\":[1-9]'"
+wait_for 60 srtpctl_shows nfsrtp-a '"packets":[1-9]' stream show
 rmmod nf_srtp
 wait_for 30 bash -c '! [ -d /sys/module/nf_srtp ]'
 kill "$tx" 2>/dev/null || true

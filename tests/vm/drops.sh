@@ -15,7 +15,7 @@ topo_pair
 K='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 S=AES_CM_128_HMAC_SHA1_80
 tmp=$(mktemp -d)
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 
 # drops_of ID: the stream's drop counters as JSON
 drops_of() {
@@ -81,7 +81,7 @@ id=$(json_get "$(a -j stream add unprotect src 10.0.1.2:5006 dst 10.0.1.1:4006 \
 # nine senders in turn under a slow emulated CPU would not prove the bound.
 ip netns exec nfsrtp-b "$RTPWIRE" send --dst 10.0.1.1:4006 --src-port 5006 \
 	--count 10 --suite $S --key "$K" --ssrc $((0x1001)) --ssrcs 9 >/dev/null
-wait_for 20 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stream show $id | grep -q '\"ssrc-limit\": *10'"
+wait_for 20 srtpctl_shows nfsrtp-a '"ssrc-limit": *10' stream show $id
 [ "$(json_get "$(a -j stream show "$id")" 'd[0]["packets"]')" = 80 ] || fail "packets of 8 SSRCs"
 
 step "a packet tap on A sees the SRTP, A's socket the plain RTP (cloned skbs)"
@@ -155,7 +155,7 @@ ip netns exec nfsrtp-b python3 "$NFSRTP_TOP/tests/tools/forge.py" --src 10.0.1.2
 	--dst 10.0.1.1:4012 --ssrc 0x11223344 --seq 1100,1101,1102 --bad-checksum >/dev/null
 ip netns exec nfsrtp-b python3 "$NFSRTP_TOP/tests/tools/forge.py" --src 10.0.1.2:5012 \
 	--dst 10.0.1.1:4012 --ssrc 0x11223344 --seq 1103 >/dev/null
-wait_for 20 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stream show $id | grep -q '\"packets\": *21'"
+wait_for 20 srtpctl_shows nfsrtp-a '"packets": *21' stream show $id
 [ "$(drops_of "$id")" = '{"checksum": 3}' ] || fail "drop counters: $(drops_of "$id")"
 
 step "unrelated traffic passes untouched"

@@ -34,7 +34,7 @@ LIMIT=$((CALLS * 8 / RATE + 200))
 
 e2e_exit_trap
 
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 # stats: srtpd's figures, "calls unanswered closing kernel-streams memory"
 stats() {
 	json_get "$(e2e_ng command=statistics)" \
@@ -79,7 +79,7 @@ while kill -0 "${E2E_PID[flood-a]}" 2>/dev/null; do
 	[ "$memory" -le "$peak_mem" ] || peak_mem=$memory
 	[ "$kstreams" -le "$peak_streams" ] || peak_streams=$kstreams
 	samples=$((samples + 1))
-	sleep 1
+	nap 1
 done
 e2e_stop flood-a
 sent_for=$((SECONDS - start))

@@ -49,7 +49,7 @@ STUNPY=$NFSRTP_TOP/tests/tools/stun.py
 
 e2e_exit_trap
 
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 streams() { json_get "$(r -j stream show)" 'len(d)'; }
 no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 key() { head -c 30 /dev/urandom | base64; }

@@ -59,7 +59,7 @@ E2E_SRTPD_CFG='<sip><sec sec.srtp.enable="1" sec.srtp.leg.enable="1" sec.srtp.of
 
 e2e_exit_trap
 
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 streams() { json_get "$(r -j stream show)" 'len(d)'; }
 no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 nstreams() { [ "$(streams)" = "$1" ]; }

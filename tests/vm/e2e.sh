@@ -92,18 +92,18 @@ GUARD_TAIL=10
 
 e2e_exit_trap
 
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 streams() { json_get "$(r -j stream show)" 'len(d)'; }
 no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 key() { head -c 30 /dev/urandom | base64; }
 # sdp_has FILE REGEX: a line of the SDP in FILE matches REGEX
-sdp_has() { tr -d '\r' <"$1" | grep -Eq -- "$2"; }
+sdp_has() { file_count "$1" "$2"; }
 # crypto_lines FILE N: FILE (SDPs a SIPp logged) has N a=crypto lines
-crypto_lines() { [ "$(tr -d '\r' <"$1" | grep -c '^a=crypto')" = "$2" ]; }
+crypto_lines() { file_count "$1" '^a=crypto'; [ "$FILE_COUNT" = "$2" ]; }
 # result JSON: an ng reply's result, with the error's reason
 result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
 # sdps FILE N: the SIPp log FILE holds N SDPs
-sdps() { [ "$(tr -d '\r' <"$1" | grep -c '^v=0')" = "$2" ]; }
+sdps() { file_count "$1" '^v=0'; [ "$FILE_COUNT" = "$2" ]; }
 # last_sdp FILE: the last SDP of the SIPp log FILE, into FILE.last
 last_sdp() { tr -d '\r' <"$1" | awk '/^v=0/ { s = "" } { s = s $0 "\n" } END { printf "%s", s }' >"$1.last"; }
 # direction FILE: the a=sendrecv/sendonly/recvonly/inactive of an SDP

@@ -31,7 +31,7 @@ run_case() {
 	done
 	port=$((port + 4))
 	step "$name: A protects, libsrtp2 in B decrypts"
-	out=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream add protect \
+	out=$("$SRTPCTL" -n nfsrtp-a -j stream add protect \
 		src "$a:$((port + 100))" dst "$b:$port" suite "$suite" \
 		"${ctlkeys[@]}" $flags $ctl)
 	ab=$(json_get "$out" 'd["id"]')
@@ -40,12 +40,12 @@ run_case() {
 	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "$b:$port" \
 		--src-port $((port + 100)) --count 300 --rtcp $wire >/dev/null
 	rx_wait "$tmp/rx"
-	out=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show "$ab")
+	out=$("$SRTPCTL" -n nfsrtp-a -j stream show "$ab")
 	n=$(json_get "$out" 'd[0]["packets"]')
 	[ "$n" = 330 ] || fail "$name: stream counted $n packets, not 330"
 
 	step "$name: libsrtp2 in B protects, A's socket gets plain RTP"
-	out=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream add unprotect \
+	out=$("$SRTPCTL" -n nfsrtp-a -j stream add unprotect \
 		src "$b:$((port + 2))" dst "$a:$((port + 102))" suite "$suite" \
 		"${ctlkeys[@]}" $flags $ctl)
 	ba=$(json_get "$out" 'd["id"]')
@@ -55,12 +55,12 @@ run_case() {
 		--src-port $((port + 2)) --count 300 --rtcp --suite "$suite" \
 		"${wirekeys[@]}" --flags "$flags" $wire >/dev/null
 	rx_wait "$tmp/rx"
-	out=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show "$ba")
+	out=$("$SRTPCTL" -n nfsrtp-a -j stream show "$ba")
 	n=$(json_get "$out" 'd[0]["packets"]')
 	[ "$n" = 330 ] || fail "$name: stream counted $n packets, not 330"
 	expect_match '"drops":\{\}' "$out"
-	ip netns exec nfsrtp-a "$SRTPCTL" stream del "$ab"
-	ip netns exec nfsrtp-a "$SRTPCTL" stream del "$ba"
+	"$SRTPCTL" -n nfsrtp-a stream del "$ab"
+	"$SRTPCTL" -n nfsrtp-a stream del "$ba"
 }
 
 run_case "AES_CM_128_HMAC_SHA1_80 IPv4" 4 AES_CM_128_HMAC_SHA1_80 "$K128" "" "" ""
@@ -76,5 +76,5 @@ run_case "AEAD_AES_128_GCM" 4 AEAD_AES_128_GCM "$KGCM128" "" "" ""
 run_case "AEAD_AES_256_GCM IPv6 mux" 6 AEAD_AES_256_GCM "$KGCM256" "" "--mux" "rtcp-mux"
 
 step "no stream left, no key in any dump"
-[ "$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show)" = "[]" ] || fail "streams left"
+[ "$("$SRTPCTL" -n nfsrtp-a -j stream show)" = "[]" ] || fail "streams left"
 echo "PASS $TEST"

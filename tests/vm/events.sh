@@ -20,12 +20,12 @@ K2='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
 K3='inline:YSBuZXcgc2Vzc2lvbiBvbiB0aGUgc2FtZSBwb3J0'
 S=AES_CM_128_HMAC_SHA1_80
 tmp=$(mktemp -d)
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 events() { cat "$tmp/mon"; }
 # has_event JSON-FRAGMENT: the monitor printed a line containing it
 has_event() { grep -qF -- "$1" "$tmp/mon"; }
 
-ip netns exec nfsrtp-a "$SRTPCTL" -j monitor >"$tmp/mon" 2>&1 &
+"$SRTPCTL" -n nfsrtp-a -j monitor >"$tmp/mon" 2>&1 &
 MON=$!
 wait_for 20 has_event '"monitoring"'
 
@@ -74,7 +74,7 @@ for seq in $(seq 1590 1599); do
 	ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
 		--count 1 --seq "$seq" >/dev/null 2>&1 && fail "seq $seq was sent again"
 done
-wait_for 20 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stream show $id | grep -q '\"tx-replay\": *10'"
+wait_for 20 srtpctl_shows nfsrtp-a '"tx-replay": *10' stream show $id
 rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5002 --count 100 --rtcp \
 	--suite $S --key "$K2" --flags no-encrypt-rtp --seq 5000
 ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5002 --src-port 4002 \
@@ -156,7 +156,7 @@ step "a monitor whose socket overran says so and goes on"
 # pipe is full the monitor stops reading, and 3000 stream-del events
 # overrun its socket.
 mkfifo "$tmp/go"
-ip netns exec nfsrtp-a "$SRTPCTL" -j monitor 2>&1 |
+"$SRTPCTL" -n nfsrtp-a -j monitor 2>&1 |
 	{ read -r _ <"$tmp/go"; cat; } >"$tmp/mon2" &
 MON2=$!
 # joined: a second generic netlink socket in A with a group (the first

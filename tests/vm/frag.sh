@@ -20,7 +20,7 @@ K='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 S=AES_CM_128_HMAC_SHA1_80
 P=1400
 tmp=$(mktemp -d)
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 send() { local ns=$1; shift; ip netns exec "$ns" "$RTPWIRE" send --payload $P "$@" >/dev/null; }
 
 # defrag: the families R reassembles for nf_srtp, comma-separated

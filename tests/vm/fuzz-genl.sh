@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 topo_pair
 
-stats() { ip netns exec nfsrtp-a "$SRTPCTL" -j stats; }
+stats() { "$SRTPCTL" -n nfsrtp-a -j stats; }
 
 step "traffic: A 10.0.1.1:400N -> B 10.0.1.2:500N (RTCP from and to N + 1), N = 0, 2, .. 14"
 # B drops it quietly: a port unreachable would stop the senders
@@ -55,7 +55,7 @@ echo "    A's totals: $out"
 # the fuzzing met live streams: some of its valid adds carried traffic
 [ "$(json_get "$out" 'd["protected"]')" -gt 0 ] ||
 	fail "no packet was protected while the fuzzer ran: $out"
-ip netns exec nfsrtp-a "$SRTPCTL" stream flush
+"$SRTPCTL" -n nfsrtp-a stream flush
 [ "$(json_get "$(stats)" 'd["streams"]')" = 0 ] || fail "streams after the flush: $(stats)"
 
 step "an unprivileged user, in a user and network namespace of its own"
@@ -77,7 +77,7 @@ step "afterwards a call is protected and checked by libsrtp2"
 for p in "${senders[@]}"; do kill "$p" 2>/dev/null || true; done
 senders=()
 K='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
-id=$(json_get "$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream add protect \
+id=$(json_get "$("$SRTPCTL" -n nfsrtp-a -j stream add protect \
 	src 10.0.1.1:4100 dst 10.0.1.2:5100 suite AES_CM_128_HMAC_SHA1_80 key "$K")" 'd["id"]')
 rx_start nfsrtp-b "$tmp/rx" --bind 10.0.1.2 --port 5100 --count 100 --rtcp \
 	--suite AES_CM_128_HMAC_SHA1_80 --key "$K"
@@ -85,7 +85,7 @@ ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5100 --src-port 4100 \
 	--count 100 --rtcp >/dev/null
 rx_wait "$tmp/rx"
 echo "    B: $(tail -n 1 "$tmp/rx")"
-ip netns exec nfsrtp-a "$SRTPCTL" stream del "$id"
+"$SRTPCTL" -n nfsrtp-a stream del "$id"
 
 step "the module unloads"
 topo_cleanup

@@ -78,7 +78,7 @@ EOF
 # check ID LINE NS PORT STRICT FINAL
 check() {
 	python3 "$tmp/check.py" \
-		"$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show "$1")" \
+		"$("$SRTPCTL" -n nfsrtp-a -j stream show "$1")" \
 		"$(ip netns exec "$3" nft -j list counter inet sink "p$4")" "$2" "$5" "$6"
 }
 # stream_check ID LINE NS PORT STRICT: wait (bounded) until the counts
@@ -103,7 +103,7 @@ run_case() {
 	port=$((port + 4))
 	step "$name: mutated RTP/RTCP into a protect stream"
 	counted nfsrtp-b $port
-	ab=$(json_get "$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream add protect \
+	ab=$(json_get "$("$SRTPCTL" -n nfsrtp-a -j stream add protect \
 		src "$a:$((port + 100))" dst "$b:$port" suite "$suite" \
 		"${ctlkeys[@]}" $flags $ctl)" 'd["id"]')
 	line=$(ip netns exec nfsrtp-a "$RTPWIRE" send --dst "$b:$port" \
@@ -113,7 +113,7 @@ run_case() {
 
 	step "$name: mutated SRTP/SRTCP into an unprotect stream"
 	counted nfsrtp-a $((port + 102))
-	ba=$(json_get "$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream add unprotect \
+	ba=$(json_get "$("$SRTPCTL" -n nfsrtp-a -j stream add unprotect \
 		src "$b:$((port + 2))" dst "$a:$((port + 102))" suite "$suite" \
 		"${ctlkeys[@]}" $flags $ctl)" 'd["id"]')
 	line=$(ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$a:$((port + 102))" \
@@ -121,8 +121,8 @@ run_case() {
 		"${wirekeys[@]}" --flags "$flags" $wire \
 		--fuzz 30 --fuzz-seed "$((SEED + port + 2))")
 	stream_check "$ba" "$line" nfsrtp-a $((port + 102)) $strict
-	ip netns exec nfsrtp-a "$SRTPCTL" stream del "$ab"
-	ip netns exec nfsrtp-a "$SRTPCTL" stream del "$ba"
+	"$SRTPCTL" -n nfsrtp-a stream del "$ab"
+	"$SRTPCTL" -n nfsrtp-a stream del "$ba"
 }
 
 run_case "AES_CM_128_HMAC_SHA1_80 IPv4" 4 AES_CM_128_HMAC_SHA1_80 "$K128" "" "" ""
@@ -133,5 +133,5 @@ run_case "AEAD_AES_256_GCM IPv6 rtcp-mux" 6 AEAD_AES_256_GCM "$KGCM256" "" "--mu
 run_case "UNAUTHENTICATED_SRTP" 4 AES_CM_128_HMAC_SHA1_80 "$K128" "no-auth" "" ""
 
 step "no stream left"
-[ "$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show)" = "[]" ] || fail "streams left"
+[ "$("$SRTPCTL" -n nfsrtp-a -j stream show)" = "[]" ] || fail "streams left"
 echo "PASS $TEST"

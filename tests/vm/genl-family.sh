@@ -38,7 +38,7 @@ EOF
 
 step "usable in another network namespace"
 ip netns add nfsrtp-t1
-out=$(ip netns exec nfsrtp-t1 "$SRTPCTL" -j stats)
+out=$("$SRTPCTL" -n nfsrtp-t1 -j stats)
 expect_match '"streams":0' "$out"
 
 step "CAP_NET_ADMIN over the namespace is required"
@@ -58,7 +58,7 @@ must_fail "$SRTPCTL" stats
 expect_match 'family "nf_srtp" not found' "$ERR"
 insmod "$NFSRTP_KO"
 ip netns add nfsrtp-t2
-expect_match '"streams":0' "$(ip netns exec nfsrtp-t2 "$SRTPCTL" -j stats)"
+expect_match '"streams":0' "$("$SRTPCTL" -n nfsrtp-t2 -j stats)"
 ip netns del nfsrtp-t2
 rmmod nf_srtp
 ip netns del nfsrtp-t1

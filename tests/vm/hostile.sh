@@ -65,7 +65,7 @@ KR='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
 S=AES_CM_128_HMAC_SHA1_80
 SSRC=0x11223344
 tmp=$(mktemp -d)
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 # forge.py runs in a python3 in each attacker's namespace that stays up
 pyserve_start xa nfsrtp-xa
 pyserve_start xb nfsrtp-xb

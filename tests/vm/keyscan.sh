@@ -24,7 +24,7 @@ KCM='nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 KGCM='ehwPXpPSS4hh8Ko8XZ4LchTG6KGfPVsHwuSm+A=='
 tmp=$(mktemp -d)
 live=/sys/kernel/debug/nf_srtp/streams
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 live_is() { [ "$(cat $live)" = "$1" ]; }
 
 # The streams are added by one "srtpctl -b" that stays alive, blocked
@@ -35,7 +35,7 @@ live_is() { [ "$(cat $live)" = "$1" ]; }
 batch_pid=
 batch_start() {
 	mkfifo "$tmp/cmds"
-	ip netns exec nfsrtp-a "$SRTPCTL" -b "$tmp/cmds" >"$tmp/batch.out" 2>&1 &
+	"$SRTPCTL" -n nfsrtp-a -b "$tmp/cmds" >"$tmp/batch.out" 2>&1 &
 	batch_pid=$!
 	exec 7>"$tmp/cmds"
 }

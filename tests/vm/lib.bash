@@ -27,13 +27,50 @@ must_fail() {
 	fi
 }
 
+# nap SECONDS: sleep without starting a program.  Starting one (fork,
+# exec, dynamic linking) costs 50 to 100 ms of the emulated one-vCPU
+# guest, so "sleep 0.1" in a polling loop took as much CPU as the
+# processes the loop waited for.  read -t on a FIFO that this shell
+# holds open at both ends, and nobody writes to, times out instead.
+NAP_FIFO=$(mktemp -u /tmp/nap.XXXXXX)
+mkfifo "$NAP_FIFO"
+exec {NAP_FD}<>"$NAP_FIFO"
+rm -f "$NAP_FIFO"
+nap() {
+	read -r -t "$1" -u "$NAP_FD" _ || :
+}
+
+# file_count FILE ERE: how many lines of FILE (a CR at the end dropped,
+# as SIP and SDP have it) match ERE, in FILE_COUNT; its status: 0 if
+# any did.  The shell reads the file: no program is started, so that a
+# poll of wait_for costs the guest little.  A missing file has none.
+file_count() {
+	local line
+	FILE_COUNT=0
+	if [ -f "$1" ]; then
+		while IFS= read -r line || [ -n "$line" ]; do
+			line=${line%$'\r'}
+			[[ $line =~ $2 ]] && FILE_COUNT=$((FILE_COUNT + 1))
+		done <"$1"
+	fi
+	[ "$FILE_COUNT" -gt 0 ]
+}
+
+# srtpctl_shows NS ERE ARGS...: what "srtpctl -n NS -j ARGS" prints
+# matches ERE (one program started per poll of wait_for)
+srtpctl_shows() {
+	local ns=$1 re=$2 out
+	shift 2
+	out=$("$SRTPCTL" -n "$ns" -j "$@") && [[ $out =~ $re ]]
+}
+
 # wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS.
 wait_for() {
 	local limit=$1 start=$SECONDS
 	shift
 	until "$@"; do
 		[ $((SECONDS - start)) -lt "$limit" ] || fail "timed out after ${limit}s waiting for: $*"
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -58,49 +95,65 @@ RTPWIRE=$NFSRTP_TOP/build/bin/rtpwire
 # Two hosts on one link: namespaces nfsrtp-a (10.0.1.1, fd00:1::1) and
 # nfsrtp-b (10.0.1.2, fd00:1::2), over veth-a/veth-b.
 topo_pair() {
-	ip netns add nfsrtp-a
-	ip netns add nfsrtp-b
-	ip link add veth-a netns nfsrtp-a type veth peer name veth-b netns nfsrtp-b
-	ip -n nfsrtp-a addr add 10.0.1.1/24 dev veth-a
-	ip -n nfsrtp-b addr add 10.0.1.2/24 dev veth-b
-	ip -n nfsrtp-a addr add fd00:1::1/64 dev veth-a nodad
-	ip -n nfsrtp-b addr add fd00:1::2/64 dev veth-b nodad
-	for ns in nfsrtp-a nfsrtp-b; do
-		ip -n $ns link set lo up
-	done
-	ip -n nfsrtp-a link set veth-a up
-	ip -n nfsrtp-b link set veth-b up
+	# one ip per namespace, in batch mode: each program started costs
+	# the emulated guest 50 to 100 ms
+	ip -b - <<-EOF
+	netns add nfsrtp-a
+	netns add nfsrtp-b
+	link add veth-a netns nfsrtp-a type veth peer name veth-b netns nfsrtp-b
+	EOF
+	ip -n nfsrtp-a -b - <<-EOF
+	addr add 10.0.1.1/24 dev veth-a
+	addr add fd00:1::1/64 dev veth-a nodad
+	link set lo up
+	link set veth-a up
+	EOF
+	ip -n nfsrtp-b -b - <<-EOF
+	addr add 10.0.1.2/24 dev veth-b
+	addr add fd00:1::2/64 dev veth-b nodad
+	link set lo up
+	link set veth-b up
+	EOF
 }
 
 # A line A - R - B: nfsrtp-a (10.0.1.1, fd00:1::1) -- nfsrtp-r
 # (10.0.1.254 / 10.0.2.254, fd00:1::fe / fd00:2::fe) -- nfsrtp-b
 # (10.0.2.1, fd00:2::1), R forwarding.
 topo_line() {
-	local ns
-	for ns in nfsrtp-a nfsrtp-r nfsrtp-b; do
-		ip netns add $ns
-		ip -n $ns link set lo up
-	done
-	ip link add veth-a netns nfsrtp-a type veth peer name veth-ra netns nfsrtp-r
-	ip link add veth-b netns nfsrtp-b type veth peer name veth-rb netns nfsrtp-r
-	ip -n nfsrtp-a addr add 10.0.1.1/24 dev veth-a
-	ip -n nfsrtp-a addr add fd00:1::1/64 dev veth-a nodad
-	ip -n nfsrtp-r addr add 10.0.1.254/24 dev veth-ra
-	ip -n nfsrtp-r addr add fd00:1::fe/64 dev veth-ra nodad
-	ip -n nfsrtp-r addr add 10.0.2.254/24 dev veth-rb
-	ip -n nfsrtp-r addr add fd00:2::fe/64 dev veth-rb nodad
-	ip -n nfsrtp-b addr add 10.0.2.1/24 dev veth-b
-	ip -n nfsrtp-b addr add fd00:2::1/64 dev veth-b nodad
-	ip -n nfsrtp-a link set veth-a up
-	ip -n nfsrtp-b link set veth-b up
-	ip -n nfsrtp-r link set veth-ra up
-	ip -n nfsrtp-r link set veth-rb up
-	ip -n nfsrtp-a route add default via 10.0.1.254
-	ip -n nfsrtp-a -6 route add default via fd00:1::fe
-	ip -n nfsrtp-b route add default via 10.0.2.254
-	ip -n nfsrtp-b -6 route add default via fd00:2::fe
-	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
-	ip netns exec nfsrtp-r sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -b - <<-EOF
+	netns add nfsrtp-a
+	netns add nfsrtp-r
+	netns add nfsrtp-b
+	link add veth-a netns nfsrtp-a type veth peer name veth-ra netns nfsrtp-r
+	link add veth-b netns nfsrtp-b type veth peer name veth-rb netns nfsrtp-r
+	EOF
+	ip -n nfsrtp-a -b - <<-EOF
+	link set lo up
+	addr add 10.0.1.1/24 dev veth-a
+	addr add fd00:1::1/64 dev veth-a nodad
+	link set veth-a up
+	route add default via 10.0.1.254
+	route add default via fd00:1::fe
+	EOF
+	ip -n nfsrtp-r -b - <<-EOF
+	link set lo up
+	addr add 10.0.1.254/24 dev veth-ra
+	addr add fd00:1::fe/64 dev veth-ra nodad
+	addr add 10.0.2.254/24 dev veth-rb
+	addr add fd00:2::fe/64 dev veth-rb nodad
+	link set veth-ra up
+	link set veth-rb up
+	EOF
+	ip -n nfsrtp-b -b - <<-EOF
+	link set lo up
+	addr add 10.0.2.1/24 dev veth-b
+	addr add fd00:2::1/64 dev veth-b nodad
+	link set veth-b up
+	route add default via 10.0.2.254
+	route add default via fd00:2::fe
+	EOF
+	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
 }
 
 topo_cleanup() {
@@ -118,7 +171,7 @@ rx_start() {
 	: >"$out"
 	ip netns exec "$ns" "$RTPWIRE" recv "$@" >"$out" 2>&1 &
 	RX_PID=$!
-	wait_for 20 grep -q listening "$out"
+	wait_for 20 file_count "$out" listening
 }
 
 # rx_wait OUTFILE: wait for the receiver of rx_start; fail with its output.
@@ -133,13 +186,31 @@ rx_wait() {
 # opened by name, so subshells and background jobs reach it too; a lock
 # keeps their requests apart.  The server "json" is started here.
 PYSERVE=$NFSRTP_TOP/tests/tools/pyserve.py
-declare -gA PYSERVE_DIR PYSERVE_PID PYSERVE_NS
+declare -gA PYSERVE_DIR PYSERVE_PID PYSERVE_NS PYSERVE_LOCK
+
+# pyserve_lock NAME, pyserve_unlock NAME: keep the requests of this
+# shell, its subshells and background jobs to server NAME apart.  The
+# lock is a byte in a FIFO that every one of them holds open: whoever
+# reads it holds the lock and writes it back to release it, all in the
+# shell itself (flock(1) was one program started per request).  A
+# holder killed with it (the test is ending) keeps it: the wait is
+# bounded.
+pyserve_lock() {
+	read -r -N 1 -t 60 -u "${PYSERVE_LOCK[$1]}" _ ||
+		fail "pyserve: the lock of server $1 held for 60 s"
+}
+pyserve_unlock() {
+	printf . >&"${PYSERVE_LOCK[$1]}"
+}
 
 # pyserve_start NAME [NS]: a server NAME, in network namespace NS if given
 pyserve_start() {
-	local dir
+	local dir fd
 	dir=$(mktemp -d /tmp/pyserve.XXXXXX)
-	mkfifo "$dir/in" "$dir/out"
+	mkfifo "$dir/in" "$dir/out" "$dir/lock"
+	exec {fd}<>"$dir/lock"
+	PYSERVE_LOCK[$1]=$fd
+	pyserve_unlock "$1"
 	if [ -n "${2:-}" ]; then
 		ip netns exec "$2" python3 "$PYSERVE" "$dir" &
 	else
@@ -175,14 +246,14 @@ pyserve_reply() {
 # pyserve NAME OP ARG...: one request to server NAME (see pyserve.py); a
 # python3 of its own if the server is gone
 pyserve() {
-	local LC_ALL=C name=$1 ns
+	local LC_ALL=C name=$1 ns status=0
 	shift
 	if kill -0 "${PYSERVE_PID[$name]}" 2>/dev/null; then
-		{
-			flock 8
-			pyserve_request "$@" >"${PYSERVE_DIR[$name]}/in"
-			pyserve_reply <"${PYSERVE_DIR[$name]}/out"
-		} 8>"${PYSERVE_DIR[$name]}/lock"
+		pyserve_lock "$name"
+		pyserve_request "$@" >"${PYSERVE_DIR[$name]}/in"
+		pyserve_reply <"${PYSERVE_DIR[$name]}/out" || status=$?
+		pyserve_unlock "$name"
+		return "$status"
 	else
 		ns=${PYSERVE_NS[$name]}
 		pyserve_request "$@" |

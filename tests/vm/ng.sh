@@ -33,7 +33,7 @@ EOF
 
 pyserve_start r nfsrtp-r
 ng() { pyserve r run "$NFSRTP_TOP/tests/tools/ngc.py" "$@"; }
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 
 # router_start: srtpd in R with ng on loopback; waits until it answers.
 # A deleted call's guards stay $GUARD_TAIL seconds.

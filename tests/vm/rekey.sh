@@ -33,7 +33,7 @@ run_case() {
 
 	port=$((port + 4))
 	step "$name: 100 packets under key 0, then 100 under key 1, no MKI"
-	out=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream add unprotect \
+	out=$("$SRTPCTL" -n nfsrtp-a -j stream add unprotect \
 		src "$b:$port" dst "$a:$((port + 100))" suite "$suite" \
 		key "$k1" key "$k2" $ctl)
 	id=$(json_get "$out" 'd["id"]')
@@ -46,13 +46,13 @@ run_case() {
 		--src-port $port --count 100 --offset 100 --suite "$suite" \
 		--key "$k1" --key "$k2" --key-index 1 $wire >/dev/null
 	rx_wait "$tmp/rx"
-	out=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show "$id")
+	out=$("$SRTPCTL" -n nfsrtp-a -j stream show "$id")
 	[ "$(json_get "$out" '[k["packets"] for k in d[0]["keys"]]')" = "[100, 100]" ] ||
 		fail "$name: key usage: $out"
 	[ "$(json_get "$out" '[k["active"] for k in d[0]["keys"]]')" = "[False, True]" ] ||
 		fail "$name: active key: $out"
 	expect_match '"drops":\{\}' "$out"
-	ip netns exec nfsrtp-a "$SRTPCTL" stream del "$id"
+	"$SRTPCTL" -n nfsrtp-a stream del "$id"
 }
 
 run_all() {

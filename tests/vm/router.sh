@@ -13,7 +13,7 @@ KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 KB='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
 S=AES_CM_128_HMAC_SHA1_80
 tmp=$(mktemp -d)
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 
 for fam in 4 6; do
 	if [ $fam = 4 ]; then a=10.0.1.1 b=10.0.2.1; ba=$a bb=$b

@@ -26,7 +26,7 @@ MEDIA=${SOFTPHONE_MEDIA:-150}	# packets each way before A hangs up
 
 e2e_exit_trap
 
-r() { ip netns exec nfsrtp-r "$SRTPCTL" "$@"; }
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
 
 # phone NAME NS IP MEDIAENC: a baresip in NS on IP:5060 (media ports
 # 20000-20099), sending $E2E_DIR/tone.wav, its outbound proxy R, calls

@@ -91,8 +91,8 @@ call() {
 #   P: OP SRC>DST SUITE flags=F keys=PACKETS[*: active],... packets=N drops={...}
 streams() {
 	local ja jb
-	ja=$(ip netns exec nfsrtp-a "$SRTPCTL" -j stream show)
-	jb=$(ip netns exec nfsrtp-b "$SRTPCTL" -j stream show)
+	ja=$("$SRTPCTL" -n nfsrtp-a -j stream show)
+	jb=$("$SRTPCTL" -n nfsrtp-b -j stream show)
 	json_get "{\"a\":$ja,\"b\":$jb}" '"\n".join("%s: %s %s>%s %s flags=%s keys=%s packets=%d drops=%s" % (p, s["op"], s["src"], s["dst"], s["suite"], ",".join(s["flags"]), ",".join("%d%s" % (k["packets"], "*" if k["active"] else "") for k in s["keys"]), s["packets"], json.dumps(s["drops"], separators=(",", ":"))) for p in "ab" for s in sorted(d[p], key=lambda s: s["op"]))'
 }
 
@@ -336,7 +336,7 @@ rekey() {
 	call a watch count 1 timeout 60 >"$tmp/events" 2>&1 &
 	watch=$!
 	wait_for 20 grep -q '^subscribed$' "$tmp/events"
-	ip netns exec nfsrtp-b "$SRTPCTL" -j monitor >"$tmp/mon-b" 2>&1 &
+	"$SRTPCTL" -n nfsrtp-b -j monitor >"$tmp/mon-b" 2>&1 &
 	mon=$!
 	PIDS+=("$mon")
 	wait_for 20 grep -q '"monitoring"' "$tmp/mon-b"
@@ -344,7 +344,7 @@ rekey() {
 	k0=$(crypto "$tmp/$id.offer")
 	read -r _ kp _ <<<"$k0"
 	expect_match '\|1024(\||$)' "$kp"
-	bu=$(ip netns exec nfsrtp-b "$SRTPCTL" stream show |
+	bu=$("$SRTPCTL" -n nfsrtp-b stream show |
 		sed -n 's/^stream \([0-9]*\) unprotect .*/\1/p')
 
 	# 900 RTP + 90 RTCP: the old key cannot run out (990 < 1024) and the
@@ -441,12 +441,12 @@ for i in $(seq 0 4999); do
 	echo "stream add protect src 10.0.9.1:$((10000 + 2 * i)) dst 10.0.9.2:$((10000 + 2 * i)) suite $S key inline:$key"
 done >"$tmp/fill"
 for round in 1 2 3 4 5 6; do
-	ip netns exec nfsrtp-a "$SRTPCTL" -b "$tmp/fill" >"$tmp/fill.ids" ||
+	"$SRTPCTL" -n nfsrtp-a -b "$tmp/fill" >"$tmp/fill.ids" ||
 		fail "adding 5000 streams failed"
 	[ "$(wc -l <"$tmp/fill.ids")" = 5000 ] ||
 		fail "$(wc -l <"$tmp/fill.ids") stream ids, not 5000"
 	sed "s/^stream /stream del /" "$tmp/fill.ids" >"$tmp/unfill"
-	ip netns exec nfsrtp-a "$SRTPCTL" -b "$tmp/unfill" || fail "removing them failed"
+	"$SRTPCTL" -n nfsrtp-a -b "$tmp/unfill" || fail "removing them failed"
 done
 # 480 RTP + 48 RTCP = 528 packets: past the soft limit (512 of 1024)
 rx_start nfsrtp-b "$tmp/plain" --bind 10.0.1.2 --port 5000 --count 480 --rtcp

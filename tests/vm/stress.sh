@@ -40,7 +40,7 @@ K2='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
 S=AES_CM_128_HMAC_SHA1_80
 N=${STRESS_PACKETS:-1500}	# RTP packets per checked flow
 live=/sys/kernel/debug/nf_srtp/streams
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 live_is() { [ "$(cat $live)" = "$1" ]; }
 # The packets each CPU has processed (/proc/net/softnet_stat, first
 # column, one row per CPU).
@@ -125,12 +125,12 @@ netns_round() {
 	local tx
 	ip netns add nfsrtp-c &&
 	ip -n nfsrtp-c link set lo up &&
-	ip netns exec nfsrtp-c "$SRTPCTL" stream add protect src 127.0.0.1 \
+	"$SRTPCTL" -n nfsrtp-c stream add protect src 127.0.0.1 \
 		dst 127.0.0.1:9000 suite $S key "$K" >/dev/null || return 1
 	ip netns exec nfsrtp-c "$RTPWIRE" send --dst 127.0.0.1:9000 \
 		--src-port 9100 --count 100000 --interval-us 200 >/dev/null 2>&1 &
 	tx=$!
-	sleep 0.3
+	nap 0.3
 	ip netns del nfsrtp-c
 	kill "$tx" 2>/dev/null
 	wait "$tx" 2>/dev/null
@@ -140,7 +140,7 @@ netns_round() {
 step "the checked flows run; around them streams come, change and go"
 # a listener that stops reading: once the pipe to a reader that never
 # reads is full, its socket fills and events are dropped
-ip netns exec nfsrtp-a "$SRTPCTL" -j monitor 2>/dev/null | sleep 600 &
+"$SRTPCTL" -n nfsrtp-a -j monitor 2>/dev/null | sleep 600 &
 stuck=$!
 pids+=("$stuck")
 for v in 0 1; do
@@ -247,7 +247,7 @@ for v in 0 1; do
 		--suite $S --key "$K" >/dev/null 2>&1 &
 	pids+=($!)
 done
-wait_for 60 bash -c "ip netns exec nfsrtp-a $SRTPCTL -j stats | grep -q '\"unprotected\":[1-9]'"
+wait_for 60 srtpctl_shows nfsrtp-a '"unprotected":[1-9]' stats
 rmmod nf_srtp
 wait_for 30 bash -c '! [ -d /sys/module/nf_srtp ]'
 echo "PASS $TEST"

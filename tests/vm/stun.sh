@@ -16,7 +16,7 @@ K='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 S=AES_CM_128_HMAC_SHA1_80
 STUNPY=$NFSRTP_TOP/tests/tools/stun.py
 tmp=$(mktemp -d)
-a() { ip netns exec nfsrtp-a "$SRTPCTL" "$@"; }
+a() { "$SRTPCTL" -n nfsrtp-a "$@"; }
 
 # stream_get ID EXPR: EXPR of the stream's srtpctl -j record (as d)
 stream_get() {
