@@ -92,28 +92,30 @@ reload_with_simd() {
 
 RTPWIRE=$NFSRTP_TOP/build/bin/rtpwire
 
+# topo_host NS DEV ADDR4/LEN ADDR6/LEN [GW4 GW6]: in NS, the loopback and
+# DEV up with these addresses (and default routes through GW4 and GW6),
+# in one ip: each program started costs the emulated guest 50 to 100 ms
+topo_host() {
+	{
+		echo "link set lo up"
+		echo "addr add $3 dev $2"
+		echo "addr add $4 dev $2 nodad"
+		echo "link set $2 up"
+		[ -z "${5:-}" ] || echo "route add default via $5"
+		[ -z "${6:-}" ] || echo "route add default via $6"
+	} | ip -n "$1" -b -
+}
+
 # Two hosts on one link: namespaces nfsrtp-a (10.0.1.1, fd00:1::1) and
 # nfsrtp-b (10.0.1.2, fd00:1::2), over veth-a/veth-b.
 topo_pair() {
-	# one ip per namespace, in batch mode: each program started costs
-	# the emulated guest 50 to 100 ms
 	ip -b - <<-EOF
 	netns add nfsrtp-a
 	netns add nfsrtp-b
 	link add veth-a netns nfsrtp-a type veth peer name veth-b netns nfsrtp-b
 	EOF
-	ip -n nfsrtp-a -b - <<-EOF
-	addr add 10.0.1.1/24 dev veth-a
-	addr add fd00:1::1/64 dev veth-a nodad
-	link set lo up
-	link set veth-a up
-	EOF
-	ip -n nfsrtp-b -b - <<-EOF
-	addr add 10.0.1.2/24 dev veth-b
-	addr add fd00:1::2/64 dev veth-b nodad
-	link set lo up
-	link set veth-b up
-	EOF
+	topo_host nfsrtp-a veth-a 10.0.1.1/24 fd00:1::1/64
+	topo_host nfsrtp-b veth-b 10.0.1.2/24 fd00:1::2/64
 }
 
 # A line A - R - B: nfsrtp-a (10.0.1.1, fd00:1::1) -- nfsrtp-r
@@ -127,14 +129,8 @@ topo_line() {
 	link add veth-a netns nfsrtp-a type veth peer name veth-ra netns nfsrtp-r
 	link add veth-b netns nfsrtp-b type veth peer name veth-rb netns nfsrtp-r
 	EOF
-	ip -n nfsrtp-a -b - <<-EOF
-	link set lo up
-	addr add 10.0.1.1/24 dev veth-a
-	addr add fd00:1::1/64 dev veth-a nodad
-	link set veth-a up
-	route add default via 10.0.1.254
-	route add default via fd00:1::fe
-	EOF
+	topo_host nfsrtp-a veth-a 10.0.1.1/24 fd00:1::1/64 10.0.1.254 fd00:1::fe
+	topo_host nfsrtp-b veth-b 10.0.2.1/24 fd00:2::1/64 10.0.2.254 fd00:2::fe
 	ip -n nfsrtp-r -b - <<-EOF
 	link set lo up
 	addr add 10.0.1.254/24 dev veth-ra
@@ -143,14 +139,6 @@ topo_line() {
 	addr add fd00:2::fe/64 dev veth-rb nodad
 	link set veth-ra up
 	link set veth-rb up
-	EOF
-	ip -n nfsrtp-b -b - <<-EOF
-	link set lo up
-	addr add 10.0.2.1/24 dev veth-b
-	addr add fd00:2::1/64 dev veth-b nodad
-	link set veth-b up
-	route add default via 10.0.2.254
-	route add default via fd00:2::fe
 	EOF
 	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1
