@@ -64,9 +64,11 @@ srtpctl_shows() {
 	out=$("$SRTPCTL" -n "$ns" -j "$@") && [[ $out =~ $re ]]
 }
 
-# wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS.
+# wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS
+# (times NFSRTP_SCALE: on the debug kernel everything takes several
+# times as long, and scripts/vm gives its guest as much more time).
 wait_for() {
-	local limit=$1 start=$SECONDS
+	local limit=$(($1 * ${NFSRTP_SCALE:-1})) start=$SECONDS
 	shift
 	until "$@"; do
 		[ $((SECONDS - start)) -lt "$limit" ] || fail "timed out after ${limit}s waiting for: $*"
