@@ -10,12 +10,13 @@
 # Every reply must come and be well formed; no reply may carry a key;
 # afterwards the module still protects a call that libsrtp2 checks, and
 # unloads.  scripts/vm fails the test on any kernel splat.
-#   FUZZ_GENL_SECONDS (12): the root run; the unprivileged runs get a
-#   quarter each.  FUZZ_GENL_SEED: the root run's seed (default: random,
+#   FUZZ_GENL_SECONDS (12, times NFSRTP_SCALE: 48 on the debug kernel,
+#   where a request takes 50 times as long): the root run; the
+#   unprivileged runs get a quarter each.  FUZZ_GENL_SEED: the root run's seed (default: random,
 #   printed).
 . "$(dirname "$0")/lib.bash"
 GENLFUZZ=$NFSRTP_TOP/build/bin/genlfuzz
-SECONDS_ROOT=${FUZZ_GENL_SECONDS:-12}
+SECONDS_ROOT=${FUZZ_GENL_SECONDS:-$((12 * ${NFSRTP_SCALE:-1}))}
 SEED=${FUZZ_GENL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 tmp=$(mktemp -d)
 senders=()
