@@ -160,12 +160,12 @@ echo "    refused, then taken on a later transaction: $both"
 placed=$((taken + refused - both))
 [ -z "$(comm -23 "$E2E_DIR/taken" "$E2E_DIR/deleted")" ] ||
 	fail "calls taken and never deleted: $(comm -23 "$E2E_DIR/taken" "$E2E_DIR/deleted" | head -n 3)"
-# an INVITE that got no reply at all, its retransmissions included, for
-# the 20 s A waits (its SIPp's INVITE Timeout column): lost to a proxy
+# an INVITE that got no reply at all in the 32 s A sends it again (its
+# SIPp's INVITE Timeout column: -max_invite_retrans): lost to a proxy
 # overrun on the emulated router before it reached srtpd.  Every other
 # call A placed is one srtpd took or refused.
 lost=$(awk '/INVITE ---------->/ { t = $5 } END { print t + 0 }' "$E2E_DIR/flood-a.out")
-echo "    INVITEs that got no reply within 20 s (A's SIPp): $lost"
+echo "    INVITEs that got no reply in 32 s (A's SIPp): $lost"
 # (an INVITE A gave up on may still reach srtpd later: both counts hold it)
 [ "$placed" -le "$CALLS" ] && [ $((placed + lost)) -ge "$CALLS" ] ||
 	fail "$taken taken, $refused refused ($both of them both) and $lost lost, not the $CALLS calls placed"
