@@ -7,7 +7,8 @@
 #   make check         unit tests (ASan+UBSan), VM tests on 6.1 and 6.12, style
 #   make check-rt      the VM tests on Debian's PREEMPT_RT kernel (KVER=6.12-rt)
 #   make check-debug   the VM tests on a KASAN/lockdep/kmemleak kernel built
-#                      from Debian's source (KVER=debug; not part of check)
+#                      from Debian's source (KVER=debug; not part of check),
+#                      after the canary module's planted faults (make canary)
 #   make demo          the demonstration in a guest
 #   make style         checkpatch --strict over kmod/ and include/
 #   make unit          only the unit tests; make vmtest KVER=..; one VM test:
@@ -55,7 +56,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
-.PHONY: all module userspace unit vmtest check check-rt check-debug check-flood style demo \
+.PHONY: all module canary userspace unit vmtest check check-rt check-debug check-flood style demo \
 	deps clean ynl
 
 all: module userspace
@@ -69,6 +70,15 @@ module:
 	@ln -sfn $(CURDIR)/include $(KBUILD_TREE)/include
 	@for f in kmod/*.[ch]; do ln -sfn $(CURDIR)/$$f $(KBUILD_TREE)/$$f; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) W=1 \
+		KCFLAGS=-Werror modules
+
+# The debug harness's canary module (tests/debug/canary.c): make canary
+# KVER=debug; tests/debug/canaries.sh loads it.
+canary:
+	@mkdir -p $(B)/canary-$(KVER)
+	@ln -sfn $(CURDIR)/tests/debug/Kbuild $(B)/canary-$(KVER)/Kbuild
+	@ln -sfn $(CURDIR)/tests/debug/canary.c $(B)/canary-$(KVER)/canary.c
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/canary-$(KVER) W=1 \
 		KCFLAGS=-Werror modules
 
 userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire $(B)/bin/genlfuzz \
