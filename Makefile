@@ -223,5 +223,6 @@ fuzz: $(FUZZ_TARGETS)
 .PHONY: bench-kernel
 BENCH_KVER ?= 6.1
 bench-kernel: all $(B)/bench/clockcal
+	@scripts/deps --bench
 	@$(MAKE) -s module KVER=$(BENCH_KVER)
 	@BENCH_KVER=$(BENCH_KVER) scripts/bench-kernel

@@ -86,11 +86,15 @@
 #             protect-1, nomatch-N: RN :7000, nft2: R3 :7000}
 #   chain-N   BENCH_PAIRS windows {loaded: R0 direct, cprotect: P0 -> R0,
 #             unprotect-1: PU -> RU, unprotect-N: PN -> RN}
+#   rtpe-direct, rtpe-chain (BENCH_RTPENGINE=1: rtpengine's kernel module
+#             in RE, below) BENCH_PAIRS windows {loaded, protect-1,
+#             encrypt: RE}, then BENCH_PAIRS windows {loaded, cprotect,
+#             unprotect-1, decrypt: PE -> RE}
 #
 # Output:
 #   RESULT SERIES INDEX KIND BUSY DROPS KSOFTIRQD_NS CONFIG:PKTS:CPU_NS...
 #       one per window: KIND is base/loaded (module) or p/n (direct) or c
-#       (chain), BUSY CPU 0's busy share in per mille, DROPS the backlog
+#       (chain) or e (rtpe-direct), BUSY CPU 0's busy share in per mille, DROPS the backlog
 #       drops, KSOFTIRQD_NS ksoftirqd/0's CPU time, then per configuration
 #       pktgen's packets and its thread's CPU time in the window
 #   WARMUP ...            the same for discarded windows
@@ -104,6 +108,7 @@
 # BENCH_WARMUP (0.5: seconds of traffic before a window starts),
 # BENCH_STREAMS ("1000 100000": RN's sizes, ascending), BENCH_BUDGET
 # (1200: guest seconds after which no more streams are added),
+# BENCH_RTPENGINE (0; 1: the rtpengine series),
 # BENCH_CLOCKCAL (a program printing the guest clock's ns per
 # instruction; scripts/bench-kernel passes build/bench/clockcal under
 # BENCH_ICOUNT, and no CLOCK line is printed without it).
@@ -114,6 +119,7 @@ WARM=${BENCH_WARMUP:-0.5}
 SIZES=${BENCH_STREAMS:-"1000 100000"}
 BUDGET=${BENCH_BUDGET:-1200}
 SRTPCTL=$NFSRTP_TOP/build/bin/srtpctl
+RTPE_CALL=$NFSRTP_TOP/tests/bench/rtpe_call.py
 KEY='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 SUITE=AES_CM_128_HMAC_SHA1_80
 RA_MAC=02:00:00:00:00:02
@@ -169,6 +175,7 @@ cleanup() {
 	for x in "${RUNNING[@]}"; do
 		read -r -t 10 -u "${PGOUT[$x]}" _
 	done
+	[ -z "${RTPE_PID:-}" ] || kill "$RTPE_PID" 2>/dev/null
 	for x in "${!HOLDER[@]}"; do
 		kill "${HOLDER[$x]}" 2>/dev/null
 	done
@@ -205,7 +212,11 @@ done
 # this script and its sampling on CPU 1, out of the pktgen threads' way
 # (a one-vCPU guest, scripts/vm --icount, has no CPU 1: the script then
 # shares CPU 0, and its time is not the pktgen threads' CPU time)
-[ "$(getconf _NPROCESSORS_ONLN)" -lt 2 ] || taskset -p -c 1 $$ >/dev/null
+CPU1=()
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+	taskset -p -c 1 $$ >/dev/null
+	CPU1=(taskset -c 1)
+fi
 
 # --- topology ---
 pgthreads() {
@@ -303,23 +314,26 @@ pair() {
 }
 
 # --- pktgen ---
-# Configurations: CFG[NAME]="SOURCE ROUTER DPORT": pktgen in namespace
-# SOURCE, flow to DPORT, forwarded by ROUTER's sink0 ("-": REF, none).
+# Configurations: CFG[NAME]="SOURCE ROUTER DPORT [DST]": pktgen in
+# namespace SOURCE, flow to DST (10.0.2.1):DPORT, forwarded by ROUTER's
+# sink0 ("-": REF, none).
 declare -A CFG
 CFG[ref]="G - 0"
-# pg_config X DPORT: the pktgen device of namespace X.  NO_TIMESTAMP:
-# else the RTP SSRC is pktgen's tv_sec, a new SSRC every second.
+# pg_config X DPORT [DST [COUNT]]: the pktgen device of namespace X, its
+# flow to DST (10.0.2.1):DPORT, COUNT packets (0: until stopped).
+# NO_TIMESTAMP: else the RTP SSRC is pktgen's tv_sec, a new SSRC every
+# second.
 pg_config() {
-	local x=$1 dport=$2 f dev sport mac mode c
+	local x=$1 dport=$2 dst=${3:-10.0.2.1} count=${4:-0} f dev sport mac mode c
 	case $x in
 	R*) dev=veth-ra mac=$RA_MAC sport=4000 mode=netif_receive ;;
 	P*) dev=pin0 mac=$PIN_MAC sport=4002 mode=netif_receive ;;
 	G) dev=ref0 mac=$PIN_MAC sport=4000 dport=5000 mode=start_xmit ;;
 	esac
 	f=/proc/${HOLDER[$x]}/net/pktgen/$dev
-	for c in "count 0" "clone_skb 0" "xmit_mode $mode" "burst 1" \
+	for c in "count $count" "clone_skb 0" "xmit_mode $mode" "burst 1" \
 		"delay 0" "pkt_size $PKT_SIZE" "dst_mac $mac" \
-		"src_min 10.0.1.1" "src_max 10.0.1.1" "dst 10.0.2.1" \
+		"src_min 10.0.1.1" "src_max 10.0.1.1" "dst $dst" \
 		"udp_src_min $sport" "udp_src_max $sport" \
 		"udp_dst_min $dport" "udp_dst_max $dport" "flag NO_TIMESTAMP"; do
 		echo "$c" >"$f" || die "pktgen: '$c' on $dev in $x"
@@ -445,7 +459,7 @@ window() {
 	for c in "${cfgs[@]}"; do
 		# shellcheck disable=SC2086
 		set -- ${CFG[$c]}
-		pg_config "$1" "$3"
+		pg_config "$1" "$3" "${4:-}"
 		srcs+=("$1")
 	done
 	sinks_of "${cfgs[@]}"
@@ -593,6 +607,125 @@ add_unrelated() {
 	info "added $ADDED unrelated streams to RN in $(elapsed "$t0") s; now $(ctl RN -j stats | grep -o '"streams":[0-9]*'); MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
 }
 
+# --- the rtpengine contender ---
+# rtpengine's kernel module (xt_RTPENGINE, Debian's rtpengine-kernel-dkms)
+# and its daemon (rtpengine-daemon) in router RE, driven over ng by
+# tests/bench/rtpe_call.py: call "enc" has it encrypt the direct flow
+# 10.0.1.1:4000 -> 10.0.3.254:ENC_PORT (RE's own address: rtpengine
+# relays media sent to it), made RTP by RE's nftables rule as R1's flow
+# is; call "dec" has it decrypt the chain PE -> RE, whose SRTP PE's
+# nf_srtp protect stream makes with the key the call's offer carries.
+# Both go on to 10.0.2.1 through RE's sink0, so each window's check
+# (sink0 forwarded what was injected) holds rtpengine to the same
+# standard as nf_srtp.  rtpengine hands a flow to its kernel module once
+# its daemon has relayed the flow's first packet: one packet primes
+# each, and the flow's target must be in /proc/rtpengine/0/list first.
+RTPE_LIST=/proc/rtpengine/0/list
+RTPE_PID=
+rtpe_target() { grep -qx "local inet4 10.0.3.254:$1" "$RTPE_LIST"; }
+# rtpe_stats PORT: "PACKETS ERRORS" of RE's kernel target for PORT
+rtpe_stats() {
+	REPLY=$(awk -v want="local inet4 10.0.3.254:$1" '$0 == want { f = 1; next }
+		/^local / { f = 0 }
+		f && $1 == "stats:" { print $4, $6; exit }' "$RTPE_LIST")
+}
+rtpe_started() {
+	kill -0 "$RTPE_PID" 2>/dev/null || die "rtpengine exited: $(tail -n 20 "$tmp/rtpengine.log")"
+	inn RE python3 "$RTPE_CALL" ping 2>/dev/null
+}
+# nft_rtp_add X DPORT: X's flow to DPORT made RTP too (nft_rtp)
+nft_rtp_add() {
+	inn "$1" nft add rule ip bench pre udp dport "$2" @th,64,32 set numgen inc mod 65536 \
+		offset 0x80000000 || die "nft in $1"
+}
+# rtpe_prime X PORT: one packet of X's flow to RE's PORT; rtpengine's
+# daemon relays it and hands the flow to the kernel
+rtpe_prime() {
+	local s0
+	sink_tx RE
+	s0=$REPLY
+	pg_config "$1" "$2" 10.0.3.254 1
+	pg_start "$1"
+	local start=$SECONDS
+	until rtpe_target "$2"; do
+		if [ $((SECONDS - start)) -ge 30 ]; then
+			echo "rtpengine's log:"
+			tail -n 30 "$tmp/rtpengine.log"
+			echo "its kernel targets: $(grep '^local' "$RTPE_LIST" | xargs echo)"
+			grep '^Udp:' "/proc/${HOLDER[RE]}/net/snmp"
+			inn RE nft list ruleset
+			cat "${PGDEV[$1]}"
+			die "rtpengine: no kernel target for port $2 30 s after $1's first packet"
+		fi
+		nap 0.1
+	done
+	pg_stop
+	wait_until 10 sink_grew RE "$s0"
+}
+sink_grew() { sink_tx "$1" && [ "$REPLY" -gt "$2" ]; }
+rtpengine_series() {
+	local t0=$EPOCHREALTIME conf=$tmp/rtpengine.conf out enc_port dec_port pe_id
+	local user kern enc dec
+	modprobe xt_RTPENGINE ||
+		die "rtpengine: no xt_RTPENGINE for $(uname -r) (rtpengine-kernel-dkms builds it)"
+	pair E
+	inn RE iptables -I INPUT -p udp -j RTPENGINE --id 0 || die "rtpengine: iptables rule in RE"
+	# no media timeout: RE idles between the series
+	printf '%s\n' '[rtpengine]' 'table = 0' 'no-fallback = true' \
+		'interface = s/10.0.3.254;k/10.0.2.254' 'listen-ng = 127.0.0.1:2223' \
+		'port-min = 30000' 'port-max = 30099' 'endpoint-learning = immediate' \
+		'timeout = 86400' 'silent-timeout = 86400' 'foreground = true' \
+		'log-stderr = true' 'log-level = 6' >"$conf"
+	# the daemon on CPU 1 with this script, out of the pktgen threads' way
+	inn RE "${CPU1[@]}" rtpengine --config-file="$conf" >"$tmp/rtpengine.log" 2>&1 &
+	RTPE_PID=$!
+	wait_until 60 rtpe_started
+	info "rtpengine $(rtpengine --version 2>&1 | head -n 1) started in $(elapsed "$t0") s, xt_RTPENGINE $(modinfo -F version xt_RTPENGINE)"
+	out=$(inn RE python3 "$RTPE_CALL" encrypt enc 10.0.1.1:4000 10.0.2.1:5000 "$KEY") ||
+		die "rtpengine: call enc: $out"
+	enc_port=${out%% *}
+	enc_port=${enc_port#10.0.3.254:}
+	out=$(inn RE python3 "$RTPE_CALL" decrypt dec 10.0.1.1:4002 10.0.2.1:5002 "$KEY") ||
+		die "rtpengine: call dec: $out"
+	dec_port=${out%% *}
+	dec_port=${dec_port#10.0.3.254:}
+	[ "$enc_port$dec_port" -eq "$enc_port$dec_port" ] 2>/dev/null ||
+		die "rtpengine: S's side of its calls is not on interface s (10.0.3.254): $enc_port, $dec_port"
+	nft_rtp_add RE "$enc_port"
+	nft_rtp_add PE "$dec_port"
+	pe_id=$(ctl PE -j stream add protect src 10.0.1.1:4002 dst "10.0.3.254:$dec_port" \
+		suite $SUITE key "$KEY" | stream_id)
+	[ -n "$pe_id" ] || die "protect stream not added in PE"
+	rtpe_prime RE "$enc_port"
+	rtpe_prime PE "$dec_port"
+	info "rtpengine: calls enc (RE port $enc_port) and dec (port $dec_port) in its kernel after $(elapsed "$t0") s"
+	CFG[encrypt]="RE RE $enc_port 10.0.3.254"
+	CFG[decrypt]="PE RE $dec_port 10.0.3.254"
+	t0=$EPOCHREALTIME
+	for i in $(seq "$PAIRS"); do
+		window RESULT rtpe-direct "$i" e loaded protect-1 encrypt
+	done
+	for i in $(seq "$PAIRS"); do
+		window RESULT rtpe-chain "$i" c loaded cprotect unprotect-1 decrypt
+	done
+	info "series rtpe-direct and rtpe-chain took $(elapsed "$t0") s"
+	# the kernel did the work: its targets transformed every packet but
+	# the two primes, with no error (each window checked that RE's sink0
+	# forwarded what was injected), and the daemon relayed only those
+	rtpe_stats "$enc_port"
+	enc=$REPLY
+	rtpe_stats "$dec_port"
+	dec=$REPLY
+	read -r user kern <<<"$(inn RE python3 "$RTPE_CALL" stats)"
+	[ "$enc $dec" = "${enc% *} 0 ${dec% *} 0" ] ||
+		die "rtpengine's kernel counted errors: enc ${enc#* }, dec ${dec#* }"
+	[ "$user" = 2 ] || die "rtpengine's daemon relayed $user packets, not the 2 primes"
+	[ $(($(stream_packets PE "$pe_id") - 1)) -eq "${dec% *}" ] ||
+		die "rtpengine decrypted ${dec% *} packets, PE protected $(stream_packets PE "$pe_id")"
+	sink_tx RE
+	info "rtpengine: its kernel encrypted ${enc% *} and decrypted ${dec% *} packets (every one PE protected but the prime), no error; the daemon relayed $user (the primes); its kernel total $kern; RE's sink0 $REPLY"
+}
+
 [ -z "${BENCH_CLOCKCAL:-}" ] || echo "CLOCK $("$BENCH_CLOCKCAL")"
 info "kernel $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs, windows of ${SECS}s after ${WARM}s of traffic, $PAIRS per series, RN sizes: $SIZES"
 info "module $NFSRTP_KO, srcversion $(modinfo -F srcversion "$NFSRTP_KO"), built $(date -u -r "$NFSRTP_KO" '+%Y-%m-%d %H:%M UTC')"
@@ -697,5 +830,8 @@ for n in $SIZES; do
 	[ "$have" -eq "$n" ] || break
 done
 info "RN stats: $(ctl RN -j stats)"
+
+# --- 4. the rtpengine contender (BENCH_RTPENGINE=1) ---
+[ "${BENCH_RTPENGINE:-0}" != 1 ] || rtpengine_series
 info "total $(elapsed "$t_all") s"
 echo DONE
