@@ -40,6 +40,21 @@ table inet sink {
 	}
 }
 EOF
+# what A's senders sent meanwhile (their packets, protected or not, leave
+# through A's output hook): the failure below says whether any traffic ran
+ip netns exec nfsrtp-a nft -f - <<'EOF'
+table inet sent {
+	counter flows { }
+	chain output {
+		type filter hook output priority 0; policy accept;
+		udp dport 5000-5015 counter name flows
+	}
+}
+EOF
+sent() {
+	ip netns exec nfsrtp-a nft list counter inet sent flows |
+		awk '$1 == "packets" { print $2 }'
+}
 for i in $(seq 0 2 14); do
 	ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:$((5000 + i)) \
 		--src-port $((4000 + i)) --count 200000 --rtcp \
@@ -55,7 +70,8 @@ out=$(stats)
 echo "    A's totals: $out"
 # the fuzzing met live streams: some of its valid adds carried traffic
 [ "$(json_get "$out" 'd["protected"]')" -gt 0 ] ||
-	fail "no packet was protected while the fuzzer ran: $out"
+	fail "no packet was protected while the fuzzer ran ($(sent) sent by A's senders): $out"
+echo "    A's senders sent $(sent) packets"
 "$SRTPCTL" -n nfsrtp-a stream flush
 [ "$(json_get "$(stats)" 'd["streams"]')" = 0 ] || fail "streams after the flush: $(stats)"
 
