@@ -86,6 +86,8 @@
 #             protect-1, nomatch-N: RN :7000, nft2: R3 :7000}
 #   chain-N   BENCH_PAIRS windows {loaded: R0 direct, cprotect: P0 -> R0,
 #             unprotect-1: PU -> RU, unprotect-N: PN -> RN}
+#   stages    (BENCH_STAGES=1) BENCH_PAIRS windows {loaded, protect-1,
+#             p-null: RZ, p-auth: RA, p-cipher: RC} (below)
 #   rtpe-direct, rtpe-chain (BENCH_RTPENGINE=1: rtpengine's kernel module
 #             in RE, below) BENCH_PAIRS windows {loaded, protect-1,
 #             encrypt: RE}, then BENCH_PAIRS windows {loaded, cprotect,
@@ -94,7 +96,7 @@
 # Output:
 #   RESULT SERIES INDEX KIND BUSY DROPS KSOFTIRQD_NS CONFIG:PKTS:CPU_NS...
 #       one per window: KIND is base/loaded (module) or p/n (direct) or c
-#       (chain) or e (rtpe-direct), BUSY CPU 0's busy share in per mille, DROPS the backlog
+#       (chain) or e (rtpe-direct) or s (stages), BUSY CPU 0's busy share in per mille, DROPS the backlog
 #       drops, KSOFTIRQD_NS ksoftirqd/0's CPU time, then per configuration
 #       pktgen's packets and its thread's CPU time in the window
 #   WARMUP ...            the same for discarded windows
@@ -108,7 +110,8 @@
 # BENCH_WARMUP (0.5: seconds of traffic before a window starts),
 # BENCH_STREAMS ("1000 100000": RN's sizes, ascending), BENCH_BUDGET
 # (1200: guest seconds after which no more streams are added),
-# BENCH_RTPENGINE (0; 1: the rtpengine series),
+# BENCH_STAGES (0; 1: the stages series), BENCH_RTPENGINE (0; 1: the
+# rtpengine series),
 # BENCH_CLOCKCAL (a program printing the guest clock's ns per
 # instruction; scripts/bench-kernel passes build/bench/clockcal under
 # BENCH_ICOUNT, and no CLOCK line is printed without it).
@@ -545,11 +548,11 @@ window() {
 
 # --- streams ---
 stream_id() { grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2; }
-# add_stream X OP SPORT DPORT: prints the new stream's id
+# add_stream X OP SPORT DPORT [FLAG...]: prints the new stream's id
 add_stream() {
 	local id
 	id=$(ctl "$1" -j stream add "$2" src "10.0.1.1:$3" dst "10.0.2.1:$4" \
-		suite $SUITE key "$KEY" | stream_id)
+		suite $SUITE key "$KEY" "${@:5}" | stream_id)
 	[ -n "$id" ] || die "$2 stream not added in $1"
 	echo "$id"
 }
@@ -605,6 +608,36 @@ add_unrelated() {
 		ADDED=$((ADDED + k))
 	done
 	info "added $ADDED unrelated streams to RN in $(elapsed "$t0") s; now $(ctl RN -j stats | grep -o '"streams":[0-9]*'); MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
+}
+
+# --- the stages of protect ---
+# Routers RZ, RA and RC each have R1's protect stream (and an unrelated
+# unprotect stream, as R1 has) with parts of the transform turned off by
+# the stream's flags, RFC 4568's session parameters: RZ neither
+# encrypts nor authenticates (what is left is the hook, the lookup, the
+# writable skb, the index and the checksum: the framework), RA
+# authenticates only (HMAC-SHA1 and the tag's tailroom), RC encrypts
+# only (AES-CM).  Their windows run with loaded and protect-1, so the
+# differences of their per-packet costs are the stages' costs.
+stages_series() {
+	local x t0=$EPOCHREALTIME rz ra rc
+	for x in Z A C; do
+		pair "$x"
+		unrelated 1 1 | ctl "R$x" -b - >/dev/null || die "R$x's unrelated stream"
+	done
+	rz=$(add_stream RZ protect 4000 5000 no-auth no-encrypt-rtp)
+	ra=$(add_stream RA protect 4000 5000 no-encrypt-rtp)
+	rc=$(add_stream RC protect 4000 5000 no-auth)
+	CFG[p-null]="RZ RZ 5000"
+	CFG[p-auth]="RA RA 5000"
+	CFG[p-cipher]="RC RC 5000"
+	for i in $(seq "$PAIRS"); do
+		window RESULT stages "$i" s loaded protect-1 p-null p-auth p-cipher
+	done
+	info "series stages took $(elapsed "$t0") s"
+	check_one RZ "$rz" "p-null (no-auth no-encrypt-rtp)"
+	check_one RA "$ra" "p-auth (no-encrypt-rtp)"
+	check_one RC "$rc" "p-cipher (no-auth)"
 }
 
 # --- the rtpengine contender ---
@@ -831,7 +864,10 @@ for n in $SIZES; do
 done
 info "RN stats: $(ctl RN -j stats)"
 
-# --- 4. the rtpengine contender (BENCH_RTPENGINE=1) ---
+# --- 4. what each part of protect costs (BENCH_STAGES=1) ---
+[ "${BENCH_STAGES:-0}" != 1 ] || stages_series
+
+# --- 5. the rtpengine contender (BENCH_RTPENGINE=1) ---
 [ "${BENCH_RTPENGINE:-0}" != 1 ] || rtpengine_series
 info "total $(elapsed "$t_all") s"
 echo DONE
