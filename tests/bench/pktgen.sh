@@ -96,9 +96,10 @@
 # Output:
 #   RESULT SERIES INDEX KIND BUSY DROPS KSOFTIRQD_NS CONFIG:PKTS:CPU_NS...
 #       one per window: KIND is base/loaded (module) or p/n (direct) or c
-#       (chain) or e (rtpe-direct) or s (stages), BUSY CPU 0's busy share in per mille, DROPS the backlog
-#       drops, KSOFTIRQD_NS ksoftirqd/0's CPU time, then per configuration
-#       pktgen's packets and its thread's CPU time in the window
+#       (chain) or e (rtpe-direct) or s (stages), BUSY CPU 0's busy
+#       share in per mille, DROPS the backlog drops, KSOFTIRQD_NS
+#       ksoftirqd/0's CPU time, then per configuration pktgen's packets
+#       and its thread's CPU time in the window
 #   WARMUP ...            the same for discarded windows
 #   STREAMS N             RN's table size for the series after it
 #   CLOCK NS              the guest clock's ns per instruction (clockcal),
