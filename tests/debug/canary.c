@@ -37,6 +37,7 @@ struct canary_obj {
 static struct canary_obj __rcu *canary_ptr;
 static DEFINE_SPINLOCK(canary_a);
 static DEFINE_SPINLOCK(canary_b);
+
 static int canary_leak(void)
 {
 	/* forgotten on purpose: the only reference dies with the frame */
