@@ -4,7 +4,7 @@
  * tests/vm/fuzz-genl.sh.
  *
  *   genlfuzz [--seconds N] [--seed S] [--valid-every K] [--expect-eperm]
- *            [--dst A.B.C.D] [--ports LO-HI] [--rate R]
+ *            [--dst A.B.C.D] [--ports LO-HI] [--rate R] [--duty P]
  *
  * Every request is built from the UAPI (include/uapi/linux/nf_srtp.h):
  * a command (mostly ours, sometimes any number), a stream nest with any
@@ -17,7 +17,12 @@
  * keys, a new match, a pin or an active key; del; get; dump; flush), so that the fuzzing meets live
  * streams.  Requests are paced to --rate a second (1000; 0: as fast as
  * replies come) and flushes come at most once a second, so that streams
- * live long enough to meet traffic on a fast machine too.
+ * live long enough to meet traffic on a fast machine too.  A paced run
+ * is also idle at least (100 - P)% of the time (--duty P, 50): after
+ * a request that took t it sleeps at least t (100 - P) / P, so that on a
+ * slow kernel (a debug kernel, where a request costs 50 times as much),
+ * where it can never keep the rate, it still leaves the senders on the
+ * same CPU their share instead of starving them.
  *
  * Each reply is checked: it comes, it carries our sequence number, every
  * message and attribute length fits, an error is 0 or a negative errno
@@ -799,7 +804,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: genlfuzz [--seconds N] [--seed S] [--valid-every K] [--expect-eperm]\n"
-		"                [--dst A.B.C.D] [--ports LO-HI] [--rate R]\n");
+		"                [--dst A.B.C.D] [--ports LO-HI] [--rate R] [--duty P]\n");
 	exit(2);
 }
 
@@ -813,14 +818,15 @@ int main(int argc, char **argv)
 		{ "dst", required_argument, NULL, 'd' },
 		{ "ports", required_argument, NULL, 'p' },
 		{ "rate", required_argument, NULL, 'r' },
+		{ "duty", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct fuzzer f = { .port_lo = 5000, .port_hi = 5007 };
 	static struct msg m;
 	static unsigned char key[16];
 	unsigned long seconds = 10, valid_every = 8, i, seed = time(NULL);
-	unsigned long rate = 1000;
-	double start;
+	unsigned long rate = 1000, duty = 50;
+	double start, busy = 0;
 	struct timeval tv = { .tv_sec = 20 };
 	int one = 1, c;
 	time_t end;
@@ -842,6 +848,11 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			rate = strtoul(optarg, NULL, 10);
+			break;
+		case 'D':
+			duty = strtoul(optarg, NULL, 10);
+			if (duty < 1 || duty > 100)
+				usage();
 			break;
 		case 'd':
 			if (inet_pton(AF_INET, optarg, &f.dst) != 1)
@@ -883,10 +894,13 @@ int main(int argc, char **argv)
 		 * faster than the traffic's 50 packets a second can meet them.
 		 */
 		double ahead = (double)i / rate - (now() - start);
-
-		if (rate && ahead > 0)
-			usleep((useconds_t)(ahead * 1e6));
+		double idle = busy * (100 - duty) / duty;
+		double t0;
 		uint8_t cmd;
+
+		if (rate && (ahead > 0 || idle > 0))
+			usleep((useconds_t)((ahead > idle ? ahead : idle) * 1e6));
+		t0 = now();
 
 		if (valid_every && i % valid_every == 0) {
 			build_valid(&f, &m, &cmd);
@@ -896,6 +910,7 @@ int main(int argc, char **argv)
 			cmd = ((struct genlmsghdr *)NLMSG_DATA(m.buf))->cmd;
 		}
 		request(&f, &m, cmd);
+		busy = now() - t0;
 		if (f.nids == IDS_MAX)
 			f.nids = 0;	/* forget: new adds refill the list */
 	}
