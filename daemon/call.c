@@ -305,6 +305,9 @@ void call_table_free(struct call_table *t)
 {
 	struct call *c;
 
+	/* srtpd frees it on every exit, a start that failed before it */
+	if (!t->calls)
+		return;
 	while ((c = call_first(t))) {
 		remove_streams(t, c);
 		unlink_call(t, c);

@@ -221,6 +221,16 @@ static const struct nfsrtp_stream *find(uint8_t op, uint16_t dport)
 #define B_CFG "sec.srtp.enable=\"1\" sec.srtp.require=\"1\""
 
 /* One table answers an offer made by a second table (the peer). */
+/* srtpd's exit after a start that failed before the table was set up */
+START_TEST(free_before_init)
+{
+	struct call_table never = { 0 };
+
+	call_table_free(&never);
+	call_table_free(&never);
+}
+END_TEST
+
 START_TEST(answer_installs_two_streams)
 {
 	struct srtp_policy pa = policy(A_CFG), pb = policy(B_CFG);
@@ -979,6 +989,7 @@ static Suite *call_suite(void)
 	TCase *ctl = tcase_create("control");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, free_before_init);
 	tcase_add_test(tc, answer_installs_two_streams);
 	tcase_add_test(tc, flags_mux_ipv6);
 	tcase_add_test(tc, plain_and_rejected);
