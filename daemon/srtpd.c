@@ -1354,6 +1354,7 @@ static int setup(struct srtpd *d)
 		.add = k_add, .del = k_del, .get = k_get, .update = k_update,
 		.log = ng_logline, .arg = d,
 	};
+	struct nfsrtp_stats st;
 	sigset_t set;
 	int rc;
 
@@ -1373,6 +1374,17 @@ static int setup(struct srtpd *d)
 		logmsg(LOG_ERR, "nf_srtp: %s", rc == -ENOENT ?
 		       "generic netlink family not found: is nf_srtp.ko loaded?" :
 		       strerror(-rc));
+		return -1;
+	}
+	/*
+	 * Every request needs CAP_NET_ADMIN over the namespace: without it,
+	 * a start that looked fine would refuse every call.
+	 */
+	rc = nfsrtp_get_stats(d->nl, &st);
+	if (rc) {
+		logmsg(LOG_ERR, "nf_srtp: %s", rc == -EPERM ?
+		       "permission denied: srtpd needs CAP_NET_ADMIN (root, or a user holding it, as srtpd.service's AmbientCapabilities=)" :
+		       nfsrtp_last_error(d->nl));
 		return -1;
 	}
 	d->events_fd = nfsrtp_events_open(d->ev);
