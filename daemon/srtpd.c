@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "call.h"
 #include "config.h"
 #include "control.h"
@@ -839,8 +841,14 @@ static void resync_after_overrun(struct srtpd *d)
 static int no_core_dumps(void)
 {
 	static const struct rlimit zero = { 0, 0 };
+	struct rlimit now;
 
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) || setrlimit(RLIMIT_CORE, &zero)) {
+	/*
+	 * setrlimit only when the limit is not 0 already: the service runs
+	 * with LimitCORE=0 and a system call filter without it.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) || getrlimit(RLIMIT_CORE, &now) ||
+	    ((now.rlim_cur || now.rlim_max) && setrlimit(RLIMIT_CORE, &zero))) {
 		logmsg(LOG_ERR, "cannot disable core dumps: %s", strerror(errno));
 		return -1;
 	}
@@ -967,15 +975,39 @@ static void check_readable(struct srtpd *d)
 
 /* ---- main loop ---- */
 
+/*
+ * Under systemd (Type=notify, $NOTIFY_SOCKET set) the service manager
+ * learns when srtpd is ready, reloading and stopping; elsewhere it is a
+ * no-op.  A failed notification changes nothing for the calls.
+ */
+static void notify_ready(const struct srtpd *d)
+{
+	sd_notifyf(0, "READY=1\nSTATUS=%u call(s), ng %s", d->table.count,
+		   d->ng_listen ? d->ng_listen : "off");
+}
+
+static void notify_reloading(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)ts.tv_sec * 1000000ULL +
+		   (unsigned long long)ts.tv_nsec / 1000);
+}
+
 static void handle_signal(struct srtpd *d)
 {
 	struct signalfd_siginfo si;
 
 	while (read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
+		if (si.ssi_signo == SIGHUP) {
+			notify_reloading();
 			load_config(d, false);
-		else
+			notify_ready(d);
+		} else {
 			d->stop = true;
+		}
 	}
 }
 
@@ -1437,7 +1469,9 @@ int main(int argc, char **argv)
 		logmsg(LOG_INFO, "listening on %s%s%s", d.socket_path,
 		       d.ng_listen ? " and ng " : "",
 		       d.ng_listen ? d.ng_listen : "");
+		notify_ready(&d);
 		rc = run(&d) ? 1 : 0;
+		sd_notify(0, "STOPPING=1");
 		logmsg(LOG_INFO, "stopping: removing the streams of %u call(s)",
 		       d.table.count);
 		if (d.ng_refused)
