@@ -57,7 +57,7 @@ LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
 .PHONY: all module canary userspace unit vmtest check check-rt check-debug check-flood style demo \
-	deps clean ynl
+	deps clean ynl install uninstall module_install
 
 all: module userspace
 
@@ -167,6 +167,101 @@ check-debug:
 	@scripts/deps
 	@scripts/debug-kernel >/dev/null
 	@scripts/check-kernel debug
+
+# ---- install (Documentation/deployment.md, "Installing") ----
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libnfsrtp
+# (shared, with its headers and pkg-config file), the man pages, the
+# systemd unit and sysusers.d entry, bash completion, and an example
+# sip.cfg, installed as /etc/nf-srtp/sip.cfg only when there is none.
+# make uninstall removes all of it but a sip.cfg that was changed.
+# make module_install KVER=... [DESTDIR=...]: nf_srtp.ko into
+# /lib/modules/<release>/updates (unsigned), then depmod (not into a
+# DESTDIR: a package's postinst runs it).
+VERSION := $(shell cat VERSION)
+SOVERSION := 0
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/nf-srtp
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL ?= install
+LIBNAME := libnfsrtp.so.$(VERSION)
+
+$(B)/lib/$(LIBNAME): $(LIB_SRCS) $(LIB_HDRS) daemon/lib/libnfsrtp.map
+	@mkdir -p $(B)/lib
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -fPIC -shared \
+		-Wl,-soname,libnfsrtp.so.$(SOVERSION) \
+		-Wl,--version-script=daemon/lib/libnfsrtp.map -o $@ \
+		daemon/lib/nfsrtp.c $(NL_LIBS)
+
+# the unit and the pkg-config file name the install's directories: written
+# by install itself, so that another PREFIX never finds a stale one
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@PREFIX@|$(PREFIX)|g' \
+	-e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	-e 's|@VERSION@|$(VERSION)|g'
+
+install: $(B)/bin/srtpd $(B)/bin/srtpctl $(B)/lib/$(LIBNAME)
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/nfsrtp/linux $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/nf-srtp $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 0755 $(B)/bin/srtpd $(B)/bin/srtpctl $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 $(B)/lib/$(LIBNAME) $(DESTDIR)$(LIBDIR)/
+	ln -sfn $(LIBNAME) $(DESTDIR)$(LIBDIR)/libnfsrtp.so.$(SOVERSION)
+	ln -sfn libnfsrtp.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libnfsrtp.so
+	$(SUBST) dist/libnfsrtp.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libnfsrtp.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/libnfsrtp.pc
+	$(INSTALL) -m 0644 daemon/lib/nfsrtp.h $(DESTDIR)$(INCLUDEDIR)/nfsrtp/
+	$(INSTALL) -m 0644 include/uapi/linux/nf_srtp.h \
+		$(DESTDIR)$(INCLUDEDIR)/nfsrtp/linux/
+	$(INSTALL) -m 0644 Documentation/srtpd.8 Documentation/srtpctl.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 dist/sip.cfg $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 0644 dist/srtpctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/srtpctl
+	$(SUBST) dist/srtpd.service.in >$(DESTDIR)$(UNITDIR)/srtpd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/srtpd.service
+	$(INSTALL) -m 0644 dist/srtpd.sysusers $(DESTDIR)$(SYSUSERSDIR)/srtpd.conf
+	@# an operator's configuration is never overwritten
+	[ -e $(DESTDIR)$(SYSCONFDIR)/nf-srtp/sip.cfg ] || \
+		$(INSTALL) -m 0644 dist/sip.cfg $(DESTDIR)$(SYSCONFDIR)/nf-srtp/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/srtpd ] || \
+		$(INSTALL) -m 0644 dist/srtpd.default $(DESTDIR)$(SYSCONFDIR)/default/srtpd
+
+# what install puts under DESTDIR, the configuration files aside
+INSTALLED = $(SBINDIR)/srtpd $(SBINDIR)/srtpctl $(LIBDIR)/$(LIBNAME) \
+	$(LIBDIR)/libnfsrtp.so.$(SOVERSION) $(LIBDIR)/libnfsrtp.so \
+	$(LIBDIR)/pkgconfig/libnfsrtp.pc $(INCLUDEDIR)/nfsrtp/nfsrtp.h \
+	$(INCLUDEDIR)/nfsrtp/linux/nf_srtp.h $(MANDIR)/man8/srtpd.8 \
+	$(MANDIR)/man8/srtpctl.8 $(DOCDIR)/examples/sip.cfg \
+	$(BASHCOMPDIR)/srtpctl $(UNITDIR)/srtpd.service \
+	$(SYSUSERSDIR)/srtpd.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@# the configuration goes only as it was installed
+	cmp -s dist/sip.cfg $(DESTDIR)$(SYSCONFDIR)/nf-srtp/sip.cfg && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/nf-srtp/sip.cfg || true
+	cmp -s dist/srtpd.default $(DESTDIR)$(SYSCONFDIR)/default/srtpd && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/default/srtpd || true
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/nfsrtp/linux $(DESTDIR)$(INCLUDEDIR)/nfsrtp \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/nf-srtp 2>/dev/null
+
+module_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_TREE) \
+		INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= DEPMOD=true \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
+		modules_install
+	$(if $(DESTDIR),,depmod $(KREL))
 
 demo:
 	@scripts/deps
