@@ -251,3 +251,77 @@ int kset_apply(const struct kset_owner *o, struct kset *set, uint8_t branch,
 			kset_remove(o, set, i);
 	return 0;
 }
+
+/* @v less the base @b, never below 0 (a kernel stream's counters only grow) */
+static uint64_t since(uint64_t v, uint64_t b)
+{
+	return v > b ? v - b : 0;
+}
+
+void kslot_totals(const struct kslot *st, const struct nfsrtp_stream *s,
+		  struct kset_totals *t)
+{
+	static const struct kslot_base none;
+	const struct kslot_base *b = st->base ? st->base : &none;
+	uint64_t drops = 0;
+	unsigned int r;
+
+	for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
+		drops += s->drops[r];
+	/* a guard taken over from a deleted call: what this call saw */
+	t->rtcp_packets = since(s->rtcp_packets, b->rtcp_packets);
+	t->rtcp_bytes = since(s->rtcp_bytes, b->rtcp_bytes);
+	/* (a kernel counter of all packets, RTCP ones included) */
+	t->packets = since(since(s->packets, b->packets), t->rtcp_packets);
+	t->bytes = since(since(s->bytes, b->bytes), t->rtcp_bytes);
+	t->rtcp_errors = since(s->rtcp_drops, b->rtcp_errors);
+	t->errors = since(since(drops, b->errors), t->rtcp_errors);
+	t->auth = since(s->drops[NF_SRTP_DROP_AUTH], b->auth);
+	t->replay = since(s->drops[NF_SRTP_DROP_REPLAY] +
+			  s->drops[NF_SRTP_DROP_TOO_OLD], b->replay);
+}
+
+bool kset_counts(const struct kset *set, unsigned int i)
+{
+	unsigned int k;
+
+	if (set->streams[i].k.op == NF_SRTP_OP_UNPROTECT)
+		return true;
+	for (k = 0; k < set->n; k++)
+		if (set->streams[k].k.op == NF_SRTP_OP_UNPROTECT &&
+		    set->streams[k].a_to_b == set->streams[i].a_to_b)
+			return false;
+	return true;
+}
+
+unsigned int kset_totals(const struct kset *set,
+			 int (*get)(void *arg, uint32_t id,
+				    struct nfsrtp_stream *out),
+			 void *arg, struct kset_totals *t)
+{
+	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	struct kset_totals one;
+	unsigned int i, missing = 0;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < set->n; i++) {
+		if (!s || get(arg, set->streams[i].k.id, s)) {
+			missing++;
+			continue;
+		}
+		kslot_totals(&set->streams[i], s, &one);
+		explicit_bzero(s, sizeof(*s));
+		if (kset_counts(set, i)) {
+			t->packets += one.packets;
+			t->bytes += one.bytes;
+			t->rtcp_packets += one.rtcp_packets;
+			t->rtcp_bytes += one.rtcp_bytes;
+		}
+		t->errors += one.errors;
+		t->rtcp_errors += one.rtcp_errors;
+		t->auth += one.auth;
+		t->replay += one.replay;
+	}
+	free(s);
+	return missing;
+}

@@ -120,6 +120,38 @@ void kset_clear(const struct kset_owner *o, struct kset *set);
 /* Slot @i goes, its kernel stream gone already (or another's now). */
 void kset_drop(struct kset *set, unsigned int i);
 
+/*
+ * A call's traffic as its kernel streams counted it, RTP and RTCP apart:
+ * what ng's query and srtpd's metrics report.  A guard taken over from a
+ * deleted call counts from the takeover (struct kslot_base).
+ */
+struct kset_totals {
+	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
+	uint64_t errors, rtcp_errors, auth, replay;
+};
+
+/*
+ * Slot @st's share, from its kernel stream @s: @t's packets and bytes RTP
+ * only, errors all drops (auth and replay among them).
+ */
+void kslot_totals(const struct kslot *st, const struct nfsrtp_stream *s,
+		  struct kset_totals *t);
+/*
+ * Whether slot @i's packets count in the set's totals: a forwarded packet
+ * passes the unprotect stream of its direction, if there is one, then the
+ * protect stream, and is counted once.
+ */
+bool kset_counts(const struct kset *set, unsigned int i);
+/*
+ * The set's totals, each stream read with @get (its errors and SRTP
+ * drops always, its packets when kset_counts()); the streams that cannot
+ * be read count nothing and are returned.
+ */
+unsigned int kset_totals(const struct kset *set,
+			 int (*get)(void *arg, uint32_t id,
+				    struct nfsrtp_stream *out),
+			 void *arg, struct kset_totals *t);
+
 /* The slot of kernel stream @id, or NULL. */
 struct kslot *kset_find(struct kset *set, uint32_t id);
 /* Whether a stream of @set protects toward @m's destination. */

@@ -988,12 +988,6 @@ static void stream_base(struct ng *n, struct kslot *st)
 	free(s);
 }
 
-/* @v less the base @b, never below 0 (a kernel stream's counters only grow) */
-static uint64_t since(uint64_t v, uint64_t b)
-{
-	return v > b ? v - b : 0;
-}
-
 /*
  * A deleted call's guard toward @m's destination, moved into @set (a
  * call's; kset_owner.adopt): a phone reuses its media port from one call
@@ -1645,12 +1639,6 @@ static struct ng_call *request_call(struct req *q)
 	return c;
 }
 
-/* A call's: RTP and RTCP apart (packets, bytes and errors). */
-struct totals {
-	uint64_t packets, bytes, rtcp_packets, rtcp_bytes;
-	uint64_t errors, rtcp_errors, auth, replay;
-};
-
 /* "@key": @v, into the reply */
 static void put_u64(struct req *q, const char *key, uint64_t v)
 {
@@ -1658,16 +1646,13 @@ static void put_u64(struct req *q, const char *key, uint64_t v)
 	benc_int(q->out, (int64_t)v);
 }
 
-/* @count: the totals count this stream's packets (each packet once) */
-static void stream_stats(struct req *q, const struct kslot *st,
-			 bool count, struct totals *t)
+/* Slot @i of @c: its dictionary in "streams", its share in @t. */
+static void stream_stats(struct req *q, const struct ng_call *c,
+			 unsigned int i, struct kset_totals *t)
 {
+	const struct kslot *st = &c->set.streams[i];
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
-	static const struct kslot_base none;
-	const struct kslot_base *b = st->base ? st->base : &none;
-	uint64_t drops = 0, packets, bytes, rtcp_packets, rtcp_bytes, auth;
-	uint64_t rtcp_drops, replay;
-	unsigned int r;
+	struct kset_totals one;
 
 	benc_dict(q->out);
 	benc_cstr(q->out, "id");
@@ -1683,40 +1668,29 @@ static void stream_stats(struct req *q, const struct kslot *st,
 		free(s);
 		return;
 	}
-	for (r = 1; r <= NF_SRTP_DROP_MAX; r++)
-		drops += s->drops[r];
-	/* a guard taken over from a deleted call: what this call saw */
-	drops = since(drops, b->errors);
-	packets = since(s->packets, b->packets);
-	bytes = since(s->bytes, b->bytes);
-	rtcp_packets = since(s->rtcp_packets, b->rtcp_packets);
-	rtcp_bytes = since(s->rtcp_bytes, b->rtcp_bytes);
-	rtcp_drops = since(s->rtcp_drops, b->rtcp_errors);
-	auth = since(s->drops[NF_SRTP_DROP_AUTH], b->auth);
-	replay = since(s->drops[NF_SRTP_DROP_REPLAY] +
-		       s->drops[NF_SRTP_DROP_TOO_OLD], b->replay);
-	put_u64(q, "packets", packets);
-	put_u64(q, "bytes", bytes);
-	put_u64(q, "rtcp-packets", rtcp_packets);
-	put_u64(q, "rtcp-bytes", rtcp_bytes);
-	put_u64(q, "errors", drops);
-	put_u64(q, "rtcp-errors", rtcp_drops);
-	put_u64(q, "authentication-failures", auth);
-	put_u64(q, "replays", replay);
-	benc_end(q->out);
-	if (count) {
-		/* (a kernel counter of all packets, RTCP ones included) */
-		t->packets += since(packets, rtcp_packets);
-		t->bytes += since(bytes, rtcp_bytes);
-		t->rtcp_packets += rtcp_packets;
-		t->rtcp_bytes += rtcp_bytes;
-	}
-	t->errors += since(drops, rtcp_drops);
-	t->rtcp_errors += rtcp_drops;
-	t->auth += auth;
-	t->replay += replay;
+	kslot_totals(st, s, &one);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
+	/* a stream's own counters: RTCP among its packets and errors */
+	put_u64(q, "packets", one.packets + one.rtcp_packets);
+	put_u64(q, "bytes", one.bytes + one.rtcp_bytes);
+	put_u64(q, "rtcp-packets", one.rtcp_packets);
+	put_u64(q, "rtcp-bytes", one.rtcp_bytes);
+	put_u64(q, "errors", one.errors + one.rtcp_errors);
+	put_u64(q, "rtcp-errors", one.rtcp_errors);
+	put_u64(q, "authentication-failures", one.auth);
+	put_u64(q, "replays", one.replay);
+	benc_end(q->out);
+	if (kset_counts(&c->set, i)) {
+		t->packets += one.packets;
+		t->bytes += one.bytes;
+		t->rtcp_packets += one.rtcp_packets;
+		t->rtcp_bytes += one.rtcp_bytes;
+	}
+	t->errors += one.errors;
+	t->rtcp_errors += one.rtcp_errors;
+	t->auth += one.auth;
+	t->replay += one.replay;
 }
 
 /* "tags": the caller's and each branch's, as rtpengine lists them. */
@@ -1776,19 +1750,11 @@ static void put_traffic(struct req *q, const char *key, uint64_t packets,
 static int cmd_query(struct req *q)
 {
 	struct ng_call *c = request_call(q);
-	bool unprotects[2] = { false, false };
-	struct totals t = { 0 };
+	struct kset_totals t = { 0 };
 	unsigned int i;
 
 	if (!c)
 		return -1;
-	/*
-	 * A forwarded packet passes the unprotect stream of its direction,
-	 * if there is one, then the protect stream: count it once.
-	 */
-	for (i = 0; i < c->set.n; i++)
-		if (c->set.streams[i].k.op == NF_SRTP_OP_UNPROTECT)
-			unprotects[c->set.streams[i].a_to_b] = true;
 	put_u64(q, "created", c->e.created);
 	benc_cstr(q->out, "from-tag");
 	benc_cstr(q->out, c->from_tag);
@@ -1801,10 +1767,9 @@ static int cmd_query(struct req *q)
 	query_tags(q, c);
 	benc_cstr(q->out, "streams");
 	benc_list(q->out);
+	/* a forwarded packet counted once (kset_counts()) */
 	for (i = 0; i < c->set.n; i++)
-		stream_stats(q, &c->set.streams[i],
-			     c->set.streams[i].k.op == NF_SRTP_OP_UNPROTECT ||
-			     !unprotects[c->set.streams[i].a_to_b], &t);
+		stream_stats(q, c, i, &t);
 	benc_end(q->out);
 	benc_cstr(q->out, "totals");
 	benc_dict(q->out);
