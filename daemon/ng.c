@@ -1942,6 +1942,29 @@ static const struct {
 	{ "statistics", cmd_statistics },
 };
 
+static const char *const command_names[NG_COMMANDS] = {
+	"ping", "offer", "answer", "delete", "query", "list", "statistics",
+	"other",
+};
+
+const char *ng_command_name(unsigned int i)
+{
+	return i < NG_COMMANDS ? command_names[i] : NULL;
+}
+
+/* @root's command's index in command_names: "other" when none is known */
+static unsigned int command_index(const struct benc_node *root)
+{
+	const struct benc_node *cmd = root && root->type == BENC_DICT ?
+		benc_get(root, "command") : NULL;
+	unsigned int i;
+
+	for (i = 0; cmd && cmd->type == BENC_STR && i < NG_COMMANDS - 1; i++)
+		if (benc_is(cmd, command_names[i]))
+			return i;
+	return NG_COMMANDS - 1;
+}
+
 static int dispatch(struct req *q, const char **result)
 {
 	const struct benc_node *cmd = benc_get(q->d, "command");
@@ -2156,6 +2179,7 @@ int ng_handle(struct ng *n, const char *msg, size_t len,
 	struct ng_peer peer;
 	struct benc_doc doc = { 0 };
 	const char *result = "error";
+	unsigned int cmd;
 	size_t body;
 	int rc = -1;
 
@@ -2190,8 +2214,12 @@ int ng_handle(struct ng *n, const char *msg, size_t len,
 
 		rc = dispatch(&q, &result);
 	}
-	if (rc)
+	cmd = command_index(doc.root);
+	n->commands[cmd]++;
+	if (rc) {
+		n->command_errors[cmd]++;
 		note_error(n, doc.root, err);
+	}
 	benc_raw(&r, cookie, strlen(cookie));
 	benc_raw(&r, " d", 2);
 	benc_cstr(&r, "result");

@@ -130,6 +130,12 @@ struct ng_cached {
 	time_t when;
 };
 
+/* ping, offer, answer, delete, query, list, statistics, other */
+#define NG_COMMANDS	8
+
+/* The name of command index @i (< NG_COMMANDS) of struct ng's counters. */
+const char *ng_command_name(unsigned int i);
+
 struct ng {
 	struct ng_ops ops;
 	struct ng_trust trust;
@@ -144,6 +150,9 @@ struct ng {
 	size_t cache_limit;		/* NG_CACHE_BYTES; tests lower it */
 	unsigned long requests;
 	unsigned long retransmits;
+	/* the requests answered (not retransmits), by ng_command_name() */
+	unsigned long commands[NG_COMMANDS];
+	unsigned long command_errors[NG_COMMANDS];	/* of those: errors */
 	unsigned long generation;	/* changes when streams do: save */
 	uint64_t sum_key[2];		/* SipHash key of crypto_sum */
 	/* the last request's error ("" when it succeeded), for the log */

@@ -546,6 +546,41 @@ START_TEST(retransmission)
 }
 END_TEST
 
+/* The counters srtpd's metrics report: requests and errors by command. */
+START_TEST(command_counters)
+{
+	static const char junk[] = "c9 d7:command";
+	unsigned long total = 0;
+	unsigned int i;
+
+	ck_assert_str_eq(ng_command_name(0), "ping");
+	ck_assert_str_eq(ng_command_name(NG_COMMANDS - 1), "other");
+	ck_assert_ptr_null(ng_command_name(NG_COMMANDS));
+	send_req("c1", "command", "ping", NULL);
+	send_req("c2", "command", "ping", NULL);
+	offer_answer("x");			/* an offer, an answer */
+	send_req("c3", "command", "query", "call-id", "nope", NULL);
+	send_req("c4", "command", "offer", "call-id", "y", "from-tag", "f",
+		 "sdp", "junk", NULL);
+	send_req("c5", "command", "dance", NULL);
+	send_raw(junk, sizeof(junk) - 1);	/* malformed bencode */
+	send_req("c1", "command", "ping", NULL);	/* a retransmit */
+	ck_assert_uint_eq(ng.commands[0], 2);			/* ping */
+	ck_assert_uint_eq(ng.command_errors[0], 0);
+	ck_assert_uint_eq(ng.commands[1], 2);			/* offer */
+	ck_assert_uint_eq(ng.command_errors[1], 1);
+	ck_assert_uint_eq(ng.commands[2], 1);			/* answer */
+	ck_assert_uint_eq(ng.command_errors[2], 0);
+	ck_assert_uint_eq(ng.commands[4], 1);			/* query */
+	ck_assert_uint_eq(ng.command_errors[4], 1);
+	ck_assert_uint_eq(ng.commands[NG_COMMANDS - 1], 2);	/* other */
+	ck_assert_uint_eq(ng.command_errors[NG_COMMANDS - 1], 2);
+	for (i = 0; i < NG_COMMANDS; i++)
+		total += ng.commands[i];
+	ck_assert_uint_eq(total + ng.retransmits, ng.requests);
+}
+END_TEST
+
 /* The cache forgets a reply at its time: wiped, freed, not returned. */
 START_TEST(cache_expiry)
 {
@@ -2384,6 +2419,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, mixed_call);
 	tcase_add_test(t, guard_has_the_answers_suite);
 	tcase_add_test(t, retransmission);
+	tcase_add_test(t, command_counters);
 	tcase_add_test(t, cache_expiry);
 	tcase_add_test(t, cache_per_sender);
 	tcase_add_test(t, cache_bounds);
