@@ -18,6 +18,11 @@ static int64_t call_packets(void *arg, struct call_entry *e);
 static bool call_expire_one(void *arg, struct call_entry *e, const char *why,
 			    time_t now);
 
+static const struct kset *call_set(struct call_entry *e)
+{
+	return &((struct call *)e)->set;
+}
+
 void call_table_init(struct call_table *t, struct calls *calls,
 		     const struct call_ops *ops)
 {
@@ -27,7 +32,7 @@ void call_table_init(struct call_table *t, struct calls *calls,
 	t->front = (struct call_front){
 		.name = "control socket",
 		.packets = ops->get ? call_packets : NULL,
-		.expire = call_expire_one, .arg = t,
+		.expire = call_expire_one, .set = call_set, .arg = t,
 	};
 	kstream_sum_key(t->sum_key);
 }

@@ -29,6 +29,7 @@
 #define CALLS_IDLE	300	/* default --idle-timeout, s */
 
 struct call_entry;
+struct kset;
 
 /* What the table asks of a call's front end. */
 struct call_front {
@@ -45,6 +46,8 @@ struct call_front {
 	 */
 	bool (*expire)(void *arg, struct call_entry *e, const char *why,
 		       time_t now);
+	/* the call's kernel streams (kset.h), for srtpd's metrics */
+	const struct kset *(*set)(struct call_entry *e);
 	void *arg;
 };
 

@@ -35,6 +35,11 @@ static int64_t ng_packets(void *arg, struct call_entry *e);
 static bool ng_expire_call(void *arg, struct call_entry *e, const char *why,
 			   time_t now);
 
+static const struct kset *ng_set(struct call_entry *e)
+{
+	return &((struct ng_call *)e)->set;
+}
+
 void ng_init(struct ng *n, struct calls *calls, const struct ng_ops *ops,
 	     const struct srtp_config *cfg, const char *model)
 {
@@ -45,7 +50,7 @@ void ng_init(struct ng *n, struct calls *calls, const struct ng_ops *ops,
 	n->calls = calls;
 	n->front = (struct call_front){
 		.name = "ng", .packets = ng_packets, .expire = ng_expire_call,
-		.arg = n,
+		.set = ng_set, .arg = n,
 	};
 	ng_trust_defaults(&n->trust);
 	kstream_sum_key(n->sum_key);
