@@ -38,7 +38,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -D_GNU_SOURCE -Ikmod \
 	-Iinclude/uapi -Idaemon
-UNIT_LIBS = $(shell pkg-config --libs check libsrtp2 libcrypto libpcap expat)
+UNIT_LIBS = $(B)/libnfsrtp.a $(shell pkg-config --libs check libsrtp2 libcrypto libpcap expat \
+	libnl-genl-3.0)
 
 # The SRTP core and its userspace crypto backend, once they exist.
 CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
@@ -51,6 +52,9 @@ COMMON_SRCS := daemon/errmsg.c daemon/strbuf.c daemon/sdes.c daemon/sdp.c daemon
 COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
 TOOL_SRCS := daemon/pcap.c
+# srtpd's alone, and the unit tests': its Prometheus metrics (libnfsrtp's
+# names of drops and events).
+SRTPD_SRCS := daemon/metrics.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 LIB_SRCS := daemon/lib/nfsrtp.c
@@ -124,13 +128,13 @@ $(B)/bin/genlfuzz: tests/tools/genlfuzz.c include/uapi/linux/nf_srtp.h
 # UNIT_CFLAGS (below) out of them.
 UNIT_OBJ_CFLAGS := $(UNIT_CFLAGS) -Itests/lib
 UNIT_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(CORE_SRCS) $(COMMON_SRCS) \
-		$(TOOL_SRCS) tests/lib/ref_srtp.c)
+		$(TOOL_SRCS) $(SRTPD_SRCS) tests/lib/ref_srtp.c)
 
 $(B)/unit/obj/%.o: %.c $(wildcard kmod/*.h daemon/*.h tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_OBJ_CFLAGS) -c -o $@ $<
 
-$(B)/unit/%: tests/unit/%.c $(UNIT_OBJS) $(wildcard kmod/*.h daemon/*.h tests/lib/*)
+$(B)/unit/%: tests/unit/%.c $(UNIT_OBJS) $(B)/libnfsrtp.a $(wildcard kmod/*.h daemon/*.h tests/lib/*)
 	@mkdir -p $(B)/unit
 	$(CC) $(UNIT_CFLAGS) -Itests/lib -o $@ $< $(UNIT_OBJS) $(UNIT_LIBS)
 
