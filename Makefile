@@ -102,10 +102,10 @@ $(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c daemon/srtpctl_call.c $(
 		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
 		$(shell pkg-config --libs libpcap libcrypto) $(COMMON_LIBS)
 
-$(B)/bin/srtpd: daemon/srtpd.c $(COMMON_SRCS) $(B)/libnfsrtp.a daemon/*.h
+$(B)/bin/srtpd: daemon/srtpd.c $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a daemon/*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(B)/libnfsrtp.a \
-		$(NL_LIBS) $(COMMON_LIBS) $(shell pkg-config --libs libsystemd)
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a \
+		$(NL_LIBS) $(COMMON_LIBS) $(shell pkg-config --libs libsystemd libmicrohttpd)
 
 # The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
 $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.h $(COMMON_SRCS)

@@ -32,12 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
 #include <systemd/sd-daemon.h>
 
 #include "call.h"
 #include "config.h"
 #include "control.h"
 #include "lib/nfsrtp.h"
+#include "metrics.h"
 #include "ng.h"
 #include "policy.h"
 
@@ -48,7 +50,8 @@
 #define MAX_CONFIGS	16
 #define MAX_NG_ALLOW	32
 #define NG_REFUSED_LOG_SECS	10	/* at most one line per that many s */
-#define FIRST_CLIENT	4	/* poll slots: signals, listen, events, ng */
+#define FIRST_CLIENT	5	/* poll slots: signals, listen, events, ng, metrics */
+#define METRICS_CONNECTIONS	16	/* --metrics: scrapes at a time */
 
 struct client {
 	int fd;
@@ -82,6 +85,12 @@ struct srtpd {
 	struct call_limits limits;	/* from the command line */
 	unsigned long ng_saved;	/* ng.generation last written */
 	int ng_fd;
+	const char *metrics_listen;	/* --metrics [ADDR:]PORT, or NULL */
+	struct MHD_Daemon *mhd;
+	int metrics_fd;			/* its epoll fd, or -1 */
+	unsigned long events[__NF_SRTP_EVENT_MAX];	/* kernel events read */
+	unsigned long events_lost;	/* overruns of the events socket */
+	unsigned long reloads, reload_errors;
 	int listen_fd;
 	int signal_fd;
 	int events_fd;
@@ -826,8 +835,19 @@ static void resync_after_overrun(struct srtpd *d)
 		n += k;
 	}
 	explicit_bzero(ks, sizeof(ks));
+	d->events_lost++;
 	logmsg(LOG_NOTICE, "kernel events overran the socket: %u streams of %u calls looked up again",
 	       n, calls);
+}
+
+/* A kernel event as it came: counted for the metrics, then handled. */
+static int on_kernel_event(const struct nfsrtp_event *ev, void *arg)
+{
+	struct srtpd *d = arg;
+
+	if (ev->type < __NF_SRTP_EVENT_MAX)
+		d->events[ev->type]++;
+	return on_event(ev, arg);
 }
 
 /* ---- the process ---- */
@@ -973,6 +993,172 @@ static void check_readable(struct srtpd *d)
 			       d->configs[i], strerror(errno), d->user);
 }
 
+/* ---- metrics (--metrics) ---- */
+
+/*
+ * What a scrape shows, read now: the module's counters, and every call's
+ * traffic from its kernel streams (ng query's numbers).  NULL when out
+ * of memory.
+ */
+static struct metrics_call *gather_calls(struct srtpd *d, size_t *n,
+					 unsigned long *unreadable)
+{
+	struct metrics_call *calls, *c;
+	struct call_entry *e;
+	const struct kset *set;
+
+	*n = 0;
+	*unreadable = 0;
+	calls = calloc(d->table.count + 1, sizeof(*calls));
+	if (!calls)
+		return NULL;
+	for (e = d->table.head; e && *n < d->table.count; e = e->next) {
+		c = &calls[(*n)++];
+		c->id = e->id;
+		c->front = e->front->name;
+		c->closing = e->closing;
+		set = e->front->set ? e->front->set(e) : NULL;
+		if (!set)
+			continue;
+		c->streams = set->n;
+		*unreadable += kset_totals(set, k_get, d, &c->t);
+	}
+	return calls;
+}
+
+static void render_metrics(struct srtpd *d, struct strbuf *b)
+{
+	struct nfsrtp_stats st;
+	struct metrics m = {
+		.events = d->events, .events_lost = d->events_lost,
+		.reloads = d->reloads, .reload_errors = d->reload_errors,
+	};
+	struct metrics_call *calls;
+
+	if (!nfsrtp_get_stats(d->nl, &st))
+		m.stats = &st;
+	if (d->ng_fd >= 0) {
+		m.ng_commands = d->ng.commands;
+		m.ng_errors = d->ng.command_errors;
+		m.ng_retransmits = d->ng.retransmits;
+	}
+	calls = gather_calls(d, &m.ncalls, &m.unreadable);
+	if (!calls) {
+		b->oom = true;
+		return;
+	}
+	m.calls = calls;
+	metrics_render(b, &m);
+	free(calls);
+}
+
+static enum MHD_Result reply_text(struct MHD_Connection *conn,
+				  unsigned int status, const char *text,
+				  size_t len, const char *allow)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	r = MHD_create_response_from_buffer(len, (void *)text,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				status == MHD_HTTP_OK ?
+				"text/plain; version=0.0.4; charset=utf-8" :
+				"text/plain; charset=utf-8");
+	if (allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	rc = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* GET (or HEAD) /metrics; anything else is refused. */
+static enum MHD_Result serve_metrics(void *cls, struct MHD_Connection *conn,
+				     const char *url, const char *method,
+				     const char *version,
+				     const char *upload_data,
+				     size_t *upload_size, void **con_cls)
+{
+	static const char not_found[] = "not found: the metrics are at /metrics\n";
+	static const char no_method[] = "only GET and HEAD\n";
+	static const char no_memory[] = "out of memory\n";
+	struct strbuf b = { 0 };
+	enum MHD_Result rc;
+
+	(void)version;
+	(void)upload_data;
+	(void)con_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, no_method,
+				  sizeof(no_method) - 1, "GET, HEAD");
+	if (*upload_size)
+		return MHD_NO;	/* a GET with a body: drop the connection */
+	if (strcmp(url, "/metrics"))
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, not_found,
+				  sizeof(not_found) - 1, NULL);
+	render_metrics(cls, &b);
+	if (b.oom)
+		rc = reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, no_memory,
+				sizeof(no_memory) - 1, NULL);
+	else
+		rc = reply_text(conn, MHD_HTTP_OK, b.p ? b.p : "", b.len, NULL);
+	strbuf_free(&b);
+	return rc;
+}
+
+/*
+ * The HTTP server of --metrics, run from srtpd's own loop (its epoll fd
+ * among the polled ones): a scrape is answered between two ng requests,
+ * never at the same time, so no lock.  Bounded: 16 connections, 10 s of
+ * silence, 32 KiB of request each.
+ */
+static int open_metrics(struct srtpd *d)
+{
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (ng_address(d->metrics_listen, &ss, &len)) {
+		logmsg(LOG_ERR, "--metrics %s: not [ADDR:]PORT", d->metrics_listen);
+		return -1;
+	}
+	d->mhd = MHD_start_daemon(MHD_USE_EPOLL |
+				  (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				  0, NULL, NULL, serve_metrics, d,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				  MHD_OPTION_CONNECTION_LIMIT,
+				  (unsigned int)METRICS_CONNECTIONS,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				  (size_t)32768,
+				  MHD_OPTION_END);
+	if (!d->mhd) {
+		logmsg(LOG_ERR, "--metrics %s: cannot listen there (in use, or not an address of this host?)",
+		       d->metrics_listen);
+		return -1;
+	}
+	info = MHD_get_daemon_info(d->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!info) {
+		logmsg(LOG_ERR, "--metrics: no epoll descriptor");
+		return -1;
+	}
+	d->metrics_fd = info->epoll_fd;
+	return 0;
+}
+
+/* ms until the metrics server needs to run (a connection's timeout), or -1 */
+static int metrics_timeout(struct srtpd *d)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (!d->mhd || MHD_get_timeout(d->mhd, &ms) != MHD_YES)
+		return -1;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
 /* ---- main loop ---- */
 
 /*
@@ -1003,7 +1189,9 @@ static void handle_signal(struct srtpd *d)
 	while (read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			notify_reloading();
-			load_config(d, false);
+			d->reloads++;
+			if (load_config(d, false))
+				d->reload_errors++;
 			notify_ready(d);
 		} else {
 			d->stop = true;
@@ -1056,16 +1244,19 @@ static int run(struct srtpd *d)
 	int timeout;
 
 	while (!d->stop) {
-		int replies = expire_replies(d);
+		int replies = expire_replies(d), scrapes = metrics_timeout(d);
 
 		timeout = expire_calls(d);
 		if (replies >= 0 && (timeout < 0 || replies < timeout))
 			timeout = replies;
+		if (scrapes >= 0 && (timeout < 0 || scrapes < timeout))
+			timeout = scrapes;
 		pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = d->events_fd, .events = POLLIN };
 		/* a negative fd is ignored by poll: no ng socket */
 		pfd[3] = (struct pollfd){ .fd = d->ng_fd, .events = POLLIN };
+		pfd[4] = (struct pollfd){ .fd = d->metrics_fd, .events = POLLIN };
 		for (i = 0; i < d->nclients; i++)
 			pfd[FIRST_CLIENT + i] =
 				(struct pollfd){ .fd = d->clients[i].fd,
@@ -1080,7 +1271,7 @@ static int run(struct srtpd *d)
 		if (pfd[0].revents)
 			handle_signal(d);
 		if (pfd[2].revents) {
-			int rc = nfsrtp_events_read(d->ev, on_event, d);
+			int rc = nfsrtp_events_read(d->ev, on_kernel_event, d);
 
 			if (rc == -ENOBUFS)
 				resync_after_overrun(d);
@@ -1090,6 +1281,9 @@ static int run(struct srtpd *d)
 		}
 		if (pfd[3].revents)
 			read_ng(d);
+		/* its events, and its connections' timeouts */
+		if (d->mhd)
+			MHD_run(d->mhd);
 		/* clients last, highest first: drop_client moves the last */
 		for (i = n; i-- > FIRST_CLIENT;)
 			if (pfd[i].revents)
@@ -1109,7 +1303,7 @@ static void usage(FILE *f)
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
 		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
 		"             [--plain-peer ADDR[/PREFIX] ...] [LIMITS]\n"
-		"             [--user NAME|UID:GID] [--syslog]\n"
+		"             [--metrics [ADDR:]PORT] [--user NAME|UID:GID] [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
 		"  --socket PATH   the control socket (%s), mode 0600\n"
@@ -1135,12 +1329,15 @@ static void usage(FILE *f)
 		"  --no-answer-timeout S, --idle-timeout S, --session-timeout S\n"
 		"                  an offer's wait for its answer (%d s), a call\n"
 		"                  without packets (%d s), any call (0: no limit)\n"
+		"  --metrics [ADDR:]PORT  serve Prometheus metrics over HTTP at\n"
+		"                  /metrics (ADDR defaults to %s)\n"
 		"  --user NAME|UID:GID  once the sockets are open, run as this user\n"
 		"                  with CAP_NET_ADMIN only (default: stay root)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
 		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, CALLS_MAX,
-		CALLS_PER_SOURCE, CALLS_MEMORY_MAX, CALLS_NO_ANSWER, CALLS_IDLE);
+		CALLS_PER_SOURCE, CALLS_MEMORY_MAX, CALLS_NO_ANSWER, CALLS_IDLE,
+		DEFAULT_NG_ADDR);
 }
 
 /*
@@ -1253,6 +1450,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "ng-allow", required_argument, NULL, 'a' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "syslog", no_argument, NULL, 'l' },
+		{ "metrics", required_argument, NULL, 'H' },
 		{ "media-net", required_argument, NULL, 'N' },
 		{ "media-ports", required_argument, NULL, 'P' },
 		{ "delete-delay", required_argument, NULL, 'D' },
@@ -1272,7 +1470,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 
 	ng_trust_defaults(&d->trust);
 	calls_limits_defaults(&d->limits);
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:u:lhN:P:D:G:L:C:E:M:A:I:T:", opts,
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:u:lhN:P:D:G:L:C:E:M:A:I:T:H:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
@@ -1301,6 +1499,9 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 			break;
 		case 's':
 			d->socket_path = optarg;
+			break;
+		case 'H':
+			d->metrics_listen = optarg;
 			break;
 		case 'n':
 			d->ng_listen = optarg;
@@ -1435,6 +1636,8 @@ static int setup(struct srtpd *d)
 		return -1;
 	if (open_socket(d))
 		return -1;
+	if (d->metrics_listen && open_metrics(d))
+		return -1;
 	if (d->user) {
 		if (drop_privileges(d))
 			return -1;
@@ -1451,6 +1654,7 @@ int main(int argc, char **argv)
 	static struct srtpd d = {
 		.socket_path = DEFAULT_SOCKET, .state_path = DEFAULT_STATE,
 		.listen_fd = -1, .signal_fd = -1, .events_fd = -1, .ng_fd = -1,
+		.metrics_fd = -1,
 	};
 	int rc = 1;
 
@@ -1493,6 +1697,8 @@ int main(int argc, char **argv)
 			save_state(&d);
 		close(d.ng_fd);
 	}
+	if (d.mhd)
+		MHD_stop_daemon(d.mhd);
 	while (d.nclients)
 		drop_client(&d, 0);
 	if (d.listen_fd >= 0) {
