@@ -6,7 +6,8 @@
 # effective and ambient sets, as AmbientCapabilities= and
 # CapabilityBoundingSet= give it), its socket and state in a directory of
 # its own mode 0700 (RuntimeDirectory=), with $NOTIFY_SOCKET pointing at a
-# listener (Type=notify).  It must say READY=1 once it serves, take an ng
+# listener (Type=notify), --metrics as the unit has it.  It must say
+# READY=1 once it serves (ng, control socket, metrics), take an ng
 # call and install its streams, say RELOADING=1 then READY=1 on SIGHUP,
 # STOPPING=1 on SIGTERM, remove the call's streams and exit 0.  The same
 # user without CAP_NET_ADMIN: srtpd refuses to start, and says why.
@@ -70,7 +71,7 @@ expect_match 'permission denied: srtpd needs CAP_NET_ADMIN' "$(cat "$tmp/nocap.l
 step "started as user $SUID with CAP_NET_ADMIN only: READY=1 once it serves"
 NOTIFY_SOCKET=$tmp/notify "${as_service[@]}" "$SRTPD" --config "$tmp/sip.cfg" \
 	--socket "$run/srtpd.sock" --state "$run/ng-state" --ng 127.0.0.1:2223 \
-	>"$tmp/srtpd.log" 2>&1 &
+	--metrics 127.0.0.1:9813 >"$tmp/srtpd.log" 2>&1 &
 PID=$!
 wait_for 30 noted '^READY=1'
 echo "    notified: $(notes)"
@@ -79,6 +80,10 @@ expect_match '^READY=1 STATUS=0 call\(s\), ng 127.0.0.1:2223$' "$(notes)"
 expect_match '"result": "pong"' "$(ng command=ping)"
 "$SRTPCTL" call ping socket "$run/srtpd.sock" >/dev/null ||
 	fail "the control socket does not answer"
+# and its metrics, the module's counters read with CAP_NET_ADMIN alone
+m=$(ip netns exec nfsrtp-a curl -sS --max-time 20 http://127.0.0.1:9813/metrics) ||
+	fail "no metrics"
+expect_match '^nfsrtp_up 1$' "$m"
 status=$(cat "/proc/$PID/status")
 expect_match $'^Uid:\t'"$SUID"$'\t'"$SUID" "$(grep ^Uid: <<<"$status")"
 for set in CapEff CapPrm CapBnd CapAmb; do
