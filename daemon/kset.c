@@ -190,11 +190,13 @@ static int apply_one(const struct kset_owner *o, struct kset *set,
 {
 	struct kslot *st = slot_of(set, branch, w);
 	struct kmatch m = w->match;
+	struct kstream_ops ks = o->ks;
 	struct kstream was;
 	int rc;
 
+	ks.call_id = o->call_id;	/* the streams' lines name their call */
 	if (hold_keep(&m, st)) {
-		kstream_log(&o->ks, "call %s: m-line %u on hold before any address was known: no stream",
+		kstream_log(&ks, "call %s: m-line %u on hold before any address was known: no stream",
 			  o->call_id, w->group);
 		return 0;
 	}
@@ -218,7 +220,7 @@ static int apply_one(const struct kset_owner *o, struct kset *set,
 	st->group = w->group;
 	st->a_to_b = w->a_to_b;
 	st->seen = true;
-	rc = kstream_put(&o->ks, o->sum_key, &st->k, s, o->flags, err, errlen);
+	rc = kstream_put(&ks, o->sum_key, &st->k, s, o->flags, err, errlen);
 	if (memcmp(&was, &st->k, sizeof(was)))
 		changed(o);
 	explicit_bzero(&was, sizeof(was));

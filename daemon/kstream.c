@@ -251,7 +251,7 @@ void kstream_log(const struct kstream_ops *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	o->log(o->arg, line);
+	o->log(o->arg, o->call_id, line);
 }
 
 int kstream_set(const struct kstream_ops *o, const uint64_t key[2],

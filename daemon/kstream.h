@@ -41,9 +41,13 @@ struct kstream_ops {
 	/* STREAM_SET: a new match and/or new crypto, atomically */
 	int (*update)(void *arg, const struct nfsrtp_stream_update *u,
 		      char *err, size_t errlen);
-	/* a line for srtpd's log, or NULL */
-	void (*log)(void *arg, const char *line);
+	/*
+	 * a line for srtpd's log, about call @call_id ("" or NULL: none), or
+	 * NULL
+	 */
+	void (*log)(void *arg, const char *call_id, const char *line);
 	void *arg;
+	const char *call_id;	/* the call whose streams these are, or NULL */
 };
 
 /* What a kernel stream matches (no secret: compared as it is). */

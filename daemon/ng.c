@@ -90,10 +90,11 @@ struct ng_call *ng_next(const struct ng *n, const struct ng_call *c)
 	return (struct ng_call *)calls_next_of(c->e.next, &n->front);
 }
 
-static void ng_log(struct ng *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void ng_log(struct ng *n, const char *call_id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void ng_log(struct ng *n, const char *fmt, ...)
+/* A line for srtpd's log about call @call_id */
+static void ng_log(struct ng *n, const char *call_id, const char *fmt, ...)
 {
 	char line[768];
 	va_list ap;
@@ -103,7 +104,7 @@ static void ng_log(struct ng *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	n->ops.log(n->ops.arg, line);
+	n->ops.log(n->ops.arg, call_id, line);
 }
 
 /* ---- the kernel streams: kset.c's planner ---- */
@@ -282,11 +283,11 @@ static bool ng_expire_call(void *arg, struct call_entry *e, const char *why,
 	struct ng *n = arg;
 
 	if (c->e.closing) {
-		ng_log(n, "call %s: its guards removed", c->e.id);
+		ng_log(n, c->e.id, "call %s: its guards removed", c->e.id);
 		call_free(n, c);
 		return false;
 	}
-	ng_log(n, "call %s: deleted, %s (%u streams)", c->e.id, why,
+	ng_log(n, c->e.id, "call %s: deleted, %s (%u streams)", c->e.id, why,
 	       c->set.n);
 	return call_close(n, c, now);
 }
@@ -1267,7 +1268,7 @@ static int cmd_offer(struct req *q)
 	 * which got the first, would never see.
 	 */
 	if (c && c->offer_fwd && !c->e.closing && c->offer_sum == sum) {
-		ng_log(q->n, "call %s: the same offer again from-tag %s: forwarded as before",
+		ng_log(q->n, id, "call %s: the same offer again from-tag %s: forwarded as before",
 		       id, tag);
 		free(br);
 		warn_ignored(q);
@@ -1311,7 +1312,7 @@ static int cmd_offer(struct req *q)
 	 * A re-offer replaces the pending one; installed streams stay until
 	 * its answer changes them in place.
 	 */
-	ng_log(q->n, "call %s: %s from-tag %s, model %s, callee %s, %zu media, %s",
+	ng_log(q->n, id, "call %s: %s from-tag %s, model %s, callee %s, %zu media, %s",
 	       id, c->br ? "re-offer" : "offer", tag, aname,
 	       bname, br->ngroups, opts.transport == BRIDGE_RTP ? "RTP toward the callee" :
 	       opts.transport == BRIDGE_SRTP ? "SRTP toward the callee" :
@@ -1529,7 +1530,7 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 		rc = -1;
 	}
 	if (!rc)
-		ng_log(q->n, "call %s: answer to-tag %s: caller's leg %s, callee's leg %s (model %s), %u kernel streams",
+		ng_log(q->n, c->e.id, "call %s: answer to-tag %s: caller's leg %s, callee's leg %s (model %s), %u kernel streams",
 		       c->e.id, b->to_tag, leg_name(plan, true),
 		       leg_name(plan, false), b->model[0] ? b->model : "default",
 		       branch_streams(c, bi));
@@ -1863,18 +1864,18 @@ static int cmd_delete(struct req *q)
 		return 0;
 	}
 	if (bi >= 0 && branch_count(c) > 1) {
-		ng_log(q->n, "call %s: branch to-tag %s deleted",
+		ng_log(q->n, c->e.id, "call %s: branch to-tag %s deleted",
 		       c->e.id, c->branches[bi].to_tag);
 		branch_remove(q->n, c, (unsigned int)bi);
 		return 0;
 	}
 	if (delay) {
 		c->e.delete_at = q->now + delay;
-		ng_log(q->n, "call %s: deleted in %lld s", c->e.id,
+		ng_log(q->n, c->e.id, "call %s: deleted in %lld s", c->e.id,
 		       (long long)delay);
 		return 0;
 	}
-	ng_log(q->n, "call %s: deleted (%u streams)", c->e.id, c->set.n);
+	ng_log(q->n, c->e.id, "call %s: deleted (%u streams)", c->e.id, c->set.n);
 	call_close(q->n, c, q->now);
 	return 0;
 }
@@ -2163,6 +2164,22 @@ static void log_field(const struct benc_node *d, const char *key, char *out,
 	out[o] = '\0';
 }
 
+/* The request's call-id as the calls have it, control bytes made '?' */
+static void call_field(const struct benc_node *d, char *out, size_t size)
+{
+	const struct benc_node *v = d && d->type == BENC_DICT ?
+				    benc_get(d, "call-id") : NULL;
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	if (!v || v->type != BENC_STR)
+		return;
+	for (i = 0; i < v->len && o + 1 < size; i++)
+		out[o++] = (unsigned char)v->s[i] >= ' ' && v->s[i] != 0x7f ?
+			   v->s[i] : '?';
+	out[o] = '\0';
+}
+
 static void note_error(struct ng *n, const struct benc_node *d,
 		       const char *err)
 {
@@ -2170,6 +2187,7 @@ static void note_error(struct ng *n, const struct benc_node *d,
 
 	log_field(d, "command", cmd, sizeof(cmd));
 	log_field(d, "call-id", id, sizeof(id));
+	call_field(d, n->last_error_call, sizeof(n->last_error_call));
 	snprintf(n->last_error, sizeof(n->last_error), "%s%s%s: %s",
 		 cmd[0] ? cmd : "request", id[0] ? " " : "", id, err);
 }
@@ -2191,6 +2209,7 @@ int ng_handle(struct ng *n, const char *msg, size_t len,
 	*reply = NULL;
 	*rlen = 0;
 	n->last_error[0] = '\0';
+	n->last_error_call[0] = '\0';
 	if (len > NG_MSG_MAX || split_cookie(msg, len, cookie, &body))
 		return -1;
 	n->requests++;

@@ -49,8 +49,9 @@ struct ng_ops {
 	/* STREAM_SET: a new match and/or new crypto, atomically */
 	int (*update)(void *arg, const struct nfsrtp_stream_update *u,
 		      char *err, size_t errlen);
-	/* a line for srtpd's log (calls created, answered, deleted) */
-	void (*log)(void *arg, const char *line);
+	/* a line for srtpd's log (calls created, answered, deleted) about
+	 * call @call_id */
+	void (*log)(void *arg, const char *call_id, const char *line);
 	void *arg;
 };
 
@@ -157,6 +158,7 @@ struct ng {
 	uint64_t sum_key[2];		/* SipHash key of crypto_sum */
 	/* the last request's error ("" when it succeeded), for the log */
 	char last_error[640];
+	char last_error_call[CALL_ID_MAX];	/* its call-id, or "" */
 };
 
 /* ng's calls go into @calls, which srtpd's other front end shares. */

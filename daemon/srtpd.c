@@ -34,6 +34,7 @@
 
 #include <microhttpd.h>
 #include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
 
 #include "call.h"
 #include "config.h"
@@ -100,19 +101,69 @@ struct srtpd {
 };
 
 static bool log_to_syslog;
+static bool log_to_journal;	/* standard error is the journal's stream */
+
+/*
+ * Under systemd, standard error is a stream to the journal, which
+ * $JOURNAL_STREAM names (device:inode): srtpd then logs to the journal
+ * itself, with the priority and, for a call's lines, CALL_ID= as fields
+ * of their own.  Started otherwise (a shell, a pipe), the variable is
+ * absent or names another file, and lines go to standard error.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st))
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+/* A line of the log, about call @call_id ("" or NULL: none). */
+static void vlog(int prio, const char *call_id, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (log_to_syslog) {
+		vsyslog(prio, fmt, ap);
+		return;
+	}
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_to_journal &&
+	    !(call_id && *call_id ?
+	      sd_journal_send("MESSAGE=%s", line, "PRIORITY=%d", prio,
+			      "SYSLOG_IDENTIFIER=srtpd", "CALL_ID=%s", call_id,
+			      NULL) :
+	      sd_journal_send("MESSAGE=%s", line, "PRIORITY=%d", prio,
+			      "SYSLOG_IDENTIFIER=srtpd", NULL)))
+		return;
+	/* not under systemd, or the journal refused it: standard error */
+	fprintf(stderr, "srtpd: %s\n", line);
+}
+
+static void logmsg(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void logcall(int prio, const char *call_id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void logmsg(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (log_to_syslog) {
-		vsyslog(prio, fmt, ap);
-	} else {
-		fputs("srtpd: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	vlog(prio, NULL, fmt, ap);
+	va_end(ap);
+}
+
+static void logcall(int prio, const char *call_id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(prio, call_id, fmt, ap);
 	va_end(ap);
 }
 
@@ -210,10 +261,10 @@ static int k_update(void *arg, const struct nfsrtp_stream_update *u,
 	return rc;
 }
 
-static void ng_logline(void *arg, const char *line)
+static void ng_logline(void *arg, const char *call_id, const char *line)
 {
 	(void)arg;
-	logmsg(LOG_INFO, "ng %s", line);
+	logcall(LOG_INFO, call_id, "ng %s", line);
 }
 
 static int k_get(void *arg, uint32_t id, struct nfsrtp_stream *out)
@@ -442,7 +493,8 @@ static void read_ng(struct srtpd *d)
 		explicit_bzero(out, olen);	/* SDP with keys */
 		free(out);
 		if (d->ng.last_error[0])
-			logmsg(LOG_NOTICE, "ng %s", d->ng.last_error);
+			logcall(LOG_NOTICE, d->ng.last_error_call, "ng %s",
+				d->ng.last_error);
 	}
 	explicit_bzero(buf, (size_t)n);
 	save_state(d);
@@ -654,7 +706,7 @@ static void handle_request(struct srtpd *d, struct client *cl,
 	}
 	if ((r.verb == CTL_ANSWER || r.verb == CTL_COMPLETE) &&
 	    check_peer_sdp(d, &r, why, sizeof(why))) {
-		logmsg(LOG_NOTICE, "call %s: 403: %s", r.call_id, why);
+		logcall(LOG_NOTICE, r.call_id, "call %s: 403: %s", r.call_id, why);
 		reply_error(cl->fd, 403, r.call_id, why);
 		return;
 	}
@@ -674,7 +726,7 @@ static void handle_request(struct srtpd *d, struct client *cl,
 			reply_error(cl->fd, 404, r.call_id, "no such call");
 			return;
 		}
-		logmsg(LOG_INFO, "call %s deleted", r.call_id);
+		logcall(LOG_INFO, r.call_id, "call %s deleted", r.call_id);
 		reply(cl->fd, 200, "OK", "", NULL);
 		return;
 	case CTL_OFFER:
@@ -698,13 +750,13 @@ static void handle_request(struct srtpd *d, struct client *cl,
 		return;
 	}
 	if (rc) {
-		logmsg(rc == CALL_REJECTED ? LOG_NOTICE : LOG_WARNING,
-		       "call %s: %s", r.call_id, why);
+		logcall(rc == CALL_REJECTED ? LOG_NOTICE : LOG_WARNING,
+			r.call_id, "call %s: %s", r.call_id, why);
 		reply_error(cl->fd, code_of(rc), r.call_id, why);
 		return;
 	}
 	if (r.verb != CTL_OFFER)
-		logmsg(LOG_INFO, "call %s: media %s", r.call_id,
+		logcall(LOG_INFO, r.call_id, "call %s: media %s", r.call_id,
 		       call_find(&d->calls, r.call_id) &&
 		       call_find(&d->calls, r.call_id)->result->secure ?
 		       "secure" : "not completely secure");
@@ -759,17 +811,20 @@ static int on_event(const struct nfsrtp_event *ev, void *arg)
 	int rc = call_event(&d->calls, ev, &c, &sdp);
 
 	if (rc < 0) {
-		logmsg(LOG_ERR, "call %s: cannot re-key", c ? c->e.id : "?");
+		logcall(LOG_ERR, c ? c->e.id : NULL, "call %s: cannot re-key",
+			c ? c->e.id : "?");
 	} else if (rc == 1) {
-		logmsg(LOG_INFO, "call %s: key reached half its lifetime, re-offering",
-		       c->e.id);
+		logcall(LOG_INFO, c->e.id,
+			"call %s: key reached half its lifetime, re-offering",
+			c->e.id);
 		snprintf(headers, sizeof(headers), "Call-ID: %s\n", c->e.id);
 		broadcast(d, "REKEY", headers, sdp);
 		explicit_bzero(sdp, strlen(sdp));
 		free(sdp);
 	} else if (c && ev->type == NF_SRTP_EVENT_HARD_LIMIT) {
-		logmsg(LOG_WARNING, "call %s: stream %u key %d reached its lifetime",
-		       c->e.id, ev->stream, ev->key_index);
+		logcall(LOG_WARNING, c->e.id,
+			"call %s: stream %u key %d reached its lifetime",
+			c->e.id, ev->stream, ev->key_index);
 	}
 	return 0;
 }
@@ -1202,7 +1257,7 @@ static void handle_signal(struct srtpd *d)
 static void call_gone(void *arg, const struct call *c, const char *why)
 {
 	(void)arg;
-	logmsg(LOG_INFO, "call %s: deleted, %s", c->e.id, why);
+	logcall(LOG_INFO, c->e.id, "call %s: deleted, %s", c->e.id, why);
 }
 
 /*
@@ -1661,6 +1716,7 @@ int main(int argc, char **argv)
 	if (parse_args(&d, argc, argv))
 		return 2;
 	log_to_syslog = d.use_syslog;
+	log_to_journal = !log_to_syslog && stderr_is_journal();
 	if (log_to_syslog)
 		openlog("srtpd", LOG_PID, LOG_DAEMON);
 	if (no_core_dumps())

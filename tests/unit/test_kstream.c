@@ -86,14 +86,17 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 	return 0;
 }
 
-static void f_log(void *arg, const char *line)
+static void f_log(void *arg, const char *call_id, const char *line)
 {
 	struct fake *f = arg;
 
-	snprintf(f->log, sizeof(f->log), "%s", line);
+	snprintf(f->log, sizeof(f->log), "[%s] %s", call_id ? call_id : "",
+		 line);
 }
 
-static const struct kstream_ops ops = { f_add, f_del, f_update, f_log, &fake };
+static const struct kstream_ops ops = {
+	f_add, f_del, f_update, f_log, &fake, "call-7"
+};
 
 static void key(struct nfsrtp_key *k, uint8_t fill)
 {
@@ -379,7 +382,8 @@ START_TEST(refused_append_replaces)
 	ck_assert(fake.last.set_params);
 	ck_assert_uint_eq(fake.s.nkeys, 1);
 	ck_assert_uint_eq(fake.s.keys[0].key[0], 9);
-	ck_assert_ptr_nonnull(strstr(fake.log, "stream 7: the kernel refused the new key next to the old one (no free key slot (test)): replacing it"));
+	/* the line names its call apart, for the journal's CALL_ID= */
+	ck_assert_ptr_nonnull(strstr(fake.log, "[call-7] stream 7: the kernel refused the new key next to the old one (no free key slot (test)): replacing it"));
 	ck_assert_uint_eq(st.nkeys, 1);
 	/* the same keys again: nothing to do */
 	ck_assert_int_eq(kstream_set(&ops, sum_key, &st, &s, 0, err,

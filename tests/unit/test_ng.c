@@ -165,12 +165,14 @@ static int f_update(void *arg, const struct nfsrtp_stream_update *u,
 
 static char log_text[8192];
 
-static void f_log(void *arg, const char *line)
+/* each line as "[CALL-ID] line" */
+static void f_log(void *arg, const char *call_id, const char *line)
 {
 	size_t n = strlen(log_text);
 
 	(void)arg;
-	snprintf(log_text + n, sizeof(log_text) - n, "%s\n", line);
+	snprintf(log_text + n, sizeof(log_text) - n, "[%s] %s\n",
+		 call_id ? call_id : "", line);
 }
 
 /* a process killed removes nothing */
@@ -559,9 +561,13 @@ START_TEST(command_counters)
 	send_req("c1", "command", "ping", NULL);
 	send_req("c2", "command", "ping", NULL);
 	offer_answer("x");			/* an offer, an answer */
+	/* srtpd's log lines name their call apart (the journal's CALL_ID=) */
+	ck_assert_ptr_nonnull(strstr(log_text, "[x] call x: offer from-tag"));
+	ck_assert_ptr_nonnull(strstr(log_text, "[x] call x: answer to-tag"));
 	send_req("c3", "command", "query", "call-id", "nope", NULL);
-	send_req("c4", "command", "offer", "call-id", "y", "from-tag", "f",
+	send_req("c4", "command", "offer", "call-id", "y\001 z", "from-tag", "f",
 		 "sdp", "junk", NULL);
+	ck_assert_str_eq(ng.last_error_call, "y? z");	/* a control byte made '?' */
 	send_req("c5", "command", "dance", NULL);
 	send_raw(junk, sizeof(junk) - 1);	/* malformed bencode */
 	send_req("c1", "command", "ping", NULL);	/* a retransmit */
