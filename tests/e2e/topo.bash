@@ -265,7 +265,8 @@ e2e_kamailio_stop() {
 }
 
 # sipp options common to every instance: one call, no keyboard, bounded
-# (the whole run, call held included: $E2E_SIPP_TIMEOUT seconds), the
+# (the whole run, call held included: $E2E_SIPP_TIMEOUT seconds, 240 by
+# default, times NFSRTP_SCALE), the
 # received SDP to NAME.sdp (the scenarios' <log>), messages and
 # errors to files; run in $E2E_DIR (SIPp may write there).  SIPp's
 # watchdog, which ends the run after 120 main-loop stalls of 0.5 s (or 10
@@ -275,7 +276,8 @@ e2e_kamailio_stop() {
 # -timeout bounds the run already.
 e2e_sipp_args() {
 	local name=$1
-	echo -m 1 -nostdin -timeout "${E2E_SIPP_TIMEOUT:-240}" -timeout_error \
+	# times NFSRTP_SCALE, as every bound of the tests (lib.bash: wait_for)
+	echo -m 1 -nostdin -timeout "$((${E2E_SIPP_TIMEOUT:-240} * ${NFSRTP_SCALE:-1}))" -timeout_error \
 		-watchdog_minor_maxtriggers 1000000 -watchdog_major_maxtriggers 1000000 \
 		-trace_logs -log_file "$E2E_DIR/$name.sdp" \
 		-trace_msg -message_file "$E2E_DIR/$name.messages" \
@@ -424,10 +426,11 @@ EOF
 	echo "$status"
 }
 
-# e2e_sipp_wait NAME [SECONDS]: wait (bounded, 60 s by default) for SIPp
-# NAME to exit; fail unless it exits 0 (every call successful).
+# e2e_sipp_wait NAME [SECONDS]: wait (bounded, 60 s by default, times
+# NFSRTP_SCALE) for SIPp NAME to exit; fail unless it exits 0 (every
+# call successful).
 e2e_sipp_wait() {
-	local name=$1 limit=${2:-60} pid rc=0 start=$SECONDS
+	local name=$1 limit=$((${2:-60} * ${NFSRTP_SCALE:-1})) pid rc=0 start=$SECONDS
 	pid=${E2E_PID[$name]}
 	while kill -0 "$pid" 2>/dev/null; do
 		[ $((SECONDS - start)) -lt "$limit" ] ||
