@@ -6,6 +6,9 @@
 #   make KVER=6.12     the module for Debian's 6.12 kernel
 #   make check         unit tests (ASan+UBSan), VM tests on 6.1 and 6.12, style
 #   make check-rt      the VM tests on Debian's PREEMPT_RT kernel (KVER=6.12-rt)
+#   make check-install make install and uninstall, DKMS for every installed
+#                      kernel and its module loaded in 6.1 and 6.12 guests
+#                      (changes this machine, then restores it)
 #   make check-debug   the VM tests on a KASAN/lockdep/kmemleak kernel built
 #                      from Debian's source (KVER=debug; not part of check),
 #                      after the canary module's planted faults (make canary)
@@ -61,7 +64,8 @@ LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
 .PHONY: all module canary userspace unit vmtest check check-rt check-debug check-flood style demo \
-	deps clean ynl install uninstall module_install
+	deps clean ynl install uninstall module_install dkms_source dkms_install \
+	dkms_uninstall check-install
 
 all: module userspace
 
@@ -167,6 +171,15 @@ check-rt:
 check-flood: module userspace
 	@scripts/vm-tests -k $(KVER) tests/vm/e2e-flood.sh
 
+# make install and uninstall (also in check), then DKMS on this machine:
+# it changes /usr/src and /lib/modules and puts them back, so not in
+# check (Documentation/testing.md).
+check-install: userspace module
+	@scripts/deps --install
+	@$(MAKE) -s module KVER=6.12
+	@tests/install/install.sh
+	@tests/install/dkms.sh
+
 check-debug:
 	@scripts/deps
 	@scripts/debug-kernel >/dev/null
@@ -266,6 +279,36 @@ module_install: module
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
 		modules_install
 	$(if $(DESTDIR),,depmod $(KREL))
+
+# DKMS (Documentation/deployment.md): make dkms_source [DESTDIR=...] puts
+# the module's sources and dkms.conf into /usr/src/nf-srtp-VERSION;
+# make dkms_install also has DKMS build and install the module for every
+# kernel whose headers are installed; make dkms_uninstall removes it
+# from all of them and the sources.
+DKMS_SRC = $(DESTDIR)/usr/src/nf-srtp-$(VERSION)
+
+dkms_source:
+	$(INSTALL) -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
+	$(INSTALL) -m 0644 Kbuild $(DKMS_SRC)/
+	$(INSTALL) -m 0644 kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	$(INSTALL) -m 0644 include/uapi/linux/nf_srtp.h \
+		$(DKMS_SRC)/include/uapi/linux/
+	$(SUBST) dist/dkms.conf.in >$(DKMS_SRC)/dkms.conf
+	chmod 0644 $(DKMS_SRC)/dkms.conf
+
+dkms_install: dkms_source
+	dkms status -m nf-srtp -v $(VERSION) | grep -q . || \
+		dkms add -m nf-srtp -v $(VERSION)
+	@for k in /lib/modules/*/build; do \
+		[ -e "$$k/Makefile" ] || continue; \
+		r=$${k#/lib/modules/}; r=$${r%/build}; \
+		echo "dkms install nf-srtp/$(VERSION) -k $$r"; \
+		dkms install -m nf-srtp -v $(VERSION) -k "$$r" || exit 1; \
+	done
+
+dkms_uninstall:
+	-dkms remove -m nf-srtp -v $(VERSION) --all
+	rm -rf /usr/src/nf-srtp-$(VERSION)
 
 demo:
 	@scripts/deps
