@@ -65,7 +65,7 @@ LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
 .PHONY: all module canary userspace unit vmtest check check-rt check-debug check-flood style demo \
 	deps clean ynl install uninstall module_install dkms_source dkms_install \
-	dkms_uninstall check-install
+	dkms_uninstall check-install deb
 
 all: module userspace
 
@@ -94,13 +94,13 @@ userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire $(B)/bin/genlfuzz \
 
 $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/obj
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(USER_CFLAGS) -c -o $(B)/obj/nfsrtp.o daemon/lib/nfsrtp.c
 	ar rcs $@ $(B)/obj/nfsrtp.o
 
 $(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c daemon/srtpctl_call.c $(COMMON_SRCS) $(TOOL_SRCS) $(CORE_SRCS) \
 		$(B)/libnfsrtp.a daemon/*.h kmod/srtp*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< daemon/srtpctl_sdp.c \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(USER_CFLAGS) -Ikmod -o $@ $< daemon/srtpctl_sdp.c \
 		daemon/srtpctl_call.c \
 		$(COMMON_SRCS) $(TOOL_SRCS) \
 		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
@@ -108,7 +108,7 @@ $(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c daemon/srtpctl_call.c $(
 
 $(B)/bin/srtpd: daemon/srtpd.c $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a daemon/*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a \
 		$(NL_LIBS) $(COMMON_LIBS) $(shell pkg-config --libs libsystemd libmicrohttpd)
 
 # The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
@@ -212,7 +212,7 @@ LIBNAME := libnfsrtp.so.$(VERSION)
 
 $(B)/lib/$(LIBNAME): $(LIB_SRCS) $(LIB_HDRS) daemon/lib/libnfsrtp.map
 	@mkdir -p $(B)/lib
-	$(CC) $(CFLAGS) $(USER_CFLAGS) -fPIC -shared \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(USER_CFLAGS) -fPIC -shared \
 		-Wl,-soname,libnfsrtp.so.$(SOVERSION) \
 		-Wl,--version-script=daemon/lib/libnfsrtp.map -o $@ \
 		daemon/lib/nfsrtp.c $(NL_LIBS)
@@ -309,6 +309,17 @@ dkms_install: dkms_source
 dkms_uninstall:
 	-dkms remove -m nf-srtp -v $(VERSION) --all
 	rm -rf /usr/src/nf-srtp-$(VERSION)
+
+# Debian packages (debian/): dpkg-buildpackage in a copy of the tree under
+# build/deb/, so that the .debs, .buildinfo and .changes land there;
+# lintian over the .changes.
+deb:
+	@scripts/deps --install
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/nf-srtp-$(VERSION)
+	tar --exclude=./build --exclude=./.git -cf - . | \
+		tar -xf - -C $(B)/deb/nf-srtp-$(VERSION)
+	cd $(B)/deb/nf-srtp-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(B)/deb/nf-srtp_$(VERSION)_*.changes
 
 demo:
 	@scripts/deps
