@@ -38,6 +38,7 @@
 #include "srtp_crypto.h"
 
 u32 srtp_clock_skew;
+bool srtp_clock_frozen;
 /*
  * Tests set this to make a failed GCM decrypt overwrite the buffer, as
  * srtp_crypto.h allows a backend to.
@@ -49,6 +50,8 @@ u32 srtp_now(void)
 {
 	struct timespec ts;
 
+	if (srtp_clock_frozen)
+		return srtp_clock_skew;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (u32)ts.tv_sec + srtp_clock_skew;
 }

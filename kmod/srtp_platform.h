@@ -70,10 +70,13 @@ static inline void *srtp_zalloc(size_t size)
 
 /*
  * Seconds of a monotonic clock (CLOCK_MONOTONIC_COARSE), plus
- * srtp_clock_skew, which tests advance to age SSRCs.  Both live in the
- * userspace crypto backend (daemon/crypto_ossl.c).
+ * srtp_clock_skew, which tests advance to age SSRCs; with
+ * srtp_clock_frozen, srtp_clock_skew alone, so that a slow run cannot
+ * age one by itself.  They live in the userspace crypto backend
+ * (daemon/crypto_ossl.c).
  */
 extern u32 srtp_clock_skew;
+extern bool srtp_clock_frozen;
 u32 srtp_now(void);
 
 /* Makes a failed GCM decrypt scramble its buffer (tests). */
