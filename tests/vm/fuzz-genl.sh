@@ -86,7 +86,11 @@ out=$(stats)
 echo "    A's totals: $out"
 # the fuzzing met live streams: some of its valid adds carried traffic
 [ "$(json_get "$out" 'd["protected"]')" -gt 0 ] ||
-	fail "no packet was protected while the fuzzer ran ($(sent) sent by A's senders): $out"
+	fail "no packet was protected while the fuzzer ran ($(sent) sent by A's senders): $out
+A's streams:
+$("$SRTPCTL" -n nfsrtp-a -s stream show)
+A's conntrack entries toward B:
+$(ip netns exec nfsrtp-a conntrack -L -p udp 2>/dev/null | head -n 20)"
 echo "    A's senders sent $(sent) packets"
 "$SRTPCTL" -n nfsrtp-a stream flush
 [ "$(json_get "$(stats)" 'd["streams"]')" = 0 ] || fail "streams after the flush: $(stats)"
