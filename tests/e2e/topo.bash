@@ -245,10 +245,13 @@ e2e_ng_pong() {
 # foreground (-DD, it forks only its workers), logging to stderr (-E);
 # waits until it listens on its three addresses.  Its log:
 # $E2E_DIR/kamailio.out.  Arguments go to kamailio (-A 'NG_FLAGS="..."').
+# Its transaction timers are Kamailio's defaults times NFSRTP_SCALE (on
+# the debug kernel a forked INVITE outlived 120 s).
 e2e_kamailio_start() {
-	local a
+	local a scale=${NFSRTP_SCALE:-1}
 	e2e_start kamailio nfsrtp-r kamailio -f "$E2E_KAMAILIO_CFG" \
-		-DD -E -m 32 -M 4 "$@"
+		-DD -E -m 32 -M 4 -A "FR_TIMER=$((30000 * scale))" \
+		-A "FR_INV_TIMER=$((120000 * scale))" "$@"
 	for a in 10.0.1.1 10.0.2.1 10.0.3.1; do
 		wait_for 30 e2e_up kamailio nfsrtp-r "$a:5060"
 	done
