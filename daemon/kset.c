@@ -283,6 +283,21 @@ void kslot_totals(const struct kslot *st, const struct nfsrtp_stream *s,
 			  s->drops[NF_SRTP_DROP_TOO_OLD], b->replay);
 }
 
+void kset_totals_add(struct kset_totals *t, const struct kset_totals *one,
+		     bool count)
+{
+	if (count) {
+		t->packets += one->packets;
+		t->bytes += one->bytes;
+		t->rtcp_packets += one->rtcp_packets;
+		t->rtcp_bytes += one->rtcp_bytes;
+	}
+	t->errors += one->errors;
+	t->rtcp_errors += one->rtcp_errors;
+	t->auth += one->auth;
+	t->replay += one->replay;
+}
+
 bool kset_counts(const struct kset *set, unsigned int i)
 {
 	unsigned int k;
@@ -313,16 +328,7 @@ unsigned int kset_totals(const struct kset *set,
 		}
 		kslot_totals(&set->streams[i], s, &one);
 		explicit_bzero(s, sizeof(*s));
-		if (kset_counts(set, i)) {
-			t->packets += one.packets;
-			t->bytes += one.bytes;
-			t->rtcp_packets += one.rtcp_packets;
-			t->rtcp_bytes += one.rtcp_bytes;
-		}
-		t->errors += one.errors;
-		t->rtcp_errors += one.rtcp_errors;
-		t->auth += one.auth;
-		t->replay += one.replay;
+		kset_totals_add(t, &one, kset_counts(set, i));
 	}
 	free(s);
 	return missing;

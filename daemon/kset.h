@@ -137,6 +137,12 @@ struct kset_totals {
 void kslot_totals(const struct kslot *st, const struct nfsrtp_stream *s,
 		  struct kset_totals *t);
 /*
+ * Adds slot totals @one to @t: its errors and SRTP drops always, its
+ * packets and bytes when @count (kset_counts()).
+ */
+void kset_totals_add(struct kset_totals *t, const struct kset_totals *one,
+		     bool count);
+/*
  * Whether slot @i's packets count in the set's totals: a forwarded packet
  * passes the unprotect stream of its direction, if there is one, then the
  * protect stream, and is counted once.

@@ -1687,16 +1687,7 @@ static void stream_stats(struct req *q, const struct ng_call *c,
 	put_u64(q, "authentication-failures", one.auth);
 	put_u64(q, "replays", one.replay);
 	benc_end(q->out);
-	if (kset_counts(&c->set, i)) {
-		t->packets += one.packets;
-		t->bytes += one.bytes;
-		t->rtcp_packets += one.rtcp_packets;
-		t->rtcp_bytes += one.rtcp_bytes;
-	}
-	t->errors += one.errors;
-	t->rtcp_errors += one.rtcp_errors;
-	t->auth += one.auth;
-	t->replay += one.replay;
+	kset_totals_add(t, &one, kset_counts(&c->set, i));
 }
 
 /* "tags": the caller's and each branch's, as rtpengine lists them. */
