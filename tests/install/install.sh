@@ -17,6 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL install: $*"; exit 1; }
 step() { echo "--- install: $*"; }
+. tests/install/lib.bash
 d=$tmp/root
 
 step "make install DESTDIR=... (PREFIX=/usr/local)"
@@ -57,25 +58,9 @@ nm -D --defined-only "$lib/libnfsrtp.so" | awk '$2 == "T" { print $3 }' |
 	sort -u >"$tmp/exported"
 diff -u "$tmp/declared" "$tmp/exported" ||
 	fail "exported symbols differ from nfsrtp.h, version NFSRTP_0 (- declared, + exported)"
-cat >"$tmp/client.c" <<'C'
-#include <stdio.h>
-#include <nfsrtp.h>
-
-/* every suite libnfsrtp names, one per line */
-int main(void)
-{
-	unsigned int i;
-
-	for (i = 1; i < __NF_SRTP_SUITE_MAX; i++)
-		if (nfsrtp_suite_name(i))
-			printf("%s\n", nfsrtp_suite_name(i));
-	return nfsrtp_suite_by_name("AEAD_AES_128_GCM") !=
-	       NF_SRTP_SUITE_AEAD_AES_128_GCM;
-}
-C
 export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$d
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$tmp/client" "$tmp/client.c" $(pkg-config --cflags --libs libnfsrtp) ||
+cc -Wall -Werror -o "$tmp/client" tests/install/client.c $(pkg-config --cflags --libs libnfsrtp) ||
 	fail "a client does not build against the installed libnfsrtp"
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 ldd "$tmp/client" | grep -q 'libnfsrtp.so.0 => not found' ||
@@ -89,15 +74,7 @@ grep -q '^ExecStart=/usr/local/sbin/srtpd --config /etc/nf-srtp/sip.cfg ' "$unit
 	fail "ExecStart: $(grep ExecStart= "$unit")"
 # verify checks that commands exist: srtpd's path in the staged tree
 sed "s|/usr/local/sbin/srtpd|$d/usr/local/sbin/srtpd|" "$unit" >"$tmp/srtpd.service"
-out=$(systemd-analyze verify --man=no "$tmp/srtpd.service" 2>&1) ||
-	fail "systemd-analyze verify: $out"
-[ -z "$out" ] || fail "systemd-analyze verify: $out"
-systemd-analyze security --offline=true --no-pager "$unit" >"$tmp/security" 2>&1 || true
-exposure=$(sed -n 's/.*Overall exposure level for srtpd.service: \([0-9.]*\) .*/\1/p' "$tmp/security")
-[ -n "$exposure" ] || fail "no exposure level: $(tail -n 3 "$tmp/security")"
-awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' ||
-	fail "exposure $exposure, above 2.0: $(grep '✗' "$tmp/security")"
-echo "    exposure $exposure ($(grep -c '✗' "$tmp/security") settings open)"
+unit_check "$unit" "$tmp/srtpd.service"
 grep -qx 'u srtpd - "nf-srtp policy daemon" /nonexistent /usr/sbin/nologin' \
 	"$d/usr/local/lib/sysusers.d/srtpd.conf" || fail "sysusers.d entry"
 
