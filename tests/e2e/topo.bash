@@ -246,12 +246,15 @@ e2e_ng_pong() {
 # waits until it listens on its three addresses.  Its log:
 # $E2E_DIR/kamailio.out.  Arguments go to kamailio (-A 'NG_FLAGS="..."').
 # Its transaction timers are Kamailio's defaults times NFSRTP_SCALE (on
-# the debug kernel a forked INVITE outlived 120 s).
+# the debug kernel a forked INVITE outlived fr_inv_timer's 120 s, and
+# then max_inv_lifetime's 180 s: a 408 while its fork rang).
 e2e_kamailio_start() {
 	local a scale=${NFSRTP_SCALE:-1}
 	e2e_start kamailio nfsrtp-r kamailio -f "$E2E_KAMAILIO_CFG" \
 		-DD -E -m 32 -M 4 -A "FR_TIMER=$((30000 * scale))" \
-		-A "FR_INV_TIMER=$((120000 * scale))" "$@"
+		-A "FR_INV_TIMER=$((120000 * scale))" \
+		-A "MAX_INV_LIFETIME=$((180000 * scale))" \
+		-A "MAX_NONINV_LIFETIME=$((32000 * scale))" "$@"
 	for a in 10.0.1.1 10.0.2.1 10.0.3.1; do
 		wait_for 30 e2e_up kamailio nfsrtp-r "$a:5060"
 	done
