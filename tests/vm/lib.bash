@@ -266,3 +266,85 @@ json_get() {
 json_checks() {
 	pyserve json checks "$@"
 }
+
+# ---- SRTP between two endpoints, checked on the wire (srtpd.sh, and
+# the call of the installed packages, tests/install/apt-guest.sh) ----
+
+# sdp_crypto SDP [TAG]: "SUITE KEY-PARAMS FLAGS" of the crypto line TAG (the
+# first one by default), FLAGS as rtpwire --flags takes them.
+sdp_crypto() {
+	tr -d '\r' <"$1" | awk -v tag="${2:-}" '
+		$1 ~ /^a=crypto:/ && (tag == "" || substr($1, 10) == tag) {
+			f = ""
+			for (i = 4; i <= NF; i++) {
+				if ($i == "UNENCRYPTED_SRTP") f = f ",no-encrypt-rtp"
+				if ($i == "UNENCRYPTED_SRTCP") f = f ",no-encrypt-rtcp"
+				if ($i == "UNAUTHENTICATED_SRTP") f = f ",no-auth"
+			}
+			print $2, $3, (f == "" ? "none" : substr(f, 2))
+			exit
+		}'
+}
+
+# sdp_tag SDP: the tag of its first crypto line (the answer's choice).
+sdp_tag() { tr -d '\r' <"$1" | sed -n 's/^a=crypto:\([0-9]*\) .*/\1/p' | head -n 1; }
+
+# wire_flow NAME SRC-NS DST-NS DST-IF SRC-ADDR SRC-PORT DST-ADDR DST-PORT
+#           "SUITE KEY FLAGS" COUNT [RTPWIRE-ARGS...]: a flow, run by
+# wire_flows_run: the application at SRC sends COUNT plain RTP packets
+# (and RTCP) to DST; a socket at DST must get all of them plain, and a
+# sniffer on DST-IF must find every one of them on the wire as SRTP that
+# libsrtp2 decrypts with the SDP's key.  Its receivers start at once,
+# their output in the test's directory $tmp.
+declare -A FLOW_TX FLOW_RX
+FLOWS=()
+wire_flow() {
+	local name=$1 src=$2 dst=$3 ifc=$4 saddr=$5 sport=$6 daddr=$7 dport=$8
+	local suite key flags count=${10} f=$tmp/flow${#FLOWS[@]}
+	read -r suite key flags <<<"$9"
+	shift 10
+	ip netns exec "$dst" "$RTPWIRE" recv --bind "$daddr" --port "$dport" \
+		--count "$count" --rtcp "$@" >"$f.plain" 2>&1 &
+	FLOW_RX[$f]="$! "
+	ip netns exec "$dst" "$RTPWIRE" recv --sniff "$ifc" --bind "$daddr" \
+		--port "$dport" --count "$count" --rtcp --suite "$suite" \
+		--key "$key" --flags "$flags" "$@" >"$f.sniff" 2>&1 &
+	FLOW_RX[$f]+=$!
+	FLOW_TX[$f]=$(printf '%q ' ip netns exec "$src" "$RTPWIRE" send \
+		--dst "$daddr:$dport" --src-port "$sport" --count "$count" --rtcp "$@")
+	FLOWS+=("$f")
+	echo "$name $saddr -> $daddr:$dport" >"$f.name"
+}
+
+# wire_flows_listening: every receiver of the flows is ready.
+wire_flows_listening() {
+	local f
+	for f in "${FLOWS[@]}"; do
+		grep -q listening "$f.plain" && grep -q listening "$f.sniff" ||
+			return 1
+	done
+}
+
+# wire_flows_run: the flows declared, at the same time; each must pass.
+wire_flows_run() {
+	local f p tx=()
+	wait_for 20 wire_flows_listening
+	for f in "${FLOWS[@]}"; do
+		eval "${FLOW_TX[$f]}" >/dev/null &
+		tx+=($!)
+	done
+	for p in "${tx[@]}"; do
+		wait "$p" || fail "a sender failed"
+	done
+	for f in "${FLOWS[@]}"; do
+		for p in ${FLOW_RX[$f]}; do
+			wait "$p" || fail "$(cat "$f.name"):
+at the socket: $(tail -n 1 "$f.plain")
+on the wire: $(tail -n 1 "$f.sniff")"
+		done
+		cat "$f.name"
+		echo "    on the wire, libsrtp2: $(tail -n 1 "$f.sniff")"
+		echo "    at the socket:         $(tail -n 1 "$f.plain")"
+	done
+	FLOWS=()
+}

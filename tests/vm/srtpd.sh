@@ -107,25 +107,6 @@ expected:
 $want"
 }
 
-# crypto SDP [TAG]: "SUITE KEY-PARAMS FLAGS" of the crypto line TAG (the
-# first one by default), FLAGS as rtpwire --flags takes them.
-crypto() {
-	tr -d '\r' <"$1" | awk -v tag="${2:-}" '
-		$1 ~ /^a=crypto:/ && (tag == "" || substr($1, 10) == tag) {
-			f = ""
-			for (i = 4; i <= NF; i++) {
-				if ($i == "UNENCRYPTED_SRTP") f = f ",no-encrypt-rtp"
-				if ($i == "UNENCRYPTED_SRTCP") f = f ",no-encrypt-rtcp"
-				if ($i == "UNAUTHENTICATED_SRTP") f = f ",no-auth"
-			}
-			print $2, $3, (f == "" ? "none" : substr(f, 2))
-			exit
-		}'
-}
-
-# tag SDP: the tag of its first crypto line (the answer's choice).
-tag() { tr -d '\r' <"$1" | sed -n 's/^a=crypto:\([0-9]*\) .*/\1/p' | head -n 1; }
-
 # host MEDIA: the address of ADDR:PORT or [ADDR]:PORT
 host() {
 	local h=${1%:*}
@@ -147,64 +128,6 @@ negotiate() {
 		2>>"$tmp/$id.secure" || fail "$id: A's completion failed"
 }
 
-# flow NAME SRC-NS DST-NS DST-IF SRC-ADDR SRC-PORT DST-ADDR DST-PORT
-#      "SUITE KEY FLAGS" COUNT [RTPWIRE-ARGS...]: a flow, run by flows_run:
-# the application at SRC sends COUNT plain RTP packets (and RTCP) to DST;
-# a socket at DST must get all of them plain, and a sniffer on DST-IF
-# must find every one of them on the wire as SRTP that libsrtp2 decrypts
-# with the SDP's key.  Its receivers start at once.
-declare -A FLOW_TX FLOW_RX
-FLOWS=()
-flow() {
-	local name=$1 src=$2 dst=$3 ifc=$4 saddr=$5 sport=$6 daddr=$7 dport=$8
-	local suite key flags count=${10} f=$tmp/flow${#FLOWS[@]}
-	read -r suite key flags <<<"$9"
-	shift 10
-	ip netns exec "$dst" "$RTPWIRE" recv --bind "$daddr" --port "$dport" \
-		--count "$count" --rtcp "$@" >"$f.plain" 2>&1 &
-	FLOW_RX[$f]="$! "
-	ip netns exec "$dst" "$RTPWIRE" recv --sniff "$ifc" --bind "$daddr" \
-		--port "$dport" --count "$count" --rtcp --suite "$suite" \
-		--key "$key" --flags "$flags" "$@" >"$f.sniff" 2>&1 &
-	FLOW_RX[$f]+=$!
-	FLOW_TX[$f]=$(printf '%q ' ip netns exec "$src" "$RTPWIRE" send \
-		--dst "$daddr:$dport" --src-port "$sport" --count "$count" --rtcp "$@")
-	FLOWS+=("$f")
-	echo "$name $saddr -> $daddr:$dport" >"$f.name"
-}
-
-# flows_listening: every receiver of the flows is ready.
-flows_listening() {
-	local f
-	for f in "${FLOWS[@]}"; do
-		grep -q listening "$f.plain" && grep -q listening "$f.sniff" ||
-			return 1
-	done
-}
-
-# flows_run: the flows declared, at the same time; each must pass.
-flows_run() {
-	local f p tx=()
-	wait_for 20 flows_listening
-	for f in "${FLOWS[@]}"; do
-		eval "${FLOW_TX[$f]}" >/dev/null &
-		tx+=($!)
-	done
-	for p in "${tx[@]}"; do
-		wait "$p" || fail "a sender failed"
-	done
-	for f in "${FLOWS[@]}"; do
-		for p in ${FLOW_RX[$f]}; do
-			wait "$p" || fail "$(cat "$f.name"):
-at the socket: $(tail -n 1 "$f.plain")
-on the wire: $(tail -n 1 "$f.sniff")"
-		done
-		cat "$f.name"
-		echo "    on the wire, libsrtp2: $(tail -n 1 "$f.sniff")"
-		echo "    at the socket:         $(tail -n 1 "$f.plain")"
-	done
-	FLOWS=()
-}
 
 # ---------------------------------------------------------------------
 
@@ -225,11 +148,11 @@ expect_match '^m=audio 0 RTP/AVP' "$sdp"
 secure: yes" ] || fail "c1 not secure: $(cat "$tmp/c1.secure")"
 expect_match '^c1 active streams=2 secure=yes$' "$(call a list)"
 expect_match '^c1 active streams=2 secure=yes$' "$(call b list)"
-flow "A->B" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 10.0.1.2 5000 \
-	"$(crypto "$tmp/c1.offer" "$(tag "$tmp/c1.answer")")" 100
-flow "B->A" nfsrtp-b nfsrtp-a veth-a 10.0.1.2 5000 10.0.1.1 4000 \
-	"$(crypto "$tmp/c1.answer")" 100
-flows_run
+wire_flow "A->B" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 10.0.1.2 5000 \
+	"$(sdp_crypto "$tmp/c1.offer" "$(sdp_tag "$tmp/c1.answer")")" 100
+wire_flow "B->A" nfsrtp-b nfsrtp-a veth-a 10.0.1.2 5000 10.0.1.1 4000 \
+	"$(sdp_crypto "$tmp/c1.answer")" 100
+wire_flows_run
 expect_streams \
 	"a: protect 10.0.1.1:4000>10.0.1.2:5000 $S flags= keys=110* packets=110 drops={}" \
 	"a: unprotect 10.0.1.2>10.0.1.1:4000 $S flags= keys=110* packets=110 drops={}" \
@@ -241,9 +164,9 @@ cp "$tmp/plain.cfg" "$tmp/a-live.cfg"
 kill -HUP "$PID_a"
 wait_for 20 grep -q 'reloaded 1 configuration file(s); model IP_650: SRTP on, offer off' "$tmp/a.log"
 expect_match '^c1 active streams=2 secure=yes$' "$(call a list)"
-flow "A->B after SIGHUP" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 10.0.1.2 5000 \
-	"$(crypto "$tmp/c1.offer" "$(tag "$tmp/c1.answer")")" 20 --seq 3000
-flows_run
+wire_flow "A->B after SIGHUP" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 10.0.1.2 5000 \
+	"$(sdp_crypto "$tmp/c1.offer" "$(sdp_tag "$tmp/c1.answer")")" 20 --seq 3000
+wire_flows_run
 # a new call follows the new policy: plain RTP only
 call a offer c1b media 10.0.1.1:4010 >"$tmp/c1b.offer" 2>/dev/null
 sdp=$(tr -d '\r' <"$tmp/c1b.offer")
@@ -267,11 +190,11 @@ expect_match "^a=crypto:1 $S inline:[^ ]+ UNAUTHENTICATED_SRTP\$" "$(tr -d '\r' 
 [ "$(cat "$tmp/c2.secure")" = "secure: no
 secure: no" ] || fail "c2: $(cat "$tmp/c2.secure")"
 expect_match '^c2 active streams=2 secure=no$' "$(call b list)"
-flow "A->B" nfsrtp-a nfsrtp-b veth-b '[fd00:1::1]' 4100 '[fd00:1::2]' 5100 \
-	"$(crypto "$tmp/c2.offer")" 50
-flow "B->A" nfsrtp-b nfsrtp-a veth-a '[fd00:1::2]' 5100 '[fd00:1::1]' 4100 \
-	"$(crypto "$tmp/c2.answer")" 50
-flows_run
+wire_flow "A->B" nfsrtp-a nfsrtp-b veth-b '[fd00:1::1]' 4100 '[fd00:1::2]' 5100 \
+	"$(sdp_crypto "$tmp/c2.offer")" 50
+wire_flow "B->A" nfsrtp-b nfsrtp-a veth-a '[fd00:1::2]' 5100 '[fd00:1::1]' 4100 \
+	"$(sdp_crypto "$tmp/c2.answer")" 50
+wire_flows_run
 expect_streams \
 	"a: protect [fd00:1::1]:4100>[fd00:1::2]:5100 $S flags=no-auth keys=55* packets=55 drops={}" \
 	"a: unprotect [fd00:1::2]>[fd00:1::1]:4100 $S flags=no-auth keys=55* packets=55 drops={}" \
@@ -341,7 +264,7 @@ rekey() {
 	PIDS+=("$mon")
 	wait_for 20 grep -q '"monitoring"' "$tmp/mon-b"
 	negotiate $id 10.0.1.1:4000 10.0.1.2:5000
-	k0=$(crypto "$tmp/$id.offer")
+	k0=$(sdp_crypto "$tmp/$id.offer")
 	read -r _ kp _ <<<"$k0"
 	expect_match '\|1024(\||$)' "$kp"
 	bu=$("$SRTPCTL" -n nfsrtp-b stream show |
@@ -379,16 +302,16 @@ rekey() {
 	wait "$rx" || fail "$name: plain arrival at B: $(tail -n 1 "$tmp/plain")
 $(streams)"
 	echo "$name: at B's socket: $(tail -n 1 "$tmp/plain")"
-	k1=$(crypto "$tmp/$id.reoffer")
+	k1=$(sdp_crypto "$tmp/$id.reoffer")
 	[ "${k1#* }" != "${k0#* }" ] || fail "the re-offer kept the old key"
 	# B answered the re-offer with the key it had
-	[ "$(crypto "$tmp/$id.reanswer")" = "$(crypto "$tmp/$id.answer")" ] ||
+	[ "$(sdp_crypto "$tmp/$id.reanswer")" = "$(sdp_crypto "$tmp/$id.answer")" ] ||
 		fail "B changed its key on a re-offer"
 
 	# the new key on the wire, with libsrtp2: a second flow (seq 5000)
-	flow "$name, new key:" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 \
+	wire_flow "$name, new key:" nfsrtp-a nfsrtp-b veth-b 10.0.1.1 4000 \
 		10.0.1.2 5000 "$k1" 50 --seq 5000
-	flows_run
+	wire_flows_run
 
 	# 990 + 55 packets; A's protect and B's unprotect moved at the same
 	# packet: the same count on the new key.  A's old key was freed when
