@@ -15,6 +15,7 @@
 . "$(dirname "$0")/lib.bash"
 SRTPD=$NFSRTP_TOP/build/bin/srtpd
 S=AES_CM_128_HMAC_SHA1_80
+SCALE=${NFSRTP_SCALE:-1}
 tmp=$(mktemp -d)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; topo_cleanup' EXIT
@@ -256,7 +257,7 @@ rekey() {
 	step "re-key mid-flow, $name"
 	phone_start a nfsrtp-a "$@"
 	phone_start b nfsrtp-b --config "$tmp/require.cfg"
-	call a watch count 1 timeout 60 >"$tmp/events" 2>&1 &
+	call a watch count 1 timeout $((60 * SCALE)) >"$tmp/events" 2>&1 &
 	watch=$!
 	wait_for 20 grep -q '^subscribed$' "$tmp/events"
 	"$SRTPCTL" -n nfsrtp-b -j monitor >"$tmp/mon-b" 2>&1 &
@@ -274,16 +275,18 @@ rekey() {
 	# new one stays under its own soft limit (no second re-key).  One
 	# flow, sent in two parts: quickly up to the soft limit (460 RTP +
 	# 46 RTCP = 506 packets), then paced, 10 ms a packet, so that the
-	# re-key has at least 4.8 s to land mid-flow.
+	# re-key has at least 4.8 s to land mid-flow (times NFSRTP_SCALE, as
+	# the watch's and the receiver's timeouts: on the debug kernel the
+	# watch's 60 s were over before the key reached its soft limit).
 	rx_start nfsrtp-b "$tmp/plain" --bind 10.0.1.2 --port 5000 --count 900 \
-		--rtcp --timeout 60
+		--rtcp --timeout $((60 * SCALE))
 	rx=$RX_PID
 	{
 		ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5000 \
 			--src-port 4000 --count 460 --rtcp &&
 		ip netns exec nfsrtp-a "$RTPWIRE" send --dst 10.0.1.2:5000 \
 			--src-port 4000 --count 440 --offset 460 --rtcp \
-			--interval-us 10000
+			--interval-us $((10000 * SCALE))
 	} >"$tmp/send" &
 	tx=$!
 	wait_for 60 grep -q '^EVENT REKEY$' "$tmp/events"
