@@ -255,6 +255,14 @@ pyserve() {
 	fi
 }
 
+# prom_value FILE NAME{LABELS}: the value of that series in FILE, a
+# Prometheus text scrape (nothing if it has none).  The series is
+# matched as a string: its labels may hold spaces, quotes, backslashes.
+prom_value() {
+	# (ENVIRON: awk -v would take the backslashes of a label for escapes)
+	K=$2 awk 'index($0, ENVIRON["K"] " ") == 1 { print substr($0, length(ENVIRON["K"]) + 2) }' "$1"
+}
+
 # json_get JSON EXPR: EXPR (python, over the JSON as d) printed; on an
 # error, the exception on stderr and status 1
 json_get() {

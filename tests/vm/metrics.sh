@@ -19,6 +19,9 @@ S=AES_CM_128_HMAC_SHA1_80
 KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
 CALL='mix "1" \ call'
 URL=http://127.0.0.1:9813/metrics
+# long enough for the scrape after the delete to see the call closing:
+# on the debug kernel the delete, the scrape and promtool took over 2 s
+GUARD_TAIL=$((5 * ${NFSRTP_SCALE:-1}))
 tmp=$(mktemp -d)
 RPID= HPID=
 cleanup() {
@@ -34,8 +37,7 @@ scrape() { ip netns exec nfsrtp-r curl -sS --max-time 20 "$@"; }
 # metric NAME{LABELS}: its value in the last scrape ($tmp/m), or fail
 metric() {
 	local v
-	# (ENVIRON: awk -v would take the backslashes of a label for escapes)
-	v=$(K=$1 awk 'index($0, ENVIRON["K"] " ") == 1 { print substr($0, length(ENVIRON["K"]) + 2) }' "$tmp/m")
+	v=$(prom_value "$tmp/m" "$1")
 	[ -n "$v" ] || fail "no series $1 in the scrape"
 	echo "$v"
 }
@@ -47,7 +49,7 @@ promcheck() {
 step "srtpd in R with --metrics 127.0.0.1:9813; a scrape before any call"
 echo '<sip><sec sec.srtp.enable="1" sec.srtp.offer="1"/></sip>' >"$tmp/r.cfg"
 ip netns exec nfsrtp-r "$SRTPD" --config "$tmp/r.cfg" --socket "$tmp/r.sock" \
-	--ng 127.0.0.1:2223 --state "$tmp/ng.state" --metrics 127.0.0.1:9813 --guard-tail 2 \
+	--ng 127.0.0.1:2223 --state "$tmp/ng.state" --metrics 127.0.0.1:9813 --guard-tail "$GUARD_TAIL" \
 	>"$tmp/r.log" 2>&1 &
 RPID=$!
 wait_for 20 test -S "$tmp/r.sock"
@@ -151,7 +153,7 @@ promcheck
 no_call_series() {
 	scrape "$URL" >"$tmp/m" && ! grep -q '^nfsrtp_call_[a-z_]*{' "$tmp/m"
 }
-# the guard tail (--guard-tail 2)
+# the guard tail
 wait_for 30 no_call_series
 promcheck
 [ "$(metric 'nfsrtp_calls{state="closing"}')" = 0 ] || fail "a closing call left"
