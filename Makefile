@@ -171,14 +171,16 @@ check-rt:
 check-flood: module userspace
 	@scripts/vm-tests -k $(KVER) tests/vm/e2e-flood.sh
 
-# make install and uninstall (also in check), then DKMS on this machine:
-# it changes /usr/src and /lib/modules and puts them back, so not in
-# check (Documentation/testing.md).
+# make install and uninstall (also in check), then DKMS on this machine,
+# then the Debian packages installed with apt-get and purged: it changes
+# /usr/src, /lib/modules and the installed packages and puts them back,
+# so not in check (Documentation/testing.md).
 check-install: userspace module
 	@scripts/deps --install
 	@$(MAKE) -s module KVER=6.12
 	@tests/install/install.sh
 	@tests/install/dkms.sh
+	@tests/install/apt.sh
 
 check-debug:
 	@scripts/deps
