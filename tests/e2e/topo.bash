@@ -634,9 +634,15 @@ e2e_in_call() {
 
 # e2e_finish: Kamailio and srtpd stop; neither logged a warning or an
 # error, srtpd exits 0 and leaves no stream in R; srtpd's log is shown.
+# One warning of Kamailio's is a race of its own, not a fault: a request
+# sent again while tm has not yet sent its first reply finds no address
+# to resend that reply to ("no resolved dst to retransmit"); the debug
+# kernel's guest is slow enough for SIPp to retransmit meanwhile.
 e2e_finish() {
 	e2e_kamailio_stop
-	! grep -E 'ERROR|CRITICAL|WARNING|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
+	! grep -E 'ERROR|CRITICAL|WARNING|BUG' "$E2E_DIR/kamailio.out" |
+		grep -v 't_retransmit_reply(): no resolved dst to retransmit$' ||
+		fail "Kamailio complained"
 	e2e_stop srtpd 20
 	[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC: $(tail -n 20 "$E2E_DIR/srtpd.out")"
 	! grep -Ei 'warn|error|lost|cannot|refused|fail' "$E2E_DIR/srtpd.out" || fail "srtpd complained"
