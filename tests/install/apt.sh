@@ -63,23 +63,7 @@ IFS=: read -r _ _ uid _ _ home shell <<<"$(getent passwd srtpd)" || fail "no srt
 echo "    $(getent passwd srtpd)"
 
 step "DKMS: nf_srtp.ko built and installed for every kernel with headers"
-kernels=()
-for k in /lib/modules/*/build; do
-	[ -e "$k/Makefile" ] || continue
-	r=${k#/lib/modules/}
-	kernels+=("${r%/build}")
-done
-for r in "${kernels[@]}"; do
-	st=$(dkms status -m nf-srtp -v "$version" -k "$r" 2>/dev/null)
-	echo "    $st"
-	grep -q 'installed' <<<"$st" || fail "not installed for $r: $st"
-	ls /lib/modules/"$r"/updates/dkms/nf_srtp.ko* >/dev/null 2>&1 ||
-		fail "no nf_srtp.ko in /lib/modules/$r/updates/dkms"
-done
-for s in 6.1 6.12; do
-	r=$(scripts/kver "$s")
-	printf '%s\n' "${kernels[@]}" | grep -qx "$r" || fail "no DKMS build for $s ($r)"
-done
+dkms_check_installed "$version"
 
 step "the packaged srtpd.service"
 unit=/lib/systemd/system/srtpd.service

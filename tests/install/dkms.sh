@@ -17,6 +17,7 @@ cd "$top"
 version=$(cat VERSION)
 fail() { echo "FAIL dkms: $*"; exit 1; }
 step() { echo "--- dkms: $*"; }
+. tests/install/lib.bash
 [ "$(id -u)" = 0 ] || fail "needs root: DKMS installs into /lib/modules"
 command -v dkms >/dev/null || fail "no dkms (make check-install installs it)"
 dkms status -m nf-srtp 2>/dev/null | grep -q . &&
@@ -26,24 +27,7 @@ trap cleanup EXIT
 
 step "make dkms_install"
 make -s dkms_install >build/dkms.log 2>&1 || { tail -n 30 build/dkms.log; fail "make dkms_install"; }
-kernels=()
-for k in /lib/modules/*/build; do
-	[ -e "$k/Makefile" ] || continue
-	r=${k#/lib/modules/}
-	kernels+=("${r%/build}")
-done
-for r in "${kernels[@]}"; do
-	# (dkms warns on stderr about compilers it cannot read: not ours)
-	st=$(dkms status -m nf-srtp -v "$version" -k "$r" 2>/dev/null)
-	echo "    $st"
-	grep -q 'installed' <<<"$st" || fail "not installed for $r: $st"
-	ls /lib/modules/"$r"/updates/dkms/nf_srtp.ko* >/dev/null 2>&1 ||
-		fail "no nf_srtp.ko in /lib/modules/$r/updates/dkms"
-done
-for s in 6.1 6.12; do
-	r=$(scripts/kver "$s")
-	printf '%s\n' "${kernels[@]}" | grep -qx "$r" || fail "no DKMS build for $s ($r)"
-done
+dkms_check_installed "$version"
 
 for s in 6.1 6.12; do
 	step "a $s guest: srtpctl stats loads the DKMS module; a stream checked by libsrtp2"

@@ -20,3 +20,28 @@ unit_check() {
 	echo "    systemd-analyze verify: clean; security: exposure $exposure" \
 		"($(grep -c '✗' <<<"$sec") settings open)"
 }
+
+# dkms_check_installed VERSION: DKMS has nf-srtp VERSION installed, its
+# nf_srtp.ko in updates/dkms, for every kernel whose headers are here,
+# Debian's 6.1 and 6.12 among them; prints DKMS's status lines.
+dkms_check_installed() {
+	local k r s st kernels=()
+	for k in /lib/modules/*/build; do
+		[ -e "$k/Makefile" ] || continue
+		r=${k#/lib/modules/}
+		kernels+=("${r%/build}")
+	done
+	for r in "${kernels[@]}"; do
+		# (dkms warns on stderr about compilers it cannot read: not ours)
+		st=$(dkms status -m nf-srtp -v "$1" -k "$r" 2>/dev/null)
+		echo "    $st"
+		grep -q 'installed' <<<"$st" || fail "not installed for $r: $st"
+		ls /lib/modules/"$r"/updates/dkms/nf_srtp.ko* >/dev/null 2>&1 ||
+			fail "no nf_srtp.ko in /lib/modules/$r/updates/dkms"
+	done
+	for s in 6.1 6.12; do
+		r=$(scripts/kver "$s")
+		printf '%s\n' "${kernels[@]}" | grep -qx "$r" ||
+			fail "no DKMS build for $s ($r)"
+	done
+}
