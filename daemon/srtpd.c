@@ -1297,6 +1297,32 @@ static int metrics_timeout(struct srtpd *d)
 	return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
+static unsigned int metrics_connections(struct srtpd *d)
+{
+	const union MHD_DaemonInfo *info;
+
+	info = MHD_get_daemon_info(d->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info ? info->num_connections : 0;
+}
+
+/*
+ * Serve the metrics server's events and its connections' timeouts.
+ * libmicrohttpd takes its listening socket out of its epoll set while it
+ * holds METRICS_CONNECTIONS connections and puts it back only at the
+ * start of a later MHD_run(), and MHD_get_timeout() has no deadline for
+ * that: when connections that held every slot time out, the scrapes
+ * queued behind them would wait for the next ng request or kernel event.
+ * Run it once more when this run freed a slot.
+ */
+static void run_metrics(struct srtpd *d)
+{
+	bool full = metrics_connections(d) >= METRICS_CONNECTIONS;
+
+	MHD_run(d->mhd);
+	if (full && metrics_connections(d) < METRICS_CONNECTIONS)
+		MHD_run(d->mhd);
+}
+
 /* ---- main loop ---- */
 
 /*
@@ -1419,9 +1445,8 @@ static int run(struct srtpd *d)
 		}
 		if (pfd[3].revents)
 			read_ng(d);
-		/* its events, and its connections' timeouts */
 		if (d->mhd)
-			MHD_run(d->mhd);
+			run_metrics(d);
 		/* clients last, highest first: drop_client moves the last */
 		for (i = n; i-- > FIRST_CLIENT;)
 			if (pfd[i].revents)
