@@ -661,22 +661,40 @@ static void print_row(const struct cell *c, const struct result *res,
 	       m / res->mpps[C_LIBSRTP], res->mpps[C_FLOOR] / m);
 }
 
+/*
+ * The bars of issue 15: the core within 1.2x of the raw libcrypto floor's
+ * time in every cell, and at least 5x libsrtp2 for the AES-CM suites.
+ * Not for GCM: Debian's libsrtp2 calls NSS's AES-NI/PCLMUL GCM, itself
+ * within about 2x of the floor, so no implementation on libcrypto can be
+ * 5x faster (Documentation/performance.md, "The bars").  The ratio is
+ * still printed.  Returns the bars met; *bars counts the bars set.
+ */
+#define FLOOR_BAR	1.2
+#define LIBSRTP_BAR	5.0
+
 static unsigned int print_bars(const struct cell *c,
-			       const struct result *res)
+			       const struct result *res, unsigned int *bars)
 {
 	double vs_ls = res->mpps[C_CORE] / res->mpps[C_LIBSRTP];
 	double vs_fl = res->mpps[C_FLOOR] / res->mpps[C_CORE];
-	const char *suite = srtp_suite_get(c->suite)->name;
+	const struct srtp_suite_info *si = srtp_suite_get(c->suite);
 	unsigned int met = 0;
 
-	met += vs_ls >= 5.0;
-	met += vs_fl <= 1.5;
-	printf("%s core %s %u %s: %.2fx libsrtp2 (bar >= 5x)\n",
-	       vs_ls >= 5.0 ? "PASS" : "MISS", suite, c->size, op_name(c),
-	       vs_ls);
-	printf("%s core %s %u %s: %.2fx the floor's time (bar <= 1.5x)\n",
-	       vs_fl <= 1.5 ? "PASS" : "MISS", suite, c->size, op_name(c),
-	       vs_fl);
+	if (si->aead) {
+		printf("---- core %s %u %s: %.2fx libsrtp2 (no bar for GCM)\n",
+		       si->name, c->size, op_name(c), vs_ls);
+	} else {
+		met += vs_ls >= LIBSRTP_BAR;
+		++*bars;
+		printf("%s core %s %u %s: %.2fx libsrtp2 (bar >= %.0fx)\n",
+		       vs_ls >= LIBSRTP_BAR ? "PASS" : "MISS", si->name,
+		       c->size, op_name(c), vs_ls, LIBSRTP_BAR);
+	}
+	met += vs_fl <= FLOOR_BAR;
+	++*bars;
+	printf("%s core %s %u %s: %.2fx the floor's time (bar <= %.1fx)\n",
+	       vs_fl <= FLOOR_BAR ? "PASS" : "MISS", si->name, c->size,
+	       op_name(c), vs_fl, FLOOR_BAR);
 	return met;
 }
 
@@ -732,8 +750,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCELLS; i++) {
 		if (!res[i].mpps[0])
 			continue;
-		met += print_bars(&cells[i], &res[i]);
-		bars += 2;
+		met += print_bars(&cells[i], &res[i], &bars);
 	}
 	printf("bars met: %u of %u\n", met, bars);
 	srtp_shutdown();
