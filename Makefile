@@ -12,6 +12,8 @@
 #   make check-debug   the VM tests on a KASAN/lockdep/kmemleak kernel built
 #                      from Debian's source (KVER=debug; not part of check),
 #                      after the canary module's planted faults (make canary)
+#   make check-fuzz    the netlink and packet fuzzers, long, on that kernel
+#                      (VM_TESTS=tests/vm/fuzz-genl.sh: one of them)
 #   make demo          the demonstration in a guest
 #   make style         checkpatch --strict over kmod/ and include/
 #   make unit          only the unit tests; make vmtest KVER=..; one VM test:
@@ -63,7 +65,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 LIB_SRCS := daemon/lib/nfsrtp.c
 LIB_HDRS := daemon/lib/nfsrtp.h include/uapi/linux/nf_srtp.h
 
-.PHONY: all module canary userspace unit vmtest check check-rt check-debug check-flood style demo \
+.PHONY: all module canary userspace unit vmtest check check-rt check-debug check-fuzz check-flood style demo \
 	deps clean ynl install uninstall module_install dkms_source dkms_install \
 	dkms_uninstall check-install deb
 
@@ -186,6 +188,20 @@ check-debug:
 	@scripts/deps
 	@scripts/debug-kernel >/dev/null
 	@scripts/check-kernel debug
+
+# The two fuzzers, long, on the debug kernel (Documentation/testing.md,
+# "Long fuzz runs"): FUZZ_GENL_SECONDS of netlink fuzzing as root (a
+# quarter of it for each unprivileged run), FUZZ_PACKETS_COUNT mutated
+# RTP packets per direction and suite.
+FUZZ_GENL_SECONDS ?= 600
+FUZZ_PACKETS_COUNT ?= 5000
+check-fuzz:
+	@scripts/deps
+	@scripts/debug-kernel >/dev/null
+	@FUZZ_GENL_SECONDS=$(FUZZ_GENL_SECONDS) FUZZ_PACKETS_COUNT=$(FUZZ_PACKETS_COUNT) \
+		VM_TIMEOUT=$${VM_TIMEOUT:-900} \
+		VM_TESTS="$${VM_TESTS:-tests/vm/fuzz-genl.sh tests/vm/fuzz-packets.sh}" \
+		scripts/check-kernel debug
 
 # ---- install (Documentation/deployment.md, "Installing") ----
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libnfsrtp
