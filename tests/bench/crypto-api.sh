@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest side of the crypto API layering measurement (issue 12, point 9;
-# Documentation/performance.md, "Crypto API layering").  Needs a module
+# Documentation/performance.md, "Crypto API layering") and of the HMAC's
+# pieces (issue 15; "The HMAC's floor on this CPU").  Needs a module
 # built with tests/bench/crypto-api.patch applied, which adds a "bench"
 # parameter to the self-test:
 #   git apply tests/bench/crypto-api.patch
