@@ -55,6 +55,10 @@
 #   R3  no stream, but two empty nftables base chains at nf_srtp's hook
 #       points and priorities (prerouting -150, postrouting 110): what
 #       any netfilter user costs there, the floor for "nomatch" ("nft2")
+#   RF  no stream; an nftables flowtable on veth-ra and sink0 offloads
+#       the direct flow (:5000): plain forwarding by nf_flow_table's
+#       software fast path, from the ingress hook, without the IP stack
+#       ("flowtable", in the stages and rtpe-direct windows)
 #   G   ref0 (dummy): REF
 #
 # Tables are per namespace.  Up to 7678a50 the module registered its hooks
@@ -87,10 +91,10 @@
 #   chain-N   BENCH_PAIRS windows {loaded: R0 direct, cprotect: P0 -> R0,
 #             unprotect-1: PU -> RU, unprotect-N: PN -> RN}
 #   stages    (BENCH_STAGES=1) BENCH_PAIRS windows {loaded, protect-1,
-#             p-null: RZ, p-auth: RA, p-cipher: RC} (below)
+#             p-null: RZ, p-auth: RA, p-cipher: RC, flowtable: RF} (below)
 #   rtpe-direct, rtpe-chain (BENCH_RTPENGINE=1: rtpengine's kernel module
 #             in RE, below) BENCH_PAIRS windows {loaded, protect-1,
-#             encrypt: RE}, then BENCH_PAIRS windows {loaded, cprotect,
+#             encrypt: RE, flowtable: RF}, then BENCH_PAIRS windows {loaded, cprotect,
 #             unprotect-1, decrypt: PE -> RE}
 #
 # Output:
@@ -518,7 +522,11 @@ window() {
 		pg_sofar "$1"
 		src=$1 rtr=$2
 		[ "$rtr" != - ] || rtr=G
-		[ "${REPLY#* }" -eq 0 ] || { diag; die "$series $label: $src's pktgen counts ${REPLY#* } errors"; }
+		# (netif_receive_skb() reports NET_RX_DROP for what an ingress
+		# hook stole: every packet the flowtable forwards counts as a
+		# pktgen error; the sink's count below checks RF's delivery)
+		[ "${REPLY#* }" -eq 0 ] || [ "$src" = RF ] ||
+			{ diag; die "$series $label: $src's pktgen counts ${REPLY#* } errors"; }
 		inj[$rtr]=$((${inj[$rtr]:-0} + ${REPLY% *}))
 		nsrc[$rtr]=$((${nsrc[$rtr]:-0} + 1))
 	done
@@ -611,6 +619,53 @@ add_unrelated() {
 	info "added $ADDED unrelated streams to RN in $(elapsed "$t0") s; now $(ctl RN -j stats | grep -o '"streams":[0-9]*'); MemAvailable $(awk '/MemAvailable/ { print $2 }' /proc/meminfo) kB"
 }
 
+# --- the flowtable: forwarding's fast path, the floor of any path ---
+# RF forwards the direct flow as R0 does, but an nftables flowtable on
+# its two devices offloads the flow once conntrack has seen it: from then
+# on nf_flow_table's ingress hook looks the packet up, rewrites TTL and
+# MAC and hands it to sink0, skipping the IP stack and every other hook.
+# No forwarding in Linux is shorter, so a transform's cost on top of it
+# bounds what any netfilter datapath could reach (performance.md, "The
+# 2x target's bound").  A counter in the forward chain shows that the
+# windows' packets took the fast path.
+FT_PRIMED=0
+flowtable_router() {
+	pair F
+	printf '%s\n' 'table inet fastpath {' \
+		'	flowtable fast { hook ingress priority filter; devices = { veth-ra, sink0 }; }' \
+		'	chain forward {' \
+		'		type filter hook forward priority filter; policy accept;' \
+		'		udp dport 5000 counter flow add @fast' \
+		'	}' '}' >"$tmp/nft"
+	inn RF nft -f "$tmp/nft" || die "nft flowtable in RF"
+	CFG[flowtable]="RF RF 5000"
+}
+ft_offloaded() { grep -q 'dport=5000 .*\[OFFLOAD\]' "/proc/${HOLDER[RF]}/net/nf_conntrack"; }
+# ft_slowpath: packets of RF's flow that went through the forward chain
+ft_slowpath() {
+	REPLY=$(inn RF nft list chain inet fastpath forward | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+}
+# flowtable_prime: a few packets through RF, until its flow is offloaded
+flowtable_prime() {
+	[ "$FT_PRIMED" = 0 ] || return 0
+	pg_config RF 5000 10.0.2.1 0
+	pg_start RF
+	wait_until 30 ft_offloaded
+	pg_stop
+	ft_slowpath
+	FT_SLOW0=$REPLY
+	FT_PRIMED=1
+	info "flowtable: RF's flow offloaded after $FT_SLOW0 packets through its forward chain"
+}
+# flowtable_check: the windows' packets did not take the slow path
+flowtable_check() {
+	ft_offloaded || die "flowtable: RF's flow is no longer offloaded"
+	ft_slowpath
+	[ "$REPLY" -le $((FT_SLOW0 + 2)) ] ||
+		die "flowtable: $((REPLY - FT_SLOW0)) packets took RF's slow path during the windows"
+	info "flowtable: RF's flow still offloaded; $((REPLY - FT_SLOW0)) packets through its forward chain since it was primed"
+}
+
 # --- the stages of protect ---
 # Routers RZ, RA and RC each have R1's protect stream (and an unrelated
 # unprotect stream, as R1 has) with parts of the transform turned off by
@@ -632,10 +687,12 @@ stages_series() {
 	CFG[p-null]="RZ RZ 5000"
 	CFG[p-auth]="RA RA 5000"
 	CFG[p-cipher]="RC RC 5000"
+	flowtable_prime
 	for i in $(seq "$PAIRS"); do
-		window RESULT stages "$i" s loaded protect-1 p-null p-auth p-cipher
+		window RESULT stages "$i" s loaded protect-1 p-null p-auth p-cipher flowtable
 	done
 	info "series stages took $(elapsed "$t0") s"
+	flowtable_check
 	check_one RZ "$rz" "p-null (no-auth no-encrypt-rtp)"
 	check_one RA "$ra" "p-auth (no-encrypt-rtp)"
 	check_one RC "$rc" "p-cipher (no-auth)"
@@ -735,14 +792,16 @@ rtpengine_series() {
 	info "rtpengine: calls enc (RE port $enc_port) and dec (port $dec_port) in its kernel after $(elapsed "$t0") s"
 	CFG[encrypt]="RE RE $enc_port 10.0.3.254"
 	CFG[decrypt]="PE RE $dec_port 10.0.3.254"
+	flowtable_prime
 	t0=$EPOCHREALTIME
 	for i in $(seq "$PAIRS"); do
-		window RESULT rtpe-direct "$i" e loaded protect-1 encrypt
+		window RESULT rtpe-direct "$i" e loaded protect-1 encrypt flowtable
 	done
 	for i in $(seq "$PAIRS"); do
 		window RESULT rtpe-chain "$i" c loaded cprotect unprotect-1 decrypt
 	done
 	info "series rtpe-direct and rtpe-chain took $(elapsed "$t0") s"
+	flowtable_check
 	# the kernel did the work: its targets transformed every packet but
 	# the two primes, with no error (each window checked that RE's sink0
 	# forwarded what was injected), and the daemon relayed only those
@@ -775,6 +834,7 @@ for x in 0 2 1 U N 3; do
 	pair "$x"
 done
 nft_floor R3
+[ "${BENCH_STAGES:-0}${BENCH_RTPENGINE:-0}" = 00 ] || flowtable_router
 info "namespaces set up in $(elapsed "$t0") s"
 CFG[loaded]="R0 R0 5000"
 CFG[aa]="R2 R2 5000"
