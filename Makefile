@@ -369,7 +369,7 @@ $(B)/bench/clockcal: tests/bench/clockcal.c
 bench-core: $(B)/bench/bench_core
 	@scripts/bench-core
 
-bench: bench-core bench-kernel
+bench: bench-core bench-kernel bench-scale
 
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
@@ -397,3 +397,9 @@ bench-kernel: all $(B)/bench/clockcal
 	@scripts/deps --bench
 	@$(MAKE) -s module KVER=$(BENCH_KVER)
 	@BENCH_KVER=$(BENCH_KVER) scripts/bench-kernel
+
+# Two CPUs against one (tests/bench/scale.sh): a guest with two vCPUs
+.PHONY: bench-scale
+bench-scale: all
+	@$(MAKE) -s module KVER=$(BENCH_KVER)
+	@BENCH_KVER=$(BENCH_KVER) scripts/bench-scale
