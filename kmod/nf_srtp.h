@@ -139,16 +139,8 @@ struct nf_srtp_net {
 	atomic_t nr_streams;
 	atomic_t nr_wild_port;		/* streams with any source port */
 	atomic_t nr_wild_addr;		/* streams with any source address */
-	/*
-	 * Table nodes per operation and destination port (unprotect ports,
-	 * then protect ports, each indexed by the port as stored, network
-	 * order), so that a packet to a port no stream of the hook's
-	 * operation uses leaves after one read instead of up to three hash
-	 * lookups; a forwarded media packet is looked up at one hook only.
-	 * Allocated (512 KiB) with the namespace's first stream, freed with
-	 * the namespace.
-	 */
-	u32 __rcu *dport_refs;
+	/* The destination port filter (struct nf_srtp_port_filter). */
+	struct nf_srtp_port_filter __rcu *ports;
 	struct nf_srtp_pcpu_stats __percpu *stats;
 	u8 hooks;			/* registered: BIT(enum nf_srtp_hook) */
 	struct nf_hook_ops hook_ops[NF_SRTP_HOOKS];	/* priv: this */
@@ -167,7 +159,24 @@ static inline struct nf_srtp_net *nf_srtp_pernet(const struct net *net)
 
 #define NF_SRTP_PORTS	65536
 
-/* The port filter's counter of @op and @port (as stored, network order). */
+/*
+ * Per operation and destination port (unprotect ports, then protect
+ * ports, each indexed by the port as stored, network order), whether a
+ * table node of the namespace has it, so that a packet to a port no
+ * stream of the hook's operation uses leaves after one read instead of
+ * up to three hash lookups; a forwarded media packet is looked up at one
+ * hook only.  The datapath reads only @used, 16 KiB, which stays in
+ * cache where 512 KiB of counters would cost a miss per UDP packet on a
+ * busy router; @refs, the nodes per slot, serve the control path, under
+ * nsn->lock.  Allocated with the namespace's first stream, freed with
+ * the namespace.
+ */
+struct nf_srtp_port_filter {
+	DECLARE_BITMAP(used, 2 * NF_SRTP_PORTS);
+	u32 refs[2 * NF_SRTP_PORTS];
+};
+
+/* The port filter's slot of @op and @port (as stored, network order). */
 static inline unsigned int nf_srtp_dport_slot(u8 op, __be16 port)
 {
 	unsigned int half = op == NF_SRTP_OP_PROTECT ? NF_SRTP_PORTS : 0;
@@ -185,9 +194,9 @@ static inline unsigned int nf_srtp_dport_slot(u8 op, __be16 port)
 static inline bool nf_srtp_dport_used(const struct nf_srtp_net *nsn, u8 op,
 				      __be16 dport)
 {
-	const u32 *refs = rcu_dereference(nsn->dport_refs);
+	const struct nf_srtp_port_filter *f = rcu_dereference(nsn->ports);
 
-	return refs && READ_ONCE(refs[nf_srtp_dport_slot(op, dport)]);
+	return f && test_bit(nf_srtp_dport_slot(op, dport), f->used);
 }
 
 /* A change of the streams, for dumps in progress.  nsn->lock held. */

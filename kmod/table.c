@@ -52,7 +52,7 @@ int nf_srtp_table_init(struct nf_srtp_net *nsn)
 
 void nf_srtp_table_destroy(struct nf_srtp_net *nsn)
 {
-	kvfree(rcu_dereference_protected(nsn->dport_refs, true));
+	kvfree(rcu_dereference_protected(nsn->ports, true));
 	rhashtable_destroy(&nsn->table);
 	xa_destroy(&nsn->streams);
 	free_percpu(nsn->stats);
@@ -85,28 +85,35 @@ static void nf_srtp_count(struct nf_srtp_net *nsn,
 }
 
 /* The destination port filter, allocated once; caller holds nsn->lock. */
-static int nf_srtp_dport_refs_alloc(struct nf_srtp_net *nsn)
+static int nf_srtp_port_filter_alloc(struct nf_srtp_net *nsn)
 {
-	u32 *refs;
+	struct nf_srtp_port_filter *f;
 
-	if (rcu_access_pointer(nsn->dport_refs))
+	if (rcu_access_pointer(nsn->ports))
 		return 0;
-	refs = kvcalloc(2 * NF_SRTP_PORTS, sizeof(*refs), GFP_KERNEL_ACCOUNT);
-	if (!refs)
+	f = kvzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
 		return -ENOMEM;
-	rcu_assign_pointer(nsn->dport_refs, refs);
+	rcu_assign_pointer(nsn->ports, f);
 	return 0;
 }
 
-/* Caller holds nsn->lock; the filter exists once a node is hashed. */
+/*
+ * Caller holds nsn->lock; the filter exists once a node is hashed.  The
+ * bit of a slot is set by its first node and cleared with its last.
+ */
 static void nf_srtp_dport_ref(struct nf_srtp_net *nsn,
 			      const struct nf_srtp_tuple *t, int delta)
 {
-	u32 *refs = rcu_dereference_protected(nsn->dport_refs,
-					      lockdep_is_held(&nsn->lock));
+	struct nf_srtp_port_filter *f;
 	unsigned int i = nf_srtp_dport_slot(t->dir, t->dport);
 
-	WRITE_ONCE(refs[i], refs[i] + delta);
+	f = rcu_dereference_protected(nsn->ports, lockdep_is_held(&nsn->lock));
+	f->refs[i] += delta;
+	if (f->refs[i])
+		set_bit(i, f->used);
+	else
+		clear_bit(i, f->used);
 }
 
 /* Removes the hashed nodes of one node set. */
@@ -374,7 +381,7 @@ int nf_srtp_stream_insert(struct net *net, struct nf_srtp_stream *s, u32 *id,
 	int err;
 
 	mutex_lock(&nsn->lock);
-	err = nf_srtp_dport_refs_alloc(nsn);
+	err = nf_srtp_port_filter_alloc(nsn);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "no memory for the port filter");
 		goto out;
