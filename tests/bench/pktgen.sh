@@ -142,10 +142,8 @@ die() {
 	exit 1
 }
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-# sleep without starting a process
-mkfifo "$tmp/sleep"
-exec {SLEEP_FD}<>"$tmp/sleep"
-nap() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }
+# shellcheck source=tests/bench/pglib.bash
+. "$(dirname "$0")/pglib.bash"
 ns() { echo "nfb-$1"; }
 # inn X CMD...: CMD in namespace X with its /sys (ip netns exec)
 inn() {
@@ -158,15 +156,6 @@ ctl() {
 	local x=$1
 	shift
 	inn "$x" "$SRTPCTL" "$@"
-}
-# wait_until SECONDS CMD...: poll CMD, at most SECONDS.
-wait_until() {
-	local limit=$1 start=$SECONDS
-	shift
-	until "$@"; do
-		[ $((SECONDS - start)) -lt "$limit" ] || die "timed out after ${limit}s: $*"
-		nap 0.05
-	done
 }
 
 # Per namespace X: HOLDER[X], a process living in it, so that the script
@@ -227,46 +216,26 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
 fi
 
 # --- topology ---
-pgthreads() {
-	local d c
-	REPLY=
-	for d in /proc/[0-9]*; do
-		read -r c 2>/dev/null <"$d/comm" || continue
-		[ "$c" != kpktgend_0 ] || REPLY="$REPLY ${d#/proc/} "
-	done
-}
-same_ns() {
-	[ "$(stat -L -c %i "/proc/$1/ns/net")" = "$(stat -L -c %i "/run/netns/$2")" ]
-}
 mkns() {
-	local n before t fd
+	local n before t
 	n=$(ns "$1")
-	pgthreads
+	pg_threads kpktgend_0
 	before=$REPLY
 	ip netns add "$n"
-	pgthreads
+	pg_threads kpktgend_0
 	for t in $REPLY; do
-		case $before in *" $t "*) ;; *) PGT[$1]=$t ;; esac
+		case $before in *" $t "*) ;; *) PGT[$1]=${t#*=} ;; esac
 	done
 	[ -n "${PGT[$1]:-}" ] || die "no kpktgend_0 appeared for namespace $1"
 	ip -n "$n" link set lo up
 	inn "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0
-	# the holder starts and stops pktgen there on request: forks, no exec
-	mkfifo "$tmp/$1.in" "$tmp/$1.out"
-	# shellcheck disable=SC2016
-	ip netns exec "$n" bash -c 'while read -r c; do
-		case $c in
-		start) (echo start >/proc/net/pktgen/pgctrl) & ;;
-		stop) echo stop >/proc/net/pktgen/pgctrl; wait; echo stopped ;;
-		esac
-	done' <"$tmp/$1.in" >"$tmp/$1.out" &
-	HOLDER[$1]=$!
-	exec {fd}<>"$tmp/$1.in"
-	PGIN[$1]=$fd
-	exec {fd}<>"$tmp/$1.out"
-	PGOUT[$1]=$fd
-	wait_until 10 same_ns "${HOLDER[$1]}" "$n"
+	pg_holder "$1" "$n"
+	HOLDER[$1]=$PG_HOLDER
+	# shellcheck disable=SC2153
+	PGIN[$1]=$PG_IN
+	# shellcheck disable=SC2153
+	PGOUT[$1]=$PG_OUT
 }
 # pktgen's payload is no valid RTP (its magic reads as P=1, X=1, CC=14:
 # protect drops it as malformed) and its sequence number is constant.  A
@@ -329,47 +298,23 @@ declare -A CFG
 CFG[ref]="G - 0"
 # pg_config X DPORT [DST [COUNT]]: the pktgen device of namespace X, its
 # flow to DST (10.0.2.1):DPORT, COUNT packets (0: until stopped).
-# NO_TIMESTAMP: else the RTP SSRC is pktgen's tv_sec, a new SSRC every
-# second.
 pg_config() {
-	local x=$1 dport=$2 dst=${3:-10.0.2.1} count=${4:-0} f dev sport mac mode c
+	local x=$1 dport=$2 dst=${3:-10.0.2.1} count=${4:-0} f dev sport mac mode
 	case $x in
 	R*) dev=veth-ra mac=$RA_MAC sport=4000 mode=netif_receive ;;
 	P*) dev=pin0 mac=$PIN_MAC sport=4002 mode=netif_receive ;;
 	G) dev=ref0 mac=$PIN_MAC sport=4000 dport=5000 mode=start_xmit ;;
 	esac
 	f=/proc/${HOLDER[$x]}/net/pktgen/$dev
-	for c in "count $count" "clone_skb 0" "xmit_mode $mode" "burst 1" \
-		"delay 0" "pkt_size $PKT_SIZE" "dst_mac $mac" \
-		"src_min 10.0.1.1" "src_max 10.0.1.1" "dst $dst" \
-		"udp_src_min $sport" "udp_src_max $sport" \
-		"udp_dst_min $dport" "udp_dst_max $dport" "flag NO_TIMESTAMP"; do
-		echo "$c" >"$f" || die "pktgen: '$c' on $dev in $x"
-	done
+	pg_flow "$f" "$count" $mode $mac 10.0.1.1 "$dst" $sport $sport "$dport" "$dport"
 	PGDEV[$x]=$f
 }
 declare -A PGDEV
 # pg_sofar X: packets pktgen of namespace X sent since its last start, and
 # its errors, into $REPLY ("PKTS ERRORS")
-pg_sofar() {
-	local l
-	while read -r l; do
-		case $l in pkts-sofar:*)
-			# shellcheck disable=SC2086
-			set -- $l
-			REPLY="$2 $4"
-			return 0
-			;;
-		esac
-	done <"${PGDEV[$1]}"
-	REPLY="0 0"
-}
+pg_sofar() { pg_count "${PGDEV[$1]}"; }
 # cpu_ns X: CPU time of namespace X's kpktgend_0, ns
-cpu_ns() {
-	local a
-	read -r a _ <"/proc/${PGT[$1]}/schedstat"
-	REPLY=$a
-}
+cpu_ns() { thread_ns "${PGT[$1]}"; }
 pg_start() {
 	local x
 	for x in "$@"; do
@@ -393,18 +338,8 @@ pg_stop() {
 # --- sampling, without starting a process ---
 # sink_tx X: sink0's tx_packets in router X (ref0's in G), into $REPLY
 sink_tx() {
-	local l f=/proc/${HOLDER[$1]}/net/dev
-	while read -r l; do
-		case $l in
-		sink0:* | ref0:*)
-			# shellcheck disable=SC2086
-			set -- ${l#*:}
-			REPLY=${10}
-			return 0
-			;;
-		esac
-	done <"$f"
-	die "no sink0 in $f"
+	local f=/proc/${HOLDER[$1]}/net/dev
+	dev_tx "$f" sink0 || dev_tx "$f" ref0 || die "no sink0 in $f"
 }
 # cpu0: "busy total" jiffies of CPU 0, into $REPLY
 cpu0() {

@@ -67,18 +67,8 @@ die() {
 	echo "FAIL scale.sh: $*"
 	exit 1
 }
-mkfifo "$tmp/sleep"
-exec {SLEEP_FD}<>"$tmp/sleep"
-# sleep without starting a process
-nap() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }
-wait_until() {
-	local limit=$1 start=$SECONDS
-	shift
-	until "$@"; do
-		[ $((SECONDS - start)) -lt "$limit" ] || die "timed out after ${limit}s: $*"
-		nap 0.05
-	done
-}
+# shellcheck source=tests/bench/pglib.bash
+. "$(dirname "$0")/pglib.bash"
 
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || die "needs a guest with two CPUs"
 modprobe pktgen
@@ -93,44 +83,20 @@ info "kernel $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs, crypto modules: $(l
 
 # R's pktgen threads: the kpktgend_N that appear with it
 declare -A PGT
-threads() {
-	local d c
-	REPLY=
-	for d in /proc/[0-9]*; do
-		read -r c 2>/dev/null <"$d/comm" || continue
-		case $c in kpktgend_[01]) REPLY="$REPLY $c=${d#/proc/} " ;; esac
-	done
-}
-threads
+pg_threads 'kpktgend_[01]'
 before=$REPLY
 ip netns add "$R"
-ip netns add "$P"
-threads
+pg_threads 'kpktgend_[01]'
 for t in $REPLY; do
-	case $before in *" $t "*) continue ;; esac
-	# the first of each name is R's (it was added first)
-	[ -n "${PGT[${t%=*}]:-}" ] || PGT[${t%=*}]=${t#*=}
+	case $before in *" $t "*) ;; *) PGT[${t%=*}]=${t#*=} ;; esac
 done
 { [ -n "${PGT[kpktgend_0]:-}" ] && [ -n "${PGT[kpktgend_1]:-}" ]; } ||
 	die "no pktgen threads for $R"
+ip netns add "$P"
 inr() { ip netns exec "$R" "$@"; }
 
-# A process living in R: its /proc/PID/net is R's (pktgen's files,
-# sink0's counters); it starts and stops pktgen on request (pgctrl acts
-# on the writer's namespace).
-mkfifo "$tmp/in" "$tmp/out"
-# shellcheck disable=SC2016
-ip netns exec "$R" bash -c 'while read -r c; do
-	case $c in
-	start) (echo start >/proc/net/pktgen/pgctrl) & ;;
-	stop) echo stop >/proc/net/pktgen/pgctrl; wait; echo stopped ;;
-	esac
-done' <"$tmp/in" >"$tmp/out" &
-HOLDER=$!
-exec {PGIN}<>"$tmp/in"
-exec {PGOUT}<>"$tmp/out"
-in_r() { [ "$(stat -L -c %i "/proc/$HOLDER/ns/net")" = "$(stat -L -c %i "/run/netns/$R")" ]; }
-wait_until 10 in_r
+pg_holder R "$R"
+HOLDER=$PG_HOLDER
 PG=/proc/$HOLDER/net/pktgen
 
 inr sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
@@ -174,14 +140,8 @@ info "$(inr "$SRTPCTL" -j stats)"
 # pg_config I SRC SPORT_MIN SPORT_MAX DST DPORT_MIN [DPORT_MAX]: the flows
 # of CPU I's path
 pg_config() {
-	local f=$PG/veth-r$1 c
-	for c in "count 0" "clone_skb 0" "xmit_mode netif_receive" "burst 1" \
-		"delay 0" "pkt_size $PKT_SIZE" "dst_mac 02:00:00:00:01:0$1" \
-		"src_min $2" "src_max $2" "dst $5" \
-		"udp_src_min $3" "udp_src_max $4" \
-		"udp_dst_min $6" "udp_dst_max ${7:-$6}" "flag NO_TIMESTAMP"; do
-		echo "$c" >"$f" || die "pktgen: '$c' on veth-r$1"
-	done
+	pg_flow "$PG/veth-r$1" 0 netif_receive "02:00:00:00:01:0$1" "$2" "$5" \
+		"$3" "$4" "$6" "${7:-$6}"
 }
 # configure CONFIG
 configure() {
@@ -207,37 +167,9 @@ configure() {
 	esac
 }
 # pg_sofar I: "PKTS ERRORS" of CPU I's pktgen device since its start
-pg_sofar() {
-	local l
-	while read -r l; do
-		case $l in pkts-sofar:*)
-			# shellcheck disable=SC2086
-			set -- $l
-			REPLY="$2 $4"
-			return 0
-			;;
-		esac
-	done <"$PG/veth-r$1"
-	REPLY="0 0"
-}
-cpu_ns() {
-	local a
-	read -r a _ <"/proc/${PGT[kpktgend_$1]}/schedstat"
-	REPLY=$a
-}
-sink_tx() {
-	local l
-	while read -r l; do
-		case $l in sink0:*)
-			# shellcheck disable=SC2086
-			set -- ${l#*:}
-			REPLY=${10}
-			return 0
-			;;
-		esac
-	done <"/proc/$HOLDER/net/dev"
-	die "no sink0"
-}
+pg_sofar() { pg_count "$PG/veth-r$1"; }
+cpu_ns() { thread_ns "${PGT[kpktgend_$1]}"; }
+sink_tx() { dev_tx "/proc/$HOLDER/net/dev" sink0 || die "no sink0"; }
 # idle I: CPU I's path out of the window: its device sends one packet
 # and stops, and its thread sleeps
 idle() {
@@ -253,7 +185,7 @@ window() {
 	case " $* " in *" 1 "*) ;; *) idle 1 ;; esac
 	sink_tx
 	s0=$REPLY
-	echo start >&"$PGIN"
+	echo start >&"$PG_IN"
 	for i in "$@"; do
 		start=$SECONDS
 		until pg_sofar "$i" && [ "${REPLY% *}" -gt 0 ]; do
@@ -271,8 +203,8 @@ window() {
 		pg_sofar "$i"; k1[$i]=${REPLY% *}
 		cpu_ns "$i"; n1[$i]=$REPLY
 	done
-	echo stop >&"$PGIN"
-	read -r -t 30 -u "$PGOUT" r || die "pktgen did not stop"
+	echo stop >&"$PG_IN"
+	read -r -t 30 -u "$PG_OUT" r || die "pktgen did not stop"
 	[ "$r" = stopped ] || die "pktgen: $r"
 	for i in 0 1; do
 		pg_sofar "$i"
