@@ -62,7 +62,7 @@ def main(path):
     print(f"| {'two CPUs against one':44} | {'n':>3} | {'median':>6} | {'95% CI':14} | target")
     print(f"|{'-' * 46}|-----|--------|----------------|-------")
     rows = [('plain', 'plain forwarding (control), sum(b_i/a_i)', None),
-            ('protect', f'protect, many streams, sum(b_i/a_i)', TARGET),
+            ('protect', 'protect, many streams, sum(b_i/a_i)', TARGET),
             ('rtcp', 'one stream: RTP on CPU 0, RTCP on CPU 1', TARGET),
             ('same', 'one stream: RTP from both CPUs (bound)', None)]
     for config, label, target in rows:
