@@ -26,7 +26,12 @@ echo 'p:nfsrtp_pf/match4 nf_srtp:nf_srtp_match4' >>$T/kprobe_events ||
 	fail "no kprobe on nf_srtp_match4"
 echo 1 >$T/events/nfsrtp_pf/match4/enable || fail "kprobe not enabled"
 # hits: the kprobe's hit count so far
-hits() { awk '$1 == "nfsrtp_pf/match4" || $1 == "match4" { print $2 }' $T/kprobe_profile; }
+hits() {
+	local n
+	n=$(awk '$1 == "nfsrtp_pf/match4" || $1 == "match4" { print $2 }' $T/kprobe_profile)
+	[[ $n =~ ^[0-9]+$ ]] || fail "no hit count for the kprobe in kprobe_profile: '$n'"
+	echo "$n"
+}
 
 # lookups PORT [ADDR]: N packets from A to PORT at ADDR (10.0.2.1), from
 # source port 4200, which no stream has, all delivered; prints how many
