@@ -94,8 +94,8 @@
 #             p-null: RZ, p-auth: RA, p-cipher: RC, flowtable: RF} (below)
 #   rtpe-direct, rtpe-chain (BENCH_RTPENGINE=1: rtpengine's kernel module
 #             in RE, below) BENCH_PAIRS windows {loaded, protect-1,
-#             encrypt: RE, flowtable: RF}, then BENCH_PAIRS windows {loaded, cprotect,
-#             unprotect-1, decrypt: PE -> RE}
+#             encrypt: RE, flowtable: RF}, then BENCH_PAIRS windows
+#             {loaded, cprotect, unprotect-1, decrypt: PE -> RE}
 #
 # Output:
 #   RESULT SERIES INDEX KIND BUSY DROPS KSOFTIRQD_NS CONFIG:PKTS:CPU_NS...

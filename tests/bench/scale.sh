@@ -29,8 +29,9 @@
 # sequence number (a counter per device and configuration: the CPUs share
 # no rule state, and no stream's sequence number jumps by another
 # configuration's packets, which a protect stream would take for a step
-# back and drop as tx-replay), or one valid RTCP sender report (V=2, PT 200, length 42 words,
-# a fixed SSRC) for the rtcp configuration's RTCP.
+# back and drop as tx-replay), or one valid RTCP sender report (V=2,
+# PT 200, length 42 words, a fixed SSRC) for the rtcp configuration's
+# RTCP.
 #
 # A configuration's capacity on one path is pktgen's packets over its
 # thread's CPU time (/proc/<tid>/schedstat).  Each cycle runs, per
@@ -216,9 +217,12 @@ window() {
 	start=$SECONDS
 	while sink_tx && { [ $((REPLY - s0)) -lt $inj ] || [ $((REPLY - s0)) -gt $((inj + 2)) ]; }; do
 		if [ $((SECONDS - start)) -ge 2 ]; then
+			# what dropped them (set +e: under pipefail a truncated
+			# listing would end the script before its FAIL line)
+			set +e
 			inr "$SRTPCTL" -j stats
 			inr "$SRTPCTL" -j stream show | head -c 1500
-			inr nstat -a | grep -i -e drop -e err -e discard | head -20
+			inr nstat -a | grep -i -e drop -e err -e discard | head -n 20
 			die "$config $kind: sink0 forwarded $((REPLY - s0)) of $inj packets"
 		fi
 		nap 0.02
