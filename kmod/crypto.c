@@ -2,9 +2,14 @@
 /*
  * crypto.c - srtp_crypto.h on the kernel crypto API.
  *
- * The per-packet functions run in softirq under the caller's per-context
- * spinlock: they must neither sleep nor allocate, and a netfilter hook
- * cannot wait for an asynchronous request.  Only public algorithms are
+ * The per-packet functions run in softirq, or with bottom halves
+ * disabled, outside the caller's per-context lock (the core's
+ * srtp_crypt()): they must neither sleep nor allocate, and a netfilter
+ * hook cannot wait for an asynchronous request.  Several CPUs may call
+ * them on one key object at once: each AES-CTR and AES-GCM object has a
+ * spinlock around its preallocated requests and the buffers they read
+ * (HMAC keeps its state on the stack), and only one stream's SRTP, or
+ * its SRTCP, of one direction ever shares an object.  Only public algorithms are
  * used (issue 12, point 9): no CRYPTO_ALG_INTERNAL, no crypto/internal/.
  *
  * Driver choice.  On x86 the fast AES-NI skcipher and AEAD algorithms
@@ -61,7 +66,7 @@
  *    completion frees the skb, and nothing else;
  *  - what the request reads besides the packet is in the key object:
  *    the IV, a bounced CTR block, the GCM tag and an AAD of up to
- *    SRTP_GCM_AAD_COPY bytes are copied there (an async-only copy, not
+ *    SRTP_CRYPTO_AAD_COPY bytes are copied there (an async-only copy, not
  *    shared with the generic path);
  *  - the key object never uses its public transform again (one packet
  *    lost per key rather than all of them, and the request is never
@@ -102,8 +107,6 @@
 
 #define GCM_IV_SIZE	12
 #define GCM_TAG_SIZE	16
-/* An AAD up to this long is copied for the public path (SRTCP: 12). */
-#define SRTP_GCM_AAD_COPY	16
 
 /* The shared transforms: they pin the drivers the key objects use. */
 static struct {
@@ -286,6 +289,7 @@ static void srtp_async_release(struct srtp_async *a)
 /* ---------------------------------------------------------------- AES-CTR */
 
 struct srtp_aes {
+	spinlock_t lock;		/* one packet at a time: all below */
 	struct crypto_skcipher *pub;		/* NULL if none */
 	struct skcipher_request *pub_req;
 	struct crypto_sync_skcipher *generic;
@@ -359,6 +363,7 @@ int srtp_aes_new(struct srtp_aes **out, const u8 *key, unsigned int keylen)
 	aes = kzalloc(sizeof(*aes), GFP_KERNEL_ACCOUNT);
 	if (!aes)
 		return -ENOMEM;
+	spin_lock_init(&aes->lock);
 	srtp_async_init(&aes->async, nf_srtp_crypto_ctr_driver(false),
 			&nf_srtp_crypto.ctr_warned, srtp_aes_destroy);
 
@@ -443,9 +448,10 @@ static int srtp_ctr_run(struct srtp_aes *aes, struct sk_buff *owner,
  * and the straddling block goes through a bounce block in the key object
  * (one per transform: an asynchronous request may still be using its
  * own).  On -EINPROGRESS nothing more is done: the request owns @buf.
+ * Caller holds aes->lock.
  */
-int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
-		 unsigned int len)
+static int srtp_aes_ctr_locked(struct srtp_aes *aes, const u8 iv[16],
+			       u8 *buf, unsigned int len)
 {
 	struct sk_buff *owner = NULL;
 	bool bounced = false;
@@ -481,6 +487,17 @@ int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
 		return err;
 	if (bounced)
 		memzero_explicit(bounce, AES_BLOCK_SIZE);
+	return err;
+}
+
+int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
+		 unsigned int len)
+{
+	int err;
+
+	spin_lock_bh(&aes->lock);
+	err = srtp_aes_ctr_locked(aes, iv, buf, len);
+	spin_unlock_bh(&aes->lock);
 	return err;
 }
 
@@ -657,8 +674,8 @@ int srtp_hmac_sha1(struct srtp_hmac *h, const u8 *a, unsigned int alen,
  * when a second key may have to be tried on it (kmod/srtp.c,
  * srtp_rx_keep()).  Allocated with the first GCM key object, so that a
  * module without GCM streams does not pay for it, and freed at module
- * exit.  The per-packet functions run under spin_lock_bh(): nothing
- * else on the CPU can use the buffer meanwhile.
+ * exit.  The per-packet functions run with bottom halves disabled:
+ * nothing else on the CPU can use the buffer meanwhile.
  */
 static DEFINE_PER_CPU(u8 *, nf_srtp_scratch);
 static DEFINE_MUTEX(nf_srtp_scratch_lock);
@@ -717,16 +734,20 @@ u8 *srtp_scratch(unsigned int len)
 /* ---------------------------------------------------------------- AES-GCM */
 
 struct srtp_gcm {
+	spinlock_t lock;			/* one packet at a time */
 	struct crypto_aead *pub;		/* NULL if none */
 	struct crypto_aead *generic;
 	struct aead_request *pub_req;		/* one per tfm: reqsize differs */
 	struct aead_request *generic_req;
 	struct srtp_async async;
 	struct scatterlist sg[3];		/* of pub_req */
+	/* What generic_req reads besides the packet: srtp_gcm_generic(). */
 	u8 iv[GCM_IV_SIZE];
-	/* What pub_req reads besides the packet: see srtp_gcm_crypt(). */
+	u8 aad[SRTP_CRYPTO_AAD_COPY];
+	u8 tag[GCM_TAG_SIZE];
+	/* What pub_req reads besides the packet: see srtp_gcm_public(). */
 	u8 pub_iv[GCM_IV_SIZE];
-	u8 pub_aad[SRTP_GCM_AAD_COPY];
+	u8 pub_aad[SRTP_CRYPTO_AAD_COPY];
 	u8 pub_tag[GCM_TAG_SIZE];
 };
 
@@ -792,6 +813,7 @@ int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen)
 	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return -ENOMEM;
+	spin_lock_init(&g->lock);
 	srtp_async_init(&g->async, nf_srtp_crypto_gcm_driver(false),
 			&nf_srtp_crypto.gcm_warned, srtp_gcm_destroy);
 
@@ -855,7 +877,7 @@ static int srtp_gcm_public(struct srtp_gcm *g, struct sk_buff *owner,
 	struct aead_request *req = g->pub_req;
 	int err;
 
-	if (aadlen <= SRTP_GCM_AAD_COPY) {
+	if (aadlen <= SRTP_CRYPTO_AAD_COPY) {
 		memcpy(g->pub_aad, aad, aadlen);
 		aad = g->pub_aad;
 	}
@@ -875,6 +897,36 @@ static int srtp_gcm_public(struct srtp_gcm *g, struct sk_buff *owner,
 }
 
 /*
+ * The synchronous transform.  The IV, the tag and a short AAD may be on
+ * the caller's stack (srtp_crypto.h), so they are copied into the key
+ * object, where the scatterlist may point; a longer AAD is in the packet.
+ */
+static int srtp_gcm_generic(struct srtp_gcm *g, const u8 iv[GCM_IV_SIZE],
+			    const u8 *aad, unsigned int aadlen, u8 *buf,
+			    unsigned int len, u8 *tag, bool enc)
+{
+	struct aead_request *req = g->generic_req;
+	struct scatterlist sg[3];
+	int err;
+
+	if (aadlen <= SRTP_CRYPTO_AAD_COPY) {
+		memcpy(g->aad, aad, aadlen);
+		aad = g->aad;
+	}
+	if (!enc)
+		memcpy(g->tag, tag, GCM_TAG_SIZE);
+	srtp_gcm_sg(sg, aad, aadlen, buf, len, g->tag);
+	memcpy(g->iv, iv, GCM_IV_SIZE);
+	aead_request_set_ad(req, aadlen);
+	aead_request_set_crypt(req, sg, sg, enc ? len : len + GCM_TAG_SIZE,
+			       g->iv);
+	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	if (!err && enc)
+		memcpy(tag, g->tag, GCM_TAG_SIZE);
+	return err;
+}
+
+/*
  * In place: AAD || data || tag as up to three scatterlist entries, since
  * the AAD need not precede the data in memory (SRTCP) and the tag is
  * wherever the caller keeps it.  The AAD entry comes first and holds all
@@ -890,19 +942,17 @@ static int srtp_gcm_crypt(struct srtp_gcm *g, const u8 iv[GCM_IV_SIZE],
 			  const u8 *aad, unsigned int aadlen, u8 *buf,
 			  unsigned int len, u8 *tag, bool enc)
 {
-	struct aead_request *req = g->generic_req;
 	struct sk_buff *owner = NULL;
-	struct scatterlist sg[3];
+	int err;
 
+	spin_lock_bh(&g->lock);
 	if (srtp_use_public(&g->async, g->pub, &owner))
-		return srtp_gcm_public(g, owner, iv, aad, aadlen, buf, len,
-				       tag, enc);
-	srtp_gcm_sg(sg, aad, aadlen, buf, len, tag);
-	memcpy(g->iv, iv, GCM_IV_SIZE);
-	aead_request_set_ad(req, aadlen);
-	aead_request_set_crypt(req, sg, sg, enc ? len : len + GCM_TAG_SIZE,
-			       g->iv);
-	return enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+		err = srtp_gcm_public(g, owner, iv, aad, aadlen, buf, len,
+				      tag, enc);
+	else
+		err = srtp_gcm_generic(g, iv, aad, aadlen, buf, len, tag, enc);
+	spin_unlock_bh(&g->lock);
+	return err;
 }
 
 int srtp_gcm_encrypt(struct srtp_gcm *g, const u8 iv[12], const u8 *aad,

@@ -11,10 +11,22 @@
  * functions wipe every secret they hold.  The per-packet functions do
  * not allocate.
  *
- * Memory rules, for the kernel backend's scatterlists: @iv may be on the
- * caller's stack (the backend copies it); every other buffer (@buf, @aad,
- * @tag, and the HMAC inputs and output) points into the packet or into
- * heap memory owned by the core, never into a stack frame.
+ * Memory rules, for the kernel backend's scatterlists: @iv, the GCM @tag,
+ * a GCM @aad of at most SRTP_CRYPTO_AAD_COPY bytes, and the HMAC inputs
+ * and output (a hash takes virtual addresses, not scatterlists) may be on
+ * the caller's stack: the backend copies what it maps.  @buf and a longer
+ * @aad point into the packet, never into a stack frame.
+ *
+ * Concurrency: the per-packet functions may run on one key object from
+ * several CPUs at once (the core's srtp_crypt() runs outside the caller's
+ * per-context lock).  The kernel backend serializes each AES-CTR and
+ * AES-GCM object with a lock of its own, around the preallocated request
+ * and the copies it keeps; HMAC keeps no per-call state in the object.
+ * Only packets of one stream, one direction and one of SRTP or SRTCP
+ * share an object, so a stream's RTP and RTCP never wait for each other.
+ * The userspace backend keeps per-call state in its objects too and has
+ * no lock: its callers (tests, benchmarks, the pcap reader) are
+ * single-threaded.
  *
  * All functions return 0 or a negative errno.  The kernel backend's
  * srtp_aes_ctr(), srtp_gcm_encrypt() and srtp_gcm_decrypt() may return
@@ -73,6 +85,9 @@ int srtp_hmac_sha1(struct srtp_hmac *h, const u8 *a, unsigned int alen,
 		   const u8 *b, unsigned int blen, u8 out[20]);
 void srtp_hmac_free(struct srtp_hmac *h);
 
+/* A GCM AAD up to this long may be on the stack (SRTCP's is 12 bytes). */
+#define SRTP_CRYPTO_AAD_COPY	16
+
 /* AES-GCM with a 16 or 32 byte key, 12 byte IV and 16 byte tag. */
 int srtp_gcm_new(struct srtp_gcm **out, const u8 *key, unsigned int keylen);
 /* Encrypts @buf in place and writes the 16 byte tag to @tag. */
@@ -95,7 +110,7 @@ void srtp_gcm_free(struct srtp_gcm *g);
  * large.  Exists once an srtp_gcm key object does; valid until the
  * per-packet call returns, and used by nothing else meanwhile (kernel:
  * one per CPU, and the per-packet functions run with bottom halves
- * disabled, under the caller's lock).  It holds public data only
+ * disabled).  It holds public data only
  * (ciphertext) and is not wiped.  SRTP_SCRATCH_SIZE covers any UDP
  * payload.
  */
