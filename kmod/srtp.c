@@ -114,14 +114,6 @@ struct srtp_ctx {
 	u32 hard_key;
 	u32 new_ssrc;
 	u64 drops[SRTP_R_COUNT];
-	/*
-	 * Crypto inputs and outputs that are neither in the packet nor on
-	 * the stack, because the kernel backend maps them into scatterlists.
-	 */
-	u8 mac[SRTP_HMAC_LEN];
-	u8 roc[4];
-	u8 aad[12];
-	u8 tag[SRTP_GCM_TAG_LEN];
 };
 
 static const struct srtp_suite_info srtp_suites[SRTP_SUITE_COUNT] = {
@@ -1110,13 +1102,18 @@ static unsigned int srtp_rtp_tag_len(const struct srtp_ctx *ctx)
 	return ctx->si->srtp_tag_len;
 }
 
-/* AES-CM: payload keystream, then HMAC over packet || ROC. */
-static int srtp_rtp_seal_cm(struct srtp_ctx *ctx, struct srtp_key *k,
+/*
+ * AES-CM: payload keystream, then HMAC over packet || ROC.  The ROC and
+ * the MAC are on the stack: the HMAC takes virtual addresses, no
+ * scatterlist (srtp_crypto.h).
+ */
+static int srtp_rtp_seal_cm(const struct srtp_ctx *ctx, struct srtp_key *k,
 			    u8 *buf, unsigned int len, unsigned int hdr,
 			    u32 ssrc, u64 idx)
 {
 	unsigned int tag_len = srtp_rtp_tag_len(ctx);
-	u8 iv[16];
+	u8 mac[SRTP_HMAC_LEN];
+	u8 iv[16], roc[4];
 	int ret;
 
 	if (!(ctx->p.flags & SRTP_F_UNENCRYPTED_SRTP)) {
@@ -1128,11 +1125,11 @@ static int srtp_rtp_seal_cm(struct srtp_ctx *ctx, struct srtp_key *k,
 	memcpy(buf + len, k->mki, k->mki_len);
 	if (!tag_len)
 		return 0;
-	srtp_put_be32(ctx->roc, idx >> 16);
-	ret = srtp_hmac_sha1(k->rtp_hmac, buf, len, ctx->roc, 4, ctx->mac);
+	srtp_put_be32(roc, idx >> 16);
+	ret = srtp_hmac_sha1(k->rtp_hmac, buf, len, roc, 4, mac);
 	if (ret)
 		return ret;
-	memcpy(buf + len + k->mki_len, ctx->mac, tag_len);
+	memcpy(buf + len + k->mki_len, mac, tag_len);
 	return 0;
 }
 
@@ -1152,28 +1149,31 @@ static int srtp_rtp_seal_gcm(struct srtp_key *k, u8 *buf, unsigned int len,
 	return 0;
 }
 
-int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
-		     unsigned int room, enum srtp_reason *why)
+/*
+ * Protect's first step: every check, then the reservation (srtp.h): the
+ * SSRC is admitted, the index marked sent and the key's use counted
+ * before the crypto, so that no packet in flight beside this one can get
+ * the same index, and no key is used past its lifetime.
+ */
+static int srtp_rtp_protect_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+				  unsigned int room, enum srtp_reason *why)
 {
 	enum srtp_reason r = SRTP_R_OK;
-	unsigned int hdr, trailer;
+	const u8 *buf = pkt->buf;
+	unsigned int trailer;
 	struct srtp_ssrc *st;
 	struct srtp_key *k;
-	u32 ssrc;
 	u64 idx;
-	int ret;
 
-	if (ctx->p.dir != SRTP_DIR_OUTBOUND)
-		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
-	r = srtp_rtp_parse(buf, len, &hdr);
+	r = srtp_rtp_parse(buf, pkt->len, &pkt->hdr);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
-	if (!srtp_rtp_padding_ok(buf, len, hdr))
+	if (!srtp_rtp_padding_ok(buf, pkt->len, pkt->hdr))
 		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
-	ssrc = srtp_be32(buf + 8);
-	if (srtp_pin_refuses(ctx, ssrc))
+	pkt->ssrc = srtp_be32(buf + 8);
+	if (srtp_pin_refuses(ctx, pkt->ssrc))
 		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
-	st = srtp_ssrc_get(ctx, ssrc, &r);
+	st = srtp_ssrc_get(ctx, pkt->ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, -ENOBUFS);
 	idx = srtp_guess_index(&st->rtp, srtp_be16(buf + 2));
@@ -1187,44 +1187,51 @@ int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
 	trailer = ctx->p.mki_len + (ctx->si->aead ? SRTP_GCM_TAG_LEN :
 				    srtp_rtp_tag_len(ctx));
-	if (room < len || room - len < trailer)
+	if (room < pkt->len || room - pkt->len < trailer)
 		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
-	if (ctx->si->aead)
-		ret = srtp_rtp_seal_gcm(k, buf, len, hdr, ssrc, idx);
-	else
-		ret = srtp_rtp_seal_cm(ctx, k, buf, len, hdr, ssrc, idx);
-	if (ret && ret != -EINPROGRESS)
-		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
-	/*
-	 * Queued (-EINPROGRESS): the packet is lost, but its index was
-	 * used with the key, and is spent like a sent one.
-	 */
 	st = srtp_ssrc_commit(ctx, st, k);
 	srtp_replay_add(&st->rtp, idx, ctx->p.window);
 	srtp_key_use(ctx, k);
-	if (ret)
-		return srtp_fail(ctx, why, SRTP_R_ASYNC, ret);
-	*why = SRTP_R_OK;
-	return len + trailer;
+	pkt->key = k;
+	pkt->index = idx;
+	pkt->out = pkt->len + trailer;
+	return 0;
+}
+
+/*
+ * Protect's crypto.  A failure or a queued request (-EINPROGRESS: the
+ * packet is lost) leaves the reservation as it is: the index was used
+ * with the key, and is spent like a sent one.
+ */
+static void srtp_rtp_seal(const struct srtp_ctx *ctx, struct srtp_pkt *pkt)
+{
+	if (ctx->si->aead)
+		pkt->err = srtp_rtp_seal_gcm(pkt->key, pkt->buf, pkt->len,
+					     pkt->hdr, pkt->ssrc, pkt->index);
+	else
+		pkt->err = srtp_rtp_seal_cm(ctx, pkt->key, pkt->buf, pkt->len,
+					    pkt->hdr, pkt->ssrc, pkt->index);
+	if (pkt->err)
+		pkt->r = srtp_crypto_reason(pkt->err);
 }
 
 /* Verifies and decrypts buf[0..plen); the tag follows the MKI. */
-static enum srtp_reason srtp_rtp_open_cm(struct srtp_ctx *ctx,
+static enum srtp_reason srtp_rtp_open_cm(const struct srtp_ctx *ctx,
 					 struct srtp_key *k, u8 *buf,
 					 unsigned int plen, unsigned int hdr,
 					 u32 ssrc, u64 idx)
 {
 	unsigned int tag_len = srtp_rtp_tag_len(ctx);
 	const u8 *tag = buf + plen + ctx->p.mki_len;
-	u8 iv[16];
+	u8 mac[SRTP_HMAC_LEN];
+	u8 iv[16], roc[4];
 	int ret;
 
 	if (tag_len) {
-		srtp_put_be32(ctx->roc, idx >> 16);
-		if (srtp_hmac_sha1(k->rtp_hmac, buf, plen, ctx->roc, 4,
-				   ctx->mac))
+		srtp_put_be32(roc, idx >> 16);
+		if (srtp_hmac_sha1(k->rtp_hmac, buf, plen, roc, 4, mac))
 			return SRTP_R_CRYPTO;
-		if (crypto_memneq(ctx->mac, tag, tag_len))
+		if (crypto_memneq(mac, tag, tag_len))
 			return SRTP_R_AUTH_FAIL;
 	}
 	if (!(ctx->p.flags & SRTP_F_UNENCRYPTED_SRTP)) {
@@ -1263,7 +1270,7 @@ static enum srtp_reason srtp_rtp_open_gcm(struct srtp_key *k, u8 *buf,
  * try.  The copy is ciphertext, public, and needs no wipe.  Returns
  * SRTP_R_CRYPTO if the backend has no scratch buffer for @len bytes.
  */
-static enum srtp_reason srtp_rx_keep(struct srtp_ctx *ctx,
+static enum srtp_reason srtp_rx_keep(const struct srtp_ctx *ctx,
 				     const struct srtp_key *next,
 				     const u8 *buf, unsigned int len,
 				     u8 **copy)
@@ -1278,46 +1285,15 @@ static enum srtp_reason srtp_rx_keep(struct srtp_ctx *ctx,
 	return SRTP_R_OK;
 }
 
-static enum srtp_reason srtp_rtp_open(struct srtp_ctx *ctx,
-				      struct srtp_key *k, u8 *buf,
-				      unsigned int plen, unsigned int hdr,
-				      u32 ssrc, u64 idx)
+static enum srtp_reason srtp_rtp_open(const struct srtp_ctx *ctx,
+				      struct srtp_key *k,
+				      const struct srtp_pkt *pkt)
 {
 	if (ctx->si->aead)
-		return srtp_rtp_open_gcm(k, buf, plen, hdr, ssrc, idx);
-	return srtp_rtp_open_cm(ctx, k, buf, plen, hdr, ssrc, idx);
-}
-
-/*
- * srtp_rtp_open() with the active key *@k and, without MKI, when that
- * fails authentication, with the next key (srtp_rx_next_key()); *@k is
- * then the key that opened the packet.  For GCM the packet (@len bytes:
- * all of it) is kept before the first try and put back before the second
- * (srtp_rx_keep()).  Without a tag (UNAUTHENTICATED_SRTP) nothing can
- * fail, so there is no second try.  A packet that fails with both keys
- * is one AUTH_FAIL for the caller.
- */
-static enum srtp_reason srtp_rtp_open_rx(struct srtp_ctx *ctx,
-					 struct srtp_key **k, u8 *buf,
-					 unsigned int len, unsigned int plen,
-					 unsigned int hdr, u32 ssrc, u64 idx)
-{
-	struct srtp_key *next = srtp_rx_next_key(ctx);
-	enum srtp_reason r;
-	u8 *copy;
-
-	r = srtp_rx_keep(ctx, next, buf, len, &copy);
-	if (r)
-		return r;
-	r = srtp_rtp_open(ctx, *k, buf, plen, hdr, ssrc, idx);
-	if (r != SRTP_R_AUTH_FAIL || !next)
-		return r;
-	if (copy)
-		memcpy(buf, copy, len);
-	r = srtp_rtp_open(ctx, next, buf, plen, hdr, ssrc, idx);
-	if (!r)
-		*k = next;
-	return r;
+		return srtp_rtp_open_gcm(k, pkt->buf, pkt->plen, pkt->hdr,
+					 pkt->ssrc, pkt->index);
+	return srtp_rtp_open_cm(ctx, k, pkt->buf, pkt->plen, pkt->hdr,
+				pkt->ssrc, pkt->index);
 }
 
 static int srtp_errno(enum srtp_reason r)
@@ -1348,54 +1324,88 @@ static int srtp_errno(enum srtp_reason r)
 	}
 }
 
-int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
-		       enum srtp_reason *why)
+/*
+ * Unprotect's first step: the checks that need no crypto, so that a
+ * replayed or unknown packet costs none.  The key is chosen here, and the
+ * key a failed authentication is tried with next; nothing is reserved:
+ * the state moves in srtp_rx_accept(), once the packet authenticated.
+ */
+static int srtp_rtp_unprotect_begin(struct srtp_ctx *ctx,
+				    struct srtp_pkt *pkt,
+				    enum srtp_reason *why)
 {
-	unsigned int mki_len = ctx->p.mki_len, tag_len, hdr, plen;
+	unsigned int mki_len = ctx->p.mki_len, tag_len;
 	enum srtp_reason r = SRTP_R_OK;
+	const u8 *buf = pkt->buf;
 	struct srtp_ssrc *st;
-	struct srtp_key *k;
-	u32 ssrc;
-	u64 idx;
 
-	if (ctx->p.dir != SRTP_DIR_INBOUND)
-		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
 	tag_len = ctx->si->aead ? SRTP_GCM_TAG_LEN : srtp_rtp_tag_len(ctx);
-	if (len < RTP_MIN_HDR + tag_len + mki_len)
+	if (pkt->len < RTP_MIN_HDR + tag_len + mki_len)
 		return srtp_fail(ctx, why, SRTP_R_TOO_SHORT, -EINVAL);
-	plen = len - tag_len - mki_len;
-	r = srtp_rtp_parse(buf, plen, &hdr);
+	pkt->plen = pkt->len - tag_len - mki_len;
+	r = srtp_rtp_parse(buf, pkt->plen, &pkt->hdr);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
 	/* Before the key: srtp_rx_key() may move past a spent one. */
-	ssrc = srtp_be32(buf + 8);
-	if (srtp_pin_refuses(ctx, ssrc))
+	pkt->ssrc = srtp_be32(buf + 8);
+	if (srtp_pin_refuses(ctx, pkt->ssrc))
 		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
 	/* CM: packet | MKI | tag.  GCM: packet+tag | MKI. */
-	k = srtp_rx_key(ctx, buf + (ctx->si->aead ? plen + tag_len : plen),
-			&r);
-	if (!k)
+	pkt->key = srtp_rx_key(ctx, buf + pkt->plen +
+			       (ctx->si->aead ? tag_len : 0), &r);
+	if (!pkt->key)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	st = srtp_ssrc_get(ctx, ssrc, &r);
+	st = srtp_ssrc_get(ctx, pkt->ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	idx = srtp_guess_index(&st->rtp, srtp_be16(buf + 2));
-	if (idx >= SRTP_CORE_LIFETIME_MAX)
+	pkt->index = srtp_guess_index(&st->rtp, srtp_be16(buf + 2));
+	if (pkt->index >= SRTP_CORE_LIFETIME_MAX)
 		return srtp_fail(ctx, why, SRTP_R_INDEX_LIMIT, -EOVERFLOW);
-	r = srtp_replay_check(&st->rtp, ctx->p.window, idx);
+	r = srtp_replay_check(&st->rtp, ctx->p.window, pkt->index);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	r = srtp_rtp_open_rx(ctx, &k, buf, len, plen, hdr, ssrc, idx);
+	pkt->next = srtp_rx_next_key(ctx);
+	pkt->out = pkt->plen;
+	return 0;
+}
+
+/*
+ * Unprotect's crypto: srtp_rtp_open() with the key srtp_begin() chose
+ * and, without MKI, when that fails authentication, with the next key
+ * (srtp_rx_next_key()); pkt->key is then the key that opened the packet.
+ * For GCM the packet (all pkt->len bytes) is kept before the first try
+ * and put back before the second (srtp_rx_keep()).  Without a tag
+ * (UNAUTHENTICATED_SRTP) nothing can fail, so there is no second try.  A
+ * packet that fails with both keys is one AUTH_FAIL.
+ */
+static enum srtp_reason srtp_rtp_open_rx(const struct srtp_ctx *ctx,
+					 struct srtp_pkt *pkt)
+{
+	enum srtp_reason r;
+	u8 *copy;
+
+	r = srtp_rx_keep(ctx, pkt->next, pkt->buf, pkt->len, &copy);
 	if (r)
-		return srtp_fail(ctx, why, r, srtp_errno(r));
-	if (!srtp_rtp_padding_ok(buf, plen, hdr))
-		return srtp_fail(ctx, why, SRTP_R_BAD_PADDING, -EINVAL);
-	/* Authenticated: now, and only now, the state moves. */
-	st = srtp_ssrc_commit(ctx, st, k);
-	srtp_replay_add(&st->rtp, idx, ctx->p.window);
-	srtp_rx_key_use(ctx, k);
-	*why = SRTP_R_OK;
-	return plen;
+		return r;
+	r = srtp_rtp_open(ctx, pkt->key, pkt);
+	if (r != SRTP_R_AUTH_FAIL || !pkt->next)
+		return r;
+	if (copy)
+		memcpy(pkt->buf, copy, pkt->len);
+	r = srtp_rtp_open(ctx, pkt->next, pkt);
+	if (!r)
+		pkt->key = pkt->next;
+	return r;
+}
+
+static void srtp_rtp_open_pkt(const struct srtp_ctx *ctx,
+			      struct srtp_pkt *pkt)
+{
+	pkt->r = srtp_rtp_open_rx(ctx, pkt);
+	if (!pkt->r && !srtp_rtp_padding_ok(pkt->buf, pkt->plen, pkt->hdr))
+		pkt->r = SRTP_R_BAD_PADDING;
+	if (pkt->r)
+		pkt->err = srtp_errno(pkt->r);
 }
 
 /* ---- SRTCP ---- */
@@ -1406,9 +1416,10 @@ static bool srtp_rtcp_encrypts(const struct srtp_ctx *ctx)
 }
 
 /* RFC 3711 3.4: packet | E||index | MKI | tag; tag over packet||E||index. */
-static int srtp_rtcp_seal_cm(struct srtp_ctx *ctx, struct srtp_key *k,
+static int srtp_rtcp_seal_cm(const struct srtp_ctx *ctx, struct srtp_key *k,
 			     u8 *buf, unsigned int len, u32 ssrc, u32 idx)
 {
+	u8 mac[SRTP_HMAC_LEN];
 	u8 iv[16];
 	int ret;
 
@@ -1422,43 +1433,45 @@ static int srtp_rtcp_seal_cm(struct srtp_ctx *ctx, struct srtp_key *k,
 	}
 	srtp_put_be32(buf + len, idx);
 	memcpy(buf + len + 4, k->mki, k->mki_len);
-	ret = srtp_hmac_sha1(k->rtcp_hmac, buf, len + 4, NULL, 0, ctx->mac);
+	ret = srtp_hmac_sha1(k->rtcp_hmac, buf, len + 4, NULL, 0, mac);
 	if (ret)
 		return ret;
-	memcpy(buf + len + 4 + k->mki_len, ctx->mac, ctx->si->srtcp_tag_len);
+	memcpy(buf + len + 4 + k->mki_len, mac, ctx->si->srtcp_tag_len);
 	return 0;
 }
 
 /*
  * RFC 7714 9: packet | tag | E||index | MKI.  Encrypted: the AAD is the
- * 8 byte header and E||index, gathered in ctx->aad.  Not encrypted: the
- * AAD is the whole packet and E||index, made contiguous by writing
- * E||index where the tag goes, then moving it behind the tag.
+ * 8 byte header and E||index, gathered on the stack (the backend copies
+ * an AAD that short, srtp_crypto.h).  Not encrypted: the AAD is the
+ * whole packet and E||index, made contiguous by writing E||index where
+ * the tag goes, then moving it behind the tag.
  */
-static int srtp_rtcp_seal_gcm(struct srtp_ctx *ctx, struct srtp_key *k,
+static int srtp_rtcp_seal_gcm(const struct srtp_ctx *ctx, struct srtp_key *k,
 			      u8 *buf, unsigned int len, u32 ssrc, u32 idx)
 {
 	u8 *word = buf + len + SRTP_GCM_TAG_LEN;
+	u8 aad[RTCP_HDR + 4], tag[SRTP_GCM_TAG_LEN];
 	u8 iv[12];
 	int ret;
 
 	srtp_gcm_rtcp_iv(iv, k->rtcp_salt, ssrc, idx);
 	if (srtp_rtcp_encrypts(ctx)) {
-		memcpy(ctx->aad, buf, RTCP_HDR);
-		srtp_put_be32(ctx->aad + RTCP_HDR, idx | SRTCP_E_FLAG);
-		ret = srtp_gcm_encrypt(k->rtcp_gcm, iv, ctx->aad,
-				       sizeof(ctx->aad), buf + RTCP_HDR,
-				       len - RTCP_HDR, buf + len);
+		memcpy(aad, buf, RTCP_HDR);
+		srtp_put_be32(aad + RTCP_HDR, idx | SRTCP_E_FLAG);
+		ret = srtp_gcm_encrypt(k->rtcp_gcm, iv, aad, sizeof(aad),
+				       buf + RTCP_HDR, len - RTCP_HDR,
+				       buf + len);
 		if (ret)
 			return ret;
 		srtp_put_be32(word, idx | SRTCP_E_FLAG);
 	} else {
 		srtp_put_be32(buf + len, idx);
 		ret = srtp_gcm_encrypt(k->rtcp_gcm, iv, buf, len + 4,
-				       buf + len + 4, 0, ctx->tag);
+				       buf + len + 4, 0, tag);
 		if (ret)
 			return ret;
-		memcpy(buf + len, ctx->tag, SRTP_GCM_TAG_LEN);
+		memcpy(buf + len, tag, SRTP_GCM_TAG_LEN);
 		srtp_put_be32(word, idx);
 	}
 	memcpy(word + 4, k->mki, k->mki_len);
@@ -1470,25 +1483,23 @@ static unsigned int srtp_rtcp_trailer(const struct srtp_ctx *ctx)
 	return 4 + ctx->p.mki_len + ctx->si->srtcp_tag_len;
 }
 
-int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
-		      unsigned int room, enum srtp_reason *why)
+/* As srtp_rtp_protect_begin(): the SRTCP index is reserved. */
+static int srtp_rtcp_protect_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+				   unsigned int room, enum srtp_reason *why)
 {
 	unsigned int trailer = srtp_rtcp_trailer(ctx);
 	enum srtp_reason r = SRTP_R_OK;
 	struct srtp_ssrc *st;
 	struct srtp_key *k;
-	u32 ssrc, idx;
-	int ret;
+	u32 idx;
 
-	if (ctx->p.dir != SRTP_DIR_OUTBOUND)
-		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
-	r = srtp_rtcp_parse(buf, len);
+	r = srtp_rtcp_parse(pkt->buf, pkt->len);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
-	ssrc = srtp_be32(buf + 4);
-	if (srtp_pin_refuses(ctx, ssrc))
+	pkt->ssrc = srtp_be32(pkt->buf + 4);
+	if (srtp_pin_refuses(ctx, pkt->ssrc))
 		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
-	st = srtp_ssrc_get(ctx, ssrc, &r);
+	st = srtp_ssrc_get(ctx, pkt->ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, -ENOBUFS);
 	idx = st->rtcp_next;
@@ -1497,36 +1508,42 @@ int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 	k = srtp_active_key(ctx, &r);
 	if (!k)
 		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
-	if (room < len || room - len < trailer)
+	if (room < pkt->len || room - pkt->len < trailer)
 		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
-	if (ctx->si->aead)
-		ret = srtp_rtcp_seal_gcm(ctx, k, buf, len, ssrc, idx);
-	else
-		ret = srtp_rtcp_seal_cm(ctx, k, buf, len, ssrc, idx);
-	if (ret && ret != -EINPROGRESS)
-		return srtp_fail(ctx, why, SRTP_R_CRYPTO, ret);
-	/* Queued: the index is spent (see srtp_rtp_protect()). */
 	st = srtp_ssrc_commit(ctx, st, k);
 	st->rtcp_next = idx + 1;
 	srtp_key_use(ctx, k);
-	if (ret)
-		return srtp_fail(ctx, why, SRTP_R_ASYNC, ret);
-	*why = SRTP_R_OK;
-	return len + trailer;
+	pkt->key = k;
+	pkt->index = idx;
+	pkt->out = pkt->len + trailer;
+	return 0;
 }
 
-static enum srtp_reason srtp_rtcp_open_cm(struct srtp_ctx *ctx,
+static void srtp_rtcp_seal(const struct srtp_ctx *ctx, struct srtp_pkt *pkt)
+{
+	if (ctx->si->aead)
+		pkt->err = srtp_rtcp_seal_gcm(ctx, pkt->key, pkt->buf,
+					      pkt->len, pkt->ssrc, pkt->index);
+	else
+		pkt->err = srtp_rtcp_seal_cm(ctx, pkt->key, pkt->buf,
+					     pkt->len, pkt->ssrc, pkt->index);
+	if (pkt->err)
+		pkt->r = srtp_crypto_reason(pkt->err);
+}
+
+static enum srtp_reason srtp_rtcp_open_cm(const struct srtp_ctx *ctx,
 					  struct srtp_key *k, u8 *buf,
 					  unsigned int plen, u32 ssrc,
 					  u32 word)
 {
 	const u8 *tag = buf + plen + 4 + ctx->p.mki_len;
+	u8 mac[SRTP_HMAC_LEN];
 	u8 iv[16];
 	int ret;
 
-	if (srtp_hmac_sha1(k->rtcp_hmac, buf, plen + 4, NULL, 0, ctx->mac))
+	if (srtp_hmac_sha1(k->rtcp_hmac, buf, plen + 4, NULL, 0, mac))
 		return SRTP_R_CRYPTO;
-	if (crypto_memneq(ctx->mac, tag, ctx->si->srtcp_tag_len))
+	if (crypto_memneq(mac, tag, ctx->si->srtcp_tag_len))
 		return SRTP_R_AUTH_FAIL;
 	if (word & SRTCP_E_FLAG) {
 		srtp_cm_iv(iv, k->rtcp_salt, ssrc,
@@ -1540,44 +1557,46 @@ static enum srtp_reason srtp_rtcp_open_cm(struct srtp_ctx *ctx,
 }
 
 /* See srtp_rtcp_seal_gcm(); @plen excludes tag, E||index and MKI. */
-static enum srtp_reason srtp_rtcp_open_gcm(struct srtp_ctx *ctx,
-					   struct srtp_key *k, u8 *buf,
+static enum srtp_reason srtp_rtcp_open_gcm(struct srtp_key *k, u8 *buf,
 					   unsigned int plen, u32 ssrc,
 					   u32 word)
 {
-	u8 *tag = buf + plen;
+	u8 aad[RTCP_HDR + 4], tag[SRTP_GCM_TAG_LEN];
+	u8 *wire_tag = buf + plen;
 	u8 iv[12];
 	int ret;
 
 	srtp_gcm_rtcp_iv(iv, k->rtcp_salt, ssrc, word);
 	if (word & SRTCP_E_FLAG) {
-		memcpy(ctx->aad, buf, RTCP_HDR);
-		srtp_put_be32(ctx->aad + RTCP_HDR, word);
-		ret = srtp_gcm_decrypt(k->rtcp_gcm, iv, ctx->aad,
-				       sizeof(ctx->aad), buf + RTCP_HDR,
-				       plen - RTCP_HDR, tag);
+		memcpy(aad, buf, RTCP_HDR);
+		srtp_put_be32(aad + RTCP_HDR, word);
+		ret = srtp_gcm_decrypt(k->rtcp_gcm, iv, aad, sizeof(aad),
+				       buf + RTCP_HDR, plen - RTCP_HDR,
+				       wire_tag);
 	} else {
-		memcpy(ctx->tag, tag, SRTP_GCM_TAG_LEN);
+		memcpy(tag, wire_tag, SRTP_GCM_TAG_LEN);
 		srtp_put_be32(buf + plen, word);
 		ret = srtp_gcm_decrypt(k->rtcp_gcm, iv, buf, plen + 4,
-				       buf + plen + 4, 0, ctx->tag);
+				       buf + plen + 4, 0, tag);
 		/* Queued: the packet is the request's now. */
 		if (ret == -EINPROGRESS)
 			return SRTP_R_ASYNC;
-		memcpy(tag, ctx->tag, SRTP_GCM_TAG_LEN);
+		memcpy(wire_tag, tag, SRTP_GCM_TAG_LEN);
 	}
 	if (ret == -EBADMSG)
 		return SRTP_R_AUTH_FAIL;
 	return ret ? srtp_crypto_reason(ret) : SRTP_R_OK;
 }
 
-static enum srtp_reason srtp_rtcp_open(struct srtp_ctx *ctx,
-				       struct srtp_key *k, u8 *buf,
-				       unsigned int plen, u32 ssrc, u32 word)
+static enum srtp_reason srtp_rtcp_open(const struct srtp_ctx *ctx,
+				       struct srtp_key *k,
+				       const struct srtp_pkt *pkt)
 {
 	if (ctx->si->aead)
-		return srtp_rtcp_open_gcm(ctx, k, buf, plen, ssrc, word);
-	return srtp_rtcp_open_cm(ctx, k, buf, plen, ssrc, word);
+		return srtp_rtcp_open_gcm(k, pkt->buf, pkt->plen, pkt->ssrc,
+					  pkt->index);
+	return srtp_rtcp_open_cm(ctx, k, pkt->buf, pkt->plen, pkt->ssrc,
+				 pkt->index);
 }
 
 /*
@@ -1585,75 +1604,194 @@ static enum srtp_reason srtp_rtcp_open(struct srtp_ctx *ctx,
  * packet is kept for GCM with E=0 too: that try decrypts nothing, but it
  * is given the whole packet as AAD.
  */
-static enum srtp_reason srtp_rtcp_open_rx(struct srtp_ctx *ctx,
-					  struct srtp_key **k, u8 *buf,
-					  unsigned int len, unsigned int plen,
-					  u32 ssrc, u32 word)
+static enum srtp_reason srtp_rtcp_open_rx(const struct srtp_ctx *ctx,
+					  struct srtp_pkt *pkt)
 {
-	struct srtp_key *next = srtp_rx_next_key(ctx);
 	enum srtp_reason r;
 	u8 *copy;
 
-	r = srtp_rx_keep(ctx, next, buf, len, &copy);
+	r = srtp_rx_keep(ctx, pkt->next, pkt->buf, pkt->len, &copy);
 	if (r)
 		return r;
-	r = srtp_rtcp_open(ctx, *k, buf, plen, ssrc, word);
-	if (r != SRTP_R_AUTH_FAIL || !next)
+	r = srtp_rtcp_open(ctx, pkt->key, pkt);
+	if (r != SRTP_R_AUTH_FAIL || !pkt->next)
 		return r;
 	if (copy)
-		memcpy(buf, copy, len);
-	r = srtp_rtcp_open(ctx, next, buf, plen, ssrc, word);
+		memcpy(pkt->buf, copy, pkt->len);
+	r = srtp_rtcp_open(ctx, pkt->next, pkt);
 	if (!r)
-		*k = next;
+		pkt->key = pkt->next;
 	return r;
 }
 
-int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
-			enum srtp_reason *why)
+static void srtp_rtcp_open_pkt(const struct srtp_ctx *ctx,
+			       struct srtp_pkt *pkt)
 {
-	unsigned int trailer = srtp_rtcp_trailer(ctx), plen, word_off;
-	enum srtp_reason r = SRTP_R_OK;
-	struct srtp_ssrc *st;
-	struct srtp_key *k;
-	u32 ssrc, word;
+	pkt->r = srtp_rtcp_open_rx(ctx, pkt);
+	if (!pkt->r)
+		pkt->r = srtp_rtcp_parse(pkt->buf, pkt->plen);
+	if (pkt->r)
+		pkt->err = srtp_errno(pkt->r);
+}
 
-	if (ctx->p.dir != SRTP_DIR_INBOUND)
-		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
-	if (len < RTCP_HDR + trailer)
+/* As srtp_rtp_unprotect_begin(); pkt->index is the E||index word. */
+static int srtp_rtcp_unprotect_begin(struct srtp_ctx *ctx,
+				     struct srtp_pkt *pkt,
+				     enum srtp_reason *why)
+{
+	unsigned int trailer = srtp_rtcp_trailer(ctx), word_off;
+	enum srtp_reason r = SRTP_R_OK;
+	const u8 *buf = pkt->buf;
+	struct srtp_ssrc *st;
+	u32 word;
+
+	if (pkt->len < RTCP_HDR + trailer)
 		return srtp_fail(ctx, why, SRTP_R_TOO_SHORT, -EINVAL);
-	plen = len - trailer;
-	r = srtp_rtcp_head(buf, plen);
+	pkt->plen = pkt->len - trailer;
+	r = srtp_rtcp_head(buf, pkt->plen);
 	if (r)
 		return srtp_fail(ctx, why, r, -EINVAL);
 	/* The sender SSRC is in the clear, in the first 8 bytes. */
-	ssrc = srtp_be32(buf + 4);
-	if (srtp_pin_refuses(ctx, ssrc))
+	pkt->ssrc = srtp_be32(buf + 4);
+	if (srtp_pin_refuses(ctx, pkt->ssrc))
 		return srtp_fail(ctx, why, SRTP_R_SSRC_PIN, -EPERM);
 	/* CM: packet | E||index | MKI | tag.  GCM: packet | tag | E||index | MKI. */
-	word_off = plen + (ctx->si->aead ? SRTP_GCM_TAG_LEN : 0);
+	word_off = pkt->plen + (ctx->si->aead ? SRTP_GCM_TAG_LEN : 0);
 	word = srtp_be32(buf + word_off);
 	if (!(word & SRTCP_E_FLAG) != !srtp_rtcp_encrypts(ctx))
 		return srtp_fail(ctx, why, SRTP_R_BAD_E_BIT, -EINVAL);
-	k = srtp_rx_key(ctx, buf + word_off + 4, &r);
-	if (!k)
+	pkt->key = srtp_rx_key(ctx, buf + word_off + 4, &r);
+	if (!pkt->key)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	st = srtp_ssrc_get(ctx, ssrc, &r);
+	st = srtp_ssrc_get(ctx, pkt->ssrc, &r);
 	if (!st)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
 	r = srtp_replay_check(&st->rtcp, ctx->p.window,
 			      word & SRTP_CORE_SRTCP_INDEX_MAX);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	r = srtp_rtcp_open_rx(ctx, &k, buf, len, plen, ssrc, word);
+	pkt->index = word;
+	pkt->next = srtp_rx_next_key(ctx);
+	pkt->out = pkt->plen;
+	return 0;
+}
+
+/* ---- the three steps ---- */
+
+int srtp_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt, bool rtcp,
+	       u8 *buf, unsigned int len, unsigned int room,
+	       enum srtp_reason *why)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->buf = buf;
+	pkt->len = len;
+	pkt->rtcp = rtcp;
+	if (ctx->p.dir == SRTP_DIR_OUTBOUND)
+		return rtcp ? srtp_rtcp_protect_begin(ctx, pkt, room, why) :
+			      srtp_rtp_protect_begin(ctx, pkt, room, why);
+	return rtcp ? srtp_rtcp_unprotect_begin(ctx, pkt, why) :
+		      srtp_rtp_unprotect_begin(ctx, pkt, why);
+}
+
+void srtp_crypt(const struct srtp_ctx *ctx, struct srtp_pkt *pkt)
+{
+	if (ctx->p.dir == SRTP_DIR_OUTBOUND) {
+		if (pkt->rtcp)
+			srtp_rtcp_seal(ctx, pkt);
+		else
+			srtp_rtp_seal(ctx, pkt);
+	} else {
+		if (pkt->rtcp)
+			srtp_rtcp_open_pkt(ctx, pkt);
+		else
+			srtp_rtp_open_pkt(ctx, pkt);
+	}
+}
+
+/*
+ * An authenticated inbound packet: now, and only now, the state moves.
+ * Other packets may have moved it since srtp_begin(): the replay window
+ * is checked again (two copies of one packet in flight at once: the
+ * second is a replay), and a key spent meanwhile accepts no more.  The
+ * SSRC is looked up again (a new one may have found its slot taken).
+ * The index needs no second guess: the one the packet authenticated
+ * with is the packet's.
+ */
+static int srtp_rx_accept(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+			  enum srtp_reason *why)
+{
+	u64 idx = pkt->rtcp ? pkt->index & SRTP_CORE_SRTCP_INDEX_MAX :
+			      pkt->index;
+	enum srtp_reason r = SRTP_R_OK;
+	struct srtp_ssrc *st;
+
+	st = srtp_ssrc_get(ctx, pkt->ssrc, &r);
+	if (!st)
+		return srtp_fail(ctx, why, r, srtp_errno(r));
+	r = srtp_replay_check(pkt->rtcp ? &st->rtcp : &st->rtp,
+			      ctx->p.window, idx);
 	if (r)
 		return srtp_fail(ctx, why, r, srtp_errno(r));
-	r = srtp_rtcp_parse(buf, plen);
-	if (r)
-		return srtp_fail(ctx, why, r, -EINVAL);
-	st = srtp_ssrc_commit(ctx, st, k);
-	srtp_replay_add(&st->rtcp, word & SRTP_CORE_SRTCP_INDEX_MAX,
+	if (srtp_key_spent(pkt->key))
+		return srtp_fail(ctx, why, SRTP_R_LIFETIME, -EKEYEXPIRED);
+	st = srtp_ssrc_commit(ctx, st, pkt->key);
+	srtp_replay_add(pkt->rtcp ? &st->rtcp : &st->rtp, idx,
 			ctx->p.window);
-	srtp_rx_key_use(ctx, k);
+	srtp_rx_key_use(ctx, pkt->key);
 	*why = SRTP_R_OK;
-	return plen;
+	return pkt->out;
+}
+
+int srtp_end(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+	     enum srtp_reason *why)
+{
+	if (pkt->r)
+		return srtp_fail(ctx, why, pkt->r, pkt->err);
+	if (ctx->p.dir == SRTP_DIR_INBOUND)
+		return srtp_rx_accept(ctx, pkt, why);
+	*why = SRTP_R_OK;
+	return pkt->out;
+}
+
+/* The three steps in a row, for a caller that holds its lock throughout. */
+static int srtp_transform(struct srtp_ctx *ctx, enum srtp_dir dir, bool rtcp,
+			  u8 *buf, unsigned int len, unsigned int room,
+			  enum srtp_reason *why)
+{
+	struct srtp_pkt pkt;
+	int ret;
+
+	if (ctx->p.dir != dir)
+		return srtp_fail(ctx, why, SRTP_R_WRONG_DIR, -EINVAL);
+	ret = srtp_begin(ctx, &pkt, rtcp, buf, len, room, why);
+	if (ret)
+		return ret;
+	srtp_crypt(ctx, &pkt);
+	return srtp_end(ctx, &pkt, why);
+}
+
+int srtp_rtp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		     unsigned int room, enum srtp_reason *why)
+{
+	return srtp_transform(ctx, SRTP_DIR_OUTBOUND, false, buf, len, room,
+			      why);
+}
+
+int srtp_rtp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		       enum srtp_reason *why)
+{
+	return srtp_transform(ctx, SRTP_DIR_INBOUND, false, buf, len, 0, why);
+}
+
+int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+		      unsigned int room, enum srtp_reason *why)
+{
+	return srtp_transform(ctx, SRTP_DIR_OUTBOUND, true, buf, len, room,
+			      why);
+}
+
+int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
+			enum srtp_reason *why)
+{
+	return srtp_transform(ctx, SRTP_DIR_INBOUND, true, buf, len, 0, why);
 }

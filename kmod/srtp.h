@@ -14,7 +14,9 @@
  * srtp_ctx_set_active_key, srtp_ctx_take_events, reading the counters),
  * e.g. with a per-context spinlock taken in softirq; in the kernel the
  * per-packet calls run with bottom halves disabled (the backend's
- * per-CPU scratch buffer, srtp_scratch()).  Nothing here
+ * per-CPU scratch buffer, srtp_scratch()).  The one exception is
+ * srtp_crypt(), the crypto step of a transform split in three (below),
+ * which runs without that lock.  Nothing here
  * sleeps except srtp_ctx_new() and srtp_key_new(), which must be called
  * without that lock held; the mutable state lives in struct srtp_ctx
  * fields marked "mutable" in srtp.c and in the key's usage counters.
@@ -268,6 +270,69 @@ int srtp_rtcp_protect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 		      unsigned int room, enum srtp_reason *why);
 int srtp_rtcp_unprotect(struct srtp_ctx *ctx, u8 *buf, unsigned int len,
 			enum srtp_reason *why);
+
+/*
+ * The transforms in three steps, for a caller that runs the crypto
+ * outside its per-context lock: so that one context's packets on several
+ * CPUs (a stream's RTP and RTCP, say) do not wait for each other's
+ * crypto, as xfrm does for IPsec.
+ *
+ *   srtp_begin()  under the lock: parses the packet, checks the pin,
+ *                 chooses the key, guesses the index, checks the replay
+ *                 window.  Protect also reserves: the SSRC is admitted,
+ *                 the index marked sent and the key's use counted, so
+ *                 no two packets in flight get one index (keystream,
+ *                 GCM nonce), and none goes past a key's lifetime.
+ *   srtp_crypt()  without the lock (kernel: bottom halves disabled, for
+ *                 the backend's per-CPU scratch): the crypto, and for
+ *                 unprotect the checks of the decrypted packet.  It
+ *                 reads only what srtp_ctx_new() and srtp_key_new() set,
+ *                 and changes nothing in the context.
+ *   srtp_end()    under the lock again: counts a failure; unprotect
+ *                 checks the replay window again (a copy of the packet
+ *                 may have been accepted meanwhile: it is then a
+ *                 replay), refuses a key spent meanwhile, and only then
+ *                 admits the SSRC, marks the index received and counts
+ *                 the key's use.
+ *
+ * srtp_begin() returns 0, or a negative errno with *why set (counted);
+ * then the packet is done.  Otherwise one srtp_crypt() and one
+ * srtp_end() follow, on the same context; srtp_end() returns what
+ * srtp_rtp_protect() & co. return.  A protect that fails in srtp_crypt()
+ * keeps its reservation: the index counts as sent.  Between the steps
+ * @pkt points to a key of @ctx: a key reaped (srtp_ctx_reap_key()) or a
+ * context replaced meanwhile must not be freed before srtp_end() has
+ * returned (the kernel frees them an RCU grace period later).  The
+ * direction is the context's; srtp_rtp_protect() & co. check it, then
+ * run the three steps in a row.
+ *
+ * struct srtp_pkt lives on the caller's stack; its fields are the core's,
+ * except that a caller may read @r after srtp_crypt(): SRTP_R_OK when the
+ * crypto succeeded (a caller that then drops the packet after all, the
+ * kernel hook when the context was replaced meanwhile, skips srtp_end():
+ * nothing waits for it).
+ */
+struct srtp_pkt {
+	struct srtp_key *key;	/* protect: reserved; unprotect: tried first */
+	struct srtp_key *next;	/* unprotect: tried second, or NULL */
+	u8 *buf;
+	u64 index;		/* SRTP index; SRTCP: index, or E||index */
+	u32 ssrc;
+	unsigned int len;
+	unsigned int plen;	/* unprotect: without the trailer */
+	unsigned int hdr;	/* RTP header length */
+	unsigned int out;	/* the length srtp_end() returns */
+	int err;		/* srtp_crypt(): 0 or a negative errno */
+	enum srtp_reason r;	/* srtp_crypt(): why it failed */
+	bool rtcp;
+};
+
+int srtp_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt, bool rtcp,
+	       u8 *buf, unsigned int len, unsigned int room,
+	       enum srtp_reason *why);
+void srtp_crypt(const struct srtp_ctx *ctx, struct srtp_pkt *pkt);
+int srtp_end(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+	     enum srtp_reason *why);
 
 /*
  * Gives @dst, a new context of the same direction that replaces @src

@@ -476,6 +476,227 @@ START_TEST(test_tx_index_never_twice)
 }
 END_TEST
 
+/* ---- the transform in three steps, two packets in flight ---- */
+
+/*
+ * srtp_begin() of @len bytes at @b (copied into @buf): must succeed.  The
+ * kernel hook runs srtp_crypt() outside its lock, so another packet's
+ * srtp_begin() or srtp_end() can come between any two steps: these tests
+ * play such interleavings out on one thread.
+ */
+static void begin_ok(struct srtp_ctx *ctx, struct srtp_pkt *pkt, bool is_rtcp,
+		     u8 *buf, const u8 *b, int len)
+{
+	enum srtp_reason why = SRTP_R_OK;
+	int ret;
+
+	memcpy(buf, b, (size_t)len);
+	ret = srtp_begin(ctx, pkt, is_rtcp, buf, (unsigned int)len, ROOM, &why);
+	ck_assert_msg(ret == 0, "begin %d %s", ret, srtp_reason_name(why));
+}
+
+/* srtp_end() after srtp_crypt(): @exp, SRTP_R_OK for a length. */
+static int end_expect(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+		      enum srtp_reason exp)
+{
+	enum srtp_reason why = SRTP_R_OK;
+	int n;
+
+	srtp_crypt(ctx, pkt);
+	n = srtp_end(ctx, pkt, &why);
+	ck_assert_msg(exp ? n < 0 : n > 0, "end gave %d (%s), want %s", n,
+		      srtp_reason_name(why), srtp_reason_name(exp));
+	ck_assert_str_eq(srtp_reason_name(why), srtp_reason_name(exp));
+	return n;
+}
+
+/*
+ * Two copies of one packet in flight at once (two CPUs): both pass
+ * srtp_begin()'s replay check, both authenticate, and srtp_end() takes
+ * the first and refuses the second as a replay, for SRTP and SRTCP.
+ */
+START_TEST(test_split_replay_in_flight)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 b[128], c[128], a1[ROOM], a2[ROOM];
+	struct srtp_pkt p1, p2;
+	int n, m;
+
+	n = prot(tx, b, rtp(b, 7, 500, 20));
+	m = prot_rtcp(tx, c, rtcp(c, 7));
+	begin_ok(rx, &p1, false, a1, b, n);
+	begin_ok(rx, &p2, false, a2, b, n);
+	ck_assert_int_eq(end_expect(rx, &p1, SRTP_R_OK), 32);
+	end_expect(rx, &p2, SRTP_R_REPLAY);
+	begin_ok(rx, &p1, true, a1, c, m);
+	begin_ok(rx, &p2, true, a2, c, m);
+	end_expect(rx, &p2, SRTP_R_OK);
+	end_expect(rx, &p1, SRTP_R_REPLAY);
+	ck_assert_uint_eq(srtp_ctx_drops(rx, SRTP_R_REPLAY), 2);
+	/* And a third copy, after both, never got past srtp_begin(). */
+	expect_rtp(rx, b, n, SRTP_R_REPLAY);
+	expect_rtcp(rx, c, m, SRTP_R_REPLAY);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/*
+ * Protect reserves in srtp_begin(): a second packet with the same
+ * sequence number, begun while the first is in flight, is refused before
+ * any crypto; two SRTCP packets in flight get two indices; both sides
+ * then accept what was sent.
+ */
+START_TEST(test_split_tx_reserves)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 b[128], c[128], a1[ROOM], a2[ROOM];
+	struct srtp_pkt p1, p2;
+	enum srtp_reason why;
+	int n1, n2;
+
+	begin_ok(tx, &p1, false, a1, b, (int)rtp(b, 9, 40, 20));
+	rtp(c, 9, 40, 21);
+	memcpy(a2, c, 33);
+	ck_assert_int_eq(srtp_begin(tx, &p2, false, a2, 33, ROOM, &why),
+			 -EALREADY);
+	ck_assert_int_eq(why, SRTP_R_TX_REPLAY);
+	n1 = end_expect(tx, &p1, SRTP_R_OK);
+	expect_rtp(rx, a1, n1, SRTP_R_OK);
+
+	begin_ok(tx, &p1, true, a1, b, (int)rtcp(b, 9));
+	begin_ok(tx, &p2, true, a2, c, (int)rtcp(c, 9));
+	n2 = end_expect(tx, &p2, SRTP_R_OK);
+	n1 = end_expect(tx, &p1, SRTP_R_OK);
+	/* E||index follows the packet (CM) or its tag (GCM): 0, then 1. */
+	{
+		unsigned int off = 32 + (o.suite >= SRTP_AEAD_AES_128_GCM ?
+					  16 : 0);
+		ck_assert_uint_eq(a1[off + 3], 0);
+		ck_assert_uint_eq(a2[off + 3], 1);
+	}
+	expect_rtcp(rx, a2, n2, SRTP_R_OK);
+	expect_rtcp(rx, a1, n1, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/*
+ * Two new SSRCs in flight at once: srtp_begin() of the second reuses the
+ * scratch state of a not yet admitted SSRC, so srtp_end() looks each up
+ * again.  Both are admitted with their own state: each one's replay is
+ * refused, and each goes on with its next packet.
+ */
+START_TEST(test_split_new_ssrcs)
+{
+	struct opts o = { .suite = all_suites[_i] };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 b[128], c[128], a1[ROOM], a2[ROOM];
+	struct srtp_pkt p1, p2;
+	struct srtp_events ev;
+	int n, m;
+
+	n = prot(tx, b, rtp(b, 0x1111, 65000, 20));
+	m = prot(tx, c, rtp(c, 0x2222, 3, 20));
+	begin_ok(rx, &p1, false, a1, b, n);
+	begin_ok(rx, &p2, false, a2, c, m);
+	end_expect(rx, &p1, SRTP_R_OK);
+	end_expect(rx, &p2, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_take_events(rx, &ev) & SRTP_EV_NEW_SSRC,
+			  SRTP_EV_NEW_SSRC);
+	expect_rtp(rx, b, n, SRTP_R_REPLAY);
+	expect_rtp(rx, c, m, SRTP_R_REPLAY);
+	n = prot(tx, b, rtp(b, 0x1111, 65001, 20));
+	expect_rtp(rx, b, n, SRTP_R_OK);
+	m = prot(tx, c, rtp(c, 0x2222, 4, 20));
+	expect_rtp(rx, c, m, SRTP_R_OK);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/*
+ * A key's lifetime with packets in flight.  Unprotect: two packets pass
+ * srtp_begin() with one use left; the first srtp_end() spends the key,
+ * the second is refused (lifetime), so the key never takes more than its
+ * lifetime.  Protect counts the use in srtp_begin(): with two uses, a
+ * third packet begun while two are in flight finds the key spent.
+ */
+START_TEST(test_split_lifetime)
+{
+	struct opts big = { .suite = all_suites[_i] };
+	struct opts two = { .suite = all_suites[_i], .lifetime = 2 };
+	struct srtp_ctx *tx = ctx_of(&big, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&two, SRTP_DIR_INBOUND);
+	struct srtp_ctx *tx2 = ctx_of(&two, SRTP_DIR_OUTBOUND);
+	u8 b[3][128], a[3][ROOM];
+	struct srtp_pkt p[3];
+	enum srtp_reason why;
+	int n[3], i;
+
+	for (i = 0; i < 3; i++)
+		n[i] = prot(tx, b[i], rtp(b[i], 5, (u16)(10 + i), 20));
+	expect_rtp(rx, b[0], n[0], SRTP_R_OK);
+	begin_ok(rx, &p[1], false, a[1], b[1], n[1]);
+	begin_ok(rx, &p[2], false, a[2], b[2], n[2]);
+	end_expect(rx, &p[1], SRTP_R_OK);
+	end_expect(rx, &p[2], SRTP_R_LIFETIME);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), 2);
+
+	for (i = 0; i < 2; i++)
+		begin_ok(tx2, &p[i], false, a[i], b[i],
+			 (int)rtp(b[i], 5, (u16)(10 + i), 20));
+	rtp(b[2], 5, 12, 20);
+	memcpy(a[2], b[2], 32);
+	ck_assert_int_eq(srtp_begin(tx2, &p[2], false, a[2], 32, ROOM, &why),
+			 -EKEYEXPIRED);
+	ck_assert_int_eq(why, SRTP_R_LIFETIME);
+	end_expect(tx2, &p[1], SRTP_R_OK);
+	end_expect(tx2, &p[0], SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_key_used(tx2, 0), 2);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(tx2);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
+/*
+ * A packet begun with the active key while the peer re-keys (no MKI):
+ * the next key is chosen in srtp_begin() and tried in srtp_crypt(); a
+ * packet of the new key, in flight beside one of the old key, switches
+ * the active key only in srtp_end(), and both are accepted.
+ */
+START_TEST(test_split_rekey_in_flight)
+{
+	struct opts o = { .suite = all_suites[_i], .nkeys = 2 };
+	struct srtp_ctx *tx = ctx_of(&o, SRTP_DIR_OUTBOUND);
+	struct srtp_ctx *rx = ctx_of(&o, SRTP_DIR_INBOUND);
+	u8 b[128], c[128], a1[ROOM], a2[ROOM];
+	struct srtp_pkt p1, p2;
+	int n, m;
+
+	n = prot(tx, b, rtp(b, 3, 700, 20));
+	ck_assert_int_eq(srtp_ctx_set_active_key(tx, 1), 0);
+	m = prot(tx, c, rtp(c, 3, 701, 20));
+	begin_ok(rx, &p1, false, a1, b, n);
+	begin_ok(rx, &p2, false, a2, c, m);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 0);
+	end_expect(rx, &p2, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_active_key(rx), 1);
+	end_expect(rx, &p1, SRTP_R_OK);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 0), 1);
+	ck_assert_uint_eq(srtp_ctx_key_used(rx, 1), 1);
+	srtp_ctx_free(tx);
+	srtp_ctx_free(rx);
+}
+END_TEST
+
 /* ---- SSRC aging ---- */
 
 /* Protects RTP of @ssrc/@seq with @tx; @rx, if any, must accept it. */
@@ -1602,6 +1823,11 @@ static Suite *negative_suite(void)
 	tcase_add_loop_test(tc, test_e_bit_and_unencrypted_srtcp, 0, ns);
 	tcase_add_test(tc, test_srtcp_index_limit);
 	tcase_add_test(tc, test_first_srtcp_index_is_zero);
+	tcase_add_loop_test(tc, test_split_replay_in_flight, 0, ns);
+	tcase_add_loop_test(tc, test_split_tx_reserves, 0, ns);
+	tcase_add_loop_test(tc, test_split_new_ssrcs, 0, ns);
+	tcase_add_loop_test(tc, test_split_lifetime, 0, ns);
+	tcase_add_loop_test(tc, test_split_rekey_in_flight, 0, ns);
 	suite_add_tcase(s, tc);
 	return s;
 }
