@@ -1015,8 +1015,8 @@ static void nf_srtp_reap_keys(struct nf_srtp_stream *s)
 	while (n < ARRAY_SIZE(old) && (old[n] = srtp_ctx_reap_key(s->ctx)))
 		n++;
 	spin_unlock_bh(&s->lock);
-	while (n--)
-		srtp_key_free(old[n]);
+	/* A packet may still be using one outside s->lock (hook.c). */
+	nf_srtp_free_later(NULL, old, n);
 }
 
 /*
@@ -1142,8 +1142,8 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 	s->suite = suite;
 	s->mki_len = nf_srtp_first_mki_len(keys);
 	nf_srtp_set_grow(s);
-	/* No packet uses the old context outside s->lock: free it now. */
-	srtp_ctx_free(old_ctx);
+	/* A packet may still be using it outside s->lock (hook.c). */
+	nf_srtp_free_later(old_ctx, NULL, 0);
 	return 0;
 }
 

@@ -79,7 +79,11 @@ struct nf_srtp_stream {
 	u8 cur;
 	unsigned long spare_gp;		/* RCU state when the spare set left */
 
-	/* The crypto context, under @lock in the datapath. */
+	/*
+	 * The crypto context: read, checked and changed under @lock; the
+	 * datapath runs its crypto outside the lock (hook.c), so a context
+	 * taken out of the stream is freed a grace period later.
+	 */
 	spinlock_t lock;
 	struct srtp_ctx *ctx;
 	/*
@@ -240,6 +244,8 @@ struct nf_srtp_stream *nf_srtp_stream_alloc(void);
 void nf_srtp_stream_events(struct nf_srtp_stream *s);
 void nf_srtp_stream_free(struct nf_srtp_stream *s);
 void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s);
+void nf_srtp_free_later(struct srtp_ctx *ctx, struct srtp_key **keys,
+			unsigned int nkeys);
 void nf_srtp_stream_count_drop(struct nf_srtp_stream *s,
 			       enum nf_srtp_drop why, bool rtcp);
 enum nf_srtp_drop nf_srtp_drop_reason(enum srtp_reason why);

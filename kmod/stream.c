@@ -7,6 +7,7 @@
  * while it transforms packets are sent to userspace from a work item.
  */
 
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -69,6 +70,66 @@ void nf_srtp_stream_free_rcu(struct nf_srtp_stream *s)
 {
 	INIT_RCU_WORK(&s->free_work, nf_srtp_stream_free_work);
 	queue_rcu_work(nf_srtp_wq, &s->free_work);
+}
+
+/*
+ * Keys and a context taken out of a live stream, waiting for the packets
+ * that may still use them: the hook runs the crypto outside the stream's
+ * lock (hook.c, nf_srtp_run()), with the key and context it found under
+ * the lock, inside the RCU read-side section every hook runs in.
+ */
+struct nf_srtp_grave {
+	struct rcu_work free_work;
+	struct srtp_ctx *ctx;
+	unsigned int nkeys;
+	struct srtp_key *keys[SRTP_CORE_KEYS_MAX];
+};
+
+static void nf_srtp_free_now(struct srtp_ctx *ctx, struct srtp_key **keys,
+			     unsigned int nkeys)
+{
+	while (nkeys--)
+		srtp_key_free(keys[nkeys]);
+	srtp_ctx_free(ctx);
+}
+
+static void nf_srtp_grave_work(struct work_struct *work)
+{
+	struct nf_srtp_grave *g;
+
+	g = container_of(to_rcu_work(work), struct nf_srtp_grave, free_work);
+	nf_srtp_free_now(g->ctx, g->keys, g->nkeys);
+	kfree(g);
+}
+
+/*
+ * Frees (and wipes) @ctx and @nkeys keys once no packet can be using
+ * them: after an RCU grace period, from a workqueue, since the crypto
+ * API's free functions may sleep; module exit waits for it (rcu_barrier()
+ * and the workqueue's destruction).  Process context.  Without memory
+ * for the work item, it waits for the grace period itself.
+ */
+void nf_srtp_free_later(struct srtp_ctx *ctx, struct srtp_key **keys,
+			unsigned int nkeys)
+{
+	struct nf_srtp_grave *g;
+
+	if (!ctx && !nkeys)
+		return;
+	if (WARN_ON_ONCE(nkeys > SRTP_CORE_KEYS_MAX))
+		nkeys = SRTP_CORE_KEYS_MAX;
+	g = kmalloc(sizeof(*g), GFP_KERNEL);
+	if (!g) {
+		synchronize_rcu();
+		nf_srtp_free_now(ctx, keys, nkeys);
+		return;
+	}
+	g->ctx = ctx;
+	g->nkeys = nkeys;
+	if (nkeys)
+		memcpy(g->keys, keys, nkeys * sizeof(*keys));
+	INIT_RCU_WORK(&g->free_work, nf_srtp_grave_work);
+	queue_rcu_work(nf_srtp_wq, &g->free_work);
 }
 
 /*
