@@ -140,7 +140,43 @@ static void nf_srtp_count_packet(struct nf_srtp_stream *s,
 }
 
 /*
- * Runs the core on the UDP payload of @skb under the stream's lock.
+ * The core's last step, under s->lock; the result of the transform.  An
+ * unprotected packet whose stream got a new context meanwhile (STREAM_SET
+ * replaced it while the crypto ran) is dropped: it authenticated with the
+ * old context, and the new one's replay window never saw its index.  A
+ * protected one goes: its index was reserved in the old context before
+ * the new one took that context's state over.
+ */
+static int nf_srtp_end(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
+		       struct srtp_ctx *ctx, struct srtp_pkt *pkt, bool rtcp,
+		       unsigned int len, enum srtp_reason *why)
+{
+	int ret;
+
+	if (unlikely(ctx != s->ctx) && s->op == NF_SRTP_OP_UNPROTECT &&
+	    pkt->r == SRTP_R_OK) {
+		nf_srtp_stream_count_drop(s, NF_SRTP_DROP_REPLACED, rtcp);
+		return -ESTALE;
+	}
+	ret = srtp_end(ctx, pkt, why);
+	if (ret >= 0)
+		nf_srtp_count_packet(s, nsn, rtcp, len);
+	else
+		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why), rtcp);
+	return ret;
+}
+
+/*
+ * Runs the core on the UDP payload of @skb: its checks and reservations
+ * under the stream's lock, the crypto outside it, the commit under it
+ * again (srtp.h, srtp_begin()).  So the packets of one stream on two
+ * CPUs (its RTP on one, its RTCP on the other) wait for each other only
+ * during those two short sections, never during the other's crypto.
+ * Bottom halves stay off throughout: the backend's per-CPU packet owner
+ * and scratch buffer are this CPU's only then.  The context and keys the
+ * packet uses between the sections stay allocated: whoever takes one out
+ * of the stream frees it an RCU grace period later (nf_srtp_free_later()),
+ * and hooks run in an RCU read-side section.
  * Returns the new payload length or a negative errno with *why set;
  * -EINPROGRESS: a crypto request owns @skb now and will free it.
  */
@@ -148,25 +184,32 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 		       struct sk_buff *skb, bool rtcp, u8 *data, unsigned int len,
 		       unsigned int room, enum srtp_reason *why)
 {
-	bool protect = s->op == NF_SRTP_OP_PROTECT;
+	struct srtp_ctx *ctx;
+	struct srtp_pkt pkt;
 	int ret;
 
-	spin_lock_bh(&s->lock);
-	/* An asynchronous crypto request takes the skb along (crypto.h). */
-	nf_srtp_crypto_set_owner(skb);
-	if (protect)
-		ret = rtcp ? srtp_rtcp_protect(s->ctx, data, len, room, why) :
-			     srtp_rtp_protect(s->ctx, data, len, room, why);
-	else
-		ret = rtcp ? srtp_rtcp_unprotect(s->ctx, data, len, why) :
-			     srtp_rtp_unprotect(s->ctx, data, len, why);
-	nf_srtp_crypto_set_owner(NULL);
-	if (ret >= 0)
-		nf_srtp_count_packet(s, nsn, rtcp, len);
-	else
+	local_bh_disable();
+	spin_lock(&s->lock);
+	ctx = s->ctx;
+	ret = srtp_begin(ctx, &pkt, rtcp, data, len, room, why);
+	if (ret < 0)
 		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why), rtcp);
 	nf_srtp_stream_events(s);
-	spin_unlock_bh(&s->lock);
+	spin_unlock(&s->lock);
+	if (ret < 0)
+		goto out;
+
+	/* An asynchronous crypto request takes the skb along (crypto.h). */
+	nf_srtp_crypto_set_owner(skb);
+	srtp_crypt(ctx, &pkt);
+	nf_srtp_crypto_set_owner(NULL);
+
+	spin_lock(&s->lock);
+	ret = nf_srtp_end(s, nsn, ctx, &pkt, rtcp, len, why);
+	nf_srtp_stream_events(s);
+	spin_unlock(&s->lock);
+out:
+	local_bh_enable();
 	return ret;
 }
 

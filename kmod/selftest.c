@@ -865,7 +865,7 @@ static int kat_protect_one(struct kat *t, const struct protect_vec *v)
  * second (srtp_rx_keep()), whatever path the driver takes: short, across
  * a page boundary, and long enough for the AVX paths.  A garbled packet
  * first fails with both keys and moves nothing.  Unprotect runs with
- * bottom halves disabled, as under the hook's spin_lock_bh().
+ * bottom halves disabled, as in the hook.
  */
 static struct srtp_ctx *kat_rk_ctx(enum srtp_suite suite, unsigned int salt_len,
 				   enum srtp_dir dir)

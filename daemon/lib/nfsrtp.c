@@ -308,6 +308,7 @@ static const char *const drop_names[NF_SRTP_DROP_MAX + 1] = {
 	[NF_SRTP_DROP_NOT_RTP] = "not-rtp",
 	[NF_SRTP_DROP_SSRC_PIN] = "ssrc-pin",
 	[NF_SRTP_DROP_ASYNC] = "async",
+	[NF_SRTP_DROP_REPLACED] = "replaced",
 };
 
 const char *nfsrtp_drop_name(unsigned int reason)

@@ -560,6 +560,13 @@ enum nf_srtp_drop {
 					 * when it completes; that key uses
 					 * the synchronous driver from then on
 					 */
+	NF_SRTP_DROP_REPLACED,		/* unprotect: the stream's crypto
+					 * context was replaced (STREAM_SET)
+					 * while the packet was decrypted
+					 * outside the stream's lock; it is
+					 * not accepted without the new
+					 * context's replay window
+					 */
 
 	__NF_SRTP_DROP_MAX
 };
