@@ -286,6 +286,34 @@ static void srtp_async_release(struct srtp_async *a)
 	a->destroy(a);
 }
 
+/* ------------------------------------------------------------ object locks */
+
+/*
+ * A key object's lock.  The hook calls with bottom halves already off
+ * (it keeps them off across the core's three steps), and takes a plain
+ * spin_lock(): no second BH section per packet.  The self-test's calls
+ * from process context take spin_lock_bh().  Either way the lock is only
+ * ever held with BHs off, as lockdep checks.  Returns whether BHs were
+ * disabled here, for srtp_obj_unlock().
+ */
+static bool srtp_obj_lock(spinlock_t *lock)
+{
+	if (in_softirq()) {
+		spin_lock(lock);
+		return false;
+	}
+	spin_lock_bh(lock);
+	return true;
+}
+
+static void srtp_obj_unlock(spinlock_t *lock, bool bh)
+{
+	if (bh)
+		spin_unlock_bh(lock);
+	else
+		spin_unlock(lock);
+}
+
 /* ---------------------------------------------------------------- AES-CTR */
 
 struct srtp_aes {
@@ -493,11 +521,11 @@ static int srtp_aes_ctr_locked(struct srtp_aes *aes, const u8 iv[16],
 int srtp_aes_ctr(struct srtp_aes *aes, const u8 iv[16], u8 *buf,
 		 unsigned int len)
 {
+	bool bh = srtp_obj_lock(&aes->lock);
 	int err;
 
-	spin_lock_bh(&aes->lock);
 	err = srtp_aes_ctr_locked(aes, iv, buf, len);
-	spin_unlock_bh(&aes->lock);
+	srtp_obj_unlock(&aes->lock, bh);
 	return err;
 }
 
@@ -942,16 +970,16 @@ static int srtp_gcm_crypt(struct srtp_gcm *g, const u8 iv[GCM_IV_SIZE],
 			  const u8 *aad, unsigned int aadlen, u8 *buf,
 			  unsigned int len, u8 *tag, bool enc)
 {
+	bool bh = srtp_obj_lock(&g->lock);
 	struct sk_buff *owner = NULL;
 	int err;
 
-	spin_lock_bh(&g->lock);
 	if (srtp_use_public(&g->async, g->pub, &owner))
 		err = srtp_gcm_public(g, owner, iv, aad, aadlen, buf, len,
 				      tag, enc);
 	else
 		err = srtp_gcm_generic(g, iv, aad, aadlen, buf, len, tag, enc);
-	spin_unlock_bh(&g->lock);
+	srtp_obj_unlock(&g->lock, bh);
 	return err;
 }
 

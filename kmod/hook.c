@@ -173,7 +173,11 @@ static int nf_srtp_end(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
  * CPUs (its RTP on one, its RTCP on the other) wait for each other only
  * during those two short sections, never during the other's crypto.
  * Bottom halves stay off throughout: the backend's per-CPU packet owner
- * and scratch buffer are this CPU's only then.  The context and keys the
+ * and scratch buffer are this CPU's only then.  Received and forwarded
+ * packets come in softirq, where they are off already; a local sender's
+ * packet (POST_ROUTING in process context) turns them off here.  Events
+ * the first step raised are collected after the last, with its own.
+ * The context and keys the
  * packet uses between the sections stay allocated: whoever takes one out
  * of the stream frees it an RCU grace period later (nf_srtp_free_later()),
  * and hooks run in an RCU read-side section.
@@ -184,17 +188,20 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 		       struct sk_buff *skb, bool rtcp, u8 *data, unsigned int len,
 		       unsigned int room, enum srtp_reason *why)
 {
+	bool bh = !in_softirq();
 	struct srtp_ctx *ctx;
 	struct srtp_pkt pkt;
 	int ret;
 
-	local_bh_disable();
+	if (bh)
+		local_bh_disable();
 	spin_lock(&s->lock);
 	ctx = s->ctx;
 	ret = srtp_begin(ctx, &pkt, rtcp, data, len, room, why);
-	if (ret < 0)
+	if (ret < 0) {
 		nf_srtp_stream_count_drop(s, nf_srtp_drop_reason(*why), rtcp);
-	nf_srtp_stream_events(s);
+		nf_srtp_stream_events(s);
+	}
 	spin_unlock(&s->lock);
 	if (ret < 0)
 		goto out;
@@ -209,7 +216,8 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 	nf_srtp_stream_events(s);
 	spin_unlock(&s->lock);
 out:
-	local_bh_enable();
+	if (bh)
+		local_bh_enable();
 	return ret;
 }
 

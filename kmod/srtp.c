@@ -1682,10 +1682,12 @@ int srtp_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt, bool rtcp,
 	       u8 *buf, unsigned int len, unsigned int room,
 	       enum srtp_reason *why)
 {
-	memset(pkt, 0, sizeof(*pkt));
 	pkt->buf = buf;
 	pkt->len = len;
 	pkt->rtcp = rtcp;
+	pkt->next = NULL;
+	pkt->err = 0;
+	pkt->r = SRTP_R_OK;
 	if (ctx->p.dir == SRTP_DIR_OUTBOUND)
 		return rtcp ? srtp_rtcp_protect_begin(ctx, pkt, room, why) :
 			      srtp_rtp_protect_begin(ctx, pkt, room, why);
