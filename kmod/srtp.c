@@ -1369,45 +1369,6 @@ static int srtp_rtp_unprotect_begin(struct srtp_ctx *ctx,
 	return 0;
 }
 
-/*
- * Unprotect's crypto: srtp_rtp_open() with the key srtp_begin() chose
- * and, without MKI, when that fails authentication, with the next key
- * (srtp_rx_next_key()); pkt->key is then the key that opened the packet.
- * For GCM the packet (all pkt->len bytes) is kept before the first try
- * and put back before the second (srtp_rx_keep()).  Without a tag
- * (UNAUTHENTICATED_SRTP) nothing can fail, so there is no second try.  A
- * packet that fails with both keys is one AUTH_FAIL.
- */
-static enum srtp_reason srtp_rtp_open_rx(const struct srtp_ctx *ctx,
-					 struct srtp_pkt *pkt)
-{
-	enum srtp_reason r;
-	u8 *copy;
-
-	r = srtp_rx_keep(ctx, pkt->next, pkt->buf, pkt->len, &copy);
-	if (r)
-		return r;
-	r = srtp_rtp_open(ctx, pkt->key, pkt);
-	if (r != SRTP_R_AUTH_FAIL || !pkt->next)
-		return r;
-	if (copy)
-		memcpy(pkt->buf, copy, pkt->len);
-	r = srtp_rtp_open(ctx, pkt->next, pkt);
-	if (!r)
-		pkt->key = pkt->next;
-	return r;
-}
-
-static void srtp_rtp_open_pkt(const struct srtp_ctx *ctx,
-			      struct srtp_pkt *pkt)
-{
-	pkt->r = srtp_rtp_open_rx(ctx, pkt);
-	if (!pkt->r && !srtp_rtp_padding_ok(pkt->buf, pkt->plen, pkt->hdr))
-		pkt->r = SRTP_R_BAD_PADDING;
-	if (pkt->r)
-		pkt->err = srtp_errno(pkt->r);
-}
-
 /* ---- SRTCP ---- */
 
 static bool srtp_rtcp_encrypts(const struct srtp_ctx *ctx)
@@ -1599,41 +1560,6 @@ static enum srtp_reason srtp_rtcp_open(const struct srtp_ctx *ctx,
 				 pkt->index);
 }
 
-/*
- * As srtp_rtp_open_rx(), for SRTCP, which is always authenticated.  The
- * packet is kept for GCM with E=0 too: that try decrypts nothing, but it
- * is given the whole packet as AAD.
- */
-static enum srtp_reason srtp_rtcp_open_rx(const struct srtp_ctx *ctx,
-					  struct srtp_pkt *pkt)
-{
-	enum srtp_reason r;
-	u8 *copy;
-
-	r = srtp_rx_keep(ctx, pkt->next, pkt->buf, pkt->len, &copy);
-	if (r)
-		return r;
-	r = srtp_rtcp_open(ctx, pkt->key, pkt);
-	if (r != SRTP_R_AUTH_FAIL || !pkt->next)
-		return r;
-	if (copy)
-		memcpy(pkt->buf, copy, pkt->len);
-	r = srtp_rtcp_open(ctx, pkt->next, pkt);
-	if (!r)
-		pkt->key = pkt->next;
-	return r;
-}
-
-static void srtp_rtcp_open_pkt(const struct srtp_ctx *ctx,
-			       struct srtp_pkt *pkt)
-{
-	pkt->r = srtp_rtcp_open_rx(ctx, pkt);
-	if (!pkt->r)
-		pkt->r = srtp_rtcp_parse(pkt->buf, pkt->plen);
-	if (pkt->r)
-		pkt->err = srtp_errno(pkt->r);
-}
-
 /* As srtp_rtp_unprotect_begin(); pkt->index is the E||index word. */
 static int srtp_rtcp_unprotect_begin(struct srtp_ctx *ctx,
 				     struct srtp_pkt *pkt,
@@ -1695,19 +1621,66 @@ int srtp_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt, bool rtcp,
 		      srtp_rtp_unprotect_begin(ctx, pkt, why);
 }
 
+/*
+ * Unprotect's crypto: the packet opened (srtp_rtp_open(), srtp_rtcp_open())
+ * with the key srtp_begin() chose and, without MKI, when that fails
+ * authentication, with the next key (srtp_rx_next_key()); pkt->key is
+ * then the key that opened the packet.  For GCM the packet (all pkt->len
+ * bytes) is kept before the first try and put back before the second
+ * (srtp_rx_keep()); for SRTCP with E=0 too: that try decrypts nothing,
+ * but it is given the whole packet as AAD.  Without a tag
+ * (UNAUTHENTICATED_SRTP) nothing can fail, so there is no second try.  A
+ * packet that fails with both keys is one AUTH_FAIL.
+ */
+static enum srtp_reason srtp_open(const struct srtp_ctx *ctx,
+				  struct srtp_key *k,
+				  const struct srtp_pkt *pkt)
+{
+	if (pkt->rtcp)
+		return srtp_rtcp_open(ctx, k, pkt);
+	return srtp_rtp_open(ctx, k, pkt);
+}
+
+static enum srtp_reason srtp_open_rx(const struct srtp_ctx *ctx,
+				     struct srtp_pkt *pkt)
+{
+	enum srtp_reason r;
+	u8 *copy;
+
+	r = srtp_rx_keep(ctx, pkt->next, pkt->buf, pkt->len, &copy);
+	if (r)
+		return r;
+	r = srtp_open(ctx, pkt->key, pkt);
+	if (r != SRTP_R_AUTH_FAIL || !pkt->next)
+		return r;
+	if (copy)
+		memcpy(pkt->buf, copy, pkt->len);
+	r = srtp_open(ctx, pkt->next, pkt);
+	if (!r)
+		pkt->key = pkt->next;
+	return r;
+}
+
+/* The decrypted packet is checked as protect checked it. */
+static void srtp_open_pkt(const struct srtp_ctx *ctx, struct srtp_pkt *pkt)
+{
+	pkt->r = srtp_open_rx(ctx, pkt);
+	if (!pkt->r && pkt->rtcp)
+		pkt->r = srtp_rtcp_parse(pkt->buf, pkt->plen);
+	else if (!pkt->r && !srtp_rtp_padding_ok(pkt->buf, pkt->plen, pkt->hdr))
+		pkt->r = SRTP_R_BAD_PADDING;
+	if (pkt->r)
+		pkt->err = srtp_errno(pkt->r);
+}
+
 void srtp_crypt(const struct srtp_ctx *ctx, struct srtp_pkt *pkt)
 {
-	if (ctx->p.dir == SRTP_DIR_OUTBOUND) {
-		if (pkt->rtcp)
-			srtp_rtcp_seal(ctx, pkt);
-		else
-			srtp_rtp_seal(ctx, pkt);
-	} else {
-		if (pkt->rtcp)
-			srtp_rtcp_open_pkt(ctx, pkt);
-		else
-			srtp_rtp_open_pkt(ctx, pkt);
-	}
+	if (ctx->p.dir == SRTP_DIR_INBOUND)
+		srtp_open_pkt(ctx, pkt);
+	else if (pkt->rtcp)
+		srtp_rtcp_seal(ctx, pkt);
+	else
+		srtp_rtp_seal(ctx, pkt);
 }
 
 /*
