@@ -177,10 +177,10 @@ static int nf_srtp_end(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
  * packets come in softirq, where they are off already; a local sender's
  * packet (POST_ROUTING in process context) turns them off here.  Events
  * the first step raised are collected after the last, with its own.
- * The context and keys the
- * packet uses between the sections stay allocated: whoever takes one out
- * of the stream frees it an RCU grace period later (nf_srtp_free_later()),
- * and hooks run in an RCU read-side section.
+ * The context and keys the packet uses between the sections stay
+ * allocated: whoever takes one out of the stream frees it an RCU grace
+ * period later (nf_srtp_free_later()), and hooks run in an RCU
+ * read-side section.
  * Returns the new payload length or a negative errno with *why set;
  * -EINPROGRESS: a crypto request owns @skb now and will free it.
  */
