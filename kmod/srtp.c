@@ -1150,6 +1150,32 @@ static int srtp_rtp_seal_gcm(struct srtp_key *k, u8 *buf, unsigned int len,
 }
 
 /*
+ * The end of protect's first step, once the packet has an SSRC state
+ * @st, a key @k and an index @idx: with room for its @trailer, the
+ * packet is reserved (srtp.h): the SSRC admitted, the index marked sent
+ * (SRTP: in the window of sent indices; SRTCP: the next index moved
+ * past it) and the key's use counted.
+ */
+static int srtp_tx_reserve(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
+			   struct srtp_ssrc *st, struct srtp_key *k, u64 idx,
+			   unsigned int room, unsigned int trailer,
+			   enum srtp_reason *why)
+{
+	if (room < pkt->len || room - pkt->len < trailer)
+		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
+	st = srtp_ssrc_commit(ctx, st, k);
+	if (pkt->rtcp)
+		st->rtcp_next = (u32)idx + 1;
+	else
+		srtp_replay_add(&st->rtp, idx, ctx->p.window);
+	srtp_key_use(ctx, k);
+	pkt->key = k;
+	pkt->index = idx;
+	pkt->out = pkt->len + trailer;
+	return 0;
+}
+
+/*
  * Protect's first step: every check, then the reservation (srtp.h): the
  * SSRC is admitted, the index marked sent and the key's use counted
  * before the crypto, so that no packet in flight beside this one can get
@@ -1187,15 +1213,7 @@ static int srtp_rtp_protect_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
 		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
 	trailer = ctx->p.mki_len + (ctx->si->aead ? SRTP_GCM_TAG_LEN :
 				    srtp_rtp_tag_len(ctx));
-	if (room < pkt->len || room - pkt->len < trailer)
-		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
-	st = srtp_ssrc_commit(ctx, st, k);
-	srtp_replay_add(&st->rtp, idx, ctx->p.window);
-	srtp_key_use(ctx, k);
-	pkt->key = k;
-	pkt->index = idx;
-	pkt->out = pkt->len + trailer;
-	return 0;
+	return srtp_tx_reserve(ctx, pkt, st, k, idx, room, trailer, why);
 }
 
 /*
@@ -1469,15 +1487,7 @@ static int srtp_rtcp_protect_begin(struct srtp_ctx *ctx, struct srtp_pkt *pkt,
 	k = srtp_active_key(ctx, &r);
 	if (!k)
 		return srtp_fail(ctx, why, r, -EKEYEXPIRED);
-	if (room < pkt->len || room - pkt->len < trailer)
-		return srtp_fail(ctx, why, SRTP_R_NO_ROOM, -ENOSPC);
-	st = srtp_ssrc_commit(ctx, st, k);
-	st->rtcp_next = idx + 1;
-	srtp_key_use(ctx, k);
-	pkt->key = k;
-	pkt->index = idx;
-	pkt->out = pkt->len + trailer;
-	return 0;
+	return srtp_tx_reserve(ctx, pkt, st, k, idx, room, trailer, why);
 }
 
 static void srtp_rtcp_seal(const struct srtp_ctx *ctx, struct srtp_pkt *pkt)
