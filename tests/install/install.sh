@@ -63,7 +63,9 @@ export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$d
 cc -Wall -Werror -o "$tmp/client" tests/install/client.c $(pkg-config --cflags --libs libnfsrtp) ||
 	fail "a client does not build against the installed libnfsrtp"
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
-ldd "$tmp/client" | grep -q 'libnfsrtp.so.0 => not found' ||
+# (not "ldd | grep -q": under pipefail, grep's early exit can kill ldd
+# with SIGPIPE and fail the pipeline although the line was there)
+grep -q 'libnfsrtp.so.0 => not found' <<<"$(ldd "$tmp/client")" ||
 	fail "the client is not linked to libnfsrtp.so.0"
 LD_LIBRARY_PATH=$lib "$tmp/client" >"$tmp/suites" || fail "the client failed"
 grep -qx AES_CM_128_HMAC_SHA1_80 "$tmp/suites" || fail "suites: $(cat "$tmp/suites")"
