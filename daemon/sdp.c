@@ -656,6 +656,37 @@ int sdp_media_add_line(struct sdp_media *m, char type, const char *value)
 	return lines_add(&m->lines, type, value, strlen(value));
 }
 
+int sdp_media_insert_line(struct sdp_media *m, size_t at, char type,
+			  const char *value)
+{
+	struct sdp_lines *l = &m->lines;
+	struct sdp_line ln;
+
+	if (!line_ok(type, value) || at > l->n)
+		return -1;
+	if (lines_add(l, type, value, strlen(value)))
+		return -1;
+	ln = l->v[l->n - 1];
+	memmove(&l->v[at + 1], &l->v[at], (l->n - 1 - at) * sizeof(*l->v));
+	l->v[at] = ln;
+	return 0;
+}
+
+int sdp_line_set(struct sdp_line *ln, const char *value)
+{
+	char *copy;
+
+	if (!line_ok(ln->type, value))
+		return -1;
+	copy = strdup(value);
+	if (!copy)
+		return -1;
+	explicit_bzero(ln->value, strlen(ln->value));
+	free(ln->value);
+	ln->value = copy;
+	return 0;
+}
+
 struct sdp_media *sdp_add_media(struct sdp *s, const char *media,
 				unsigned int port, const char *proto,
 				const char *fmts)

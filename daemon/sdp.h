@@ -72,6 +72,15 @@ void sdp_free(struct sdp *s);
 int sdp_add_line(struct sdp *s, char type, const char *value);
 int sdp_media_add_line(struct sdp_media *m, char type, const char *value);
 
+/*
+ * Inserts a line into @m's lines before index @at (@at == number of lines:
+ * appends); replaces the value of one line.  0, or -1 on ENOMEM or a line
+ * sdp_media_add_line() would refuse.
+ */
+int sdp_media_insert_line(struct sdp_media *m, size_t at, char type,
+			  const char *value);
+int sdp_line_set(struct sdp_line *ln, const char *value);
+
 /* Appends an m= section; returns it (valid until the next add), or NULL. */
 struct sdp_media *sdp_add_media(struct sdp *s, const char *media,
 				unsigned int port, const char *proto,
