@@ -53,7 +53,7 @@ CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_
 # offer/answer.
 COMMON_SRCS := daemon/errmsg.c daemon/strbuf.c daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
 	daemon/negotiate.c daemon/kstream.c daemon/kset.c daemon/calls.c daemon/call.c daemon/control.c daemon/bencode.c \
-	daemon/bridge.c daemon/trust.c daemon/ng.c
+	daemon/bridge.c daemon/trust.c daemon/anchor.c daemon/ng.c
 COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
 TOOL_SRCS := daemon/pcap.c
