@@ -44,7 +44,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -D_GNU_SOURCE -Ikmod \
 	-Iinclude/uapi -Idaemon
 UNIT_LIBS = $(B)/libnfsrtp.a $(shell pkg-config --libs check libsrtp2 libcrypto libpcap expat \
-	libnl-genl-3.0)
+	libnl-genl-3.0 libnftables)
 
 # The SRTP core and its userspace crypto backend, once they exist.
 CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
@@ -60,6 +60,9 @@ TOOL_SRCS := daemon/pcap.c
 # srtpd's alone, and the unit tests': its Prometheus metrics (libnfsrtp's
 # names of drops and events).
 SRTPD_SRCS := daemon/metrics.c
+# The nftables relay table of anchored media (libnftables): its unit test
+# and tests/tools/natmapctl, until srtpd anchors calls itself.
+NATMAP_SRCS := daemon/natmap.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 LIB_SRCS := daemon/lib/nfsrtp.c
@@ -92,7 +95,7 @@ canary:
 		KCFLAGS=-Werror modules
 
 userspace: $(B)/bin/srtpctl $(B)/bin/srtpd $(B)/bin/rtpwire $(B)/bin/genlfuzz \
-	$(B)/bin/keyscan
+	$(B)/bin/keyscan $(B)/bin/natmapctl
 
 $(B)/libnfsrtp.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(B)/obj
@@ -119,6 +122,13 @@ $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -Itests/lib -o $@ $< tests/lib/ref_srtp.c \
 		$(COMMON_SRCS) $(shell pkg-config --libs libsrtp2) $(COMMON_LIBS)
 
+# srtpd's nftables relay table, driven by tests/vm/anchor.sh.
+$(B)/bin/natmapctl: tests/tools/natmapctl.c $(NATMAP_SRCS) daemon/anchor.c daemon/trust.c \
+		daemon/errmsg.c daemon/strbuf.c daemon/sdp.c daemon/*.h
+	@mkdir -p $(B)/bin
+	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(NATMAP_SRCS) daemon/anchor.c daemon/trust.c \
+		daemon/errmsg.c daemon/strbuf.c daemon/sdp.c $(shell pkg-config --libs libnftables)
+
 # The scan of RAM for key material of tests/vm/keyscan.sh.
 $(B)/bin/keyscan: tests/tools/keyscan.c
 	@mkdir -p $(B)/bin
@@ -134,7 +144,7 @@ $(B)/bin/genlfuzz: tests/tools/genlfuzz.c include/uapi/linux/nf_srtp.h
 # UNIT_CFLAGS (below) out of them.
 UNIT_OBJ_CFLAGS := $(UNIT_CFLAGS) -Itests/lib
 UNIT_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(CORE_SRCS) $(COMMON_SRCS) \
-		$(TOOL_SRCS) $(SRTPD_SRCS) tests/lib/ref_srtp.c)
+		$(TOOL_SRCS) $(SRTPD_SRCS) $(NATMAP_SRCS) tests/lib/ref_srtp.c)
 
 $(B)/unit/obj/%.o: %.c $(wildcard kmod/*.h daemon/*.h tests/lib/*.h)
 	@mkdir -p $(dir $@)
