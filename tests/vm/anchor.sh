@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Anchored media, the datapath: A - R - B with no route between A and B,
+# so that media crosses only when R relays it.  Each phone sends to R's
+# own address and port on its side; srtpd's nftables table (daemon/natmap.c,
+# driven by natmapctl as srtpd drives it) relays with Linux's NAT, and
+# nf_srtp's streams match R's own addresses: unprotect before the DNAT
+# (R's port as destination), protect after the SNAT (R's port as source).
+# conntrack's reply direction carries B's media back to where A's came
+# from.  Then: a stranger's packets to R's port are not relayed, and a
+# relay deleted stops its flow at once although conntrack remembers it.
+. "$(dirname "$0")/lib.bash"
+NATMAPCTL=$NFSRTP_TOP/build/bin/natmapctl
+tmp=$(mktemp -d)
+cleanup() {
+	[ ! -s "$tmp/nm.out" ] || sed 's/^/natmapctl: /' "$tmp/nm.out" >&2
+	[ -z "${NM_PID:-}" ] || kill "$NM_PID" 2>/dev/null || :
+	topo_cleanup
+}
+trap cleanup EXIT
+topo_line
+# no route between the phones: only R's relay carries media
+ip -n nfsrtp-a -b - <<-EOF
+route del default
+route del ::/0
+EOF
+ip -n nfsrtp-b -b - <<-EOF
+route del default
+route del ::/0
+EOF
+
+KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
+KB='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
+S=AES_CM_128_HMAC_SHA1_80
+r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
+
+step "natmapctl creates srtpd's table in R"
+mkfifo "$tmp/nm.in"
+ip netns exec nfsrtp-r "$NATMAPCTL" --ports 30000-30099 \
+	--interface a/10.0.1.254 --interface a/fd00:1::fe \
+	--interface b/10.0.2.254 --interface b/fd00:2::fe \
+	<"$tmp/nm.in" >"$tmp/nm.out" 2>&1 &
+NM_PID=$!
+exec {NM_FD}>"$tmp/nm.in"
+wait_for 20 file_count "$tmp/nm.out" '^ready$'
+
+# nm LINE: one command to natmapctl; its answer must be "ok"
+nm_replies=1
+nm() {
+	echo "$*" >&"$NM_FD"
+	nm_replies=$((nm_replies + 1))
+	wait_for 20 nm_answered
+	[ "$(tail -n 1 "$tmp/nm.out")" = ok ] || fail "natmapctl: $(tail -n 1 "$tmp/nm.out")"
+}
+nm_answered() {
+	local n
+	n=$(wc -l <"$tmp/nm.out")
+	[ "$n" -ge "$nm_replies" ]
+}
+
+# stale: packets the forward chain dropped for a relay that is gone
+stale() {
+	json_get "$(ip netns exec nfsrtp-r nft -j list counter inet nfsrtp stale)" \
+		'[o["counter"]["packets"] for o in d["nftables"] if "counter" in o][0]'
+}
+stale_reaches() {
+	[ "$(stale)" -ge "$1" ]
+}
+
+ruleset=$(ip netns exec nfsrtp-r nft list table inet nfsrtp | tr -s "\n\t " "   ")
+expect_match 'elements = \{ 10\.0\.1\.254 \. 30000-30099, 10\.0\.2\.254 \. 30000-30099 \}' "$ruleset"
+expect_match 'dnat ip to ip saddr \. ip daddr \. udp dport map @dnat4' "$ruleset"
+
+# noports: UDP datagrams R received for a port nobody holds ($fam's)
+noports() {
+	if [ "$fam" = 4 ]; then
+		ip netns exec nfsrtp-r awk '/^Udp: [0-9]/ { print $3 }' /proc/net/snmp
+	else
+		ip netns exec nfsrtp-r awk '$1 == "Udp6NoPorts" { print $2 }' /proc/net/snmp6
+	fi
+}
+noports_reach() {
+	[ "$(noports)" -ge "$1" ]
+}
+
+for fam in 4 6; do
+	if [ $fam = 4 ]; then a=10.0.1.1 ra=10.0.1.254 b=10.0.2.1 rb=10.0.2.254
+		ba=$a bra=$ra bb=$b brb=$rb
+	else a=fd00:1::1 ra=fd00:1::fe b=fd00:2::1 rb=fd00:2::fe
+		ba="[$a]" bra="[$ra]" bb="[$b]" brb="[$rb]"; fi
+	# RTP and RTCP of both directions, in one transaction
+	relays="$a $bra:30000 $bb:5000 $brb:30002 $a $bra:30001 $bb:5001 $brb:30003
+		$b $brb:30002 $ba:4000 $bra:30000 $b $brb:30003 $ba:4001 $bra:30001"
+
+	step "IPv$fam: A's SRTP to R's port arrives at B as plain RTP"
+	nm add $relays
+	r stream add unprotect src "$ba" dst "$bra:30000" suite $S key "$KA" >/dev/null
+	r stream add protect src "$bra:30000" dst "$ba:4000" suite $S key "$KB" >/dev/null
+	rx_start nfsrtp-b "$tmp/rx" --bind "$bb" --port 5000 --count 300 --rtcp
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "$bra:30000" --src-port 4000 \
+		--count 300 --rtcp --suite $S --key "$KA" >/dev/null
+	rx_wait "$tmp/rx"
+
+	step "IPv$fam: B's RTP to R's port on its side arrives at A as SRTP libsrtp2 decrypts"
+	rx_start nfsrtp-a "$tmp/rx" --bind "$ba" --port 4000 --count 300 --rtcp \
+		--suite $S --key "$KB"
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$brb:30002" --src-port 5000 \
+		--count 300 --rtcp >/dev/null
+	rx_wait "$tmp/rx"
+	out=$(r -j stream show)
+	[ "$(json_get "$out" 'sorted(s["packets"] for s in d)')" = "[330, 330]" ] ||
+		fail "packet counts: $out"
+	[ "$(json_get "$out" 'sum(len(s["drops"]) for s in d)')" = 0 ] || fail "drops: $out"
+
+	step "IPv$fam: a stranger's packets to R's port are not relayed"
+	# B (not A) sends to A's side of the relay: no relay has B as its
+	# sender there, so R takes them for itself, where no socket has the
+	# port (srtpd's would): all 55 count as UDP NoPorts in R
+	ip -n nfsrtp-b route add "$ra" via "$rb"
+	noports0=$(noports)
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$bra:30000" --src-port 4000 \
+		--count 50 --rtcp --suite $S --key "$KA" >/dev/null
+	wait_for 20 noports_reach $((noports0 + 55))
+	[ "$(noports)" = $((noports0 + 55)) ] || fail "NoPorts: $noports0 -> $(noports)"
+	ip -n nfsrtp-b route del "$ra" via "$rb"
+
+	step "IPv$fam: a deleted relay stops its flow at once, conntrack's entry notwithstanding"
+	before=$(stale)
+	nm del $relays
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$brb:30002" --src-port 5000 \
+		--count 50 --rtcp >/dev/null
+	# 50 RTP and 5 RTCP, dropped in R's forward chain, none to A
+	wait_for 20 stale_reaches $((before + 55))
+	after=$(stale)
+	[ $((after - before)) = 55 ] || fail "stale drops: $before -> $after (expected +55)"
+	out=$(r -j stream show)
+	[ "$(json_get "$out" 'sorted(s["packets"] for s in d)')" = "[330, 330]" ] ||
+		fail "a packet of the deleted relay crossed: $out"
+	r stream flush
+done
+
+step "the table goes with natmapctl"
+exec {NM_FD}>&-
+wait "$NM_PID" || fail "natmapctl exited with $?"
+NM_PID=
+if ip netns exec nfsrtp-r nft list table inet nfsrtp >/dev/null 2>&1; then
+	fail "table inet nfsrtp left behind"
+fi
+echo "PASS $TEST"
