@@ -31,8 +31,7 @@ export DEBIAN_FRONTEND=noninteractive
 for p in "${pkgs[@]}"; do
 	! dpkg -s "$p" >/dev/null 2>&1 || fail "$p is installed already: purge it first"
 done
-! dkms status -m nf-srtp 2>/dev/null | grep -q . ||
-	fail "nf-srtp is in DKMS already (make dkms_install?): $(dkms status -m nf-srtp)"
+! in_dkms || fail "nf-srtp is in DKMS already (make dkms_install?): $(dkms status -m nf-srtp)"
 log=build/apt.log
 tmp=$(mktemp -d)
 purge() { apt-get purge -y "${pkgs[@]}" >>"$log" 2>&1; }
@@ -51,7 +50,7 @@ start=$SECONDS
 apt-get install -y "${debs[@]}" >>"$log" 2>&1 || { tail -n 40 "$log"; fail "apt-get install"; }
 echo "    $((SECONDS - start)) s; $(grep -m 1 '^Building for ' "$log")"
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${db:Status-Status}' "$p" | grep -qx installed || fail "$p not installed"
+	[ "$(dpkg-query -W -f='${db:Status-Status}' "$p")" = installed ] || fail "$p not installed"
 	dpkg -L "$p"
 done | sort -u >"$tmp/files"
 echo "    $(wc -l <"$tmp/files") paths in the packages"
@@ -80,7 +79,7 @@ cc -Wall -Werror -o "$tmp/client" tests/install/client.c \
 so=$(ldd "$tmp/client" | awk '$1 == "libnfsrtp.so.0" { print $3 }')
 packaged=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libnfsrtp.so.0
 [ -n "$so" ] && [ "$(readlink -f "$so")" = "$(readlink -f "$packaged")" ] &&
-	dpkg -S "$packaged" | grep -q '^libnfsrtp0:' ||
+	[[ $(dpkg -S "$packaged") == libnfsrtp0:* ]] ||
 	fail "not linked to the packaged library: $(ldd "$tmp/client")"
 "$tmp/client" >"$tmp/suites" || fail "the client failed"
 grep -qx AES_CM_128_HMAC_SHA1_80 "$tmp/suites" || fail "suites: $(cat "$tmp/suites")"
@@ -112,6 +111,6 @@ done <"$tmp/files"
 ls -d /usr/src/nf-srtp-* /var/lib/dkms/nf-srtp /lib/modules/*/updates/dkms/nf_srtp.ko* \
 	/etc/nf-srtp /etc/default/srtpd 2>/dev/null >>"$tmp/left" || true
 [ ! -s "$tmp/left" ] || fail "left behind: $(cat "$tmp/left")"
-! dkms status -m nf-srtp 2>/dev/null | grep -q . || fail "DKMS still has it: $(dkms status -m nf-srtp)"
+! in_dkms || fail "DKMS still has it: $(dkms status -m nf-srtp)"
 echo "    $(wc -l <"$tmp/files") paths checked: none left; the srtpd user stays"
 echo "PASS apt"

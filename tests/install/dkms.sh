@@ -20,8 +20,7 @@ step() { echo "--- dkms: $*"; }
 . tests/install/lib.bash
 [ "$(id -u)" = 0 ] || fail "needs root: DKMS installs into /lib/modules"
 command -v dkms >/dev/null || fail "no dkms (make check-install installs it)"
-dkms status -m nf-srtp 2>/dev/null | grep -q . &&
-	fail "nf-srtp is in DKMS already: $(dkms status -m nf-srtp)"
+! in_dkms || fail "nf-srtp is in DKMS already: $(dkms status -m nf-srtp)"
 cleanup() { make -s dkms_uninstall >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
@@ -63,8 +62,7 @@ done
 step "make dkms_uninstall"
 make -s dkms_uninstall >build/dkms.log 2>&1 || { cat build/dkms.log; fail "make dkms_uninstall"; }
 trap - EXIT
-! dkms status -m nf-srtp 2>/dev/null | grep -q . ||
-	fail "DKMS still has it: $(dkms status -m nf-srtp)"
+! in_dkms || fail "DKMS still has it: $(dkms status -m nf-srtp)"
 left=$(ls -d /usr/src/nf-srtp-* /lib/modules/*/updates/dkms/nf_srtp.ko* 2>/dev/null || true)
 [ -z "$left" ] || fail "left behind: $left"
 echo "PASS dkms"

@@ -21,6 +21,15 @@ unit_check() {
 		"($(grep -c '✗' <<<"$sec") settings open)"
 }
 
+# in_dkms: DKMS has some version of nf-srtp (its status read whole: under
+# pipefail, "dkms status | grep -q ." fails when grep's early exit kills
+# dkms with SIGPIPE)
+in_dkms() {
+	local st
+	st=$(dkms status -m nf-srtp 2>/dev/null) || true
+	[ -n "$st" ]
+}
+
 # dkms_check_installed VERSION: DKMS has nf-srtp VERSION installed, its
 # nf_srtp.ko in updates/dkms, for every kernel whose headers are here,
 # Debian's 6.1 and 6.12 among them; prints DKMS's status lines.
