@@ -96,6 +96,12 @@
 #             in RE, below) BENCH_PAIRS windows {loaded, protect-1,
 #             encrypt: RE, flowtable: RF}, then BENCH_PAIRS windows
 #             {loaded, cprotect, unprotect-1, decrypt: PE -> RE}
+#   anchor-direct, anchor-chain (BENCH_ANCHOR=1: anchored media, relayed
+#             by srtpd's NAT table in RX and RY, below) BENCH_PAIRS windows
+#             {loaded, protect-1, relay: RY, a-protect: RX[, encrypt: RE]},
+#             then BENCH_PAIRS windows {loaded, cprotect, unprotect-1,
+#             a-unprotect: PX -> RX[, decrypt: PE -> RE]} (rtpengine's
+#             when its series ran)
 #
 # Output:
 #   RESULT SERIES INDEX KIND BUSY DROPS KSOFTIRQD_NS CONFIG:PKTS:CPU_NS...
@@ -116,7 +122,7 @@
 # BENCH_STREAMS ("1000 100000": RN's sizes, ascending), BENCH_BUDGET
 # (1200: guest seconds after which no more streams are added),
 # BENCH_STAGES (0; 1: the stages series), BENCH_RTPENGINE (0; 1: the
-# rtpengine series),
+# rtpengine series), BENCH_ANCHOR (0; 1: the anchored series),
 # BENCH_CLOCKCAL (a program printing the guest clock's ns per
 # instruction; scripts/bench-kernel passes build/bench/clockcal under
 # BENCH_ICOUNT, and no CLOCK line is printed without it).
@@ -163,6 +169,7 @@ ctl() {
 # /proc/HOLDER/net without entering it; PGT[X], its kpktgend_0 thread.
 declare -A HOLDER PGT PGIN PGOUT
 RUNNING=()
+NATMAP_PID=()
 cleanup() {
 	set +e
 	local x
@@ -173,6 +180,9 @@ cleanup() {
 		read -r -t 10 -u "${PGOUT[$x]}" _
 	done
 	[ -z "${RTPE_PID:-}" ] || kill "$RTPE_PID" 2>/dev/null
+	for x in "${NATMAP_PID[@]}"; do
+		kill "$x" 2>/dev/null
+	done
 	for x in "${!HOLDER[@]}"; do
 		kill "${HOLDER[$x]}" 2>/dev/null
 	done
@@ -754,6 +764,78 @@ rtpengine_series() {
 	info "rtpengine: its kernel encrypted ${enc% *} and decrypted ${dec% *} packets (every one PE protected but the prime), no error; the daemon relayed $user (the primes); its kernel total $kern; RE's sink0 $REPLY"
 }
 
+# --- anchored media: the relay is Linux's NAT (datapath.md) ---
+# RX and RY hold srtpd's nftables table (daemon/natmap.c, through
+# natmapctl as srtpd drives it), for their own addresses 10.0.3.254 (the
+# senders' side) and 10.0.2.254 (sink0's).  RY relays the direct flow
+# sent to its port 30000 on to 10.0.2.1:5000 from its port 30002 and has
+# no stream: NAT alone ("relay").  RX relays the same flow and protects
+# it after the SNAT with a stream on its own source address and port
+# ("a-protect"); it also relays P's SRTP sent to its port 30004 on to
+# 10.0.2.1:5002 from its port 30006, unprotected before the DNAT by a
+# stream on its own destination address and port ("a-unprotect", the
+# chain from PX).  Each window's check (sink0 forwarded what was
+# injected) holds only if NAT relayed every packet: without it, a packet
+# to 10.0.3.254 stays in the router.
+NATMAPCTL=$NFSRTP_TOP/build/bin/natmapctl
+declare -A NATMAP_FD
+natmap_ready() { grep -q '^ready$' "$tmp/natmap-$1.out"; }
+natmap_answered() { [ "$(grep -c '^ok$\|^error' "$tmp/natmap-$1.out")" -ge "$2" ]; }
+# natmap_start X: natmapctl in router X, its commands through a FIFO
+natmap_start() {
+	mkfifo "$tmp/natmap-$1.in"
+	inn "$1" "$NATMAPCTL" --ports 30000-30099 --interface a/10.0.3.254 \
+		--interface b/10.0.2.254 <"$tmp/natmap-$1.in" >"$tmp/natmap-$1.out" 2>&1 &
+	NATMAP_PID+=("$!")
+	exec {NATMAP_FD[$1]}>"$tmp/natmap-$1.in"
+	wait_until 30 natmap_ready "$1"
+}
+# natmap_add X N RELAY: relay number N of router X (natmapctl's syntax)
+natmap_add() {
+	echo "add $3" >&"${NATMAP_FD[$1]}"
+	wait_until 30 natmap_answered "$1" "$2"
+	[ "$(tail -n 1 "$tmp/natmap-$1.out")" = ok ] ||
+		die "natmapctl in $1: $(tail -n 1 "$tmp/natmap-$1.out")"
+}
+anchor_series() {
+	local t0=$EPOCHREALTIME rx_p rx_u px
+	pair X
+	pair Y
+	nft_rtp_add RX 30000
+	nft_rtp_add RY 30000
+	nft_rtp_add PX 30004
+	natmap_start RX
+	natmap_start RY
+	natmap_add RY 1 "10.0.1.1 10.0.3.254:30000 10.0.2.1:5000 10.0.2.254:30002"
+	natmap_add RX 1 "10.0.1.1 10.0.3.254:30000 10.0.2.1:5000 10.0.2.254:30002"
+	natmap_add RX 2 "10.0.1.1 10.0.3.254:30004 10.0.2.1:5002 10.0.2.254:30006"
+	rx_p=$(ctl RX -j stream add protect src 10.0.2.254:30002 dst 10.0.2.1:5000 \
+		suite $SUITE key "$KEY" | stream_id)
+	rx_u=$(ctl RX -j stream add unprotect src 10.0.1.1 dst 10.0.3.254:30004 \
+		suite $SUITE key "$KEY" | stream_id)
+	px=$(ctl PX -j stream add protect src 10.0.1.1:4002 dst 10.0.3.254:30004 \
+		suite $SUITE key "$KEY" | stream_id)
+	[ -n "$rx_p" ] && [ -n "$rx_u" ] && [ -n "$px" ] || die "anchored streams not added"
+	CFG[relay]="RY RY 30000 10.0.3.254"
+	CFG[a-protect]="RX RX 30000 10.0.3.254"
+	CFG[a-unprotect]="PX RX 30004 10.0.3.254"
+	# with the rtpengine series before, its kernel module in the same
+	# windows: it relays too (to RE's own address), as the anchored
+	# router does
+	local enc=() dec=()
+	[ -z "${CFG[encrypt]:-}" ] || enc=(encrypt)
+	[ -z "${CFG[decrypt]:-}" ] || dec=(decrypt)
+	for i in $(seq "$PAIRS"); do
+		window RESULT anchor-direct "$i" a loaded protect-1 relay a-protect "${enc[@]}"
+	done
+	for i in $(seq "$PAIRS"); do
+		window RESULT anchor-chain "$i" c loaded cprotect unprotect-1 a-unprotect "${dec[@]}"
+	done
+	info "series anchor-direct and anchor-chain took $(elapsed "$t0") s"
+	check_one RX "$rx_p" "a-protect (relayed, then protected)"
+	check_chain PX "$px" RX "$rx_u" "a-unprotect (unprotected, then relayed)"
+}
+
 [ -z "${BENCH_CLOCKCAL:-}" ] || echo "CLOCK $("$BENCH_CLOCKCAL")"
 info "kernel $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs, windows of ${SECS}s after ${WARM}s of traffic, $PAIRS per series, RN sizes: $SIZES"
 info "module $NFSRTP_KO, srcversion $(modinfo -F srcversion "$NFSRTP_KO"), built $(date -u -r "$NFSRTP_KO" '+%Y-%m-%d %H:%M UTC')"
@@ -865,5 +947,8 @@ info "RN stats: $(ctl RN -j stats)"
 
 # --- 5. the rtpengine contender (BENCH_RTPENGINE=1) ---
 [ "${BENCH_RTPENGINE:-0}" != 1 ] || rtpengine_series
+
+# --- 6. anchored media (BENCH_ANCHOR=1) ---
+[ "${BENCH_ANCHOR:-0}" != 1 ] || anchor_series
 info "total $(elapsed "$t_all") s"
 echo DONE
