@@ -679,7 +679,7 @@ static int answer_group(struct answer_state *st, unsigned int gi,
 			return -1;
 		}
 	}
-	if (take && (sa->srtp || sb->srtp)) {
+	if (take && (sa->srtp || sb->srtp || st->b->opts.relay_all)) {
 		add_flow(st->plan, gi, sa->index, true, sa, sb);
 		add_flow(st->plan, gi, sa->index, false, sb, sa);
 	}

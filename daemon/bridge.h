@@ -73,6 +73,12 @@ struct bridge_opts {
 	 */
 	bool mux_needed;
 	bool mux_refused;		/* at the answer: none may (demux) */
+	/*
+	 * Anchored (relay.h): the router relays every media stream taken,
+	 * so the plan has the flows of plain ones too (neither unprotect
+	 * nor protect), not only those with SRTP on a leg.
+	 */
+	bool relay_all;
 };
 
 /* One media stream of A's offer and what went to B for it. */

@@ -294,6 +294,20 @@ START_TEST(plain_both_legs)
 	ck_assert_uint_eq(back.media[0].port, 6000);
 	sdp_free(&fwd);
 	sdp_free(&back);
+	bridge_plan_wipe(&plan);
+	bridge_free(&br);
+
+	/* anchored, the router relays plain media too: flows, no transform */
+	o.relay_all = true;
+	offer(offer_avp, &o, &fwd);
+	answer(answer_gw, &back);
+	ck_assert_uint_eq(plan.nflows, 2);
+	flow_is(&plan.flows[0], true, "10.0.1.2", "10.0.3.2", 6000, 6001);
+	flow_is(&plan.flows[1], false, "10.0.3.2", "10.0.1.2", 4000, 4001);
+	ck_assert(!plan.flows[0].unprotect && !plan.flows[0].protect);
+	ck_assert(!plan.flows[1].unprotect && !plan.flows[1].protect);
+	sdp_free(&fwd);
+	sdp_free(&back);
 }
 END_TEST
 
