@@ -60,9 +60,10 @@ TOOL_SRCS := daemon/pcap.c
 # srtpd's alone, and the unit tests': its Prometheus metrics (libnfsrtp's
 # names of drops and events).
 SRTPD_SRCS := daemon/metrics.c
-# The nftables relay table of anchored media (libnftables): its unit test
-# and tests/tools/natmapctl, until srtpd anchors calls itself.
-NATMAP_SRCS := daemon/natmap.c
+# The nftables relay table of anchored media (libnftables) and relay.c (an
+# anchored flow as kernel matches and relays): their unit tests and
+# tests/tools/natmapctl use them, until srtpd anchors calls itself.
+NATMAP_SRCS := daemon/natmap.c daemon/relay.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 LIB_SRCS := daemon/lib/nfsrtp.c
