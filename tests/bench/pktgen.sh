@@ -783,11 +783,13 @@ natmap_ready() { grep -q '^ready$' "$tmp/natmap-$1.out"; }
 natmap_answered() { [ "$(grep -c '^ok$\|^error' "$tmp/natmap-$1.out")" -ge "$2" ]; }
 # natmap_start X: natmapctl in router X, its commands through a FIFO
 natmap_start() {
+	local fd
 	mkfifo "$tmp/natmap-$1.in"
 	inn "$1" "$NATMAPCTL" --ports 30000-30099 --interface a/10.0.3.254 \
 		--interface b/10.0.2.254 <"$tmp/natmap-$1.in" >"$tmp/natmap-$1.out" 2>&1 &
 	NATMAP_PID+=("$!")
-	exec {NATMAP_FD[$1]}>"$tmp/natmap-$1.in"
+	exec {fd}>"$tmp/natmap-$1.in"
+	NATMAP_FD[$1]=$fd
 	wait_until 30 natmap_ready "$1"
 }
 # natmap_add X N RELAY: relay number N of router X (natmapctl's syntax)
