@@ -169,7 +169,7 @@ const struct anchor_if *anchor_if_by_name(const struct anchor_ifs *s,
 	return NULL;
 }
 
-static size_t addr_len(int family)
+size_t anchor_addr_len(int family)
 {
 	return family == AF_INET6 ? 16 : 4;
 }
@@ -234,7 +234,8 @@ const struct anchor_if *anchor_if_toward(const struct anchor_ifs *s,
 
 		if (ifc->local.family != peer->family)
 			continue;
-		if (routed && !memcmp(ifc->local.a, src, addr_len(peer->family)))
+		if (routed && !memcmp(ifc->local.a, src,
+				      anchor_addr_len(peer->family)))
 			return ifc;
 		only = ifc;
 		count++;

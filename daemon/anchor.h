@@ -85,6 +85,9 @@ const struct anchor_if *anchor_if_toward(const struct anchor_ifs *s,
 /* A literal address (no name lookup) into @out; 0 or -1. */
 int anchor_addr_parse(const char *s, struct anchor_addr *out);
 
+/* The length of an address of @family: 16 for AF_INET6, else 4. */
+size_t anchor_addr_len(int family);
+
 /* One leg's media ports on one interface. */
 struct anchor_ports {
 	const struct anchor_if *ifc;

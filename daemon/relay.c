@@ -9,11 +9,6 @@
 #include "errmsg.h"
 #include "relay.h"
 
-static size_t addr_len(int family)
-{
-	return family == AF_INET6 ? 16 : 4;
-}
-
 int relay_flow(const struct bridge_flow *f, const struct anchor_ports *in,
 	       const struct anchor_ports *out, struct relay_flow *rf,
 	       char *err, size_t errlen)
@@ -39,7 +34,7 @@ int relay_flow(const struct bridge_flow *f, const struct anchor_ports *in,
 			   from.str, to.str, lin->str, lout->str);
 		return -1;
 	}
-	len = addr_len(from.family);
+	len = anchor_addr_len(from.family);
 
 	rf->in.family = (uint8_t)from.family;
 	memcpy(rf->in.saddr, from.a, len);
