@@ -55,7 +55,6 @@ no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 key() { head -c 30 /dev/urandom | base64; }
 sdp_has() { tr -d '\r' <"$1" | grep -Eq -- "$2"; }
 sdps() { [ "$(tr -d '\r' <"$1" | grep -c '^v=0')" = "$2" ]; }
-result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
 # nth_sdp FILE N: the Nth SDP of the SIPp log FILE, into FILE.N
 nth_sdp() {
 	tr -d '\r' <"$1" | awk -v n="$2" '/^v=0/ { i++ } i == n' >"$1.$2"

@@ -101,8 +101,6 @@ key() { head -c 30 /dev/urandom | base64; }
 sdp_has() { file_count "$1" "$2"; }
 # crypto_lines FILE N: FILE (SDPs a SIPp logged) has N a=crypto lines
 crypto_lines() { file_count "$1" '^a=crypto'; [ "$FILE_COUNT" = "$2" ]; }
-# result JSON: an ng reply's result, with the error's reason
-result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
 # sdps FILE N: the SIPp log FILE holds N SDPs
 sdps() { file_count "$1" '^v=0'; [ "$FILE_COUNT" = "$2" ]; }
 # last_sdp FILE: the last SDP of the SIPp log FILE, into FILE.last

@@ -30,7 +30,6 @@ EOF
 
 ng() { ip netns exec "$1" python3 "$NFSRTP_TOP/tests/tools/ngc.py" "${@:2}"; }
 r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
-result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
 status() { awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "/proc/$RPID/status"; }
 
 step "--ng on a non-loopback address needs --ng-allow"

@@ -269,6 +269,20 @@ json_get() {
 	pyserve json get "$@"
 }
 
+# ---- ng replies (ngc.py's JSON) ----
+
+# result JSON: the reply's result, with the error's reason.
+result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
+
+# sdp_of JSON FILE: the reply's SDP into FILE.
+sdp_of() { json_get "$1" 'd["sdp"]' >"$2"; }
+
+# key_of SDP: the key-params of its first a=crypto line.
+key_of() { tr -d '\r' <"$1" | awk '$1 ~ /^a=crypto:/ { print $3; exit }'; }
+
+# bracket ADDR: an IPv6 address in brackets, for ADDR:PORT.
+bracket() { case "$1" in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+
 # json_checks JSON EXPR=VALUE...: every EXPR (python, over the JSON as d)
 # prints as VALUE; each one that does not is printed, and the call fails.
 json_checks() {

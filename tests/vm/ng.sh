@@ -57,14 +57,8 @@ router_stop() {
 	[ "$rc" = 0 ] || fail "srtpd exited $rc: $(cat "$tmp/r.log")"
 }
 
-# result JSON: the reply's result, with the error's reason.
-result() { json_get "$1" 'd["result"] + ("" if d["result"] != "error" else ": " + d["error-reason"])'; }
 
-# sdp_of JSON FILE: the reply's SDP into FILE.
-sdp_of() { json_get "$1" 'd["sdp"]' >"$2"; }
 
-# key_of SDP: the key-params of its first a=crypto line.
-key_of() { tr -d '\r' <"$1" | awk '$1 ~ /^a=crypto:/ { print $3; exit }'; }
 
 # offer_sdp ADDR FAMILY PORT KEY [AVP]: a phone's offer, SAVP (+ AVP).
 offer_sdp() {
@@ -104,7 +98,6 @@ R's streams:
 $(r -j stream show 2>&1)"
 	echo "    $(tail -n 1 "$tmp/rx")"
 }
-bracket() { case "$1" in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
 
 # no_streams: R has no stream left within 20 s (a deleted call's guards
 # stay for the guard tail, 2 s here).
