@@ -44,7 +44,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) $(SAN) -D_GNU_SOURCE -Ikmod \
 	-Iinclude/uapi -Idaemon
 UNIT_LIBS = $(B)/libnfsrtp.a $(shell pkg-config --libs check libsrtp2 libcrypto libpcap expat \
-	libnl-genl-3.0 libnftables)
+	libnl-genl-3.0 libnftables libnetfilter_conntrack)
 
 # The SRTP core and its userspace crypto backend, once they exist.
 CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_ossl.c)
@@ -128,7 +128,8 @@ $(B)/bin/natmapctl: tests/tools/natmapctl.c $(NATMAP_SRCS) daemon/anchor.c daemo
 		daemon/errmsg.c daemon/strbuf.c daemon/sdp.c daemon/*.h
 	@mkdir -p $(B)/bin
 	$(CC) $(CFLAGS) $(USER_CFLAGS) -o $@ $< $(NATMAP_SRCS) daemon/anchor.c daemon/trust.c \
-		daemon/errmsg.c daemon/strbuf.c daemon/sdp.c $(shell pkg-config --libs libnftables)
+		daemon/errmsg.c daemon/strbuf.c daemon/sdp.c \
+		$(shell pkg-config --libs libnftables libnetfilter_conntrack)
 
 # The scan of RAM for key material of tests/vm/keyscan.sh.
 $(B)/bin/keyscan: tests/tools/keyscan.c

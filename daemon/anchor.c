@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +348,22 @@ static void bit_flip(uint64_t *b, unsigned int port)
 	b[port / 64] ^= 1ULL << (port % 64);
 }
 
+/*
+ * A held port's socket takes no packet: a socket filter drops each one
+ * before it is queued (the kernel counts it in UDP InErrors).  Without
+ * it, the packets a stranger (or a peer before its relay) sends to the
+ * router's ports would fill every held socket's buffer: srtpd never
+ * reads them.
+ */
+static int drop_all(int fd)
+{
+	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &ret0 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			  sizeof(prog));
+}
+
 /* A socket bound to @a:@port; -1 with errno. */
 static int bind_port(const struct anchor_addr *a, unsigned int port)
 {
@@ -359,7 +376,7 @@ static int bind_port(const struct anchor_addr *a, unsigned int port)
 		return -1;
 	if ((a->family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
-	    bind(fd, (struct sockaddr *)&ss, len)) {
+	    drop_all(fd) || bind(fd, (struct sockaddr *)&ss, len)) {
 		saved = errno;
 		close(fd);
 		errno = saved;

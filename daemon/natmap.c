@@ -3,6 +3,10 @@
  * natmap: the nftables table of anchored media relays (natmap.h).
  */
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <netinet/in.h>
 #include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,16 +90,28 @@ static void snat_rule(struct strbuf *b, int family)
 	    w.ip, w.v);
 }
 
-static void guard_rule(struct strbuf *b, int family)
+/*
+ * A packet to one of the router's media ports without a live relay is
+ * not tracked, and counted ("unrelayed"): it reaches the router itself,
+ * where srtpd's socket holds the port and drops it.  Neither a flow
+ * whose relay is gone (conntrack would go on translating it, for UDP 30
+ * s after its last packet, 120 s once it saw both directions: both of
+ * its directions are addressed to the router's ports) nor one that
+ * began before its relay (a gateway sends before its answer reaches
+ * srtpd: its local conntrack entry would keep it from being NATed) is
+ * carried by a conntrack entry past this rule.
+ */
+static void notrack_rule(struct strbuf *b, int family, unsigned int min,
+			 unsigned int max)
 {
 	struct fam_words w = words(family);
 
-	put(b, "\t\tmeta nfproto %s meta l4proto udp ct status dnat", w.nfproto);
-	put(b, " ct original %s daddr . ct original proto-dst @ours%s", w.ip,
-	    w.v);
-	put(b, " ct original %s daddr . ct original proto-dst != @live%s",
+	/* the port range first: one comparison for the router's other UDP */
+	put(b, "\t\tmeta nfproto %s meta l4proto udp udp dport %u-%u", w.nfproto,
+	    min, max);
+	put(b, " %s daddr . udp dport @ours%s", w.ip, w.v);
+	put(b, " %s daddr . udp dport != @live%s counter name unrelayed notrack\n",
 	    w.ip, w.v);
-	put(b, " counter name stale drop\n");
 }
 
 void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
@@ -107,8 +123,14 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, "table inet " NATMAP_TABLE " {\n");
 	for (i = 0; i < 2; i++)
 		family_text(b, fams[i], ifs, min, max);
-	put(b, "\tcounter stale {\n\t}\n");
+	put(b, "\tcounter unrelayed {\n\t}\n");
 
+	/* before conntrack (raw): see notrack_rule() */
+	put(b, "\tchain untracked {\n\t\ttype filter hook prerouting");
+	put(b, " priority raw; policy accept;\n");
+	for (i = 0; i < 2; i++)
+		notrack_rule(b, fams[i], min, max);
+	put(b, "\t}\n");
 	/* before any other DNAT: the relays are the router's own ports */
 	put(b, "\tchain prerouting {\n\t\ttype nat hook prerouting");
 	put(b, " priority dstnat - 1; policy accept;\n");
@@ -118,11 +140,6 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, " priority srcnat - 1; policy accept;\n");
 	for (i = 0; i < 2; i++)
 		snat_rule(b, fams[i]);
-	/* a flow to a media port NAT relayed, whose relay is gone */
-	put(b, "\t}\n\tchain forward {\n\t\ttype filter hook forward");
-	put(b, " priority filter - 1; policy accept;\n");
-	for (i = 0; i < 2; i++)
-		guard_rule(b, fams[i]);
 	put(b, "\t}\n}\n");
 }
 
@@ -194,6 +211,13 @@ int natmap_open(struct natmap *nm, const struct anchor_ifs *ifs,
 		natmap_close(nm);
 		return -1;
 	}
+	nm->ct = nfct_open(CONNTRACK, 0);
+	if (!nm->ct) {
+		errmsg_set(err, errlen, "conntrack: cannot open netlink: %s",
+			   strerror(errno));
+		natmap_close(nm);
+		return -1;
+	}
 	/* a table a previous srtpd left goes in the same transaction */
 	put(&b, "table inet " NATMAP_TABLE "\ndelete table inet " NATMAP_TABLE "\n");
 	natmap_table_text(&b, ifs, min, max);
@@ -204,26 +228,90 @@ int natmap_open(struct natmap *nm, const struct anchor_ifs *ifs,
 	return rc;
 }
 
-int natmap_apply(struct natmap *nm, const struct natmap_relay *r, size_t n,
-		 bool add, char *err, size_t errlen)
+/*
+ * Deletes the conntrack entry of relay @r's flow, if any: NAT decided
+ * its addresses when its first packet came, and a changed or deleted
+ * relay would go on relaying it.  It is found by the tuple the receiver
+ * sends from and to (the reply of a flow the sender began, the original
+ * of one the receiver began), which is known exactly; the sender's port
+ * (behind NAT) is not.
+ */
+static int forget_flow(struct nfct_handle *h, const struct natmap_relay *r)
+{
+	struct nf_conntrack *ct = nfct_new();
+	int rc;
+
+	if (!ct)
+		return -ENOMEM;
+	nfct_set_attr_u8(ct, ATTR_L3PROTO, (uint8_t)r->to.family);
+	if (r->to.family == AF_INET) {
+		uint32_t src, dst;
+
+		memcpy(&src, r->to.a, 4);
+		memcpy(&dst, r->out.a, 4);
+		nfct_set_attr_u32(ct, ATTR_IPV4_SRC, src);
+		nfct_set_attr_u32(ct, ATTR_IPV4_DST, dst);
+	} else {
+		nfct_set_attr(ct, ATTR_IPV6_SRC, r->to.a);
+		nfct_set_attr(ct, ATTR_IPV6_DST, r->out.a);
+	}
+	nfct_set_attr_u8(ct, ATTR_L4PROTO, IPPROTO_UDP);
+	nfct_set_attr_u16(ct, ATTR_PORT_SRC, htons((uint16_t)r->to_port));
+	nfct_set_attr_u16(ct, ATTR_PORT_DST, htons((uint16_t)r->out_port));
+	rc = nfct_query(h, NFCT_Q_DESTROY, ct) ? -errno : 0;
+	nfct_destroy(ct);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int natmap_forget(struct natmap *nm, const struct natmap_relay *r, size_t n,
+		  char *err, size_t errlen)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		rc = forget_flow(nm->ct, &r[i]);
+		if (rc) {
+			errmsg_set(err, errlen,
+				   "conntrack: the flow %s:%u to %s:%u cannot be deleted: %s",
+				   r[i].to.str, r[i].to_port, r[i].out.str,
+				   r[i].out_port, strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int natmap_change(struct natmap *nm, const struct natmap_relay *del,
+		  size_t ndel, const struct natmap_relay *add, size_t nadd,
+		  char *err, size_t errlen)
 {
 	struct strbuf b = { 0 };
 	int rc;
 
-	if (!n)
+	if (!ndel && !nadd)
 		return 0;
-	if (natmap_text(&b, r, n, add)) {
+	/* deletions first: a relay whose key stays gets its new value */
+	if (natmap_text(&b, del, ndel, false) ||
+	    natmap_text(&b, add, nadd, true)) {
 		strbuf_free(&b);
 		errmsg_set(err, errlen, "relay: mixed families or port 0");
 		return -1;
 	}
 	rc = run(nm, &b, err, errlen);
 	strbuf_free(&b);
+	if (!rc)
+		rc = natmap_forget(nm, del, ndel, err, errlen);
+	if (!rc)
+		rc = natmap_forget(nm, add, nadd, err, errlen);
 	return rc;
 }
 
 void natmap_close(struct natmap *nm)
 {
+	if (nm->ct)
+		nfct_close(nm->ct);
+	nm->ct = NULL;
 	if (!nm->nft)
 		return;
 	nft_run_cmd_from_buffer(nm->nft, "delete table inet " NATMAP_TABLE "\n");

@@ -13,12 +13,18 @@
  *   - snat4/snat6: (router's address, router's port), the flow's original
  *     destination, to the router's address and port on the other leg, at
  *     postrouting (srcnat - 1);
- *   - live4/live6: the router's (address, port) of every live relay.  The
- *     forward chain drops a packet of a flow NAT set up toward one of the
- *     router's media ports (ours4/ours6: its interfaces' addresses and the
- *     port range) whose relay is gone, and counts it (counter "stale"):
- *     a flow conntrack still remembers after its call ended is not
- *     forwarded, in clear or at all.
+ *   - live4/live6: the router's (address, port) of every live relay, and
+ *     ours4/ours6: its interfaces' addresses with the port range;
+ *   - untracked (priority raw): a packet to one of ours without a live
+ *     relay gets no conntrack entry, and is counted ("unrelayed"): it
+ *     reaches the router itself, where srtpd's socket holds the port.
+ *     A flow whose relay is gone is not relayed on by the conntrack
+ *     entry NAT made for it, and a flow that began before its relay (a
+ *     gateway sends before its answer reaches srtpd) leaves no local
+ *     entry that would keep it from being NATed once the relay comes;
+ *   - a changed or deleted relay's conntrack entry is deleted too
+ *     (natmap_forget(), libnetfilter_conntrack): a port given to another
+ *     call must not carry the old flow's NAT.
  * conntrack's reply direction carries the other peer's media back: from
  * the router's port on the second leg to wherever the first peer's media
  * came from, NAT or not.  nf_srtp's streams see the packets as they are on
@@ -28,7 +34,7 @@
  *
  * Each change is one nftables transaction: a relay's elements come and go
  * together.  natmap_text() is the text of a change (tested without a
- * kernel); natmap_apply() runs it through libnftables.
+ * kernel); natmap_change() runs it through libnftables.
  */
 
 #ifndef NFSRTP_NATMAP_H
@@ -54,9 +60,11 @@ struct natmap_relay {
 };
 
 struct nft_ctx;
+struct nfct_handle;
 
 struct natmap {
 	struct nft_ctx *nft;
+	struct nfct_handle *ct;		/* conntrack's netlink */
 };
 
 /*
@@ -80,9 +88,23 @@ int natmap_text(struct strbuf *b, const struct natmap_relay *r, size_t n,
 int natmap_open(struct natmap *nm, const struct anchor_ifs *ifs,
 		unsigned int min, unsigned int max, char *err, size_t errlen);
 
-/* Adds or deletes @n relays in one transaction: 0, or -1 with @err. */
-int natmap_apply(struct natmap *nm, const struct natmap_relay *r, size_t n,
-		 bool add, char *err, size_t errlen);
+/*
+ * Deletes relays @del and adds @add in one transaction, then the
+ * conntrack entries of both relays' flows (natmap_forget()): 0, or -1
+ * with @err.
+ */
+int natmap_change(struct natmap *nm, const struct natmap_relay *del,
+		  size_t ndel, const struct natmap_relay *add, size_t nadd,
+		  char *err, size_t errlen);
+
+/*
+ * Deletes the conntrack entries of the flows of @n relays (found by
+ * the receiver's address and port and the router's on its leg): NAT
+ * decided a flow's addresses at its first packet, and goes on relaying
+ * it as it was.  0, or -1 with @err.
+ */
+int natmap_forget(struct natmap *nm, const struct natmap_relay *r, size_t n,
+		  char *err, size_t errlen);
 
 /* Deletes the table (every relay with it) and frees the context. */
 void natmap_close(struct natmap *nm);

@@ -89,7 +89,8 @@ static void command(struct natmap *nm, char *line)
 			return;
 		}
 	}
-	if (natmap_apply(nm, r, (n - 1) / 4, add, err, sizeof(err)))
+	if (natmap_change(nm, add ? NULL : r, add ? 0 : (n - 1) / 4,
+			  add ? r : NULL, add ? (n - 1) / 4 : 0, err, sizeof(err)))
 		printf("error: %s\n", err);
 	else
 		printf("ok\n");

@@ -51,7 +51,10 @@ START_TEST(table)
 	ck_assert(strstr(b.p, "dnat ip to ip saddr . ip daddr . udp dport map @dnat4\n"));
 	ck_assert(strstr(b.p, "dnat ip6 to ip6 saddr . ip6 daddr . udp dport map @dnat6\n"));
 	ck_assert(strstr(b.p, "snat ip to ct original ip daddr . ct original proto-dst map @snat4\n"));
-	ck_assert(strstr(b.p, "@ours6 ct original ip6 daddr . ct original proto-dst != @live6 counter name stale drop\n"));
+	ck_assert(strstr(b.p, "meta nfproto ipv6 meta l4proto udp udp dport 30000-40000 ip6 daddr . udp dport @ours6 ip6 daddr . udp dport != @live6 counter name unrelayed notrack\n"));
+	ck_assert(strstr(b.p, "meta nfproto ipv4 meta l4proto udp udp dport 30000-40000 ip daddr . udp dport @ours4 ip daddr . udp dport != @live4 counter name unrelayed notrack\n"));
+	ck_assert(strstr(b.p, "type filter hook prerouting priority raw;"));
+	ck_assert(!strstr(b.p, "hook forward"));
 	ck_assert(strstr(b.p, "priority dstnat - 1;"));
 	ck_assert(strstr(b.p, "priority srcnat - 1;"));
 	strbuf_free(&b);

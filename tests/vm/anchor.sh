@@ -8,8 +8,9 @@
 # nf_srtp's streams match R's own addresses: unprotect before the DNAT
 # (R's port as destination), protect after the SNAT (R's port as source).
 # conntrack's reply direction carries B's media back to where A's came
-# from.  Then: a stranger's packets to R's port are not relayed, and a
-# relay deleted stops its flow at once although conntrack remembers it.
+# from.  Then: a stranger's packets to R's port are not relayed, a relay
+# gone stops its flow at once although conntrack remembers it, and a
+# deletion takes the flows' conntrack entries with it.
 . "$(dirname "$0")/lib.bash"
 NATMAPCTL=$NFSRTP_TOP/build/bin/natmapctl
 tmp=$(mktemp -d)
@@ -59,13 +60,17 @@ nm_answered() {
 	[ "$n" -ge "$nm_replies" ]
 }
 
-# stale: packets the forward chain dropped for a relay that is gone
-stale() {
-	json_get "$(ip netns exec nfsrtp-r nft -j list counter inet nfsrtp stale)" \
+# unrelayed: packets to R's media ports without a relay (not tracked)
+unrelayed() {
+	json_get "$(ip netns exec nfsrtp-r nft -j list counter inet nfsrtp unrelayed)" \
 		'[o["counter"]["packets"] for o in d["nftables"] if "counter" in o][0]'
 }
-stale_reaches() {
-	[ "$(stale)" -ge "$1" ]
+
+# ct_flows: R's conntrack entries of the relayed flows, RTP and RTCP
+# (A's, whose reply comes from B's ports to R's on B's side)
+ct_flows() {
+	ip netns exec nfsrtp-r grep -cE 'sport=500[01] dport=3000[23] ' \
+		/proc/net/nf_conntrack || :
 }
 
 ruleset=$(ip netns exec nfsrtp-r nft list table inet nfsrtp | tr -s "\n\t " "   ")
@@ -125,18 +130,27 @@ for fam in 4 6; do
 	[ "$(noports)" = $((noports0 + 55)) ] || fail "NoPorts: $noports0 -> $(noports)"
 	ip -n nfsrtp-b route del "$ra" via "$rb"
 
-	step "IPv$fam: a deleted relay stops its flow at once, conntrack's entry notwithstanding"
-	before=$(stale)
-	nm del $relays
+	step "IPv$fam: a relay gone stops its flow at once, whatever conntrack remembers"
+	# live's elements alone go, as if natmap.c had left the flow's
+	# conntrack entry: B's packets are not tracked, so not relayed; they
+	# land on R (NoPorts) and are counted as unrelayed
+	ip netns exec nfsrtp-r nft delete element inet nfsrtp live$fam "{ $rb . 30002, $rb . 30003 }"
+	noports0=$(noports)
+	before=$(unrelayed)
 	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$brb:30002" --src-port 5000 \
 		--count 50 --rtcp >/dev/null
-	# 50 RTP and 5 RTCP, dropped in R's forward chain, none to A
-	wait_for 20 stale_reaches $((before + 55))
-	after=$(stale)
-	[ $((after - before)) = 55 ] || fail "stale drops: $before -> $after (expected +55)"
+	wait_for 20 noports_reach $((noports0 + 55))
+	[ "$(noports)" = $((noports0 + 55)) ] || fail "NoPorts: $noports0 -> $(noports)"
+	[ "$(unrelayed)" = $((before + 55)) ] || fail "unrelayed: $before -> $(unrelayed)"
 	out=$(r -j stream show)
 	[ "$(json_get "$out" 'sorted(s["packets"] for s in d)')" = "[330, 330]" ] ||
-		fail "a packet of the deleted relay crossed: $out"
+		fail "a packet of the relay gone crossed: $out"
+	ip netns exec nfsrtp-r nft add element inet nfsrtp live$fam "{ $rb . 30002, $rb . 30003 }"
+
+	step "IPv$fam: natmapctl deletes the relays and their conntrack entries"
+	[ "$(ct_flows)" = 2 ] || fail "conntrack: $(ip netns exec nfsrtp-r cat /proc/net/nf_conntrack)"
+	nm del $relays
+	[ "$(ct_flows)" = 0 ] || fail "conntrack: $(ip netns exec nfsrtp-r cat /proc/net/nf_conntrack)"
 	r stream flush
 done
 
