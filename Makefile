@@ -53,17 +53,16 @@ CORE_SRCS := $(wildcard kmod/srtp.c) $(if $(wildcard kmod/srtp.c),daemon/crypto_
 # offer/answer.
 COMMON_SRCS := daemon/errmsg.c daemon/strbuf.c daemon/sdes.c daemon/sdp.c daemon/config.c daemon/policy.c \
 	daemon/negotiate.c daemon/kstream.c daemon/kset.c daemon/calls.c daemon/call.c daemon/control.c daemon/bencode.c \
-	daemon/bridge.c daemon/trust.c daemon/anchor.c daemon/ng.c
+	daemon/bridge.c daemon/trust.c daemon/anchor.c daemon/relay.c daemon/nganchor.c daemon/ng.c
 COMMON_LIBS = $(shell pkg-config --libs expat)
 # srtpctl's offline tools on the SRTP core (pcap decrypt/encrypt).
 TOOL_SRCS := daemon/pcap.c
 # srtpd's alone, and the unit tests': its Prometheus metrics (libnfsrtp's
 # names of drops and events).
 SRTPD_SRCS := daemon/metrics.c
-# The nftables relay table of anchored media (libnftables) and relay.c (an
-# anchored flow as kernel matches and relays): their unit tests and
-# tests/tools/natmapctl use them, until srtpd anchors calls itself.
-NATMAP_SRCS := daemon/natmap.c daemon/relay.c
+# The nftables relay table of anchored media (libnftables): srtpd, its unit
+# test and tests/tools/natmapctl.
+NATMAP_SRCS := daemon/natmap.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 LIB_SRCS := daemon/lib/nfsrtp.c
@@ -112,10 +111,12 @@ $(B)/bin/srtpctl: daemon/srtpctl.c daemon/srtpctl_sdp.c daemon/srtpctl_call.c $(
 		$(CORE_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) \
 		$(shell pkg-config --libs libpcap libcrypto) $(COMMON_LIBS)
 
-$(B)/bin/srtpd: daemon/srtpd.c $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a daemon/*.h
+$(B)/bin/srtpd: daemon/srtpd.c $(COMMON_SRCS) $(SRTPD_SRCS) $(NATMAP_SRCS) $(B)/libnfsrtp.a daemon/*.h
 	@mkdir -p $(B)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(SRTPD_SRCS) $(B)/libnfsrtp.a \
-		$(NL_LIBS) $(COMMON_LIBS) $(shell pkg-config --libs libsystemd libmicrohttpd)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(USER_CFLAGS) -o $@ $< $(COMMON_SRCS) $(SRTPD_SRCS) \
+		$(NATMAP_SRCS) $(B)/libnfsrtp.a $(NL_LIBS) $(COMMON_LIBS) \
+		$(shell pkg-config --libs libsystemd libmicrohttpd libnftables \
+		libnetfilter_conntrack)
 
 # The RTP/RTCP endpoints of the VM tests, checked with libsrtp2.
 $(B)/bin/rtpwire: tests/tools/rtpwire.c tests/lib/ref_srtp.c tests/lib/ref_srtp.h $(COMMON_SRCS)

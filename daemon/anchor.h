@@ -35,6 +35,8 @@
 #define ANCHOR_IF_MAX	16	/* interfaces (a name and a family each) */
 #define ANCHOR_NAME_MAX	32	/* a name's length, with its NUL */
 #define ANCHOR_PORT_MIN	1024	/* no media port below it */
+#define ANCHOR_PORTS_MIN	30000	/* the default range, rtpengine's */
+#define ANCHOR_PORTS_MAX	40000
 
 struct anchor_addr {
 	int family;			/* AF_INET or AF_INET6 */

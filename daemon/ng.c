@@ -236,11 +236,31 @@ static void forget_offer(struct ng_call *c)
 	}
 }
 
+/*
+ * An anchored call's relays go before its streams, so that nothing is
+ * relayed without its transform; when they cannot be removed, the
+ * streams stay in the kernel (no longer the call's), and so do the ports.
+ */
+static void release_anchor(struct ng *n, struct ng_call *c)
+{
+	if (!c->ac)
+		return;
+	if (nga_release(n->anchor, c->ac)) {
+		ng_log(n, c->e.id, "call %s: its relays could not be removed: its %u kernel streams and its ports are left as they are",
+		       c->e.id, c->set.n);
+		while (c->set.n)
+			kset_drop(&c->set, c->set.n - 1);
+	}
+	free(c->ac);
+	c->ac = NULL;
+}
+
 static void call_free(struct ng *n, struct ng_call *c)
 {
 	unsigned int i;
 
 	calls_unlink(n->calls, &c->e);
+	release_anchor(n, c);
 	remove_streams(n, c);
 	for (i = 0; i < NG_BRANCHES_MAX; i++)
 		branch_free(&c->branches[i]);
@@ -660,18 +680,98 @@ static int transport_option(struct req *q, struct bridge_opts *o)
 static void other_options(struct req *q)
 {
 	static const char *const keys[] = {
-		"DTLS", "replace", "direction", "codec", "BUNDLE",
-		"media-address", "address-family", "record-call", "TOS",
+		"DTLS", "codec", "BUNDLE", "media-address", "address-family",
+		"record-call", "TOS", "replace", "direction",
 	};
+	/* anchored, replace and direction are acted on (anchor_options) */
+	size_t nkeys = sizeof(keys) / sizeof(keys[0]) - (q->n->anchor ? 2 : 0);
 	const struct benc_node *v = benc_get(q->d, "ICE");
 	size_t i;
 
 	if (v && !(v->type == BENC_STR && benc_is(v, "remove")))
 		ignore_option(q, "ICE=", v->type == BENC_STR ? v->s : "?",
 			      v->type == BENC_STR ? v->len : 1);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < nkeys; i++)
 		if (benc_get(q->d, keys[i]))
 			ignore_option(q, "", keys[i], strlen(keys[i]));
+}
+
+/*
+ * The strings of list @key (others skipped, as in "flags"), or string
+ * @key: each to @fn; -1 when @key is neither.
+ */
+static int str_list(struct req *q, const char *key,
+		    int (*fn)(struct req *q, struct nga_opts *o,
+			      const struct benc_node *e, unsigned int i),
+		    struct nga_opts *o)
+{
+	const struct benc_node *v = benc_get(q->d, key), *e;
+	unsigned int i = 0;
+
+	if (!v)
+		return 0;
+	if (v->type == BENC_STR)
+		return fn(q, o, v, 0);
+	if (v->type != BENC_LIST) {
+		errmsg_set(q->err, ERR_MAX, "\"%s\": not a string or a list",
+			   key);
+		return -1;
+	}
+	for (e = v->first; e; e = e->next)
+		if (e->type == BENC_STR && fn(q, o, e, i++))
+			return -1;
+	return 0;
+}
+
+static int direction_option(struct req *q, struct nga_opts *o,
+			    const struct benc_node *e, unsigned int i)
+{
+	if (i > 1 || !e->len || e->len >= sizeof(o->dir[0])) {
+		errmsg_set(q->err, ERR_MAX, i > 1 ?
+			   "\"direction\": more than two interfaces" :
+			   "\"direction\": an empty or too long interface name");
+		return -1;
+	}
+	memcpy(o->dir[i], e->s, e->len);
+	o->dir[i][e->len] = '\0';
+	return 0;
+}
+
+static int replace_option(struct req *q, struct nga_opts *o,
+			  const struct benc_node *e, unsigned int i)
+{
+	(void)i;
+	if (benc_is(e, "origin"))
+		o->replace_origin = true;
+	else if (benc_is(e, "session-connection") ||
+		 benc_is(e, "session connection"))
+		o->replace_session_conn = true;
+	else
+		ignore_option(q, "replace=", e->s, e->len);
+	return 0;
+}
+
+static int addr_flag(struct req *q, struct nga_opts *o,
+		     const struct benc_node *e, unsigned int i)
+{
+	(void)q;
+	(void)i;
+	if (benc_is(e, "trust-address") || benc_is(e, "trust address"))
+		o->addr = NGA_ADDR_SDP;
+	else if (benc_is(e, "SIP-source-address") ||
+		 benc_is(e, "sip-source-address") ||
+		 benc_is(e, "SIP source address"))
+		o->addr = NGA_ADDR_SOURCE;
+	return 0;
+}
+
+/* An anchored call's options: direction, replace, the address flags. */
+static int anchor_options(struct req *q, struct nga_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	return str_list(q, "direction", direction_option, o) ||
+	       str_list(q, "replace", replace_option, o) ||
+	       str_list(q, "flags", addr_flag, o);
 }
 
 static int parse_options(struct req *q, struct bridge_opts *o)
@@ -1145,14 +1245,18 @@ static bool call_close(struct ng *n, struct ng_call *c, time_t now)
 {
 	unsigned int i;
 
-	if (n->trust.guard_tail) {
+	/*
+	 * Anchored, no packet reaches a leg once the relays are gone: no
+	 * guard is needed, and the ports go with the call.
+	 */
+	if (n->trust.guard_tail && !c->ac) {
 		i = c->set.n;
 		while (i--)
 			if (c->set.streams[i].k.op != NF_SRTP_OP_PROTECT ||
 			    to_guard(n, &c->set.streams[i]))
 				remove_stream(n, c, i);
 	}
-	if (!c->set.n) {
+	if (!c->set.n || c->ac) {
 		call_free(n, c);
 		return false;
 	}
@@ -1227,12 +1331,92 @@ static uint64_t offer_sum(const struct ng *n, const char *tag,
 	return sum | 1;
 }
 
+/* ---- anchored calls (nganchor.h) ---- */
+
+/*
+ * The offerer's address, for the choice of its interface: where its SIP
+ * came from, else its first media address.
+ */
+static const struct anchor_addr *offerer_addr(const struct bridge *br,
+					      const struct sdp_conn *src,
+					      struct anchor_addr *a)
+{
+	size_t k;
+
+	if (src->family && !anchor_addr_parse(src->addr, a))
+		return a;
+	for (k = 0; k < br->ngroups; k++)
+		if (br->groups[k].rtp &&
+		    !anchor_addr_parse(br->groups[k].a_conn.addr, a))
+			return a;
+	return NULL;
+}
+
+/* The offer anchored: ports reserved, *@fwd naming the answerer's leg. */
+static int anchor_offer(struct req *q, struct ng_call *c,
+			const struct bridge *br, bool by_callee,
+			const struct sdp_conn *src, const struct nga_opts *o,
+			char **fwd)
+{
+	struct anchor_addr addr;
+
+	if (!c->ac)
+		c->ac = calloc(1, sizeof(*c->ac));
+	if (!c->ac) {
+		errmsg_set(q->err, ERR_MAX, "out of memory");
+		return -1;
+	}
+	return nga_offer(q->n->anchor, c->ac, br,
+			 by_callee ? NGA_CALLEE : NGA_CALLER,
+			 offerer_addr(br, src, &addr), o, fwd, q->err, ERR_MAX);
+}
+
+/*
+ * A party's media address, anchored: its SDP's when the proxy trusts it
+ * (trust-address) or srtpd does (its SIP source, or a --media-net), else
+ * where its SIP came from (a phone behind NAT writes its private
+ * address); an unspecified one (on hold) stays.
+ */
+static void anchored_addr(const struct ng *n, enum nga_addr mode,
+			  const struct sdp_conn *src, struct sdp_conn *conn)
+{
+	char err[ERR_MAX];
+	uint8_t a[16];
+
+	if (!src->family || mode == NGA_ADDR_SDP ||
+	    (inet_pton(conn->family, conn->addr, a) == 1 &&
+	     media_addr_unspecified(conn->family, a)))
+		return;
+	if (mode == NGA_ADDR_SOURCE ||
+	    check_media(n, src, conn, 0, 0, "", err))
+		*conn = *src;
+}
+
+/* The plan's addresses, anchored: each party's as anchored_addr() says. */
+static void anchor_flows(const struct ng *n, const struct ng_call *c,
+			 const struct ng_branch *b, enum nga_addr answer_mode,
+			 struct bridge_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nflows; i++) {
+		struct bridge_flow *f = &plan->flows[i];
+		const struct sdp_conn *os = &c->a_src, *as = &b->src;
+
+		anchored_addr(n, f->a_to_b ? c->offer_addr : answer_mode,
+			      f->a_to_b ? os : as, &f->from);
+		anchored_addr(n, f->a_to_b ? answer_mode : c->offer_addr,
+			      f->a_to_b ? as : os, &f->to);
+	}
+}
+
 static int cmd_offer(struct req *q)
 {
 	char id[CALL_ID_MAX], tag[128], model[32];
 	char bmodel[32];
 	const struct benc_node *sdp;
 	struct bridge_opts opts;
+	struct nga_opts ao;
 	struct srtp_policy p, pb;
 	struct sdp_conn src, none;
 	const char *aname, *bname;
@@ -1246,10 +1430,13 @@ static int cmd_offer(struct req *q)
 	if (get_str(q, "call-id", id, sizeof(id), true) ||
 	    get_str(q, "from-tag", tag, sizeof(tag), true) ||
 	    !(sdp = get_sdp(q)) || parse_options(q, &opts) ||
+	    anchor_options(q, &ao) ||
 	    request_model(q, "model", true, NULL, model, sizeof(model)) ||
 	    callee_model(q, ng_find(q->n, id), tag, bmodel, sizeof(bmodel)) ||
 	    request_source(q, &src))
 		return -1;
+	/* anchored, plain media is relayed too: its flows are in the plan */
+	opts.relay_all = q->n->anchor != NULL;
 	none.family = 0;
 	if (leg_policy(q, model, &src, &p, &aname) ||
 	    leg_policy(q, bmodel, &none, &pb, &bname))
@@ -1280,7 +1467,9 @@ static int cmd_offer(struct req *q)
 	rc = bridge_offer(br, &p, &pb, &opts, again < 0 ? NULL :
 			  (const struct sdes_crypto *const *)c->branches[again].b_keys,
 			  sdp->s, sdp->len, &fwd, q->err, ERR_MAX);
-	if (!rc && check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
+	/* anchored, the media addresses are checked as the plan has them */
+	if (!rc && !q->n->anchor &&
+	    check_sdp(q->n, &br->a_offer, &src, "the caller's", q->err)) {
 		explicit_bzero(fwd, strlen(fwd));
 		free(fwd);
 		rc = -1;
@@ -1299,7 +1488,14 @@ static int cmd_offer(struct req *q)
 			call_free(q->n, c);
 		c = NULL;
 	}
-	if (!c || install_guards(q, c, br)) {
+	/*
+	 * Anchored, media reaches a leg only through its relay, which comes
+	 * with the answer: no guard is needed before it.
+	 */
+	if (!c || (q->n->anchor ?
+		   anchor_offer(q, c, br, !fresh && branch_find(c, tag) >= 0,
+				&src, &ao, &fwd) :
+		   install_guards(q, c, br))) {
 		if (c && fresh)
 			call_free(q->n, c);
 		bridge_free(br);
@@ -1325,6 +1521,7 @@ static int cmd_offer(struct req *q)
 	c->e.closing = false;	/* its guards are the new offer's */
 	c->e.delete_at = 0;
 	c->a_src = src;
+	c->offer_addr = ao.addr;
 	/*
 	 * A re-INVITE from a callee carries its own tag as the from-tag:
 	 * the answer (to-tag: the caller's) belongs to that callee's branch,
@@ -1349,18 +1546,73 @@ static int cmd_offer(struct req *q)
 	return 0;
 }
 
+/* Whether flow @f has an unspecified address (a side on hold). */
+static bool flow_on_hold(const struct bridge_flow *f)
+{
+	uint8_t a[16];
+
+	return (inet_pton(f->from.family, f->from.addr, a) == 1 &&
+		media_addr_unspecified(f->from.family, a)) ||
+	       (inet_pton(f->to.family, f->to.addr, a) == 1 &&
+		media_addr_unspecified(f->to.family, a));
+}
+
+/* Where a plan's wants and relays go. */
+struct plan_out {
+	struct kwant *w;
+	size_t n;
+	struct natmap_relay *rel;	/* anchored: NGA_RELAYS_MAX of them */
+	size_t nrel;
+};
+
+/*
+ * Flow @f's matches: in-path, one match (the sender's address to the
+ * receiver's); anchored (@ac), the router's own ports on each leg, and
+ * its relays into @po unless a side is on hold.
+ */
+static int flow_matches(const struct ng_call *c, const struct bridge_flow *f,
+			struct kmatch *in, struct kmatch *out,
+			struct plan_out *po, char *err)
+{
+	struct relay_flow rf;
+	unsigned int j;
+
+	if (!c->ac) {
+		if (flow_match(f, in, err))
+			return -1;
+		*out = *in;
+		return 0;
+	}
+	if (nga_flow(c->ac, f, c->by_callee ? NGA_CALLEE : NGA_CALLER, &rf,
+		     err, ERR_MAX))
+		return -1;
+	*in = rf.in;
+	*out = rf.out;
+	for (j = 0; j < rf.nrelay && !flow_on_hold(f); j++) {
+		if (po->nrel == NGA_RELAYS_MAX) {
+			errmsg_set(err, ERR_MAX, "too many relays in one call (%d)",
+				   NGA_RELAYS_MAX);
+			return -1;
+		}
+		po->rel[po->nrel++] = rf.relay[j];
+	}
+	return 0;
+}
+
 /*
  * What branch @bi's plan wants of the kernel (kset.h): per flow, the
  * stream that takes it in from its sender, then the one that sends it
- * on.  The direction is the one between the two parties, which a
- * callee's re-offer does not turn round.
+ * on; anchored, the relays too.  The direction is the one between the
+ * two parties, which a callee's re-offer does not turn round.
  */
 static int plan_wants(const struct ng_call *c, const struct bridge_plan *plan,
-		      struct kwant *w, size_t *n, char *err)
+		      struct plan_out *po, char *err)
 {
+	struct kmatch in, out;
 	size_t i;
 
-	*n = 0;
+	po->n = 0;
+	po->nrel = 0;
 	for (i = 0; i < plan->nflows; i++) {
 		const struct bridge_flow *f = &plan->flows[i];
 		struct kwant one = {
@@ -1368,45 +1620,60 @@ static int plan_wants(const struct ng_call *c, const struct bridge_plan *plan,
 			.a_to_b = caller_to_callee(c, f),
 		};
 
-		if (flow_match(f, &one.match, err))
+		if (flow_matches(c, f, &in, &out, po, err))
 			return -1;
-		if (*n + 2 > KSET_MAX) {
+		if (po->n + 2 > KSET_MAX) {
 			errmsg_set(err, ERR_MAX, "too many streams in one call (%d)",
 				   KSET_MAX);
 			return -1;
 		}
 		if (f->unprotect) {
-			w[*n] = one;
-			w[*n].op = NF_SRTP_OP_UNPROTECT;
-			w[(*n)++].crypto = &f->in;
+			po->w[po->n] = one;
+			po->w[po->n].match = in;
+			po->w[po->n].op = NF_SRTP_OP_UNPROTECT;
+			po->w[po->n++].crypto = &f->in;
 		}
 		if (f->protect) {
-			w[*n] = one;
-			w[*n].op = NF_SRTP_OP_PROTECT;
-			w[(*n)++].crypto = &f->out;
+			po->w[po->n] = one;
+			po->w[po->n].match = out;
+			po->w[po->n].op = NF_SRTP_OP_PROTECT;
+			po->w[po->n++].crypto = &f->out;
 		}
 	}
 	return 0;
 }
 
-/* Branch @bi's streams become what @plan says (kset_apply()). */
+/*
+ * Branch @bi's streams become what @plan says (kset_apply()); anchored,
+ * the call's streams (all in branch 0: every branch answers on the same
+ * router ports) and then its relays, so that nothing is relayed before
+ * its transform is in place.
+ */
 static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 		      const struct bridge_plan *plan)
 {
-	struct kwant *w = calloc(KSET_MAX, sizeof(*w));
 	struct kset_owner o = owner_of(q->n, c);
-	size_t n;
+	struct plan_out po = {
+		.w = calloc(KSET_MAX, sizeof(*po.w)),
+		.rel = c->ac ? calloc(NGA_RELAYS_MAX, sizeof(*po.rel)) : NULL,
+	};
 	int rc;
 
-	if (!w) {
+	if (!po.w || (c->ac && !po.rel)) {
+		free(po.w);
+		free(po.rel);
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		return -1;
 	}
-	rc = plan_wants(c, plan, w, &n, q->err);
+	rc = plan_wants(c, plan, &po, q->err);
 	if (!rc)
-		rc = kset_apply(&o, &c->set, (uint8_t)bi, w, n, q->err,
-				ERR_MAX);
-	free(w);
+		rc = kset_apply(&o, &c->set, c->ac ? 0 : (uint8_t)bi, po.w,
+				po.n, q->err, ERR_MAX);
+	if (!rc && c->ac)
+		rc = nga_relays_set(q->n->anchor, c->ac, po.rel, po.nrel,
+				    q->err, ERR_MAX);
+	free(po.w);
+	free(po.rel);
 	return rc;
 }
 
@@ -1499,7 +1766,8 @@ static const char *leg_name(const struct bridge_plan *plan, bool a)
 }
 
 static int answer_branch(struct req *q, struct ng_call *c, int bi,
-			 bool fresh, const struct benc_node *sdp, char **fwd)
+			 bool fresh, const struct benc_node *sdp,
+			 const struct nga_opts *ao, char **fwd)
 {
 	struct ng_branch *b = &c->branches[bi];
 	struct bridge_plan *plan = calloc(1, sizeof(*plan));
@@ -1521,10 +1789,16 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 	rc = bridge_answer(c->br, sdp->s, sdp->len,
 			   (const struct sdes_crypto *const *)b->a_keys, fwd,
 			   plan, q->err, ERR_MAX);
+	if (!rc && c->ac)
+		anchor_flows(q->n, c, b, ao->addr, plan);
 	if (!rc)
 		rc = check_plan(q, c, b, plan);
 	if (!rc)
 		rc = apply_plan(q, c, (unsigned int)bi, plan);
+	if (!rc && c->ac)
+		rc = nga_answer(c->ac, c->br,
+				c->by_callee ? NGA_CALLEE : NGA_CALLER, ao, fwd,
+				q->err, ERR_MAX);
 	if (!rc && !c->by_callee && keep_keys(b, plan)) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		rc = -1;
@@ -1551,6 +1825,7 @@ static int cmd_answer(struct req *q)
 	char id[CALL_ID_MAX], tag[128], via[128];
 	char model[sizeof(((struct ng_branch *)0)->model)];
 	const struct benc_node *sdp;
+	struct nga_opts ao;
 	struct sdp_conn src;
 	struct ng_call *c;
 	char *fwd = NULL;
@@ -1612,8 +1887,8 @@ static int cmd_answer(struct req *q)
 	if (via[0])
 		snprintf(c->branches[bi].via_branch,
 			 sizeof(c->branches[bi].via_branch), "%s", via);
-	if (answer_options(q, &c->br->opts) ||
-	    answer_branch(q, c, bi, fresh, sdp, &fwd)) {
+	if (answer_options(q, &c->br->opts) || anchor_options(q, &ao) ||
+	    answer_branch(q, c, bi, fresh, sdp, &ao, &fwd)) {
 		if (fresh && c->branches[bi].used)
 			branch_remove(q->n, c, (unsigned int)bi);
 		return -1;
@@ -2301,8 +2576,12 @@ int ng_save(const struct ng *n, const char *path, char *err, size_t errlen)
 	for (c = ng_first(n); c; c = ng_next(n, c)) {
 		if (!c->set.n)
 			continue;
-		if (c->e.closing) {
-			/* a restarted srtpd removes these at once */
+		/*
+		 * A restarted srtpd removes these at once: a deleted call's
+		 * guards, and an anchored call's streams, whose relays and
+		 * ports do not outlive srtpd (its table is made anew).
+		 */
+		if (c->e.closing || c->ac) {
 			fputs("guards", f);
 			for (i = 0; i < c->set.n; i++)
 				fprintf(f, " %u", c->set.streams[i].k.id);

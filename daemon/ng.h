@@ -10,8 +10,11 @@
  * media never meets a moment without its transform.  A media address
  * reaches the kernel only if it is the address the SDP was signalled
  * from ("received-from") or in a configured media network, and a port
- * only within the configured range.  Documentation/srtpd.8 lists every
- * key read and every option ignored.
+ * only within the configured range.  With srtpd's media interfaces
+ * (struct ng_anchoring), calls are anchored instead (nganchor.h): each
+ * side's SDP names the router's ports, and the kernel's streams and NAT
+ * relays join the legs.  Documentation/srtpd.8 lists every key read and
+ * every option ignored.
  */
 
 #ifndef NFSRTP_NG_H
@@ -31,6 +34,7 @@
 #include "kset.h"
 #include "kstream.h"
 #include "lib/nfsrtp.h"
+#include "nganchor.h"
 #include "trust.h"
 
 #define NG_MSG_MAX	65535	/* a UDP datagram */
@@ -101,6 +105,8 @@ struct ng_call {
 	struct bridge *br;
 	struct ng_branch branches[NG_BRANCHES_MAX];
 	struct kset set;		/* its kernel streams */
+	struct nga_call *ac;		/* anchored: its ports and relays */
+	enum nga_addr offer_addr;	/* the pending offer's address flag */
 };
 
 /* What srtpd lets an SDP put into a kernel match. */
@@ -142,6 +148,8 @@ struct ng {
 	struct ng_trust trust;
 	const struct srtp_config *cfg;	/* srtpd's current configuration */
 	const char *model;		/* default phone model, or NULL */
+	/* srtpd's media interfaces and ports: calls are anchored; or NULL */
+	struct ng_anchoring *anchor;
 	struct calls *calls;		/* srtpd's one table (calls.h) */
 	struct call_front front;	/* ng's calls in it */
 	struct ng_cached cache[NG_CACHE_SIZE];

@@ -41,6 +41,7 @@
 #include "control.h"
 #include "lib/nfsrtp.h"
 #include "metrics.h"
+#include "natmap.h"
 #include "ng.h"
 #include "policy.h"
 
@@ -84,6 +85,10 @@ struct srtpd {
 	struct ng ng;
 	struct ng_trust trust;	/* from the command line */
 	struct call_limits limits;	/* from the command line */
+	/* --interface: ng's calls are anchored (nganchor.h) */
+	struct ng_anchoring anchor;
+	unsigned int port_min, port_max;	/* the router's media ports */
+	struct natmap natmap;
 	unsigned long ng_saved;	/* ng.generation last written */
 	int ng_fd;
 	const char *metrics_listen;	/* --metrics [ADDR:]PORT, or NULL */
@@ -1466,6 +1471,8 @@ static void usage(FILE *f)
 		"             [--media-net ADDR[/PREFIX] ...] [--media-ports MIN-MAX]\n"
 		"             [--delete-delay SECONDS] [--guard-tail SECONDS]\n"
 		"             [--plain-peer ADDR[/PREFIX] ...] [LIMITS]\n"
+		"             [--interface [NAME/]LOCAL[!ADV] ... [--port-min N]\n"
+		"              [--port-max N]]\n"
 		"             [--metrics [ADDR:]PORT] [--user NAME|UID:GID] [--syslog]\n"
 		"  --config FILE   sip.cfg XML; later files override earlier ones\n"
 		"  --model MODEL   the default phone model (%s)\n"
@@ -1485,6 +1492,10 @@ static void usage(FILE *f)
 		"                  legs this long (%d)\n"
 		"  --plain-peer ADDR[/PREFIX]  callers signalling from here have\n"
 		"                  no SRTP (a gateway): plain RTP on their leg\n"
+		"  --interface [NAME/]LOCAL[!ADV]  anchor ng's calls: a media\n"
+		"                  interface (repeatable; ADV is written in SDP)\n"
+		"  --port-min N, --port-max N  the router's media ports when\n"
+		"                  anchoring (%u-%u)\n"
 		"  --max-calls N, --max-calls-per-source N, --max-memory MIB\n"
 		"                  calls in all, both front ends (%d), ng calls\n"
 		"                  from one address (%d),\n"
@@ -1498,7 +1509,8 @@ static void usage(FILE *f)
 		"                  with CAP_NET_ADMIN only (default: stay root)\n"
 		"  --syslog        log to syslog (default: standard error)\n",
 		POLICY_DEFAULT_MODEL, DEFAULT_SOCKET, DEFAULT_NG_ADDR,
-		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, CALLS_MAX,
+		DEFAULT_STATE, NG_PORT_MIN, NG_GUARD_TAIL, ANCHOR_PORTS_MIN,
+		ANCHOR_PORTS_MAX, CALLS_MAX,
 		CALLS_PER_SOURCE, CALLS_MEMORY_MAX, CALLS_NO_ANSWER, CALLS_IDLE,
 		DEFAULT_NG_ADDR);
 }
@@ -1602,6 +1614,50 @@ bad:
 	return -1;
 }
 
+/* --port-min, --port-max */
+static int port_option(struct srtpd *d, int o, const char *arg)
+{
+	unsigned int *v = o == 'p' ? &d->port_min : &d->port_max;
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || n < ANCHOR_PORT_MIN || n > 65535) {
+		fprintf(stderr, "srtpd: --%s \"%s\": not a port from %d to 65535\n",
+			o == 'p' ? "port-min" : "port-max", arg, ANCHOR_PORT_MIN);
+		return -1;
+	}
+	*v = (unsigned int)n;
+	return 0;
+}
+
+/* The anchoring options together: they make sense with --ng only. */
+static int anchor_args(struct srtpd *d)
+{
+	if (!d->anchor.ifs.n) {
+		if (d->port_min || d->port_max) {
+			fprintf(stderr, "srtpd: --port-min and --port-max need --interface\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (!d->ng_listen) {
+		fprintf(stderr, "srtpd: --interface anchors ng's calls: it needs --ng\n");
+		return -1;
+	}
+	if (!d->port_min)
+		d->port_min = ANCHOR_PORTS_MIN;
+	if (!d->port_max)
+		d->port_max = ANCHOR_PORTS_MAX;
+	if (d->port_min + 1 >= d->port_max) {
+		fprintf(stderr, "srtpd: --port-min %u --port-max %u: no room for an RTP/RTCP pair\n",
+			d->port_min, d->port_max);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_args(struct srtpd *d, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1619,6 +1675,9 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		{ "delete-delay", required_argument, NULL, 'D' },
 		{ "guard-tail", required_argument, NULL, 'G' },
 		{ "plain-peer", required_argument, NULL, 'L' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "port-min", required_argument, NULL, 'p' },
+		{ "port-max", required_argument, NULL, 'q' },
 		{ "max-calls", required_argument, NULL, 'C' },
 		{ "max-calls-per-source", required_argument, NULL, 'E' },
 		{ "max-memory", required_argument, NULL, 'M' },
@@ -1633,7 +1692,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 
 	ng_trust_defaults(&d->trust);
 	calls_limits_defaults(&d->limits);
-	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:u:lhN:P:D:G:L:C:E:M:A:I:T:H:", opts,
+	while ((o = getopt_long(argc, argv, "c:m:s:n:S:a:u:lhN:P:D:G:L:C:E:M:A:I:T:H:i:p:q:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'N':
@@ -1648,6 +1707,18 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		case 'I':
 		case 'T':
 			if (trust_option(d, o, optarg))
+				return -1;
+			break;
+		case 'i':
+			if (anchor_ifs_add(&d->anchor.ifs, optarg, err,
+					   sizeof(err))) {
+				fprintf(stderr, "srtpd: --interface %s\n", err);
+				return -1;
+			}
+			break;
+		case 'p':
+		case 'q':
+			if (port_option(d, o, optarg))
 				return -1;
 			break;
 		case 'c':
@@ -1703,7 +1774,7 @@ static int parse_args(struct srtpd *d, int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
-	return 0;
+	return anchor_args(d);
 }
 
 /* The ng calls of a killed srtpd whose streams are still installed. */
@@ -1738,6 +1809,53 @@ static int first_save(struct srtpd *d)
 	}
 	d->ng_saved = d->ng.generation;
 	return 0;
+}
+
+/* The relay operation of ng's anchored calls: srtpd's nftables table. */
+static int relay_change(void *arg, const struct natmap_relay *del,
+			size_t ndel, const struct natmap_relay *add, size_t nadd,
+			char *err, size_t errlen)
+{
+	struct srtpd *d = arg;
+
+	return natmap_change(&d->natmap, del, ndel, add, nadd, err, errlen);
+}
+
+/*
+ * With --interface, ng's calls are anchored: the port pool, and the
+ * nftables table of the relays (a previous srtpd's replaced).
+ */
+static int open_anchor(struct srtpd *d)
+{
+	char err[512];
+
+	if (!d->anchor.ifs.n)
+		return 0;
+	if (anchor_pool_init(&d->anchor.pool, &d->anchor.ifs, d->port_min,
+			     d->port_max, err, sizeof(err)) ||
+	    natmap_open(&d->natmap, &d->anchor.ifs, d->port_min, d->port_max,
+			err, sizeof(err))) {
+		logmsg(LOG_ERR, "anchoring: %s", err);
+		anchor_pool_free(&d->anchor.pool);
+		return -1;
+	}
+	d->anchor.relay = relay_change;
+	d->anchor.arg = d;
+	d->ng.anchor = &d->anchor;
+	logmsg(LOG_INFO, "anchoring ng's calls: %u media interface(s), ports %u-%u (%u pairs each)",
+	       d->anchor.ifs.n, d->port_min, d->port_max,
+	       anchor_pool_pairs(&d->anchor.pool));
+	return 0;
+}
+
+/* After ng_free(): its anchored calls' relays and ports are gone. */
+static void close_anchor(struct srtpd *d)
+{
+	if (!d->anchor.relay)
+		return;
+	natmap_close(&d->natmap);
+	anchor_pool_free(&d->anchor.pool);
+	d->anchor.relay = NULL;
 }
 
 static int setup(struct srtpd *d)
@@ -1795,7 +1913,7 @@ static int setup(struct srtpd *d)
 	d->calls.gone_arg = d;
 	ng_init(&d->ng, &d->table, &ng_ops, &d->cfg, d->model);
 	d->ng.trust = d->trust;
-	if (d->ng_listen && (open_ng(d) || restore_state(d)))
+	if (d->ng_listen && (open_ng(d) || open_anchor(d) || restore_state(d)))
 		return -1;
 	if (open_socket(d))
 		return -1;
@@ -1856,6 +1974,7 @@ int main(int argc, char **argv)
 		if (!d.started)
 			d.ng.ops.del = k_keep;
 		ng_free(&d.ng);
+		close_anchor(&d);
 		d.ng.generation = d.ng_saved + 1;
 		if (d.started)
 			save_state(&d);

@@ -2415,6 +2415,292 @@ START_TEST(callee_model_as_the_proxy_sends_it)
 }
 END_TEST
 
+/* ---- anchored calls (nganchor.h): the router's own ports on each leg ---- */
+
+static struct ng_anchoring anch;
+
+/* The relay table's stand-in: what srtpd's nftables table would hold. */
+static struct {
+	struct natmap_relay r[NGA_RELAYS_MAX * 2];
+	size_t n;
+	unsigned int changes;
+	bool refuse;
+} frel;
+
+static bool relay_same(const struct natmap_relay *a,
+		       const struct natmap_relay *b)
+{
+	return !strcmp(a->from.str, b->from.str) &&
+	       !strcmp(a->local.str, b->local.str) &&
+	       a->local_port == b->local_port;	/* the DNAT map's key */
+}
+
+static int f_relay(void *arg, const struct natmap_relay *del, size_t ndel,
+		   const struct natmap_relay *add, size_t nadd, char *err,
+		   size_t errlen)
+{
+	size_t i, j;
+
+	(void)arg;
+	if (frel.refuse) {
+		snprintf(err, errlen, "nftables: refused (test)");
+		return -1;
+	}
+	for (i = 0; i < ndel; i++) {
+		for (j = 0; j < frel.n && !relay_same(&frel.r[j], &del[i]); j++)
+			;
+		ck_assert_msg(j < frel.n, "delete of a relay not in the table");
+		frel.r[j] = frel.r[--frel.n];
+	}
+	for (i = 0; i < nadd; i++) {
+		for (j = 0; j < frel.n; j++)
+			ck_assert_msg(!relay_same(&frel.r[j], &add[i]),
+				      "a relay's key twice in the table");
+		ck_assert_uint_lt(frel.n, NGA_RELAYS_MAX * 2);
+		frel.r[frel.n++] = add[i];
+	}
+	frel.changes++;
+	return 0;
+}
+
+/* Two interfaces on loopback addresses, ten pairs of ports each. */
+static void setup_anchored(void)
+{
+	char err[256];
+
+	setup();
+	memset(&anch, 0, sizeof(anch));
+	memset(&frel, 0, sizeof(frel));
+	ck_assert(!anchor_ifs_add(&anch.ifs, "lan/127.0.0.1", err, sizeof(err)));
+	ck_assert(!anchor_ifs_add(&anch.ifs, "wan/127.0.0.2!192.0.2.7", err,
+				  sizeof(err)));
+	ck_assert_msg(!anchor_pool_init(&anch.pool, &anch.ifs, 61300, 61319,
+					err, sizeof(err)), "%s", err);
+	anch.relay = f_relay;
+	ng.anchor = &anch;
+}
+
+static void teardown_anchored(void)
+{
+	teardown();
+	ck_assert_uint_eq(frel.n, 0);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 0);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[1]), 0);
+	anchor_pool_free(&anch.pool);
+}
+
+/* The port of the first m-line of @sdp. */
+static unsigned int first_port(const struct benc_node *sdp)
+{
+	char *s = strndup(sdp->s, sdp->len), *m = strstr(s, "m=audio ");
+	unsigned int port = 0;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(sscanf(m, "m=audio %u", &port), 1);
+	free(s);
+	return port;
+}
+
+/* A phone behind NAT: its SDP names its private address. */
+static const char natted_offer[] =
+	"v=0\r\no=- 1 1 IN IP4 192.168.1.10\r\ns=-\r\nc=IN IP4 192.168.1.10\r\nt=0 0\r\n"
+	"m=audio 4000 RTP/SAVP 0\r\n"
+	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+	"a=candidate:1 1 UDP 2130706431 192.168.1.10 4000 typ host\r\n";
+#define ANCHOR_OPTS	"replace", "\x01l6:origin18:session-connectione", \
+			"ICE", "remove", "direction", "\x01l3:lan3:wane"
+
+/*
+ * Kamailio's rtpengine_manage() with an anchoring srtpd: each side's SDP
+ * names only the router's address and ports on its leg, the NATed phone
+ * is reached at its SIP source, the kernel matches the router's own
+ * ports, the relays join the legs, and the delete takes everything away.
+ */
+START_TEST(anchored_call)
+{
+	const struct benc_node *r, *sdp;
+	unsigned int lan, wan, i;
+	struct nfsrtp_stream *un = NULL, *pr = NULL;
+	char addr[64];
+
+	r = send_req("o1", "command", "offer", FROM_A, "call-id", "anc",
+		     "from-tag", "ft", "sdp", natted_offer, "transport-protocol",
+		     "RTP/AVP", ANCHOR_OPTS, NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));	/* replace, direction used */
+	sdp = benc_get(r, "sdp");
+	/* toward the gateway: the advertised address of "wan", its ports */
+	ck_assert(str_has(sdp, "o=- 1 1 IN IP4 192.0.2.7\r\n"));
+	ck_assert(str_has(sdp, "c=IN IP4 192.0.2.7\r\n"));
+	ck_assert(!str_has(sdp, "192.168.1.10"));
+	ck_assert(!str_has(sdp, "127.0.0.2"));
+	ck_assert(!str_has(sdp, "a=candidate"));
+	wan = first_port(sdp);
+	ck_assert_uint_ge(wan, 61300);
+	ck_assert_uint_le(wan, 61318);
+	ck_assert_uint_eq(wan % 2, 0);
+	snprintf(addr, sizeof(addr), "a=rtcp:%u IN IP4 192.0.2.7", wan + 1);
+	ck_assert(str_has(sdp, addr));
+	/* no stream and no relay before the answer: nothing crosses yet */
+	ck_assert_uint_eq(live(), 0);
+	ck_assert_uint_eq(frel.n, 0);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 1);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[1]), 1);
+
+	r = send_req("a1", "command", "answer", FROM_B, "call-id", "anc",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp,
+		     ANCHOR_OPTS, NULL);
+	result_is(r, "ok");
+	sdp = benc_get(r, "sdp");
+	/* toward the phone: "lan", SRTP with our key */
+	ck_assert(str_has(sdp, "c=IN IP4 127.0.0.1\r\n"));
+	ck_assert(str_has(sdp, "o=gw 5 5 IN IP4 127.0.0.1\r\n"));
+	ck_assert(!str_has(sdp, "10.0.3.2"));
+	ck_assert(str_has(sdp, "RTP/SAVP"));
+	ck_assert(str_has(sdp, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"));
+	lan = first_port(sdp);
+	ck_assert_uint_ge(lan, 61300);
+	ck_assert_uint_eq(lan % 2, 0);
+
+	ck_assert_uint_eq(live(), 2);
+	for (i = 1; i < FAKE_MAX; i++) {
+		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_UNPROTECT)
+			un = &fake.s[i];
+		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_PROTECT)
+			pr = &fake.s[i];
+	}
+	ck_assert_ptr_nonnull(un);
+	ck_assert_ptr_nonnull(pr);
+	/* the phone's SRTP: from its NAT's address (not its SDP's) to lan */
+	addr_is(un->saddr, "10.0.1.2");
+	addr_is(un->daddr, "127.0.0.1");
+	ck_assert_uint_eq(un->dport, lan);
+	ck_assert_uint_eq(un->rtcp_dport, lan + 1);
+	/* SRTP to the phone: from lan's ports to its NAT's address */
+	addr_is(pr->saddr, "127.0.0.1");
+	ck_assert_uint_eq(pr->sport, lan);
+	addr_is(pr->daddr, "10.0.1.2");
+	ck_assert_uint_eq(pr->dport, 4000);
+
+	/* RTP and RTCP each way */
+	ck_assert_uint_eq(frel.n, 4);
+	for (i = 0; i < frel.n; i++) {
+		const struct natmap_relay *x = &frel.r[i];
+
+		if (!strcmp(x->from.str, "10.0.1.2")) {
+			ck_assert_str_eq(x->local.str, "127.0.0.1");
+			ck_assert_str_eq(x->to.str, "10.0.3.2");
+			ck_assert_str_eq(x->out.str, "127.0.0.2");
+			ck_assert_uint_eq(x->local_port - lan, x->out_port - wan);
+			ck_assert_uint_eq(x->to_port, 6000 + x->local_port - lan);
+		} else {
+			ck_assert_str_eq(x->from.str, "10.0.3.2");
+			ck_assert_str_eq(x->local.str, "127.0.0.2");
+			ck_assert_str_eq(x->to.str, "10.0.1.2");
+			ck_assert_str_eq(x->out.str, "127.0.0.1");
+			ck_assert_uint_eq(x->to_port, 4000 + x->local_port - wan);
+		}
+	}
+
+	/* the 200 after the 183: the same plan, nothing changes */
+	r = send_req("a2", "command", "answer", FROM_B, "call-id", "anc",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp,
+		     ANCHOR_OPTS, NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(first_port(benc_get(r, "sdp")), lan);
+	ck_assert_uint_eq(frel.changes, 1);
+	ck_assert_uint_eq(fake.adds, 2);
+
+	r = send_req("d1", "command", "delete", "call-id", "anc", "from-tag",
+		     "ft", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(live(), 0);	/* no guard: nothing is relayed */
+	ck_assert_uint_eq(frel.n, 0);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 0);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[1]), 0);
+}
+END_TEST
+
+/*
+ * Every pair of the range held: the next offer gets a clear error and
+ * holds nothing; the delete of a call gives its ports back.
+ */
+START_TEST(anchored_ports_run_out)
+{
+	const struct benc_node *r;
+	char id[16], cookie[16];
+	unsigned int i;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "full%u", i);
+		snprintf(cookie, sizeof(cookie), "o%u", i);
+		r = send_req(cookie, "command", "offer", FROM_A, "call-id", id,
+			     "from-tag", "ft", "sdp", natted_offer, ANCHOR_OPTS,
+			     NULL);
+		result_is(r, "ok");
+	}
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 10);
+	r = send_req("o10", "command", "offer", FROM_A, "call-id", "full10",
+		     "from-tag", "ft", "sdp", natted_offer, ANCHOR_OPTS, NULL);
+	error_has(r, "srtpd holds 10 of 10");
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 10);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[1]), 10);
+	r = send_req("q", "command", "query", "call-id", "full10", NULL);
+	error_has(r, "Unknown call-id");
+
+	r = send_req("d", "command", "delete", "call-id", "full3", "from-tag",
+		     "ft", NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 9);
+	r = send_req("o11", "command", "offer", FROM_A, "call-id", "full10",
+		     "from-tag", "ft", "sdp", natted_offer, ANCHOR_OPTS, NULL);
+	result_is(r, "ok");
+}
+END_TEST
+
+/*
+ * Where the media goes: trust-address takes the SDP's address, which must
+ * still be one srtpd trusts; a relay table that refuses leaves the call
+ * without relays, so nothing crosses, and the delete cleans up.
+ */
+START_TEST(anchored_addresses_and_refusals)
+{
+	const struct benc_node *r;
+
+	r = send_req("o1", "command", "offer", FROM_A, "call-id", "t1",
+		     "from-tag", "ft", "sdp", natted_offer, ANCHOR_OPTS,
+		     "flags", "\x01l13:trust-address7:RTP/AVPe", NULL);
+	result_is(r, "ok");
+	r = send_req("a1", "command", "answer", FROM_B, "call-id", "t1",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp, NULL);
+	error_has(r, "192.168.1.10");
+	ck_assert_uint_eq(frel.n, 0);
+
+	/* an unknown direction= name */
+	r = send_req("o2", "command", "offer", FROM_A, "call-id", "t2",
+		     "from-tag", "ft", "sdp", natted_offer,
+		     "direction", "\x01l3:lan4:dmz0e", NULL);
+	error_has(r, "direction=dmz0");
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 1);
+
+	/* SIP-source-address: the SIP source, whatever the SDP says */
+	r = send_req("o3", "command", "offer", FROM_A, "call-id", "t3",
+		     "from-tag", "ft", "sdp", offer_sdp, ANCHOR_OPTS,
+		     "flags", "\x01l18:SIP-source-address7:RTP/AVPe", NULL);
+	result_is(r, "ok");
+	frel.refuse = true;
+	r = send_req("a3", "command", "answer", FROM_B, "call-id", "t3",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp, NULL);
+	error_has(r, "nftables: refused (test)");
+	ck_assert_uint_eq(frel.n, 0);
+	frel.refuse = false;
+	r = send_req("a4", "command", "answer", FROM_B, "call-id", "t3",
+		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp, NULL);
+	result_is(r, "ok");
+	ck_assert_uint_eq(frel.n, 4);	/* RTP and RTCP each way */
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -2461,6 +2747,13 @@ static Suite *ng_suite(void)
 
 	suite_add_tcase(s, t);
 	/* 10 000 calls: more than Check's default 4 s under the sanitizers */
+	t = tcase_create("anchored");
+	tcase_add_checked_fixture(t, setup_anchored, teardown_anchored);
+	tcase_add_test(t, anchored_call);
+	tcase_add_test(t, anchored_ports_run_out);
+	tcase_add_test(t, anchored_addresses_and_refusals);
+	suite_add_tcase(s, t);
+
 	t = tcase_create("load");
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 120);

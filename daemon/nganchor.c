@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nganchor: an ng call anchored (nganchor.h).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "errmsg.h"
+#include "nganchor.h"
+
+#define NGA_ERR_MAX	256	/* a reason not passed on */
+
+/* The interface named "default" of @family, else the first of it. */
+static const struct anchor_if *default_if(const struct anchor_ifs *s,
+					  int family)
+{
+	const struct anchor_if *first = NULL;
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i].local.family != family)
+			continue;
+		if (!strcmp(s->v[i].name, "default"))
+			return &s->v[i];
+		if (!first)
+			first = &s->v[i];
+	}
+	return first;
+}
+
+/*
+ * A party's interface: by @name, else toward @peer (NULL: unknown) by
+ * routing, else the default one of @family.
+ */
+static const struct anchor_if *pick_if(const struct anchor_ifs *s,
+				       const char *name, int family,
+				       const struct anchor_addr *peer,
+				       char *err, size_t errlen)
+{
+	const struct anchor_if *ifc;
+	char why[NGA_ERR_MAX];
+
+	if (name[0]) {
+		ifc = anchor_if_by_name(s, name, family);
+		if (!ifc)
+			errmsg_set(err, errlen,
+				   "direction=%s: no media interface of that name has an IPv%c address",
+				   name, family == AF_INET ? '4' : '6');
+		return ifc;
+	}
+	if (peer) {
+		ifc = anchor_if_toward(s, peer, why, sizeof(why));
+		if (ifc)
+			return ifc;
+	}
+	ifc = default_if(s, family);
+	if (!ifc)
+		errmsg_set(err, errlen, "no media interface has an IPv%c address",
+			   family == AF_INET ? '4' : '6');
+	return ifc;
+}
+
+/* Whether group @g of @br's offer has an open m-line. */
+static bool group_open(const struct bridge *br, const struct bridge_group *g)
+{
+	const struct sdp *d = &br->a_offer;
+	int idx[2] = { g->a.secure, g->a.plain };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		if (idx[i] >= 0 && (size_t)idx[i] < d->nmedia &&
+		    d->media[idx[i]].port)
+			return true;
+	return false;
+}
+
+static int choose_ifs(struct ng_anchoring *an, struct nga_call *ac,
+		      int offerer, const struct anchor_addr *addr,
+		      const struct nga_opts *o, char *err, size_t errlen)
+{
+	int family = addr ? addr->family : AF_INET;
+
+	if (ac->ifc[offerer] && ac->ifc[!offerer])
+		return 0;
+	ac->ifc[offerer] = pick_if(&an->ifs, o->dir[0], family, addr, err,
+				   errlen);
+	if (!ac->ifc[offerer])
+		return -1;
+	ac->ifc[!offerer] = pick_if(&an->ifs, o->dir[1], family, NULL, err,
+				    errlen);
+	return ac->ifc[!offerer] ? 0 : -1;
+}
+
+static int reserve_ports(struct ng_anchoring *an, struct nga_call *ac,
+			 const struct bridge *br, char *err, size_t errlen)
+{
+	size_t k;
+	int p;
+
+	for (k = 0; k < br->ngroups; k++) {
+		const struct bridge_group *g = &br->groups[k];
+
+		if (!group_open(br, g))
+			continue;
+		if (!g->rtp || k >= NEG_MEDIA_MAX) {
+			errmsg_set(err, errlen,
+				   "media stream %zu is not RTP: srtpd anchors RTP streams only",
+				   k + 1);
+			return -1;
+		}
+		for (p = 0; p < 2; p++) {
+			if (ac->ports[p][k].ifc)
+				continue;
+			if (anchor_reserve(&an->pool, ac->ifc[p],
+					   &ac->ports[p][k], err, errlen))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* *@fwd with @am (one per m-line) on @ifc's side, replaced in place. */
+static int rewrite(char **fwd, struct anchor_media *am, size_t n,
+		   const struct anchor_if *ifc, const struct nga_opts *o,
+		   struct sdp *d, char *err, size_t errlen)
+{
+	const struct anchor_sdp_opts so = {
+		.ifc = ifc, .replace_origin = o->replace_origin,
+		.replace_session_conn = o->replace_session_conn,
+	};
+	char *text;
+
+	if (anchor_sdp_rewrite(d, am, n, &so, err, errlen))
+		return -1;
+	text = sdp_format(d);
+	if (!text) {
+		errmsg_set(err, errlen, "out of memory");
+		return -1;
+	}
+	explicit_bzero(*fwd, strlen(*fwd));	/* keys in it */
+	free(*fwd);
+	*fwd = text;
+	return 0;
+}
+
+/* The group of our m-line @j toward the answerer, or NULL. */
+static const struct bridge_group *group_of_b(const struct bridge *br,
+					     size_t j, size_t *k)
+{
+	for (*k = 0; *k < br->ngroups; (*k)++) {
+		const struct bridge_group *g = &br->groups[*k];
+
+		if (j >= g->b_first && j < g->b_first + g->b_count)
+			return g;
+	}
+	return NULL;
+}
+
+static int parse_fwd(const char *fwd, struct sdp *d, struct anchor_media **am,
+		     char *err, size_t errlen)
+{
+	char why[NGA_ERR_MAX];
+
+	if (sdp_parse(fwd, strlen(fwd), d, why, sizeof(why))) {
+		errmsg_set(err, errlen, "our own SDP does not parse: %s", why);
+		return -1;
+	}
+	*am = calloc(d->nmedia + 1, sizeof(**am));
+	if (!*am) {
+		sdp_free(d);
+		errmsg_set(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int nga_offer(struct ng_anchoring *an, struct nga_call *ac,
+	      const struct bridge *br, int offerer,
+	      const struct anchor_addr *offerer_addr, const struct nga_opts *o,
+	      char **fwd, char *err, size_t errlen)
+{
+	const struct anchor_ports *pt;
+	struct anchor_media *am;
+	struct sdp d;
+	size_t j, k;
+	int rc;
+
+	if (choose_ifs(an, ac, offerer, offerer_addr, o, err, errlen) ||
+	    reserve_ports(an, ac, br, err, errlen) ||
+	    parse_fwd(*fwd, &d, &am, err, errlen))
+		return -1;
+	for (j = 0; j < d.nmedia; j++) {
+		if (!group_of_b(br, j, &k) || k >= NEG_MEDIA_MAX)
+			continue;
+		pt = &ac->ports[!offerer][k];
+		if (!pt->ifc)
+			continue;
+		/* RTCP's own port offered even with rtcp-mux: the answer picks */
+		am[j] = (struct anchor_media){ true, pt->rtp, pt->rtcp };
+	}
+	rc = rewrite(fwd, am, d.nmedia, ac->ifc[!offerer], o, &d, err, errlen);
+	free(am);
+	sdp_free(&d);
+	return rc;
+}
+
+int nga_answer(const struct nga_call *ac, const struct bridge *br,
+	       int offerer, const struct nga_opts *o, char **fwd, char *err,
+	       size_t errlen)
+{
+	struct anchor_media *am;
+	struct sdp d;
+	size_t k, i;
+	int rc;
+
+	if (parse_fwd(*fwd, &d, &am, err, errlen))
+		return -1;
+	for (k = 0; k < br->ngroups && k < NEG_MEDIA_MAX; k++) {
+		const struct anchor_ports *pt = &ac->ports[offerer][k];
+		const struct bridge_group *g = &br->groups[k];
+		int idx[2] = { g->a.secure, g->a.plain };
+
+		if (!pt->ifc)
+			continue;
+		for (i = 0; i < 2; i++) {
+			struct sdp_media *m;
+
+			if (idx[i] < 0 || (size_t)idx[i] >= d.nmedia)
+				continue;
+			m = &d.media[idx[i]];
+			am[idx[i]] = (struct anchor_media){
+				true, pt->rtp,
+				sdp_media_has_attr(m, "rtcp-mux") ? pt->rtp : pt->rtcp,
+			};
+		}
+	}
+	rc = rewrite(fwd, am, d.nmedia, ac->ifc[offerer], o, &d, err, errlen);
+	free(am);
+	sdp_free(&d);
+	return rc;
+}
+
+int nga_flow(const struct nga_call *ac, const struct bridge_flow *f,
+	     int offerer, struct relay_flow *rf, char *err, size_t errlen)
+{
+	int sender = f->a_to_b ? offerer : !offerer;
+	const struct anchor_ports *in, *out;
+
+	if (f->index >= NEG_MEDIA_MAX) {
+		errmsg_set(err, errlen, "media stream %u: too many", f->index + 1);
+		return -1;
+	}
+	in = &ac->ports[sender][f->index];
+	out = &ac->ports[!sender][f->index];
+	if (!in->ifc || !out->ifc) {
+		errmsg_set(err, errlen,
+			   "media stream %u has no router ports (closed in the offer)",
+			   f->index + 1);
+		return -1;
+	}
+	return relay_flow(f, in, out, rf, err, errlen);
+}
+
+static bool addr_eq(const struct anchor_addr *a, const struct anchor_addr *b)
+{
+	return a->family == b->family &&
+	       !memcmp(a->a, b->a, anchor_addr_len(a->family));
+}
+
+static bool relay_eq(const struct natmap_relay *a,
+		     const struct natmap_relay *b)
+{
+	return addr_eq(&a->from, &b->from) && addr_eq(&a->local, &b->local) &&
+	       addr_eq(&a->to, &b->to) && addr_eq(&a->out, &b->out) &&
+	       a->local_port == b->local_port && a->to_port == b->to_port &&
+	       a->out_port == b->out_port;
+}
+
+static bool relay_in(const struct natmap_relay *r,
+		     const struct natmap_relay *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (relay_eq(r, &set[i]))
+			return true;
+	return false;
+}
+
+int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
+		   const struct natmap_relay *r, size_t n, char *err,
+		   size_t errlen)
+{
+	struct natmap_relay *del, *add;
+	size_t i, ndel = 0, nadd = 0;
+	int rc = 0;
+
+	if (n > NGA_RELAYS_MAX) {
+		errmsg_set(err, errlen, "too many relays in one call (%d)",
+			   NGA_RELAYS_MAX);
+		return -1;
+	}
+	del = calloc(NGA_RELAYS_MAX, sizeof(*del));
+	add = calloc(NGA_RELAYS_MAX, sizeof(*add));
+	if (!del || !add) {
+		errmsg_set(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < ac->nrelays; i++)
+		if (!relay_in(&ac->relays[i], r, n))
+			del[ndel++] = ac->relays[i];
+	for (i = 0; i < n; i++)
+		if (!relay_in(&r[i], ac->relays, ac->nrelays) &&
+		    !relay_in(&r[i], add, nadd))
+			add[nadd++] = r[i];
+	if (ndel || nadd)
+		rc = an->relay(an->arg, del, ndel, add, nadd, err, errlen);
+	if (!rc) {
+		ac->nrelays = 0;
+		for (i = 0; i < n; i++)
+			if (!relay_in(&r[i], ac->relays, ac->nrelays))
+				ac->relays[ac->nrelays++] = r[i];
+	}
+out:
+	free(del);
+	free(add);
+	return rc;
+}
+
+int nga_release(struct ng_anchoring *an, struct nga_call *ac)
+{
+	char err[NGA_ERR_MAX];
+	int p, k;
+
+	if (ac->nrelays && an->relay(an->arg, ac->relays, ac->nrelays, NULL, 0,
+				     err, sizeof(err)))
+		return -1;	/* the ports stay held: the relays name them */
+	ac->nrelays = 0;
+	for (p = 0; p < 2; p++)
+		for (k = 0; k < NEG_MEDIA_MAX; k++)
+			anchor_release(&an->pool, &ac->ports[p][k]);
+	return 0;
+}
+
+unsigned int nga_ports_held(const struct nga_call *ac)
+{
+	unsigned int n = 0;
+	int p, k;
+
+	for (p = 0; p < 2; p++)
+		for (k = 0; k < NEG_MEDIA_MAX; k++)
+			n += ac->ports[p][k].ifc != NULL;
+	return n;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nganchor: an ng call anchored (anchor.h, relay.h, natmap.h).  Each
+ * party of the call (the caller and the callee) gets an interface and,
+ * per media stream, the router's RTP/RTCP ports on it; the SDP each party
+ * receives names those, and the bridge's flows become kernel matches on
+ * the router's own ports and NAT relays between the legs.
+ *   - interfaces are chosen at the first offer: the offerer's by ng's
+ *     first direction=, else toward the offerer's media address by
+ *     routing; the answerer's by the second direction=, else the
+ *     interface named "default", else the first one configured (the
+ *     answerer's address is not known before its answer, as in rtpengine,
+ *     which needs direction= for more than one interface too);
+ *   - ports are reserved at the offer, kept over re-offers and answers,
+ *     and released with the call;
+ *   - a change of relays is one call of the relay operation (srtpd's:
+ *     one nftables transaction, then the stale conntrack entries flushed),
+ *     made after the kernel streams are in place and before they go, so
+ *     no packet is relayed without its transform.
+ * The kernel streams of an anchored call are all in branch 0 of its kset:
+ * every branch of a forked call answers on the same router ports, and
+ * the last answer's plan replaces the previous one in place.
+ */
+
+#ifndef NFSRTP_NGANCHOR_H
+#define NFSRTP_NGANCHOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "anchor.h"
+#include "bridge.h"
+#include "natmap.h"
+#include "relay.h"
+
+#define NGA_CALLER	0
+#define NGA_CALLEE	1
+#define NGA_RELAYS_MAX	(4 * NEG_MEDIA_MAX)
+
+/* Where a party's media comes from: ng's trust-address and its opposite. */
+enum nga_addr {
+	NGA_ADDR_AUTO,		/* the SDP's if trusted, else the SIP source */
+	NGA_ADDR_SDP,		/* trust-address */
+	NGA_ADDR_SOURCE,	/* SIP-source-address */
+};
+
+/* An offer's or answer's anchoring options (ng's keys). */
+struct nga_opts {
+	char dir[2][ANCHOR_NAME_MAX];	/* direction=: offerer's, answerer's */
+	bool replace_origin;		/* replace: origin */
+	bool replace_session_conn;	/* replace: session-connection */
+	enum nga_addr addr;
+};
+
+/* srtpd's anchoring: set when it has media interfaces. */
+struct ng_anchoring {
+	struct anchor_ifs ifs;
+	struct anchor_pool pool;
+	/*
+	 * Removes relays @del and adds @add, in one change: 0, or -1 with
+	 * the reason in @err (nothing changed then).
+	 */
+	int (*relay)(void *arg, const struct natmap_relay *del, size_t ndel,
+		     const struct natmap_relay *add, size_t nadd, char *err,
+		     size_t errlen);
+	void *arg;
+};
+
+/* One anchored call. */
+struct nga_call {
+	const struct anchor_if *ifc[2];		/* by party, NGA_CALLER... */
+	struct anchor_ports ports[2][NEG_MEDIA_MAX];	/* by party, group */
+	struct natmap_relay relays[NGA_RELAYS_MAX];	/* installed */
+	size_t nrelays;
+};
+
+/*
+ * The offer @br made, from party @offerer whose media address is
+ * @offerer_addr (NULL: unknown), under @o: interfaces chosen at the first
+ * offer, ports reserved for each open RTP stream, and *@fwd (the SDP
+ * toward the answerer, malloc'd) rewritten to name the answerer's leg.
+ * 0, or -1 with @err (ports already held stay held: the call releases
+ * them).  A stream that is not RTP cannot be anchored and is refused.
+ */
+int nga_offer(struct ng_anchoring *an, struct nga_call *ac,
+	      const struct bridge *br, int offerer,
+	      const struct anchor_addr *offerer_addr, const struct nga_opts *o,
+	      char **fwd, char *err, size_t errlen);
+
+/*
+ * The answer *@fwd toward @offerer (malloc'd) rewritten to name the
+ * offerer's leg: 0, or -1 with @err.
+ */
+int nga_answer(const struct nga_call *ac, const struct bridge *br,
+	       int offerer, const struct nga_opts *o, char **fwd, char *err,
+	       size_t errlen);
+
+/*
+ * Flow @f of a plan (its direction as the bridge of @offerer's offer
+ * sees it) as kernel matches and relays: 0, or -1 with @err.
+ */
+int nga_flow(const struct nga_call *ac, const struct bridge_flow *f,
+	     int offerer, struct relay_flow *rf, char *err, size_t errlen);
+
+/*
+ * The call's relays become @r (@n of them): those no longer wanted are
+ * removed and the new ones added, in one change.  0, or -1 with @err.
+ */
+int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
+		   const struct natmap_relay *r, size_t n, char *err,
+		   size_t errlen);
+
+/*
+ * Removes the call's relays, then releases its ports: 0; -1 when the
+ * relays could not be removed, and then the ports stay held.
+ */
+int nga_release(struct ng_anchoring *an, struct nga_call *ac);
+
+/* The pairs of ports @ac holds (query). */
+unsigned int nga_ports_held(const struct nga_call *ac);
+
+#endif /* NFSRTP_NGANCHOR_H */
