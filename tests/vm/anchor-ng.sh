@@ -9,7 +9,8 @@
 # ICE=remove RTP/AVP") sends them; every SDP R returns names only R's
 # addresses; A's SRTP reaches B as RTP and B's RTP reaches A as SRTP
 # (libsrtp2, keys from the SDP A received), through A's NAT, with zero
-# loss.  Then: after the delete nothing crosses (the relays, their
+# loss; then a call with SRTP on both legs, each under its own keys.
+# Then: after the delete nothing crosses (the relays, their
 # conntrack entries and the ports are gone), the port range running out
 # is a clear ng error that holds nothing, every port is released, and the
 # table goes with srtpd.
@@ -17,6 +18,7 @@
 SRTPD=$NFSRTP_TOP/build/bin/srtpd
 S=AES_CM_128_HMAC_SHA1_80
 KA='inline:nl326xLShGuIXLMkyqo+ExM5GPbz+MLbWMZotRRI'
+KB='inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR'
 tmp=$(mktemp -d)
 RPID=
 cleanup() {
@@ -162,6 +164,43 @@ out=$(ng command=query call-id=call-1)
 	fail "query: $out"
 [ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"]')" = 0 ] ||
 	fail "query: $out"
+
+step "SRTP on both legs, each with its own keys, through the same NAT"
+# the second call's ports: the pool hands out the next pairs
+sed 's/ 4000 / 4010 /' "$tmp/a.offer" >"$tmp/a2.offer"
+out=$(ng command=offer call-id=call-2 from-tag=fa sdp=@"$tmp/a2.offer" \
+	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/SAVP \
+	'replace:=["origin","session-connection"]' ICE=remove)
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+sdp_of "$out" "$tmp/b2.offer"
+[ "$(addrs "$tmp/b2.offer")" = "10.0.2.254 " ] || fail "offer to B: $(cat "$tmp/b2.offer")"
+PB2=$(port_of "$tmp/b2.offer")
+KRB=$(key_of "$tmp/b2.offer")
+[ -n "$KRB" ] && [ "$KRB" != "$KA" ] || fail "no key of R's own toward B: $(cat "$tmp/b2.offer")"
+printf 'v=0\r\no=gw 8 8 IN IP4 10.0.2.1\r\ns=-\r\nc=IN IP4 10.0.2.1\r\nt=0 0\r\n%b%b' \
+	'm=audio 5010 RTP/SAVP 0\r\n' "a=crypto:1 $S $KB\r\n" >"$tmp/b2.answer"
+out=$(ng command=answer call-id=call-2 from-tag=fa to-tag=tb sdp=@"$tmp/b2.answer" \
+	'received-from:=["IP4","10.0.2.1"]' 'replace:=["origin","session-connection"]' ICE=remove)
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+sdp_of "$out" "$tmp/a2.answer"
+[ "$(addrs "$tmp/a2.answer")" = "10.0.1.254 " ] || fail "answer to A: $(cat "$tmp/a2.answer")"
+PA2=$(port_of "$tmp/a2.answer")
+KRA2=$(key_of "$tmp/a2.answer")
+[ "$PA2" != "$PA" ] && [ "$PB2" != "$PB" ] || fail "call-2 shares call-1's ports"
+[ "$KRA2" != "$KB" ] && [ "$KRA2" != "$KRB" ] || fail "keys shared between legs"
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5010 --count 200 --rtcp \
+	--suite $S --key "$KRB"
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$PA2" --src-port 4010 \
+	--count 200 --rtcp --suite $S --key "$KA" >/dev/null
+rx_wait "$tmp/rx"
+echo "    A -> B: $(tail -n 1 "$tmp/rx")"
+rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4010 --count 200 --rtcp \
+	--suite $S --key "$KRA2"
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$PB2" --src-port 5010 \
+	--count 200 --rtcp --suite $S --key "$KB" >/dev/null
+rx_wait "$tmp/rx"
+echo "    B -> A: $(tail -n 1 "$tmp/rx")"
+[ "$(result "$(ng command=delete call-id=call-2 from-tag=fa)")" = ok ] || fail "delete call-2"
 
 step "after the delete, nothing crosses: relays, conntrack entries and ports gone"
 # ct_flows: R's conntrack entries of the call's flows (to R's ports)
