@@ -2019,6 +2019,69 @@ static void put_traffic(struct req *q, const char *key, uint64_t packets,
 	benc_end(q->out);
 }
 
+/* "ADDR:PORT", an IPv6 address in brackets, as a bencoded string */
+static void put_addr_port(struct req *q, const struct anchor_addr *a,
+			  unsigned int port)
+{
+	char text[INET6_ADDRSTRLEN + 10];
+
+	snprintf(text, sizeof(text), a->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 a->str, port);
+	benc_cstr(q->out, text);
+}
+
+/*
+ * An anchored call's "anchor": per party its interface, the address
+ * written into its SDP and its RTP ports by media stream (0: none), and
+ * the relays (from the sender's address to the router's port, on from
+ * the router's port on the other leg to the receiver).
+ */
+static void query_anchor(struct req *q, const struct nga_call *ac)
+{
+	static const char *const party[2] = { "caller", "callee" };
+	unsigned int p, k, n;
+	size_t i;
+
+	benc_cstr(q->out, "anchor");
+	benc_dict(q->out);
+	for (p = 0; p < 2; p++) {
+		if (!ac->ifc[p])
+			continue;
+		for (n = NEG_MEDIA_MAX; n && !ac->ports[p][n - 1].ifc; n--)
+			;
+		benc_cstr(q->out, party[p]);
+		benc_dict(q->out);
+		benc_cstr(q->out, "interface");
+		benc_cstr(q->out, ac->ifc[p]->name);
+		benc_cstr(q->out, "address");
+		benc_cstr(q->out, ac->ifc[p]->adv.str);
+		benc_cstr(q->out, "ports");
+		benc_list(q->out);
+		for (k = 0; k < n; k++)
+			benc_int(q->out, ac->ports[p][k].rtp);
+		benc_end(q->out);
+		benc_end(q->out);
+	}
+	benc_cstr(q->out, "relays");
+	benc_list(q->out);
+	for (i = 0; i < ac->nrelays; i++) {
+		const struct natmap_relay *r = &ac->relays[i];
+
+		benc_dict(q->out);
+		benc_cstr(q->out, "from");
+		benc_cstr(q->out, r->from.str);
+		benc_cstr(q->out, "local");
+		put_addr_port(q, &r->local, r->local_port);
+		benc_cstr(q->out, "out");
+		put_addr_port(q, &r->out, r->out_port);
+		benc_cstr(q->out, "to");
+		put_addr_port(q, &r->to, r->to_port);
+		benc_end(q->out);
+	}
+	benc_end(q->out);
+	benc_end(q->out);
+}
+
 static int cmd_query(struct req *q)
 {
 	struct ng_call *c = request_call(q);
@@ -2037,6 +2100,8 @@ static int cmd_query(struct req *q)
 	benc_cstr(q->out, "model");
 	benc_cstr(q->out, c->model);
 	query_tags(q, c);
+	if (c->ac)
+		query_anchor(q, c->ac);
 	benc_cstr(q->out, "streams");
 	benc_list(q->out);
 	/* a forwarded packet counted once (kset_counts()) */

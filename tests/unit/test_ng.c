@@ -2602,6 +2602,38 @@ START_TEST(anchored_call)
 		}
 	}
 
+	/* query: each party's interface and ports, and the relays */
+	r = send_req("q1", "command", "query", "call-id", "anc", NULL);
+	result_is(r, "ok");
+	{
+		const struct benc_node *an = benc_get(r, "anchor");
+		const struct benc_node *caller = benc_get(an, "caller");
+		const struct benc_node *callee = benc_get(an, "callee");
+		const struct benc_node *rel = benc_get(an, "relays"), *e;
+		char want[64];
+		unsigned int k = 0;
+
+		ck_assert(benc_is(benc_get(caller, "interface"), "lan"));
+		ck_assert(benc_is(benc_get(caller, "address"), "127.0.0.1"));
+		ck_assert_int_eq(benc_get(caller, "ports")->first->i, lan);
+		ck_assert(benc_is(benc_get(callee, "interface"), "wan"));
+		ck_assert(benc_is(benc_get(callee, "address"), "192.0.2.7"));
+		ck_assert_int_eq(benc_get(callee, "ports")->first->i, wan);
+		for (e = rel->first; e; e = e->next, k++)
+			;
+		ck_assert_uint_eq(k, 4);
+		/* the phone's RTP: to lan's port, on from wan's to B */
+		snprintf(want, sizeof(want), "127.0.0.1:%u", lan);
+		for (e = rel->first; e; e = e->next)
+			if (benc_is(benc_get(e, "local"), want))
+				break;
+		ck_assert_ptr_nonnull(e);
+		ck_assert(benc_is(benc_get(e, "from"), "10.0.1.2"));
+		ck_assert(benc_is(benc_get(e, "to"), "10.0.3.2:6000"));
+		snprintf(want, sizeof(want), "127.0.0.2:%u", wan);
+		ck_assert(benc_is(benc_get(e, "out"), want));
+	}
+
 	/* the 200 after the 183: the same plan, nothing changes */
 	r = send_req("a2", "command", "answer", FROM_B, "call-id", "anc",
 		     "from-tag", "ft", "to-tag", "tt", "sdp", answer_sdp,

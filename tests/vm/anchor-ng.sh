@@ -164,6 +164,14 @@ out=$(ng command=query call-id=call-1)
 	fail "query: $out"
 [ "$(json_get "$out" 'd["totals"]["RTP"]["errors"] + d["totals"]["RTCP"]["errors"]')" = 0 ] ||
 	fail "query: $out"
+# where the media goes: the phone's SRTP from its NAT's address to lan's
+# port, on from the gateway side's port to the gateway
+json_checks "$out" \
+	'd["anchor"]["caller"]["interface"]=lan' \
+	'd["anchor"]["callee"]["interface"]=default' \
+	'len(d["anchor"]["relays"])=4' \
+	"[r[\"out\"] for r in d[\"anchor\"][\"relays\"] if r[\"local\"] == \"10.0.1.254:$PA\"]=['10.0.2.254:$PB']" \
+	"[r[\"from\"] for r in d[\"anchor\"][\"relays\"] if r[\"local\"] == \"10.0.1.254:$PA\"]=['10.0.1.1']"
 
 step "SRTP on both legs, each with its own keys, through the same NAT"
 # the second call's ports: the pool hands out the next pairs
