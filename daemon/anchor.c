@@ -175,8 +175,8 @@ size_t anchor_addr_len(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-static socklen_t to_sockaddr(const struct anchor_addr *a, unsigned int port,
-			     struct sockaddr_storage *ss)
+socklen_t anchor_sockaddr(const struct anchor_addr *a, unsigned int port,
+			  struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET) {
@@ -199,7 +199,7 @@ static socklen_t to_sockaddr(const struct anchor_addr *a, unsigned int port,
 static int routed_source(const struct anchor_addr *peer, uint8_t *src)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = to_sockaddr(peer, 9, &ss);
+	socklen_t len = anchor_sockaddr(peer, 9, &ss);
 	int fd, rc = -1;
 
 	fd = socket(peer->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -348,27 +348,24 @@ static void bit_flip(uint64_t *b, unsigned int port)
 	b[port / 64] ^= 1ULL << (port % 64);
 }
 
-/*
- * A held port's socket takes no packet: a socket filter drops each one
- * before it is queued (the kernel counts it in UDP InErrors).  Without
- * it, the packets a stranger (or a peer before its relay) sends to the
- * router's ports would fill every held socket's buffer: srtpd never
- * reads them.
- */
-static int drop_all(int fd)
+int anchor_port_filter(int fd, bool drop)
 {
 	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
 	struct sock_fprog prog = { .len = 1, .filter = &ret0 };
+	int none = 0;
 
-	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-			  sizeof(prog));
+	if (drop)
+		return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				  sizeof(prog));
+	return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &none,
+			  sizeof(none));
 }
 
 /* A socket bound to @a:@port; -1 with errno. */
 static int bind_port(const struct anchor_addr *a, unsigned int port)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = to_sockaddr(a, port, &ss);
+	socklen_t len = anchor_sockaddr(a, port, &ss);
 	int fd, one = 1, saved;
 
 	fd = socket(a->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -376,7 +373,8 @@ static int bind_port(const struct anchor_addr *a, unsigned int port)
 		return -1;
 	if ((a->family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
-	    drop_all(fd) || bind(fd, (struct sockaddr *)&ss, len)) {
+	    anchor_port_filter(fd, true) ||
+	    bind(fd, (struct sockaddr *)&ss, len)) {
 		saved = errno;
 		close(fd);
 		errno = saved;

@@ -27,6 +27,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,6 +90,19 @@ int anchor_addr_parse(const char *s, struct anchor_addr *out);
 
 /* The length of an address of @family: 16 for AF_INET6, else 4. */
 size_t anchor_addr_len(int family);
+
+/* @a and @port as a socket address into @ss; its length. */
+socklen_t anchor_sockaddr(const struct anchor_addr *a, unsigned int port,
+			  struct sockaddr_storage *ss);
+
+/*
+ * A held port's socket takes no packet (@drop): a socket filter drops
+ * each one before it is queued (the kernel counts it in UDP InErrors),
+ * since srtpd reads none and a stranger could otherwise fill every held
+ * socket's buffer.  Without (@drop false), it receives: srtpd relays its
+ * packets itself (nganchor.c).  0, or -1 with errno.
+ */
+int anchor_port_filter(int fd, bool drop);
 
 /* One leg's media ports on one interface. */
 struct anchor_ports {

@@ -644,7 +644,9 @@ static int answer_group(struct answer_state *st, unsigned int gi,
 	bool take = sa && b_took;
 	int i;
 
-	if (take && sa->remote_conn.family != sb->remote_conn.family) {
+	/* in-path, media cannot cross families; anchored, srtpd relays it */
+	if (take && !st->b->opts.relay_all &&
+	    sa->remote_conn.family != sb->remote_conn.family) {
 		errmsg_set(st->err, st->errlen,
 			"m=%s: the caller and the callee use different address families",
 			sa->media);

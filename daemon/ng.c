@@ -680,11 +680,11 @@ static int transport_option(struct req *q, struct bridge_opts *o)
 static void other_options(struct req *q)
 {
 	static const char *const keys[] = {
-		"DTLS", "codec", "BUNDLE", "media-address", "address-family",
-		"record-call", "TOS", "replace", "direction",
+		"DTLS", "codec", "BUNDLE", "media-address", "record-call",
+		"TOS", "replace", "direction", "address-family",
 	};
-	/* anchored, replace and direction are acted on (anchor_options) */
-	size_t nkeys = sizeof(keys) / sizeof(keys[0]) - (q->n->anchor ? 2 : 0);
+	/* anchored, the last three are acted on (anchor_options) */
+	size_t nkeys = sizeof(keys) / sizeof(keys[0]) - (q->n->anchor ? 3 : 0);
 	const struct benc_node *v = benc_get(q->d, "ICE");
 	size_t i;
 
@@ -765,12 +765,34 @@ static int addr_flag(struct req *q, struct nga_opts *o,
 	return 0;
 }
 
-/* An anchored call's options: direction, replace, the address flags. */
+/* address-family: the family of the SDP the answerer is sent */
+static int family_option(struct req *q, struct nga_opts *o,
+			 const struct benc_node *e, unsigned int i)
+{
+	(void)i;
+	if (benc_is(e, "IP4")) {
+		o->family = AF_INET;
+	} else if (benc_is(e, "IP6")) {
+		o->family = AF_INET6;
+	} else {
+		errmsg_set(q->err, ERR_MAX,
+			   "\"address-family\": \"%.16s\" is not IP4 or IP6",
+			   e->s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An anchored call's options: direction, replace, address-family, the
+ * address flags.
+ */
 static int anchor_options(struct req *q, struct nga_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	return str_list(q, "direction", direction_option, o) ||
 	       str_list(q, "replace", replace_option, o) ||
+	       str_list(q, "address-family", family_option, o) ||
 	       str_list(q, "flags", addr_flag, o);
 }
 
@@ -1563,6 +1585,8 @@ struct plan_out {
 	size_t n;
 	struct natmap_relay *rel;	/* anchored: NGA_RELAYS_MAX of them */
 	size_t nrel;
+	struct nga_uspec *urel;		/* two families: srtpd's own */
+	size_t nurel;
 };
 
 /*
@@ -1589,12 +1613,17 @@ static int flow_matches(const struct ng_call *c, const struct bridge_flow *f,
 	*in = rf.in;
 	*out = rf.out;
 	for (j = 0; j < rf.nrelay && !flow_on_hold(f); j++) {
-		if (po->nrel == NGA_RELAYS_MAX) {
+		if (po->nrel == NGA_RELAYS_MAX || po->nurel == NGA_RELAYS_MAX) {
 			errmsg_set(err, ERR_MAX, "too many relays in one call (%d)",
 				   NGA_RELAYS_MAX);
 			return -1;
 		}
-		po->rel[po->nrel++] = rf.relay[j];
+		if (!rf.user)
+			po->rel[po->nrel++] = rf.relay[j];
+		else
+			po->urel[po->nurel++] = (struct nga_uspec){
+				rf.relay[j], f->protect,
+			};
 	}
 	return 0;
 }
@@ -1613,6 +1642,7 @@ static int plan_wants(const struct ng_call *c, const struct bridge_plan *plan,
 
 	po->n = 0;
 	po->nrel = 0;
+	po->nurel = 0;
 	for (i = 0; i < plan->nflows; i++) {
 		const struct bridge_flow *f = &plan->flows[i];
 		struct kwant one = {
@@ -1656,14 +1686,13 @@ static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 	struct plan_out po = {
 		.w = calloc(KSET_MAX, sizeof(*po.w)),
 		.rel = c->ac ? calloc(NGA_RELAYS_MAX, sizeof(*po.rel)) : NULL,
+		.urel = c->ac ? calloc(NGA_RELAYS_MAX, sizeof(*po.urel)) : NULL,
 	};
-	int rc;
+	int rc = -1;
 
-	if (!po.w || (c->ac && !po.rel)) {
-		free(po.w);
-		free(po.rel);
+	if (!po.w || (c->ac && (!po.rel || !po.urel))) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
-		return -1;
+		goto out;
 	}
 	rc = plan_wants(c, plan, &po, q->err);
 	if (!rc)
@@ -1671,9 +1700,11 @@ static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 				po.n, q->err, ERR_MAX);
 	if (!rc && c->ac)
 		rc = nga_relays_set(q->n->anchor, c->ac, po.rel, po.nrel,
-				    q->err, ERR_MAX);
+				    po.urel, po.nurel, q->err, ERR_MAX);
+out:
 	free(po.w);
 	free(po.rel);
+	free(po.urel);
 	return rc;
 }
 
@@ -2030,6 +2061,49 @@ static void put_addr_port(struct req *q, const struct anchor_addr *a,
 	benc_cstr(q->out, text);
 }
 
+/* A socket address as put_addr_port() writes it. */
+static void put_sockaddr(struct req *q, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	struct anchor_addr a = { .family = ss->ss_family };
+	unsigned int port;
+
+	if (a.family == AF_INET) {
+		memcpy(a.a, &s4->sin_addr, 4);
+		port = ntohs(s4->sin_port);
+	} else {
+		memcpy(a.a, &s6->sin6_addr, 16);
+		port = ntohs(s6->sin6_port);
+	}
+	inet_ntop(a.family, a.a, a.str, sizeof(a.str));
+	put_addr_port(q, &a, port);
+}
+
+/*
+ * One of srtpd's own relays, with its counters; "to" is where it sends
+ * now (a plain receiver's port follows its packets).
+ */
+static void query_urelay(struct req *q, const struct nga_urelay *u)
+{
+	benc_dict(q->out);
+	benc_cstr(q->out, "from");
+	benc_cstr(q->out, u->r.from.str);
+	benc_cstr(q->out, "local");
+	put_addr_port(q, &u->r.local, u->r.local_port);
+	benc_cstr(q->out, "out");
+	put_addr_port(q, &u->r.out, u->r.out_port);
+	benc_cstr(q->out, "to");
+	put_sockaddr(q, &u->to);
+	benc_cstr(q->out, "by");
+	benc_cstr(q->out, "srtpd");
+	put_u64(q, "packets", u->packets);
+	put_u64(q, "bytes", u->bytes);
+	put_u64(q, "strangers", u->strangers);
+	put_u64(q, "errors", u->errors);
+	benc_end(q->out);
+}
+
 /*
  * An anchored call's "anchor": per party its interface, the address
  * written into its SDP and its RTP ports by media stream (0: none), and
@@ -2078,6 +2152,8 @@ static void query_anchor(struct req *q, const struct nga_call *ac)
 		put_addr_port(q, &r->to, r->to_port);
 		benc_end(q->out);
 	}
+	for (i = 0; i < ac->nurelays; i++)
+		query_urelay(q, &ac->urelays[i]);
 	benc_end(q->out);
 	benc_end(q->out);
 }

@@ -3,8 +3,11 @@
  * nganchor: an ng call anchored (nganchor.h).
  */
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include "errmsg.h"
@@ -88,7 +91,8 @@ static int choose_ifs(struct ng_anchoring *an, struct nga_call *ac,
 				   errlen);
 	if (!ac->ifc[offerer])
 		return -1;
-	ac->ifc[!offerer] = pick_if(&an->ifs, o->dir[1], family, NULL, err,
+	ac->ifc[!offerer] = pick_if(&an->ifs, o->dir[1],
+				    o->family ? o->family : family, NULL, err,
 				    errlen);
 	return ac->ifc[!offerer] ? 0 : -1;
 }
@@ -289,15 +293,178 @@ static bool relay_in(const struct natmap_relay *r,
 	return false;
 }
 
+/* ---- srtpd's own relays: two families ---- */
+
+/* The socket of @ac holding @a:@port, or -1. */
+static int held_fd(const struct nga_call *ac, const struct anchor_addr *a,
+		   unsigned int port)
+{
+	const struct anchor_ports *pt;
+	int p, k;
+
+	for (p = 0; p < 2; p++) {
+		for (k = 0; k < NEG_MEDIA_MAX; k++) {
+			pt = &ac->ports[p][k];
+			if (!pt->ifc || pt->ifc->local.family != a->family ||
+			    memcmp(pt->ifc->local.a, a->a,
+				   anchor_addr_len(a->family)))
+				continue;
+			if (pt->rtp == port)
+				return pt->fd_rtp;
+			if (pt->rtcp == port)
+				return pt->fd_rtcp;
+		}
+	}
+	return -1;
+}
+
+/* Drains what @fd queued while it relayed, so no stale packet stays. */
+static void drain(int fd)
+{
+	char buf[64];
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+}
+
+static void urelays_stop(struct ng_anchoring *an, struct nga_call *ac)
+{
+	size_t i;
+
+	for (i = 0; i < ac->nurelays; i++) {
+		struct nga_urelay *u = &ac->urelays[i];
+
+		epoll_ctl(an->epfd, EPOLL_CTL_DEL, u->in_fd, NULL);
+		anchor_port_filter(u->in_fd, true);
+		drain(u->in_fd);
+	}
+	ac->nurelays = 0;
+}
+
+static int urelays_start(struct ng_anchoring *an, struct nga_call *ac,
+			 const struct nga_uspec *u, size_t nu, char *err,
+			 size_t errlen)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	size_t i, j;
+
+	if (nu && an->epfd < 0) {
+		errmsg_set(err, errlen,
+			   "%s to %s: two families, and srtpd relays none itself here",
+			   u[0].r.from.str, u[0].r.to.str);
+		return -1;
+	}
+	for (i = 0; i < nu; i++) {
+		struct nga_urelay *x = &ac->urelays[i];
+
+		memset(x, 0, sizeof(*x));
+		x->r = u[i].r;
+		x->fixed_to = u[i].fixed_to;
+		x->in_fd = held_fd(ac, &x->r.local, x->r.local_port);
+		x->out_fd = held_fd(ac, &x->r.out, x->r.out_port);
+		x->to_len = anchor_sockaddr(&x->r.to, x->r.to_port, &x->to);
+		if (x->in_fd < 0 || x->out_fd < 0) {
+			errmsg_set(err, errlen, "relay from %s:%u: no socket holds the port",
+				   x->r.local.str, x->r.local_port);
+			goto fail;
+		}
+		ev.data.ptr = x;
+		ac->nurelays = i + 1;
+		if (anchor_port_filter(x->in_fd, false) ||
+		    epoll_ctl(an->epfd, EPOLL_CTL_ADD, x->in_fd, &ev)) {
+			errmsg_set(err, errlen, "relay from %s:%u: %s",
+				   x->r.local.str, x->r.local_port,
+				   strerror(errno));
+			goto fail;
+		}
+	}
+	/* the direction back: from this one's receiver to its sender */
+	for (i = 0; i < nu; i++)
+		for (j = 0; j < nu; j++)
+			if (ac->urelays[j].in_fd == ac->urelays[i].out_fd)
+				ac->urelays[i].reverse = &ac->urelays[j];
+	return 0;
+fail:
+	urelays_stop(an, ac);
+	return -1;
+}
+
+/* Whether @ss holds the address @a (any port). */
+static bool from_addr(const struct sockaddr_storage *ss,
+		      const struct anchor_addr *a)
+{
+	if (ss->ss_family != a->family)
+		return false;
+	if (a->family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)ss)->sin_addr,
+			       a->a, 4);
+	return !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr, a->a, 16);
+}
+
+#define NGA_URELAY_BURST	64	/* packets per socket per turn */
+
+/* Relays what waits on @u's socket; returns how many packets. */
+static unsigned int urelay_input(struct nga_urelay *u)
+{
+	unsigned char buf[2048];
+	struct sockaddr_storage src;
+	unsigned int done = 0, k;
+	socklen_t slen;
+	ssize_t n;
+
+	for (k = 0; k < NGA_URELAY_BURST; k++) {
+		slen = sizeof(src);
+		n = recvfrom(u->in_fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&src, &slen);
+		if (n < 0)
+			break;
+		if (!from_addr(&src, &u->r.from)) {
+			u->strangers++;
+			continue;
+		}
+		/* symmetric RTP: a plain sender is answered where it is */
+		if (u->reverse && !u->reverse->fixed_to) {
+			u->reverse->to = src;
+			u->reverse->to_len = slen;
+		}
+		if (sendto(u->out_fd, buf, (size_t)n, MSG_DONTWAIT,
+			   (struct sockaddr *)&u->to, u->to_len) != n) {
+			u->errors++;
+			continue;
+		}
+		u->packets++;
+		u->bytes += (uint64_t)n;
+		done++;
+	}
+	return done;
+}
+
+unsigned int nga_urelay_run(struct ng_anchoring *an)
+{
+	struct epoll_event ev[32];
+	unsigned int done = 0;
+	int i, n;
+
+	if (an->epfd < 0)
+		return 0;
+	n = epoll_wait(an->epfd, ev, 32, 0);
+	for (i = 0; i < n; i++)
+		done += urelay_input(ev[i].data.ptr);
+	return done;
+}
+
+/* ---- the call's relays ---- */
+
 int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
-		   const struct natmap_relay *r, size_t n, char *err,
+		   const struct natmap_relay *r, size_t n,
+		   const struct nga_uspec *u, size_t nu, char *err,
 		   size_t errlen)
 {
 	struct natmap_relay *del, *add;
 	size_t i, ndel = 0, nadd = 0;
 	int rc = 0;
 
-	if (n > NGA_RELAYS_MAX) {
+	if (n > NGA_RELAYS_MAX || nu > NGA_RELAYS_MAX) {
 		errmsg_set(err, errlen, "too many relays in one call (%d)",
 			   NGA_RELAYS_MAX);
 		return -1;
@@ -323,6 +490,9 @@ int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
 		for (i = 0; i < n; i++)
 			if (!relay_in(&r[i], ac->relays, ac->nrelays))
 				ac->relays[ac->nrelays++] = r[i];
+		/* srtpd's own: started anew (a port latched is learnt again) */
+		urelays_stop(an, ac);
+		rc = urelays_start(an, ac, u, nu, err, errlen);
 	}
 out:
 	free(del);
@@ -335,6 +505,7 @@ int nga_release(struct ng_anchoring *an, struct nga_call *ac)
 	char err[NGA_ERR_MAX];
 	int p, k;
 
+	urelays_stop(an, ac);
 	if (ac->nrelays && an->relay(an->arg, ac->relays, ac->nrelays, NULL, 0,
 				     err, sizeof(err)))
 		return -1;	/* the ports stay held: the relays name them */

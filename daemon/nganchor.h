@@ -17,6 +17,8 @@
  *     one nftables transaction, then the stale conntrack entries flushed),
  *     made after the kernel streams are in place and before they go, so
  *     no packet is relayed without its transform.
+ * A media stream whose legs are of two families is relayed by srtpd
+ * itself (struct nga_urelay).
  * The kernel streams of an anchored call are all in branch 0 of its kset:
  * every branch of a forked call answers on the same router ports, and
  * the last answer's plan replaces the previous one in place.
@@ -27,6 +29,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
 #include "anchor.h"
 #include "bridge.h"
@@ -50,12 +54,20 @@ struct nga_opts {
 	bool replace_origin;		/* replace: origin */
 	bool replace_session_conn;	/* replace: session-connection */
 	enum nga_addr addr;
+	int family;			/* address-family: the answerer's
+					 * leg's (0: the offerer's) */
 };
 
 /* srtpd's anchoring: set when it has media interfaces. */
 struct ng_anchoring {
 	struct anchor_ifs ifs;
 	struct anchor_pool pool;
+	/*
+	 * The sockets of the directions srtpd relays itself (nga_urelay),
+	 * readable when a packet waits: nga_urelay_run() reads them.  -1:
+	 * none can be relayed so (an answer that needs one is refused).
+	 */
+	int epfd;
 	/*
 	 * Removes relays @del and adds @add, in one change: 0, or -1 with
 	 * the reason in @err (nothing changed then).
@@ -66,12 +78,43 @@ struct ng_anchoring {
 	void *arg;
 };
 
+/*
+ * A direction of a media stream whose legs are of two families: Linux's
+ * NAT does not translate between IPv4 and IPv6, so srtpd carries its
+ * packets from the router's socket on the sender's leg to its socket on
+ * the receiver's.  nf_srtp's streams transform them on the way as under
+ * NAT: unprotect before the socket, protect after srtpd sends.  Only
+ * the sender's address is taken (others are counted as strangers); a
+ * plain receiver's port follows where its own packets come from
+ * (symmetric RTP), an SRTP receiver's stays the SDP's, the destination
+ * its protect stream matches.
+ */
+struct nga_urelay {
+	struct natmap_relay r;		/* what is relayed, as NAT would */
+	bool fixed_to;			/* a protect stream matches r.to */
+	int in_fd, out_fd;		/* the router's sockets on each leg */
+	struct sockaddr_storage to;	/* where it sends now */
+	socklen_t to_len;
+	struct nga_urelay *reverse;	/* the direction back, or NULL */
+	uint64_t packets, bytes;	/* relayed */
+	uint64_t strangers;		/* from another address: dropped */
+	uint64_t errors;		/* that could not be sent */
+};
+
+/* A user relay wanted: what ng.c's plan gives nga_relays_set(). */
+struct nga_uspec {
+	struct natmap_relay r;
+	bool fixed_to;
+};
+
 /* One anchored call. */
 struct nga_call {
 	const struct anchor_if *ifc[2];		/* by party, NGA_CALLER... */
 	struct anchor_ports ports[2][NEG_MEDIA_MAX];	/* by party, group */
-	struct natmap_relay relays[NGA_RELAYS_MAX];	/* installed */
+	struct natmap_relay relays[NGA_RELAYS_MAX];	/* installed in NAT */
 	size_t nrelays;
+	struct nga_urelay urelays[NGA_RELAYS_MAX];	/* srtpd's own */
+	size_t nurelays;
 };
 
 /*
@@ -103,12 +146,20 @@ int nga_flow(const struct nga_call *ac, const struct bridge_flow *f,
 	     int offerer, struct relay_flow *rf, char *err, size_t errlen);
 
 /*
- * The call's relays become @r (@n of them): those no longer wanted are
- * removed and the new ones added, in one change.  0, or -1 with @err.
+ * The call's relays become @r (@n of them, in NAT) and @u (@nu of them,
+ * srtpd's own): NAT's no longer wanted are removed and the new ones
+ * added, in one change; srtpd's are started anew.  0, or -1 with @err.
  */
 int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
-		   const struct natmap_relay *r, size_t n, char *err,
+		   const struct natmap_relay *r, size_t n,
+		   const struct nga_uspec *u, size_t nu, char *err,
 		   size_t errlen);
+
+/*
+ * Relays the packets waiting on srtpd's own relays' sockets (an->epfd
+ * readable): returns how many were relayed.
+ */
+unsigned int nga_urelay_run(struct ng_anchoring *an);
 
 /*
  * Removes the call's relays, then releases its ports: 0; -1 when the

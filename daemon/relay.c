@@ -27,22 +27,24 @@ int relay_flow(const struct bridge_flow *f, const struct anchor_ports *in,
 			   f->from.addr, f->to.addr);
 		return -1;
 	}
-	if (from.family != lin->family || to.family != lout->family ||
-	    lin->family != lout->family) {
+	if (from.family != lin->family || to.family != lout->family) {
 		errmsg_set(err, errlen,
-			   "%s to %s through %s and %s: Linux's NAT does not relay between IPv4 and IPv6",
+			   "%s to %s: the router's ports are %s and %s, of another family",
 			   from.str, to.str, lin->str, lout->str);
 		return -1;
 	}
-	len = anchor_addr_len(from.family);
+	/* Linux's NAT does not translate between IPv4 and IPv6: srtpd does */
+	rf->user = lin->family != lout->family;
 
+	len = anchor_addr_len(from.family);
 	rf->in.family = (uint8_t)from.family;
 	memcpy(rf->in.saddr, from.a, len);
 	memcpy(rf->in.daddr, lin->a, len);
 	rf->in.dport = (uint16_t)in->rtp;
 	rf->in.rtcp_dport = (uint16_t)(mux ? 0 : in->rtcp);
 
-	rf->out.family = (uint8_t)from.family;
+	len = anchor_addr_len(to.family);
+	rf->out.family = (uint8_t)to.family;
 	memcpy(rf->out.saddr, lout->a, len);
 	memcpy(rf->out.daddr, to.a, len);
 	rf->out.sport = (uint16_t)out->rtp;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -52,7 +53,8 @@
 #define MAX_CONFIGS	16
 #define MAX_NG_ALLOW	32
 #define NG_REFUSED_LOG_SECS	10	/* at most one line per that many s */
-#define FIRST_CLIENT	5	/* poll slots: signals, listen, events, ng, metrics */
+#define FIRST_CLIENT	6	/* poll slots: signals, listen, events, ng, metrics,
+				 * srtpd's own relays */
 #define METRICS_CONNECTIONS	16	/* --metrics: scrapes at a time */
 
 struct client {
@@ -1426,6 +1428,8 @@ static int run(struct srtpd *d)
 		/* a negative fd is ignored by poll: no ng socket */
 		pfd[3] = (struct pollfd){ .fd = d->ng_fd, .events = POLLIN };
 		pfd[4] = (struct pollfd){ .fd = d->metrics_fd, .events = POLLIN };
+		/* srtpd's own relays (two families), or -1 */
+		pfd[5] = (struct pollfd){ .fd = d->anchor.epfd, .events = POLLIN };
 		for (i = 0; i < d->nclients; i++)
 			pfd[FIRST_CLIENT + i] =
 				(struct pollfd){ .fd = d->clients[i].fd,
@@ -1448,6 +1452,8 @@ static int run(struct srtpd *d)
 				logmsg(LOG_WARNING, "reading kernel events: %s",
 				       strerror(-rc));
 		}
+		if (pfd[5].revents)
+			nga_urelay_run(&d->anchor);
 		if (pfd[3].revents)
 			read_ng(d);
 		if (d->mhd)
@@ -1841,6 +1847,14 @@ static int open_anchor(struct srtpd *d)
 	}
 	d->anchor.relay = relay_change;
 	d->anchor.arg = d;
+	/* the streams whose legs are of two families: srtpd relays them */
+	d->anchor.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->anchor.epfd < 0) {
+		logmsg(LOG_ERR, "anchoring: epoll: %s", strerror(errno));
+		natmap_close(&d->natmap);
+		anchor_pool_free(&d->anchor.pool);
+		return -1;
+	}
 	d->ng.anchor = &d->anchor;
 	logmsg(LOG_INFO, "anchoring ng's calls: %u media interface(s), ports %u-%u (%u pairs each)",
 	       d->anchor.ifs.n, d->port_min, d->port_max,
@@ -1855,6 +1869,8 @@ static void close_anchor(struct srtpd *d)
 		return;
 	natmap_close(&d->natmap);
 	anchor_pool_free(&d->anchor.pool);
+	close(d->anchor.epfd);
+	d->anchor.epfd = -1;
 	d->anchor.relay = NULL;
 }
 
@@ -1935,7 +1951,7 @@ int main(int argc, char **argv)
 	static struct srtpd d = {
 		.socket_path = DEFAULT_SOCKET, .state_path = DEFAULT_STATE,
 		.listen_fd = -1, .signal_fd = -1, .events_fd = -1, .ng_fd = -1,
-		.metrics_fd = -1,
+		.metrics_fd = -1, .anchor.epfd = -1,
 	};
 	int rc = 1;
 

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2474,9 +2476,12 @@ static void setup_anchored(void)
 	ck_assert(!anchor_ifs_add(&anch.ifs, "lan/127.0.0.1", err, sizeof(err)));
 	ck_assert(!anchor_ifs_add(&anch.ifs, "wan/127.0.0.2!192.0.2.7", err,
 				  sizeof(err)));
+	ck_assert(!anchor_ifs_add(&anch.ifs, "wan/::1", err, sizeof(err)));
 	ck_assert_msg(!anchor_pool_init(&anch.pool, &anch.ifs, 61300, 61319,
 					err, sizeof(err)), "%s", err);
 	anch.relay = f_relay;
+	anch.epfd = epoll_create1(EPOLL_CLOEXEC);
+	ck_assert_int_ge(anch.epfd, 0);
 	ng.anchor = &anch;
 }
 
@@ -2486,7 +2491,9 @@ static void teardown_anchored(void)
 	ck_assert_uint_eq(frel.n, 0);
 	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[0]), 0);
 	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[1]), 0);
+	ck_assert_uint_eq(anchor_pool_held(&anch.pool, &anch.ifs.v[2]), 0);
 	anchor_pool_free(&anch.pool);
+	close(anch.epfd);
 }
 
 /* The port of the first m-line of @sdp. */
@@ -2733,6 +2740,158 @@ START_TEST(anchored_addresses_and_refusals)
 }
 END_TEST
 
+/* A UDP socket bound to @addr (any port); its port in *@port. */
+static int udp_socket(int family, const char *addr, unsigned int *port)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		ck_assert_int_eq(inet_pton(AF_INET, addr, &s4->sin_addr), 1);
+		len = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		ck_assert_int_eq(inet_pton(AF_INET6, addr, &s6->sin6_addr), 1);
+		len = sizeof(*s6);
+	}
+	ck_assert(!bind(fd, (struct sockaddr *)&ss, len));
+	len = sizeof(ss);
+	ck_assert(!getsockname(fd, (struct sockaddr *)&ss, &len));
+	*port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+		      ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return fd;
+}
+
+static void send_to(int fd, int family, const char *addr, unsigned int port,
+		    const char *text)
+{
+	struct anchor_addr a;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	ck_assert(!anchor_addr_parse(addr, &a));
+	ck_assert_int_eq(a.family, family);
+	len = anchor_sockaddr(&a, port, &ss);
+	ck_assert_int_eq(sendto(fd, text, strlen(text), 0,
+				(struct sockaddr *)&ss, len), (ssize_t)strlen(text));
+}
+
+/*
+ * What @fd received within @ms milliseconds ("" when nothing), and from
+ * which port.
+ */
+static const char *received(int fd, unsigned int *from_port, int ms)
+{
+	static char buf[256];
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int i;
+
+	buf[0] = '\0';
+	/* the relay runs in this thread: turn it until the packet is there */
+	for (i = 0; i < ms / 10 && poll(&p, 1, 10) == 0; i++)
+		nga_urelay_run(&anch);
+	n = recvfrom(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT,
+		     (struct sockaddr *)&ss, &len);
+	if (n < 0)
+		return "";
+	buf[n] = '\0';
+	if (from_port)
+		*from_port = ntohs(ss.ss_family == AF_INET ?
+				   ((struct sockaddr_in *)&ss)->sin_port :
+				   ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return buf;
+}
+
+/*
+ * IPv4 toward the phone, IPv6 toward the gateway (address-family=IP6):
+ * Linux's NAT cannot relay between them, srtpd does, between its own
+ * sockets, taking only the sender's address; a plain peer is answered
+ * where its packets come from.  Real packets on loopback.
+ */
+START_TEST(anchored_two_families)
+{
+	const struct benc_node *r, *an, *e;
+	unsigned int pa, pb, ra, rb, from, sp;
+	int a, b, stranger;
+	char o[512], ans[256], want[64];
+	unsigned int k;
+
+	a = udp_socket(AF_INET, "127.0.0.1", &pa);
+	b = udp_socket(AF_INET6, "::1", &pb);
+	stranger = udp_socket(AF_INET, "127.0.0.2", &sp);
+	/* the phone's SDP names a port it does not send from */
+	snprintf(o, sizeof(o),
+		 "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+		 "m=audio %u RTP/AVP 0\r\n", pa + 1 == 65536 ? pa - 1 : pa + 1);
+	r = send_req("o1", "command", "offer", "received-from",
+		     "\x01l3:IP49:127.0.0.1e", "call-id", "mixed", "from-tag", "ft",
+		     "sdp", o, "address-family", "IP6",
+		     "direction", "\x01l3:lan3:wane", NULL);
+	result_is(r, "ok");
+	ck_assert_ptr_null(benc_get(r, "warning"));
+	ck_assert(str_has(benc_get(r, "sdp"), "c=IN IP6 ::1\r\n"));
+	rb = first_port(benc_get(r, "sdp"));
+
+	snprintf(ans, sizeof(ans),
+		 "v=0\r\no=gw 5 5 IN IP6 ::1\r\ns=-\r\nc=IN IP6 ::1\r\nt=0 0\r\n"
+		 "m=audio %u RTP/AVP 0\r\na=rtcp-mux\r\n", pb);
+	r = send_req("a1", "command", "answer", "received-from",
+		     "\x01l3:IP63:::1e", "call-id", "mixed", "from-tag", "ft",
+		     "to-tag", "tt", "sdp", ans, NULL);
+	result_is(r, "ok");
+	ck_assert(str_has(benc_get(r, "sdp"), "c=IN IP4 127.0.0.1\r\n"));
+	ra = first_port(benc_get(r, "sdp"));
+	ck_assert_uint_eq(frel.n, 0);		/* nothing for NAT */
+	ck_assert_uint_eq(live(), 0);		/* plain: no stream */
+
+	/* the phone to the gateway, from the router's IPv6 port */
+	send_to(a, AF_INET, "127.0.0.1", ra, "rtp one");
+	ck_assert_str_eq(received(b, &from, 1000), "rtp one");
+	ck_assert_uint_eq(from, rb);
+	/* the gateway back: to where the phone's packet came from */
+	send_to(b, AF_INET6, "::1", rb, "rtp two");
+	ck_assert_str_eq(received(a, &from, 1000), "rtp two");
+	ck_assert_uint_eq(from, ra);
+	/* a stranger to the phone's side: counted, not relayed */
+	send_to(stranger, AF_INET, "127.0.0.1", ra, "forged");
+	ck_assert_str_eq(received(b, NULL, 200), "");
+
+	r = send_req("q1", "command", "query", "call-id", "mixed", NULL);
+	an = benc_get(r, "anchor");
+	k = 0;
+	snprintf(want, sizeof(want), "127.0.0.1:%u", ra);
+	for (e = benc_get(an, "relays")->first; e; e = e->next) {
+		ck_assert(benc_is(benc_get(e, "by"), "srtpd"));
+		if (!benc_is(benc_get(e, "local"), want))
+			continue;
+		k++;
+		ck_assert_int_eq(benc_get(e, "packets")->i, 1);
+		ck_assert_int_eq(benc_get(e, "strangers")->i, 1);
+	}
+	ck_assert_uint_eq(k, 1);
+
+	r = send_req("d1", "command", "delete", "call-id", "mixed", "from-tag",
+		     "ft", NULL);
+	result_is(r, "ok");
+	/* the ports are gone: nothing is relayed */
+	send_to(a, AF_INET, "127.0.0.1", ra, "after");
+	ck_assert_str_eq(received(b, NULL, 200), "");
+	close(a);
+	close(b);
+	close(stranger);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -2784,6 +2943,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, anchored_call);
 	tcase_add_test(t, anchored_ports_run_out);
 	tcase_add_test(t, anchored_addresses_and_refusals);
+	tcase_add_test(t, anchored_two_families);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("load");

@@ -103,6 +103,35 @@ START_TEST(multiplexed)
 }
 END_TEST
 
+/*
+ * An IPv4 leg and an IPv6 leg: NAT cannot relay between them, srtpd
+ * does; each match is of its own leg's family.
+ */
+START_TEST(two_families)
+{
+	struct anchor_ports v4 = { &ifs.v[0], 30000, 30001, -1, -1 };
+	struct anchor_ports v6 = { &ifs.v[2], 30002, 30003, -1, -1 };
+	struct bridge_flow f = flow("192.168.1.2", "fd00:1::3", 5004, 5005,
+				    false);
+	struct relay_flow rf;
+
+	ck_assert_msg(!relay_flow(&f, &v4, &v6, &rf, err, sizeof(err)), "%s",
+		      err);
+	ck_assert(rf.user);
+	ck_assert_int_eq(rf.in.family, AF_INET);
+	addr_is(rf.in.daddr, AF_INET, "10.0.1.1");
+	ck_assert_uint_eq(rf.in.dport, 30000);
+	ck_assert_int_eq(rf.out.family, AF_INET6);
+	addr_is(rf.out.saddr, AF_INET6, "fd00:1::1");
+	addr_is(rf.out.daddr, AF_INET6, "fd00:1::3");
+	ck_assert_uint_eq(rf.out.sport, 30002);
+	ck_assert_uint_eq(rf.out.dport, 5004);
+	ck_assert_uint_eq(rf.nrelay, 2);
+	ck_assert_str_eq(rf.relay[1].to.str, "fd00:1::3");
+	ck_assert_uint_eq(rf.relay[1].to_port, 5005);
+}
+END_TEST
+
 START_TEST(refused)
 {
 	struct anchor_ports v4 = { &ifs.v[0], 30000, 30001, -1, -1 };
@@ -110,13 +139,11 @@ START_TEST(refused)
 	struct bridge_flow f;
 	struct relay_flow rf;
 
-	/* an IPv6 leg and an IPv4 leg: NAT cannot relay between them */
-	f = flow("192.168.1.2", "fd00:1::3", 5004, 5005, false);
-	ck_assert(relay_flow(&f, &v4, &v6, &rf, err, sizeof(err)) == -1);
-	ck_assert_msg(strstr(err, "does not relay between IPv4 and IPv6"), "%s",
-		      err);
 	/* a peer's address of the other family than the router's port */
 	f = flow("fd00:1::2", "10.0.3.2", 5004, 5005, false);
+	ck_assert(relay_flow(&f, &v4, &v4, &rf, err, sizeof(err)) == -1);
+	ck_assert_msg(strstr(err, "of another family"), "%s", err);
+	f = flow("192.168.1.2", "fd00:1::3", 5004, 5005, false);
 	ck_assert(relay_flow(&f, &v4, &v4, &rf, err, sizeof(err)) == -1);
 	/* a name, not an address */
 	f = flow("gw.example.net", "10.0.3.2", 5004, 5005, false);
@@ -133,6 +160,7 @@ static Suite *relay_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, phone_to_gateway);
 	tcase_add_test(tc, multiplexed);
+	tcase_add_test(tc, two_families);
 	tcase_add_test(tc, refused);
 	suite_add_tcase(s, tc);
 	return s;

@@ -9,7 +9,8 @@
 # ICE=remove RTP/AVP") sends them; every SDP R returns names only R's
 # addresses; A's SRTP reaches B as RTP and B's RTP reaches A as SRTP
 # (libsrtp2, keys from the SDP A received), through A's NAT, with zero
-# loss; then a call with SRTP on both legs, each under its own keys.
+# loss; then a call with SRTP on both legs, each under its own keys, and
+# one with IPv6 toward B, which srtpd relays itself.
 # Then: after the delete nothing crosses (the relays, their
 # conntrack entries and the ports are gone), the port range running out
 # is a clear ng error that holds nothing, every port is released, and the
@@ -52,6 +53,7 @@ ip -n nfsrtp-r -b - <<-EOF
 link set lo up
 addr add 10.0.1.254/24 dev veth-ra
 addr add 10.0.2.254/24 dev veth-rb
+addr add fd00:2::fe/64 dev veth-rb nodad
 link set veth-ra up
 link set veth-rb up
 EOF
@@ -95,11 +97,12 @@ step "srtpd in R with two media interfaces and five port pairs each"
 ip netns exec nfsrtp-r "$SRTPD" --config "$tmp/r.cfg" --socket "$tmp/r.sock" \
 	--ng 127.0.0.1:2223 --state "$tmp/ng.state" \
 	--interface lan/10.0.1.254 --interface default/10.0.2.254 \
+	--interface default/fd00:2::fe \
 	--port-min 30000 --port-max 30009 >>"$tmp/r.log" 2>&1 &
 RPID=$!
 wait_for 20 test -S "$tmp/r.sock"
 expect_match '"result": "pong"' "$(ng command=ping)"
-expect_match 'anchoring ng.s calls: 2 media interface\(s\), ports 30000-30009 \(5 pairs each\)' \
+expect_match 'anchoring ng.s calls: 3 media interface\(s\), ports 30000-30009 \(5 pairs each\)' \
 	"$(cat "$tmp/r.log")"
 ruleset=$(ip netns exec nfsrtp-r nft list table inet nfsrtp | tr -s "\n\t " "   ")
 expect_match 'elements = \{ 10\.0\.1\.254 \. 30000-30009, 10\.0\.2\.254 \. 30000-30009 \}' "$ruleset"
@@ -209,6 +212,48 @@ ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$PB2" --src-port 5010 \
 rx_wait "$tmp/rx"
 echo "    B -> A: $(tail -n 1 "$tmp/rx")"
 [ "$(result "$(ng command=delete call-id=call-2 from-tag=fa)")" = ok ] || fail "delete call-2"
+
+step "IPv4 toward A, IPv6 toward B (address-family=IP6): srtpd relays, nf_srtp transforms"
+# Linux's NAT cannot translate between the families: srtpd's sockets
+# carry the media, the kernel's streams unprotect before them and
+# protect after them
+sed 's/ 4000 / 4020 /' "$tmp/a.offer" >"$tmp/a3.offer"
+out=$(ng command=offer call-id=call-3 from-tag=fa sdp=@"$tmp/a3.offer" \
+	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/SAVP \
+	'replace:=["origin","session-connection"]' ICE=remove address-family=IP6)
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+sdp_of "$out" "$tmp/b3.offer"
+grep -q '^c=IN IP6 fd00:2::fe' "$tmp/b3.offer" || fail "offer to B: $(cat "$tmp/b3.offer")"
+[ -z "$(addrs "$tmp/b3.offer")" ] || fail "IPv4 in the offer to B: $(cat "$tmp/b3.offer")"
+PB3=$(port_of "$tmp/b3.offer")
+KRB3=$(key_of "$tmp/b3.offer")
+printf 'v=0\r\no=gw 9 9 IN IP6 fd00:2::1\r\ns=-\r\nc=IN IP6 fd00:2::1\r\nt=0 0\r\n%b%b' \
+	'm=audio 5020 RTP/SAVP 0\r\n' "a=crypto:1 $S $KB\r\n" >"$tmp/b3.answer"
+out=$(ng command=answer call-id=call-3 from-tag=fa to-tag=tb sdp=@"$tmp/b3.answer" \
+	'received-from:=["IP6","fd00:2::1"]' 'replace:=["origin","session-connection"]' ICE=remove)
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+sdp_of "$out" "$tmp/a3.answer"
+[ "$(addrs "$tmp/a3.answer")" = "10.0.1.254 " ] || fail "answer to A: $(cat "$tmp/a3.answer")"
+PA3=$(port_of "$tmp/a3.answer")
+KRA3=$(key_of "$tmp/a3.answer")
+rx_start nfsrtp-b "$tmp/rx" --bind '[fd00:2::1]' --port 5020 --count 200 --rtcp \
+	--suite $S --key "$KRB3"
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$PA3" --src-port 4020 \
+	--count 200 --rtcp --suite $S --key "$KA" >/dev/null
+rx_wait "$tmp/rx"
+echo "    A -> B (IPv4 -> IPv6): $(tail -n 1 "$tmp/rx")"
+rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4020 --count 200 --rtcp \
+	--suite $S --key "$KRA3"
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst "[fd00:2::fe]:$PB3" --src-port 5020 \
+	--count 200 --rtcp --suite $S --key "$KB" >/dev/null
+rx_wait "$tmp/rx"
+echo "    B -> A (IPv6 -> IPv4): $(tail -n 1 "$tmp/rx")"
+out=$(ng command=query call-id=call-3)
+json_checks "$out" \
+	'sorted(r["by"] for r in d["anchor"]["relays"])=['"'srtpd', 'srtpd', 'srtpd', 'srtpd'"']' \
+	'sum(r["packets"] for r in d["anchor"]["relays"])=440' \
+	'sum(r["strangers"] + r["errors"] for r in d["anchor"]["relays"])=0'
+[ "$(result "$(ng command=delete call-id=call-3 from-tag=fa)")" = ok ] || fail "delete call-3"
 
 step "after the delete, nothing crosses: relays, conntrack entries and ports gone"
 # ct_flows: R's conntrack entries of the call's flows (to R's ports)
