@@ -176,78 +176,66 @@ json_checks "$out" \
 	"[r[\"out\"] for r in d[\"anchor\"][\"relays\"] if r[\"local\"] == \"10.0.1.254:$PA\"]=['10.0.2.254:$PB']" \
 	"[r[\"from\"] for r in d[\"anchor\"][\"relays\"] if r[\"local\"] == \"10.0.1.254:$PA\"]=['10.0.1.1']"
 
+# srtp_call ID A-PORT B-ADDR B-PORT [OFFER-ARG...]: A (from A-PORT
+# through its NAT) calls B (at B-ADDR, B-PORT) with SRTP on both legs,
+# each under its own keys (B's: KB), then 200 RTP and 20 RTCP each way,
+# checked by libsrtp2 at both ends with the keys of the SDP each saw.
+# The router's ports and keys are left in RA, RB, KRA, KRB.
+srtp_call() {
+	local id=$1 pa=$2 b=$3 pb=$4 fam=IP4 rbaddr=10.0.2.254
+	shift 4
+	case "$b" in *:*) fam=IP6 rbaddr='[fd00:2::fe]' ;; esac
+	sed "s/ 4000 / $pa /" "$tmp/a.offer" >"$tmp/$id.a.offer"
+	out=$(ng command=offer call-id="$id" from-tag=fa sdp=@"$tmp/$id.a.offer" \
+		'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/SAVP \
+		'replace:=["origin","session-connection"]' ICE=remove "$@")
+	[ "$(result "$out")" = ok ] || fail "offer: $out"
+	sdp_of "$out" "$tmp/$id.b.offer"
+	RB=$(port_of "$tmp/$id.b.offer")
+	KRB=$(key_of "$tmp/$id.b.offer")
+	[ -n "$KRB" ] && [ "$KRB" != "$KA" ] ||
+		fail "no key of R's own toward B: $(cat "$tmp/$id.b.offer")"
+	printf 'v=0\r\no=gw 8 8 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n%b%b' \
+		"$fam" "$b" "$fam" "$b" "m=audio $pb RTP/SAVP 0\r\n" \
+		"a=crypto:1 $S $KB\r\n" >"$tmp/$id.b.answer"
+	out=$(ng command=answer call-id="$id" from-tag=fa to-tag=tb sdp=@"$tmp/$id.b.answer" \
+		"received-from:=[\"$fam\",\"$b\"]" ICE=remove \
+		'replace:=["origin","session-connection"]')
+	[ "$(result "$out")" = ok ] || fail "answer: $out"
+	sdp_of "$out" "$tmp/$id.a.answer"
+	[ "$(addrs "$tmp/$id.a.answer")" = "10.0.1.254 " ] ||
+		fail "answer to A: $(cat "$tmp/$id.a.answer")"
+	RA=$(port_of "$tmp/$id.a.answer")
+	KRA=$(key_of "$tmp/$id.a.answer")
+	[ "$KRA" != "$KB" ] && [ "$KRA" != "$KRB" ] || fail "keys shared between legs"
+	rx_start nfsrtp-b "$tmp/rx" --bind "$(bracket "$b")" --port "$pb" --count 200 \
+		--rtcp --suite $S --key "$KRB"
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port "$pa" \
+		--count 200 --rtcp --suite $S --key "$KA" >/dev/null
+	rx_wait "$tmp/rx"
+	echo "    A -> B: $(tail -n 1 "$tmp/rx")"
+	rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port "$pa" --count 200 \
+		--rtcp --suite $S --key "$KRA"
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$rbaddr:$RB" --src-port "$pb" \
+		--count 200 --rtcp --suite $S --key "$KB" >/dev/null
+	rx_wait "$tmp/rx"
+	echo "    B -> A: $(tail -n 1 "$tmp/rx")"
+}
+
 step "SRTP on both legs, each with its own keys, through the same NAT"
 # the second call's ports: the pool hands out the next pairs
-sed 's/ 4000 / 4010 /' "$tmp/a.offer" >"$tmp/a2.offer"
-out=$(ng command=offer call-id=call-2 from-tag=fa sdp=@"$tmp/a2.offer" \
-	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/SAVP \
-	'replace:=["origin","session-connection"]' ICE=remove)
-[ "$(result "$out")" = ok ] || fail "offer: $out"
-sdp_of "$out" "$tmp/b2.offer"
-[ "$(addrs "$tmp/b2.offer")" = "10.0.2.254 " ] || fail "offer to B: $(cat "$tmp/b2.offer")"
-PB2=$(port_of "$tmp/b2.offer")
-KRB=$(key_of "$tmp/b2.offer")
-[ -n "$KRB" ] && [ "$KRB" != "$KA" ] || fail "no key of R's own toward B: $(cat "$tmp/b2.offer")"
-printf 'v=0\r\no=gw 8 8 IN IP4 10.0.2.1\r\ns=-\r\nc=IN IP4 10.0.2.1\r\nt=0 0\r\n%b%b' \
-	'm=audio 5010 RTP/SAVP 0\r\n' "a=crypto:1 $S $KB\r\n" >"$tmp/b2.answer"
-out=$(ng command=answer call-id=call-2 from-tag=fa to-tag=tb sdp=@"$tmp/b2.answer" \
-	'received-from:=["IP4","10.0.2.1"]' 'replace:=["origin","session-connection"]' ICE=remove)
-[ "$(result "$out")" = ok ] || fail "answer: $out"
-sdp_of "$out" "$tmp/a2.answer"
-[ "$(addrs "$tmp/a2.answer")" = "10.0.1.254 " ] || fail "answer to A: $(cat "$tmp/a2.answer")"
-PA2=$(port_of "$tmp/a2.answer")
-KRA2=$(key_of "$tmp/a2.answer")
-[ "$PA2" != "$PA" ] && [ "$PB2" != "$PB" ] || fail "call-2 shares call-1's ports"
-[ "$KRA2" != "$KB" ] && [ "$KRA2" != "$KRB" ] || fail "keys shared between legs"
-rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5010 --count 200 --rtcp \
-	--suite $S --key "$KRB"
-ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$PA2" --src-port 4010 \
-	--count 200 --rtcp --suite $S --key "$KA" >/dev/null
-rx_wait "$tmp/rx"
-echo "    A -> B: $(tail -n 1 "$tmp/rx")"
-rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4010 --count 200 --rtcp \
-	--suite $S --key "$KRA2"
-ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$PB2" --src-port 5010 \
-	--count 200 --rtcp --suite $S --key "$KB" >/dev/null
-rx_wait "$tmp/rx"
-echo "    B -> A: $(tail -n 1 "$tmp/rx")"
+srtp_call call-2 4010 10.0.2.1 5010
+[ "$(addrs "$tmp/call-2.b.offer")" = "10.0.2.254 " ] || fail "offer to B: $(cat "$tmp/call-2.b.offer")"
+[ "$RA" != "$PA" ] && [ "$RB" != "$PB" ] || fail "call-2 shares call-1's ports"
 [ "$(result "$(ng command=delete call-id=call-2 from-tag=fa)")" = ok ] || fail "delete call-2"
 
 step "IPv4 toward A, IPv6 toward B (address-family=IP6): srtpd relays, nf_srtp transforms"
 # Linux's NAT cannot translate between the families: srtpd's sockets
 # carry the media, the kernel's streams unprotect before them and
 # protect after them
-sed 's/ 4000 / 4020 /' "$tmp/a.offer" >"$tmp/a3.offer"
-out=$(ng command=offer call-id=call-3 from-tag=fa sdp=@"$tmp/a3.offer" \
-	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/SAVP \
-	'replace:=["origin","session-connection"]' ICE=remove address-family=IP6)
-[ "$(result "$out")" = ok ] || fail "offer: $out"
-sdp_of "$out" "$tmp/b3.offer"
-grep -q '^c=IN IP6 fd00:2::fe' "$tmp/b3.offer" || fail "offer to B: $(cat "$tmp/b3.offer")"
-[ -z "$(addrs "$tmp/b3.offer")" ] || fail "IPv4 in the offer to B: $(cat "$tmp/b3.offer")"
-PB3=$(port_of "$tmp/b3.offer")
-KRB3=$(key_of "$tmp/b3.offer")
-printf 'v=0\r\no=gw 9 9 IN IP6 fd00:2::1\r\ns=-\r\nc=IN IP6 fd00:2::1\r\nt=0 0\r\n%b%b' \
-	'm=audio 5020 RTP/SAVP 0\r\n' "a=crypto:1 $S $KB\r\n" >"$tmp/b3.answer"
-out=$(ng command=answer call-id=call-3 from-tag=fa to-tag=tb sdp=@"$tmp/b3.answer" \
-	'received-from:=["IP6","fd00:2::1"]' 'replace:=["origin","session-connection"]' ICE=remove)
-[ "$(result "$out")" = ok ] || fail "answer: $out"
-sdp_of "$out" "$tmp/a3.answer"
-[ "$(addrs "$tmp/a3.answer")" = "10.0.1.254 " ] || fail "answer to A: $(cat "$tmp/a3.answer")"
-PA3=$(port_of "$tmp/a3.answer")
-KRA3=$(key_of "$tmp/a3.answer")
-rx_start nfsrtp-b "$tmp/rx" --bind '[fd00:2::1]' --port 5020 --count 200 --rtcp \
-	--suite $S --key "$KRB3"
-ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$PA3" --src-port 4020 \
-	--count 200 --rtcp --suite $S --key "$KA" >/dev/null
-rx_wait "$tmp/rx"
-echo "    A -> B (IPv4 -> IPv6): $(tail -n 1 "$tmp/rx")"
-rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4020 --count 200 --rtcp \
-	--suite $S --key "$KRA3"
-ip netns exec nfsrtp-b "$RTPWIRE" send --dst "[fd00:2::fe]:$PB3" --src-port 5020 \
-	--count 200 --rtcp --suite $S --key "$KB" >/dev/null
-rx_wait "$tmp/rx"
-echo "    B -> A (IPv6 -> IPv4): $(tail -n 1 "$tmp/rx")"
+srtp_call call-3 4020 fd00:2::1 5020 address-family=IP6
+grep -q '^c=IN IP6 fd00:2::fe' "$tmp/call-3.b.offer" || fail "offer to B: $(cat "$tmp/call-3.b.offer")"
+[ -z "$(addrs "$tmp/call-3.b.offer")" ] || fail "IPv4 in the offer to B: $(cat "$tmp/call-3.b.offer")"
 out=$(ng command=query call-id=call-3)
 json_checks "$out" \
 	'sorted(r["by"] for r in d["anchor"]["relays"])=['"'srtpd', 'srtpd', 'srtpd', 'srtpd'"']' \
