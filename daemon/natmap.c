@@ -47,6 +47,9 @@ static void family_text(struct strbuf *b, int family,
 	put(b, "\tmap snat%s {\n\t\ttype %s . inet_service : %s . inet_service\n\t}\n",
 	    v, t, t);
 	put(b, "\tset live%s {\n\t\ttype %s . inet_service\n\t}\n", v, t);
+	put(b, "\tset psrc%s {\n\t\ttype %s . inet_service\n\t}\n", v, t);
+	put(b, "\tset pflow%s {\n\t\ttype %s . inet_service . %s . inet_service\n\t}\n",
+	    v, t, t);
 	put(b, "\tset ours%s {\n\t\ttype %s . inet_service\n\t\tflags interval\n",
 	    v, t);
 	for (i = 0; i < ifs->n; i++) {
@@ -114,6 +117,21 @@ static void notrack_rule(struct strbuf *b, int family, unsigned int min,
 	    w.ip, w.v);
 }
 
+/*
+ * A packet from the router's side of a relay toward an SRTP leg leaves
+ * only toward the destination its protect stream matches (natmap.h).
+ */
+static void sealed_rule(struct strbuf *b, int family)
+{
+	struct fam_words w = words(family);
+
+	put(b, "\t\tmeta nfproto %s meta l4proto udp %s saddr . udp sport @psrc%s",
+	    w.nfproto, w.ip, w.v);
+	put(b, " %s saddr . udp sport . %s daddr . udp dport != @pflow%s", w.ip,
+	    w.ip, w.v);
+	put(b, " counter name unsealed drop\n");
+}
+
 void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 		       unsigned int min, unsigned int max)
 {
@@ -123,7 +141,7 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, "table inet " NATMAP_TABLE " {\n");
 	for (i = 0; i < 2; i++)
 		family_text(b, fams[i], ifs, min, max);
-	put(b, "\tcounter unrelayed {\n\t}\n");
+	put(b, "\tcounter unrelayed {\n\t}\n\tcounter unsealed {\n\t}\n");
 
 	/* before conntrack (raw): see notrack_rule() */
 	put(b, "\tchain untracked {\n\t\ttype filter hook prerouting");
@@ -140,6 +158,11 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, " priority srcnat - 1; policy accept;\n");
 	for (i = 0; i < 2; i++)
 		snat_rule(b, fams[i]);
+	/* after NAT (srcnat), before nf_srtp's protect (srcnat + 10) */
+	put(b, "\t}\n\tchain sealed {\n\t\ttype filter hook postrouting");
+	put(b, " priority srcnat + 5; policy accept;\n");
+	for (i = 0; i < 2; i++)
+		sealed_rule(b, fams[i]);
 	put(b, "\t}\n}\n");
 }
 
@@ -173,6 +196,12 @@ int natmap_text(struct strbuf *b, const struct natmap_relay *r, size_t n,
 		    r[i].out_port);
 		put(b, "%s element inet " NATMAP_TABLE " live%s { %s . %u }\n",
 		    op, v, r[i].local.str, r[i].local_port);
+		if (!r[i].srtp)
+			continue;
+		put(b, "%s element inet " NATMAP_TABLE " psrc%s { %s . %u }\n",
+		    op, v, r[i].out.str, r[i].out_port);
+		put(b, "%s element inet " NATMAP_TABLE " pflow%s { %s . %u . %s . %u }\n",
+		    op, v, r[i].out.str, r[i].out_port, r[i].to.str, r[i].to_port);
 	}
 	return 0;
 }
@@ -300,11 +329,13 @@ int natmap_change(struct natmap *nm, const struct natmap_relay *del,
 	}
 	rc = run(nm, &b, err, errlen);
 	strbuf_free(&b);
-	if (!rc)
-		rc = natmap_forget(nm, del, ndel, err, errlen);
-	if (!rc)
-		rc = natmap_forget(nm, add, nadd, err, errlen);
-	return rc;
+	if (rc)
+		return -1;
+	/* committed: a conntrack entry left is the caller's to report */
+	if (natmap_forget(nm, del, ndel, err, errlen) ||
+	    natmap_forget(nm, add, nadd, err, errlen))
+		return 1;
+	return 0;
 }
 
 void natmap_close(struct natmap *nm)

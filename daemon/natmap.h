@@ -22,6 +22,14 @@
  *     entry NAT made for it, and a flow that began before its relay (a
  *     gateway sends before its answer reaches srtpd) leaves no local
  *     entry that would keep it from being NATed once the relay comes;
+ *   - psrc4/psrc6 and pflow4/pflow6: the router's (address, port) of a
+ *     relay toward an SRTP leg, and that with the one destination its
+ *     protect stream matches.  Chain sealed (postrouting, srcnat + 5,
+ *     after NAT, before nf_srtp's protect) drops and counts ("unsealed")
+ *     a packet from one of those toward anywhere else: conntrack sends
+ *     the reply direction of a flow to where its first packet came from,
+ *     which for a phone behind a NAT that changes ports is not the port
+ *     of its SDP, and the packet would leave unprotected;
  *   - a changed or deleted relay's conntrack entry is deleted too
  *     (natmap_forget(), libnetfilter_conntrack): a port given to another
  *     call must not carry the old flow's NAT.
@@ -57,6 +65,11 @@ struct natmap_relay {
 	unsigned int to_port;
 	struct anchor_addr out;		/* the router's address toward it */
 	unsigned int out_port;
+	/*
+	 * The receiver's leg is SRTP: the relay's packets leave only toward
+	 * to:to_port, the destination its protect stream matches.
+	 */
+	bool srtp;
 };
 
 struct nft_ctx;
@@ -90,8 +103,9 @@ int natmap_open(struct natmap *nm, const struct anchor_ifs *ifs,
 
 /*
  * Deletes relays @del and adds @add in one transaction, then the
- * conntrack entries of both relays' flows (natmap_forget()): 0, or -1
- * with @err.
+ * conntrack entries of both relays' flows (natmap_forget()): 0; -1 with
+ * @err when the transaction failed (nothing changed); 1 with @err when
+ * it was made but a conntrack entry could not be deleted.
  */
 int natmap_change(struct natmap *nm, const struct natmap_relay *del,
 		  size_t ndel, const struct natmap_relay *add, size_t nadd,

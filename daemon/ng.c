@@ -175,11 +175,37 @@ static void branch_free(struct ng_branch *b)
 	explicit_bzero(b, sizeof(*b));
 }
 
+/*
+ * An anchored call's relays go before its streams, so that nothing is
+ * relayed without its transform: 0; when they cannot be removed, -1,
+ * and the streams must stay.
+ */
+static int unplug_anchor(struct ng *n, struct ng_call *c)
+{
+	if (!nga_unplug(n->anchor, c->ac))
+		return 0;
+	ng_log(n, c->e.id, "call %s: its relays could not be removed: its %u kernel streams stay",
+	       c->e.id, c->set.n);
+	return -1;
+}
+
 /* Branch @bi and its streams go; the call's other branches stay. */
 static void branch_remove(struct ng *n, struct ng_call *c, unsigned int bi)
 {
 	unsigned int i = c->set.n;
 
+	/*
+	 * Anchored, the call's streams and relays are the plan of the
+	 * branch that answered last: they go with that branch only,
+	 * relays first.
+	 */
+	if (c->ac) {
+		if (c->ac->planned && c->ac->plan_branch == bi &&
+		    !unplug_anchor(n, c))
+			remove_streams(n, c);
+		branch_free(&c->branches[bi]);
+		return;
+	}
 	while (i--)
 		if (c->set.streams[i].branch == bi)
 			remove_stream(n, c, i);
@@ -236,32 +262,21 @@ static void forget_offer(struct ng_call *c)
 	}
 }
 
-/*
- * An anchored call's relays go before its streams, so that nothing is
- * relayed without its transform; when they cannot be removed, the
- * streams stay in the kernel (no longer the call's), and so do the ports.
- */
-static void release_anchor(struct ng *n, struct ng_call *c)
-{
-	if (!c->ac)
-		return;
-	if (nga_release(n->anchor, c->ac)) {
-		ng_log(n, c->e.id, "call %s: its relays could not be removed: its %u kernel streams and its ports are left as they are",
-		       c->e.id, c->set.n);
-		while (c->set.n)
-			kset_drop(&c->set, c->set.n - 1);
-	}
-	free(c->ac);
-	c->ac = NULL;
-}
-
 static void call_free(struct ng *n, struct ng_call *c)
 {
 	unsigned int i;
 
 	calls_unlink(n->calls, &c->e);
-	release_anchor(n, c);
-	remove_streams(n, c);
+	if (c->ac && unplug_anchor(n, c)) {
+		/* left in the kernel, no longer the call's; so are the ports */
+		while (c->set.n)
+			kset_drop(&c->set, c->set.n - 1);
+	} else {
+		remove_streams(n, c);
+		if (c->ac)
+			nga_release_ports(n->anchor, c->ac);
+	}
+	free(c->ac);
 	for (i = 0; i < NG_BRANCHES_MAX; i++)
 		branch_free(&c->branches[i]);
 	drop_bridge(c);
@@ -776,8 +791,8 @@ static int family_option(struct req *q, struct nga_opts *o,
 		o->family = AF_INET6;
 	} else {
 		errmsg_set(q->err, ERR_MAX,
-			   "\"address-family\": \"%.16s\" is not IP4 or IP6",
-			   e->s);
+			   "\"address-family\": \"%.*s\" is not IP4 or IP6",
+			   (int)(e->len > 16 ? 16 : e->len), e->s);
 		return -1;
 	}
 	return 0;
@@ -785,11 +800,13 @@ static int family_option(struct req *q, struct nga_opts *o,
 
 /*
  * An anchored call's options: direction, replace, address-family, the
- * address flags.
+ * address flags.  In-path, they are ignored (other_options() says so).
  */
 static int anchor_options(struct req *q, struct nga_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	if (!q->n->anchor)
+		return 0;
 	return str_list(q, "direction", direction_option, o) ||
 	       str_list(q, "replace", replace_option, o) ||
 	       str_list(q, "address-family", family_option, o) ||
@@ -1676,8 +1693,9 @@ static int plan_wants(const struct ng_call *c, const struct bridge_plan *plan,
 /*
  * Branch @bi's streams become what @plan says (kset_apply()); anchored,
  * the call's streams (all in branch 0: every branch answers on the same
- * router ports) and then its relays, so that nothing is relayed before
- * its transform is in place.
+ * router ports), between the removal of the relays the plan no longer
+ * has and the addition of its new ones, so that no relay carries a flow
+ * without the transform it needs.
  */
 static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 		      const struct bridge_plan *plan)
@@ -1695,12 +1713,22 @@ static int apply_plan(struct req *q, struct ng_call *c, unsigned int bi,
 		goto out;
 	}
 	rc = plan_wants(c, plan, &po, q->err);
+	/* relays that would be refused change nothing; stale ones go first */
+	if (!rc && c->ac)
+		rc = nga_relays_check(po.rel, po.nrel, po.urel, po.nurel,
+				      q->err, ERR_MAX) ||
+		     nga_relays_prune(q->n->anchor, c->ac, po.rel, po.nrel,
+				      q->err, ERR_MAX);
 	if (!rc)
 		rc = kset_apply(&o, &c->set, c->ac ? 0 : (uint8_t)bi, po.w,
 				po.n, q->err, ERR_MAX);
 	if (!rc && c->ac)
 		rc = nga_relays_set(q->n->anchor, c->ac, po.rel, po.nrel,
 				    po.urel, po.nurel, q->err, ERR_MAX);
+	if (!rc && c->ac) {
+		c->ac->planned = true;
+		c->ac->plan_branch = bi;
+	}
 out:
 	free(po.w);
 	free(po.rel);
@@ -1824,12 +1852,13 @@ static int answer_branch(struct req *q, struct ng_call *c, int bi,
 		anchor_flows(q->n, c, b, ao->addr, plan);
 	if (!rc)
 		rc = check_plan(q, c, b, plan);
-	if (!rc)
-		rc = apply_plan(q, c, (unsigned int)bi, plan);
+	/* the answer's text first: a refusal there changes nothing */
 	if (!rc && c->ac)
 		rc = nga_answer(c->ac, c->br,
 				c->by_callee ? NGA_CALLEE : NGA_CALLER, ao, fwd,
 				q->err, ERR_MAX);
+	if (!rc)
+		rc = apply_plan(q, c, (unsigned int)bi, plan);
 	if (!rc && !c->by_callee && keep_keys(b, plan)) {
 		errmsg_set(q->err, ERR_MAX, "out of memory");
 		rc = -1;

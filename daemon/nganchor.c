@@ -279,7 +279,7 @@ static bool relay_eq(const struct natmap_relay *a,
 	return addr_eq(&a->from, &b->from) && addr_eq(&a->local, &b->local) &&
 	       addr_eq(&a->to, &b->to) && addr_eq(&a->out, &b->out) &&
 	       a->local_port == b->local_port && a->to_port == b->to_port &&
-	       a->out_port == b->out_port;
+	       a->out_port == b->out_port && a->srtp == b->srtp;
 }
 
 static bool relay_in(const struct natmap_relay *r,
@@ -406,7 +406,7 @@ static bool from_addr(const struct sockaddr_storage *ss,
 /* Relays what waits on @u's socket; returns how many packets. */
 static unsigned int urelay_input(struct nga_urelay *u)
 {
-	unsigned char buf[2048];
+	static unsigned char buf[65536];	/* any UDP datagram whole */
 	struct sockaddr_storage src;
 	unsigned int done = 0, k;
 	socklen_t slen;
@@ -455,65 +455,136 @@ unsigned int nga_urelay_run(struct ng_anchoring *an)
 
 /* ---- the call's relays ---- */
 
-int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
-		   const struct natmap_relay *r, size_t n,
-		   const struct nga_uspec *u, size_t nu, char *err,
-		   size_t errlen)
+static bool port_ok(unsigned int port)
 {
-	struct natmap_relay *del, *add;
-	size_t i, ndel = 0, nadd = 0;
-	int rc = 0;
+	return port && port <= 65535;
+}
+
+static bool relay_ports_ok(const struct natmap_relay *r)
+{
+	return port_ok(r->local_port) && port_ok(r->to_port) &&
+	       port_ok(r->out_port);
+}
+
+int nga_relays_check(const struct natmap_relay *r, size_t n,
+		     const struct nga_uspec *u, size_t nu, char *err,
+		     size_t errlen)
+{
+	size_t i;
 
 	if (n > NGA_RELAYS_MAX || nu > NGA_RELAYS_MAX) {
 		errmsg_set(err, errlen, "too many relays in one call (%d)",
 			   NGA_RELAYS_MAX);
 		return -1;
 	}
-	del = calloc(NGA_RELAYS_MAX, sizeof(*del));
-	add = calloc(NGA_RELAYS_MAX, sizeof(*add));
-	if (!del || !add) {
+	for (i = 0; i < n + nu; i++) {
+		const struct natmap_relay *x = i < n ? &r[i] : &u[i - n].r;
+
+		if (!relay_ports_ok(x) ||
+		    (i < n && (x->from.family != x->to.family ||
+			       x->local.family != x->out.family))) {
+			errmsg_set(err, errlen,
+				   "relay from %s to %s port %u: a port out of 1-65535 or two families",
+				   x->from.str, x->to.str, x->to_port);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int relays_change(struct ng_anchoring *an, struct nga_call *ac,
+			 const struct natmap_relay *del, size_t ndel,
+			 const struct natmap_relay *add, size_t nadd,
+			 char *err, size_t errlen)
+{
+	size_t i, j, k;
+
+	if ((ndel || nadd) &&
+	    an->relay(an->arg, del, ndel, add, nadd, err, errlen))
+		return -1;
+	for (i = 0; i < ndel; i++) {
+		for (j = 0, k = 0; j < ac->nrelays; j++)
+			if (!relay_eq(&ac->relays[j], &del[i]))
+				ac->relays[k++] = ac->relays[j];
+		ac->nrelays = k;
+	}
+	for (i = 0; i < nadd; i++)
+		ac->relays[ac->nrelays++] = add[i];
+	return 0;
+}
+
+int nga_relays_prune(struct ng_anchoring *an, struct nga_call *ac,
+		     const struct natmap_relay *r, size_t n, char *err,
+		     size_t errlen)
+{
+	struct natmap_relay *del = calloc(NGA_RELAYS_MAX, sizeof(*del));
+	size_t i, ndel = 0;
+	int rc;
+
+	if (!del) {
 		errmsg_set(err, errlen, "out of memory");
-		rc = -1;
-		goto out;
+		return -1;
 	}
 	for (i = 0; i < ac->nrelays; i++)
 		if (!relay_in(&ac->relays[i], r, n))
 			del[ndel++] = ac->relays[i];
+	rc = relays_change(an, ac, del, ndel, NULL, 0, err, errlen);
+	free(del);
+	if (!rc)
+		urelays_stop(an, ac);	/* started anew by nga_relays_set() */
+	return rc;
+}
+
+int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
+		   const struct natmap_relay *r, size_t n,
+		   const struct nga_uspec *u, size_t nu, char *err,
+		   size_t errlen)
+{
+	struct natmap_relay *add = calloc(NGA_RELAYS_MAX, sizeof(*add));
+	size_t i, nadd = 0;
+	int rc = -1;
+
+	if (!add) {
+		errmsg_set(err, errlen, "out of memory");
+		return -1;
+	}
+	if (nga_relays_check(r, n, u, nu, err, errlen))
+		goto out;
 	for (i = 0; i < n; i++)
 		if (!relay_in(&r[i], ac->relays, ac->nrelays) &&
-		    !relay_in(&r[i], add, nadd))
+		    !relay_in(&r[i], add, nadd) &&
+		    ac->nrelays + nadd < NGA_RELAYS_MAX)
 			add[nadd++] = r[i];
-	if (ndel || nadd)
-		rc = an->relay(an->arg, del, ndel, add, nadd, err, errlen);
+	rc = relays_change(an, ac, NULL, 0, add, nadd, err, errlen);
 	if (!rc) {
-		ac->nrelays = 0;
-		for (i = 0; i < n; i++)
-			if (!relay_in(&r[i], ac->relays, ac->nrelays))
-				ac->relays[ac->nrelays++] = r[i];
-		/* srtpd's own: started anew (a port latched is learnt again) */
 		urelays_stop(an, ac);
 		rc = urelays_start(an, ac, u, nu, err, errlen);
 	}
 out:
-	free(del);
 	free(add);
 	return rc;
 }
 
-int nga_release(struct ng_anchoring *an, struct nga_call *ac)
+int nga_unplug(struct ng_anchoring *an, struct nga_call *ac)
 {
 	char err[NGA_ERR_MAX];
-	int p, k;
 
 	urelays_stop(an, ac);
 	if (ac->nrelays && an->relay(an->arg, ac->relays, ac->nrelays, NULL, 0,
 				     err, sizeof(err)))
-		return -1;	/* the ports stay held: the relays name them */
+		return -1;
 	ac->nrelays = 0;
+	ac->planned = false;
+	return 0;
+}
+
+void nga_release_ports(struct ng_anchoring *an, struct nga_call *ac)
+{
+	int p, k;
+
 	for (p = 0; p < 2; p++)
 		for (k = 0; k < NEG_MEDIA_MAX; k++)
 			anchor_release(&an->pool, &ac->ports[p][k]);
-	return 0;
 }
 
 unsigned int nga_ports_held(const struct nga_call *ac)

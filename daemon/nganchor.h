@@ -115,6 +115,8 @@ struct nga_call {
 	size_t nrelays;
 	struct nga_urelay urelays[NGA_RELAYS_MAX];	/* srtpd's own */
 	size_t nurelays;
+	bool planned;			/* a branch's plan is installed: */
+	unsigned int plan_branch;	/* ... this one's */
 };
 
 /*
@@ -146,26 +148,50 @@ int nga_flow(const struct nga_call *ac, const struct bridge_flow *f,
 	     int offerer, struct relay_flow *rf, char *err, size_t errlen);
 
 /*
- * The call's relays become @r (@n of them, in NAT) and @u (@nu of them,
- * srtpd's own): NAT's no longer wanted are removed and the new ones
- * added, in one change; srtpd's are started anew.  0, or -1 with @err.
+ * Whether @n NAT relays @r and @nu of srtpd's @u can be installed (ports
+ * in 1-65535, NAT's of one family): 0, or -1 with @err.  Checked before
+ * the kernel's streams change, so that a plan whose relays would be
+ * refused changes nothing.
  */
+int nga_relays_check(const struct natmap_relay *r, size_t n,
+		     const struct nga_uspec *u, size_t nu, char *err,
+		     size_t errlen);
+
+/*
+ * A plan's relays, in two steps around the change of the kernel's
+ * streams, so that no relay ever carries a flow whose streams are not
+ * (yet, or any more) the ones it needs:
+ *   - nga_relays_prune(): before, the installed relays the plan (@r, @u)
+ *     does not have exactly are removed (in NAT: one transaction, then
+ *     their conntrack entries), and srtpd's own are stopped;
+ *   - nga_relays_set(): after, the plan's relays not yet installed are
+ *     added, srtpd's own started.
+ * 0, or -1 with @err.  Between the two, a flow whose relay changes is
+ * not relayed: its packets stay on the router.
+ */
+int nga_relays_prune(struct ng_anchoring *an, struct nga_call *ac,
+		     const struct natmap_relay *r, size_t n, char *err,
+		     size_t errlen);
 int nga_relays_set(struct ng_anchoring *an, struct nga_call *ac,
 		   const struct natmap_relay *r, size_t n,
 		   const struct nga_uspec *u, size_t nu, char *err,
 		   size_t errlen);
 
 /*
+ * Removes every relay of the call (before its streams go): 0; -1 when
+ * NAT's could not be removed (they stay, and so must the streams and
+ * the ports they name).
+ */
+int nga_unplug(struct ng_anchoring *an, struct nga_call *ac);
+
+/* Releases the call's ports (after its relays and streams are gone). */
+void nga_release_ports(struct ng_anchoring *an, struct nga_call *ac);
+
+/*
  * Relays the packets waiting on srtpd's own relays' sockets (an->epfd
  * readable): returns how many were relayed.
  */
 unsigned int nga_urelay_run(struct ng_anchoring *an);
-
-/*
- * Removes the call's relays, then releases its ports: 0; -1 when the
- * relays could not be removed, and then the ports stay held.
- */
-int nga_release(struct ng_anchoring *an, struct nga_call *ac);
 
 /* The pairs of ports @ac holds (query). */
 unsigned int nga_ports_held(const struct nga_call *ac);

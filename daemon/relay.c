@@ -55,7 +55,7 @@ int relay_flow(const struct bridge_flow *f, const struct anchor_ports *in,
 	rf->relay[0] = (struct natmap_relay){
 		.from = from, .local = *lin, .local_port = in->rtp,
 		.to = to, .to_port = f->to_port,
-		.out = *lout, .out_port = out->rtp,
+		.out = *lout, .out_port = out->rtp, .srtp = f->protect,
 	};
 	rf->nrelay = 1;
 	if (!mux) {

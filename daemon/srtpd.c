@@ -1656,7 +1656,8 @@ static int anchor_args(struct srtpd *d)
 		d->port_min = ANCHOR_PORTS_MIN;
 	if (!d->port_max)
 		d->port_max = ANCHOR_PORTS_MAX;
-	if (d->port_min + 1 >= d->port_max) {
+	/* an even RTP port and the next one for RTCP */
+	if ((d->port_min + 1) / 2 * 2 + 1 > d->port_max) {
 		fprintf(stderr, "srtpd: --port-min %u --port-max %u: no room for an RTP/RTCP pair\n",
 			d->port_min, d->port_max);
 		return -1;
@@ -1823,8 +1824,11 @@ static int relay_change(void *arg, const struct natmap_relay *del,
 			char *err, size_t errlen)
 {
 	struct srtpd *d = arg;
+	int rc = natmap_change(&d->natmap, del, ndel, add, nadd, err, errlen);
 
-	return natmap_change(&d->natmap, del, ndel, add, nadd, err, errlen);
+	if (rc > 0)	/* the relays changed: the entry lives out its timeout */
+		logmsg(LOG_WARNING, "anchoring: %s", err);
+	return rc < 0 ? -1 : 0;
 }
 
 /*

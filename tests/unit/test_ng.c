@@ -2740,6 +2740,93 @@ START_TEST(anchored_addresses_and_refusals)
 }
 END_TEST
 
+/* The protect stream toward the phone of an anchored call, or NULL. */
+static const struct nfsrtp_stream *protect_stream(void)
+{
+	unsigned int i;
+
+	for (i = 1; i < FAKE_MAX; i++)
+		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_PROTECT)
+			return &fake.s[i];
+	return NULL;
+}
+
+/*
+ * Call "fk"'s @cmd (offer, answer or delete), to-tag @tag (NULL: none)
+ * and @sdp (offer, answer), as the proxy sends it; its result is @want.
+ */
+static void fk_request(const char *cmd, const char *tag, const char *sdp,
+		       const char *want)
+{
+	static unsigned int n;
+	const struct benc_node *r;
+	char cookie[16];
+
+	snprintf(cookie, sizeof(cookie), "fk%u", ++n);
+	if (!strcmp(cmd, "offer"))
+		r = send_req(cookie, "command", cmd, FROM_A, "call-id", "fk",
+			     "from-tag", "ft", "sdp", sdp, "transport-protocol",
+			     "RTP/AVP", ANCHOR_OPTS, NULL);
+	else if (sdp)
+		r = send_req(cookie, "command", cmd, FROM_B, "call-id", "fk",
+			     "from-tag", "ft", "to-tag", tag, "sdp", sdp, NULL);
+	else
+		r = send_req(cookie, "command", cmd, "call-id", "fk",
+			     "from-tag", "ft", "to-tag", tag, NULL);
+	result_is(r, want);
+}
+
+/* The kernel has @streams streams and the relay table @relays relays. */
+static void holds(unsigned int streams, unsigned int relays)
+{
+	ck_assert_uint_eq(live(), streams);
+	ck_assert_uint_eq(frel.n, relays);
+}
+
+/*
+ * What the review of the first version found: every failure after the
+ * kernel changed, and every branch removed, must leave no relay without
+ * the streams it needs.  Two forks (the last answer's plan is the
+ * call's): deleting the other fork changes nothing, deleting the one
+ * installed takes relays and streams; an answer refused while writing
+ * its SDP installs nothing; a re-offer whose relays would be refused
+ * (RTCP port 0) leaves the streams and relays as they were.
+ */
+START_TEST(anchored_failures_leave_no_relay_alone)
+{
+	static const char answer2[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6002 RTP/AVP 0\r\n";
+	static const char answer_multi[] =
+		"v=0\r\no=gw 5 5 IN IP4 10.0.3.2\r\ns=-\r\nc=IN IP4 10.0.3.2\r\nt=0 0\r\n"
+		"m=audio 6000/2 RTP/AVP 0\r\n";
+	static const char reoffer[] =
+		"v=0\r\no=- 1 2 IN IP4 192.168.1.10\r\ns=-\r\nc=IN IP4 192.168.1.10\r\nt=0 0\r\n"
+		"m=audio 4100 RTP/SAVP 0\r\na=rtcp:0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n";
+
+	fk_request("offer", NULL, natted_offer, "ok");
+	/* the refused answer: nothing installed */
+	fk_request("answer", "t0", answer_multi, "error");
+	holds(0, 0);
+	fk_request("answer", "t1", answer_sdp, "ok");
+	fk_request("answer", "t2", answer2, "ok");
+	holds(2, 4);
+	fk_request("delete", "t1", NULL, "ok");
+	holds(2, 4);		/* t2's plan stays */
+
+	/* a re-offer whose RTCP port is 0: refused, nothing changes */
+	fk_request("offer", NULL, reoffer, "ok");
+	fk_request("answer", "t2", answer2, "error");
+	holds(2, 4);
+	ck_assert_ptr_nonnull(protect_stream());
+	ck_assert_uint_eq(protect_stream()->dport, 4000);
+
+	fk_request("delete", "t2", NULL, "ok");
+	holds(0, 0);
+}
+END_TEST
+
 /* A UDP socket bound to @addr (any port); its port in *@port. */
 static int udp_socket(int family, const char *addr, unsigned int *port)
 {
@@ -2944,6 +3031,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(t, anchored_ports_run_out);
 	tcase_add_test(t, anchored_addresses_and_refusals);
 	tcase_add_test(t, anchored_two_families);
+	tcase_add_test(t, anchored_failures_leave_no_relay_alone);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("load");

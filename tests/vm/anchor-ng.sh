@@ -59,10 +59,13 @@ link set veth-rb up
 EOF
 ip netns exec nfsrtp-n sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+# A's port 4030 leaves N as 61030 (a NAT that changes ports); the
+# others keep theirs
 ip netns exec nfsrtp-n nft -f - <<-EOF
 table ip nat {
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
+		oifname "veth-nr" udp sport 4030 masquerade to :61030
 		oifname "veth-nr" masquerade
 	}
 }
@@ -243,6 +246,39 @@ json_checks "$out" \
 	'sum(r["strangers"] + r["errors"] for r in d["anchor"]["relays"])=0'
 [ "$(result "$(ng command=delete call-id=call-3 from-tag=fa)")" = ok ] || fail "delete call-3"
 
+step "an SRTP phone behind a NAT that changes its port: nothing reaches it unprotected"
+# conntrack sends B's packets where A's came from, 10.0.1.1:61030, not
+# 4030, the destination of R's protect stream toward A: the table's
+# sealed chain drops them (counted), in clear they would have gone
+sed 's/ 4000 / 4030 /' "$tmp/a.offer" >"$tmp/a4.offer"
+out=$(ng command=offer call-id=call-4 from-tag=fa sdp=@"$tmp/a4.offer" \
+	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
+[ "$(result "$out")" = ok ] || fail "offer: $out"
+sdp_of "$out" "$tmp/b4.offer"
+RB=$(port_of "$tmp/b4.offer")
+sed 's/ 5000 / 5030 /' "$tmp/b.answer" >"$tmp/b4.answer"
+out=$(ng command=answer call-id=call-4 from-tag=fa to-tag=tb sdp=@"$tmp/b4.answer" \
+	'received-from:=["IP4","10.0.2.1"]')
+[ "$(result "$out")" = ok ] || fail "answer: $out"
+sdp_of "$out" "$tmp/a4.answer"
+RA=$(port_of "$tmp/a4.answer")
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5030 --count 20
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4030 \
+	--count 20 --suite $S --key "$KA" >/dev/null
+rx_wait "$tmp/rx"
+echo "    A -> B through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
+a_udp() { ip netns exec nfsrtp-a awk '/^Udp: [0-9]/ { print $2 + $3 }' /proc/net/snmp; }
+unsealed_reach() { [ "$(nfsrtp_counter unsealed)" -ge "$1" ]; }
+before=$(nfsrtp_counter unsealed)
+a_before=$(a_udp)
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
+	--count 20 >/dev/null
+wait_for 20 unsealed_reach $((before + 20))
+[ "$(nfsrtp_counter unsealed)" = $((before + 20)) ] ||
+	fail "unsealed: $before -> $(nfsrtp_counter unsealed)"
+[ "$(a_udp)" = "$a_before" ] || fail "A received $(($(a_udp) - a_before)) datagrams"
+[ "$(result "$(ng command=delete call-id=call-4 from-tag=fa)")" = ok ] || fail "delete call-4"
+
 step "after the delete, nothing crosses: relays, conntrack entries and ports gone"
 # ct_flows: R's conntrack entries of the call's flows (to R's ports)
 ct_flows() {
@@ -281,11 +317,8 @@ done
 [ "$(held)" = 0 ] || fail "ports held after the deletes: $(held)"
 
 step "the table goes with srtpd"
-kill -TERM "$RPID"
-rc=0
-wait "$RPID" || rc=$?
+term_ok "$RPID" "$tmp/r.log"
 RPID=
-[ "$rc" = 0 ] || fail "srtpd exited $rc: $(cat "$tmp/r.log")"
 if ip netns exec nfsrtp-r nft list table inet nfsrtp >/dev/null 2>&1; then
 	fail "table inet nfsrtp left behind"
 fi

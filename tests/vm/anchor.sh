@@ -61,10 +61,7 @@ nm_answered() {
 }
 
 # unrelayed: packets to R's media ports without a relay (not tracked)
-unrelayed() {
-	json_get "$(ip netns exec nfsrtp-r nft -j list counter inet nfsrtp unrelayed)" \
-		'[o["counter"]["packets"] for o in d["nftables"] if "counter" in o][0]'
-}
+unrelayed() { nfsrtp_counter unrelayed; }
 
 # ct_flows: R's conntrack entries of the relayed flows, RTP and RTCP
 # (A's, whose reply comes from B's ports to R's on B's side)

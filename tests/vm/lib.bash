@@ -269,6 +269,23 @@ json_get() {
 	pyserve json get "$@"
 }
 
+# term_ok PID LOG: SIGTERM to PID (a child of this shell), which must exit
+# 0; else the test fails with LOG
+term_ok() {
+	local rc=0
+
+	kill -TERM "$1"
+	wait "$1" || rc=$?
+	[ "$rc" = 0 ] || fail "$1 exited $rc: $(cat "$2")"
+}
+
+# nfsrtp_counter NAME: the packets of counter NAME of srtpd's table
+# (inet nfsrtp) in R
+nfsrtp_counter() {
+	json_get "$(ip netns exec nfsrtp-r nft -j list counter inet nfsrtp "$1")" \
+		'[o["counter"]["packets"] for o in d["nftables"] if "counter" in o][0]'
+}
+
 # ---- ng replies (ngc.py's JSON) ----
 
 # result JSON: the reply's result, with the error's reason.
