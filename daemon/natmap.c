@@ -121,12 +121,15 @@ static void notrack_rule(struct strbuf *b, int family, unsigned int min,
  * A packet from the router's side of a relay toward an SRTP leg leaves
  * only toward the destination its protect stream matches (natmap.h).
  */
-static void sealed_rule(struct strbuf *b, int family)
+static void sealed_rule(struct strbuf *b, int family, unsigned int min,
+			unsigned int max)
 {
 	struct fam_words w = words(family);
 
-	put(b, "\t\tmeta nfproto %s meta l4proto udp %s saddr . udp sport @psrc%s",
-	    w.nfproto, w.ip, w.v);
+	/* the port range first: one comparison for the router's other UDP */
+	put(b, "\t\tmeta nfproto %s meta l4proto udp udp sport %u-%u", w.nfproto,
+	    min, max);
+	put(b, " %s saddr . udp sport @psrc%s", w.ip, w.v);
 	put(b, " %s saddr . udp sport . %s daddr . udp dport != @pflow%s", w.ip,
 	    w.ip, w.v);
 	put(b, " counter name unsealed drop\n");
@@ -162,7 +165,7 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, "\t}\n\tchain sealed {\n\t\ttype filter hook postrouting");
 	put(b, " priority srcnat + 5; policy accept;\n");
 	for (i = 0; i < 2; i++)
-		sealed_rule(b, fams[i]);
+		sealed_rule(b, fams[i], min, max);
 	put(b, "\t}\n}\n");
 }
 

@@ -56,7 +56,7 @@ START_TEST(table)
 	ck_assert(strstr(b.p, "type filter hook prerouting priority raw;"));
 	ck_assert(!strstr(b.p, "hook forward"));
 	ck_assert(strstr(b.p, "type filter hook postrouting priority srcnat + 5;"));
-	ck_assert(strstr(b.p, "ip saddr . udp sport @psrc4 ip saddr . udp sport . ip daddr . udp dport != @pflow4 counter name unsealed drop\n"));
+	ck_assert(strstr(b.p, "meta nfproto ipv4 meta l4proto udp udp sport 30000-40000 ip saddr . udp sport @psrc4 ip saddr . udp sport . ip daddr . udp dport != @pflow4 counter name unsealed drop\n"));
 	ck_assert(strstr(b.p, "\tset pflow6 {\n\t\ttype ipv6_addr . inet_service . ipv6_addr . inet_service\n"));
 	ck_assert(strstr(b.p, "priority dstnat - 1;"));
 	ck_assert(strstr(b.p, "priority srcnat - 1;"));
