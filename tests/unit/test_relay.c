@@ -135,7 +135,6 @@ END_TEST
 START_TEST(refused)
 {
 	struct anchor_ports v4 = { &ifs.v[0], 30000, 30001, -1, -1 };
-	struct anchor_ports v6 = { &ifs.v[2], 30002, 30003, -1, -1 };
 	struct bridge_flow f;
 	struct relay_flow rf;
 
