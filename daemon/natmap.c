@@ -94,6 +94,18 @@ static void snat_rule(struct strbuf *b, int family)
 }
 
 /*
+ * A rule's start: UDP of @w's family with its @port ("sport", "dport")
+ * in the media range, one comparison that turns the router's other UDP
+ * away before any set lookup.
+ */
+static void media_udp(struct strbuf *b, const struct fam_words *w,
+		      const char *port, unsigned int min, unsigned int max)
+{
+	put(b, "\t\tmeta nfproto %s meta l4proto udp udp %s %u-%u", w->nfproto,
+	    port, min, max);
+}
+
+/*
  * A packet to one of the router's media ports without a live relay is
  * not tracked, and counted ("unrelayed"): it reaches the router itself,
  * where srtpd's socket holds the port and drops it.  Neither a flow
@@ -109,9 +121,7 @@ static void notrack_rule(struct strbuf *b, int family, unsigned int min,
 {
 	struct fam_words w = words(family);
 
-	/* the port range first: one comparison for the router's other UDP */
-	put(b, "\t\tmeta nfproto %s meta l4proto udp udp dport %u-%u", w.nfproto,
-	    min, max);
+	media_udp(b, &w, "dport", min, max);
 	put(b, " %s daddr . udp dport @ours%s", w.ip, w.v);
 	put(b, " %s daddr . udp dport != @live%s counter name unrelayed notrack\n",
 	    w.ip, w.v);
@@ -126,9 +136,7 @@ static void sealed_rule(struct strbuf *b, int family, unsigned int min,
 {
 	struct fam_words w = words(family);
 
-	/* the port range first: one comparison for the router's other UDP */
-	put(b, "\t\tmeta nfproto %s meta l4proto udp udp sport %u-%u", w.nfproto,
-	    min, max);
+	media_udp(b, &w, "sport", min, max);
 	put(b, " %s saddr . udp sport @psrc%s", w.ip, w.v);
 	put(b, " %s saddr . udp sport . %s daddr . udp dport != @pflow%s", w.ip,
 	    w.ip, w.v);
