@@ -74,6 +74,9 @@ static bool nf_srtp_ct_ends_match(const struct nf_srtp_tuple *k,
 				  const union nf_inet_addr *daddr,
 				  __be16 dport)
 {
+	/* A protect stream with an open destination: by its source alone */
+	if (!k->dport)
+		return sport == k->sport && nf_srtp_ct_addr_eq(saddr, &k->saddr);
 	return dport == k->dport && nf_srtp_ct_addr_eq(daddr, &k->daddr) &&
 	       (!k->sport || sport == k->sport) &&
 	       (nf_srtp_ct_addr_any(&k->saddr) ||
@@ -129,4 +132,41 @@ void nf_srtp_ct_flush(struct net *net, struct nf_srtp_stream *s)
 	if (!nf_conntrack_count(net))
 		return;
 	nf_ct_iterate_cleanup_net(nf_srtp_ct_stream_match, &iter);
+}
+
+/*
+ * A latching stream's peer moved (NF_SRTP_F_LATCH, hook.c): deletes the
+ * conntrack entry of the flow @t describes, from the old peer to the
+ * stream's destination, in the zone of @skb's own entry.  An anchored
+ * relay's NAT gives every flow to the router's port the same translation
+ * (toward the same port of the other leg's peer): the old entry holds it
+ * until it times out, which it never does while the other leg sends, and
+ * the new flow's entry could not be confirmed meanwhile.  Softirq, under
+ * rcu_read_lock().
+ */
+void nf_srtp_ct_forget(struct net *net, struct sk_buff *skb,
+		       const struct nf_srtp_tuple *t)
+{
+	const struct nf_conntrack_zone *zone = &nf_ct_zone_dflt;
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple tuple;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (ct)
+		zone = nf_ct_zone(ct);
+	memset(&tuple, 0, sizeof(tuple));
+	tuple.src.l3num = t->family;
+	tuple.src.u3 = t->saddr;
+	tuple.src.u.udp.port = t->sport;
+	tuple.dst.u3 = t->daddr;
+	tuple.dst.u.udp.port = t->dport;
+	tuple.dst.protonum = IPPROTO_UDP;
+	tuple.dst.dir = IP_CT_DIR_ORIGINAL;
+	h = nf_conntrack_find_get(net, zone, &tuple);
+	if (!h)
+		return;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	nf_ct_kill(ct);
+	nf_ct_put(ct);
 }

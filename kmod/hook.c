@@ -140,6 +140,38 @@ static void nf_srtp_count_packet(struct nf_srtp_stream *s,
 }
 
 /*
+ * An authenticated packet of a latching stream (NF_SRTP_F_LATCH), under
+ * s->lock: its source is the peer's now.  When the peer moved, @old gets
+ * the flow from the old peer to the packet's destination, whose conntrack
+ * entry the caller deletes; its family stays 0 otherwise.  A replayed or
+ * forged packet never gets here: the core refused it.
+ */
+static void nf_srtp_latch(struct nf_srtp_stream *s,
+			  const struct nf_srtp_pkt *p, bool rtcp,
+			  struct nf_srtp_tuple *old)
+{
+	struct nf_srtp_peer *peer = &s->peer[rtcp];
+
+	if (peer->port == p->t.sport && peer->family == p->t.family &&
+	    !memcmp(&peer->addr, &p->t.saddr, sizeof(peer->addr)))
+		return;
+	if (peer->port) {
+		*old = p->t;
+		old->saddr = peer->addr;
+		old->sport = peer->port;
+		u64_stats_update_begin(&s->syncp);
+		u64_stats_inc(&s->latches);
+		u64_stats_update_end(&s->syncp);
+	}
+	peer->addr = p->t.saddr;
+	peer->port = p->t.sport;
+	peer->family = p->t.family;
+	s->latch_pending = true;
+	if (!s->dead)
+		queue_work(nf_srtp_wq, &s->event_work);
+}
+
+/*
  * The core's last step, under s->lock; the result of the transform.  An
  * unprotected packet whose stream got a new context meanwhile (STREAM_SET
  * replaced it while the crypto ran) is dropped: it authenticated with the
@@ -185,8 +217,10 @@ static int nf_srtp_end(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
  * -EINPROGRESS: a crypto request owns @skb now and will free it.
  */
 static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
-		       struct sk_buff *skb, bool rtcp, u8 *data, unsigned int len,
-		       unsigned int room, enum srtp_reason *why)
+		       struct sk_buff *skb, const struct nf_srtp_pkt *p,
+		       bool rtcp, u8 *data, unsigned int len,
+		       unsigned int room, bool latch, enum srtp_reason *why,
+		       struct nf_srtp_tuple *old)
 {
 	bool bh = !in_softirq();
 	struct srtp_ctx *ctx;
@@ -213,6 +247,8 @@ static int nf_srtp_run(struct nf_srtp_stream *s, struct nf_srtp_net *nsn,
 
 	spin_lock(&s->lock);
 	ret = nf_srtp_end(s, nsn, ctx, &pkt, rtcp, len, why);
+	if (latch && ret >= 0)
+		nf_srtp_latch(s, p, rtcp, old);
 	nf_srtp_stream_events(s);
 	spin_unlock(&s->lock);
 out:
@@ -279,6 +315,7 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	unsigned int hdr = p->l4off + sizeof(struct udphdr);
 	unsigned int len, room = 0;
 	u8 _head[SRTP_DEMUX_HEAD];
+	struct nf_srtp_tuple old;
 	const struct udphdr *uh;
 	enum srtp_reason why;
 	struct udphdr _uh;
@@ -339,12 +376,17 @@ static unsigned int nf_srtp_transform(struct sk_buff *skb,
 	rtcp = n->rtcp ||
 	       ((flags & NF_SRTP_F_RTCP_MUX) && srtp_is_rtcp(data, len));
 
-	ret = nf_srtp_run(s, nsn, skb, rtcp, data, len, room, &why);
+	old.family = 0;
+	ret = nf_srtp_run(s, nsn, skb, p, rtcp, data, len, room,
+			  s->op == NF_SRTP_OP_UNPROTECT &&
+			  (flags & NF_SRTP_F_LATCH), &why, &old);
 	/* Counted as an async drop; the request frees the skb. */
 	if (ret == -EINPROGRESS)
 		return NF_STOLEN;
 	if (ret < 0)
 		return NF_DROP;
+	if (unlikely(old.family))
+		nf_srtp_ct_forget(p->state->net, skb, &old);
 
 	if (ret > len)
 		__skb_put(skb, ret - len);
@@ -434,9 +476,10 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 				  struct nf_srtp_net *nsn,
 				  struct nf_srtp_pkt *p, bool fragment)
 {
+	struct nf_srtp_tuple key = p->t;	/* the lookup changes it */
 	struct nf_srtp_node *n;
 
-	n = nf_srtp_lookup(nsn, &p->t);
+	n = nf_srtp_lookup(nsn, &key);
 	if (!n)
 		return NF_ACCEPT;
 	if (unlikely(n->guard))
@@ -459,13 +502,28 @@ static unsigned int nf_srtp_match(struct sk_buff *skb,
 }
 
 /*
+ * Whether a stream of @op may match UDP header @uh: its destination port
+ * is used, or, on the protect side while the namespace has a stream with
+ * an open destination (matched by its source), its source port is.
+ */
+static __always_inline bool nf_srtp_ports_used(const struct nf_srtp_net *nsn,
+					       u8 op, const struct udphdr *uh)
+{
+	if (nf_srtp_dport_used(nsn, op, uh->dest))
+		return true;
+	return op == NF_SRTP_OP_PROTECT &&
+	       unlikely(atomic_read(&nsn->nr_any_dst)) &&
+	       nf_srtp_dport_used(nsn, op, uh->source);
+}
+
+/*
  * The port filter, the first thing every UDP packet through a hook meets:
- * false when no stream of @op uses the destination port of the UDP
- * header at @l4off.  The port is read in place: the header is in the
- * linear area of the packets drivers and the stack build, and one that
- * is not is let through to the full parse, which copies it out.  Inline
- * and with no local whose address is taken, so that the common packet
- * costs the hook no call, no stack frame and no stack canary.
+ * false when no stream of @op uses the ports of the UDP header at @l4off.
+ * The ports are read in place: the header is in the linear area of the
+ * packets drivers and the stack build, and one that is not is let through
+ * to the full parse, which copies it out.  Inline and with no local whose
+ * address is taken, so that the common packet costs the hook no call, no
+ * stack frame and no stack canary.
  */
 static __always_inline bool nf_srtp_port_wanted(const struct sk_buff *skb,
 						const struct nf_srtp_net *nsn,
@@ -476,12 +534,12 @@ static __always_inline bool nf_srtp_port_wanted(const struct sk_buff *skb,
 	if (unlikely(skb_headlen(skb) < l4off + sizeof(*uh)))
 		return true;
 	uh = (const struct udphdr *)(skb->data + l4off);
-	return nf_srtp_dport_used(nsn, op, uh->dest);
+	return nf_srtp_ports_used(nsn, op, uh);
 }
 
 /*
  * The UDP header at @l4off, copied out if need be, when a stream of @op
- * uses its destination port; else NULL.
+ * uses its ports; else NULL.
  */
 static const struct udphdr *nf_srtp_udp_header(struct sk_buff *skb,
 					       struct nf_srtp_net *nsn, u8 op,
@@ -491,7 +549,7 @@ static const struct udphdr *nf_srtp_udp_header(struct sk_buff *skb,
 	const struct udphdr *uh;
 
 	uh = skb_header_pointer(skb, l4off, sizeof(*buf), buf);
-	if (!uh || !nf_srtp_dport_used(nsn, op, uh->dest))
+	if (!uh || !nf_srtp_ports_used(nsn, op, uh))
 		return NULL;
 	return uh;
 }

@@ -30,6 +30,12 @@ static const struct nla_policy nf_srtp_key_policy[NF_SRTP_A_KEY_MAX + 1] = {
 	[NF_SRTP_A_KEY_PAD] = { .type = NLA_REJECT },
 };
 
+static const struct nla_policy nf_srtp_peer_policy[NF_SRTP_A_PEER_MAX + 1] = {
+	[NF_SRTP_A_PEER_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[NF_SRTP_A_PEER_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[NF_SRTP_A_PEER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
 static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] = {
 	[NF_SRTP_A_STREAM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[NF_SRTP_A_STREAM_OP] = NLA_POLICY_RANGE(NLA_U8, NF_SRTP_OP_PROTECT,
@@ -56,6 +62,8 @@ static const struct nla_policy nf_srtp_stream_policy[NF_SRTP_A_STREAM_MAX + 1] =
 	[NF_SRTP_A_STREAM_PIN_SSRC] = { .type = NLA_U32 },
 	[NF_SRTP_A_STREAM_UNPIN] = { .type = NLA_FLAG },
 	[NF_SRTP_A_STREAM_NEW_SESSION] = { .type = NLA_FLAG },
+	[NF_SRTP_A_STREAM_PEER] = NLA_POLICY_NESTED(nf_srtp_peer_policy),
+	[NF_SRTP_A_STREAM_RTCP_PEER] = NLA_POLICY_NESTED(nf_srtp_peer_policy),
 };
 
 static const struct nla_policy nf_srtp_policy[NF_SRTP_A_MAX + 1] = {
@@ -288,6 +296,60 @@ static u16 nf_srtp_get_port(const struct nlattr *a, u16 dflt)
 }
 
 /*
+ * The rest of a match with an open destination (all-zero address): a
+ * protect stream's, by its source address and port alone, RTCP's by its
+ * own source port (default: RTP's plus one).
+ */
+static int nf_srtp_parse_any_dst(struct nf_srtp_stream *s, int set, bool mux,
+				 struct nlattr **tb, struct nlattr *nest,
+				 struct netlink_ext_ack *extack)
+{
+	struct nf_srtp_tuple *rtp = &s->node[set][NF_SRTP_NODE_RTP].key;
+	struct nf_srtp_tuple *rtcp = &s->node[set][NF_SRTP_NODE_RTCP].key;
+	struct nlattr *rtcp_sport = tb[NF_SRTP_A_STREAM_RTCP_SRC_PORT];
+	u16 sport = ntohs(rtp->sport);
+
+	if (s->op != NF_SRTP_OP_PROTECT) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "only a protect stream may have an open destination (an all-zero address)");
+		return -EINVAL;
+	}
+	if (!sport) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a stream with an open destination needs a source port");
+		return -EINVAL;
+	}
+	if (tb[NF_SRTP_A_STREAM_DST_PORT] ||
+	    tb[NF_SRTP_A_STREAM_RTCP_DST_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_DST_PORT] ?:
+				    tb[NF_SRTP_A_STREAM_RTCP_DST_PORT],
+				    "an open destination has no destination port");
+		return -EINVAL;
+	}
+	*rtcp = *rtp;
+	s->mux[set] = mux;
+	if (mux) {
+		if (!rtcp_sport)
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, rtcp_sport,
+				    "RTCP ports given with NF_SRTP_F_RTCP_MUX");
+		return -EINVAL;
+	}
+	if (sport == U16_MAX && !rtcp_sport) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_SRC_PORT],
+				    "port 65535 has no port+1 for RTCP");
+		return -EINVAL;
+	}
+	rtcp->sport = htons(nf_srtp_get_port(rtcp_sport, sport + 1));
+	if (!rtcp->sport) {
+		NL_SET_ERR_MSG_ATTR(extack, rtcp_sport,
+				    "a stream with an open destination needs an RTCP source port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * The match of the stream's RTP and RTCP port pairs, into node set @set;
  * with @mux, RTCP shares the RTP port pair.
  */
@@ -319,7 +381,6 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set, bool mux,
 	}
 
 	sport = nf_srtp_get_port(tb[NF_SRTP_A_STREAM_SRC_PORT], 0);
-	dport = nla_get_u16(tb[NF_SRTP_A_STREAM_DST_PORT]);
 	/* (an all-zero address is no address: no probe would find it) */
 	if (sport && any_src) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_SRC_PORT],
@@ -327,6 +388,11 @@ static int nf_srtp_parse_match(struct nf_srtp_stream *s, int set, bool mux,
 		return -EINVAL;
 	}
 	rtp->sport = htons(sport);
+	if (!memchr_inv(&rtp->daddr, 0, sizeof(rtp->daddr)))
+		return nf_srtp_parse_any_dst(s, set, mux, tb, nest, extack);
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_DST_PORT))
+		return -EINVAL;
+	dport = nla_get_u16(tb[NF_SRTP_A_STREAM_DST_PORT]);
 	rtp->dport = htons(dport);
 
 	*rtcp = *rtp;
@@ -588,6 +654,62 @@ static void nf_srtp_set_grow(struct nf_srtp_stream *s)
 		   s->mki_len);
 }
 
+/*
+ * A latching stream's first peer (NF_SRTP_A_STREAM_PEER or _RTCP_PEER at
+ * STREAM_ADD): an address of the stream's family and a port.
+ */
+static int nf_srtp_parse_peer(struct nlattr *nest, u8 family,
+			      struct nf_srtp_peer *peer,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NF_SRTP_A_PEER_MAX + 1];
+	int type = family == NFPROTO_IPV4 ? NF_SRTP_A_PEER_IPV4 :
+					    NF_SRTP_A_PEER_IPV6;
+	int err;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, NF_SRTP_A_PEER_MAX, nest,
+			       nf_srtp_peer_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, type) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_PEER_PORT))
+		return -EINVAL;
+	nla_memcpy(&peer->addr, tb[type], sizeof(peer->addr));
+	peer->port = htons(nla_get_u16(tb[NF_SRTP_A_PEER_PORT]));
+	peer->family = family;
+	return 0;
+}
+
+/* The peers a latching stream starts with; only such a stream has any. */
+static int nf_srtp_parse_peers(struct nf_srtp_stream *s, struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *rtp = tb[NF_SRTP_A_STREAM_PEER];
+	struct nlattr *rtcp = tb[NF_SRTP_A_STREAM_RTCP_PEER];
+	u8 family = s->node[0][NF_SRTP_NODE_RTP].key.family;
+
+	if ((rtp || rtcp) && !(s->flags & NF_SRTP_F_LATCH)) {
+		NL_SET_ERR_MSG_ATTR(extack, rtp ?: rtcp,
+				    "a peer is for a latching stream (NF_SRTP_F_LATCH)");
+		return -EINVAL;
+	}
+	return nf_srtp_parse_peer(rtp, family, &s->peer[0], extack) ?:
+	       nf_srtp_parse_peer(rtcp, family, &s->peer[1], extack);
+}
+
+/* NF_SRTP_F_LATCH follows the peer that sends: unprotect streams only. */
+static int nf_srtp_check_latch(u8 op, u32 flags, struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	if (!(flags & NF_SRTP_F_LATCH) || op == NF_SRTP_OP_UNPROTECT)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_FLAGS],
+			    "NF_SRTP_F_LATCH is for unprotect streams");
+	return -EINVAL;
+}
+
 static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 						   struct netlink_ext_ack *extack)
 {
@@ -600,7 +722,6 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 	if (err)
 		return ERR_PTR(err);
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_OP) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_DST_PORT) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_SUITE) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, NF_SRTP_A_STREAM_KEYS))
 		return ERR_PTR(-EINVAL);
@@ -639,9 +760,13 @@ static struct nf_srtp_stream *nf_srtp_parse_stream(struct nlattr *nest,
 	s->window = tb[NF_SRTP_A_STREAM_WINDOW] ?
 		    nla_get_u32(tb[NF_SRTP_A_STREAM_WINDOW]) :
 		    SRTP_CORE_WINDOW_DEFAULT;
+	err = nf_srtp_check_latch(s->op, s->flags, tb, extack);
+	if (err)
+		goto fail;
 
 	err = nf_srtp_parse_match(s, 0, s->flags & NF_SRTP_F_RTCP_MUX, tb,
-				  nest, extack);
+				  nest, extack) ?:
+	      nf_srtp_parse_peers(s, tb, extack);
 	if (err)
 		goto fail;
 	s->mki_len = nf_srtp_first_mki_len(tb[NF_SRTP_A_STREAM_KEYS]);
@@ -779,8 +904,10 @@ static int nf_srtp_put_match(struct sk_buff *msg,
 	const struct nf_srtp_tuple *rtp = &s->node[s->cur][NF_SRTP_NODE_RTP].key;
 	const struct nf_srtp_tuple *rtcp = &s->node[s->cur][NF_SRTP_NODE_RTCP].key;
 
+	/* (an open destination: the all-zero address, no port) */
 	if (nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_DST_IPV4, rtp, &rtp->daddr) ||
-	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, ntohs(rtp->dport)))
+	    (rtp->dport &&
+	     nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, ntohs(rtp->dport))))
 		return -EMSGSIZE;
 	if (!ipv6_addr_any(&rtp->saddr.in6) &&
 	    nf_srtp_put_addr(msg, NF_SRTP_A_STREAM_SRC_IPV4, rtp, &rtp->saddr))
@@ -790,7 +917,8 @@ static int nf_srtp_put_match(struct sk_buff *msg,
 		return -EMSGSIZE;
 	if (s->mux[s->cur])
 		return 0;
-	if (nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, ntohs(rtcp->dport)))
+	if (rtcp->dport &&
+	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, ntohs(rtcp->dport)))
 		return -EMSGSIZE;
 	if (rtcp->sport &&
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_SRC_PORT, ntohs(rtcp->sport)))
@@ -842,6 +970,48 @@ static int nf_srtp_put_keys(struct sk_buff *msg, struct nf_srtp_stream *s)
 	return 0;
 }
 
+/* One peer of a latching stream, if it has one yet. */
+static int nf_srtp_put_peer(struct sk_buff *msg, int type,
+			    const struct nf_srtp_peer *peer)
+{
+	struct nlattr *nest;
+
+	if (!peer->port)
+		return 0;
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (peer->family == NFPROTO_IPV4 ?
+	    nla_put_in_addr(msg, NF_SRTP_A_PEER_IPV4, peer->addr.ip) :
+	    nla_put_in6_addr(msg, NF_SRTP_A_PEER_IPV6, &peer->addr.in6))
+		return -EMSGSIZE;
+	if (nla_put_u16(msg, NF_SRTP_A_PEER_PORT, ntohs(peer->port)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int nf_srtp_put_peers(struct sk_buff *msg,
+			     const struct nf_srtp_peer *peer)
+{
+	if (nf_srtp_put_peer(msg, NF_SRTP_A_STREAM_PEER, &peer[0]) ||
+	    nf_srtp_put_peer(msg, NF_SRTP_A_STREAM_RTCP_PEER, &peer[1]))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The peers of @s, as the datapath sets them. */
+static int nf_srtp_put_stream_peers(struct sk_buff *msg,
+				    struct nf_srtp_stream *s)
+{
+	struct nf_srtp_peer peer[2];
+
+	spin_lock_bh(&s->lock);
+	memcpy(peer, s->peer, sizeof(peer));
+	spin_unlock_bh(&s->lock);
+	return nf_srtp_put_peers(msg, peer);
+}
+
 /* The SSRC the stream is pinned to, if it is. */
 static int nf_srtp_put_pin(struct sk_buff *msg, struct nf_srtp_stream *s)
 {
@@ -863,6 +1033,7 @@ struct nf_srtp_counters {
 	u64 rtcp_packets;
 	u64 rtcp_bytes;
 	u64 rtcp_drops;
+	u64 latches;
 	u64 drops[__NF_SRTP_DROP_MAX];
 };
 
@@ -883,6 +1054,7 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 		c.rtcp_packets = u64_stats_read(&s->rtcp_packets);
 		c.rtcp_bytes = u64_stats_read(&s->rtcp_bytes);
 		c.rtcp_drops = u64_stats_read(&s->rtcp_drops);
+		c.latches = u64_stats_read(&s->latches);
 		for (i = 0; i < __NF_SRTP_DROP_MAX; i++)
 			c.drops[i] = u64_stats_read(&s->drops[i]);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -900,6 +1072,8 @@ static int nf_srtp_put_counters(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_RTCP_BYTES, c.rtcp_bytes,
 			      NF_SRTP_A_CNT_PAD) ||
 	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_RTCP_DROPS, c.rtcp_drops,
+			      NF_SRTP_A_CNT_PAD) ||
+	    nla_put_u64_64bit(msg, NF_SRTP_A_CNT_LATCHES, c.latches,
 			      NF_SRTP_A_CNT_PAD))
 		return -EMSGSIZE;
 	if (nf_srtp_put_drops(msg, NF_SRTP_A_CNT_DROPS, c.drops))
@@ -930,6 +1104,7 @@ static int nf_srtp_fill_stream(struct sk_buff *msg, u32 portid, u32 seq,
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_FLAGS, s->flags) ||
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_WINDOW, s->window) ||
 	    nf_srtp_put_match(msg, s) || nf_srtp_put_pin(msg, s) ||
+	    nf_srtp_put_stream_peers(msg, s) ||
 	    nf_srtp_put_keys(msg, s) ||
 	    nf_srtp_put_counters(msg, s)) {
 		genlmsg_cancel(msg, hdr);
@@ -1149,9 +1324,9 @@ static int nf_srtp_replace_ctx(struct nf_srtp_stream *s, struct nlattr **tb,
 
 /*
  * Whether STREAM_SET asks for a new crypto context: a new session, a new
- * suite or window, or flags with keys or with anything but
- * NF_SRTP_F_RTCP_MUX changed (the core does not know of multiplexing: the
- * match and the datapath's choice of RTCP do).
+ * suite or window, or flags with keys or with anything but the datapath's
+ * flags changed (the core knows neither multiplexing, which the match and
+ * the datapath's choice of RTCP handle, nor latching).
  */
 static bool nf_srtp_new_params(const struct nf_srtp_stream *s,
 			       struct nlattr **tb)
@@ -1165,7 +1340,7 @@ static bool nf_srtp_new_params(const struct nf_srtp_stream *s,
 		return false;
 	flags = nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]);
 	return tb[NF_SRTP_A_STREAM_KEYS] ||
-	       ((flags ^ s->flags) & ~NF_SRTP_F_RTCP_MUX);
+	       ((flags ^ s->flags) & ~NF_SRTP_F_DATAPATH);
 }
 
 /* Whether a STREAM_SET request carries a new match. */
@@ -1213,12 +1388,15 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 				    "a pin or no pin: not both");
 		goto out;
 	}
-
-	rematch = nf_srtp_has_match(tb);
-	/* (the destination address is checked with the match) */
-	if (rematch && NL_REQ_ATTR_CHECK(extack, nest, tb,
-					 NF_SRTP_A_STREAM_DST_PORT))
+	if (tb[NF_SRTP_A_STREAM_PEER] || tb[NF_SRTP_A_STREAM_RTCP_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_SRTP_A_STREAM_PEER] ?:
+				    tb[NF_SRTP_A_STREAM_RTCP_PEER],
+				    "a peer is given at STREAM_ADD, then learnt");
 		goto out;
+	}
+
+	/* (the destination address and port are checked with the match) */
+	rematch = nf_srtp_has_match(tb);
 
 	mutex_lock(&nsn->lock);
 	s = nf_srtp_stream_find(nsn, nla_get_u32(tb[NF_SRTP_A_STREAM_ID]));
@@ -1229,6 +1407,13 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	old_flags = s->flags;
+	if (tb[NF_SRTP_A_STREAM_FLAGS]) {
+		err = nf_srtp_check_latch(s->op,
+					  nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]),
+					  tb, extack);
+		if (err)
+			goto unlock;
+	}
 	mux = tb[NF_SRTP_A_STREAM_FLAGS] ?
 	      nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) & NF_SRTP_F_RTCP_MUX :
 	      old_flags & NF_SRTP_F_RTCP_MUX;
@@ -1251,8 +1436,9 @@ static int nf_srtp_stream_set(struct sk_buff *skb, struct genl_info *info)
 	if (nf_srtp_new_params(s, tb))
 		err = nf_srtp_replace_ctx(s, tb, extack);
 	else if (tb[NF_SRTP_A_STREAM_FLAGS])
-		WRITE_ONCE(s->flags, (old_flags & ~NF_SRTP_F_RTCP_MUX) |
-			   (mux ? NF_SRTP_F_RTCP_MUX : 0));
+		WRITE_ONCE(s->flags, (old_flags & ~NF_SRTP_F_DATAPATH) |
+			   (nla_get_u32(tb[NF_SRTP_A_STREAM_FLAGS]) &
+			    NF_SRTP_F_DATAPATH));
 	else if (tb[NF_SRTP_A_STREAM_KEYS])
 		err = nf_srtp_append_keys(s, tb[NF_SRTP_A_STREAM_KEYS], extack);
 	/*
@@ -1340,6 +1526,42 @@ void nf_srtp_notify(struct net *net, u8 event, u32 id,
 		nla_nest_end(msg, k);
 		nla_nest_end(msg, keys);
 	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&nf_srtp_genl_family, net, msg, 0,
+				NF_SRTP_MCGRP_EVENTS_ID, GFP_KERNEL);
+	return;
+
+nospace:
+	nlmsg_free(msg);
+}
+
+/*
+ * Tells the namespace's listeners that latching stream @id has a new peer
+ * (NF_SRTP_EVENT_LATCH): its peers for RTP and RTCP as they are now.
+ * Process context; a failure only loses the event for listeners.
+ */
+void nf_srtp_notify_latch(struct net *net, u32 id,
+			  const struct nf_srtp_peer *peer)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&nf_srtp_genl_family, net,
+				NF_SRTP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &nf_srtp_genl_family, 0,
+			  NF_SRTP_CMD_EVENT);
+	if (!hdr || nla_put_u8(msg, NF_SRTP_A_EVENT, NF_SRTP_EVENT_LATCH))
+		goto nospace;
+	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id) ||
+	    nf_srtp_put_peers(msg, peer))
+		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&nf_srtp_genl_family, net, msg, 0,

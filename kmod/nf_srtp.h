@@ -59,6 +59,16 @@ enum {
 	NF_SRTP_NODES
 };
 
+/* Flags the datapath reads and STREAM_SET changes without new keys. */
+#define NF_SRTP_F_DATAPATH	(NF_SRTP_F_RTCP_MUX | NF_SRTP_F_LATCH)
+
+/* A latching stream's peer (NF_SRTP_F_LATCH): port 0 until one is seen. */
+struct nf_srtp_peer {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 family;
+};
+
 struct nf_srtp_stream {
 	u32 id;
 	possible_net_t net;
@@ -99,8 +109,12 @@ struct nf_srtp_stream {
 	u64_stats_t rtcp_bytes;		/* of @bytes, RTCP */
 	u64_stats_t drops[__NF_SRTP_DROP_MAX];
 	u64_stats_t rtcp_drops;		/* of @drops, RTCP packets' */
+	u64_stats_t latches;		/* the peer moved */
 	bool dead;			/* unhashed: queue no more events */
 	struct srtp_events pending;	/* events not yet sent */
+	/* NF_SRTP_F_LATCH: the peer of RTP and of RTCP, under @lock */
+	struct nf_srtp_peer peer[2];
+	bool latch_pending;		/* a peer set or moved, not yet told */
 
 	struct work_struct event_work;
 	struct rcu_work free_work;
@@ -143,6 +157,7 @@ struct nf_srtp_net {
 	atomic_t nr_streams;
 	atomic_t nr_wild_port;		/* streams with any source port */
 	atomic_t nr_wild_addr;		/* streams with any source address */
+	atomic_t nr_any_dst;		/* protect streams, any destination */
 	/* The destination port filter (struct nf_srtp_port_filter). */
 	struct nf_srtp_port_filter __rcu *ports;
 	struct nf_srtp_pcpu_stats __percpu *stats;
@@ -166,7 +181,9 @@ static inline struct nf_srtp_net *nf_srtp_pernet(const struct net *net)
 /*
  * Per operation and destination port (unprotect ports, then protect
  * ports, each indexed by the port as stored, network order), whether a
- * table node of the namespace has it, so that a packet to a port no
+ * table node of the namespace has it (for a protect stream with an open
+ * destination, its source port, which the protect hooks test as well
+ * while the namespace has such a stream), so that a packet to a port no
  * stream of the hook's operation uses leaves after one read instead of
  * up to three hash lookups; a forwarded media packet is looked up at one
  * hook only.  The datapath reads only @used, 16 KiB, which stays in
@@ -222,6 +239,8 @@ int nf_srtp_genl_init(void);
 void nf_srtp_genl_exit(void);
 void nf_srtp_notify(struct net *net, u8 event, u32 id,
 		    const struct nf_srtp_event_key *key, u32 ssrc);
+void nf_srtp_notify_latch(struct net *net, u32 id,
+			  const struct nf_srtp_peer *peer);
 
 /* table.c */
 int nf_srtp_table_init(struct nf_srtp_net *nsn);
@@ -257,6 +276,8 @@ void nf_srtp_hooks_unregister(struct net *net, struct nf_srtp_net *nsn);
 
 /* conntrack.c */
 bool nf_srtp_ct_hold(struct sk_buff *skb);
+void nf_srtp_ct_forget(struct net *net, struct sk_buff *skb,
+		       const struct nf_srtp_tuple *t);
 void nf_srtp_ct_flush(struct net *net, struct nf_srtp_stream *s);
 
 /* defrag.c */

@@ -197,14 +197,19 @@ static void nf_srtp_event_key(struct nf_srtp_stream *s, u32 index,
 static void nf_srtp_event_work(struct work_struct *work)
 {
 	struct nf_srtp_event_key soft, active, hard;
+	struct nf_srtp_peer peer[2];
 	struct nf_srtp_stream *s;
 	struct srtp_events ev;
 	struct net *net;
+	bool latch;
 
 	s = container_of(work, struct nf_srtp_stream, event_work);
 	spin_lock_bh(&s->lock);
 	ev = s->pending;
 	memset(&s->pending, 0, sizeof(s->pending));
+	latch = s->latch_pending;
+	s->latch_pending = false;
+	memcpy(peer, s->peer, sizeof(peer));
 	/* The MKIs, not the key material, for the listeners. */
 	if (ev.mask & SRTP_EV_SOFT_LIMIT)
 		nf_srtp_event_key(s, ev.soft_key, &soft);
@@ -225,6 +230,8 @@ static void nf_srtp_event_work(struct work_struct *work)
 			       0);
 	if (ev.mask & SRTP_EV_HARD_LIMIT)
 		nf_srtp_notify(net, NF_SRTP_EVENT_HARD_LIMIT, s->id, &hard, 0);
+	if (latch)
+		nf_srtp_notify_latch(net, s->id, peer);
 }
 
 /* The core's reason for refusing a packet, as counted in the API. */

@@ -70,6 +70,10 @@ static void nf_srtp_count_wild(struct nf_srtp_net *nsn,
 {
 	const struct nf_srtp_tuple *t = &n[NF_SRTP_NODE_RTP].key;
 
+	if (!t->dport) {
+		atomic_add(delta, &nsn->nr_any_dst);
+		return;
+	}
 	if (!t->sport)
 		atomic_add(delta, &nsn->nr_wild_port);
 	/* A protect stream's guards are found by the any-source probe. */
@@ -106,7 +110,8 @@ static void nf_srtp_dport_ref(struct nf_srtp_net *nsn,
 			      const struct nf_srtp_tuple *t, int delta)
 {
 	struct nf_srtp_port_filter *f;
-	unsigned int i = nf_srtp_dport_slot(t->dir, t->dport);
+	/* (an open destination's node: its source port, hook.c) */
+	unsigned int i = nf_srtp_dport_slot(t->dir, t->dport ?: t->sport);
 
 	f = rcu_dereference_protected(nsn->ports, lockdep_is_held(&nsn->lock));
 	f->refs[i] += delta;
@@ -179,7 +184,10 @@ static bool nf_srtp_node_used(const struct nf_srtp_stream *s, int set,
 {
 	bool mux = s->mux[set];
 
-	if (node >= NF_SRTP_NODE_GUARD_RTP && s->op != NF_SRTP_OP_PROTECT)
+	/* Only a protect stream with a destination has guards. */
+	if (node >= NF_SRTP_NODE_GUARD_RTP &&
+	    (s->op != NF_SRTP_OP_PROTECT ||
+	     !s->node[set][NF_SRTP_NODE_RTP].key.dport))
 		return false;
 	return !mux || (node != NF_SRTP_NODE_RTCP &&
 			node != NF_SRTP_NODE_GUARD_RTCP);
@@ -485,11 +493,25 @@ static struct nf_srtp_node *nf_srtp_find(struct nf_srtp_net *nsn,
 }
 
 /*
- * The stream node matching @t, most specific first: exact source, then
- * any source port, then any source (for a protect packet, a guard).
- * Wildcard probes are skipped while no stream of the namespace uses
- * them.  Caller holds rcu_read_lock();
- * @t is modified.
+ * A protect packet's probe for a stream with an open destination: by its
+ * source address and port alone.
+ */
+static struct nf_srtp_node *nf_srtp_find_any_dst(struct nf_srtp_net *nsn,
+						 const struct nf_srtp_tuple *t)
+{
+	struct nf_srtp_tuple k = *t;
+
+	memset(&k.daddr, 0, sizeof(k.daddr));
+	k.dport = 0;
+	return nf_srtp_find(nsn, &k);
+}
+
+/*
+ * The stream node matching @t, most specific first: exact source and
+ * destination, then (protect) any destination, then any source port,
+ * then any source (for a protect packet, a guard).  Wildcard probes are
+ * skipped while no stream of the namespace uses them.  Caller holds
+ * rcu_read_lock(); @t is modified.
  */
 struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 				    struct nf_srtp_tuple *t)
@@ -499,6 +521,11 @@ struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 	n = nf_srtp_find(nsn, t);
 	if (n)
 		return n;
+	if (t->dir == NF_SRTP_OP_PROTECT && atomic_read(&nsn->nr_any_dst)) {
+		n = nf_srtp_find_any_dst(nsn, t);
+		if (n)
+			return n;
+	}
 	if (atomic_read(&nsn->nr_wild_port)) {
 		t->sport = 0;
 		n = nf_srtp_find(nsn, t);

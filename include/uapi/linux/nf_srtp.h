@@ -48,12 +48,23 @@
  * which is preferred to an address wildcard.  Two streams with the same
  * match are refused (-EEXIST).
  *
+ * A protect stream may instead leave the destination open: an all-zero
+ * destination address (0.0.0.0 or ::, which still gives the family) and
+ * no destination port.  It then matches by its source address and port
+ * alone, both required: every packet that leaves the box from there is
+ * protected, whatever its destination.  This is for the router's own port
+ * of an anchored call's leg, where Linux's NAT chooses the destination
+ * (the peer's media goes back to wherever the peer's came from, behind
+ * NAT or not; Documentation/datapath.md, "Anchored media").  An exact
+ * match is preferred to it, and it to the wildcards above.
+ *
  * A protect stream also guards its destinations (its RTP and RTCP
  * destination address and port): a packet sent there from any other
  * source is dropped and counted (NF_SRTP_DROP_SOURCE), so that nothing
  * but the stream's SRTP reaches the peer on those ports.  Hence two
  * protect streams to the same destination are refused (-EEXIST), even
- * from different sources.
+ * from different sources.  A stream with an open destination has no
+ * guard.
  *
  * The stream's RTCP uses NF_SRTP_A_STREAM_RTCP_SRC_PORT and
  * NF_SRTP_A_STREAM_RTCP_DST_PORT (default: the RTP ports plus one; a zero
@@ -136,7 +147,9 @@
  *                               all zero: any source address (unprotect
  *                               only; required for protect)
  *    NF_SRTP_A_STREAM_SRC_PORT: NLA_U16, host order; absent or 0: any
- *    NF_SRTP_A_STREAM_DST_PORT: NLA_U16, host order, 1-65535, required
+ *                               (required with an open destination)
+ *    NF_SRTP_A_STREAM_DST_PORT: NLA_U16, host order, 1-65535, required;
+ *                               refused with an open destination
  *    NF_SRTP_A_STREAM_RTCP_SRC_PORT: NLA_U16, optional (see above)
  *    NF_SRTP_A_STREAM_RTCP_DST_PORT: NLA_U16, optional (see above)
  *    NF_SRTP_A_STREAM_SUITE: NLA_U32, enum nf_srtp_suite, required
@@ -148,6 +161,30 @@
  *        Without any such stream a fragmented packet of a stream's flow
  *        is dropped and counted (NF_SRTP_DROP_FRAGMENT) and nothing a
  *        packet does turns reassembly on.
+ *        NF_SRTP_F_LATCH (unprotect only, -EINVAL otherwise): the stream
+ *        follows its peer.  The source address and port of the last
+ *        packet that authenticated are the peer's, one for RTP and one
+ *        for RTCP (NF_SRTP_A_STREAM_PEER, NF_SRTP_A_STREAM_RTCP_PEER).
+ *        When an authenticated packet comes from another source (the
+ *        peer's NAT gave it a new mapping, the peer moved) the stream
+ *        latches onto it: NF_SRTP_EVENT_LATCH tells the new source,
+ *        NF_SRTP_A_CNT_LATCHES counts the moves, and the conntrack entry
+ *        of the flow between the old source and the packet's destination
+ *        is deleted, so that NAT can give the new flow the translation
+ *        the old one held (an anchored relay's port toward the other
+ *        leg).  A packet that does not authenticate (a forged one from
+ *        any source) is dropped and counted as always and moves nothing;
+ *        nor does a replayed one.  The first authenticated packet sets
+ *        the peer (an event too, not a move) unless STREAM_ADD gave one.
+ *        STREAM_SET may turn the flag on or off without new keys; the
+ *        peer is kept.
+ *    NF_SRTP_A_STREAM_PEER, NF_SRTP_A_STREAM_RTCP_PEER: NLA_NESTED,
+ *        optional, latching streams only: the peer to start from (where
+ *        the SDP says the media comes from), as in dumps (below).  A
+ *        first authenticated packet from elsewhere is then a move, and
+ *        the conntrack entry of the expected flow (made by the other
+ *        leg's media sent there before) is deleted.  Refused by
+ *        STREAM_SET: the peer is learnt from then on.
  *    NF_SRTP_A_STREAM_WINDOW: NLA_U32, replay window in packets, 64-1024,
  *                             optional (default 128; RFC 4568 WSH)
  *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, host order, optional: pins the
@@ -237,6 +274,13 @@
  *                                  together), those of RTCP packets: on
  *                                  the RTCP port, or found to be RTCP on
  *                                  a multiplexed one
+ *        NF_SRTP_A_CNT_LATCHES: NLA_U64, times a latching stream's peer
+ *                               moved (NF_SRTP_F_LATCH)
+ *    NF_SRTP_A_STREAM_PEER, NF_SRTP_A_STREAM_RTCP_PEER: NLA_NESTED, a
+ *        latching stream's peer for RTP and for RTCP, each once a packet
+ *        of its kind authenticated (NF_SRTP_F_LATCH):
+ *        NF_SRTP_A_PEER_IPV4 or NF_SRTP_A_PEER_IPV6: binary, network order
+ *        NF_SRTP_A_PEER_PORT: NLA_U16, host order
  *    NF_SRTP_A_STREAM_PIN_SSRC: NLA_U32, present only while the stream
  *                               is pinned: the SSRC it is pinned to
  *
@@ -363,6 +407,9 @@
  *            item sends the event (a STREAM_SET that replaced the keys
  *            in between makes it name the new key at that position).
  *        NEW_SSRC: NF_SRTP_A_STREAM_SSRC
+ *        LATCH: NF_SRTP_A_STREAM_PEER and NF_SRTP_A_STREAM_RTCP_PEER as
+ *            the stream has them when the work item sends the event (one
+ *            of them new)
  *
  * Events of one stream are coalesced while one is pending: a listener
  * always learns that an event happened, not how many times.
@@ -444,6 +491,8 @@ enum nf_srtp_stream_attr {
 	NF_SRTP_A_STREAM_PIN_SSRC,
 	NF_SRTP_A_STREAM_UNPIN,
 	NF_SRTP_A_STREAM_NEW_SESSION,
+	NF_SRTP_A_STREAM_PEER,
+	NF_SRTP_A_STREAM_RTCP_PEER,
 
 	__NF_SRTP_A_STREAM_MAX
 };
@@ -466,6 +515,18 @@ enum nf_srtp_key_attr {
 
 #define NF_SRTP_A_KEY_MAX (__NF_SRTP_A_KEY_MAX - 1)
 
+/* Inside NF_SRTP_A_STREAM_PEER and NF_SRTP_A_STREAM_RTCP_PEER. */
+enum nf_srtp_peer_attr {
+	NF_SRTP_A_PEER_UNSPEC,
+	NF_SRTP_A_PEER_IPV4,
+	NF_SRTP_A_PEER_IPV6,
+	NF_SRTP_A_PEER_PORT,
+
+	__NF_SRTP_A_PEER_MAX
+};
+
+#define NF_SRTP_A_PEER_MAX (__NF_SRTP_A_PEER_MAX - 1)
+
 /* The only attribute type inside NF_SRTP_A_STREAM_KEYS. */
 #define NF_SRTP_A_KEY 1
 
@@ -479,6 +540,7 @@ enum nf_srtp_counter_attr {
 	NF_SRTP_A_CNT_RTCP_PACKETS,
 	NF_SRTP_A_CNT_RTCP_BYTES,
 	NF_SRTP_A_CNT_RTCP_DROPS,
+	NF_SRTP_A_CNT_LATCHES,
 
 	__NF_SRTP_A_CNT_MAX
 };
@@ -510,7 +572,8 @@ enum nf_srtp_suite {
 #define NF_SRTP_F_UNAUTHENTICATED_SRTP	0x4
 #define NF_SRTP_F_RTCP_MUX		0x8
 #define NF_SRTP_F_REASSEMBLE		0x10
-#define NF_SRTP_F_ALL			0x1f
+#define NF_SRTP_F_LATCH			0x20
+#define NF_SRTP_F_ALL			0x3f
 
 /*
  * Why a packet of a stream was dropped: the attribute types inside
@@ -580,6 +643,9 @@ enum nf_srtp_event {
 	NF_SRTP_EVENT_KEY_SWITCH,	/* the active key moved to the next */
 	NF_SRTP_EVENT_NEW_SSRC,		/* a new SSRC authenticated */
 	NF_SRTP_EVENT_STREAM_DEL,	/* the stream was removed */
+	NF_SRTP_EVENT_LATCH,		/* a latching stream's peer is set
+					 * or moved (NF_SRTP_F_LATCH)
+					 */
 
 	__NF_SRTP_EVENT_MAX
 };
