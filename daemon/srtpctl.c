@@ -29,11 +29,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: srtpctl [-j] [-s] [-n NETNS] OBJECT COMMAND [ARGS]\n"
 		"  srtpctl stats\n"
-		"  srtpctl stream add {protect|unprotect} [src ADDR[:PORT]] dst ADDR:PORT\n"
+		"  srtpctl stream add {protect|unprotect} [src ADDR[:PORT]] dst {ADDR:PORT|any}\n"
 		"                     suite SUITE key inline:KEY_SALT[|LIFETIME][|MKI:LEN] [key ...]\n"
 		"                     [no-auth] [no-encrypt-rtp] [no-encrypt-rtcp]\n"
 		"                     [window N] [rtcp-mux] [rtcp-port SPORT:DPORT] [reassemble]\n"
-		"                     [ssrc SSRC]\n"
+		"                     [ssrc SSRC] [latch [peer ADDR:PORT] [rtcp-peer ADDR:PORT]]\n"
 		"  srtpctl stream del ID\n"
 		"  srtpctl stream show [ID]\n"
 		"  srtpctl stream flush\n"
@@ -320,7 +320,12 @@ static int parse_rtcp_ports(const char *text, struct nfsrtp_stream *s)
 	return 0;
 }
 
-static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
+/*
+ * "dst any" (*@any_dst): a protect stream matched by its source alone; the
+ * family is the source's and the destination stays all zero.
+ */
+static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s,
+			     bool *any_dst)
 {
 	int i;
 
@@ -354,6 +359,9 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 		} else if (!strcmp(kw, "reassemble")) {
 			s->flags |= NF_SRTP_F_REASSEMBLE;
 			continue;
+		} else if (!strcmp(kw, "latch")) {
+			s->flags |= NF_SRTP_F_LATCH;
+			continue;
 		}
 		if (!val)
 			return fail("\"%s\" needs a value", kw);
@@ -363,6 +371,10 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 				return fail("src: \"%s\" is not ADDR[:PORT] of the stream's family", val);
 			s->has_saddr = true;
 		} else if (!strcmp(kw, "dst")) {
+			if (!strcmp(val, "any")) {
+				*any_dst = true;
+				continue;
+			}
 			if (parse_endpoint(val, &s->family, s->daddr, &s->dport) ||
 			    !s->dport)
 				return fail("dst: \"%s\" is not ADDR:PORT of the stream's family", val);
@@ -385,11 +397,22 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 			rc = parse_pin(val, 0, &s->pinned, &s->pin_ssrc);
 			if (rc)
 				return rc;
+		} else if (!strcmp(kw, "peer") || !strcmp(kw, "rtcp-peer")) {
+			struct nfsrtp_peer *p = kw[0] == 'p' ? &s->peer :
+							       &s->rtcp_peer;
+
+			if (parse_endpoint(val, &s->family, p->addr, &p->port) ||
+			    !p->port)
+				return fail("%s: \"%s\" is not ADDR:PORT of the stream's family",
+					    kw, val);
+			p->family = s->family;
 		} else {
 			return fail("stream add: unknown keyword \"%s\"", kw);
 		}
 	}
-	if (!s->dport)
+	if (*any_dst && (s->dport || !s->has_saddr || !s->sport))
+		return fail("stream add: \"dst any\" needs \"src ADDR:PORT\" and no other dst");
+	if (!s->dport && !*any_dst)
 		return fail("stream add: \"dst ADDR:PORT\" is required");
 	if (!s->suite)
 		return fail("stream add: \"suite SUITE\" is required");
@@ -401,13 +424,14 @@ static int parse_stream_args(int argc, char **argv, struct nfsrtp_stream *s)
 static int cmd_stream_add(int argc, char **argv)
 {
 	struct nfsrtp_stream *s = calloc(1, sizeof(*s));
+	bool any_dst = false;
 	struct nfsrtp *h;
 	uint32_t id;
 	int rc;
 
 	if (!s)
 		return fail("out of memory");
-	rc = parse_stream_args(argc, argv, s);
+	rc = parse_stream_args(argc, argv, s, &any_dst);
 	if (rc)
 		goto out;
 	rc = 1;
@@ -458,11 +482,24 @@ static int cmd_stream_flush(int argc, char **argv)
 	return rc;
 }
 
+/* Whether @n bytes at @p are all zero. */
+static bool memchr_inv_zero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return true;
+	return false;
+}
+
 static void format_endpoint(int family, const uint8_t *addr, uint16_t port,
 			    char *out, size_t size)
 {
 	char a[INET6_ADDRSTRLEN];
 
+	if (!port && !memchr_inv_zero(addr, family == AF_INET6 ? 16 : 4)) {
+		snprintf(out, size, "any");
+		return;
+	}
 	inet_ntop(family, addr, a, sizeof(a));
 	if (family == AF_INET6)
 		snprintf(out, size, port ? "[%s]:%u" : "[%s]", a, port);
@@ -483,8 +520,16 @@ static void format_mki(const struct nfsrtp_key *k, char *out, size_t size)
 
 static const char *flag_names[] = {
 	"no-encrypt-rtp", "no-encrypt-rtcp", "no-auth", "rtcp-mux",
-	"reassemble",
+	"reassemble", "latch",
 };
+
+/* A latching stream's peer, "ADDR:PORT", or "" when it has none. */
+static void format_peer(const struct nfsrtp_peer *p, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (p->port)
+		format_endpoint(p->family, p->addr, p->port, out, size);
+}
 
 static void print_text(const struct nfsrtp_stream *s)
 {
@@ -504,6 +549,12 @@ static void print_text(const struct nfsrtp_stream *s)
 			printf(" %s", flag_names[i]);
 	if (s->pinned)
 		printf(" ssrc 0x%08x", s->pin_ssrc);
+	format_peer(&s->peer, src, sizeof(src));
+	if (src[0])
+		printf(" peer %s", src);
+	format_peer(&s->rtcp_peer, src, sizeof(src));
+	if (src[0])
+		printf(" rtcp-peer %s", src);
 	printf("\n");
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nfsrtp_key *k = &s->keys[i];
@@ -521,13 +572,34 @@ static void print_text(const struct nfsrtp_stream *s)
 	}
 	if (!show_stats)
 		return;
-	printf("    packets %llu bytes %llu stun %llu rtcp-packets %llu rtcp-bytes %llu rtcp-drops %llu\n",
+	printf("    packets %llu bytes %llu stun %llu rtcp-packets %llu rtcp-bytes %llu rtcp-drops %llu",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
 	       (unsigned long long)s->stun,
 	       (unsigned long long)s->rtcp_packets,
 	       (unsigned long long)s->rtcp_bytes,
 	       (unsigned long long)s->rtcp_drops);
+	if (s->flags & NF_SRTP_F_LATCH)
+		printf(" latches %llu", (unsigned long long)s->latches);
+	printf("\n");
 	print_drops_text(s->drops, "    drops");
+}
+
+/* ,"peer":"ADDR:PORT"|null,"rtcp_peer":... */
+static void print_peers_json(const struct nfsrtp_peer *rtp,
+			     const struct nfsrtp_peer *rtcp)
+{
+	const struct nfsrtp_peer *p[2] = { rtp, rtcp };
+	const char *name[2] = { "peer", "rtcp_peer" };
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		format_peer(p[i], buf, sizeof(buf));
+		if (buf[0])
+			printf(",\"%s\":\"%s\"", name[i], buf);
+		else
+			printf(",\"%s\":null", name[i]);
+	}
 }
 
 static void print_json(const struct nfsrtp_stream *s, int first)
@@ -559,6 +631,7 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 		printf(",\"ssrc\":%u", s->pin_ssrc);
 	else
 		printf(",\"ssrc\":null");
+	print_peers_json(&s->peer, &s->rtcp_peer);
 	printf(",\"keys\":[");
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nfsrtp_key *k = &s->keys[i];
@@ -574,12 +647,13 @@ static void print_json(const struct nfsrtp_stream *s, int first)
 	}
 	printf("],\"packets\":%llu,\"bytes\":%llu,\"rtcp-packets\":%llu,"
 	       "\"rtcp-bytes\":%llu,\"rtcp-drops\":%llu,\"stun\":%llu,"
-	       "\"drops\":{",
+	       "\"latches\":%llu,\"drops\":{",
 	       (unsigned long long)s->packets, (unsigned long long)s->bytes,
 	       (unsigned long long)s->rtcp_packets,
 	       (unsigned long long)s->rtcp_bytes,
 	       (unsigned long long)s->rtcp_drops,
-	       (unsigned long long)s->stun);
+	       (unsigned long long)s->stun,
+	       (unsigned long long)s->latches);
 	print_drops_json(s->drops);
 	printf("}}");
 }
@@ -807,6 +881,8 @@ static int print_event(const struct nfsrtp_event *ev, void *arg)
 			printf(",\"mki\":\"%s\"", mki);
 		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
 			printf(",\"ssrc\":%u", ev->ssrc);
+		if (ev->type == NF_SRTP_EVENT_LATCH)
+			print_peers_json(&ev->peer, &ev->rtcp_peer);
 		printf("}\n");
 	} else {
 		printf("stream %u %s", ev->stream, nfsrtp_event_name(ev->type));
@@ -816,6 +892,16 @@ static int print_event(const struct nfsrtp_event *ev, void *arg)
 			printf(" mki 0x%s", mki);
 		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
 			printf(" ssrc 0x%08x", ev->ssrc);
+		if (ev->type == NF_SRTP_EVENT_LATCH) {
+			char buf[64];
+
+			format_peer(&ev->peer, buf, sizeof(buf));
+			if (buf[0])
+				printf(" peer %s", buf);
+			format_peer(&ev->rtcp_peer, buf, sizeof(buf));
+			if (buf[0])
+				printf(" rtcp-peer %s", buf);
+		}
 		printf("\n");
 	}
 	fflush(stdout);

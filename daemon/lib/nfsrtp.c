@@ -367,7 +367,8 @@ static int put_match(struct nl_msg *msg, const struct nfsrtp_stream *s)
 
 	if (nla_put(msg, v4 ? NF_SRTP_A_STREAM_DST_IPV4 :
 			      NF_SRTP_A_STREAM_DST_IPV6, alen, s->daddr) ||
-	    nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, s->dport))
+	    (s->dport &&
+	     nla_put_u16(msg, NF_SRTP_A_STREAM_DST_PORT, s->dport)))
 		return -EMSGSIZE;
 	if (s->has_saddr &&
 	    nla_put(msg, v4 ? NF_SRTP_A_STREAM_SRC_IPV4 :
@@ -381,6 +382,24 @@ static int put_match(struct nl_msg *msg, const struct nfsrtp_stream *s)
 	if (s->rtcp_dport &&
 	    nla_put_u16(msg, NF_SRTP_A_STREAM_RTCP_DST_PORT, s->rtcp_dport))
 		return -EMSGSIZE;
+	return 0;
+}
+
+/* A latching stream's first peer, if the caller gives one (port != 0). */
+static int put_peer(struct nl_msg *msg, int type, const struct nfsrtp_peer *p)
+{
+	bool v4 = p->family == AF_INET;
+	struct nlattr *nest;
+
+	if (!p->port)
+		return 0;
+	nest = nla_nest_start(msg, type);
+	if (!nest ||
+	    nla_put(msg, v4 ? NF_SRTP_A_PEER_IPV4 : NF_SRTP_A_PEER_IPV6,
+		    v4 ? 4 : 16, p->addr) ||
+	    nla_put_u16(msg, NF_SRTP_A_PEER_PORT, p->port))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
 	return 0;
 }
 
@@ -400,6 +419,9 @@ static int put_stream(struct nl_msg *msg, const struct nfsrtp_stream *s)
 		return -EMSGSIZE;
 	if (s->pinned &&
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_PIN_SSRC, s->pin_ssrc))
+		return -EMSGSIZE;
+	if (put_peer(msg, NF_SRTP_A_STREAM_PEER, &s->peer) ||
+	    put_peer(msg, NF_SRTP_A_STREAM_RTCP_PEER, &s->rtcp_peer))
 		return -EMSGSIZE;
 	if (put_keys(msg, s->keys, s->nkeys))
 		return -EMSGSIZE;
@@ -531,6 +553,30 @@ static void get_counters(struct nlattr *cnt, struct nfsrtp_stream *s)
 		s->rtcp_bytes = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_BYTES]);
 	if (ct[NF_SRTP_A_CNT_RTCP_DROPS])
 		s->rtcp_drops = nla_get_u64(ct[NF_SRTP_A_CNT_RTCP_DROPS]);
+	if (ct[NF_SRTP_A_CNT_LATCHES])
+		s->latches = nla_get_u64(ct[NF_SRTP_A_CNT_LATCHES]);
+}
+
+/* A NF_SRTP_A_STREAM_PEER-like nest into @p; left empty if malformed. */
+static void get_peer(struct nlattr *a, struct nfsrtp_peer *p)
+{
+	struct nlattr *pt[NF_SRTP_A_PEER_MAX + 1];
+
+	memset(p, 0, sizeof(*p));
+	if (!a || nla_parse_nested(pt, NF_SRTP_A_PEER_MAX, a, NULL) < 0 ||
+	    !pt[NF_SRTP_A_PEER_PORT])
+		return;
+	if (pt[NF_SRTP_A_PEER_IPV4] && nla_len(pt[NF_SRTP_A_PEER_IPV4]) == 4)
+		p->family = AF_INET;
+	else if (pt[NF_SRTP_A_PEER_IPV6] &&
+		 nla_len(pt[NF_SRTP_A_PEER_IPV6]) == 16)
+		p->family = AF_INET6;
+	else
+		return;
+	memcpy(p->addr, nla_data(pt[p->family == AF_INET ? NF_SRTP_A_PEER_IPV4 :
+						   NF_SRTP_A_PEER_IPV6]),
+	       p->family == AF_INET ? 4 : 16);
+	p->port = nla_get_u16(pt[NF_SRTP_A_PEER_PORT]);
 }
 
 /* An address attribute of @len bytes into @out; false if it is not one. */
@@ -596,6 +642,8 @@ static int parse_stream(struct nl_msg *msg, struct nfsrtp_stream *s)
 		get_keys(st[NF_SRTP_A_STREAM_KEYS], s);
 	if (st[NF_SRTP_A_STREAM_COUNTERS])
 		get_counters(st[NF_SRTP_A_STREAM_COUNTERS], s);
+	get_peer(st[NF_SRTP_A_STREAM_PEER], &s->peer);
+	get_peer(st[NF_SRTP_A_STREAM_RTCP_PEER], &s->rtcp_peer);
 	return 0;
 }
 
@@ -711,6 +759,7 @@ static const char *const event_names[__NF_SRTP_EVENT_MAX] = {
 	[NF_SRTP_EVENT_KEY_SWITCH] = "key-switch",
 	[NF_SRTP_EVENT_NEW_SSRC] = "new-ssrc",
 	[NF_SRTP_EVENT_STREAM_DEL] = "stream-del",
+	[NF_SRTP_EVENT_LATCH] = "latch",
 };
 
 const char *nfsrtp_event_name(unsigned int type)
@@ -744,6 +793,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 	ev.stream = nla_get_u32(st[NF_SRTP_A_STREAM_ID]);
 	if (st[NF_SRTP_A_STREAM_SSRC])
 		ev.ssrc = nla_get_u32(st[NF_SRTP_A_STREAM_SSRC]);
+	get_peer(st[NF_SRTP_A_STREAM_PEER], &ev.peer);
+	get_peer(st[NF_SRTP_A_STREAM_RTCP_PEER], &ev.rtcp_peer);
 	if (st[NF_SRTP_A_STREAM_KEYS]) {
 		struct nlattr *k = nla_data(st[NF_SRTP_A_STREAM_KEYS]);
 		struct nlattr *kt[NF_SRTP_A_KEY_MAX + 1];

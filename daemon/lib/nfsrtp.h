@@ -34,15 +34,23 @@ struct nfsrtp_key {
 	bool active;			/* dumps: the key protect uses */
 };
 
+/* A latching stream's peer (NF_SRTP_F_LATCH); port 0: none yet. */
+struct nfsrtp_peer {
+	int family;			/* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint16_t port;
+};
+
 struct nfsrtp_stream {
 	uint32_t id;			/* chosen by the kernel */
 	uint8_t op;			/* NF_SRTP_OP_* */
 	int family;			/* AF_INET or AF_INET6 */
 	bool has_saddr;			/* false: any source address */
 	uint8_t saddr[16];
-	uint8_t daddr[16];
+	uint8_t daddr[16];		/* all zero, dport 0: any (protect,
+					 * by the source address and port) */
 	uint16_t sport;			/* 0: any */
-	uint16_t dport;
+	uint16_t dport;			/* 0: any destination (see daddr) */
 	uint16_t rtcp_sport;		/* 0: default (sport + 1) */
 	uint16_t rtcp_dport;		/* 0: default (dport + 1) */
 	uint32_t suite;			/* enum nf_srtp_suite */
@@ -67,6 +75,13 @@ struct nfsrtp_stream {
 	uint64_t rtcp_packets;		/* of @packets, RTCP */
 	uint64_t rtcp_bytes;		/* of @bytes, RTCP */
 	uint64_t rtcp_drops;		/* of @drops (all reasons), RTCP */
+	uint64_t latches;		/* times the peer moved */
+	/*
+	 * NF_SRTP_F_LATCH: RTP's and RTCP's peer (dumps), or the one to
+	 * start from (add; port 0: none).
+	 */
+	struct nfsrtp_peer peer;
+	struct nfsrtp_peer rtcp_peer;
 };
 
 struct nfsrtp_stats {
@@ -150,6 +165,8 @@ struct nfsrtp_event {
 	unsigned int mki_len;		/* that key's MKI, if it has one */
 	uint8_t mki[NFSRTP_MKI_MAX];
 	uint32_t ssrc;			/* NF_SRTP_EVENT_NEW_SSRC */
+	struct nfsrtp_peer peer;	/* NF_SRTP_EVENT_LATCH: RTP's peer */
+	struct nfsrtp_peer rtcp_peer;	/* and RTCP's (port 0: none yet) */
 };
 
 /*

@@ -86,6 +86,27 @@ must_fail a stream add protect src 10.0.1.1:4300 dst 10.0.1.2:5300 suite $S key 
 expect_match 'RTCP ports are the RTP ports' "$ERR"
 must_fail a stream add unprotect src 0.0.0.0:4000 dst 10.0.1.1:6100 suite $S key "$K"
 expect_match 'a source port needs a source address' "$ERR"
+# an open destination (dst any): protect streams, by source address
+# and port, one per source
+must_fail a stream add unprotect src 10.0.1.1:4400 dst 0.0.0.0:5400 suite $S key "$K"
+expect_match 'only a protect stream may have an open destination' "$ERR"
+must_fail a stream add protect src 10.0.1.1 dst 0.0.0.0:5400 suite $S key "$K"
+expect_match 'open destination needs a source port' "$ERR"
+must_fail a stream add protect src 10.0.1.1:4400 dst 0.0.0.0:5400 suite $S key "$K"
+expect_match 'an open destination has no destination port' "$ERR"
+id3=$(json_get "$(a -j stream add protect src 10.0.1.1:4400 dst any suite $S \
+	key "$K")" 'd["id"]')
+expect_match "^stream $id3 protect src 10.0.1.1:4400 dst any .* rtcp-port 4401:0$" \
+	"$(a stream show "$id3" | head -n 1)"
+must_fail a stream add protect src 10.0.1.1:4400 dst any suite $S key "$K"
+expect_match 'same addresses and ports' "$ERR"
+a stream del "$id3"
+# latching: unprotect streams only, and a peer only with it
+must_fail a stream add protect src 10.0.1.1:4500 dst 10.0.1.2:5500 suite $S key "$K" latch
+expect_match 'NF_SRTP_F_LATCH is for unprotect streams' "$ERR"
+must_fail a stream add unprotect src 10.0.1.1 dst 10.0.1.2:5500 suite $S key "$K" \
+	peer 10.0.1.1:4500
+expect_match 'a peer is for a latching stream' "$ERR"
 # a new match that another stream holds changes nothing
 id2=$(json_get "$(a -j stream add protect src 10.0.1.1:4100 dst 10.0.1.2:5100 \
 	suite $S key "$K")" 'd["id"]')
