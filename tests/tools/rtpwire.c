@@ -25,7 +25,8 @@
  * --keep-going does the same without mutating (a sender into a stream
  * whose keys run out).
  * --offset I makes a sender start at packet I of the flow, so one flow
- * can be sent in parts.  --gso N sends N RTP (or SRTP) packets per
+ * can be sent in parts, and a receiver expect that part: --count
+ * packets from packet I on (and the RTCP reports that follow them).  --gso N sends N RTP (or SRTP) packets per
  * UDP_SEGMENT super-packet.  --ssrcs N sends the flow N times, with SSRC
  * --ssrc, --ssrc + 1, ..., back to back in one process.  --payload N makes every RTP packet carry N bytes of
  * payload instead of 160 (sender and receiver must agree), for packets
@@ -115,7 +116,7 @@ struct opts {
 	int replay;		/* sender: send this RTP packet twice */
 	int late;		/* sender: send this RTP packet last */
 	unsigned int garbage;	/* sender: then this many 5-byte packets */
-	unsigned int offset;	/* sender: first packet index to send */
+	unsigned int offset;	/* first packet index to send, or expect */
 	unsigned int gso;	/* sender: send N packets per UDP_SEGMENT call */
 	const char *sniff;	/* receiver: read this interface (AF_PACKET) */
 	unsigned int payload;	/* RTP payload bytes per packet */
@@ -133,6 +134,28 @@ static void die(const char *msg)
 {
 	fprintf(stderr, "rtpwire: %s\n", msg);
 	exit(2);
+}
+
+/*
+ * Whether RTP packet @i (or, with @rtcp, report @i, which follows RTP
+ * packet RTCP_EVERY * i + RTCP_EVERY - 1) is of the part of the flow a
+ * receiver expects: --count packets from --offset on.
+ */
+static bool in_flow(const struct opts *o, unsigned int i, bool rtcp)
+{
+	if (rtcp)
+		i = RTCP_EVERY * i + RTCP_EVERY - 1;
+	return i >= o->offset && i < o->offset + o->count;
+}
+
+/* The RTCP reports of that part of the flow. */
+static unsigned int rtcp_in_flow(const struct opts *o)
+{
+	unsigned int r, n = 0;
+
+	for (r = 0; RTCP_EVERY * r < o->offset + o->count; r++)
+		n += in_flow(o, r, true);
+	return n;
 }
 
 static unsigned int rtp_plain(uint8_t *b, const struct opts *o, unsigned int i)
@@ -471,6 +494,15 @@ static int do_send(const struct opts *o)
 	if (o->rtcp && !o->mux)
 		rtcp_fd = open_socket(o, o->src_port ?
 				      (uint16_t)(o->src_port + 1) : 0, false);
+	/*
+	 * A later part of one flow: libsrtp2 numbers SRTCP itself, from 1
+	 * in a new session, so the reports of the parts before are
+	 * protected and dropped, and report r goes with index r + 1 as if
+	 * one sender had sent the whole flow (a receiver would refuse the
+	 * indices again as replays).
+	 */
+	for (i = 0; o->rtcp && s && RTCP_EVERY * (i + 1) <= o->offset; i++)
+		protect(o, s, true, b, (int)rtcp_plain(b, o, i));
 	for (i = o->offset; i < o->offset + o->count; i++) {
 		len = (int)rtp_plain(b, o, i);
 		if ((int)i == o->late) {
@@ -618,10 +650,10 @@ static bool in_clear(const struct opts *o, const uint8_t *b, int len,
 		return false;
 	if (rtcp) {
 		i = (unsigned int)(b[8] << 24 | b[9] << 16 | b[10] << 8 | b[11]);
-		wlen = i < o->count ? rtcp_plain(want, o, i) : 0;
+		wlen = in_flow(o, i, true) ? rtcp_plain(want, o, i) : 0;
 	} else {
 		i = (uint16_t)((b[2] << 8 | b[3]) - o->seq);
-		wlen = i < o->count ? rtp_plain(want, o, i) : 0;
+		wlen = in_flow(o, i, false) ? rtp_plain(want, o, i) : 0;
 	}
 	return wlen && (unsigned int)len == wlen && !memcmp(want, b, wlen);
 }
@@ -639,7 +671,7 @@ static void note_order(const struct opts *o, const uint8_t *b, int len,
 	if (len < 12 || packet_ssrc(b, false) != o->ssrc)
 		return;
 	i = (uint16_t)((b[2] << 8 | b[3]) - o->seq);
-	if ((unsigned int)i >= o->count)
+	if (!in_flow(o, (unsigned int)i, false))
 		return;		/* not a packet of the flow */
 	if (i > rx->top) {
 		rx->top = i;
@@ -698,7 +730,7 @@ static void check_packet(const struct opts *o, uint8_t *b, int len,
 			return;
 		}
 		i = (unsigned int)(b[8] << 24 | b[9] << 16 | b[10] << 8 | b[11]);
-		wlen = i < o->count ? rtcp_plain(want, o, i) : 0;
+		wlen = in_flow(o, i, true) ? rtcp_plain(want, o, i) : 0;
 		if (!wlen || memcmp(want, b, wlen) || rx->seen_rtcp[i]) {
 			rx->bad++;
 			return;
@@ -712,7 +744,7 @@ static void check_packet(const struct opts *o, uint8_t *b, int len,
 		return;
 	}
 	i = (uint16_t)((b[2] << 8 | b[3]) - o->seq);
-	wlen = i < o->count ? rtp_plain(want, o, i) : 0;
+	wlen = in_flow(o, i, false) ? rtp_plain(want, o, i) : 0;
 	if (!wlen || (unsigned int)len != wlen || memcmp(want, b, wlen) ||
 	    rx->seen[i]) {
 		rx->bad++;
@@ -892,7 +924,7 @@ static void sniff_one(const struct opts *o, int fd, struct rx *rx)
 static int do_recv(const struct opts *o)
 {
 	unsigned int want_rtp = o->count - o->skip;
-	unsigned int want_rtcp = o->rtcp ? o->count / RTCP_EVERY : 0;
+	unsigned int want_rtcp = o->rtcp ? rtcp_in_flow(o) : 0;
 	struct pollfd pfd[2];
 	double deadline = now() + o->timeout;
 	uint8_t b[MAX_PKT];
@@ -907,8 +939,8 @@ static int do_recv(const struct opts *o)
 		rx.s[0] = ref_session(o, true, 0);
 		rx.nsess = 1;
 	}
-	rx.seen = calloc(o->count + 1, 1);
-	rx.seen_rtcp = calloc(o->count + 1, 1);
+	rx.seen = calloc(o->offset + o->count + 1, 1);
+	rx.seen_rtcp = calloc(o->offset + o->count + 1, 1);
 	if (!rx.seen || !rx.seen_rtcp)
 		die("out of memory");
 	if (o->sniff) {
