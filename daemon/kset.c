@@ -146,7 +146,7 @@ static int hold_keep(struct kmatch *m, const struct kslot *st)
 		m->sport = st->k.match.sport;
 		m->rtcp_sport = st->k.match.rtcp_sport;
 	}
-	if (media_addr_unspecified(m->family, m->daddr)) {
+	if (media_addr_unspecified(m->family, m->daddr) && !kmatch_open_dst(m)) {
 		if (!st || st->k.match.family != m->family)
 			return 1;
 		memcpy(m->daddr, st->k.match.daddr, sizeof(m->daddr));
@@ -184,6 +184,23 @@ static struct kslot *claim(const struct kset_owner *o, struct kset *set,
 	return st;
 }
 
+/* A latching want's flag and the peer it starts from (struct kwant). */
+static void latch_from(struct nfsrtp_stream *s, const struct kwant *w)
+{
+	struct nfsrtp_peer *p[2] = { &s->peer, &s->rtcp_peer };
+	uint16_t port[2] = { w->peer_port, w->peer_rtcp_port };
+	int i;
+
+	s->flags |= NF_SRTP_F_LATCH;
+	for (i = 0; i < 2; i++) {
+		if (!port[i])
+			continue;
+		p[i]->family = s->family;
+		memcpy(p[i]->addr, s->saddr, sizeof(p[i]->addr));
+		p[i]->port = port[i];
+	}
+}
+
 static int apply_one(const struct kset_owner *o, struct kset *set,
 		     uint8_t branch, const struct kwant *w,
 		     struct nfsrtp_stream *s, char *err, size_t errlen)
@@ -204,6 +221,8 @@ static int apply_one(const struct kset_owner *o, struct kset *set,
 	s->op = w->op;
 	kstream_to_match(&m, s);
 	kstream_crypto(s, w->crypto, w->mux);
+	if (w->latch)
+		latch_from(s, w);
 	st = claim(o, set, branch, w, st, &m);
 	if (!st) {
 		struct kslot fresh = {

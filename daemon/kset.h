@@ -79,6 +79,14 @@ struct kwant {
 	struct kmatch match;		/* an unspecified address: on hold */
 	const struct sdes_crypto *crypto;
 	bool mux;			/* RTCP multiplexed */
+	/*
+	 * An unprotect stream that latches (NF_SRTP_F_LATCH): its peer is
+	 * the source address of @match with these ports to start from (0:
+	 * none; learnt from the first packet that authenticates).
+	 */
+	bool latch;
+	uint16_t peer_port;
+	uint16_t peer_rtcp_port;
 };
 
 /* Who owns a set, and how its streams reach the kernel. */

@@ -60,6 +60,14 @@ void kstream_match_of(const struct nfsrtp_stream *s, struct kmatch *m)
 	m->rtcp_dport = s->rtcp_dport;
 }
 
+bool kmatch_open_dst(const struct kmatch *m)
+{
+	static const uint8_t zero[16];
+
+	return m->sport && !m->dport && !m->rtcp_dport &&
+	       !memcmp(m->daddr, zero, sizeof(zero));
+}
+
 void kstream_to_match(const struct kmatch *m, struct nfsrtp_stream *s)
 {
 	s->family = m->family;

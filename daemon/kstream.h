@@ -51,6 +51,12 @@ struct kstream_ops {
 };
 
 /* What a kernel stream matches (no secret: compared as it is). */
+/*
+ * A stream's match.  A protect match with an all-zero destination and
+ * no destination port but a source port has an open destination (the
+ * router's port of an anchored leg: kmatch_open_dst()); otherwise an
+ * all-zero address is a side on hold.
+ */
 struct kmatch {
 	uint8_t family;
 	uint8_t saddr[16];
@@ -105,6 +111,8 @@ void kstream_crypto(struct nfsrtp_stream *s, const struct sdes_crypto *c,
 
 /* @s's match into @m, and back (the rest of @s is left as it is). */
 void kstream_match_of(const struct nfsrtp_stream *s, struct kmatch *m);
+/* Whether @m matches by its source alone (see struct kmatch). */
+bool kmatch_open_dst(const struct kmatch *m);
 void kstream_to_match(const struct kmatch *m, struct nfsrtp_stream *s);
 
 /* A digest of @s's suite, parameters and keys under the secret @key. */

@@ -47,9 +47,6 @@ static void family_text(struct strbuf *b, int family,
 	put(b, "\tmap snat%s {\n\t\ttype %s . inet_service : %s . inet_service\n\t}\n",
 	    v, t, t);
 	put(b, "\tset live%s {\n\t\ttype %s . inet_service\n\t}\n", v, t);
-	put(b, "\tset psrc%s {\n\t\ttype %s . inet_service\n\t}\n", v, t);
-	put(b, "\tset pflow%s {\n\t\ttype %s . inet_service . %s . inet_service\n\t}\n",
-	    v, t, t);
 	put(b, "\tset ours%s {\n\t\ttype %s . inet_service\n\t\tflags interval\n",
 	    v, t);
 	for (i = 0; i < ifs->n; i++) {
@@ -128,19 +125,19 @@ static void notrack_rule(struct strbuf *b, int family, unsigned int min,
 }
 
 /*
- * A packet from the router's side of a relay toward an SRTP leg leaves
- * only toward the destination its protect stream matches (natmap.h).
+ * A packet to a live relay's port that reaches the router itself comes
+ * from someone the relay does not carry (the DNAT key holds the sending
+ * peer's address): it is counted ("strangers") and dropped, where
+ * srtpd's socket would drop it unseen.
  */
-static void sealed_rule(struct strbuf *b, int family, unsigned int min,
-			unsigned int max)
+static void stranger_rule(struct strbuf *b, int family, unsigned int min,
+			  unsigned int max)
 {
 	struct fam_words w = words(family);
 
-	media_udp(b, &w, "sport", min, max);
-	put(b, " %s saddr . udp sport @psrc%s", w.ip, w.v);
-	put(b, " %s saddr . udp sport . %s daddr . udp dport != @pflow%s", w.ip,
+	media_udp(b, &w, "dport", min, max);
+	put(b, " %s daddr . udp dport @live%s counter name strangers drop\n",
 	    w.ip, w.v);
-	put(b, " counter name unsealed drop\n");
 }
 
 void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
@@ -152,7 +149,7 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, "table inet " NATMAP_TABLE " {\n");
 	for (i = 0; i < 2; i++)
 		family_text(b, fams[i], ifs, min, max);
-	put(b, "\tcounter unrelayed {\n\t}\n\tcounter unsealed {\n\t}\n");
+	put(b, "\tcounter unrelayed {\n\t}\n\tcounter strangers {\n\t}\n");
 
 	/* before conntrack (raw): see notrack_rule() */
 	put(b, "\tchain untracked {\n\t\ttype filter hook prerouting");
@@ -169,11 +166,11 @@ void natmap_table_text(struct strbuf *b, const struct anchor_ifs *ifs,
 	put(b, " priority srcnat - 1; policy accept;\n");
 	for (i = 0; i < 2; i++)
 		snat_rule(b, fams[i]);
-	/* after NAT (srcnat), before nf_srtp's protect (srcnat + 10) */
-	put(b, "\t}\n\tchain sealed {\n\t\ttype filter hook postrouting");
-	put(b, " priority srcnat + 5; policy accept;\n");
+	/* relayed packets are forwarded: what comes in here is not */
+	put(b, "\t}\n\tchain strangers {\n\t\ttype filter hook input");
+	put(b, " priority filter; policy accept;\n");
 	for (i = 0; i < 2; i++)
-		sealed_rule(b, fams[i], min, max);
+		stranger_rule(b, fams[i], min, max);
 	put(b, "\t}\n}\n");
 }
 
@@ -207,12 +204,6 @@ int natmap_text(struct strbuf *b, const struct natmap_relay *r, size_t n,
 		    r[i].out_port);
 		put(b, "%s element inet " NATMAP_TABLE " live%s { %s . %u }\n",
 		    op, v, r[i].local.str, r[i].local_port);
-		if (!r[i].srtp)
-			continue;
-		put(b, "%s element inet " NATMAP_TABLE " psrc%s { %s . %u }\n",
-		    op, v, r[i].out.str, r[i].out_port);
-		put(b, "%s element inet " NATMAP_TABLE " pflow%s { %s . %u . %s . %u }\n",
-		    op, v, r[i].out.str, r[i].out_port, r[i].to.str, r[i].to_port);
 	}
 	return 0;
 }

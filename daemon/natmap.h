@@ -22,14 +22,9 @@
  *     entry NAT made for it, and a flow that began before its relay (a
  *     gateway sends before its answer reaches srtpd) leaves no local
  *     entry that would keep it from being NATed once the relay comes;
- *   - psrc4/psrc6 and pflow4/pflow6: the router's (address, port) of a
- *     relay toward an SRTP leg, and that with the one destination its
- *     protect stream matches.  Chain sealed (postrouting, srcnat + 5,
- *     after NAT, before nf_srtp's protect) drops and counts ("unsealed")
- *     a packet from one of those toward anywhere else: conntrack sends
- *     the reply direction of a flow to where its first packet came from,
- *     which for a phone behind a NAT that changes ports is not the port
- *     of its SDP, and the packet would leave unprotected;
+ *   - strangers (input): a packet to a live relay's port that reaches
+ *     the router itself was not relayed (its sender is not the relay's
+ *     peer): counted ("strangers") and dropped;
  *   - a changed or deleted relay's conntrack entry is deleted too
  *     (natmap_forget(), libnetfilter_conntrack): a port given to another
  *     call must not carry the old flow's NAT.
@@ -37,8 +32,11 @@
  * the router's port on the second leg to wherever the first peer's media
  * came from, NAT or not.  nf_srtp's streams see the packets as they are on
  * the wire of their leg: unprotect at prerouting before the DNAT (the
- * router's own address and port as destination), protect at postrouting
- * after the SNAT (the router's own address as source).
+ * router's own address and port as destination; latching, so that a new
+ * NAT mapping of the peer takes the old one's place), protect at
+ * postrouting after the SNAT, matched by the router's own address and
+ * port alone (an open destination): whatever leaves from there toward
+ * the SRTP leg is protected, to wherever conntrack sends it.
  *
  * Each change is one nftables transaction: a relay's elements come and go
  * together.  natmap_text() is the text of a change (tested without a
@@ -65,11 +63,6 @@ struct natmap_relay {
 	unsigned int to_port;
 	struct anchor_addr out;		/* the router's address toward it */
 	unsigned int out_port;
-	/*
-	 * The receiver's leg is SRTP: the relay's packets leave only toward
-	 * to:to_port, the destination its protect stream matches.
-	 */
-	bool srtp;
 };
 
 struct nft_ctx;

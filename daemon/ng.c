@@ -1646,6 +1646,31 @@ static int flow_matches(const struct ng_call *c, const struct bridge_flow *f,
 }
 
 /*
+ * Anchored, the unprotect stream of @f latches (NF_SRTP_F_LATCH): a
+ * sender behind NAT may come from another port than its SDP's, or get a
+ * new mapping mid-call.  It starts from the ports the flow the other way
+ * is sent to (the sender's SDP), if there is one.
+ */
+static void latch_want(const struct bridge_plan *plan,
+		       const struct bridge_flow *f, struct kwant *w)
+{
+	size_t i;
+
+	w->latch = true;
+	for (i = 0; i < plan->nflows; i++) {
+		const struct bridge_flow *g = &plan->flows[i];
+
+		if (g->index != f->index || g->a_to_b == f->a_to_b ||
+		    strcmp(g->to.addr, f->from.addr))
+			continue;
+		w->peer_port = (uint16_t)g->to_port;
+		w->peer_rtcp_port = (uint16_t)(g->rtcp_mux ? g->to_port :
+						  g->to_rtcp_port);
+		return;
+	}
+}
+
+/*
  * What branch @bi's plan wants of the kernel (kset.h): per flow, the
  * stream that takes it in from its sender, then the one that sends it
  * on; anchored, the relays too.  The direction is the one between the
@@ -1678,7 +1703,10 @@ static int plan_wants(const struct ng_call *c, const struct bridge_plan *plan,
 			po->w[po->n] = one;
 			po->w[po->n].match = in;
 			po->w[po->n].op = NF_SRTP_OP_UNPROTECT;
-			po->w[po->n++].crypto = &f->in;
+			po->w[po->n].crypto = &f->in;
+			if (c->ac)
+				latch_want(plan, f, &po->w[po->n]);
+			po->n++;
 		}
 		if (f->protect) {
 			po->w[po->n] = one;
@@ -1988,6 +2016,20 @@ static void put_u64(struct req *q, const char *key, uint64_t v)
 }
 
 /* Slot @i of @c: its dictionary in "streams", its share in @t. */
+/* A latching stream's peer, "ADDR:PORT" ("[ADDR]:PORT"), if it has one. */
+static void put_peer(struct req *q, const char *name,
+		     const struct nfsrtp_peer *p)
+{
+	char a[INET6_ADDRSTRLEN], text[INET6_ADDRSTRLEN + 10];
+
+	if (!p->port || !inet_ntop(p->family, p->addr, a, sizeof(a)))
+		return;
+	snprintf(text, sizeof(text), p->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 a, p->port);
+	benc_cstr(q->out, name);
+	benc_cstr(q->out, text);
+}
+
 static void stream_stats(struct req *q, const struct ng_call *c,
 			 unsigned int i, struct kset_totals *t)
 {
@@ -2010,6 +2052,11 @@ static void stream_stats(struct req *q, const struct ng_call *c,
 		return;
 	}
 	kslot_totals(st, s, &one);
+	if (s->flags & NF_SRTP_F_LATCH) {
+		put_peer(q, "peer", &s->peer);
+		put_peer(q, "rtcp-peer", &s->rtcp_peer);
+		put_u64(q, "latches", s->latches);
+	}
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 	/* a stream's own counters: RTCP among its packets and errors */

@@ -279,7 +279,7 @@ static bool relay_eq(const struct natmap_relay *a,
 	return addr_eq(&a->from, &b->from) && addr_eq(&a->local, &b->local) &&
 	       addr_eq(&a->to, &b->to) && addr_eq(&a->out, &b->out) &&
 	       a->local_port == b->local_port && a->to_port == b->to_port &&
-	       a->out_port == b->out_port && a->srtp == b->srtp;
+	       a->out_port == b->out_port;
 }
 
 static bool relay_in(const struct natmap_relay *r,

@@ -43,19 +43,20 @@ int relay_flow(const struct bridge_flow *f, const struct anchor_ports *in,
 	rf->in.dport = (uint16_t)in->rtp;
 	rf->in.rtcp_dport = (uint16_t)(mux ? 0 : in->rtcp);
 
+	/*
+	 * Protect by the router's port alone (an open destination): NAT
+	 * sends the flow wherever the receiver's media comes from.
+	 */
 	len = anchor_addr_len(to.family);
 	rf->out.family = (uint8_t)to.family;
 	memcpy(rf->out.saddr, lout->a, len);
-	memcpy(rf->out.daddr, to.a, len);
 	rf->out.sport = (uint16_t)out->rtp;
 	rf->out.rtcp_sport = (uint16_t)(mux ? 0 : out->rtcp);
-	rf->out.dport = (uint16_t)f->to_port;
-	rf->out.rtcp_dport = (uint16_t)(mux ? 0 : f->to_rtcp_port);
 
 	rf->relay[0] = (struct natmap_relay){
 		.from = from, .local = *lin, .local_port = in->rtp,
 		.to = to, .to_port = f->to_port,
-		.out = *lout, .out_port = out->rtp, .srtp = f->protect,
+		.out = *lout, .out_port = out->rtp,
 	};
 	rf->nrelay = 1;
 	if (!mux) {

@@ -810,6 +810,32 @@ static void broadcast(struct srtpd *d, const char *event, const char *headers,
 		       event);
 }
 
+/* A latching stream's peer, for the log: "ADDR port PORT" or "none". */
+static void latch_peer_text(const struct nfsrtp_peer *p, char *out,
+			    size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!p->port || !inet_ntop(p->family, p->addr, a, sizeof(a)))
+		snprintf(out, size, "none");
+	else
+		snprintf(out, size, "%s port %u", a, p->port);
+}
+
+/*
+ * An anchored stream's sender came from elsewhere than before (a new NAT
+ * mapping) and authenticated: the kernel follows it (NF_SRTP_F_LATCH).
+ */
+static void log_latch(const struct nfsrtp_event *ev)
+{
+	char rtp[INET6_ADDRSTRLEN + 16], rtcp[INET6_ADDRSTRLEN + 16];
+
+	latch_peer_text(&ev->peer, rtp, sizeof(rtp));
+	latch_peer_text(&ev->rtcp_peer, rtcp, sizeof(rtcp));
+	logmsg(LOG_NOTICE, "stream %u: media now comes from %s (RTCP: %s)",
+	       ev->stream, rtp, rtcp);
+}
+
 static int on_event(const struct nfsrtp_event *ev, void *arg)
 {
 	struct srtpd *d = arg;
@@ -832,6 +858,8 @@ static int on_event(const struct nfsrtp_event *ev, void *arg)
 		logcall(LOG_WARNING, c->e.id,
 			"call %s: stream %u key %d reached its lifetime",
 			c->e.id, ev->stream, ev->key_index);
+	} else if (ev->type == NF_SRTP_EVENT_LATCH) {
+		log_latch(ev);
 	}
 	return 0;
 }

@@ -66,8 +66,17 @@ static bool taken(const struct fake *f, const struct nfsrtp_stream *s,
 	for (i = 1; i < FAKE_MAX; i++) {
 		const struct nfsrtp_stream *o = &f->s[i];
 
-		if (!f->used[i] || i == self || o->family != s->family ||
-		    o->dport != s->dport || memcmp(o->daddr, s->daddr, 16))
+		if (!f->used[i] || i == self || o->family != s->family)
+			continue;
+		/* an open destination (protect, dport 0): by its source */
+		if (!o->dport || !s->dport) {
+			if (o->op == s->op && o->dport == s->dport &&
+			    o->sport == s->sport &&
+			    !memcmp(o->saddr, s->saddr, 16))
+				return true;
+			continue;
+		}
+		if (o->dport != s->dport || memcmp(o->daddr, s->daddr, 16))
 			continue;
 		if ((o->op == NF_SRTP_OP_PROTECT && s->op == NF_SRTP_OP_PROTECT) ||
 		    (o->op == s->op && !memcmp(o->saddr, s->saddr, 16)))
@@ -2578,16 +2587,28 @@ START_TEST(anchored_call)
 	}
 	ck_assert_ptr_nonnull(un);
 	ck_assert_ptr_nonnull(pr);
-	/* the phone's SRTP: from its NAT's address (not its SDP's) to lan */
+	/*
+	 * the phone's SRTP: from its NAT's address (not its SDP's) to lan,
+	 * latching from its SDP's ports (a new NAT mapping takes over)
+	 */
 	addr_is(un->saddr, "10.0.1.2");
 	addr_is(un->daddr, "127.0.0.1");
 	ck_assert_uint_eq(un->dport, lan);
 	ck_assert_uint_eq(un->rtcp_dport, lan + 1);
-	/* SRTP to the phone: from lan's ports to its NAT's address */
+	ck_assert(un->flags & NF_SRTP_F_LATCH);
+	addr_is(un->peer.addr, "10.0.1.2");
+	ck_assert_uint_eq(un->peer.port, 4000);
+	ck_assert_uint_eq(un->rtcp_peer.port, 4001);
+	/*
+	 * SRTP to the phone: from lan's ports to wherever NAT sends it (an
+	 * open destination: the relay's, or the latched flow's)
+	 */
 	addr_is(pr->saddr, "127.0.0.1");
 	ck_assert_uint_eq(pr->sport, lan);
-	addr_is(pr->daddr, "10.0.1.2");
-	ck_assert_uint_eq(pr->dport, 4000);
+	ck_assert_uint_eq(pr->rtcp_sport, lan + 1);
+	addr_is(pr->daddr, "0.0.0.0");
+	ck_assert_uint_eq(pr->dport, 0);
+	ck_assert(!(pr->flags & NF_SRTP_F_LATCH));
 
 	/* RTP and RTCP each way */
 	ck_assert_uint_eq(frel.n, 4);
@@ -2741,12 +2762,23 @@ START_TEST(anchored_addresses_and_refusals)
 END_TEST
 
 /* The protect stream toward the phone of an anchored call, or NULL. */
-static const struct nfsrtp_stream *protect_stream(void)
+/* Whether a relay of the table sends to port @port. */
+static bool relay_to_port(unsigned int port)
+{
+	size_t i;
+
+	for (i = 0; i < frel.n; i++)
+		if (frel.r[i].to_port == port)
+			return true;
+	return false;
+}
+
+static const struct nfsrtp_stream *unprotect_stream(void)
 {
 	unsigned int i;
 
 	for (i = 1; i < FAKE_MAX; i++)
-		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_PROTECT)
+		if (fake.used[i] && fake.s[i].op == NF_SRTP_OP_UNPROTECT)
 			return &fake.s[i];
 	return NULL;
 }
@@ -2819,8 +2851,9 @@ START_TEST(anchored_failures_leave_no_relay_alone)
 	fk_request("offer", NULL, reoffer, "ok");
 	fk_request("answer", "t2", answer2, "error");
 	holds(2, 4);
-	ck_assert_ptr_nonnull(protect_stream());
-	ck_assert_uint_eq(protect_stream()->dport, 4000);
+	ck_assert_ptr_nonnull(unprotect_stream());
+	ck_assert_uint_eq(unprotect_stream()->peer.port, 4000);
+	ck_assert(relay_to_port(4000) && !relay_to_port(4100));
 
 	fk_request("delete", "t2", NULL, "ok");
 	holds(0, 0);
