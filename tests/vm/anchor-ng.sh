@@ -10,7 +10,10 @@
 # addresses; A's SRTP reaches B as RTP and B's RTP reaches A as SRTP
 # (libsrtp2, keys from the SDP A received), through A's NAT, with zero
 # loss; then a call with SRTP on both legs, each under its own keys, and
-# one with IPv6 toward B, which srtpd relays itself.
+# one with IPv6 toward B, which srtpd relays itself.  An SRTP phone behind
+# a NAT that changes ports is latched onto after its first packet that
+# authenticates, again when its mapping changes mid-call, never after a
+# forged packet or one from a stranger (counted).
 # Then: after the delete nothing crosses (the relays, their
 # conntrack entries and the ports are gone), the port range running out
 # is a clear ng error that holds nothing, every port is released, and the
@@ -246,10 +249,14 @@ json_checks "$out" \
 	'sum(r["strangers"] + r["errors"] for r in d["anchor"]["relays"])=0'
 [ "$(result "$(ng command=delete call-id=call-3 from-tag=fa)")" = ok ] || fail "delete call-3"
 
-step "an SRTP phone behind a NAT that changes its port: nothing reaches it unprotected"
-# conntrack sends B's packets where A's came from, 10.0.1.1:61030, not
-# 4030, the destination of R's protect stream toward A: the table's
-# sealed chain drops them (counted), in clear they would have gone
+step "an SRTP phone behind a NAT that changes its port: R latches onto it"
+# A's SDP says 4030; its media comes from N's 10.0.1.1:61030.  B's
+# packets before A's first go to the SDP's port as SRTP (R's protect
+# stream matches its own port, whatever the destination) and die at N;
+# A's first authenticated packet moves the unprotect stream's peer to
+# 61030, and the conntrack entry B's packets made for 4030 goes with the
+# old peer, so that A's flow takes the relay over and B's media follows
+# it back to A
 sed 's/ 4000 / 4030 /' "$tmp/a.offer" >"$tmp/a4.offer"
 out=$(ng command=offer call-id=call-4 from-tag=fa sdp=@"$tmp/a4.offer" \
 	'received-from:=["IP4","10.0.1.1"]' transport-protocol=RTP/AVP)
@@ -262,21 +269,77 @@ out=$(ng command=answer call-id=call-4 from-tag=fa to-tag=tb sdp=@"$tmp/b4.answe
 [ "$(result "$out")" = ok ] || fail "answer: $out"
 sdp_of "$out" "$tmp/a4.answer"
 RA=$(port_of "$tmp/a4.answer")
+KRA=$(key_of "$tmp/a4.answer")
+a_udp() { ip netns exec nfsrtp-a awk '/^Udp: [0-9]/ { print $2 + $3 }' /proc/net/snmp; }
+# stream_of EXPR: EXPR of call-4's unprotect stream u (its query)
+stream_of() {
+	json_get "$(ng command=query call-id=call-4)" \
+		"[($1) for u in d['streams'] if u['operation'] == 'unprotect'][0]"
+}
+protected() {
+	json_get "$(ng command=query call-id=call-4)" \
+		"[u['packets'] for u in d['streams'] if u['operation'] == 'protect'][0]"
+}
+protected_reach() { [ "$(protected)" -ge "$1" ]; }
+a_before=$(a_udp)
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
+	--count 10 >/dev/null
+wait_for 20 protected_reach 10
+[ "$(a_udp)" = "$a_before" ] || fail "A received $(($(a_udp) - a_before)) datagrams"
+[ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4030', 0)" ] ||
+	fail "before A's media: $(ng command=query call-id=call-4)"
 rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5030 --count 20
 ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4030 \
 	--count 20 --suite $S --key "$KA" >/dev/null
 rx_wait "$tmp/rx"
 echo "    A -> B through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
-a_udp() { ip netns exec nfsrtp-a awk '/^Udp: [0-9]/ { print $2 + $3 }' /proc/net/snmp; }
-unsealed_reach() { [ "$(nfsrtp_counter unsealed)" -ge "$1" ]; }
-before=$(nfsrtp_counter unsealed)
-a_before=$(a_udp)
+[ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:61030', 1)" ] ||
+	fail "latch: $(ng command=query call-id=call-4)"
+rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4030 --count 20 --offset 10 \
+	--suite $S --key "$KRA"
 ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
-	--count 20 >/dev/null
-wait_for 20 unsealed_reach $((before + 20))
-[ "$(nfsrtp_counter unsealed)" = $((before + 20)) ] ||
-	fail "unsealed: $before -> $(nfsrtp_counter unsealed)"
-[ "$(a_udp)" = "$a_before" ] || fail "A received $(($(a_udp) - a_before)) datagrams"
+	--count 20 --offset 10 >/dev/null
+rx_wait "$tmp/rx"
+echo "    B -> A through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
+grep -q "media now comes from 10.0.1.1 port 61030" "$tmp/r.log" ||
+	fail "no latch in srtpd's log: $(tail -n 5 "$tmp/r.log")"
+
+step "A's NAT maps it anew mid-call: R follows; forged and stray packets move nothing"
+# A sending from 4040 is, seen from R, what a new mapping of its NAT
+# looks like (the NAT keeps that port): a new source port of the same
+# address
+rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5030 --count 20 --offset 20
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4040 \
+	--count 20 --offset 20 --suite $S --key "$KA" >/dev/null
+rx_wait "$tmp/rx"
+[ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4040', 2)" ] ||
+	fail "re-latch: $(ng command=query call-id=call-4)"
+rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4040 --count 20 --offset 30 \
+	--suite $S --key "$KRA"
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
+	--count 20 --offset 30 >/dev/null
+rx_wait "$tmp/rx"
+echo "    B -> A at the new mapping: $(tail -n 1 "$tmp/rx")"
+# forged: A's address, another port, a key that is not A's
+auth_reach() { [ "$(stream_of 'u["authentication-failures"]')" -ge "$1" ]; }
+ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4050 \
+	--count 10 --offset 40 --suite $S --key "$KB" >/dev/null
+wait_for 20 auth_reach 10
+[ "$(stream_of 'u["peer"], u["latches"], u["authentication-failures"]')" = \
+	"('10.0.1.1:4040', 2, 10)" ] || fail "forged: $(ng command=query call-id=call-4)"
+# a third address (B's, routed to R's side toward A), A's key even: not
+# A's address, so not relayed; counted as strangers and dropped
+strangers_reach() { [ "$(nfsrtp_counter strangers)" -ge "$1" ]; }
+ip -n nfsrtp-b route add 10.0.1.254 via 10.0.2.254
+before=$(nfsrtp_counter strangers)
+ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4040 \
+	--count 10 --offset 50 --suite $S --key "$KA" >/dev/null
+wait_for 20 strangers_reach $((before + 10))
+[ "$(nfsrtp_counter strangers)" = $((before + 10)) ] ||
+	fail "strangers: $before -> $(nfsrtp_counter strangers)"
+ip -n nfsrtp-b route del 10.0.1.254 via 10.0.2.254
+[ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4040', 2)" ] ||
+	fail "a stranger moved the peer: $(ng command=query call-id=call-4)"
 [ "$(result "$(ng command=delete call-id=call-4 from-tag=fa)")" = ok ] || fail "delete call-4"
 
 step "after the delete, nothing crosses: relays, conntrack entries and ports gone"

@@ -8,9 +8,13 @@
 # nf_srtp's streams match R's own addresses: unprotect before the DNAT
 # (R's port as destination), protect after the SNAT (R's port as source).
 # conntrack's reply direction carries B's media back to where A's came
-# from.  Then: a stranger's packets to R's port are not relayed, a relay
-# gone stops its flow at once although conntrack remembers it, and a
-# deletion takes the flows' conntrack entries with it.
+# from.  The protect stream toward A matches R's port alone (an open
+# destination), and the unprotect stream from A latches: when A's NAT
+# gives it a new port, R follows on the first packet that authenticates
+# (a forged one moves nothing), and B's media goes to the new port.
+# Then: a stranger's packets to R's port are not relayed, a relay gone
+# stops its flow at once although conntrack remembers it, and a deletion
+# takes the flows' conntrack entries with it.
 . "$(dirname "$0")/lib.bash"
 NATMAPCTL=$NFSRTP_TOP/build/bin/natmapctl
 tmp=$(mktemp -d)
@@ -60,6 +64,17 @@ nm_answered() {
 	[ "$n" -ge "$nm_replies" ]
 }
 
+# unprotect_has EXPR VALUE: EXPR of the unprotect stream u (srtpctl -j)
+# prints VALUE
+unprotect_has() {
+	local out
+	out=$(r -j stream show)
+	[ "$(json_get "$out" \
+		"[($1) for u in d if u['op'] == 'unprotect'][0]")" = "$2" ]
+}
+
+strangers_reach() { [ "$(nfsrtp_counter strangers)" -ge "$1" ]; }
+
 # unrelayed: packets to R's media ports without a relay (not tracked)
 unrelayed() { nfsrtp_counter unrelayed; }
 
@@ -97,8 +112,9 @@ for fam in 4 6; do
 
 	step "IPv$fam: A's SRTP to R's port arrives at B as plain RTP"
 	nm add $relays
-	r stream add unprotect src "$ba" dst "$bra:30000" suite $S key "$KA" >/dev/null
-	r stream add protect src "$bra:30000" dst "$ba:4000" suite $S key "$KB" >/dev/null
+	r stream add unprotect src "$ba" dst "$bra:30000" suite $S key "$KA" \
+		latch peer "$ba:4000" rtcp-peer "$ba:4001" >/dev/null
+	r stream add protect src "$bra:30000" dst any suite $S key "$KB" >/dev/null
 	rx_start nfsrtp-b "$tmp/rx" --bind "$bb" --port 5000 --count 300 --rtcp
 	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "$bra:30000" --src-port 4000 \
 		--count 300 --rtcp --suite $S --key "$KA" >/dev/null
@@ -117,14 +133,17 @@ for fam in 4 6; do
 
 	step "IPv$fam: a stranger's packets to R's port are not relayed"
 	# B (not A) sends to A's side of the relay: no relay has B as its
-	# sender there, so R takes them for itself, where no socket has the
-	# port (srtpd's would): all 55 count as UDP NoPorts in R
+	# sender there, so they reach R itself, where the table's input
+	# chain counts all 55 as strangers and drops them
 	ip -n nfsrtp-b route add "$ra" via "$rb"
+	before=$(nfsrtp_counter strangers)
 	noports0=$(noports)
 	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$bra:30000" --src-port 4000 \
 		--count 50 --rtcp --suite $S --key "$KA" >/dev/null
-	wait_for 20 noports_reach $((noports0 + 55))
-	[ "$(noports)" = $((noports0 + 55)) ] || fail "NoPorts: $noports0 -> $(noports)"
+	wait_for 20 strangers_reach $((before + 55))
+	[ "$(nfsrtp_counter strangers)" = $((before + 55)) ] ||
+		fail "strangers: $before -> $(nfsrtp_counter strangers)"
+	[ "$(noports)" = "$noports0" ] || fail "NoPorts: $noports0 -> $(noports)"
 	ip -n nfsrtp-b route del "$ra" via "$rb"
 
 	step "IPv$fam: a relay gone stops its flow at once, whatever conntrack remembers"
@@ -143,6 +162,37 @@ for fam in 4 6; do
 	[ "$(json_get "$out" 'sorted(s["packets"] for s in d)')" = "[330, 330]" ] ||
 		fail "a packet of the relay gone crossed: $out"
 	ip netns exec nfsrtp-r nft add element inet nfsrtp live$fam "{ $rb . 30002, $rb . 30003 }"
+
+	step "IPv$fam: a forged packet from A's address and a new port moves nothing"
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "$bra:30000" --src-port 4200 \
+		--count 5 --offset 300 --suite $S --key "$KB" >/dev/null
+	wait_for 20 unprotect_has 'u["drops"].get("auth", 0)' 5
+	unprotect_has 'u["latches"], u["peer"], u["rtcp_peer"]' \
+		"(0, '$ba:4000', '$ba:4001')" ||
+		fail "a forged packet moved the peer: $(r -j stream show)"
+
+	step "IPv$fam: A's NAT maps it to a new port: R latches, B's media follows"
+	ip netns exec nfsrtp-r "$SRTPCTL" -j monitor count 2 timeout 30 >"$tmp/ev" &
+	mon=$!
+	wait_for 20 file_count "$tmp/ev" monitoring
+	rx_start nfsrtp-b "$tmp/rx" --bind "$bb" --port 5000 --count 50 --offset 300 --rtcp
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "$bra:30000" --src-port 4100 \
+		--count 50 --offset 300 --rtcp --suite $S --key "$KA" >/dev/null
+	rx_wait "$tmp/rx"
+	wait "$mon" || fail "no latch events: $(cat "$tmp/ev")"
+	grep '"event":"latch"' "$tmp/ev" | grep -qF "\"rtcp_peer\":\"$ba:4101\"" ||
+		fail "latch events: $(cat "$tmp/ev")"
+	unprotect_has 'u["latches"], u["peer"], u["rtcp_peer"]' \
+		"(2, '$ba:4100', '$ba:4101')" ||
+		fail "latch: $(r -j stream show)"
+	rx_start nfsrtp-a "$tmp/rx" --bind "$ba" --port 4100 --count 50 --offset 300 \
+		--rtcp --suite $S --key "$KB"
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "$brb:30002" --src-port 5000 \
+		--count 50 --offset 300 --rtcp >/dev/null
+	rx_wait "$tmp/rx"
+	if ip netns exec nfsrtp-r grep -qE 'sport=400[01] ' /proc/net/nf_conntrack; then
+		fail "the old mapping's flows are left: $(ip netns exec nfsrtp-r cat /proc/net/nf_conntrack)"
+	fi
 
 	step "IPv$fam: natmapctl deletes the relays and their conntrack entries"
 	[ "$(ct_flows)" = 2 ] || fail "conntrack: $(ip netns exec nfsrtp-r cat /proc/net/nf_conntrack)"
