@@ -510,14 +510,19 @@ static struct nf_srtp_node *nf_srtp_find_any_dst(struct nf_srtp_net *nsn,
  * The stream node matching @t, most specific first: exact source and
  * destination, then (protect) any destination, then any source port,
  * then any source (for a protect packet, a guard).  Wildcard probes are
- * skipped while no stream of the namespace uses them.  Caller holds
- * rcu_read_lock(); @t is modified.
+ * skipped while no stream of the namespace uses them, and every probe
+ * with a destination when the port filter says no node has @t's
+ * destination port (the packet passed it by its source port: only an
+ * open destination can match).  Caller holds rcu_read_lock(); @t is
+ * modified.
  */
 struct nf_srtp_node *nf_srtp_lookup(struct nf_srtp_net *nsn,
 				    struct nf_srtp_tuple *t)
 {
 	struct nf_srtp_node *n;
 
+	if (unlikely(!nf_srtp_dport_used(nsn, t->dir, t->dport)))
+		return nf_srtp_find_any_dst(nsn, t);
 	n = nf_srtp_find(nsn, t);
 	if (n)
 		return n;
