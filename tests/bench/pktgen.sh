@@ -771,10 +771,10 @@ rtpengine_series() {
 # sent to its port 30000 on to 10.0.2.1:5000 from its port 30002 and has
 # no stream: NAT alone ("relay").  RX relays the same flow and protects
 # it after the SNAT with a stream on its own source address and port
-# ("a-protect"); it also relays P's SRTP sent to its port 30004 on to
-# 10.0.2.1:5002 from its port 30006, unprotected before the DNAT by a
-# stream on its own destination address and port ("a-unprotect", the
-# chain from PX).  Each window's check (sink0 forwarded what was
+# and an open destination ("a-protect"); it also relays P's SRTP sent
+# to its port 30004 on to 10.0.2.1:5002 from its port 30006,
+# unprotected before the DNAT by a latching stream on its own
+# destination address and port ("a-unprotect", the chain from PX).  Each window's check (sink0 forwarded what was
 # injected) holds only if NAT relayed every packet: without it, a packet
 # to 10.0.3.254 stays in the router.
 NATMAPCTL=$NFSRTP_TOP/build/bin/natmapctl
@@ -811,10 +811,12 @@ anchor_series() {
 	natmap_add RY 1 "10.0.1.1 10.0.3.254:30000 10.0.2.1:5000 10.0.2.254:30002"
 	natmap_add RX 1 "10.0.1.1 10.0.3.254:30000 10.0.2.1:5000 10.0.2.254:30002"
 	natmap_add RX 2 "10.0.1.1 10.0.3.254:30004 10.0.2.1:5002 10.0.2.254:30006"
-	rx_p=$(ctl RX -j stream add protect src 10.0.2.254:30002 dst 10.0.2.1:5000 \
+	# as srtpd installs them: protect by the router's port alone (an
+	# open destination), unprotect latching onto the sender
+	rx_p=$(ctl RX -j stream add protect src 10.0.2.254:30002 dst any \
 		suite $SUITE key "$KEY" | stream_id)
 	rx_u=$(ctl RX -j stream add unprotect src 10.0.1.1 dst 10.0.3.254:30004 \
-		suite $SUITE key "$KEY" | stream_id)
+		suite $SUITE key "$KEY" latch | stream_id)
 	px=$(ctl PX -j stream add protect src 10.0.1.1:4002 dst 10.0.3.254:30004 \
 		suite $SUITE key "$KEY" | stream_id)
 	[ -n "$rx_p" ] && [ -n "$rx_u" ] && [ -n "$px" ] || die "anchored streams not added"
