@@ -1488,6 +1488,46 @@ out:
 }
 
 /*
+ * An event message for the namespace's listeners, with @event and the
+ * NF_SRTP_A_STREAM nest holding @id opened in *@nest; NULL when nobody
+ * listens or there is no memory (the event is lost for listeners).
+ */
+static struct sk_buff *nf_srtp_event_msg(struct net *net, u8 event, u32 id,
+					 void **hdr, struct nlattr **nest)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&nf_srtp_genl_family, net,
+				NF_SRTP_MCGRP_EVENTS_ID))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &nf_srtp_genl_family, 0,
+			   NF_SRTP_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, NF_SRTP_A_EVENT, event))
+		goto nospace;
+	*nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
+	if (!*nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id))
+		goto nospace;
+	return msg;
+
+nospace:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+/* Closes @msg of nf_srtp_event_msg() and sends it to the listeners. */
+static void nf_srtp_event_send(struct net *net, struct sk_buff *msg,
+			       void *hdr, struct nlattr *nest)
+{
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&nf_srtp_genl_family, net, msg, 0,
+				NF_SRTP_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+/*
  * Tells the namespace's listeners about an event of stream @id: @key (if
  * not NULL) by index and MKI, or @ssrc for NF_SRTP_EVENT_NEW_SSRC.
  * Process context; a failure only loses the event for listeners.
@@ -1499,19 +1539,9 @@ void nf_srtp_notify(struct net *net, u8 event, u32 id,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&nf_srtp_genl_family, net,
-				NF_SRTP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = nf_srtp_event_msg(net, event, id, &hdr, &nest);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &nf_srtp_genl_family, 0,
-			  NF_SRTP_CMD_EVENT);
-	if (!hdr || nla_put_u8(msg, NF_SRTP_A_EVENT, event))
-		goto nospace;
-	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
-	if (!nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id))
-		goto nospace;
 	if (event == NF_SRTP_EVENT_NEW_SSRC &&
 	    nla_put_u32(msg, NF_SRTP_A_STREAM_SSRC, ssrc))
 		goto nospace;
@@ -1526,10 +1556,7 @@ void nf_srtp_notify(struct net *net, u8 event, u32 id,
 		nla_nest_end(msg, k);
 		nla_nest_end(msg, keys);
 	}
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&nf_srtp_genl_family, net, msg, 0,
-				NF_SRTP_MCGRP_EVENTS_ID, GFP_KERNEL);
+	nf_srtp_event_send(net, msg, hdr, nest);
 	return;
 
 nospace:
@@ -1548,28 +1575,14 @@ void nf_srtp_notify_latch(struct net *net, u32 id,
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&nf_srtp_genl_family, net,
-				NF_SRTP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = nf_srtp_event_msg(net, NF_SRTP_EVENT_LATCH, id, &hdr, &nest);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &nf_srtp_genl_family, 0,
-			  NF_SRTP_CMD_EVENT);
-	if (!hdr || nla_put_u8(msg, NF_SRTP_A_EVENT, NF_SRTP_EVENT_LATCH))
-		goto nospace;
-	nest = nla_nest_start(msg, NF_SRTP_A_STREAM);
-	if (!nest || nla_put_u32(msg, NF_SRTP_A_STREAM_ID, id) ||
-	    nf_srtp_put_peers(msg, peer))
-		goto nospace;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&nf_srtp_genl_family, net, msg, 0,
-				NF_SRTP_MCGRP_EVENTS_ID, GFP_KERNEL);
-	return;
-
-nospace:
-	nlmsg_free(msg);
+	if (nf_srtp_put_peers(msg, peer)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nf_srtp_event_send(net, msg, hdr, nest);
 }
 
 static const struct genl_small_ops nf_srtp_genl_ops[] = {
