@@ -531,6 +531,20 @@ static void format_peer(const struct nfsrtp_peer *p, char *out, size_t size)
 		format_endpoint(p->family, p->addr, p->port, out, size);
 }
 
+/* " peer ADDR:PORT rtcp-peer ADDR:PORT", each part only when known. */
+static void print_peers_text(const struct nfsrtp_peer *rtp,
+			     const struct nfsrtp_peer *rtcp)
+{
+	char buf[64];
+
+	format_peer(rtp, buf, sizeof(buf));
+	if (buf[0])
+		printf(" peer %s", buf);
+	format_peer(rtcp, buf, sizeof(buf));
+	if (buf[0])
+		printf(" rtcp-peer %s", buf);
+}
+
 static void print_text(const struct nfsrtp_stream *s)
 {
 	char src[64] = "any", dst[64], mki[2 * NFSRTP_MKI_MAX + 1];
@@ -549,12 +563,7 @@ static void print_text(const struct nfsrtp_stream *s)
 			printf(" %s", flag_names[i]);
 	if (s->pinned)
 		printf(" ssrc 0x%08x", s->pin_ssrc);
-	format_peer(&s->peer, src, sizeof(src));
-	if (src[0])
-		printf(" peer %s", src);
-	format_peer(&s->rtcp_peer, src, sizeof(src));
-	if (src[0])
-		printf(" rtcp-peer %s", src);
+	print_peers_text(&s->peer, &s->rtcp_peer);
 	printf("\n");
 	for (i = 0; i < s->nkeys; i++) {
 		const struct nfsrtp_key *k = &s->keys[i];
@@ -892,16 +901,8 @@ static int print_event(const struct nfsrtp_event *ev, void *arg)
 			printf(" mki 0x%s", mki);
 		if (ev->type == NF_SRTP_EVENT_NEW_SSRC)
 			printf(" ssrc 0x%08x", ev->ssrc);
-		if (ev->type == NF_SRTP_EVENT_LATCH) {
-			char buf[64];
-
-			format_peer(&ev->peer, buf, sizeof(buf));
-			if (buf[0])
-				printf(" peer %s", buf);
-			format_peer(&ev->rtcp_peer, buf, sizeof(buf));
-			if (buf[0])
-				printf(" rtcp-peer %s", buf);
-		}
+		if (ev->type == NF_SRTP_EVENT_LATCH)
+			print_peers_text(&ev->peer, &ev->rtcp_peer);
 		printf("\n");
 	}
 	fflush(stdout);

@@ -281,6 +281,22 @@ protected() {
 		"[u['packets'] for u in d['streams'] if u['operation'] == 'protect'][0]"
 }
 protected_reach() { [ "$(protected)" -ge "$1" ]; }
+# a_to_b A-PORT OFFSET / b_to_a A-PORT OFFSET: 20 RTP packets of the
+# flow from OFFSET on, A's SRTP from A-PORT to B as RTP, B's RTP to
+# A-PORT as SRTP libsrtp2 checks with the key A received
+a_to_b() {
+	rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5030 --count 20 --offset "$2"
+	ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port "$1" \
+		--count 20 --offset "$2" --suite $S --key "$KA" >/dev/null
+	rx_wait "$tmp/rx"
+}
+b_to_a() {
+	rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port "$1" --count 20 \
+		--offset "$2" --suite $S --key "$KRA"
+	ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
+		--count 20 --offset "$2" >/dev/null
+	rx_wait "$tmp/rx"
+}
 a_before=$(a_udp)
 ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
 	--count 10 >/dev/null
@@ -288,18 +304,11 @@ wait_for 20 protected_reach 10
 [ "$(a_udp)" = "$a_before" ] || fail "A received $(($(a_udp) - a_before)) datagrams"
 [ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4030', 0)" ] ||
 	fail "before A's media: $(ng command=query call-id=call-4)"
-rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5030 --count 20
-ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4030 \
-	--count 20 --suite $S --key "$KA" >/dev/null
-rx_wait "$tmp/rx"
+a_to_b 4030 0
 echo "    A -> B through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
 [ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:61030', 1)" ] ||
 	fail "latch: $(ng command=query call-id=call-4)"
-rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4030 --count 20 --offset 10 \
-	--suite $S --key "$KRA"
-ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
-	--count 20 --offset 10 >/dev/null
-rx_wait "$tmp/rx"
+b_to_a 4030 10
 echo "    B -> A through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
 grep -q "media now comes from 10.0.1.1 port 61030" "$tmp/r.log" ||
 	fail "no latch in srtpd's log: $(tail -n 5 "$tmp/r.log")"
@@ -308,17 +317,10 @@ step "A's NAT maps it anew mid-call: R follows; forged and stray packets move no
 # A sending from 4040 is, seen from R, what a new mapping of its NAT
 # looks like (the NAT keeps that port): a new source port of the same
 # address
-rx_start nfsrtp-b "$tmp/rx" --bind 10.0.2.1 --port 5030 --count 20 --offset 20
-ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4040 \
-	--count 20 --offset 20 --suite $S --key "$KA" >/dev/null
-rx_wait "$tmp/rx"
+a_to_b 4040 20
 [ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4040', 2)" ] ||
 	fail "re-latch: $(ng command=query call-id=call-4)"
-rx_start nfsrtp-a "$tmp/rx" --bind 192.168.1.2 --port 4040 --count 20 --offset 30 \
-	--suite $S --key "$KRA"
-ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.2.254:$RB" --src-port 5030 \
-	--count 20 --offset 30 >/dev/null
-rx_wait "$tmp/rx"
+b_to_a 4040 30
 echo "    B -> A at the new mapping: $(tail -n 1 "$tmp/rx")"
 # forged: A's address, another port, a key that is not A's
 auth_reach() { [ "$(stream_of 'u["authentication-failures"]')" -ge "$1" ]; }
