@@ -333,7 +333,8 @@
  *                           with RTCP on the RTP ports or on ports of
  *                           its own takes over as below, the crypto
  *                           state stays.  FLAGS without KEYS may
- *                           change NF_SRTP_F_RTCP_MUX only (-EINVAL).
+ *                           change NF_SRTP_F_RTCP_MUX and
+ *                           NF_SRTP_F_LATCH only (-EINVAL).
  *    NF_SRTP_A_STREAM_SRC_IPV4, NF_SRTP_A_STREAM_SRC_IPV6,
  *    NF_SRTP_A_STREAM_DST_IPV4, NF_SRTP_A_STREAM_DST_IPV6,
  *    NF_SRTP_A_STREAM_SRC_PORT, NF_SRTP_A_STREAM_DST_PORT,
