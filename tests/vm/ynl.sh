@@ -125,7 +125,7 @@ expect_match 'size out of range' "$ERR"
 [ "$(json_get "$(ynl --do get-stats)" 'd["stats"]["streams"]')" = 2 ] ||
 	fail "a refused request left a stream"
 
-step "stream-set pins a stream to an SSRC, moves the pin and removes it; changes RTCP multiplexing"
+step "stream-set pins a stream to an SSRC, moves the pin and removes it; changes RTCP multiplexing and latching"
 # pin-ssrc comes back while the stream is pinned, SSRC 0 included; YNL's
 # library for this sequence (one python start instead of fifteen)
 ynl_lib "$id" "$(key 00000006)" <<'EOF' || fail "pinning, multiplexing"
@@ -186,6 +186,29 @@ nl.do("stream-set", {"stream": {"id": sid, "flags": [], **match}})
 seen.append(mux_state())
 print(f"    flags, rtcp-dst-port, keys: {seen}")
 assert seen == [([], 5001, 2), (["rtcp-mux"], None, 2), ([], 5001, 2)], seen
+# latching turns off and on without keys, on an unprotect stream only;
+# its peer is given at stream-add, never by stream-set
+refused("stream-set", {"id": sid, "flags": ["latch"]},
+        "NF_SRTP_F_LATCH is for unprotect streams")
+add = {"op": "unprotect", "src-ipv4": "0a000101", "dst-ipv4": "0a000102",
+       "dst-port": 5012, "suite": "aes-cm-128-hmac-sha1-80",
+       "flags": ["latch"], "peer": {"ipv4": "0a000101", "port": 4012},
+       "keys": {"key": [key]}}
+idl = nl.do("stream-add", {"stream": add})["stream"]["id"]
+def latch_state():
+    s = nl.do("stream-get", {"stream": {"id": idl}})["stream"]
+    return (sorted(s.get("flags", [])), s.get("peer", {}).get("port"),
+            len(s["keys"]["key"]))
+seen = [latch_state()]
+nl.do("stream-set", {"stream": {"id": idl, "flags": []}})
+seen.append(latch_state())
+nl.do("stream-set", {"stream": {"id": idl, "flags": ["latch"]}})
+seen.append(latch_state())
+refused("stream-set", {"id": idl, "peer": {"ipv4": "0a000101", "port": 4014}},
+        "a peer is given at STREAM_ADD, then learnt")
+print(f"    latching stream {idl}: flags, peer port, keys: {seen}")
+assert seen == [(["latch"], 4012, 1), ([], 4012, 1), (["latch"], 4012, 1)], seen
+nl.do("stream-del", {"stream": {"id": idl}})
 EOF
 
 step "stream-del; the stream is gone"
