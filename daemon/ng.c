@@ -2015,7 +2015,6 @@ static void put_u64(struct req *q, const char *key, uint64_t v)
 	benc_int(q->out, (int64_t)v);
 }
 
-/* Slot @i of @c: its dictionary in "streams", its share in @t. */
 /* A latching stream's peer, "ADDR:PORT" ("[ADDR]:PORT"), if it has one. */
 static void put_peer(struct req *q, const char *name,
 		     const struct nfsrtp_peer *p)
@@ -2030,6 +2029,7 @@ static void put_peer(struct req *q, const char *name,
 	benc_cstr(q->out, text);
 }
 
+/* Slot @i of @c: its dictionary in "streams", its share in @t. */
 static void stream_stats(struct req *q, const struct ng_call *c,
 			 unsigned int i, struct kset_totals *t)
 {
