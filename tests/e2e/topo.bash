@@ -15,6 +15,8 @@
 # (by PID) and removes the namespaces.
 #
 #   e2e_topo                       build the namespaces and links
+#   e2e_topo_nat                   ... of the anchored router: A behind N's
+#                                  NAT, B on IPv6 (below)
 #   e2e_exit_trap                  on exit: logs and R's streams if the
 #                                  test failed (e2e_dump), e2e_cleanup
 #   e2e_srtpd_start [ARGS...]      srtpd in R with ng on 127.0.0.1:2223 (and
@@ -121,6 +123,75 @@ e2e_topo() {
 		done
 	} | ip -n nfsrtp-r -b -
 	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+	pyserve_start r nfsrtp-r	# e2e_ng's ngc.py
+}
+
+# e2e_topo_nat: the anchored router's topology (tests/e2e/kamailio-nat.cfg):
+# phone A at 192.168.1.2 behind NAT box N, which masquerades it as its
+# own 10.0.1.2 on R's link; phone B on IPv6 alone (fd00:2::2, R
+# fd00:2::1); gateway G as in e2e_topo.  R has no route to A's network,
+# and neither G nor B any beyond R, so media crosses only through R's
+# anchors.  N keeps the ports it can (masquerade's default): A's SIP
+# leaves from 10.0.1.2:5060, its media from 10.0.1.2:20000.
+e2e_topo_nat() {
+	E2E_NS=(nfsrtp-a nfsrtp-n nfsrtp-b nfsrtp-g nfsrtp-r)
+	ip -b - <<-EOF
+	netns add nfsrtp-a
+	netns add nfsrtp-n
+	netns add nfsrtp-b
+	netns add nfsrtp-g
+	netns add nfsrtp-r
+	link add veth-a netns nfsrtp-a type veth peer name veth-na netns nfsrtp-n
+	link add veth-n netns nfsrtp-n type veth peer name veth-ra netns nfsrtp-r
+	link add veth-b netns nfsrtp-b type veth peer name veth-rb netns nfsrtp-r
+	link add veth-g netns nfsrtp-g type veth peer name veth-rg netns nfsrtp-r
+	EOF
+	ip -n nfsrtp-a -b - <<-EOF
+	link set lo up
+	addr add 192.168.1.2/24 dev veth-a
+	link set veth-a up
+	route add default via 192.168.1.1
+	EOF
+	ip -n nfsrtp-n -b - <<-EOF
+	link set lo up
+	addr add 192.168.1.1/24 dev veth-na
+	addr add 10.0.1.2/24 dev veth-n
+	link set veth-na up
+	link set veth-n up
+	route add default via 10.0.1.1
+	EOF
+	ip -n nfsrtp-b -b - <<-EOF
+	link set lo up
+	addr add fd00:2::2/64 dev veth-b nodad
+	link set veth-b up
+	route add default via fd00:2::1
+	EOF
+	ip -n nfsrtp-g -b - <<-EOF
+	link set lo up
+	addr add 10.0.3.2/24 dev veth-g
+	link set veth-g up
+	route add default via 10.0.3.1
+	EOF
+	ip -n nfsrtp-r -b - <<-EOF
+	link set lo up
+	addr add 10.0.1.1/24 dev veth-ra
+	addr add 10.0.3.1/24 dev veth-rg
+	addr add fd00:2::1/64 dev veth-rb nodad
+	link set veth-ra up
+	link set veth-rb up
+	link set veth-rg up
+	EOF
+	ip netns exec nfsrtp-n sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec nfsrtp-r sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec nfsrtp-n nft -f - <<-EOF
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			oifname "veth-n" masquerade
+		}
+	}
+	EOF
+	E2E_KAMAILIO_ADDRS="10.0.1.1 10.0.3.1 [fd00:2::1]"
 	pyserve_start r nfsrtp-r	# e2e_ng's ngc.py
 }
 
@@ -243,7 +314,7 @@ e2e_ng_pong() {
 # e2e_kamailio_start: the proxy in R with $E2E_KAMAILIO_CFG
 # (tests/e2e/kamailio.cfg unless set before sourcing), in the
 # foreground (-DD, it forks only its workers), logging to stderr (-E);
-# waits until it listens on its three addresses.  Its log:
+# waits until it listens on its addresses (E2E_KAMAILIO_ADDRS).  Its log:
 # $E2E_DIR/kamailio.out.  Arguments go to kamailio (-A 'NG_FLAGS="..."').
 # Its transaction timers are Kamailio's defaults times NFSRTP_SCALE (on
 # the debug kernel a forked INVITE outlived fr_inv_timer's 120 s, and
@@ -255,7 +326,7 @@ e2e_kamailio_start() {
 		-A "FR_INV_TIMER=$((120000 * scale))" \
 		-A "MAX_INV_LIFETIME=$((180000 * scale))" \
 		-A "MAX_NONINV_LIFETIME=$((32000 * scale))" "$@"
-	for a in 10.0.1.1 10.0.2.1 10.0.3.1; do
+	for a in ${E2E_KAMAILIO_ADDRS:-10.0.1.1 10.0.2.1 10.0.3.1}; do
 		wait_for 30 e2e_up kamailio nfsrtp-r "$a:5060"
 	done
 }
@@ -299,7 +370,7 @@ e2e_uas() {
 	e2e_start "$name" "$ns" sh -c 'cd "$1" && shift && exec "$@"' - "$E2E_DIR" \
 		sipp -sf "$E2E_SIPP/$sf.xml" -i "$ip" -p 5060 -bind_local \
 		$(e2e_sipp_args "$name") "$@"
-	wait_for 30 e2e_up "$name" "$ns" "$ip:5060"
+	wait_for 30 e2e_up "$name" "$ns" "$(bracket "$ip"):5060"
 }
 
 # e2e_uac NAME NS IP CALLID PROXY SCENARIO [SIPP-ARGS...]: a SIPp UAC on
