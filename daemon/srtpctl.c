@@ -44,6 +44,7 @@ static void usage(FILE *f)
 		"  srtpctl stream set ID [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port S:D]\n"
 		"                     [rtcp-mux|no-rtcp-mux] [...]\n"
 		"  srtpctl stream set ID ssrc {SSRC|none} [...]\n"
+		"  srtpctl stream set ID {latch|no-latch} [...]\n"
 		"  srtpctl monitor [count N] [timeout SECONDS]\n"
 		"  srtpctl pcap {decrypt|encrypt} IN.pcap OUT.pcap suite SUITE key KEY_PARAMS\n"
 		"               [key ...] [filter BPF] [no-auth] [no-encrypt-rtp]\n"
@@ -716,12 +717,13 @@ static int cmd_stream_show(int argc, char **argv)
  *               [src ADDR[:PORT]] dst ADDR:PORT [rtcp-port SPORT:DPORT]
  *               [rtcp-mux|no-rtcp-mux]
  * and a new SSRC pin: ssrc {SSRC|none}
+ * and latching on or off (unprotect): latch|no-latch
  */
 static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur,
 			  struct nfsrtp_stream_update *u, struct nfsrtp_stream *m)
 {
 	bool replace = false;
-	int i, rc, mux = -1;
+	int i, rc, mux = -1, latch = -1;
 
 	for (i = 0; i < argc; i++) {
 		const char *kw = argv[i];
@@ -731,9 +733,12 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 			u->set_params = true;
 			u->new_session = !strcmp(kw, "new-session");
 			u->flags = cur->flags & (NF_SRTP_F_RTCP_MUX |
-						 NF_SRTP_F_REASSEMBLE);
+						 NF_SRTP_F_REASSEMBLE |
+						 NF_SRTP_F_LATCH);
 		} else if (!strcmp(kw, "rtcp-mux") || !strcmp(kw, "no-rtcp-mux")) {
 			mux = !strcmp(kw, "rtcp-mux");
+		} else if (!strcmp(kw, "latch") || !strcmp(kw, "no-latch")) {
+			latch = !strcmp(kw, "latch");
 		} else if (!strcmp(kw, "no-auth") && u->set_params) {
 			u->flags |= NF_SRTP_F_UNAUTHENTICATED_SRTP;
 		} else if (!strcmp(kw, "no-encrypt-rtp") && u->set_params) {
@@ -796,18 +801,26 @@ static int parse_set_args(int argc, char **argv, const struct nfsrtp_stream *cur
 	if (mux >= 0 && !replace && u->nkeys)
 		return fail("stream set: \"%s\" with keys needs \"replace\"",
 			    mux ? "rtcp-mux" : "no-rtcp-mux");
-	if (mux >= 0) {
-		/* the flags alone, without keys: only multiplexing changes */
+	if (latch >= 0 && !replace && u->nkeys)
+		return fail("stream set: \"%s\" with keys needs \"replace\"",
+			    latch ? "latch" : "no-latch");
+	if (mux >= 0 || latch >= 0) {
+		/* the flags alone, without keys: only the datapath's change */
 		if (!replace)
 			u->flags = cur->flags;
 		u->set_params = true;
+	}
+	if (mux >= 0)
 		u->flags = (u->flags & ~NF_SRTP_F_RTCP_MUX) |
 			   (mux ? NF_SRTP_F_RTCP_MUX : 0);
-	}
+	if (latch >= 0)
+		u->flags = (u->flags & ~NF_SRTP_F_LATCH) |
+			   (latch ? NF_SRTP_F_LATCH : 0);
 	if (replace && !u->nkeys)
 		return fail("stream set: \"%s\" needs new keys",
 			    u->new_session ? "new-session" : "replace");
-	if (!u->nkeys && !u->set_active && !u->match && !u->set_pin)
+	if (!u->nkeys && !u->set_active && !u->match && !u->set_pin &&
+	    latch < 0)
 		return fail("stream set: nothing to change");
 	return 0;
 }

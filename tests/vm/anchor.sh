@@ -194,6 +194,19 @@ for fam in 4 6; do
 		fail "the old mapping's flows are left: $(ip netns exec nfsrtp-r cat /proc/net/nf_conntrack)"
 	fi
 
+	step "IPv$fam: srtpctl turns latching off and on; a replace keeps it"
+	uid=$(json_get "$(r -j stream show)" '[s["id"] for s in d if s["op"] == "unprotect"][0]')
+	r stream set "$uid" no-latch
+	# off: the last peer stays, shown; nothing else changes
+	unprotect_has '"latch" in u["flags"], u["latches"], u["peer"], u["rtcp_peer"]' \
+		"(False, 2, '$ba:4100', '$ba:4101')" || fail "no-latch: $(r -j stream show)"
+	r stream set "$uid" latch
+	unprotect_has '"latch" in u["flags"]' True || fail "latch: $(r -j stream show)"
+	expect_match 'with keys needs "replace"' "$(r stream set "$uid" no-latch key "$KA" 2>&1)"
+	r stream set "$uid" replace key "$KA"
+	unprotect_has '"latch" in u["flags"], u["peer"]' "(True, '$ba:4100')" ||
+		fail "replace dropped latching: $(r -j stream show)"
+
 	step "IPv$fam: natmapctl deletes the relays and their conntrack entries"
 	[ "$(ct_flows)" = 2 ] || fail "conntrack: $(ip netns exec nfsrtp-r cat /proc/net/nf_conntrack)"
 	nm del $relays
