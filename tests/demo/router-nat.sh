@@ -160,7 +160,9 @@ send nfsrtp-g "10.0.3.1:$RG" 30500 100 -
 captured
 echo "   srtpctl monitor in R (the kernel's events):"
 grep -v monitoring "$E2E_DIR/monitor.out" | indent
-echo "   srtpd's log: $(grep -o 'stream [0-9]*: media now comes from .*' "$E2E_DIR/srtpd.out" | tail -n 1)"
+moved='media now comes from 10\.0\.1\.2 port 61000 \(RTCP: 10\.0\.1\.2 port 61001\)'
+wait_for 20 file_count "$E2E_DIR/srtpd.out" "$moved"
+echo "   srtpd's log: $(grep -oE "stream [0-9]+: $moved" "$E2E_DIR/srtpd.out")"
 
 say "the counters (srtpctl -s stream show in R)"
 r -s stream show | indent

@@ -9,11 +9,11 @@
 # ICE=remove RTP/AVP") sends them; every SDP R returns names only R's
 # addresses; A's SRTP reaches B as RTP and B's RTP reaches A as SRTP
 # (libsrtp2, keys from the SDP A received), through A's NAT, with zero
-# loss; then a call with SRTP on both legs, each under its own keys, and
-# one with IPv6 toward B, which srtpd relays itself.  An SRTP phone behind
-# a NAT that changes ports is latched onto after its first packet that
-# authenticates, again when its mapping changes mid-call, never after a
-# forged packet or one from a stranger (counted).
+# loss; then a call with SRTP on both legs, each under its own keys.  An
+# SRTP phone behind a NAT that changes ports is latched onto after its
+# first packet that authenticates, B's packets before it dying at the
+# NAT.  (e2e-nat.sh places such calls through Kamailio and SIPp: IPv6
+# toward B, a mapping changed mid-call, forged and stray packets.)
 # Then: after the delete nothing crosses (the relays, their
 # conntrack entries and the ports are gone), the port range running out
 # is a clear ng error that holds nothing, every port is released, and the
@@ -235,20 +235,6 @@ srtp_call call-2 4010 10.0.2.1 5010
 [ "$RA" != "$PA" ] && [ "$RB" != "$PB" ] || fail "call-2 shares call-1's ports"
 [ "$(result "$(ng command=delete call-id=call-2 from-tag=fa)")" = ok ] || fail "delete call-2"
 
-step "IPv4 toward A, IPv6 toward B (address-family=IP6): srtpd relays, nf_srtp transforms"
-# Linux's NAT cannot translate between the families: srtpd's sockets
-# carry the media, the kernel's streams unprotect before them and
-# protect after them
-srtp_call call-3 4020 fd00:2::1 5020 address-family=IP6
-grep -q '^c=IN IP6 fd00:2::fe' "$tmp/call-3.b.offer" || fail "offer to B: $(cat "$tmp/call-3.b.offer")"
-[ -z "$(addrs "$tmp/call-3.b.offer")" ] || fail "IPv4 in the offer to B: $(cat "$tmp/call-3.b.offer")"
-out=$(ng command=query call-id=call-3)
-json_checks "$out" \
-	'sorted(r["by"] for r in d["anchor"]["relays"])=['"'srtpd', 'srtpd', 'srtpd', 'srtpd'"']' \
-	'sum(r["packets"] for r in d["anchor"]["relays"])=440' \
-	'sum(r["strangers"] + r["errors"] for r in d["anchor"]["relays"])=0'
-[ "$(result "$(ng command=delete call-id=call-3 from-tag=fa)")" = ok ] || fail "delete call-3"
-
 step "an SRTP phone behind a NAT that changes its port: R latches onto it"
 # A's SDP says 4030; its media comes from N's 10.0.1.1:61030.  B's
 # packets before A's first go to the SDP's port as SRTP (R's protect
@@ -310,38 +296,9 @@ echo "    A -> B through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
 	fail "latch: $(ng command=query call-id=call-4)"
 b_to_a 4030 10
 echo "    B -> A through the port-changing NAT: $(tail -n 1 "$tmp/rx")"
-grep -q "media now comes from 10.0.1.1 port 61030" "$tmp/r.log" ||
-	fail "no latch in srtpd's log: $(tail -n 5 "$tmp/r.log")"
+# srtpd logs the kernel's event as it reaches it (multicast)
+wait_for 20 file_count "$tmp/r.log" "media now comes from 10\.0\.1\.1 port 61030"
 
-step "A's NAT maps it anew mid-call: R follows; forged and stray packets move nothing"
-# A sending from 4040 is, seen from R, what a new mapping of its NAT
-# looks like (the NAT keeps that port): a new source port of the same
-# address
-a_to_b 4040 20
-[ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4040', 2)" ] ||
-	fail "re-latch: $(ng command=query call-id=call-4)"
-b_to_a 4040 30
-echo "    B -> A at the new mapping: $(tail -n 1 "$tmp/rx")"
-# forged: A's address, another port, a key that is not A's
-auth_reach() { [ "$(stream_of 'u["authentication-failures"]')" -ge "$1" ]; }
-ip netns exec nfsrtp-a "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4050 \
-	--count 10 --offset 40 --suite $S --key "$KB" >/dev/null
-wait_for 20 auth_reach 10
-[ "$(stream_of 'u["peer"], u["latches"], u["authentication-failures"]')" = \
-	"('10.0.1.1:4040', 2, 10)" ] || fail "forged: $(ng command=query call-id=call-4)"
-# a third address (B's, routed to R's side toward A), A's key even: not
-# A's address, so not relayed; counted as strangers and dropped
-strangers_reach() { [ "$(nfsrtp_counter strangers)" -ge "$1" ]; }
-ip -n nfsrtp-b route add 10.0.1.254 via 10.0.2.254
-before=$(nfsrtp_counter strangers)
-ip netns exec nfsrtp-b "$RTPWIRE" send --dst "10.0.1.254:$RA" --src-port 4040 \
-	--count 10 --offset 50 --suite $S --key "$KA" >/dev/null
-wait_for 20 strangers_reach $((before + 10))
-[ "$(nfsrtp_counter strangers)" = $((before + 10)) ] ||
-	fail "strangers: $before -> $(nfsrtp_counter strangers)"
-ip -n nfsrtp-b route del 10.0.1.254 via 10.0.2.254
-[ "$(stream_of 'u["peer"], u["latches"]')" = "('10.0.1.1:4040', 2)" ] ||
-	fail "a stranger moved the peer: $(ng command=query call-id=call-4)"
 [ "$(result "$(ng command=delete call-id=call-4 from-tag=fa)")" = ok ] || fail "delete call-4"
 
 step "after the delete, nothing crosses: relays, conntrack entries and ports gone"
