@@ -512,7 +512,7 @@ e2e_sipp_wait() {
 	while kill -0 "$pid" 2>/dev/null; do
 		[ $((SECONDS - start)) -lt "$limit" ] ||
 			fail "$name still runs after ${limit}s: $(tail -n 30 "$E2E_DIR/$name.out")"
-		sleep 0.1
+		nap 0.1
 	done
 	wait "$pid" || rc=$?
 	unset "E2E_PID[$name]"
