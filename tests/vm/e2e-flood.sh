@@ -28,7 +28,10 @@
 # and A's SIPp, its scheduler held up for seconds at a time, stopped on
 # its own watchdog after 3869 calls.  The memory limit still binds.
 SCALE=${NFSRTP_SCALE:-1}
-CALLS=${FLOOD_CALLS:-$((10000 / SCALE))}
+# make check places 3 000 calls (its CI budget): srtpd's 4 MiB bind at
+# about 165 offers, so some 2 800 are refused all the same; make
+# check-flood the full 10 000 (FLOOD_CALLS, passed to the guest).
+CALLS=${FLOOD_CALLS:-$((3000 / SCALE))}
 RATE=${FLOOD_RATE:-$((200 / SCALE))}	# calls per second A tries to place
 MEM_MIB=4
 WAIT=30
