@@ -17,6 +17,7 @@
 #   e2e_topo                       build the namespaces and links
 #   e2e_topo_nat                   ... of the anchored router: A behind N's
 #                                  NAT, B on IPv6 (below)
+#   e2e_nat_remap PORT NEWPORT     N maps A's PORT (and PORT+1) anew
 #   e2e_exit_trap                  on exit: logs and R's streams if the
 #                                  test failed (e2e_dump), e2e_cleanup
 #   e2e_srtpd_start [ARGS...]      srtpd in R with ng on 127.0.0.1:2223 (and
@@ -146,12 +147,7 @@ e2e_topo_nat() {
 	link add veth-b netns nfsrtp-b type veth peer name veth-rb netns nfsrtp-r
 	link add veth-g netns nfsrtp-g type veth peer name veth-rg netns nfsrtp-r
 	EOF
-	ip -n nfsrtp-a -b - <<-EOF
-	link set lo up
-	addr add 192.168.1.2/24 dev veth-a
-	link set veth-a up
-	route add default via 192.168.1.1
-	EOF
+	topo_host nfsrtp-a veth-a 192.168.1.2/24 "" 192.168.1.1
 	ip -n nfsrtp-n -b - <<-EOF
 	link set lo up
 	addr add 192.168.1.1/24 dev veth-na
@@ -160,18 +156,8 @@ e2e_topo_nat() {
 	link set veth-n up
 	route add default via 10.0.1.1
 	EOF
-	ip -n nfsrtp-b -b - <<-EOF
-	link set lo up
-	addr add fd00:2::2/64 dev veth-b nodad
-	link set veth-b up
-	route add default via fd00:2::1
-	EOF
-	ip -n nfsrtp-g -b - <<-EOF
-	link set lo up
-	addr add 10.0.3.2/24 dev veth-g
-	link set veth-g up
-	route add default via 10.0.3.1
-	EOF
+	topo_host nfsrtp-b veth-b "" fd00:2::2/64 "" fd00:2::1
+	topo_host nfsrtp-g veth-g 10.0.3.2/24 "" 10.0.3.1
 	ip -n nfsrtp-r -b - <<-EOF
 	link set lo up
 	addr add 10.0.1.1/24 dev veth-ra
@@ -193,6 +179,20 @@ e2e_topo_nat() {
 	EOF
 	E2E_KAMAILIO_ADDRS="10.0.1.1 10.0.3.1 [fd00:2::1]"
 	pyserve_start r nfsrtp-r	# e2e_ng's ngc.py
+}
+
+# e2e_nat_remap PORT NEWPORT: N maps A's PORT and PORT+1 anew, as
+# NEWPORT and NEWPORT+1 (a NAT that restarted, or whose mapping timed
+# out): a rule for each, and N's conntrack entries of the old mapping
+# deleted (which must exist: A sent from there).
+e2e_nat_remap() {
+	local i
+	for i in 0 1; do
+		ip netns exec nfsrtp-n nft insert rule ip nat post oifname veth-n \
+			udp sport $(($1 + i)) masquerade to :$(($2 + i))
+		ip netns exec nfsrtp-n conntrack -D -p udp --orig-port-src $(($1 + i)) \
+			>/dev/null 2>&1 || fail "N had no conntrack entry of A's port $(($1 + i))"
+	done
 }
 
 # e2e_stop NAME [SECONDS]: SIGTERM the program NAME if it still runs, and

@@ -88,6 +88,22 @@ query() {
 auth_failures_reach() { [ "$(query call-nat-1 'u["authentication-failures"]')" -ge "$1" ]; }
 strangers_reach() { [ "$(nfsrtp_counter strangers)" -ge "$1" ]; }
 
+# only_r UAS ADDR: the last offer the UAS got (UAS.sdp.last) names only
+# R's ADDR on its side, the last answer A got (a-UAS.sdp.last) only R's
+# 10.0.1.1; both are printed
+only_r() {
+	last_sdp "$E2E_DIR/$1.sdp"
+	last_sdp "$E2E_DIR/a-$1.sdp"
+	echo "    the offer ${1^^} got:"
+	e2e_sdp_show "$E2E_DIR/$1.sdp.last"
+	echo "    the answer A got:"
+	e2e_sdp_show "$E2E_DIR/a-$1.sdp.last"
+	[ "$(addrs "$E2E_DIR/$1.sdp.last")" = "$2 " ] ||
+		fail "the offer ${1^^} got names more than R: $(cat "$E2E_DIR/$1.sdp.last")"
+	[ "$(addrs "$E2E_DIR/a-$1.sdp.last")" = "10.0.1.1 " ] ||
+		fail "the answer A got names more than R: $(cat "$E2E_DIR/a-$1.sdp.last")"
+}
+
 # hangup ID UAC UAS: A's BYE; both SIPps end well, srtpd deletes the call
 # and R holds none of its ports
 hangup() {
@@ -116,16 +132,7 @@ e2e_uac a-g nfsrtp-a 192.168.1.2 call-nat-1 10.0.1.1:5060 phone-uac \
 e2e_call_up a-g g
 grep -E "call-nat-1: rtpengine_manage" "$E2E_DIR/kamailio.out" |
 	sed -E 's/^.*: (INVITE|ACK|BYE) /    Kamailio, \1 /' | sort -u
-last_sdp "$E2E_DIR/g.sdp"
-last_sdp "$E2E_DIR/a-g.sdp"
-echo "    the offer G got:"
-e2e_sdp_show "$E2E_DIR/g.sdp.last"
-echo "    the answer A got:"
-e2e_sdp_show "$E2E_DIR/a-g.sdp.last"
-[ "$(addrs "$E2E_DIR/g.sdp.last")" = "10.0.3.1 " ] ||
-	fail "the offer G got names more than R: $(cat "$E2E_DIR/g.sdp.last")"
-[ "$(addrs "$E2E_DIR/a-g.sdp.last")" = "10.0.1.1 " ] ||
-	fail "the answer A got names more than R: $(cat "$E2E_DIR/a-g.sdp.last")"
+only_r g 10.0.3.1
 grep -q '^m=audio [0-9]* RTP/AVP ' "$E2E_DIR/g.sdp.last" &&
 	! grep -q '^a=crypto' "$E2E_DIR/g.sdp.last" || fail "G's offer is not plain RTP"
 grep -q '^m=audio [0-9]* RTP/SAVP ' "$E2E_DIR/a-g.sdp.last" || fail "A's answer is not SRTP"
@@ -144,12 +151,7 @@ flow "G -> A" nfsrtp-g "10.0.3.1:$RG" 30500 nfsrtp-a 192.168.1.2 20000 0 - "$KRA
 	fail "A's stream: $(e2e_ng command=query call-id=call-nat-1)"
 
 step "call 1: N maps A anew mid-call; R latches after A's first authenticated packet"
-ip netns exec nfsrtp-n nft insert rule ip nat post oifname veth-n udp sport 20000 masquerade to :61000
-ip netns exec nfsrtp-n nft insert rule ip nat post oifname veth-n udp sport 20001 masquerade to :61001
-for p in 20000 20001; do
-	ip netns exec nfsrtp-n conntrack -D -p udp --orig-port-src "$p" >/dev/null 2>&1 ||
-		fail "N had no conntrack entry of A's port $p"
-done
+e2e_nat_remap 20000 61000
 flow "A -> G, A now 10.0.1.2:61000" nfsrtp-a "10.0.1.1:$RA" 20000 nfsrtp-g 10.0.3.2 30500 $N "$KA" -
 [ "$(query call-nat-1 '(u["peer"], u["rtcp-peer"], u["latches"])')" = \
 	"('10.0.1.2:61000', '10.0.1.2:61001', 2)" ] ||
@@ -187,16 +189,7 @@ e2e_uac a-b nfsrtp-a 192.168.1.2 call-nat-2 10.0.1.1:5060 phone-uac \
 	-s b -key to_host '[fd00:2::2]' -key from_user a -key rtp_port 20010 \
 	-key crypto_key "${KA#inline:}" -key profile RTP/SAVP -key ua "$UA_A"
 e2e_call_up a-b b
-last_sdp "$E2E_DIR/b.sdp"
-last_sdp "$E2E_DIR/a-b.sdp"
-echo "    the offer B got:"
-e2e_sdp_show "$E2E_DIR/b.sdp.last"
-echo "    the answer A got:"
-e2e_sdp_show "$E2E_DIR/a-b.sdp.last"
-[ "$(addrs "$E2E_DIR/b.sdp.last")" = "fd00:2::1 " ] ||
-	fail "the offer B got names more than R: $(cat "$E2E_DIR/b.sdp.last")"
-[ "$(addrs "$E2E_DIR/a-b.sdp.last")" = "10.0.1.1 " ] ||
-	fail "the answer A got names more than R: $(cat "$E2E_DIR/a-b.sdp.last")"
+only_r b fd00:2::1
 RB=$(port_of "$E2E_DIR/b.sdp.last")
 RA=$(port_of "$E2E_DIR/a-b.sdp.last")
 KRB=$(e2e_sdp_key "$E2E_DIR/b.sdp.last")

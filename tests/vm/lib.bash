@@ -96,12 +96,13 @@ RTPWIRE=$NFSRTP_TOP/build/bin/rtpwire
 
 # topo_host NS DEV ADDR4/LEN ADDR6/LEN [GW4 GW6]: in NS, the loopback and
 # DEV up with these addresses (and default routes through GW4 and GW6),
-# in one ip: each program started costs the emulated guest 50 to 100 ms
+# in one ip: each program started costs the emulated guest 50 to 100 ms.
+# An empty address or gateway is left out (a host of one family).
 topo_host() {
 	{
 		echo "link set lo up"
-		echo "addr add $3 dev $2"
-		echo "addr add $4 dev $2 nodad"
+		[ -z "$3" ] || echo "addr add $3 dev $2"
+		[ -z "$4" ] || echo "addr add $4 dev $2 nodad"
 		echo "link set $2 up"
 		[ -z "${5:-}" ] || echo "route add default via $5"
 		[ -z "${6:-}" ] || echo "route add default via $6"
