@@ -21,21 +21,10 @@
 E2E_KAMAILIO_CFG=$NFSRTP_TOP/tests/e2e/kamailio-nat.cfg
 # shellcheck source=tests/e2e/topo.bash
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
+# shellcheck source=tests/demo/lib.bash
+. "$NFSRTP_TOP/tests/demo/lib.bash"
 UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
-BG=()
 
-# shellcheck disable=SC2154
-trap 'rc=$?; set +e
-      for p in "${BG[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-      [ $rc = 0 ] || for f in "$E2E_DIR"/*.out; do
-		echo "=== $(basename "$f")"; tail -n 30 "$f"; done >&2
-      e2e_cleanup; [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
-sysctl -qw net.core.rmem_max=$((4 << 20))
-
-say() { printf '\n== %s\n' "$*"; }
-indent() { sed 's/^/    /'; }
-r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
-no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 # sdp FILE: the last SDP a SIPp logged in FILE, keys shortened
 sdp() {
 	e2e_short "$(tr -d '\r' <"$1" | awk '/^v=0/ { s = "" } { s = s $0 "\n" } END { printf "%s", s }')"
@@ -46,15 +35,8 @@ port_of() { sdp "$1" | awk '$1 ~ /^m=/ { print $2; exit }'; }
 capture() {
 	ip netns exec "$1" timeout 120 tcpdump -U -n -i "$2" -c 1 -X "udp and $3" \
 		>"$E2E_DIR/$4" 2>"$E2E_DIR/$4.err" &
-	BG+=($!)
+	DEMO_BG+=($!)
 	wait_for 60 grep -q 'listening on' "$E2E_DIR/$4.err"
-}
-captured() {
-	local p
-	for p in "${BG[@]}"; do
-		wait "$p" || fail "tcpdump: $(cat "$E2E_DIR"/*.cap.err)"
-	done
-	BG=()
 }
 # send FROM-NS DST SPORT OFFSET KEY / recv NS BIND PORT OFFSET KEY: 100
 # RTP and 10 RTCP packets of the flow from OFFSET on ("-": plain)
@@ -71,6 +53,17 @@ send() {
 		--rtcp --offset "$4" "${k[@]}" >/dev/null
 	rx_wait "$E2E_DIR/rx.out"
 	echo "   $(tail -n 1 "$E2E_DIR/rx.out")"
+}
+
+# both_ways OFFSET WHAT-A WHAT-G: A's 100 RTP and 10 RTCP from OFFSET on
+# to G through R, then G's to A, each said and checked at the receiver
+both_ways() {
+	recv nfsrtp-g 10.0.3.2 30500 "$1" -
+	echo "   $2"
+	send nfsrtp-a "10.0.1.1:$RA" 20000 "$1" "$KA"
+	recv nfsrtp-a 192.168.1.2 20000 "$1" "$KRA"
+	echo "   $3"
+	send nfsrtp-g "10.0.3.1:$RG" 30500 "$1" -
 }
 
 echo "== guest kernel $(uname -r); nf_srtp loaded:"
@@ -131,13 +124,9 @@ done
 say "media both ways through the NAT (100 RTP + 10 RTCP each)"
 capture nfsrtp-r veth-ra "src host 10.0.1.2 and src port 20000" a-leg.cap
 capture nfsrtp-r veth-rg "dst host 10.0.3.2 and dst port 30500" g-leg.cap
-recv nfsrtp-g 10.0.3.2 30500 0 -
-echo "   A -> R $RA -> G: SRTP under A's key on A's side, plain at G"
-send nfsrtp-a "10.0.1.1:$RA" 20000 0 "$KA"
-recv nfsrtp-a 192.168.1.2 20000 0 "$KRA"
-echo "   G -> R $RG -> A: plain from G, SRTP under R's key at A (libsrtp2)"
-send nfsrtp-g "10.0.3.1:$RG" 30500 0 -
-captured
+both_ways 0 "A -> R $RA -> G: SRTP under A's key on A's side, plain at G" \
+	"G -> R $RG -> A: plain from G, SRTP under R's key at A (libsrtp2)"
+demo_bg_wait
 echo "   A's first packet on R's link toward A: from N's address, SRTP (182 bytes)"
 indent <"$E2E_DIR/a-leg.cap"
 echo "   the same packet on G's link: from R's address, plain RTP (172 bytes)"
@@ -145,19 +134,12 @@ indent <"$E2E_DIR/g-leg.cap"
 
 say "N maps A anew mid-call (its entries deleted, ports 61000/61001)"
 ip netns exec nfsrtp-r "$SRTPCTL" monitor count 2 timeout 60 >"$E2E_DIR/monitor.out" 2>&1 &
-BG+=($!)
+DEMO_BG+=($!)
 wait_for 20 file_count "$E2E_DIR/monitor.out" monitoring
-ip netns exec nfsrtp-n nft insert rule ip nat post oifname veth-n udp sport 20000 masquerade to :61000
-ip netns exec nfsrtp-n nft insert rule ip nat post oifname veth-n udp sport 20001 masquerade to :61001
-ip netns exec nfsrtp-n conntrack -D -p udp --orig-port-src 20000 >/dev/null 2>&1
-ip netns exec nfsrtp-n conntrack -D -p udp --orig-port-src 20001 >/dev/null 2>&1
-recv nfsrtp-g 10.0.3.2 30500 100 -
-echo "   A -> G, A now seen as 10.0.1.2:61000:"
-send nfsrtp-a "10.0.1.1:$RA" 20000 100 "$KA"
-recv nfsrtp-a 192.168.1.2 20000 100 "$KRA"
-echo "   G -> A: R sends it to the new mapping"
-send nfsrtp-g "10.0.3.1:$RG" 30500 100 -
-captured
+e2e_nat_remap 20000 61000
+both_ways 100 "A -> G, A now seen as 10.0.1.2:61000:" \
+	"G -> A: R sends it to the new mapping"
+demo_bg_wait
 echo "   srtpctl monitor in R (the kernel's events):"
 grep -v monitoring "$E2E_DIR/monitor.out" | indent
 moved='media now comes from 10\.0\.1\.2 port 61000 \(RTCP: 10\.0\.1\.2 port 61001\)'
@@ -174,10 +156,4 @@ e2e_sipp_wait g 90
 wait_for 30 no_streams
 echo "   R's streams: $(r -j stream show); srtpd's calls: $(e2e_ng command=list)"
 echo "   srtpd's relays: $(ip netns exec nfsrtp-r nft list table inet nfsrtp | grep -c 'dnat to') left"
-e2e_kamailio_stop
-e2e_stop srtpd 20
-[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC"
-! grep -E 'ERROR|CRITICAL|WARNING|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
-! grep -Ei 'warn|error|lost|cannot|refused|fail' "$E2E_DIR/srtpd.out" || fail "srtpd complained"
-echo "   srtpd's log:"
-indent <"$E2E_DIR/srtpd.out"
+demo_finish

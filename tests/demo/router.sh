@@ -18,21 +18,10 @@
 . "$(dirname "$0")/../vm/lib.bash"
 # shellcheck source=tests/e2e/topo.bash
 . "$NFSRTP_TOP/tests/e2e/topo.bash"
+# shellcheck source=tests/demo/lib.bash
+. "$NFSRTP_TOP/tests/demo/lib.bash"
 UA_A=PolycomSoundPointIP-SPIP_601-UA/4.0.1.13681
-CAP=()
 
-# shellcheck disable=SC2154
-trap 'rc=$?; set +e
-      for p in "${CAP[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-      [ $rc = 0 ] || for f in "$E2E_DIR"/*.out; do
-		echo "=== $(basename "$f")"; tail -n 30 "$f"; done >&2
-      e2e_cleanup; [ $rc != 0 ] || rm -rf "$E2E_DIR"; exit $rc' EXIT
-sysctl -qw net.core.rmem_max=$((4 << 20))
-
-say() { printf '\n== %s\n' "$*"; }
-indent() { sed 's/^/    /'; }
-r() { "$SRTPCTL" -n nfsrtp-r "$@"; }
-no_streams() { [ "$(r -j stream show)" = "[]" ]; }
 # sipp_body FILE sent|received REGEX: the body (SDP) of the first SIP
 # message SIPp logged in FILE (its -message_file) as sent or received
 # whose first line matches REGEX, CR removed, keys shortened.
@@ -53,7 +42,7 @@ EOF
 capture() {
 	ip netns exec nfsrtp-r timeout 120 tcpdump -U -n -i "$1" -c 1 -X \
 		'udp and src host 10.0.1.2 and src port 20000' >"$E2E_DIR/$2" 2>"$E2E_DIR/$2.err" &
-	CAP+=($!)
+	DEMO_BG+=($!)
 	wait_for 60 grep -q 'listening on' "$E2E_DIR/$2.err"
 }
 
@@ -120,10 +109,7 @@ e2e_flow "A -> G, SRTP under A's key; G's socket gets it plain" \
 	nfsrtp-a nfsrtp-g 10.0.3.2 30000 20000 "$KA" -
 e2e_flow "G -> A, plain; A decrypts it with libsrtp2 and the answer's key" \
 	nfsrtp-g nfsrtp-a 10.0.1.2 20000 30000 - "$KRA"
-for p in "${CAP[@]}"; do
-	wait "$p" || fail "tcpdump: $(cat "$E2E_DIR"/*.cap.err)"
-done
-CAP=()
+demo_bg_wait
 echo
 echo "   A's first packet on A's link (tcpdump -X on veth-ra in R): SRTP, the"
 echo "   RTP header in the clear (80 00 03 e8: sequence 1000), the payload"
@@ -148,11 +134,4 @@ wait_for 30 no_streams
 echo "   R's streams: $(r -j stream show); srtpd's calls: $(e2e_ng command=list)"
 
 say "Kamailio and srtpd stop"
-e2e_kamailio_stop
-e2e_stop srtpd 20
-[ "$E2E_RC" = 0 ] || fail "srtpd exited $E2E_RC"
-! grep -E 'ERROR|CRITICAL|WARNING|BUG' "$E2E_DIR/kamailio.out" || fail "Kamailio complained"
-! grep -Ei 'warn|error|lost|cannot|refused|fail' "$E2E_DIR/srtpd.out" || fail "srtpd complained"
-echo "   srtpd's log:"
-indent <"$E2E_DIR/srtpd.out"
-echo "   (no warning or error in either log)"
+demo_finish
